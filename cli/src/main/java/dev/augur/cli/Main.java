@@ -1,0 +1,6 @@
+package dev.augur.cli;
+
+public final class Main {
+    public static void main(String[] args) {
+    }
+}

@@ -1,0 +1,92 @@
+package dev.augur.engine;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The catalogue of Augur's errors: each has a stable SQLSTATE (PostgreSQL's codes where one fits) and a
+ * message that names what is wrong and what to do.
+ */
+public final class Errors {
+    public static final String UNDEFINED_OBJECT = "42704";
+    public static final String INVALID_PARAMETER = "22023";
+    public static final String DATATYPE_MISMATCH = "42804";
+    public static final String DATA_CORRUPTED = "XX001";
+    public static final String INVALID_JSON = "22032";
+    public static final String SYNTAX_ERROR = "42601";
+    public static final String NOT_IN_PREREQUISITE_STATE = "55000";
+    public static final String DUPLICATE_OBJECT = "42710";
+    public static final String INVALID_NAME = "42602";
+    public static final String FEATURE_NOT_SUPPORTED = "0A000";
+    public static final String IO_ERROR = "58030";
+
+    private Errors() {
+    }
+
+    public static AugurException unknownModel(String name, Collection<String> known) {
+        String list = known.isEmpty() ? "no models are registered yet; register one with AUGUR.TRAIN_MODEL or AUGUR.IMPORT_MODEL"
+                : "known models: " + known.stream().sorted().collect(Collectors.joining(", "));
+        return new AugurException(UNDEFINED_OBJECT, "unknown model '" + name + "' (" + list + ")");
+    }
+
+    public static AugurException notDeployed(String name, Collection<Integer> versions) {
+        return new AugurException(UNDEFINED_OBJECT, "model '" + name + "' has no deployed version (versions: "
+                + joinVersions(versions) + "); deploy one with AUGUR.DEPLOY_MODEL('" + name + "', version) or pin one as '"
+                + name + "@version'");
+    }
+
+    public static AugurException unknownVersion(String name, int version, Collection<Integer> versions) {
+        return new AugurException(UNDEFINED_OBJECT, "model '" + name + "' has no version " + version + " (versions: "
+                + joinVersions(versions) + ")");
+    }
+
+    public static AugurException wrongArity(String model, List<String> inputs, int got) {
+        return new AugurException(INVALID_PARAMETER, "model '" + model + "' expects " + inputs.size() + " input"
+                + (inputs.size() == 1 ? "" : "s") + " (" + String.join(", ", inputs) + "), got " + got);
+    }
+
+    public static AugurException nonFinite(String model, String input, double value) {
+        return new AugurException(INVALID_PARAMETER, "model '" + model + "' input '" + input + "' is " + value
+                + "; PREDICT takes finite numbers only (filter the row or replace the value, e.g. with COALESCE/NULLIF)");
+    }
+
+    public static AugurException wrongType(String model, String input, String expected, Object got) {
+        String shown = got instanceof String s ? "text '" + abbreviate(s, 40) + "'" : got.getClass().getSimpleName() + " " + got;
+        return new AugurException(DATATYPE_MISMATCH, "model '" + model + "' input '" + input + "' expects " + expected
+                + ", got " + shown + "; cast the argument");
+    }
+
+    public static AugurException invalidParameter(String message) {
+        return new AugurException(INVALID_PARAMETER, message);
+    }
+
+    public static AugurException corruptPayload(String name, int version, String expectedSha, String actualSha) {
+        return new AugurException(DATA_CORRUPTED, "model '" + name + "' version " + version
+                + " is corrupt: stored sha256 " + expectedSha + " but payload hashes to " + actualSha
+                + "; re-import the model from its source file");
+    }
+
+    public static AugurException corruptPayload(String detail) {
+        return new AugurException(DATA_CORRUPTED, "model payload is corrupt or truncated: " + detail
+                + "; re-import the model from its source file");
+    }
+
+    public static AugurException malformedJson(String detail) {
+        return new AugurException(INVALID_JSON, "malformed model JSON: " + detail
+                + " (export a model with AUGUR.EXPORT_MODEL to see the expected shape)");
+    }
+
+    public static AugurException invalidName(String what, String name) {
+        return new AugurException(INVALID_NAME, "invalid " + what + " name '" + name
+                + "': use letters, digits and underscores, starting with a letter, at most 63 characters");
+    }
+
+    private static String joinVersions(Collection<Integer> versions) {
+        return versions.isEmpty() ? "none" : versions.stream().sorted().map(String::valueOf).collect(Collectors.joining(", "));
+    }
+
+    static String abbreviate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max) + "...";
+    }
+}

@@ -1,0 +1,373 @@
+package dev.augur.sql;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.augur.engine.AugurException;
+import dev.augur.engine.Errors;
+import dev.augur.engine.ModelKind;
+import dev.augur.engine.Names;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Augur's extension statements, translated into calls of the AUGUR functions that any client can make:
+ * <pre>
+ * TRAIN MODEL spam KIND logistic FROM (SELECT body, is_spam FROM emails) [WITH (epochs = 5, l2 = 1e-5)]
+ * IMPORT MODEL spam FROM 'models/spam.json'
+ * DEPLOY MODEL spam [VERSION 3 | VERSION LATEST]
+ * ROLLBACK MODEL spam
+ * DROP MODEL spam
+ * </pre>
+ * Anything else is not ours and passes to the database untouched. Errors are SQLSTATE 42601 with the position.
+ */
+public final class ExtensionStatements {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private ExtensionStatements() {
+    }
+
+    /**
+     * The SQL to run instead of {@code sql}, or empty when it is not an extension statement.
+     *
+     * @param importBase folder against which relative IMPORT paths are resolved (null: the working directory)
+     */
+    public static Optional<String> translate(String sql, Path importBase) {
+        Lexer lx = new Lexer(sql);
+        Token first = lx.peek(0);
+        Token second = lx.peek(1);
+        if (first.type != Type.WORD || second.type != Type.WORD || !second.is("MODEL")) {
+            return Optional.empty();
+        }
+        String verb = first.upper();
+        if (!List.of("TRAIN", "IMPORT", "DEPLOY", "ROLLBACK", "DROP").contains(verb)) {
+            return Optional.empty();
+        }
+        lx.next();
+        lx.next();
+        String name = modelName(lx);
+        String out = switch (verb) {
+            case "TRAIN" -> train(lx, name);
+            case "IMPORT" -> importModel(lx, name, importBase);
+            case "DEPLOY" -> deploy(lx, name);
+            case "ROLLBACK" -> "SELECT AUGUR.ROLLBACK_MODEL(" + literal(name) + ")";
+            default -> "SELECT AUGUR.DROP_MODEL(" + literal(name) + ")";
+        };
+        lx.expectEnd();
+        return Optional.of(out);
+    }
+
+    private static String train(Lexer lx, String name) {
+        lx.expectWord("KIND");
+        Token kind = lx.expect(Type.WORD, "a model kind (linear, logistic, svm, softmax)");
+        try {
+            ModelKind.fromSqlName(kind.text);
+        } catch (AugurException e) {
+            throw lx.error(kind, e.getMessage());
+        }
+        lx.expectWord("FROM");
+        String query = lx.parenthesized("the training query in parentheses, e.g. FROM (SELECT body, is_spam FROM emails)");
+        String options = null;
+        if (lx.peek(0).is("WITH")) {
+            lx.next();
+            options = options(lx);
+        }
+        return "SELECT AUGUR.TRAIN_MODEL(" + literal(name) + ", " + literal(kind.text.toLowerCase(Locale.ROOT)) + ", "
+                + literal(query) + (options == null ? "" : ", " + literal(options)) + ")";
+    }
+
+    /** {@code (key = value, ...)} as a JSON object. */
+    private static String options(Lexer lx) {
+        lx.expect(Type.LPAREN, "'(' to open the options");
+        ObjectNode json = MAPPER.createObjectNode();
+        while (true) {
+            Token key = lx.expect(Type.WORD, "an option name");
+            lx.expect(Type.EQUALS, "'=' after option " + key.text);
+            Token value = lx.next();
+            String k = key.text.toLowerCase(Locale.ROOT);
+            switch (value.type) {
+                case NUMBER -> {
+                    if (value.text.matches("[-+]?\\d+")) {
+                        json.put(k, Long.parseLong(value.text));
+                    } else {
+                        json.put(k, Double.parseDouble(value.text));
+                    }
+                }
+                case STRING -> json.put(k, value.text);
+                case WORD -> {
+                    if (value.is("TRUE") || value.is("FALSE")) {
+                        json.put(k, value.is("TRUE"));
+                    } else {
+                        json.put(k, value.text.toLowerCase(Locale.ROOT));
+                    }
+                }
+                default -> throw lx.error(value, "expected a value for option " + key.text + ", found " + value.describe());
+            }
+            Token sep = lx.next();
+            if (sep.type == Type.RPAREN) {
+                return json.toString();
+            }
+            if (sep.type != Type.COMMA) {
+                throw lx.error(sep, "expected ',' or ')' in the options, found " + sep.describe());
+            }
+        }
+    }
+
+    private static String importModel(Lexer lx, String name, Path importBase) {
+        lx.expectWord("FROM");
+        Token path = lx.expect(Type.STRING, "a quoted file path, e.g. FROM 'models/spam.json'");
+        Path file = Path.of(path.text);
+        if (!file.isAbsolute() && importBase != null) {
+            file = importBase.resolve(file);
+        }
+        String json;
+        try {
+            json = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new AugurException(Errors.IO_ERROR, "cannot read model file " + file.toAbsolutePath() + ": " + e
+                    + "; check the path (relative paths are resolved against "
+                    + (importBase == null ? "the working directory" : importBase) + ")");
+        }
+        return "SELECT AUGUR.IMPORT_MODEL(" + literal(name) + ", " + literal(json) + ")";
+    }
+
+    private static String deploy(Lexer lx, String name) {
+        if (!lx.peek(0).is("VERSION")) {
+            return "SELECT AUGUR.DEPLOY_MODEL(" + literal(name) + ")";
+        }
+        lx.next();
+        Token v = lx.next();
+        if (v.is("LATEST")) {
+            return "SELECT AUGUR.DEPLOY_MODEL(" + literal(name) + ")";
+        }
+        if (v.type != Type.NUMBER || !v.text.matches("\\d+")) {
+            throw lx.error(v, "expected a version number or LATEST after VERSION, found " + v.describe());
+        }
+        return "SELECT AUGUR.DEPLOY_MODEL(" + literal(name) + ", " + Integer.parseInt(v.text) + ")";
+    }
+
+    private static String modelName(Lexer lx) {
+        Token t = lx.next();
+        if (t.type != Type.WORD && t.type != Type.QUOTED_IDENTIFIER) {
+            throw lx.error(t, "expected a model name, found " + t.describe());
+        }
+        if (!Names.isIdentifier(t.text)) {
+            throw lx.error(t, "invalid model name '" + t.text + "': use letters, digits and underscores, starting with a letter");
+        }
+        return Names.checkModelName(t.text);
+    }
+
+    /** A SQL string literal; standard quoting, the same on H2 and PostgreSQL. */
+    static String literal(String s) {
+        return "'" + s.replace("'", "''") + "'";
+    }
+
+    // ------------------------------------------------------------------ lexer
+
+    enum Type { WORD, QUOTED_IDENTIFIER, STRING, NUMBER, LPAREN, RPAREN, COMMA, EQUALS, SEMICOLON, PARAMETER, OTHER, END }
+
+    static final class Token {
+        final Type type;
+        final String text;
+        final int start;
+
+        Token(Type type, String text, int start) {
+            this.type = type;
+            this.text = text;
+            this.start = start;
+        }
+
+        boolean is(String word) {
+            return type == Type.WORD && text.equalsIgnoreCase(word);
+        }
+
+        String upper() {
+            return text.toUpperCase(Locale.ROOT);
+        }
+
+        String describe() {
+            return switch (type) {
+                case END -> "the end of the statement";
+                case STRING -> "'" + text + "'";
+                default -> "'" + text + "'";
+            };
+        }
+    }
+
+    static final class Lexer {
+        private final String sql;
+        private final List<Token> tokens = new ArrayList<>();
+        private int pos;
+        private int cursor;
+
+        Lexer(String sql) {
+            this.sql = sql;
+        }
+
+        Token peek(int ahead) {
+            while (tokens.size() <= cursor + ahead) {
+                tokens.add(scan());
+            }
+            return tokens.get(cursor + ahead);
+        }
+
+        Token next() {
+            Token t = peek(0);
+            cursor++;
+            return t;
+        }
+
+        Token expect(Type type, String what) {
+            Token t = next();
+            if (t.type != type) {
+                throw error(t, "expected " + what + ", found " + t.describe());
+            }
+            return t;
+        }
+
+        void expectWord(String word) {
+            Token t = next();
+            if (!t.is(word)) {
+                throw error(t, "expected " + word + ", found " + t.describe());
+            }
+        }
+
+        void expectEnd() {
+            Token t = next();
+            if (t.type == Type.SEMICOLON) {
+                t = next();
+            }
+            if (t.type != Type.END) {
+                throw error(t, "expected the end of the statement, found " + t.describe());
+            }
+        }
+
+        /** The raw text inside balanced parentheses, which must come next. */
+        String parenthesized(String what) {
+            Token open = next();
+            if (open.type != Type.LPAREN) {
+                throw error(open, "expected " + what + ", found " + open.describe());
+            }
+            int depth = 1;
+            while (true) {
+                Token t = next();
+                switch (t.type) {
+                    case LPAREN -> depth++;
+                    case RPAREN -> {
+                        if (--depth == 0) {
+                            String inner = sql.substring(open.start + 1, t.start).trim();
+                            if (inner.isEmpty()) {
+                                throw error(t, "expected " + what + ", found empty parentheses");
+                            }
+                            return inner;
+                        }
+                    }
+                    case PARAMETER -> throw new AugurException(Errors.FEATURE_NOT_SUPPORTED,
+                            "parameter markers (?) are not supported inside Augur statements (position " + (t.start + 1)
+                                    + "); write the values into the statement or call the AUGUR function with parameters");
+                    case END -> throw error(t, "unbalanced parentheses: expected ')' before the end of the statement");
+                    default -> {
+                    }
+                }
+            }
+        }
+
+        AugurException error(Token at, String message) {
+            int p = at.start + 1;
+            String excerpt = sql.length() <= 80 ? sql : sql.substring(Math.max(0, at.start - 30),
+                    Math.min(sql.length(), at.start + 30));
+            return new AugurException(Errors.SYNTAX_ERROR, "syntax error at position " + p + ": " + message
+                    + " (in \"" + excerpt.strip() + "\")");
+        }
+
+        private Token scan() {
+            skipSpaceAndComments();
+            int n = sql.length();
+            if (pos >= n) {
+                return new Token(Type.END, "", n);
+            }
+            int start = pos;
+            char c = sql.charAt(pos);
+            if (Character.isLetter(c) || c == '_') {
+                while (pos < n && (Character.isLetterOrDigit(sql.charAt(pos)) || sql.charAt(pos) == '_')) {
+                    pos++;
+                }
+                return new Token(Type.WORD, sql.substring(start, pos), start);
+            }
+            if (Character.isDigit(c) || ((c == '-' || c == '+' || c == '.') && pos + 1 < n
+                    && (Character.isDigit(sql.charAt(pos + 1)) || sql.charAt(pos + 1) == '.'))) {
+                pos++;
+                while (pos < n) {
+                    char d = sql.charAt(pos);
+                    if (Character.isDigit(d) || d == '.') {
+                        pos++;
+                    } else if ((d == 'e' || d == 'E') && pos + 1 < n) {
+                        pos++;
+                        if (sql.charAt(pos) == '-' || sql.charAt(pos) == '+') {
+                            pos++;
+                        }
+                    } else {
+                        break;
+                    }
+                }
+                return new Token(Type.NUMBER, sql.substring(start, pos), start);
+            }
+            if (c == '\'' || c == '"') {
+                StringBuilder sb = new StringBuilder();
+                pos++;
+                while (true) {
+                    if (pos >= n) {
+                        throw error(new Token(Type.OTHER, "", start), "unterminated " + (c == '\'' ? "string" : "quoted identifier"));
+                    }
+                    char d = sql.charAt(pos++);
+                    if (d == c) {
+                        if (pos < n && sql.charAt(pos) == c) {
+                            sb.append(c);
+                            pos++;
+                        } else {
+                            break;
+                        }
+                    } else {
+                        sb.append(d);
+                    }
+                }
+                return new Token(c == '\'' ? Type.STRING : Type.QUOTED_IDENTIFIER, sb.toString(), start);
+            }
+            pos++;
+            return switch (c) {
+                case '(' -> new Token(Type.LPAREN, "(", start);
+                case ')' -> new Token(Type.RPAREN, ")", start);
+                case ',' -> new Token(Type.COMMA, ",", start);
+                case '=' -> new Token(Type.EQUALS, "=", start);
+                case ';' -> new Token(Type.SEMICOLON, ";", start);
+                case '?' -> new Token(Type.PARAMETER, "?", start);
+                default -> new Token(Type.OTHER, String.valueOf(c), start);
+            };
+        }
+
+        private void skipSpaceAndComments() {
+            int n = sql.length();
+            while (pos < n) {
+                char c = sql.charAt(pos);
+                if (Character.isWhitespace(c)) {
+                    pos++;
+                } else if (c == '-' && pos + 1 < n && sql.charAt(pos + 1) == '-') {
+                    while (pos < n && sql.charAt(pos) != '\n') {
+                        pos++;
+                    }
+                } else if (c == '/' && pos + 1 < n && sql.charAt(pos + 1) == '*') {
+                    int end = sql.indexOf("*/", pos + 2);
+                    pos = end < 0 ? n : end + 2;
+                } else {
+                    return;
+                }
+            }
+        }
+    }
+}
