@@ -92,6 +92,13 @@ public final class BagOfWords implements Features {
             throw Errors.invalidParameter("tf-idf weighting needs " + dim + " idf values, got "
                     + (idf == null ? "none" : idf.length));
         }
+        if (weighting == Weighting.TFIDF) {
+            for (double v : idf) {
+                if (!Double.isFinite(v)) {
+                    throw Errors.invalidParameter("tf-idf weighting needs finite idf values, got " + v);
+                }
+            }
+        }
         this.idf = weighting == Weighting.TFIDF ? idf : null;
         this.index = new HashMap<>(this.vocabulary.length * 2);
         for (int i = 0; i < this.vocabulary.length; i++) {

@@ -37,6 +37,10 @@ public final class Evaluation {
 
     /** PREDICT_PROBA: the probability of one class, named by its label. */
     public double probability(String clazz) {
+        if (model.kind() == ModelKind.LINEAR) {
+            throw Errors.invalidParameter("model '" + model.name()
+                    + "' is a linear regression model and has no classes; use PREDICT for its value");
+        }
         List<String> classes = model.classes();
         int c = classes.indexOf(clazz);
         if (c < 0) {
@@ -44,7 +48,7 @@ public final class Evaluation {
                     + String.join(", ", classes) + ")");
         }
         return switch (model.kind()) {
-            case LINEAR -> throw Errors.invalidParameter("model '" + model.name() + "' is a regression model");
+            case LINEAR -> throw new IllegalStateException("unreachable: checked above");
             case LOGISTIC, SVM -> {
                 double p = Model.sigmoid(margins[0]);
                 yield c == 1 ? p : 1 - p;

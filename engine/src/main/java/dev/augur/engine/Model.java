@@ -45,8 +45,8 @@ public final class Model {
                 throw Errors.invalidParameter("model '" + name + "' has a non-finite bias " + v);
             }
         }
-        this.weights = weights;
-        this.bias = bias;
+        this.weights = weights.clone();
+        this.bias = bias.clone();
     }
 
     private static int outputsFor(ModelKind kind, List<String> classes) {

@@ -99,12 +99,26 @@ public record TrainingOptions(int epochs, double learningRate, double l2, long s
                 case "hash_bits" -> hashBits = intValue(e.getKey(), v);
                 case "min_df" -> minDf = intValue(e.getKey(), v);
                 case "max_features" -> maxFeatures = intValue(e.getKey(), v);
-                case "normalize" -> normalize = v.isBoolean() ? v.asBoolean() : !"none".equalsIgnoreCase(v.asText());
+                case "normalize" -> normalize = normalizeValue(v);
                 default -> throw Errors.invalidParameter("unknown training option '" + e.getKey() + "'; options: "
                         + String.join(", ", KEYS.stream().sorted().toList()));
             }
         }
         return new TrainingOptions(epochs, rate, l2, seed, weighting, ngrams, hashBits, minDf, maxFeatures, normalize);
+    }
+
+    /** true/false, or "l2"/"none"; anything else is an error (the string "false" must not mean true). */
+    private static boolean normalizeValue(JsonNode v) {
+        if (v.isBoolean()) {
+            return v.asBoolean();
+        }
+        if (v.isTextual() && v.asText().equalsIgnoreCase("l2")) {
+            return true;
+        }
+        if (v.isTextual() && v.asText().equalsIgnoreCase("none")) {
+            return false;
+        }
+        throw Errors.invalidParameter("option normalize must be true, false, \"l2\" or \"none\", got " + v);
     }
 
     private static double number(String key, JsonNode v) {

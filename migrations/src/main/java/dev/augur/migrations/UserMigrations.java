@@ -41,13 +41,29 @@ public final class UserMigrations {
             MigrateResult result = Flyway.configure(UserMigrations.class.getClassLoader())
                     .dataSource(ds)
                     .locations("filesystem:" + base)
+                    // a database that already has tables (the usual case when Augur is added) starts at version 0
+                    .baselineOnMigrate(true)
+                    .baselineVersion("0")
                     .javaMigrations(modelMigrations(base).toArray(ModelMigration[]::new))
                     .load()
                     .migrate();
             return new Outcome(result.migrationsExecuted, result.targetSchemaVersion);
         } catch (FlywayException e) {
-            throw new AugurException("2F000", "migration failed: " + e.getMessage(), e);
+            throw new AugurException(sqlState(e), "migration failed: " + e.getMessage(), e);
         }
+    }
+
+    /** The SQLSTATE of the statement that failed, where Flyway kept it, else 2F000 (SQL routine exception). */
+    private static String sqlState(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException s && s.getSQLState() != null) {
+                return s.getSQLState();
+            }
+            if (t instanceof AugurException a) {
+                return a.sqlState();
+            }
+        }
+        return "2F000";
     }
 
     static List<ModelMigration> modelMigrations(Path folder) {
