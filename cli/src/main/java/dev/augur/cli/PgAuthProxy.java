@@ -13,10 +13,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Fronts H2's PostgreSQL-protocol server when the database has no password. H2 always asks a PostgreSQL client
- * for a cleartext password and psql never sends an empty one, so a passwordless psql could not connect; this
- * proxy answers H2's question with the (empty) password itself and then relays bytes unchanged both ways.
- * With a password set, serve exposes H2's server directly and the client authenticates as usual.
+ * Fronts H2's PostgreSQL-protocol server to smooth two edges for stock clients:
+ * <ul>
+ * <li>H2 always asks for a cleartext password and psql never sends an empty one, so without a configured password
+ * the proxy answers H2's question itself (with the empty password) and the client is never asked;</li>
+ * <li>H2 reports server version 8.2, for which pgjdbc sends {@code SET extra_float_digits = 2}, a statement H2
+ * rejects; the proxy replaces it with a harmless {@code SET DATESTYLE ISO}.</li>
+ * </ul>
+ * Everything else is relayed unchanged.
  */
 final class PgAuthProxy implements AutoCloseable {
     private static final int SSL_REQUEST = 80877103;
@@ -24,14 +28,19 @@ final class PgAuthProxy implements AutoCloseable {
     private static final int CANCEL_REQUEST = 80877102;
 
     private final ServerSocket listener;
+    private static final java.util.regex.Pattern FLOAT_DIGITS = java.util.regex.Pattern.compile(
+            "(?is)\\s*set\\s+(session\\s+)?extra_float_digits\\s*(=|to)\\s*'?-?\\d+'?\\s*;?\\s*");
     private final int backendPort;
+    private final boolean answerPassword;
     private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "augur-pg-proxy");
         t.setDaemon(true);
         return t;
     });
 
-    PgAuthProxy(InetAddress bind, int port, int backendPort) throws IOException {
+    /** @param answerPassword true when the database has no password: answer H2's password request with "" */
+    PgAuthProxy(InetAddress bind, int port, int backendPort, boolean answerPassword) throws IOException {
+        this.answerPassword = answerPassword;
         this.listener = new ServerSocket();
         this.listener.setReuseAddress(true);
         this.listener.bind(new InetSocketAddress(bind, port));
@@ -84,7 +93,7 @@ final class PgAuthProxy implements AutoCloseable {
                 int len = fromBackend.readInt();
                 byte[] body = new byte[len - 4];
                 fromBackend.readFully(body);
-                boolean passwordRequest = type == 'R' && len == 8 && body[3] == 3;
+                boolean passwordRequest = answerPassword && type == 'R' && len == 8 && body[3] == 3;
                 if (passwordRequest) {
                     toBackend.writeByte('p');
                     toBackend.writeInt(5);
@@ -99,8 +108,11 @@ final class PgAuthProxy implements AutoCloseable {
                 if (type == 'E' || (type == 'R' && len == 8 && body[3] == 0)) {
                     break;
                 }
+                if (type == 'R' && len == 8 && body[3] == 3) {
+                    break; // the client answers H2's password request: relay the rest as it comes
+                }
             }
-            Thread up = new Thread(() -> pump(fromClient, toBackend, backend), "augur-pg-proxy-up");
+            Thread up = new Thread(() -> relayClientMessages(fromClient, toBackend, backend), "augur-pg-proxy-up");
             up.setDaemon(true);
             up.start();
             pump(fromBackend, toClient, client);
@@ -110,6 +122,64 @@ final class PgAuthProxy implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Client to server, message by message, rewriting the one statement H2 cannot run. */
+    private static void relayClientMessages(DataInputStream in, DataOutputStream out, Socket peer) {
+        try {
+            while (true) {
+                int type = in.readUnsignedByte();
+                int len = in.readInt();
+                byte[] body = new byte[len - 4];
+                in.readFully(body);
+                if (type == 'Q' || type == 'P') {
+                    body = rewrite(type, body);
+                }
+                out.writeByte(type);
+                out.writeInt(body.length + 4);
+                out.write(body);
+                out.flush();
+            }
+        } catch (IOException e) {
+            // connection closed
+        } finally {
+            try {
+                peer.shutdownOutput();
+            } catch (IOException ignored) {
+                // already closed
+            }
+        }
+    }
+
+    /** Replaces {@code SET extra_float_digits = N} in a Query or Parse message; other messages are returned as they are. */
+    static byte[] rewrite(int type, byte[] body) {
+        int sqlStart = 0;
+        if (type == 'P') {
+            sqlStart = indexOfZero(body, 0) + 1; // skip the statement name
+        }
+        int sqlEnd = indexOfZero(body, sqlStart);
+        if (sqlEnd < 0) {
+            return body;
+        }
+        String sql = new String(body, sqlStart, sqlEnd - sqlStart, java.nio.charset.StandardCharsets.UTF_8);
+        if (!FLOAT_DIGITS.matcher(sql).matches()) {
+            return body;
+        }
+        byte[] replacement = "SET DATESTYLE ISO".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] out = new byte[body.length - (sqlEnd - sqlStart) + replacement.length];
+        System.arraycopy(body, 0, out, 0, sqlStart);
+        System.arraycopy(replacement, 0, out, sqlStart, replacement.length);
+        System.arraycopy(body, sqlEnd, out, sqlStart + replacement.length, body.length - sqlEnd);
+        return out;
+    }
+
+    private static int indexOfZero(byte[] b, int from) {
+        for (int i = from; i < b.length; i++) {
+            if (b[i] == 0) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static void pump(InputStream in, OutputStream out, Socket peer) {

@@ -152,15 +152,22 @@ class ModelCodecTest {
         assertThat(assertCorrupt(() -> ModelCodec.decode(longer))).hasMessageContaining("trailing");
     }
 
+    /** A corrupt count larger than the payload could hold is refused before anything of that size is allocated. */
     @Test
-    void hugeCountIsDataCorruptedWithoutAllocatingIt() {
+    void countLargerThanThePayloadIsDataCorruptedBeforeAllocating() {
         byte[] payload = ModelCodec.encode(TFIDF);
         // the vocabulary count follows magic, version, kind, features id, name, input, weighting, ngrams, bits, normalize
-        int vocabCount = 4 + 2 + 1 + 1 + (4 + "words".length()) + (4 + "body".length()) + 4;
-        assertThat(ByteBuffer.wrap(payload, vocabCount, 4).getInt()).isEqualTo(3);
-        ByteBuffer.wrap(payload).putInt(vocabCount, 1 << 26);
+        int vocabularyCount = 4 + 2 + 1 + 1 + (4 + "words".length()) + (4 + "body".length()) + 4;
+        int idfCount = vocabularyCount + 4 + (4 + 4) + (4 + 3) + (4 + 8);
+        assertThat(ByteBuffer.wrap(payload).getInt(vocabularyCount)).isEqualTo(3);
+        assertThat(ByteBuffer.wrap(payload).getInt(idfCount)).isEqualTo(3);
 
-        assertThat(assertCorrupt(() -> ModelCodec.decode(payload))).hasMessageContaining("implausible");
+        for (int at : new int[]{vocabularyCount, idfCount}) {
+            byte[] corrupt = Arrays.copyOf(payload, at + 4);
+            ByteBuffer.wrap(corrupt).putInt(at, 1 << 26);
+
+            assertThat(assertCorrupt(() -> ModelCodec.decode(corrupt))).hasMessageContaining("implausible length");
+        }
     }
 
     /** A flipped byte anywhere decodes to some valid model or raises a clean XX001: never another exception type. */

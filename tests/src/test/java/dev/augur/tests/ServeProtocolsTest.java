@@ -1,0 +1,150 @@
+package dev.augur.tests;
+
+import dev.augur.cli.AugurServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** {@code augur serve}'s protocols: H2 TCP (plain and jdbc:augur:), pgjdbc and psql over the PostgreSQL protocol. */
+class ServeProtocolsTest {
+    @TempDir
+    static Path dir;
+    static AugurServer server;
+    static int pgPort;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path migrations = dir.resolve("migrations");
+        Files.createDirectories(migrations);
+        Files.writeString(migrations.resolve("V1__points.sql"), """
+                CREATE TABLE pts (id INT PRIMARY KEY, a DOUBLE PRECISION, b DOUBLE PRECISION, y INT);
+                INSERT INTO pts SELECT "X", MOD("X", 10), MOD("X", 7), CASE WHEN MOD("X", 10) > MOD("X", 7) THEN 1 ELSE 0 END
+                  FROM SYSTEM_RANGE(1, 300);
+                TRAIN MODEL pts KIND logistic FROM (SELECT a, b, y FROM pts) WITH (epochs = 20);
+                DEPLOY MODEL pts VERSION 1;
+                """);
+        pgPort = freePort();
+        server = new AugurServer(dir.resolve("data"), migrations, "127.0.0.1", freePort(), pgPort, "sa", null);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.close();
+    }
+
+    @Test
+    void plainH2TcpClientCallsTheStableNames() throws SQLException {
+        try (Connection c = DriverManager.getConnection(server.tcpUrl(), "sa", ""); Statement st = c.createStatement()) {
+            assertThat(scalar(st, "SELECT AUGUR.TRAIN_MODEL('tcp_model', 'logistic', 'SELECT a, b, y FROM pts')")).isEqualTo("1");
+            assertThat(scalar(st, "SELECT AUGUR.DEPLOY_MODEL('tcp_model', 1)")).isEqualTo("1");
+            double p = Double.parseDouble(scalar(st, "SELECT PREDICT('tcp_model', a, b) FROM pts WHERE id = 9"));
+            assertThat(p).isBetween(0.0, 1.0);
+            assertThat(scalar(st, "SELECT PREDICT_LABEL('pts', 9.0, 0.0)")).isEqualTo("1");
+        }
+    }
+
+    @Test
+    void augurDriverOverTcpAcceptsExtensionStatements() throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:augur:" + server.tcpUrl().substring(5), "sa", "");
+             Statement st = c.createStatement()) {
+            st.execute("TRAIN MODEL ext_tcp KIND svm FROM (SELECT a, b, y FROM pts)");
+            st.execute("DEPLOY MODEL ext_tcp");
+            assertThat(scalar(st, "SELECT PREDICT_LABEL('ext_tcp', 9.0, 0.0)")).isEqualTo("1");
+            assertThat(scalar(st, "SELECT PREDICT_LABEL('ext_tcp', 0.0, 6.0)")).isEqualTo("0");
+        }
+    }
+
+    @Test
+    void pgjdbcRunsTheWholeSequenceAndKeepsSqlStates() throws SQLException {
+        try (Connection c = DriverManager.getConnection(server.pgUrl(), "sa", "");
+             Statement st = c.createStatement()) {
+            assertThat(scalar(st, "SELECT AUGUR.TRAIN_MODEL('pg_model', 'logistic', 'SELECT a, b, y FROM pts', '{\"epochs\": 10}')"))
+                    .isEqualTo("1");
+            assertThat(scalar(st, "SELECT AUGUR.DEPLOY_MODEL('pg_model', 1)")).isEqualTo("1");
+            assertThat(Double.parseDouble(scalar(st, "SELECT PREDICT('pg_model', a, b) FROM pts WHERE id = 9"))).isBetween(0.5, 1.0);
+            assertThat(scalar(st, "SELECT PREDICT_LABEL('pg_model', a, b) FROM pts WHERE id = 9")).isEqualTo("1");
+            assertThat(scalar(st, "SELECT PREDICT('pg_model', NULL, b) FROM pts WHERE id = 9")).isNull();
+            assertThatThrownBy(() -> scalar(st, "SELECT PREDICT('no_such_model', a, b) FROM pts"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> {
+                        assertThat(e.getSQLState()).isEqualTo("42704");
+                        assertThat(e.getMessage()).contains("unknown model 'no_such_model'").contains("pg_model");
+                    });
+            assertThatThrownBy(() -> scalar(st, "SELECT PREDICT('pg_model', a, b, a) FROM pts"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> {
+                        assertThat(e.getSQLState()).isEqualTo("22023");
+                        assertThat(e.getMessage()).contains("expects 2 inputs (a, b), got 3");
+                    });
+        }
+    }
+
+    @Test
+    void psqlRunsTrainDeployPredictWithoutAPassword() throws Exception {
+        Path psql = Path.of("/usr/bin/psql");
+        assumeTrue(Files.isExecutable(psql), "psql (Debian's postgresql-client) is not installed at /usr/bin/psql");
+        String script = """
+                SELECT AUGUR.TRAIN_MODEL('psql_model', 'logistic', 'SELECT a, b, y FROM pts') AS version;
+                SELECT AUGUR.DEPLOY_MODEL('psql_model', 1) AS deployed;
+                SELECT PREDICT_LABEL('psql_model', a, b) AS label FROM pts WHERE id = 9;
+                """;
+        Result ok = psql(psql, script, Map.of());
+        assertThat(ok.exitCode).as(ok.output).isZero();
+        assertThat(ok.output).contains("version").contains("deployed").contains("label").contains(" 1");
+        Result failed = psql(psql, "SELECT PREDICT('missing', 1.0, 2.0);", Map.of());
+        assertThat(failed.exitCode).isNotZero();
+        assertThat(failed.output).contains("42704").contains("unknown model 'missing'");
+        Result noEarlier = psql(psql, "SELECT AUGUR.ROLLBACK_MODEL('psql_model');", Map.of());
+        assertThat(noEarlier.exitCode).isNotZero();
+        assertThat(noEarlier.output).contains("55000").contains("no earlier deployment");
+    }
+
+    private record Result(int exitCode, String output) {
+    }
+
+    private static Result psql(Path psql, String script, Map<String, String> env) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(psql.toString(), "-h", "127.0.0.1", "-p", String.valueOf(pgPort), "-U", "sa",
+                "-d", "augur", "-w", "-X", "-v", "VERBOSITY=verbose", "-v", "ON_ERROR_STOP=1"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().remove("PGPASSWORD");
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        p.getOutputStream().write(script.getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Result(p.exitValue(), out);
+    }
+
+    private static String scalar(Statement st, String sql) throws SQLException {
+        try (ResultSet rs = st.executeQuery(sql)) {
+            assertThat(rs.next()).isTrue();
+            return rs.getString(1);
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}
