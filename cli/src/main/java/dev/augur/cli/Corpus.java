@@ -16,18 +16,18 @@ import java.util.zip.CRC32;
 import java.util.zip.GZIPInputStream;
 
 /** The SpamAssassin corpus (JSON lines, gzipped), or a generated stand-in with the same shape. */
-final class Corpus {
+public final class Corpus {
     /** One message: id like {@code spam-2/00017}, its group, 1 for spam, the whole text. */
-    record Message(String id, String group, int spam, String text) {
+    public record Message(String id, String group, int spam, String text) {
         /** The random split of the issue: CRC32 of the id, even trains, odd tests. */
-        boolean inTrainingHalf() {
+        public boolean inTrainingHalf() {
             CRC32 crc = new CRC32();
             crc.update(id.getBytes(StandardCharsets.UTF_8));
             return crc.getValue() % 2 == 0;
         }
 
         /** The time split: the older {@code -1} groups train, the {@code -2} groups test. */
-        boolean older() {
+        public boolean older() {
             return group.endsWith("-1");
         }
     }
@@ -36,7 +36,7 @@ final class Corpus {
     }
 
     /** The shared corpus relative to the project root or the working directory, if present. */
-    static Path defaultLocation() {
+    public static Path defaultLocation() {
         String root = System.getProperty("augur.root", ".");
         for (Path p : new Path[]{Path.of(root, "../shared/datasets/spamassassin.jsonl.gz"),
                 Path.of("../shared/datasets/spamassassin.jsonl.gz")}) {
@@ -47,7 +47,7 @@ final class Corpus {
         return null;
     }
 
-    static List<Message> read(Path file) throws IOException {
+    public static List<Message> read(Path file) throws IOException {
         ObjectMapper mapper = new ObjectMapper();
         List<Message> out = new ArrayList<>();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(
@@ -75,7 +75,7 @@ final class Corpus {
      * A generated corpus with the real one's shape (groups -1 older, -2 newer, with drift: the newer spam uses
      * other words more often), for machines without the shared data set.
      */
-    static List<Message> generate(int n, long seed) {
+    public static List<Message> generate(int n, long seed) {
         Random rnd = new Random(seed);
         List<Message> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {

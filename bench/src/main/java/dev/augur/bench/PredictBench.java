@@ -1,0 +1,167 @@
+package dev.augur.bench;
+
+import dev.augur.cli.Corpus;
+import dev.augur.sql.AugurDataSource;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.StringJoiner;
+import java.util.concurrent.Callable;
+
+/**
+ * PREDICT against the same linear model written as inline SQL arithmetic, over the same rows in one run
+ * (alternating, medians), and the time per document of a bag-of-words PREDICT on the SpamAssassin corpus.
+ */
+@Command(name = "predict", mixinStandardHelpOptions = true,
+        description = "PREDICT('m', a..p) vs inline SQL arithmetic on N rows; bag-of-words PREDICT per document.")
+final class PredictBench implements Callable<Integer> {
+    private static final int INPUTS = 16;
+
+    @Option(names = "--rows", defaultValue = "1000000", description = "rows in the dense table (default: ${DEFAULT-VALUE})")
+    int rows;
+
+    @Option(names = "--reps", defaultValue = "5", description = "timed repetitions of each query (default: ${DEFAULT-VALUE})")
+    int reps;
+
+    @Option(names = "--corpus", description = "SpamAssassin .jsonl.gz (default: ../shared/datasets when present)")
+    Path corpus;
+
+    @Option(names = "--out", defaultValue = "bench/results/predict.txt", description = "where to keep the result (default: ${DEFAULT-VALUE})")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        StringBuilder report = new StringBuilder();
+        String machine = Machine.describe();
+        line(report, "augur bench predict: " + machine);
+        try (Connection c = new AugurDataSource("jdbc:h2:mem:bench_predict;DB_CLOSE_DELAY=-1", "sa", "", null).getConnection();
+             Statement st = c.createStatement()) {
+            // H2 would otherwise answer a repeated identical query from its result cache
+            st.execute("SET OPTIMIZE_REUSE_RESULTS FALSE");
+            StringJoiner cols = new StringJoiner(", ");
+            StringJoiner gen = new StringJoiner(", ");
+            for (int i = 0; i < INPUTS; i++) {
+                cols.add((char) ('a' + i) + " DOUBLE PRECISION");
+                gen.add("RAND()");
+            }
+            st.execute("CREATE TABLE dense (" + cols + ")");
+            st.execute("INSERT INTO dense SELECT " + gen + " FROM SYSTEM_RANGE(1, " + rows + ")");
+            Random rnd = new Random(42);
+            double[] w = new double[INPUTS];
+            StringJoiner names = new StringJoiner("\", \"", "[\"", "\"]");
+            StringJoiner weights = new StringJoiner(", ", "[", "]");
+            StringJoiner args = new StringJoiner(", ");
+            StringBuilder inline = new StringBuilder();
+            double bias = rnd.nextGaussian();
+            inline.append("CAST(").append(bias).append(" AS DOUBLE PRECISION)");
+            for (int i = 0; i < INPUTS; i++) {
+                w[i] = rnd.nextGaussian();
+                String col = String.valueOf((char) ('a' + i));
+                names.add(col);
+                weights.add(String.valueOf(w[i]));
+                args.add(col);
+                inline.append(" + CAST(").append(w[i]).append(" AS DOUBLE PRECISION) * ").append(col);
+            }
+            String json = "{\"name\": \"m\", \"kind\": \"linear\", \"features\": {\"type\": \"dense\", \"inputs\": " + names
+                    + "}, \"weights\": " + weights + ", \"bias\": " + bias + "}";
+            try (PreparedStatement ps = c.prepareStatement("SELECT AUGUR.IMPORT_MODEL('m', ?)")) {
+                ps.setString(1, json);
+                ps.executeQuery().close();
+            }
+            st.execute("DEPLOY MODEL m VERSION 1");
+            String threshold = " > CAST(" + bias + " AS DOUBLE PRECISION)";
+            String predictSql = "SELECT COUNT(*) FROM dense WHERE PREDICT('m', " + args + ")" + threshold;
+            String inlineSql = "SELECT COUNT(*) FROM dense WHERE " + inline + threshold;
+            long[] tp = new long[reps];
+            long[] ti = new long[reps];
+            long countP = 0;
+            long countI = 0;
+            countP = count(st, predictSql); // warm-up both
+            countI = count(st, inlineSql);
+            if (countP != countI) {
+                throw new IllegalStateException("PREDICT and inline arithmetic disagree: " + countP + " vs " + countI + " rows");
+            }
+            for (int r = 0; r < reps; r++) {
+                long t0 = System.nanoTime();
+                countP = count(st, predictSql);
+                tp[r] = System.nanoTime() - t0;
+                t0 = System.nanoTime();
+                countI = count(st, inlineSql);
+                ti[r] = System.nanoTime() - t0;
+            }
+            double mp = Machine.median(tp);
+            double mi = Machine.median(ti);
+            line(report, String.format(Locale.ROOT, "dense linear model, %d inputs, %,d rows, median of %d (alternating):", INPUTS, rows, reps));
+            line(report, String.format(Locale.ROOT, "  PREDICT('m', a..p)        %8.1f ms  %7.1f ns/row", mp / 1e6, mp / rows));
+            line(report, String.format(Locale.ROOT, "  inline SQL arithmetic     %8.1f ms  %7.1f ns/row", mi / 1e6, mi / rows));
+            corpusBench(c, st, report);
+            line(report, String.format(Locale.ROOT, "predict/inline ratio: %.2f", mp / mi));
+        }
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, report.toString());
+        return 0;
+    }
+
+    private void corpusBench(Connection c, Statement st, StringBuilder report) throws Exception {
+        Path file = corpus != null ? corpus : Corpus.defaultLocation();
+        if (file == null) {
+            line(report, "bag of words: skipped, the SpamAssassin corpus is not at ../shared/datasets (pass --corpus)");
+            return;
+        }
+        List<Corpus.Message> mails = Corpus.read(file);
+        st.execute("CREATE TABLE emails (id VARCHAR(64) PRIMARY KEY, is_spam INT, body VARCHAR(1000000))");
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO emails VALUES (?, ?, ?)")) {
+            for (Corpus.Message m : mails) {
+                ps.setString(1, m.id());
+                ps.setInt(2, m.spam());
+                ps.setString(3, m.text());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        st.execute("TRAIN MODEL spam KIND logistic FROM (SELECT body, is_spam FROM emails)");
+        st.execute("DEPLOY MODEL spam VERSION 1");
+        String sql = "SELECT COUNT(*) FROM emails WHERE PREDICT('spam', body) > 0.5";
+        String baseline = "SELECT COUNT(*) FROM emails WHERE LENGTH(body) > 0";
+        count(st, sql);
+        long[] tp = new long[reps];
+        long[] tb = new long[reps];
+        for (int r = 0; r < reps; r++) {
+            long t0 = System.nanoTime();
+            count(st, sql);
+            tp[r] = System.nanoTime() - t0;
+            t0 = System.nanoTime();
+            count(st, baseline);
+            tb[r] = System.nanoTime() - t0;
+        }
+        double mp = Machine.median(tp);
+        double mb = Machine.median(tb);
+        double avgChars = mails.stream().mapToInt(m -> m.text().length()).average().orElse(0);
+        line(report, String.format(Locale.ROOT, "bag-of-words logistic model on the SpamAssassin corpus (%,d mails, %.0f chars on average):",
+                mails.size(), avgChars));
+        line(report, String.format(Locale.ROOT, "  PREDICT('spam', body)     %8.1f ms  %7.1f us/doc", mp / 1e6, mp / 1e3 / mails.size()));
+        line(report, String.format(Locale.ROOT, "  scan only (LENGTH(body))  %8.1f ms  %7.1f us/doc", mb / 1e6, mb / 1e3 / mails.size()));
+    }
+
+    private static long count(Statement st, String sql) throws Exception {
+        try (ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static void line(StringBuilder report, String s) {
+        System.out.println(s);
+        System.out.flush();
+        report.append(s).append('\n');
+    }
+}
