@@ -1,5 +1,7 @@
 package dev.augur.engine;
 
+import java.util.Arrays;
+
 /**
  * Stochastic gradient descent on a linear model, one example at a time, with L2 decay applied lazily through a
  * global scale (w = scale · v), so a step costs O(nonzeros) on sparse inputs. Used by the trainer and by online
@@ -137,7 +139,7 @@ public final class LinearSgd {
         double shrink = 1 - eta * l2;
         if (shrink <= 0) {
             // a decay step this large (learning_rate · l2 >= 1) takes the weights all the way to zero
-            java.util.Arrays.fill(v, 0);
+            Arrays.fill(v, 0);
             scale = 1;
             return;
         }

@@ -53,9 +53,9 @@ public record TrainingOptions(int epochs, double learningRate, double l2, long s
 
     /**
      * Defaults: 10 epochs, rate by input shape (0 here means "choose"), l2 1e-6, seed 42, binary unigrams (a term's
-     * presence), L2-normalized, every term kept (min_df 1) up to 2^18 features. Binary beat tf-idf on held-out mail
-     * (SpamAssassin, random half split: 0.993 vs 0.988 at their best rates): idf up-weights the rare header tokens
-     * (message ids, host names) that let a model memorize its training set.
+     * presence), L2-normalized, every term kept (min_df 1) up to 2^18 features. On held-out mail (SpamAssassin, whole
+     * messages, random half split, logistic) binary scored 0.993, tf-idf 0.984 and tf 0.979 with these settings
+     * (tf-idf reached 0.988 at best, with 50 epochs).
      */
     public static TrainingOptions defaults() {
         return new TrainingOptions(10, 0, 1e-6, 42, BagOfWords.Weighting.BINARY, 1, 0, 1, 1 << 18, true);
