@@ -22,8 +22,14 @@ public final class AugurCatalog {
     private AugurCatalog() {
     }
 
+    /** The number of catalog migrations this Augur ships (V1..Vn in each dialect's folder). */
+    static final int CATALOG_MIGRATIONS = 1;
+
     /** Applies pending catalog migrations through an open connection (which stays open). */
     public static void install(Connection connection) throws SQLException {
+        if (upToDate(connection)) {
+            return;
+        }
         String dialect = dialect(connection);
         try {
             Flyway.configure(AugurCatalog.class.getClassLoader())
@@ -36,6 +42,24 @@ public final class AugurCatalog {
                     .migrate();
         } catch (FlywayException e) {
             throw new SQLException("installing Augur's catalog failed: " + e.getMessage(), "58030", e);
+        }
+    }
+
+    /** A quick look at the history table, so connecting does not start Flyway when the catalog is current. */
+    static boolean upToDate(Connection connection) throws SQLException {
+        String schema = null;
+        try (java.sql.ResultSet rs = connection.getMetaData().getTables(null, null, HISTORY_TABLE, null)) {
+            if (rs.next()) {
+                schema = rs.getString("TABLE_SCHEM");
+            }
+        }
+        if (schema == null) {
+            return false;
+        }
+        try (java.sql.Statement st = connection.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM \"" + schema.replace("\"", "\"\"") + "\".\""
+                     + HISTORY_TABLE + "\" WHERE \"success\" AND \"version\" IS NOT NULL")) {
+            return rs.next() && rs.getInt(1) >= CATALOG_MIGRATIONS;
         }
     }
 

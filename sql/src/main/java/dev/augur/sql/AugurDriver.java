@@ -20,8 +20,7 @@ import java.sql.Statement;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.ServiceLoader;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.List;
 import java.util.logging.Logger;
 
 /**
@@ -34,7 +33,8 @@ import java.util.logging.Logger;
 public final class AugurDriver implements Driver {
     public static final String PREFIX = "jdbc:augur:";
     public static final String IMPORT_BASE = "augur.importBase";
-    private static final Set<String> INSTALLED = ConcurrentHashMap.newKeySet();
+    private static final List<AugurInstaller> INSTALLERS = ServiceLoader.load(AugurInstaller.class,
+            AugurDriver.class.getClassLoader()).stream().map(ServiceLoader.Provider::get).toList();
 
     static {
         try {
@@ -62,15 +62,9 @@ public final class AugurDriver implements Driver {
         Object base = props.remove(IMPORT_BASE);
         Connection conn = DriverManager.getConnection(raw, props);
         try {
-            if (INSTALLED.add(raw)) {
-                try {
-                    for (AugurInstaller installer : ServiceLoader.load(AugurInstaller.class, AugurDriver.class.getClassLoader())) {
-                        installer.install(conn);
-                    }
-                } catch (SQLException | RuntimeException e) {
-                    INSTALLED.remove(raw);
-                    throw e;
-                }
+            // every connect asks: a database can be dropped and recreated under the same URL
+            for (AugurInstaller installer : INSTALLERS) {
+                installer.install(conn);
             }
         } catch (SQLException | RuntimeException e) {
             conn.close();

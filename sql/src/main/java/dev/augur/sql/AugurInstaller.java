@@ -9,6 +9,8 @@ import java.sql.SQLException;
  */
 public interface AugurInstaller {
     /**
+     * Called on every connect through the driver, so it must return quickly when nothing is to be done.
+     *
      * @param connection an open connection to the database (autocommit on); the installer may use it or open its own
      */
     void install(Connection connection) throws SQLException;

@@ -1,0 +1,57 @@
+package dev.augur.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DemoCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void demoPrintsBothAccuraciesAndRefusesForeignFolders() throws Exception {
+        Path data = dir.resolve("demo");
+        String out = run("demo", "--data", data.toString());
+        Matcher random = Pattern.compile("accuracy \\(random split\\): (0\\.\\d{4})").matcher(out);
+        Matcher time = Pattern.compile("accuracy \\(time split\\): (0\\.\\d{4})").matcher(out);
+        assertThat(random.find()).as(out).isTrue();
+        assertThat(time.find()).as(out).isTrue();
+        // real or generated corpus alike, the random split is learnable
+        assertThat(Double.parseDouble(random.group(1))).isGreaterThan(0.9);
+        assertThat(out).contains("PREDICT_EXPLAIN").contains("top terms:");
+        // a second run recreates its own folder
+        assertThat(run("demo", "--data", data.toString())).contains("accuracy (random split)");
+        // and a folder with other data is refused, untouched
+        Path foreign = dir.resolve("foreign");
+        Files.createDirectories(foreign);
+        Files.writeString(foreign.resolve("keep.txt"), "mine");
+        int code = new CommandLine(new Main()).execute("demo", "--data", foreign.toString());
+        assertThat(code).isNotZero();
+        assertThat(Files.readString(foreign.resolve("keep.txt"))).isEqualTo("mine");
+    }
+
+    private static String run(String... args) {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = new CommandLine(new Main()).execute(args);
+        } finally {
+            System.setOut(old);
+        }
+        String out = buf.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(out).isZero();
+        return out;
+    }
+}
