@@ -136,15 +136,14 @@ public final class AugurDriver implements Driver {
             String name = m.getName();
             switch (name) {
                 case "createStatement" -> {
-                    return statementProxy(proxy, (Statement) AugurDriver.invoke(conn, m, args), Statement.class);
+                    return statementProxy(proxy, (Statement) AugurDriver.invoke(conn, m, args), Statement.class, false);
                 }
-                case "prepareStatement" -> {
-                    args[0] = rewrite((String) args[0], importBase);
-                    return statementProxy(proxy, (Statement) AugurDriver.invoke(conn, m, args), PreparedStatement.class);
-                }
-                case "prepareCall" -> {
-                    args[0] = rewrite((String) args[0], importBase);
-                    return statementProxy(proxy, (Statement) AugurDriver.invoke(conn, m, args), CallableStatement.class);
+                case "prepareStatement", "prepareCall" -> {
+                    String original = (String) args[0];
+                    args[0] = rewrite(original, importBase);
+                    boolean extension = !args[0].equals(original);
+                    return statementProxy(proxy, (Statement) AugurDriver.invoke(conn, m, args),
+                            name.equals("prepareCall") ? CallableStatement.class : PreparedStatement.class, extension);
                 }
                 case "nativeSQL" -> {
                     return conn.nativeSQL(rewrite((String) args[0], importBase));
@@ -172,31 +171,89 @@ public final class AugurDriver implements Driver {
             }
         }
 
-        private Object statementProxy(Object connectionProxy, Statement st, Class<? extends Statement> kind) {
+        private Object statementProxy(Object connectionProxy, Statement st, Class<? extends Statement> kind, boolean extension) {
             return Proxy.newProxyInstance(AugurDriver.class.getClassLoader(), new Class<?>[]{kind},
-                    new StatementHandler(connectionProxy, st, importBase));
+                    new StatementHandler(connectionProxy, st, importBase, extension));
         }
     }
 
-    private record StatementHandler(Object connectionProxy, Statement st, Path importBase) implements InvocationHandler {
+    /**
+     * Rewrites extension statements on every execute path. An extension statement is a SELECT of an AUGUR
+     * function; run as an update (executeUpdate, a batch entry) it reports the function's number instead.
+     */
+    private static final class StatementHandler implements InvocationHandler {
+        private final Object connectionProxy;
+        private final Statement st;
+        private final Path importBase;
+        /** For prepared statements: whether the prepared SQL was an extension statement. */
+        private final boolean preparedExtension;
+        /** Statement.addBatch(sql) entries, run in order by executeBatch (the SQL as rewritten). */
+        private final List<String> batch = new java.util.ArrayList<>();
+        private final List<Boolean> batchIsExtension = new java.util.ArrayList<>();
+
+        StatementHandler(Object connectionProxy, Statement st, Path importBase, boolean preparedExtension) {
+            this.connectionProxy = connectionProxy;
+            this.st = st;
+            this.importBase = importBase;
+            this.preparedExtension = preparedExtension;
+        }
+
         @Override
         public Object invoke(Object proxy, Method m, Object[] args) throws Throwable {
             String name = m.getName();
-            boolean sqlArg = args != null && args.length > 0 && args[0] instanceof String
-                    && (name.startsWith("execute") || name.equals("addBatch"));
-            if (sqlArg) {
+            boolean sqlArg = args != null && args.length > 0 && args[0] instanceof String;
+            if (sqlArg && name.equals("addBatch")) {
+                String original = (String) args[0];
+                String sql = rewrite(original, importBase);
+                batch.add(sql);
+                batchIsExtension.add(!sql.equals(original));
+                return null;
+            }
+            if (sqlArg && name.startsWith("execute")) {
                 String original = (String) args[0];
                 String sql = rewrite(original, importBase);
                 if (!sql.equals(original) && (name.equals("executeUpdate") || name.equals("executeLargeUpdate"))) {
-                    // an extension statement is a SELECT of an AUGUR function: run it, report its number
-                    try (ResultSet rs = st.executeQuery(sql)) {
-                        long n = rs.next() ? rs.getLong(1) : 0;
-                        return name.equals("executeUpdate") ? (Object) (int) n : (Object) n;
-                    }
+                    long n = queryCount(st, sql);
+                    return name.equals("executeUpdate") ? (Object) (int) n : (Object) n;
                 }
                 args[0] = sql;
             }
+            if (preparedExtension && (args == null || args.length == 0)) {
+                PreparedStatement ps = (PreparedStatement) st;
+                switch (name) {
+                    case "executeUpdate" -> {
+                        return (int) preparedCount(ps);
+                    }
+                    case "executeLargeUpdate" -> {
+                        return preparedCount(ps);
+                    }
+                    case "addBatch" -> throw new SQLFeatureNotSupportedException(
+                            "an Augur statement cannot be batched as a prepared statement; execute it, or add it with Statement.addBatch(sql)",
+                            "0A000");
+                    default -> {
+                    }
+                }
+            }
             switch (name) {
+                case "executeBatch", "executeLargeBatch" -> {
+                    if (batch.isEmpty()) {
+                        return AugurDriver.invoke(st, m, args);
+                    }
+                    long[] counts = runBatch();
+                    if (name.equals("executeLargeBatch")) {
+                        return counts;
+                    }
+                    int[] out = new int[counts.length];
+                    for (int i = 0; i < counts.length; i++) {
+                        out[i] = (int) counts[i];
+                    }
+                    return out;
+                }
+                case "clearBatch" -> {
+                    batch.clear();
+                    batchIsExtension.clear();
+                    return AugurDriver.invoke(st, m, args);
+                }
                 case "getConnection" -> {
                     return connectionProxy;
                 }
@@ -217,6 +274,37 @@ public final class AugurDriver implements Driver {
                 default -> {
                     return AugurDriver.invoke(st, m, args);
                 }
+            }
+        }
+
+        /** The batch in order, one statement at a time, as JDBC's batch contract describes. */
+        private long[] runBatch() throws SQLException {
+            long[] counts = new long[batch.size()];
+            try {
+                for (int i = 0; i < batch.size(); i++) {
+                    try {
+                        counts[i] = batchIsExtension.get(i) ? queryCount(st, batch.get(i)) : st.executeLargeUpdate(batch.get(i));
+                    } catch (SQLException e) {
+                        long[] done = java.util.Arrays.copyOf(counts, i);
+                        throw new java.sql.BatchUpdateException(e.getMessage(), e.getSQLState(), e.getErrorCode(), done, e);
+                    }
+                }
+                return counts;
+            } finally {
+                batch.clear();
+                batchIsExtension.clear();
+            }
+        }
+
+        private static long queryCount(Statement st, String sql) throws SQLException {
+            try (ResultSet rs = st.executeQuery(sql)) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        }
+
+        private static long preparedCount(PreparedStatement ps) throws SQLException {
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
             }
         }
     }

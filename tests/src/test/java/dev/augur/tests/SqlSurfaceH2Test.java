@@ -646,6 +646,28 @@ class SqlSurfaceH2Test {
     }
 
     @Test
+    void trainModelStatementPassesOptionsAndQuotedTextThrough() throws Exception {
+        try (Connection c = open("ext_options"); Statement st = c.createStatement()) {
+            createTrainingTable(c);
+            // a string literal with a parenthesis and a quote inside the training query, options of every value type
+            assertThat(st.executeUpdate("TRAIN MODEL txt KIND logistic FROM (SELECT BODY, SPAM FROM T"
+                    + " WHERE BODY <> ')' AND BODY <> 'it''s')"
+                    + " WITH (features = tfidf, ngrams = 2, normalize = FALSE, hash_bits = 8, learning_rate = 2.5, seed = 3)"))
+                    .isEqualTo(1);
+            JsonNode f = json(c, "SELECT AUGUR.EXPORT_MODEL('txt', 1)").path("features");
+            assertThat(f.path("weighting").asText()).isEqualTo("tfidf");
+            assertThat(f.path("ngrams").asInt()).isEqualTo(2);
+            assertThat(f.path("normalize").asBoolean()).isFalse();
+            assertThat(f.path("hash_bits").asInt()).isEqualTo(8);
+            JsonNode options = json(c, "SELECT SPEC FROM AUGUR.MODELS WHERE NAME = 'txt'").path("training_options");
+            assertThat(options.path("learning_rate").asDouble()).isEqualTo(2.5);
+            assertThat(options.path("seed").asInt()).isEqualTo(3);
+            assertThat(st.executeLargeUpdate("DEPLOY MODEL txt VERSION 1")).isEqualTo(1L);
+            assertThat(text(c, "SELECT PREDICT_LABEL('txt', 'cheap pills now')")).isEqualTo("1");
+        }
+    }
+
+    @Test
     void extensionStatementsThroughPreparedStatementExecuteAndExecuteQuery() throws Exception {
         try (Connection c = open("ext_prepared")) {
             createTrainingTable(c);

@@ -14,9 +14,11 @@ import java.util.Map;
  * Resolves model references once per SQL statement on H2, so a scan calls the catalog once, not once per row,
  * and every row of one statement sees the same model version.
  *
- * <p>H2 gives a function no per-statement hook; the statement is recognised by the identity of the session's
- * command-start timestamp, a fresh object at every statement start. A catalog query run from inside the
- * function moves that timestamp once, so it is read again after each lookup.
+ * <p>H2 gives a function no per-statement hook; the statement is recognised by the value of the session's
+ * command-start timestamp (nanoseconds), set at every statement start. A query run from inside a function moves
+ * that timestamp, so it is read again after each lookup here, and the AUGUR functions carry the statement over
+ * their own catalog queries ({@link #carryingStatement}). Another function that runs queries makes PREDICT
+ * resolve again, which may then see a deploy committed meanwhile.
  */
 final class H2Statements {
     /** A model resolved for the current statement. */
@@ -38,7 +40,7 @@ final class H2Statements {
         SessionLocal session = (SessionLocal) ((JdbcConnection) conn).getSession();
         Object statement = session.getCommandStartOrEnd();
         Current current = CURRENT.get();
-        if (current.session != session || current.statement != statement) {
+        if (current.session != session || !statement.equals(current.statement)) {
             current.session = session;
             current.statement = statement;
             current.byRef.clear();
@@ -56,5 +58,26 @@ final class H2Statements {
             current.byRef.put(ref, r);
         }
         return r;
+    }
+
+    interface SqlCall<T> {
+        T run() throws SQLException;
+    }
+
+    /**
+     * Runs an AUGUR function's catalog queries without ending the statement's resolved models, so
+     * {@code SELECT PREDICT('m', x), AUGUR.DEPLOY_MODEL('m', 2) FROM t} scores every row with one version.
+     */
+    static <T> T carryingStatement(Connection conn, SqlCall<T> call) throws SQLException {
+        SessionLocal session = (SessionLocal) ((JdbcConnection) conn).getSession();
+        Object before = session.getCommandStartOrEnd();
+        try {
+            return call.run();
+        } finally {
+            Current current = CURRENT.get();
+            if (current.session == session && before.equals(current.statement)) {
+                current.statement = session.getCommandStartOrEnd();
+            }
+        }
     }
 }

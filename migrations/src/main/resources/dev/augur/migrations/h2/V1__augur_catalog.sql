@@ -47,12 +47,12 @@ CREATE TABLE AUGUR.DEPLOYMENTS (
 CREATE INDEX AUGUR.DEPLOYMENTS_BY_NAME ON AUGUR.DEPLOYMENTS (NAME, ID);
 
 -- administration, the same names as on PostgreSQL
-CREATE ALIAS AUGUR.TRAIN_MODEL FOR 'dev.augur.udf.Admin.trainModel';
-CREATE ALIAS AUGUR.IMPORT_MODEL FOR 'dev.augur.udf.Admin.importModel';
-CREATE ALIAS AUGUR.EXPORT_MODEL FOR 'dev.augur.udf.Admin.exportModel';
-CREATE ALIAS AUGUR.DEPLOY_MODEL FOR 'dev.augur.udf.Admin.deployModel';
-CREATE ALIAS AUGUR.ROLLBACK_MODEL FOR 'dev.augur.udf.Admin.rollbackModel';
-CREATE ALIAS AUGUR.DROP_MODEL FOR 'dev.augur.udf.Admin.dropModel';
+CREATE ALIAS AUGUR.TRAIN_MODEL FOR 'dev.augur.udf.H2Admin.trainModel';
+CREATE ALIAS AUGUR.IMPORT_MODEL FOR 'dev.augur.udf.H2Admin.importModel';
+CREATE ALIAS AUGUR.EXPORT_MODEL FOR 'dev.augur.udf.H2Admin.exportModel';
+CREATE ALIAS AUGUR.DEPLOY_MODEL FOR 'dev.augur.udf.H2Admin.deployModel';
+CREATE ALIAS AUGUR.ROLLBACK_MODEL FOR 'dev.augur.udf.H2Admin.rollbackModel';
+CREATE ALIAS AUGUR.DROP_MODEL FOR 'dev.augur.udf.H2Admin.dropModel';
 
 -- the PREDICT family, in PUBLIC so an unqualified call finds it
 CREATE ALIAS PUBLIC.PREDICT FOR 'dev.augur.udf.H2Functions.predict';
