@@ -22,15 +22,15 @@ public final class AugurCatalog {
     private AugurCatalog() {
     }
 
-    /** The number of catalog migrations this Augur ships (V1..Vn in each dialect's folder). */
-    static final int CATALOG_MIGRATIONS = 1;
+    /** The number of catalog migrations this Augur ships per dialect (V1..Vn in each dialect's folder). */
+    static final java.util.Map<String, Integer> CATALOG_MIGRATIONS = java.util.Map.of("h2", 2, "postgresql", 1);
 
     /** Applies pending catalog migrations through an open connection (which stays open). */
     public static void install(Connection connection) throws SQLException {
-        if (upToDate(connection)) {
+        String dialect = dialect(connection);
+        if (upToDate(connection, CATALOG_MIGRATIONS.getOrDefault(dialect, Integer.MAX_VALUE))) {
             return;
         }
-        String dialect = dialect(connection);
         try {
             Flyway.configure(AugurCatalog.class.getClassLoader())
                     .dataSource(new BorrowedConnection(connection))
@@ -46,7 +46,7 @@ public final class AugurCatalog {
     }
 
     /** A quick look at the history table, so connecting does not start Flyway when the catalog is current. */
-    static boolean upToDate(Connection connection) throws SQLException {
+    static boolean upToDate(Connection connection, int expected) throws SQLException {
         String schema = null;
         try (java.sql.ResultSet rs = connection.getMetaData().getTables(null, null, HISTORY_TABLE, null)) {
             if (rs.next()) {
@@ -59,7 +59,7 @@ public final class AugurCatalog {
         try (java.sql.Statement st = connection.createStatement();
              java.sql.ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM \"" + schema.replace("\"", "\"\"") + "\".\""
                      + HISTORY_TABLE + "\" WHERE \"success\" AND \"version\" IS NOT NULL")) {
-            return rs.next() && rs.getInt(1) >= CATALOG_MIGRATIONS;
+            return rs.next() && rs.getInt(1) >= expected;
         }
     }
 

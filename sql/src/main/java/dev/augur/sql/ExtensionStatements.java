@@ -24,6 +24,11 @@ import java.util.Optional;
  * DEPLOY MODEL spam [VERSION 3 | VERSION LATEST]
  * ROLLBACK MODEL spam
  * DROP MODEL spam
+ * CREATE PREDICTION VIEW spam_scores AS SELECT id, PREDICT('spam', body) FROM emails [WITH (mode = eager, tolerance = 0)]
+ * CREATE CLASSIFICATION VIEW labeled KEY id ENTITIES FROM emails EXAMPLES FROM email_labels KEY id LABEL is_spam
+ *     FEATURE FUNCTION bag_of_words(body) [USING svm|logistic] [WITH (learning_rate = 0.5)]
+ * REFRESH PREDICTION VIEW spam_scores [FULL]
+ * DROP PREDICTION VIEW spam_scores
  * </pre>
  * Anything else is not ours and passes to the database untouched. Errors are SQLSTATE 42601 with the position.
  */
@@ -42,6 +47,15 @@ public final class ExtensionStatements {
         Lexer lx = new Lexer(sql);
         Token first = lx.peek(0);
         Token second = lx.peek(1);
+        if (lx.peek(2).is("VIEW") && ((first.is("CREATE") && (second.is("PREDICTION") || second.is("CLASSIFICATION")))
+                || ((first.is("REFRESH") || first.is("DROP")) && second.is("PREDICTION")))) {
+            lx.next();
+            lx.next();
+            lx.next();
+            String out = view(lx, first.upper(), second.upper(), sql);
+            lx.expectEnd();
+            return Optional.of(out);
+        }
         if (first.type != Type.WORD || second.type != Type.WORD || !second.is("MODEL")) {
             return Optional.empty();
         }
@@ -61,6 +75,89 @@ public final class ExtensionStatements {
         };
         lx.expectEnd();
         return Optional.of(out);
+    }
+
+    private static String view(Lexer lx, String verb, String kind, String sql) {
+        Token nameToken = lx.next();
+        if (nameToken.type != Type.WORD || !Names.isIdentifier(nameToken.text)) {
+            throw lx.error(nameToken, "expected a view name, found " + nameToken.describe());
+        }
+        String name = nameToken.text.toLowerCase(Locale.ROOT);
+        if (verb.equals("DROP")) {
+            return "SELECT AUGUR.DROP_PREDICTION_VIEW(" + literal(name) + ")";
+        }
+        if (verb.equals("REFRESH")) {
+            boolean full = lx.peek(0).is("FULL");
+            if (full) {
+                lx.next();
+            }
+            return "SELECT AUGUR.REFRESH_PREDICTION_VIEW(" + literal(name) + ", " + (full ? "TRUE" : "FALSE") + ")";
+        }
+        if (kind.equals("PREDICTION")) {
+            lx.expectWord("AS");
+            Token start = lx.peek(0);
+            int depth = 0;
+            Token end;
+            while (true) {
+                Token t = lx.peek(0);
+                if (t.type == Type.END || t.type == Type.SEMICOLON || (depth == 0 && t.is("WITH") && lx.peek(1).type == Type.LPAREN)) {
+                    end = t;
+                    break;
+                }
+                if (t.type == Type.PARAMETER) {
+                    throw new AugurException(Errors.FEATURE_NOT_SUPPORTED, "parameter markers (?) are not supported inside Augur statements");
+                }
+                depth += t.type == Type.LPAREN ? 1 : t.type == Type.RPAREN ? -1 : 0;
+                lx.next();
+            }
+            String query = sql.substring(start.start, end.start).trim();
+            if (query.isEmpty()) {
+                throw lx.error(end, "expected the view's query, SELECT key, PREDICT('model', column, ...) FROM table");
+            }
+            String options = null;
+            if (lx.peek(0).is("WITH")) {
+                lx.next();
+                options = options(lx);
+            }
+            return "SELECT AUGUR.CREATE_PREDICTION_VIEW(" + literal(name) + ", " + literal(query)
+                    + (options == null ? "" : ", " + literal(options)) + ")";
+        }
+        lx.expectWord("KEY");
+        String key = lx.expect(Type.WORD, "the entities' key column").text;
+        lx.expectWord("ENTITIES");
+        lx.expectWord("FROM");
+        String entities = lx.expect(Type.WORD, "the entities table").text;
+        lx.expectWord("EXAMPLES");
+        lx.expectWord("FROM");
+        String examples = lx.expect(Type.WORD, "the examples table").text;
+        lx.expectWord("KEY");
+        String examplesKey = lx.expect(Type.WORD, "the examples' key column (the entity each example labels)").text;
+        lx.expectWord("LABEL");
+        String label = lx.expect(Type.WORD, "the label column").text;
+        lx.expectWord("FEATURE");
+        lx.expectWord("FUNCTION");
+        Token fStart = lx.peek(0);
+        String function;
+        if (fStart.type == Type.WORD) {
+            lx.next();
+            function = fStart.text + "(" + lx.parenthesized("the feature function's columns, e.g. bag_of_words(body)") + ")";
+        } else {
+            function = "(" + lx.parenthesized("the feature function, bag_of_words(column) or (column, ...)") + ")";
+        }
+        String using = "logistic";
+        if (lx.peek(0).is("USING")) {
+            lx.next();
+            Token k = lx.expect(Type.WORD, "svm or logistic");
+            using = k.text.toLowerCase(Locale.ROOT);
+        }
+        String options = null;
+        if (lx.peek(0).is("WITH")) {
+            lx.next();
+            options = options(lx);
+        }
+        return "SELECT AUGUR.CREATE_CLASSIFICATION_VIEW(" + String.join(", ", literal(name), literal(entities), literal(key),
+                literal(examples), literal(examplesKey), literal(label), literal(function), literal(using),
+                options == null ? "NULL" : literal(options)) + ")";
     }
 
     private static String train(Lexer lx, String name) {

@@ -28,19 +28,43 @@ public final class H2Admin {
         return H2Statements.carryingStatement(c, () -> Admin.exportModel(c, name, version));
     }
 
+    /** Deploys the latest version; eager prediction views on the model follow in the same transaction. */
     public static int deployModel(Connection c, String name) throws SQLException {
-        return H2Statements.carryingStatement(c, () -> Admin.deployModel(c, name));
+        return H2Statements.carryingStatement(c, () -> {
+            int v = Admin.deployModel(c, name);
+            H2Views.modelDeployed(c, name);
+            return v;
+        });
     }
 
     public static int deployModel(Connection c, String name, Integer version) throws SQLException {
-        return H2Statements.carryingStatement(c, () -> Admin.deployModel(c, name, version));
+        return H2Statements.carryingStatement(c, () -> {
+            int v = Admin.deployModel(c, name, version);
+            H2Views.modelDeployed(c, name);
+            return v;
+        });
     }
 
     public static int rollbackModel(Connection c, String name) throws SQLException {
-        return H2Statements.carryingStatement(c, () -> Admin.rollbackModel(c, name));
+        return H2Statements.carryingStatement(c, () -> {
+            int v = Admin.rollbackModel(c, name);
+            H2Views.modelDeployed(c, name);
+            return v;
+        });
     }
 
+    /** Drops a model no prediction view depends on. */
     public static int dropModel(Connection c, String name) throws SQLException {
-        return H2Statements.carryingStatement(c, () -> Admin.dropModel(c, name));
+        return H2Statements.carryingStatement(c, () -> {
+            if (name != null && dev.augur.engine.Names.isIdentifier(name)) {
+                java.util.List<String> views = H2Views.viewsOf(c, name);
+                if (!views.isEmpty()) {
+                    throw new SQLException("cannot drop model '" + name.toLowerCase(java.util.Locale.ROOT) + "': prediction view"
+                            + (views.size() == 1 ? " " : "s ") + String.join(", ", views) + " depend on it; drop "
+                            + (views.size() == 1 ? "it" : "them") + " first", "2BP01");
+                }
+            }
+            return Admin.dropModel(c, name);
+        });
     }
 }

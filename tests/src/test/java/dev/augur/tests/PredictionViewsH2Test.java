@@ -1,0 +1,195 @@
+package dev.augur.tests;
+
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Prediction views on H2: equal to a full re-scoring after every committed change. */
+class PredictionViewsH2Test {
+    private static int databases;
+
+    static Connection open() throws SQLException {
+        return DriverManager.getConnection("jdbc:augur:h2:mem:views_" + (databases++) + ";DB_CLOSE_DELAY=-1");
+    }
+
+    static void model(Statement st, String name, double wa, double wb, double bias) throws SQLException {
+        String json = "{\"name\": \"" + name + "\", \"kind\": \"logistic\", \"features\": {\"type\": \"dense\", \"inputs\": [\"a\", \"b\"]},"
+                + " \"weights\": [" + wa + ", " + wb + "], \"bias\": " + bias + "}";
+        st.executeQuery("SELECT AUGUR.IMPORT_MODEL('" + name + "', '" + json + "')").close();
+    }
+
+    /** key -> (label, score) of the view, and of PREDICT over the base table with the deployed model. */
+    static void assertViewEqualsFullRescoring(Statement st, String view, String model) throws SQLException {
+        assertViewWithinTolerance(st, view, model, 0);
+    }
+
+    /** Labels equal to a full re-scoring's, scores within {@code tolerance} (0: bit for bit, the same arithmetic). */
+    static void assertViewWithinTolerance(Statement st, String view, String model, double tolerance) throws SQLException {
+        if (tolerance > 0) {
+            Map<Object, double[]> scores = new HashMap<>();
+            Map<Object, String> labels = new HashMap<>();
+            try (ResultSet rs = st.executeQuery("SELECT id, label, score FROM " + view)) {
+                while (rs.next()) {
+                    labels.put(rs.getObject(1), rs.getString(2));
+                    scores.put(rs.getObject(1), new double[]{rs.getDouble(3)});
+                }
+            }
+            Map<Object, String> fullLabels = new HashMap<>();
+            try (ResultSet rs = st.executeQuery("SELECT id, PREDICT_LABEL('" + model + "', a, b), PREDICT('" + model + "', a, b) FROM t")) {
+                while (rs.next()) {
+                    fullLabels.put(rs.getObject(1), rs.getString(2));
+                    double[] stored = scores.get(rs.getObject(1));
+                    assertThat(stored).as("view row for key " + rs.getObject(1)).isNotNull();
+                    assertThat(Math.abs(stored[0] - rs.getDouble(3))).as("score of key " + rs.getObject(1)).isLessThanOrEqualTo(tolerance);
+                }
+            }
+            assertThat(labels).isEqualTo(fullLabels);
+            return;
+        }
+        Map<Object, String> viewRows = new HashMap<>();
+        try (ResultSet rs = st.executeQuery("SELECT id, label, score FROM " + view)) {
+            while (rs.next()) {
+                viewRows.put(rs.getObject(1), rs.getString(2) + "|" + rs.getObject(3));
+            }
+        }
+        Map<Object, String> full = new HashMap<>();
+        try (ResultSet rs = st.executeQuery("SELECT id, PREDICT_LABEL('" + model + "', a, b), PREDICT('" + model + "', a, b) FROM t")) {
+            while (rs.next()) {
+                full.put(rs.getObject(1), rs.getString(2) + "|" + rs.getObject(3));
+            }
+        }
+        assertThat(viewRows).isEqualTo(full);
+    }
+
+    @Test
+    void eagerViewFollowsDataAndDeploysAndRollbacks() throws Exception {
+        try (Connection c = open(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE t (id INT PRIMARY KEY, a DOUBLE PRECISION, b DOUBLE PRECISION, note VARCHAR(10))");
+            st.execute("INSERT INTO t SELECT X, SIN(X), COS(X * 3), 'n' FROM SYSTEM_RANGE(1, 500)");
+            model(st, "m", 1.0, -0.5, 0.1);
+            model(st, "m", 1.01, -0.49, 0.1);
+            model(st, "m", -1.0, 2.0, 0.0);
+            st.execute("DEPLOY MODEL m VERSION 1");
+            st.execute("CREATE PREDICTION VIEW v AS SELECT id, PREDICT('m', a, b) FROM t");
+            assertViewEqualsFullRescoring(st, "v", "m");
+            st.execute("INSERT INTO t VALUES (1000, 0.3, 0.2, 'x'), (1001, NULL, 1, 'y')");
+            st.execute("UPDATE t SET a = -a WHERE MOD(id, 7) = 0");
+            st.execute("UPDATE t SET note = 'z' WHERE MOD(id, 5) = 0");
+            st.execute("DELETE FROM t WHERE MOD(id, 11) = 0");
+            assertViewEqualsFullRescoring(st, "v", "m");
+            st.execute("DEPLOY MODEL m VERSION 2");
+            assertViewEqualsFullRescoring(st, "v", "m");
+            st.execute("DEPLOY MODEL m VERSION 3");
+            assertViewEqualsFullRescoring(st, "v", "m");
+            c.setAutoCommit(false);
+            st.execute("INSERT INTO t VALUES (2000, 1, 1, 'r')");
+            st.execute("DEPLOY MODEL m VERSION 1");
+            st.execute("DELETE FROM t WHERE id < 100");
+            c.rollback();
+            c.setAutoCommit(true);
+            assertViewEqualsFullRescoring(st, "v", "m");
+            st.execute("UPDATE t SET b = b + 0.5 WHERE MOD(id, 3) = 0");
+            assertViewEqualsFullRescoring(st, "v", "m");
+            try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM AUGUR.VIEW_EVENTS WHERE VIEW_NAME = 'v' AND EVENT IN ('deploy', 'reorganize')")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(2);
+            }
+        }
+    }
+
+    @Test
+    void randomInterleavingsKeepTheViewEqualToAFullRescoring() throws Exception {
+        randomInterleavings(7, 0);
+    }
+
+    @Test
+    void randomInterleavingsWithAToleranceKeepLabelsExactAndScoresClose() throws Exception {
+        randomInterleavings(11, 0.02);
+    }
+
+    private void randomInterleavings(long seed, double tolerance) throws Exception {
+        Random rnd = new Random(seed);
+        try (Connection c = open(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE t (id INT PRIMARY KEY, a DOUBLE PRECISION, b DOUBLE PRECISION)");
+            st.execute("INSERT INTO t SELECT X, RAND() * 2 - 1, RAND() * 2 - 1 FROM SYSTEM_RANGE(1, 300)");
+            for (int v = 0; v < 6; v++) {
+                model(st, "m", 1 + rnd.nextGaussian() * 0.05, -1 + rnd.nextGaussian() * 0.05, rnd.nextGaussian() * 0.05);
+            }
+            st.execute("DEPLOY MODEL m VERSION 1");
+            st.execute("CREATE PREDICTION VIEW v AS SELECT id, PREDICT('m', a, b) FROM t WITH (tolerance = " + tolerance + ", alpha = 0.5)");
+            int nextId = 1000;
+            for (int step = 0; step < 200; step++) {
+                boolean rollback = rnd.nextInt(6) == 0;
+                c.setAutoCommit(false);
+                int ops = 1 + rnd.nextInt(3);
+                for (int o = 0; o < ops; o++) {
+                    switch (rnd.nextInt(4)) {
+                        case 0 -> st.execute("INSERT INTO t VALUES (" + (nextId++) + ", " + (rnd.nextDouble() * 2 - 1) + ", "
+                                + (rnd.nextDouble() * 2 - 1) + ")");
+                        case 1 -> st.execute("UPDATE t SET a = " + (rnd.nextDouble() * 2 - 1) + " WHERE MOD(id, 17) = " + rnd.nextInt(17));
+                        case 2 -> st.execute("DELETE FROM t WHERE id = " + (1 + rnd.nextInt(nextId)));
+                        default -> st.execute("DEPLOY MODEL m VERSION " + (1 + rnd.nextInt(6)));
+                    }
+                }
+                if (rollback) {
+                    c.rollback();
+                } else {
+                    c.commit();
+                }
+                c.setAutoCommit(true);
+                assertViewWithinTolerance(st, "v", "m", tolerance);
+            }
+            if (tolerance > 0) {
+                // the bound must have let some deploys re-score only part of the view
+                try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM AUGUR.VIEW_EVENTS WHERE VIEW_NAME = 'v' AND EVENT = 'deploy'"
+                        + " AND ROWS_RESCORED < ROWS_CHECKED")) {
+                    rs.next();
+                    assertThat(rs.getInt(1)).isPositive();
+                }
+            }
+        }
+    }
+
+    @Test
+    void badDefinitionsGetClearErrors() throws Exception {
+        try (Connection c = open(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE t (id INT, a DOUBLE PRECISION, b DOUBLE PRECISION)");
+            st.execute("INSERT INTO t VALUES (1, 1, 1), (1, 2, 2)");
+            model(st, "m", 1, 1, 0);
+            st.execute("DEPLOY MODEL m");
+            assertThatThrownBy(() -> st.execute("CREATE PREDICTION VIEW v AS SELECT id, PREDICT('m', a, b) FROM missing"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getMessage()).contains("missing"));
+            assertThatThrownBy(() -> st.execute("CREATE PREDICTION VIEW v AS SELECT id, PREDICT('m', a, b) FROM t"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> {
+                        assertThat(e.getSQLState()).isEqualTo("23505");
+                        assertThat(e.getMessage()).contains("not unique");
+                    });
+            st.execute("DELETE FROM t WHERE a = 2");
+            assertThatThrownBy(() -> st.execute("CREATE PREDICTION VIEW v AS SELECT id, PREDICT('m', a) FROM t"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> {
+                        assertThat(e.getSQLState()).isEqualTo("22023");
+                        assertThat(e.getMessage()).contains("expects 2 inputs (a, b), got 1");
+                    });
+            assertThatThrownBy(() -> st.execute("CREATE PREDICTION VIEW v AS SELECT id, PREDICT('nope', a, b) FROM t"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42704"));
+            st.execute("CREATE PREDICTION VIEW v AS SELECT id, PREDICT('m', a, b) FROM t");
+            assertThatThrownBy(() -> st.execute("INSERT INTO t VALUES (1, 5, 5)"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getMessage()).contains("unique"));
+            assertThatThrownBy(() -> st.execute("DROP MODEL m"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("2BP01"));
+            assertThat(st.executeUpdate("DROP PREDICTION VIEW v")).isEqualTo(1);
+            assertThatThrownBy(() -> st.execute("DROP PREDICTION VIEW v"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42704"));
+        }
+    }
+}

@@ -1,0 +1,698 @@
+package dev.augur.udf;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.augur.engine.AugurException;
+import dev.augur.engine.BagOfWords;
+import dev.augur.engine.DenseFeatures;
+import dev.augur.engine.Errors;
+import dev.augur.engine.Features;
+import dev.augur.engine.LinearSgd;
+import dev.augur.engine.Model;
+import dev.augur.engine.ModelCodec;
+import dev.augur.engine.ModelKind;
+import dev.augur.engine.Names;
+import dev.augur.engine.SgdTrainer;
+import dev.augur.engine.SparseVector;
+import dev.augur.engine.ViewIndex;
+import org.h2.api.Trigger;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Prediction views on H2: the AUGUR.*_PREDICTION_VIEW functions, and the triggers that keep eager views equal to a
+ * full re-scoring in the same transaction as the change (data, deploy, or learning from new examples).
+ */
+public final class H2Views {
+    private static final String IDENT = "[A-Za-z_][A-Za-z0-9_]*";
+    private static final Pattern PREDICTION_QUERY = Pattern.compile("(?is)\\s*SELECT\\s+(" + IDENT + ")\\s*,\\s*PREDICT\\s*\\(\\s*'([^']+)'\\s*"
+            + "((?:,\\s*" + IDENT + "\\s*)+)\\)\\s*(?:AS\\s+" + IDENT + "\\s*)?FROM\\s+(" + IDENT + "(?:\\." + IDENT + ")?)\\s*;?\\s*");
+    private static final Pattern BAG_OF_WORDS = Pattern.compile("(?is)\\s*bag_of_words\\s*\\(\\s*(" + IDENT + ")\\s*\\)\\s*");
+    private static final Pattern DENSE = Pattern.compile("(?is)\\s*(?:dense\\s*)?\\(?\\s*(" + IDENT + "(?:\\s*,\\s*" + IDENT + ")*)\\s*\\)?\\s*");
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private H2Views() {
+    }
+
+    // ------------------------------------------------------------------ AUGUR functions
+
+    public static int createPredictionView(Connection c, String name, String query) throws SQLException {
+        return createPredictionView(c, name, query, null);
+    }
+
+    /**
+     * {@code SELECT key, PREDICT('model', col, ...) FROM table}; options {@code {"mode": "eager"|"lazy", "tolerance": 0,
+     * "alpha": 1.0}}. Returns the number of rows scored.
+     */
+    public static int createPredictionView(Connection c, String rawName, String query, String optionsJson) throws SQLException {
+        return H2Statements.carryingStatement(c, () -> {
+            try {
+                String name = viewName(rawName);
+                Matcher m = query == null ? null : PREDICTION_QUERY.matcher(query);
+                if (m == null || !m.matches()) {
+                    throw new AugurException(Errors.SYNTAX_ERROR, "a prediction view is defined as SELECT key, PREDICT('model', column, ...)"
+                            + " FROM table (plain column names), got: " + query);
+                }
+                String key = m.group(1);
+                String model = Names.checkModelName(m.group(2));
+                List<String> inputs = Arrays.stream(m.group(3).split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+                String table = m.group(4);
+                JsonNode options = options(optionsJson, List.of("mode", "tolerance", "alpha"));
+                String mode = options.path("mode").asText("eager").toLowerCase(Locale.ROOT);
+                if (!mode.equals("eager") && !mode.equals("lazy")) {
+                    throw Errors.invalidParameter("option mode must be eager or lazy, got '" + mode + "' (hybrid is not built yet)");
+                }
+                double tolerance = nonNegative(options, "tolerance", 0);
+                double alpha = nonNegative(options, "alpha", 1.0);
+                checkNew(c, name);
+                checkSource(c, table, key, inputs);
+                CatalogStore store = new CatalogStore(c);
+                CatalogStore.VersionRef deployed = store.requireDeployed(model);
+                Model current = store.load(deployed);
+                if (current.inputs().size() != inputs.size()) {
+                    throw Errors.wrongArity(model, current.inputs(), inputs.size());
+                }
+                if (mode.equals("lazy")) {
+                    String args = String.join(", ", inputs);
+                    String label = current.kind().isClassifier() ? ", PREDICT_LABEL('" + model + "', " + args + ") AS LABEL" : "";
+                    insertDefinition(c, name, "prediction", mode, tolerance, alpha, table, key, inputs, model, deployed.version(),
+                            deployed.sha256(), null, null, null, 0, 0, query);
+                    execute(c, "CREATE VIEW " + name + " AS SELECT " + key + ", PREDICT('" + model + "', " + args + ") AS SCORE" + label
+                            + " FROM " + table);
+                    return 0;
+                }
+                insertDefinition(c, name, "prediction", mode, tolerance, alpha, table, key, inputs, model, deployed.version(),
+                        deployed.sha256(), null, null, null, 0, 0, query);
+                ViewMaintenance.saveViewModel(c, name, "anchor", current, deployed.version());
+                return materialize(c, name, table, key, inputs);
+            } catch (AugurException e) {
+                throw Predictions.sql(e);
+            }
+        });
+    }
+
+    public static int createClassificationView(Connection c, String name, String entities, String key, String examples,
+                                               String examplesKey, String label, String featureFunction) throws SQLException {
+        return createClassificationView(c, name, entities, key, examples, examplesKey, label, featureFunction, "logistic", null);
+    }
+
+    public static int createClassificationView(Connection c, String name, String entities, String key, String examples,
+                                               String examplesKey, String label, String featureFunction, String kind) throws SQLException {
+        return createClassificationView(c, name, entities, key, examples, examplesKey, label, featureFunction, kind, null);
+    }
+
+    /**
+     * A view of every entity's predicted class, trained on the examples table and learning online from every
+     * example inserted later. Options: {@code learning_rate} (0.5), {@code l2} (1e-6), {@code hash_bits} (18),
+     * {@code epochs} (10, the initial training), {@code tolerance} (0.01 on scores; labels are always exact), {@code alpha} (1).
+     */
+    public static int createClassificationView(Connection c, String rawName, String entities, String key, String examples,
+                                               String examplesKey, String label, String featureFunction, String kindName,
+                                               String optionsJson) throws SQLException {
+        return H2Statements.carryingStatement(c, () -> {
+            try {
+                String name = viewName(rawName);
+                ModelKind kind = ModelKind.fromSqlName(kindName == null ? "logistic" : kindName);
+                if (!kind.isBinary()) {
+                    throw Errors.invalidParameter("a classification view learns a binary classifier: USING logistic or svm, got " + kindName);
+                }
+                JsonNode options = options(optionsJson, List.of("learning_rate", "l2", "hash_bits", "epochs", "tolerance", "alpha", "seed"));
+                double rate = nonNegative(options, "learning_rate", 0.5);
+                double l2 = nonNegative(options, "l2", 1e-6);
+                int hashBits = options.path("hash_bits").asInt(18);
+                int epochs = options.path("epochs").asInt(10);
+                double tolerance = nonNegative(options, "tolerance", 0.01);
+                double alpha = nonNegative(options, "alpha", 1.0);
+                for (String id : List.of(entities, key, examples, examplesKey, label)) {
+                    identifier(id);
+                }
+                Features features;
+                List<String> inputs;
+                Matcher bow = BAG_OF_WORDS.matcher(featureFunction == null ? "" : featureFunction);
+                Matcher dense = DENSE.matcher(featureFunction == null ? "" : featureFunction);
+                if (bow.matches()) {
+                    inputs = List.of(bow.group(1));
+                    features = new BagOfWords(bow.group(1).toLowerCase(Locale.ROOT), BagOfWords.Weighting.BINARY, 1, hashBits, true, null, null);
+                } else if (dense.matches()) {
+                    inputs = Arrays.stream(dense.group(1).split(",")).map(String::trim).toList();
+                    features = new DenseFeatures(inputs.stream().map(s -> s.toLowerCase(Locale.ROOT)).toList());
+                } else {
+                    throw new AugurException(Errors.SYNTAX_ERROR, "FEATURE FUNCTION must be bag_of_words(column) or (column, ...), got "
+                            + featureFunction);
+                }
+                checkNew(c, name);
+                checkSource(c, entities, key, inputs);
+                checkSource(c, examples, examplesKey, List.of(label));
+                // the examples present now train the first model
+                Map<Object, Object> featuresByKey = new HashMap<>();
+                Model shape = new Model(name, kind, features, List.of("0", "1"), new double[features.dimension()], new double[1]);
+                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT " + key + ", " + String.join(", ", inputs)
+                        + " FROM " + entities)) {
+                    while (rs.next()) {
+                        Object[] in = new Object[inputs.size()];
+                        for (int i = 0; i < in.length; i++) {
+                            in[i] = ViewMaintenance.sqlValue(rs.getObject(2 + i));
+                        }
+                        featuresByKey.put(rs.getObject(1), ViewIndex.featuresOf(shape, in));
+                    }
+                }
+                List<Object[]> labelled = new ArrayList<>();
+                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT " + examplesKey + ", " + label + " FROM " + examples)) {
+                    while (rs.next()) {
+                        labelled.add(new Object[]{rs.getObject(1), rs.getObject(2)});
+                    }
+                }
+                List<String> classes = classes(name, labelled);
+                LinearSgd sgd = new LinearSgd(kind, features.dimension(), 1, l2);
+                Random random = new Random(options.path("seed").asLong(42));
+                List<Integer> order = new ArrayList<>();
+                for (int i = 0; i < labelled.size(); i++) {
+                    order.add(i);
+                }
+                for (int epoch = 0; epoch < epochs; epoch++) {
+                    java.util.Collections.shuffle(order, random);
+                    for (int i : order) {
+                        Object[] ex = labelled.get(i);
+                        Object f = entityFeatures(featuresByKey, ex[0], entities, name);
+                        if (f != null) {
+                            step(sgd, f, classes.indexOf(SgdTrainer.labelText(ex[1])), rate / Math.sqrt(1.0 + epoch));
+                        }
+                    }
+                }
+                Model initial = new Model(name, kind, features, classes, sgd.weights(), sgd.bias());
+                byte[] payload = ModelCodec.encode(initial);
+                insertDefinition(c, name, "classification", "eager", tolerance, alpha, entities, key, inputs, name, 1,
+                        ModelCodec.sha256(payload), examples, examplesKey, label, rate, l2,
+                        "CLASSIFICATION VIEW KEY " + key + " ENTITIES FROM " + entities + " EXAMPLES FROM " + examples + " KEY "
+                                + examplesKey + " LABEL " + label + " FEATURE FUNCTION " + featureFunction + " USING " + kind.sqlName());
+                ViewMaintenance.saveViewModel(c, name, "anchor", initial, 1);
+                ViewMaintenance.saveViewModel(c, name, "live", initial, 1);
+                int rows = materialize(c, name, entities, key, inputs);
+                execute(c, "CREATE TRIGGER " + name + "_AUGUR_LEARN AFTER INSERT ON " + examples + " FOR EACH ROW CALL '"
+                        + ExampleTrigger.class.getName() + "'");
+                execute(c, "CREATE TRIGGER " + name + "_AUGUR_LEARNED AFTER INSERT ON " + examples + " CALL '"
+                        + LearnedTrigger.class.getName() + "'");
+                return rows;
+            } catch (AugurException e) {
+                throw Predictions.sql(e);
+            }
+        });
+    }
+
+    private static List<String> classes(String view, List<Object[]> labelled) {
+        boolean numeric = labelled.stream().allMatch(r -> r[1] instanceof Number);
+        Comparator<String> order = numeric ? Comparator.comparing(BigDecimal::new) : Comparator.naturalOrder();
+        TreeSet<String> distinct = new TreeSet<>(order);
+        for (Object[] r : labelled) {
+            if (r[1] == null) {
+                throw new AugurException("22004", "an example of view '" + view + "' has a NULL label; label every example");
+            }
+            distinct.add(SgdTrainer.labelText(r[1]));
+        }
+        if (distinct.size() != 2) {
+            throw Errors.invalidParameter("classification view '" + view + "' starts from examples of exactly 2 classes, the examples have "
+                    + distinct + "; insert examples of both classes first");
+        }
+        return new ArrayList<>(distinct);
+    }
+
+    private static Object entityFeatures(Map<Object, Object> featuresByKey, Object key, String entities, String view) {
+        if (!featuresByKey.containsKey(key)) {
+            throw new AugurException("23503", "example key " + key + " of view '" + view + "' has no entity in " + entities
+                    + "; insert the entity first");
+        }
+        return featuresByKey.get(key);
+    }
+
+    static void step(LinearSgd sgd, Object features, int target, double eta) {
+        if (features instanceof SparseVector sv) {
+            sgd.step(sv, target, eta);
+        } else {
+            sgd.step((double[]) features, target, eta);
+        }
+    }
+
+    public static int refreshPredictionView(Connection c, String name) throws SQLException {
+        return refreshPredictionView(c, name, false);
+    }
+
+    /** Catches up with the current model (incrementally), or re-scores everything and re-anchors ({@code full}); returns rows written. */
+    public static int refreshPredictionView(Connection c, String rawName, Boolean full) throws SQLException {
+        return H2Statements.carryingStatement(c, () -> {
+            String name = viewName(rawName);
+            ViewDefinition def = ViewDefinition.load(c, name);
+            if (def == null) {
+                throw Predictions.sql(ViewMaintenance.unknownView(name));
+            }
+            if (!def.eager()) {
+                return 0;
+            }
+            ViewRuntime rt = ViewRuntime.of(c, name);
+            rt.enter(c);
+            if (!def.classification()) {
+                // catch up with the deployed version, if the view is behind it
+                CatalogStore store = new CatalogStore(c);
+                try {
+                    CatalogStore.VersionRef deployed = store.requireDeployed(def.model());
+                    moveTo(c, rt, store.load(deployed), deployed.version(), deployed.sha256());
+                } catch (AugurException e) {
+                    throw Predictions.sql(e);
+                }
+            }
+            return (int) ViewMaintenance.modelChanged(c, rt, "refresh", Boolean.TRUE.equals(full));
+        });
+    }
+
+    public static int dropPredictionView(Connection c, String rawName) throws SQLException {
+        return H2Statements.carryingStatement(c, () -> {
+            String name = viewName(rawName);
+            ViewDefinition def = ViewDefinition.load(c, name);
+            if (def == null) {
+                throw Predictions.sql(ViewMaintenance.unknownView(name));
+            }
+            if (def.eager()) {
+                execute(c, "DROP TRIGGER IF EXISTS " + name + "_AUGUR_DATA");
+                execute(c, "DROP TRIGGER IF EXISTS " + name + "_AUGUR_LEARN");
+                execute(c, "DROP TRIGGER IF EXISTS " + name + "_AUGUR_LEARNED");
+                execute(c, "DROP TABLE IF EXISTS " + name);
+            } else {
+                execute(c, "DROP VIEW IF EXISTS " + name);
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM AUGUR.VIEW_EVENTS WHERE VIEW_NAME = ?")) {
+                ps.setString(1, name);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM AUGUR.VIEWS WHERE NAME = ?")) {
+                ps.setString(1, name);
+                ps.executeUpdate();
+            }
+            ViewRuntime.forget(c, name);
+            return 1;
+        });
+    }
+
+    /** After a deploy or rollback of {@code model}: every eager prediction view on it follows, in the same transaction. */
+    static void modelDeployed(Connection c, String model) throws SQLException {
+        List<String> views = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT NAME FROM AUGUR.VIEWS WHERE MODEL = ? AND KIND = 'prediction' AND MODE = 'eager' ORDER BY NAME")) {
+            ps.setString(1, Names.checkModelName(model));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    views.add(rs.getString(1));
+                }
+            }
+        }
+        if (views.isEmpty()) {
+            return;
+        }
+        CatalogStore store = new CatalogStore(c);
+        try {
+            CatalogStore.VersionRef deployed = store.requireDeployed(model);
+            Model next = store.load(deployed);
+            for (String view : views) {
+                ViewRuntime rt = ViewRuntime.of(c, view);
+                rt.enter(c);
+                if (next.inputs().size() != rt.def.inputColumns().size()) {
+                    throw new AugurException(Errors.INVALID_PARAMETER, "version " + deployed.version() + " of model '" + model
+                            + "' takes " + next.inputs().size() + " inputs but prediction view '" + view + "' passes "
+                            + rt.def.inputColumns().size() + "; drop the view or deploy a model with the same inputs");
+                }
+                moveTo(c, rt, next, deployed.version(), deployed.sha256());
+                ViewMaintenance.modelChanged(c, rt, "deploy", false);
+            }
+        } catch (AugurException e) {
+            throw Predictions.sql(e);
+        }
+    }
+
+    /** Names the views that depend on a model (for DROP MODEL). */
+    static List<String> viewsOf(Connection c, String model) throws SQLException {
+        List<String> views = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT NAME FROM AUGUR.VIEWS WHERE MODEL = ? AND KIND = 'prediction' ORDER BY NAME")) {
+            ps.setString(1, Names.checkModelName(model));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    views.add(rs.getString(1));
+                }
+            }
+        }
+        return views;
+    }
+
+    private static void moveTo(Connection c, ViewRuntime rt, Model next, int version, String sha) throws SQLException {
+        Model before = rt.current;
+        int beforeVersion = rt.currentVersion;
+        String beforeSha = rt.currentSha;
+        rt.index.journal(() -> {
+            rt.current = before;
+            rt.currentVersion = beforeVersion;
+            rt.currentSha = beforeSha;
+        });
+        rt.current = next;
+        rt.currentVersion = version;
+        rt.currentSha = sha;
+        setModel(c, rt.name, version, sha);
+    }
+
+    static void setModel(Connection c, String view, int version, String sha) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE AUGUR.VIEWS SET MODEL_VERSION = ?, MODEL_SHA256 = ? WHERE NAME = ?")) {
+            ps.setInt(1, version);
+            ps.setString(2, sha);
+            ps.setString(3, view);
+            ps.executeUpdate();
+        }
+    }
+
+    // ------------------------------------------------------------------ creation helpers
+
+    /** Creates the view table, its trigger, and scores every entity. DDL commits on H2, so it comes after the catalog rows. */
+    private static int materialize(Connection c, String name, String table, String key, List<String> inputs) throws SQLException {
+        execute(c, "CREATE TABLE " + name + " AS SELECT " + key + ", CAST(NULL AS DOUBLE PRECISION) AS SCORE,"
+                + " CAST(NULL AS VARCHAR(256)) AS LABEL, CAST(NULL AS DOUBLE PRECISION) AS MARGIN, CAST(NULL AS DOUBLE PRECISION) AS NORM_1,"
+                + " CAST(NULL AS DOUBLE PRECISION) AS NORM_2, CAST(NULL AS DOUBLE PRECISION) AS NORM_INF, CAST(NULL AS INTEGER) AS MODEL_VERSION,"
+                + " CAST(NULL AS TIMESTAMP WITH TIME ZONE) AS SCORED_AT FROM " + table + " WITH NO DATA");
+        execute(c, "ALTER TABLE " + name + " ALTER COLUMN " + key + " SET NOT NULL");
+        execute(c, "ALTER TABLE " + name + " ADD CONSTRAINT " + name + "_PK PRIMARY KEY (" + key + ")");
+        execute(c, "CREATE INDEX " + name + "_MARGIN ON " + name + " (MARGIN)");
+        execute(c, "CREATE TRIGGER " + name + "_AUGUR_DATA AFTER INSERT, UPDATE, DELETE ON " + table + " FOR EACH ROW CALL '"
+                + DataTrigger.class.getName() + "'");
+        ViewRuntime rt = ViewRuntime.of(c, name);
+        rt.enter(c);
+        List<ViewIndex.Scored> scored = new ArrayList<>();
+        List<Object> nullKeys = new ArrayList<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT " + key + ", " + String.join(", ", inputs)
+                + " FROM " + table)) {
+            while (rs.next()) {
+                Object k = rs.getObject(1);
+                Object[] in = new Object[inputs.size()];
+                for (int i = 0; i < in.length; i++) {
+                    in[i] = ViewMaintenance.sqlValue(rs.getObject(2 + i));
+                }
+                ViewIndex.Scored s = rt.index.put(k, ViewIndex.featuresOf(rt.current, in), rt.current, rt.currentVersion);
+                if (s == null) {
+                    nullKeys.add(k);
+                } else {
+                    scored.add(s);
+                }
+            }
+        } catch (AugurException e) {
+            throw Predictions.sql(e);
+        }
+        ViewMaintenance.write(c, name, key, scored, rt.currentVersion, true, null);
+        for (Object k : nullKeys) {
+            ViewMaintenance.write(c, name, key, List.of(), rt.currentVersion, true, k);
+        }
+        rt.index.resort();
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO AUGUR.VIEW_EVENTS (VIEW_NAME, EVENT, MODEL_VERSION, ROWS_CHECKED,"
+                + " ROWS_RESCORED, ROWS_WRITTEN, MILLIS, SCORER) VALUES (?, 'create', ?, ?, ?, ?, 0, 'cpu')")) {
+            ps.setString(1, name);
+            ps.setInt(2, rt.currentVersion);
+            ps.setLong(3, scored.size() + nullKeys.size());
+            ps.setLong(4, scored.size());
+            ps.setLong(5, scored.size() + nullKeys.size());
+            ps.executeUpdate();
+        }
+        return scored.size() + nullKeys.size();
+    }
+
+    private static void insertDefinition(Connection c, String name, String kind, String mode, double tolerance, double alpha,
+                                         String table, String key, List<String> inputs, String model, int version, String sha,
+                                         String examples, String examplesKey, String label, double rate, double l2,
+                                         String definition) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO AUGUR.VIEWS (NAME, KIND, MODE, TOLERANCE, ALPHA, BASE_TABLE, KEY_COLUMN,"
+                + " INPUT_COLUMNS, MODEL, MODEL_VERSION, MODEL_SHA256, ANCHOR_VERSION, EXAMPLES_TABLE, EXAMPLES_KEY, LABEL_COLUMN,"
+                + " LEARNING_RATE, L2, TX_TOKEN, DEFINITION) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, name);
+            ps.setString(2, kind);
+            ps.setString(3, mode);
+            ps.setDouble(4, tolerance);
+            ps.setDouble(5, alpha);
+            ps.setString(6, table);
+            ps.setString(7, key);
+            ps.setString(8, String.join(",", inputs));
+            ps.setString(9, model);
+            ps.setInt(10, version);
+            ps.setString(11, sha);
+            ps.setInt(12, version);
+            ps.setString(13, examples);
+            ps.setString(14, examplesKey);
+            ps.setString(15, label);
+            ps.setDouble(16, rate);
+            ps.setDouble(17, l2);
+            ps.setString(18, UUID.randomUUID().toString());
+            ps.setString(19, definition);
+            ps.executeUpdate();
+        }
+    }
+
+    private static String viewName(String raw) throws SQLException {
+        if (raw == null || !Names.isIdentifier(raw)) {
+            throw Predictions.sql(Errors.invalidName("view", String.valueOf(raw)));
+        }
+        return raw.toLowerCase(Locale.ROOT);
+    }
+
+    private static void identifier(String s) {
+        if (s == null || !s.matches(IDENT)) {
+            throw new AugurException(Errors.INVALID_NAME, "invalid identifier '" + s + "': use a plain table or column name");
+        }
+    }
+
+    private static void checkNew(Connection c, String name) throws SQLException {
+        if (ViewDefinition.load(c, name) != null) {
+            throw new AugurException(Errors.DUPLICATE_OBJECT, "prediction view '" + name + "' already exists; drop it first");
+        }
+        try (ResultSet rs = c.getMetaData().getTables(null, null, null, null)) {
+            while (rs.next()) {
+                if (rs.getString("TABLE_NAME").equalsIgnoreCase(name) && !"INFORMATION_SCHEMA".equalsIgnoreCase(rs.getString("TABLE_SCHEM"))
+                        && !"AUGUR".equalsIgnoreCase(rs.getString("TABLE_SCHEM"))) {
+                    throw new AugurException(Errors.DUPLICATE_OBJECT, "a table or view named '" + name + "' already exists; choose another view name");
+                }
+            }
+        }
+    }
+
+    /** The base table must exist with the key and input columns, and the key must be unique and never NULL. */
+    private static void checkSource(Connection c, String table, String key, List<String> columns) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            try {
+                st.executeQuery("SELECT " + key + ", " + String.join(", ", columns) + " FROM " + table + " WHERE 1 = 0").close();
+            } catch (SQLException e) {
+                String state = e.getSQLState() != null && e.getSQLState().startsWith("42S02") ? "42P01" : "42703";
+                throw new AugurException(e.getSQLState() != null && e.getSQLState().equals("42S02") ? "42P01" : state,
+                        "cannot read " + key + ", " + String.join(", ", columns) + " from " + table + ": " + firstLine(e.getMessage()));
+            }
+            try (ResultSet rs = st.executeQuery("SELECT COUNT(*), COUNT(" + key + "), COUNT(DISTINCT " + key + ") FROM " + table)) {
+                rs.next();
+                if (rs.getLong(2) != rs.getLong(1)) {
+                    throw new AugurException("23502", "key column " + table + "." + key + " has NULLs; a view needs a key on every row");
+                }
+                if (rs.getLong(3) != rs.getLong(1)) {
+                    throw new AugurException("23505", "key column " + table + "." + key + " is not unique (" + rs.getLong(1) + " rows, "
+                            + rs.getLong(3) + " distinct keys); a view needs one row per key");
+                }
+            }
+        }
+    }
+
+    private static String firstLine(String s) {
+        int i = s.indexOf('\n');
+        return i < 0 ? s : s.substring(0, i);
+    }
+
+    private static JsonNode options(String json, List<String> known) {
+        if (json == null || json.isBlank()) {
+            return MAPPER.createObjectNode();
+        }
+        JsonNode node;
+        try {
+            node = MAPPER.readTree(json);
+        } catch (Exception e) {
+            throw new AugurException(Errors.INVALID_JSON, "view options are not valid JSON: " + json);
+        }
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!known.contains(f)) {
+                throw Errors.invalidParameter("unknown view option '" + f + "'; options: " + String.join(", ", known));
+            }
+        }
+        return node;
+    }
+
+    private static double nonNegative(JsonNode options, String key, double dflt) {
+        double v = options.path(key).asDouble(dflt);
+        if (!(v >= 0) || Double.isInfinite(v)) {
+            throw Errors.invalidParameter("option " + key + " must be a finite number >= 0, got " + options.get(key));
+        }
+        return v;
+    }
+
+    private static void execute(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    /** Column positions of a table, by upper-case name. */
+    static Map<String, Integer> columnPositions(Connection c, String schema, String table) throws SQLException {
+        Map<String, Integer> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT COLUMN_NAME, ORDINAL_POSITION FROM INFORMATION_SCHEMA.COLUMNS"
+                + " WHERE UPPER(TABLE_SCHEMA) = UPPER(?) AND UPPER(TABLE_NAME) = UPPER(?)")) {
+            ps.setString(1, schema);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1).toUpperCase(Locale.ROOT), rs.getInt(2) - 1);
+                }
+            }
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ triggers
+
+    /** Base-table changes: the view row follows in the same transaction. */
+    public static final class DataTrigger implements Trigger {
+        private String view;
+        private int keyPos;
+        private int[] inputPos;
+
+        @Override
+        public void init(Connection c, String schema, String trigger, String table, boolean before, int type) throws SQLException {
+            view = trigger.substring(0, trigger.length() - "_AUGUR_DATA".length()).toLowerCase(Locale.ROOT);
+            ViewDefinition def = ViewDefinition.load(c, view);
+            if (def == null) {
+                return;
+            }
+            Map<String, Integer> pos = columnPositions(c, schema, table);
+            keyPos = pos.get(def.keyColumn().toUpperCase(Locale.ROOT));
+            inputPos = def.inputColumns().stream().mapToInt(col -> pos.get(col.toUpperCase(Locale.ROOT))).toArray();
+        }
+
+        @Override
+        public void fire(Connection c, Object[] oldRow, Object[] newRow) throws SQLException {
+            if (inputPos == null) {
+                return;
+            }
+            ViewRuntime rt = ViewRuntime.of(c, view);
+            if (!rt.enter(c)) {
+                return;
+            }
+            Object oldKey = oldRow == null ? null : oldRow[keyPos];
+            Object newKey = newRow == null ? null : newRow[keyPos];
+            Object[] inputs = null;
+            if (newRow != null) {
+                inputs = new Object[inputPos.length];
+                boolean same = oldRow != null && java.util.Objects.equals(oldKey, newKey);
+                for (int i = 0; i < inputPos.length; i++) {
+                    inputs[i] = ViewMaintenance.sqlValue(newRow[inputPos[i]]);
+                    same &= java.util.Objects.equals(ViewMaintenance.sqlValue(oldRow == null ? null : oldRow[inputPos[i]]), inputs[i]);
+                }
+                if (same) {
+                    return; // an update of other columns changes no prediction
+                }
+            }
+            ViewMaintenance.rowChanged(c, rt, oldKey, newKey, inputs);
+        }
+    }
+
+    /** Each inserted example: SGD steps on the view's live model (maintenance follows at the end of the statement). */
+    public static final class ExampleTrigger implements Trigger {
+        private String view;
+        private int keyPos;
+        private int labelPos;
+        private String entities;
+
+        @Override
+        public void init(Connection c, String schema, String trigger, String table, boolean before, int type) throws SQLException {
+            view = trigger.substring(0, trigger.length() - "_AUGUR_LEARN".length()).toLowerCase(Locale.ROOT);
+            ViewDefinition def = ViewDefinition.load(c, view);
+            if (def == null) {
+                return;
+            }
+            Map<String, Integer> pos = columnPositions(c, schema, table);
+            keyPos = pos.get(def.examplesKey().toUpperCase(Locale.ROOT));
+            labelPos = pos.get(def.labelColumn().toUpperCase(Locale.ROOT));
+            entities = def.baseTable();
+        }
+
+        @Override
+        public void fire(Connection c, Object[] oldRow, Object[] newRow) throws SQLException {
+            if (entities == null || newRow == null) {
+                return;
+            }
+            ViewRuntime rt = ViewRuntime.of(c, view);
+            if (!rt.enter(c)) {
+                return;
+            }
+            Object key = newRow[keyPos];
+            Object label = newRow[labelPos];
+            if (label == null) {
+                throw new SQLException("example " + key + " for view '" + view + "' has a NULL label; label every example", "22004");
+            }
+            int target = rt.current.classes().indexOf(SgdTrainer.labelText(label));
+            if (target < 0) {
+                throw new SQLException("example " + key + " for view '" + view + "' has label '" + SgdTrainer.labelText(label)
+                        + "', not one of the view's classes (" + String.join(", ", rt.current.classes()) + ")", "22023");
+            }
+            ViewIndex.Entry entity = rt.index.get(key);
+            if (entity == null) {
+                throw new SQLException("example key " + key + " for view '" + view + "' has no entity in " + entities
+                        + " (or its features are NULL); insert the entity first", "23503");
+            }
+            if (rt.learner == null) {
+                rt.learner = LinearSgd.resume(rt.current, rt.def.l2());
+                rt.learnedExamples = 0;
+                rt.index.journal(() -> rt.learner = null);
+            }
+            step(rt.learner, entity.features(), target, rt.def.learningRate());
+            rt.learnedExamples++;
+        }
+    }
+
+    /** After an INSERT of examples: the learned model becomes live and the view is maintained by the Hölder bound. */
+    public static final class LearnedTrigger implements Trigger {
+        private String view;
+
+        @Override
+        public void init(Connection c, String schema, String trigger, String table, boolean before, int type) {
+            view = trigger.substring(0, trigger.length() - "_AUGUR_LEARNED".length()).toLowerCase(Locale.ROOT);
+        }
+
+        @Override
+        public void fire(Connection c, Object[] oldRow, Object[] newRow) throws SQLException {
+            ViewRuntime rt = ViewRuntime.of(c, view);
+            if (!rt.enter(c) || rt.learner == null) {
+                return;
+            }
+            Model before = rt.current;
+            Model learned = new Model(before.name(), before.kind(), before.features(), before.classes(), rt.learner.weights(),
+                    rt.learner.bias());
+            rt.learner = null;
+            byte[] payload = ModelCodec.encode(learned);
+            String sha = ModelCodec.sha256(payload);
+            moveTo(c, rt, learned, rt.currentVersion + 1, sha);
+            ViewMaintenance.saveViewModel(c, view, "live", learned, rt.currentVersion);
+            ViewMaintenance.modelChanged(c, rt, "learn", false);
+        }
+    }
+}

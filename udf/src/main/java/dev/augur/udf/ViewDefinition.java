@@ -1,0 +1,37 @@
+package dev.augur.udf;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.List;
+
+/** A row of AUGUR.VIEWS. */
+record ViewDefinition(String name, String kind, String mode, double tolerance, double alpha, String baseTable,
+                      String keyColumn, List<String> inputColumns, String model, String examplesTable, String examplesKey,
+                      String labelColumn, double learningRate, double l2) {
+
+    boolean classification() {
+        return kind.equals("classification");
+    }
+
+    boolean eager() {
+        return mode.equals("eager");
+    }
+
+    static ViewDefinition load(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT KIND, MODE, TOLERANCE, ALPHA, BASE_TABLE, KEY_COLUMN, INPUT_COLUMNS,"
+                + " MODEL, EXAMPLES_TABLE, EXAMPLES_KEY, LABEL_COLUMN, LEARNING_RATE, L2 FROM AUGUR.VIEWS WHERE NAME = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                return new ViewDefinition(name, rs.getString(1), rs.getString(2), rs.getDouble(3), rs.getDouble(4), rs.getString(5),
+                        rs.getString(6), Arrays.asList(rs.getString(7).split(",")), rs.getString(8), rs.getString(9),
+                        rs.getString(10), rs.getString(11), rs.getDouble(12), rs.getDouble(13));
+            }
+        }
+    }
+}
