@@ -680,6 +680,19 @@ public final class H2Views {
 
         @Override
         public void fire(Connection c, Object[] oldRow, Object[] newRow) throws SQLException {
+            // H2 runs statement-level triggers with the session's autocommit on, so the queries below would try to
+            // commit inside the trigger; row-level triggers run with it off, as this does
+            org.h2.engine.SessionLocal session = (org.h2.engine.SessionLocal) ((org.h2.jdbc.JdbcConnection) c).getSession();
+            boolean autoCommit = session.getAutoCommit();
+            session.setAutoCommit(false);
+            try {
+                learned(c);
+            } finally {
+                session.setAutoCommit(autoCommit);
+            }
+        }
+
+        private void learned(Connection c) throws SQLException {
             ViewRuntime rt = ViewRuntime.of(c, view);
             if (!rt.enter(c) || rt.learner == null) {
                 return;
