@@ -263,7 +263,7 @@ class BadInputH2Test {
             importModel(c, "victim", logistic("victim", 0.3, 0.6, 0.9));
             importModel(c, "victim", logistic("victim", 0.4, 0.6, 0.9));
             exec(c, "SELECT AUGUR.DEPLOY_MODEL('victim', 1)");
-            byte[] payload = (byte[]) scalar(c, "SELECT PAYLOAD FROM AUGUR.MODEL_PAYLOADS WHERE NAME = 'victim' AND VERSION = 2");
+            byte[] payload = H2Db.bytes(scalar(c, "SELECT PAYLOAD FROM AUGUR.MODEL_PAYLOADS WHERE NAME = 'victim' AND VERSION = 2"));
             byte[] truncated = Arrays.copyOf(payload, payload.length - 5);
             // the stored hash matches the truncated bytes, so decoding itself must find the damage; the new hash
             // is also a key the process-wide cache has never seen
@@ -295,7 +295,7 @@ class BadInputH2Test {
             importModel(c, "victim", logistic("victim", 0.25, 0.5, 1.0));
             exec(c, "SELECT AUGUR.DEPLOY_MODEL('victim', 1)");
             // flip a weight byte; record a new random hash in the catalog so that the cache misses
-            byte[] payload = (byte[]) scalar(c, "SELECT PAYLOAD FROM AUGUR.MODEL_PAYLOADS WHERE NAME = 'victim'");
+            byte[] payload = H2Db.bytes(scalar(c, "SELECT PAYLOAD FROM AUGUR.MODEL_PAYLOADS WHERE NAME = 'victim'"));
             payload[payload.length - 12] ^= 0x55;
             String randomSha = ModelCodec.sha256(UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
             try (PreparedStatement ps = c.prepareStatement("UPDATE AUGUR.MODEL_PAYLOADS SET PAYLOAD = ? WHERE NAME = 'victim'")) {

@@ -50,6 +50,14 @@ final class H2Db {
     }
 
     /** The single value of a one-row, one-column query (null when SQL NULL). */
+    /** A payload column's bytes (payloads are BLOBs on H2). */
+    static byte[] bytes(Object v) throws SQLException {
+        if (v instanceof java.sql.Blob blob) {
+            return blob.getBytes(1, (int) blob.length());
+        }
+        return (byte[]) v;
+    }
+
     static Object scalar(Connection c, String sql, Object... params) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {

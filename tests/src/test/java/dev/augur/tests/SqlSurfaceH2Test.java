@@ -569,7 +569,7 @@ class SqlSurfaceH2Test {
             // SHA256 and PAYLOAD_BYTES describe the stored payload
             for (List<Object> r : rows(c, "SELECT M.SHA256, M.PAYLOAD_BYTES, P.PAYLOAD, M.CREATED_AT, M.SPEC"
                     + " FROM AUGUR.MODELS M JOIN AUGUR.MODEL_PAYLOADS P ON P.NAME = M.NAME AND P.VERSION = M.VERSION")) {
-                byte[] payload = (byte[]) r.get(2);
+                byte[] payload = H2Db.bytes(r.get(2));
                 assertThat(r.get(0)).isEqualTo(ModelCodec.sha256(payload));
                 assertThat(r.get(1)).isEqualTo(payload.length);
                 assertThat(r.get(3)).isNotNull();
