@@ -20,6 +20,11 @@ record ViewDefinition(String name, String kind, String mode, double tolerance, d
         return mode.equals("eager");
     }
 
+    ViewDefinition withTuning(double newTolerance, double newAlpha, double newRate, double newL2) {
+        return new ViewDefinition(name, kind, mode, newTolerance, newAlpha, baseTable, keyColumn, inputColumns, model, examplesTable,
+                examplesKey, labelColumn, newRate, newL2);
+    }
+
     static ViewDefinition load(Connection c, String name) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT KIND, MODE, TOLERANCE, ALPHA, BASE_TABLE, KEY_COLUMN, INPUT_COLUMNS,"
                 + " MODEL, EXAMPLES_TABLE, EXAMPLES_KEY, LABEL_COLUMN, LEARNING_RATE, L2 FROM AUGUR.VIEWS WHERE NAME = ?")) {

@@ -80,10 +80,11 @@ final class ViewRuntime {
      */
     boolean enter(Connection conn) throws SQLException {
         String dbToken;
+        double[] tuning;
         Integer version;
         String sha;
         try (PreparedStatement ps = conn.prepareStatement(
-                "SELECT TX_TOKEN, MODEL_VERSION, MODEL_SHA256 FROM AUGUR.VIEWS WHERE NAME = ? FOR UPDATE")) {
+                "SELECT TX_TOKEN, MODEL_VERSION, MODEL_SHA256, TOLERANCE, ALPHA, LEARNING_RATE, L2 FROM AUGUR.VIEWS WHERE NAME = ? FOR UPDATE")) {
             ps.setString(1, name);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -92,6 +93,7 @@ final class ViewRuntime {
                 dbToken = rs.getString(1);
                 version = (Integer) rs.getObject(2);
                 sha = rs.getString(3);
+                tuning = new double[]{rs.getDouble(4), rs.getDouble(5), rs.getDouble(6), rs.getDouble(7)};
             }
         }
         Object tx = session(conn).getTransaction();
@@ -106,6 +108,8 @@ final class ViewRuntime {
                 committedToken = dbToken;
                 markers.clear();
             }
+            // tolerance, alpha, learning rate and l2 may be tuned in AUGUR.VIEWS at any time
+            def = def.withTuning(tuning[0], tuning[1], tuning[2], tuning[3]);
             transaction = tx;
             String token = UUID.randomUUID().toString();
             markers.push(new Marker(token, index.journalPosition()));
