@@ -29,11 +29,21 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--max-rows", defaultValue = "100", description = "rows to print at most (default: ${DEFAULT-VALUE})")
     int maxRows;
 
-    @Parameters(paramLabel = "SQL", arity = "1..*", description = "statements to run, in order")
+    @Option(names = "--explain-backend", description = "say which scoring backend (CPU, CUDA) runs and why, then exit")
+    boolean explainBackend;
+
+    @Parameters(paramLabel = "SQL", arity = "0..*", description = "statements to run, in order")
     List<String> statements;
 
     @Override
     public Integer call() throws Exception {
+        if (explainBackend) {
+            dev.augur.engine.Scorers.explain().forEach(System.out::println);
+            return 0;
+        }
+        if (statements == null || statements.isEmpty()) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "give at least one SQL statement");
+        }
         try (Connection c = db.openAndMigrate(user, password); Statement st = c.createStatement()) {
             st.setMaxRows(maxRows);
             for (String sql : statements) {
