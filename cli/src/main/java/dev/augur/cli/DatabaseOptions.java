@@ -25,6 +25,24 @@ final class DatabaseOptions {
             description = "folder of your Flyway migrations, applied on start (default: ${DEFAULT-VALUE})")
     Path migrations;
 
+    @Option(names = "--postgres", paramLabel = "URL",
+            description = "use this PostgreSQL database instead of the embedded H2 (jdbc:postgresql://host:port/db?user=u&password=p)")
+    String postgres;
+
+    /** The plain JDBC URL of the PostgreSQL database given with --postgres, or null. */
+    String postgresUrl() {
+        if (postgres == null || postgres.isBlank()) {
+            return null;
+        }
+        String u = postgres.trim();
+        if (u.startsWith("jdbc:augur:")) {
+            u = "jdbc:" + u.substring("jdbc:augur:".length());
+        } else if (u.startsWith("postgresql://") || u.startsWith("postgres://")) {
+            u = "jdbc:postgresql://" + u.substring(u.indexOf("://") + 3);
+        }
+        return u;
+    }
+
     Path dataDir() {
         return data.toAbsolutePath().normalize();
     }

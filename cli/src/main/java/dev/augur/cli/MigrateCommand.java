@@ -23,6 +23,19 @@ final class MigrateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        String pg = db.postgresUrl();
+        if (pg != null) {
+            // the URL carries the user and password; --user/--password only where given explicitly
+            String u = user.equals("sa") ? null : user;
+            String p = password.isEmpty() ? null : password;
+            try (Connection c = new dev.augur.sql.AugurDataSource(pg, u, p, db.migrations.toAbsolutePath().normalize()).getConnection()) {
+                UserMigrations.Outcome outcome = UserMigrations.migrate(pg, u, p, db.migrations);
+                System.out.println("Augur's catalog is installed in " + c.getMetaData().getURL() + "; applied " + outcome.applied()
+                        + " migration(s) from " + db.migrations.toAbsolutePath().normalize()
+                        + (outcome.schemaVersion() == null ? "" : "; schema version " + outcome.schemaVersion()));
+            }
+            return 0;
+        }
         try (Connection c = db.dataSource(user, password).getConnection()) {
             UserMigrations.Outcome outcome = UserMigrations.migrate(db.h2Url(), user, password, db.migrations);
             System.out.println("applied " + outcome.applied() + " migration(s) from " + db.migrations.toAbsolutePath().normalize()

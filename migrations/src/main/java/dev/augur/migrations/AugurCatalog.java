@@ -34,7 +34,8 @@ public final class AugurCatalog {
         try {
             Flyway.configure(AugurCatalog.class.getClassLoader())
                     .dataSource(new BorrowedConnection(connection))
-                    .schemas("AUGUR")
+                    // the schema name as the database folds unquoted identifiers, so AUGUR.X finds it unquoted
+                    .schemas(connection.getMetaData().storesLowerCaseIdentifiers() ? "augur" : "AUGUR")
                     .table(HISTORY_TABLE)
                     .locations("classpath:dev/augur/migrations/" + dialect)
                     .failOnMissingLocations(true)
@@ -48,9 +49,11 @@ public final class AugurCatalog {
     /** A quick look at the history table, so connecting does not start Flyway when the catalog is current. */
     static boolean upToDate(Connection connection, int expected) throws SQLException {
         String schema = null;
-        try (java.sql.ResultSet rs = connection.getMetaData().getTables(null, null, HISTORY_TABLE, null)) {
-            if (rs.next()) {
-                schema = rs.getString("TABLE_SCHEM");
+        try (java.sql.ResultSet rs = connection.getMetaData().getTables(null, null, null, new String[]{"TABLE", "BASE TABLE"})) {
+            while (rs.next() && schema == null) {
+                if (HISTORY_TABLE.equalsIgnoreCase(rs.getString("TABLE_NAME")) && "AUGUR".equalsIgnoreCase(rs.getString("TABLE_SCHEM"))) {
+                    schema = rs.getString("TABLE_SCHEM");
+                }
             }
         }
         if (schema == null) {

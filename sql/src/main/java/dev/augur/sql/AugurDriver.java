@@ -35,6 +35,8 @@ public final class AugurDriver implements Driver {
     public static final String IMPORT_BASE = "augur.importBase";
     private static final List<AugurInstaller> INSTALLERS = ServiceLoader.load(AugurInstaller.class,
             AugurDriver.class.getClassLoader()).stream().map(ServiceLoader.Provider::get).toList();
+    private static final List<PgEngineCalls> PG_CALLS = ServiceLoader.load(PgEngineCalls.class,
+            AugurDriver.class.getClassLoader()).stream().map(ServiceLoader.Provider::get).toList();
 
     static {
         try {
@@ -70,13 +72,18 @@ public final class AugurDriver implements Driver {
             conn.close();
             throw e;
         }
-        return wrap(conn, base == null ? null : Path.of(base.toString()));
+        Path importBase = base == null ? null : Path.of(base.toString());
+        if (conn.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres")) {
+            return (Connection) Proxy.newProxyInstance(AugurDriver.class.getClassLoader(), new Class<?>[]{Connection.class},
+                    new ConnectionHandler(conn, importBase, true));
+        }
+        return wrap(conn, importBase);
     }
 
     /** Wraps an open connection so it accepts Augur's extension statements. */
     public static Connection wrap(Connection conn, Path importBase) {
         return (Connection) Proxy.newProxyInstance(AugurDriver.class.getClassLoader(), new Class<?>[]{Connection.class},
-                new ConnectionHandler(conn, importBase));
+                new ConnectionHandler(conn, importBase, false));
     }
 
     /** Translates {@code sql} when it is an extension statement; SQLSTATE-carrying errors otherwise. */
@@ -130,7 +137,18 @@ public final class AugurDriver implements Driver {
         }
     }
 
-    private record ConnectionHandler(Connection conn, Path importBase) implements InvocationHandler {
+    /** Extension-statement translation, then (on PostgreSQL) the engine calls of {@link PgEngineCalls}. */
+    static String rewrite(String sql, Path importBase, Connection raw, boolean postgres) throws SQLException {
+        String out = rewrite(sql, importBase);
+        if (postgres && out != null) {
+            for (PgEngineCalls calls : PG_CALLS) {
+                out = calls.rewrite(raw, out);
+            }
+        }
+        return out;
+    }
+
+    private record ConnectionHandler(Connection conn, Path importBase, boolean postgres) implements InvocationHandler {
         @Override
         public Object invoke(Object proxy, Method m, Object[] args) throws Throwable {
             String name = m.getName();
@@ -140,7 +158,7 @@ public final class AugurDriver implements Driver {
                 }
                 case "prepareStatement", "prepareCall" -> {
                     String original = (String) args[0];
-                    args[0] = rewrite(original, importBase);
+                    args[0] = rewrite(original, importBase, conn, postgres);
                     boolean extension = !args[0].equals(original);
                     return statementProxy(proxy, (Statement) AugurDriver.invoke(conn, m, args),
                             name.equals("prepareCall") ? CallableStatement.class : PreparedStatement.class, extension);
@@ -173,7 +191,7 @@ public final class AugurDriver implements Driver {
 
         private Object statementProxy(Object connectionProxy, Statement st, Class<? extends Statement> kind, boolean extension) {
             return Proxy.newProxyInstance(AugurDriver.class.getClassLoader(), new Class<?>[]{kind},
-                    new StatementHandler(connectionProxy, st, importBase, extension));
+                    new StatementHandler(connectionProxy, st, importBase, extension, postgres ? conn : null));
         }
     }
 
@@ -191,7 +209,11 @@ public final class AugurDriver implements Driver {
         private final List<String> batch = new java.util.ArrayList<>();
         private final List<Boolean> batchIsExtension = new java.util.ArrayList<>();
 
-        StatementHandler(Object connectionProxy, Statement st, Path importBase, boolean preparedExtension) {
+        /** The raw PostgreSQL connection for {@link PgEngineCalls}, else null. */
+        private final Connection pgRaw;
+
+        StatementHandler(Object connectionProxy, Statement st, Path importBase, boolean preparedExtension, Connection pgRaw) {
+            this.pgRaw = pgRaw;
             this.connectionProxy = connectionProxy;
             this.st = st;
             this.importBase = importBase;
@@ -204,14 +226,14 @@ public final class AugurDriver implements Driver {
             boolean sqlArg = args != null && args.length > 0 && args[0] instanceof String;
             if (sqlArg && name.equals("addBatch")) {
                 String original = (String) args[0];
-                String sql = rewrite(original, importBase);
+                String sql = rewrite(original, importBase, pgRaw, pgRaw != null);
                 batch.add(sql);
                 batchIsExtension.add(!sql.equals(original));
                 return null;
             }
             if (sqlArg && name.startsWith("execute")) {
                 String original = (String) args[0];
-                String sql = rewrite(original, importBase);
+                String sql = rewrite(original, importBase, pgRaw, pgRaw != null);
                 if (!sql.equals(original) && (name.equals("executeUpdate") || name.equals("executeLargeUpdate"))) {
                     long n = queryCount(st, sql);
                     return name.equals("executeUpdate") ? (Object) (int) n : (Object) n;
