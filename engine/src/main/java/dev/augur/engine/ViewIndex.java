@@ -249,7 +249,11 @@ public final class ViewIndex {
             return false;
         }
         Scored s = score(e.key(), current, e.features());
-        if (s.margin() != e.storedMargin() || !java.util.Objects.equals(s.label(), e.storedLabel())) {
+        // write what must change: a label, or a score past half the tolerance (a row left as it is keeps a valid
+        // bound, as bounds are taken from the stored margin); with tolerance 0, any change
+        boolean labelChanged = !java.util.Objects.equals(s.label(), e.storedLabel());
+        boolean scoreChanged = tolerance == 0 ? s.margin() != e.storedMargin() : Math.abs(s.score() - e.storedScore()) > tolerance / 2;
+        if (labelChanged || scoreChanged) {
             journal(e.key(), e);
             Entry updated = e.withStored(s.margin(), s.label(), s.score(), version);
             entries.put(e.key(), updated);
