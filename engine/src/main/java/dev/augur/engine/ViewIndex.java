@@ -228,6 +228,17 @@ public final class ViewIndex {
                 }
             }
         } else {
+            // a cheap first pass: when the bounds leave most rows to re-score, a full re-scoring (which also
+            // re-anchors) costs less than checking and journaling row by row
+            long needed = 0;
+            for (Entry e : entries.values()) {
+                if (!safe(e, current, delta, lipschitz, tolerance)) {
+                    needed++;
+                }
+            }
+            if (needed > entries.size() / 2) {
+                return rescoreAll(current, version);
+            }
             for (Entry e : new ArrayList<>(entries.values())) {
                 checked++;
                 if (check(e, current, version, delta, lipschitz, tolerance, changed)) {
@@ -239,13 +250,18 @@ public final class ViewIndex {
         return new Plan(changed, checked, rescored, maxBound, false);
     }
 
-    /** Re-scores one entry when its bound requires; returns whether it was re-scored. */
-    private boolean check(Entry e, Model current, int version, HolderBound delta, double lipschitz, double tolerance,
-                          List<Scored> changed) {
+    /** Whether the row's own bound proves its stored label and score still hold under {@code current}. */
+    private static boolean safe(Entry e, Model current, HolderBound delta, double lipschitz, double tolerance) {
         double drift = delta.forRow(e.norm1(), e.norm2(), e.normInf()) + Math.abs(e.anchorMargin() - e.storedMargin());
         boolean labelSafe = current.kind() == ModelKind.LINEAR || Math.abs(e.storedMargin()) > drift;
         boolean scoreSafe = lipschitz * drift <= tolerance && !(tolerance == 0 && drift > 0);
-        if (labelSafe && scoreSafe) {
+        return labelSafe && scoreSafe;
+    }
+
+    /** Re-scores one entry when its bound requires; returns whether it was re-scored. */
+    private boolean check(Entry e, Model current, int version, HolderBound delta, double lipschitz, double tolerance,
+                          List<Scored> changed) {
+        if (safe(e, current, delta, lipschitz, tolerance)) {
             return false;
         }
         Scored s = score(e.key(), current, e.features());

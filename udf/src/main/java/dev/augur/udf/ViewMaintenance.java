@@ -82,7 +82,12 @@ final class ViewMaintenance {
                 ps.setDouble(7, plan.bound());
             }
             ps.setDouble(8, millis);
-            ps.setString(9, plan.full() && !full ? "incremental cost exceeded alpha x full cost: re-anchored" : null);
+            String note = null;
+            if (plan.full() && !full) {
+                note = reorganize ? "incremental cost since the anchor exceeded alpha x a full re-scoring: re-anchored"
+                        : "the bounds left most rows to re-score: re-scored all and re-anchored";
+            }
+            ps.setString(9, note);
             ps.executeUpdate();
         }
         return plan.changed().size();
