@@ -33,7 +33,7 @@ public final class ViewIndex {
     }
 
     /** The outcome of maintaining the view after a model change. */
-    public record Plan(List<Scored> changed, long rowsChecked, long rowsRescored, double bound, boolean full) {
+    public record Plan(List<Scored> changed, long rowsChecked, long rowsRescored, double bound, boolean full, String scorer) {
     }
 
     private Map<Object, Entry> entries = new HashMap<>();
@@ -247,7 +247,7 @@ public final class ViewIndex {
             }
         }
         incrementalCost += checked * 0.05 + rescored;
-        return new Plan(changed, checked, rescored, maxBound, false);
+        return new Plan(changed, checked, rescored, maxBound, false, CpuScorer.INSTANCE.name());
     }
 
     /** Whether the row's own bound proves its stored label and score still hold under {@code current}. */
@@ -279,15 +279,24 @@ public final class ViewIndex {
         return true;
     }
 
-    /** Full re-scoring under {@code current}, which becomes the anchor (Hazy's reorganization). */
+    /**
+     * Full re-scoring under {@code current}, which becomes the anchor (Hazy's reorganization). Margins are computed in
+     * batches by the backend {@link Scorers#choose} picks for the view's size (the CPU unless another is configured).
+     */
     public Plan rescoreAll(Model current, int version) {
+        Entry[] all = entries.values().toArray(new Entry[0]);
+        double[] margins = new double[all.length];
+        Scorer scorer = Scorers.choose(all.length, current.dimension(), false);
+        batchMargins(scorer, current, all, margins);
         List<Scored> changed = new ArrayList<>();
-        Map<Object, Entry> next = new HashMap<>(entries.size() * 2);
-        for (Entry e : entries.values()) {
-            Scored s = score(e.key(), current, e.features());
-            Entry updated = new Entry(e.key(), e.features(), e.norm1(), e.norm2(), e.normInf(), s.margin(), s.margin(),
-                    s.label(), s.score(), version);
-            if (s.margin() != e.storedMargin() || !java.util.Objects.equals(s.label(), e.storedLabel()) || e.storedVersion() != version) {
+        Map<Object, Entry> next = new HashMap<>(all.length * 2);
+        for (int i = 0; i < all.length; i++) {
+            Entry e = all[i];
+            double m = margins[i];
+            String label = current.kind() == ModelKind.LINEAR ? null : current.classes().get(m >= 0 ? 1 : 0);
+            Scored s = new Scored(e.key(), m, label, current.scoreOfMargin(m), e.norm1(), e.norm2(), e.normInf());
+            Entry updated = new Entry(e.key(), e.features(), e.norm1(), e.norm2(), e.normInf(), m, m, label, s.score(), version);
+            if (m != e.storedMargin() || !java.util.Objects.equals(label, e.storedLabel()) || e.storedVersion() != version) {
                 changed.add(s);
             }
             next.put(e.key(), updated);
@@ -299,7 +308,45 @@ public final class ViewIndex {
         anchorVersion = version;
         resort();
         incrementalCost = 0;
-        return new Plan(changed, entries.size(), entries.size(), Double.NaN, true);
+        return new Plan(changed, all.length, all.length, Double.NaN, true, scorer.name());
+    }
+
+    private static final int BATCH = 4096;
+
+    /** Margins of every entry in batches of {@value #BATCH} rows: dense rows packed row-major, sparse rows as CSR. */
+    private static void batchMargins(Scorer scorer, Model model, Entry[] all, double[] out) {
+        int d = model.dimension();
+        double[] w = model.weightsUnsafe();
+        double[] b = model.biasUnsafe();
+        double[] block = new double[BATCH];
+        for (int from = 0; from < all.length; from += BATCH) {
+            int n = Math.min(BATCH, all.length - from);
+            if (model.features() instanceof BagOfWords) {
+                int nnz = 0;
+                for (int r = 0; r < n; r++) {
+                    nnz += ((SparseVector) all[from + r].features()).size();
+                }
+                int[] rowPtr = new int[n + 1];
+                int[] idx = new int[nnz];
+                double[] val = new double[nnz];
+                int k = 0;
+                for (int r = 0; r < n; r++) {
+                    SparseVector x = (SparseVector) all[from + r].features();
+                    System.arraycopy(x.indices(), 0, idx, k, x.size());
+                    System.arraycopy(x.values(), 0, val, k, x.size());
+                    k += x.size();
+                    rowPtr[r + 1] = k;
+                }
+                scorer.sparseMargins(rowPtr, idx, val, n, d, w, b, 1, block);
+            } else {
+                double[] x = new double[n * d];
+                for (int r = 0; r < n; r++) {
+                    System.arraycopy((double[]) all[from + r].features(), 0, x, r * d, d);
+                }
+                scorer.denseMargins(x, n, d, w, b, 1, block);
+            }
+            System.arraycopy(block, 0, out, from, n);
+        }
     }
 
     /** The whole state, for undoing a reorganization. */

@@ -90,6 +90,10 @@ public final class H2Views {
                 if (current.inputs().size() != inputs.size()) {
                     throw Errors.wrongArity(model, current.inputs(), inputs.size());
                 }
+                if (current.outputs() != 1) {
+                    throw new AugurException(Errors.FEATURE_NOT_SUPPORTED, "prediction views hold linear, logistic and svm models;"
+                            + " model '" + model + "' is " + current.kind().sqlName() + ": query it with PREDICT instead");
+                }
                 if (mode.equals("lazy")) {
                     String args = String.join(", ", inputs);
                     String label = current.kind().isClassifier() ? ", PREDICT_LABEL('" + model + "', " + args + ") AS LABEL" : "";
@@ -335,6 +339,10 @@ public final class H2Views {
                     throw new AugurException(Errors.INVALID_PARAMETER, "version " + deployed.version() + " of model '" + model
                             + "' takes " + next.inputs().size() + " inputs but prediction view '" + view + "' passes "
                             + rt.def.inputColumns().size() + "; drop the view or deploy a model with the same inputs");
+                }
+                if (next.outputs() != 1) {
+                    throw new AugurException(Errors.FEATURE_NOT_SUPPORTED, "version " + deployed.version() + " of model '" + model
+                            + "' is " + next.kind().sqlName() + ", which prediction view '" + view + "' cannot hold; drop the view first");
                 }
                 moveTo(c, rt, next, deployed.version(), deployed.sha256());
                 ViewMaintenance.modelChanged(c, rt, "deploy", false);

@@ -69,7 +69,7 @@ final class ViewMaintenance {
         double millis = (System.nanoTime() - t0) / 1e6;
         String kind = plan.full() ? (full ? "refresh_full" : "reorganize") : event;
         try (PreparedStatement ps = conn.prepareStatement("INSERT INTO AUGUR.VIEW_EVENTS (VIEW_NAME, EVENT, MODEL_VERSION,"
-                + " ROWS_CHECKED, ROWS_RESCORED, ROWS_WRITTEN, BOUND, MILLIS, SCORER, NOTE) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'cpu', ?)")) {
+                + " ROWS_CHECKED, ROWS_RESCORED, ROWS_WRITTEN, BOUND, MILLIS, NOTE, SCORER) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, rt.name);
             ps.setString(2, kind);
             ps.setInt(3, rt.currentVersion);
@@ -88,6 +88,7 @@ final class ViewMaintenance {
                         : "the bounds left most rows to re-score: re-scored all and re-anchored";
             }
             ps.setString(9, note);
+            ps.setString(10, plan.scorer());
             ps.executeUpdate();
         }
         return plan.changed().size();
