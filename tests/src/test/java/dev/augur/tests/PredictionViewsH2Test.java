@@ -192,4 +192,67 @@ class PredictionViewsH2Test {
                     .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42704"));
         }
     }
+
+    @Test
+    void aDeployTheViewCannotTakeFailsWholeAndLeavesTheViewAsItWas() throws Exception {
+        try (Connection c = open(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE t (id INT PRIMARY KEY, a DOUBLE PRECISION, b DOUBLE PRECISION)");
+            st.execute("INSERT INTO t SELECT X, SIN(X), COS(X) FROM SYSTEM_RANGE(1, 100)");
+            model(st, "m", 1, -1, 0);
+            String threeInputs = "{\"name\": \"m\", \"kind\": \"logistic\", \"features\": {\"type\": \"dense\", \"inputs\": [\"a\", \"b\", \"c\"]},"
+                    + " \"weights\": [1, 1, 1], \"bias\": 0}";
+            st.executeQuery("SELECT AUGUR.IMPORT_MODEL('m', '" + threeInputs + "')").close();
+            st.execute("DEPLOY MODEL m VERSION 1");
+            st.execute("CREATE PREDICTION VIEW v AS SELECT id, PREDICT('m', a, b) FROM t");
+            assertThatThrownBy(() -> st.execute("DEPLOY MODEL m VERSION 2"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> {
+                        assertThat(e.getSQLState()).isEqualTo("22023");
+                        assertThat(e.getMessage()).contains("prediction view 'v'");
+                    });
+            try (ResultSet rs = st.executeQuery("SELECT VERSION FROM AUGUR.DEPLOYED WHERE NAME = 'm'")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(1);
+            }
+            assertViewEqualsFullRescoring(st, "v", "m");
+            st.execute("INSERT INTO t VALUES (500, 0.25, 0.5)");
+            assertViewEqualsFullRescoring(st, "v", "m");
+        }
+    }
+
+    @Test
+    void concurrentWritersAndADeployAreSerializedPerView() throws Exception {
+        String url = "jdbc:augur:h2:mem:views_concurrent;DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=30000";
+        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE t (id INT PRIMARY KEY, a DOUBLE PRECISION, b DOUBLE PRECISION)");
+            st.execute("INSERT INTO t SELECT X, SIN(X), COS(X) FROM SYSTEM_RANGE(1, 200)");
+            model(st, "m", 1, -1, 0.1);
+            model(st, "m", 1.1, -0.9, 0.0);
+            st.execute("DEPLOY MODEL m VERSION 1");
+            st.execute("CREATE PREDICTION VIEW v AS SELECT id, PREDICT('m', a, b) FROM t");
+            java.util.List<Thread> writers = new java.util.ArrayList<>();
+            java.util.List<Throwable> failures = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+            for (int w = 0; w < 3; w++) {
+                int writer = w;
+                writers.add(new Thread(() -> {
+                    try (Connection wc = DriverManager.getConnection(url); Statement ws = wc.createStatement()) {
+                        for (int i = 0; i < 40; i++) {
+                            int id = 1000 + writer * 100 + i;
+                            ws.execute("INSERT INTO t VALUES (" + id + ", " + Math.sin(id) + ", " + Math.cos(id) + ")");
+                            if (writer == 0 && i % 10 == 5) {
+                                ws.execute("DEPLOY MODEL m VERSION " + (1 + (i / 10) % 2));
+                            }
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                }));
+            }
+            writers.forEach(Thread::start);
+            for (Thread t : writers) {
+                t.join();
+            }
+            assertThat(failures).isEmpty();
+            assertViewEqualsFullRescoring(st, "v", "m");
+        }
+    }
 }

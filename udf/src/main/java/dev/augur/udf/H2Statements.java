@@ -65,15 +65,26 @@ final class H2Statements {
     }
 
     /**
-     * Runs an AUGUR function's catalog queries without ending the statement's resolved models, so
-     * {@code SELECT PREDICT('m', x), AUGUR.DEPLOY_MODEL('m', 2) FROM t} scores every row with one version.
+     * Runs an AUGUR function's catalog queries as part of the calling statement (all or nothing) and without ending
+     * the statement's resolved models, so {@code SELECT PREDICT('m', x), AUGUR.DEPLOY_MODEL('m', 2) FROM t} scores
+     * every row with one version.
      */
     static <T> T carryingStatement(Connection conn, SqlCall<T> call) throws SQLException {
         SessionLocal session = (SessionLocal) ((JdbcConnection) conn).getSession();
         Object before = session.getCommandStartOrEnd();
+        // with autocommit on, H2 commits each query a function runs; off for the call, the calling statement
+        // commits or rolls back the function's work as one
+        boolean autoCommit = session.getAutoCommit();
+        session.setAutoCommit(false);
+        // H2 does not undo the work of a failing query (AUGUR functions are called by SELECT): do it here
+        SessionLocal.Savepoint savepoint = session.setSavepoint();
         try {
             return call.run();
+        } catch (SQLException | RuntimeException e) {
+            session.rollbackTo(savepoint);
+            throw e;
         } finally {
+            session.setAutoCommit(autoCommit);
             Current current = CURRENT.get();
             if (current.session == session && before.equals(current.statement)) {
                 current.statement = session.getCommandStartOrEnd();
