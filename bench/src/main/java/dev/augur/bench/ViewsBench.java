@@ -183,7 +183,7 @@ final class ViewsBench implements Callable<Integer> {
                 inserted += batch;
             }
             double secs = (System.nanoTime() - t0) / 1e9;
-            line(String.format(Locale.ROOT, "  sustained learning, %d example%s per statement: %.0f examples/s", batch, batch == 1 ? "" : "s",
+            line(String.format(Locale.ROOT, "  sustained learning, %d example%s per statement: %.2f examples/s", batch, batch == 1 ? "" : "s",
                     inserted / secs));
         }
     }
