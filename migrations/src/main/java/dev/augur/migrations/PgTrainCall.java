@@ -3,21 +3,10 @@ package dev.augur.migrations;
 import dev.augur.engine.AugurException;
 import dev.augur.engine.Model;
 import dev.augur.engine.ModelJson;
-import dev.augur.engine.ModelKind;
-import dev.augur.engine.Names;
-import dev.augur.engine.SgdTrainer;
-import dev.augur.engine.TrainingOptions;
 import dev.augur.sql.PgEngineCalls;
 
-import java.sql.Clob;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -53,37 +42,8 @@ public final class PgTrainCall implements PgEngineCalls {
         }
     }
 
-    /** The same steps as {@code dev.augur.udf.Admin.trainModel}, without registering. */
     static Model train(Connection conn, String name, String kind, String query, String optionsJson) throws SQLException {
-        String model = Names.checkModelName(name);
-        ModelKind modelKind = ModelKind.fromSqlName(kind);
-        TrainingOptions options = TrainingOptions.fromJson(optionsJson);
-        if (query == null || query.isBlank()) {
-            throw dev.augur.engine.Errors.invalidParameter("TRAIN_MODEL needs a training query, e.g. "
-                    + "'SELECT body, is_spam FROM emails' (inputs first, the label last)");
-        }
-        List<String> inputs = new ArrayList<>();
-        List<Object[]> rows = new ArrayList<>();
-        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(query)) {
-            ResultSetMetaData md = rs.getMetaData();
-            int n = md.getColumnCount();
-            if (n < 2) {
-                throw dev.augur.engine.Errors.invalidParameter("the training query returns " + n
-                        + " column; it needs the inputs followed by the label column");
-            }
-            for (int c = 1; c < n; c++) {
-                inputs.add(md.getColumnLabel(c).toLowerCase(Locale.ROOT));
-            }
-            while (rs.next()) {
-                Object[] row = new Object[n];
-                for (int c = 0; c < n; c++) {
-                    Object v = rs.getObject(c + 1);
-                    row[c] = v instanceof Clob clob ? clob.getSubString(1, (int) clob.length()) : v;
-                }
-                rows.add(row);
-            }
-        }
-        return SgdTrainer.train(model, modelKind, inputs, rows, options, null);
+        return dev.augur.udf.Admin.train(conn, name, kind, query, optionsJson);
     }
 
     static String unquote(String lit) {

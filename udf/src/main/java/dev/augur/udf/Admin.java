@@ -29,37 +29,42 @@ public final class Admin {
     /** Trains on a query whose last column is the label and registers the model; returns its version (not deployed). */
     public static int trainModel(Connection conn, String name, String kind, String query, String optionsJson)
             throws SQLException {
-        return call(() -> {
-            String model = Names.checkModelName(name);
-            ModelKind modelKind = ModelKind.fromSqlName(kind);
-            TrainingOptions options = TrainingOptions.fromJson(optionsJson);
-            if (query == null || query.isBlank()) {
-                throw dev.augur.engine.Errors.invalidParameter("TRAIN_MODEL needs a training query, e.g. "
-                        + "'SELECT body, is_spam FROM emails' (inputs first, the label last)");
+        return call(() -> new CatalogStore(conn).register(train(conn, name, kind, query, optionsJson), "train", optionsJson));
+    }
+
+    /**
+     * Runs the training query over {@code conn} (the caller's transaction) and trains, without registering: the
+     * steps every database binding shares.
+     */
+    public static Model train(Connection conn, String name, String kind, String query, String optionsJson) throws SQLException {
+        String model = Names.checkModelName(name);
+        ModelKind modelKind = ModelKind.fromSqlName(kind);
+        TrainingOptions options = TrainingOptions.fromJson(optionsJson);
+        if (query == null || query.isBlank()) {
+            throw dev.augur.engine.Errors.invalidParameter("TRAIN_MODEL needs a training query, e.g. "
+                    + "'SELECT body, is_spam FROM emails' (inputs first, the label last)");
+        }
+        List<String> inputs = new ArrayList<>();
+        List<Object[]> rows = new ArrayList<>();
+        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(query)) {
+            ResultSetMetaData md = rs.getMetaData();
+            int n = md.getColumnCount();
+            if (n < 2) {
+                throw dev.augur.engine.Errors.invalidParameter("the training query returns " + n
+                        + " column; it needs the inputs followed by the label column");
             }
-            List<String> inputs = new ArrayList<>();
-            List<Object[]> rows = new ArrayList<>();
-            try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(query)) {
-                ResultSetMetaData md = rs.getMetaData();
-                int n = md.getColumnCount();
-                if (n < 2) {
-                    throw dev.augur.engine.Errors.invalidParameter("the training query returns " + n
-                            + " column; it needs the inputs followed by the label column");
-                }
-                for (int c = 1; c < n; c++) {
-                    inputs.add(md.getColumnLabel(c).toLowerCase(Locale.ROOT));
-                }
-                while (rs.next()) {
-                    Object[] row = new Object[n];
-                    for (int c = 0; c < n; c++) {
-                        row[c] = value(rs.getObject(c + 1));
-                    }
-                    rows.add(row);
-                }
+            for (int c = 1; c < n; c++) {
+                inputs.add(md.getColumnLabel(c).toLowerCase(Locale.ROOT));
             }
-            Model trained = SgdTrainer.train(model, modelKind, inputs, rows, options, null);
-            return new CatalogStore(conn).register(trained, "train", optionsJson);
-        });
+            while (rs.next()) {
+                Object[] row = new Object[n];
+                for (int c = 0; c < n; c++) {
+                    row[c] = value(rs.getObject(c + 1));
+                }
+                rows.add(row);
+            }
+        }
+        return SgdTrainer.train(model, modelKind, inputs, rows, options, null);
     }
 
     public static int trainModel(Connection conn, String name, String kind, String query) throws SQLException {
