@@ -31,6 +31,9 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (db.postgresUrl() != null) {
+            return servePostgres(db.postgresUrl());
+        }
         AugurServer server = new AugurServer(db.data, db.migrations, bind, tcpPort, pgPort, user, password);
         System.out.println("Augur is serving " + db.dataDir().resolve(DatabaseOptions.DATABASE_NAME) + ".mv.db");
         System.out.println("  JDBC (H2 TCP):  " + server.tcpUrl() + "   user " + user
@@ -47,6 +50,44 @@ final class ServeCommand implements Callable<Integer> {
                 System.out.println("Augur stopped.");
             } catch (Exception e) {
                 System.err.println("augur: error while stopping: " + e.getMessage());
+            } finally {
+                stopped.countDown();
+            }
+        }, "augur-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    /**
+     * {@code --postgres URL}: install or upgrade the catalog, apply the user's migrations, then run the maintainer
+     * (LISTEN for model events, keep the generated PREDICT functions in sync, reconnect after a restart) until stopped.
+     * Clients connect to PostgreSQL itself; the H2 ports are not opened.
+     */
+    private int servePostgres(String url) throws Exception {
+        // the URL carries the user and password; --user/--password only where given explicitly
+        String u = user.equals("sa") ? null : user;
+        try (java.sql.Connection c = new dev.augur.sql.AugurDataSource(url, u, password, db.migrations.toAbsolutePath().normalize())
+                .getConnection()) {
+            dev.augur.migrations.UserMigrations.Outcome outcome = dev.augur.migrations.UserMigrations.migrate(url, u, password, db.migrations);
+            if (outcome.applied() > 0) {
+                System.out.println("applied " + outcome.applied() + " migration(s) from " + db.migrations
+                        + ", schema version " + outcome.schemaVersion());
+            }
+        }
+        PgMaintainer maintainer = new PgMaintainer(url, u, password, System.out);
+        System.out.println("Augur is maintaining the PostgreSQL database " + url.replaceAll("password=[^&]*", "password=***"));
+        System.out.println("  clients connect to PostgreSQL itself (psql, pgjdbc, BI tools) and call PREDICT there;");
+        System.out.println("  this process listens on channel " + PgMaintainer.CHANNEL + " for model events, keeps the generated");
+        System.out.println("  PREDICT functions in sync with the catalog and reconnects when the server restarts.");
+        System.out.println("  Prediction views on PostgreSQL are not maintained yet.");
+        System.out.println("Press Ctrl-C to stop.");
+        System.out.flush();
+        maintainer.start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                maintainer.close();
+                System.out.println("Augur stopped.");
             } finally {
                 stopped.countDown();
             }

@@ -1,0 +1,276 @@
+package dev.augur.bench;
+
+import dev.augur.cli.PgLocalServer;
+import dev.augur.sql.AugurDataSource;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.StringJoiner;
+import java.util.concurrent.Callable;
+
+/**
+ * PREDICT inside PostgreSQL against the same models written by hand in SQL, side by side in one run (alternating
+ * repetitions, medians): a dense linear model on N rows (inlined, pinned, from a column, the general path) and a
+ * bag-of-words logistic model against a MADlib-style token join.
+ */
+@Command(name = "postgres", mixinStandardHelpOptions = true,
+        description = "PREDICT in PostgreSQL vs the same model hand-written as SQL (dense arithmetic; bag of words vs a token join).")
+final class PostgresBench implements Callable<Integer> {
+    private static final int INPUTS = 16;
+    private static final int VOCABULARY = 1000;
+    private static final int TERMS_PER_DOC = 20;
+
+    @Option(names = "--postgres", paramLabel = "URL",
+            description = "pgjdbc URL of a database to use (tables bench_* and models bench_* are recreated there); "
+                    + "default: start a throw-away PostgreSQL 15 from /usr/lib/postgresql/15/bin")
+    String postgres;
+
+    @Option(names = "--rows", defaultValue = "1000000", description = "rows in the dense table (default: ${DEFAULT-VALUE})")
+    int rows;
+
+    @Option(names = "--docs", defaultValue = "20000", description = "synthetic documents of 20 terms (default: ${DEFAULT-VALUE})")
+    int docs;
+
+    @Option(names = "--general-rows", defaultValue = "20000",
+            description = "rows scored through the general (PL/pgSQL) path, which is slow (default: ${DEFAULT-VALUE})")
+    int generalRows;
+
+    @Option(names = "--reps", defaultValue = "5", description = "timed repetitions of each query (default: ${DEFAULT-VALUE})")
+    int reps;
+
+    @Option(names = "--out", defaultValue = "bench/results/postgres.txt", description = "where to keep the result (default: ${DEFAULT-VALUE})")
+    Path out;
+
+    @Option(names = "--set", paramLabel = "NAME=VALUE",
+            description = "a session setting for every query, e.g. --set jit=off (default: the server's settings)")
+    List<String> settings = new ArrayList<>();
+
+    private final StringBuilder report = new StringBuilder();
+
+    @Override
+    public Integer call() throws Exception {
+        PgLocalServer local = null;
+        String url = postgres;
+        if (url == null || url.isBlank()) {
+            System.out.println("starting a throw-away PostgreSQL from " + PgLocalServer.binaries() + " ...");
+            // JIT off: at 1M rows its compile time (which grows with the expression) would dominate the comparison
+            local = PgLocalServer.startNew("-c shared_buffers=512MB -c work_mem=64MB -c jit=off");
+            url = local.url();
+        } else if (url.startsWith("postgresql://") || url.startsWith("postgres://")) {
+            url = "jdbc:postgresql://" + url.substring(url.indexOf("://") + 3);
+        }
+        try (Connection c = new AugurDataSource(url, null, null, null).getConnection(); Statement st = c.createStatement()) {
+            for (String kv : settings) {
+                int eq = kv.indexOf('=');
+                try (PreparedStatement ps = c.prepareStatement("SELECT set_config(?, ?, false)")) {
+                    ps.setString(1, kv.substring(0, eq).trim());
+                    ps.setString(2, kv.substring(eq + 1).trim());
+                    ps.executeQuery().close();
+                }
+            }
+            String version = string(st, "SELECT current_setting('server_version')");
+            line("augur bench postgres: " + Machine.describe());
+            line(String.format(Locale.ROOT, "PostgreSQL %s (%s), jit=%s, max_parallel_workers_per_gather=%s, shared_buffers=%s",
+                    version, local == null ? "--postgres URL" : "throw-away server started by the benchmark",
+                    string(st, "SHOW jit"), string(st, "SHOW max_parallel_workers_per_gather"), string(st, "SHOW shared_buffers")));
+            Ratio dense = dense(c, st);
+            double bow = docs > 0 ? bagOfWords(c, st) : Double.NaN;
+            line("what is measured:");
+            line("  inlined     PREDICT('bench_m', a..p) and PREDICT('bench_m@1', a..p): the generated SQL function is inlined");
+            line("              by the planner and its CASE on the constant model name folded, leaving the model's arithmetic");
+            line("              (plus one NULLIF finiteness check of the margin) in the query plan");
+            line("  function    PREDICT(model, a..p) with the model name read from a column: the planner still inlines the");
+            line("              SQL body but cannot fold the CASE, so every row compares the name with each generated arm");
+            line("              (one per dense version of that arity) before the arithmetic. PREDICT on PostgreSQL has no");
+            line("              separate non-inlinable dense form; the general PL/pgSQL path (augur.predict_any: softmax,");
+            line("              names no arm covers; also PREDICT_LABEL/PROBA/EXPLAIN) is timed on its own below the ratios");
+            line("  handwritten the same weights as float8 constants: bias + w1*a + ... + w16*p");
+            line("  bow         PREDICT('bench_bow', body) (general path: tokenizer, vocabulary join, weights join per doc) vs");
+            line("              a MADlib-style query: tokens of each doc (same regex split) joined to a weights table, summed, per doc");
+            line(String.format(Locale.ROOT, "pg inlined/handwritten ratio: %.2f", dense.inlined));
+            line(String.format(Locale.ROOT, "pg function/handwritten ratio: %.2f", dense.function));
+            line(String.format(Locale.ROOT, "pg bow predict/token-join ratio: %.2f", bow));
+            line(String.format(Locale.ROOT, "general path (augur.predict_any, %,d rows): %.2fx the hand-written arithmetic per row",
+                    generalRows, dense.general));
+        } finally {
+            if (local != null) {
+                local.close();
+            }
+        }
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, report.toString());
+        return 0;
+    }
+
+    private record Ratio(double inlined, double function, double general) {
+    }
+
+    private Ratio dense(Connection c, Statement st) throws Exception {
+        st.execute("DROP TABLE IF EXISTS bench_dense");
+        StringJoiner cols = new StringJoiner(", ");
+        for (int i = 0; i < INPUTS; i++) {
+            cols.add("random() AS " + (char) ('a' + i));
+        }
+        st.execute("CREATE TABLE bench_dense AS SELECT 'bench_m'::text AS model, " + cols + " FROM generate_series(1, " + rows + ")");
+        st.execute("VACUUM ANALYZE bench_dense");
+        dropModel(st, "bench_m");
+        Random rnd = new Random(42);
+        StringJoiner names = new StringJoiner("\", \"", "[\"", "\"]");
+        StringJoiner weights = new StringJoiner(", ", "[", "]");
+        StringJoiner args = new StringJoiner(", ");
+        double bias = rnd.nextGaussian();
+        StringBuilder hand = new StringBuilder("float8 '" + bias + "'");
+        for (int i = 0; i < INPUTS; i++) {
+            double w = rnd.nextGaussian();
+            String col = String.valueOf((char) ('a' + i));
+            names.add(col);
+            weights.add(String.valueOf(w));
+            args.add(col);
+            hand.append(" + float8 '").append(w).append("' * ").append(col);
+        }
+        importModel(c, "bench_m", "{\"name\": \"bench_m\", \"kind\": \"linear\", \"features\": {\"type\": \"dense\", \"inputs\": " + names
+                + "}, \"weights\": " + weights + ", \"bias\": " + bias + "}");
+        st.execute("SELECT augur.deploy_model('bench_m', 1)");
+        String where = " > float8 '" + bias + "'";
+        List<String> labels = List.of("PREDICT('bench_m', a..p)", "PREDICT('bench_m@1', a..p)", "PREDICT(model, a..p)", "hand-written arithmetic");
+        List<String> sqls = List.of(
+                "SELECT count(*) FROM bench_dense WHERE PREDICT('bench_m', " + args + ")" + where,
+                "SELECT count(*) FROM bench_dense WHERE PREDICT('bench_m@1', " + args + ")" + where,
+                "SELECT count(*) FROM bench_dense WHERE PREDICT(model, " + args + ")" + where,
+                "SELECT count(*) FROM bench_dense WHERE " + hand + where);
+        double[] med = time(st, sqls);
+        st.execute("DROP TABLE IF EXISTS bench_dense_sample");
+        st.execute("CREATE TABLE bench_dense_sample AS SELECT * FROM bench_dense LIMIT " + generalRows);
+        st.execute("VACUUM ANALYZE bench_dense_sample");
+        String general = "SELECT count(*) FROM bench_dense_sample WHERE augur.predict_any('bench_m', ARRAY["
+                + args + "], NULL)" + where;
+        String handSample = "SELECT count(*) FROM bench_dense_sample WHERE " + hand + where;
+        double[] gen = time(st, List.of(general, handSample), Math.min(reps, 3));
+        line(String.format(Locale.ROOT, "dense linear model, %d inputs, %,d rows, median of %d (alternating):", INPUTS, rows, reps));
+        for (int i = 0; i < labels.size(); i++) {
+            line(String.format(Locale.ROOT, "  %-28s %9.1f ms %8.1f ns/row", labels.get(i), med[i] / 1e6, med[i] / rows));
+        }
+        line(String.format(Locale.ROOT, "  %-28s %9.1f ms %8.1f ns/row  (%,d rows)", "general path (predict_any)", gen[0] / 1e6,
+                gen[0] / generalRows, generalRows));
+        line(String.format(Locale.ROOT, "  %-28s %9.1f ms %8.1f ns/row  (%,d rows)", "hand-written, same rows", gen[1] / 1e6,
+                gen[1] / generalRows, generalRows));
+        line(String.format(Locale.ROOT, "  pinned/handwritten %.2f, unpinned/handwritten %.2f", med[1] / med[3], med[0] / med[3]));
+        return new Ratio(Math.max(med[0], med[1]) / med[3], med[2] / med[3], gen[0] / gen[1]);
+    }
+
+    private double bagOfWords(Connection c, Statement st) throws Exception {
+        st.execute("DROP TABLE IF EXISTS bench_docs");
+        st.execute("DROP TABLE IF EXISTS bench_weights");
+        // 20 terms per document drawn from w0..w999 (the subquery refers to i so that it runs per document)
+        st.execute("CREATE TABLE bench_docs AS SELECT i AS id, (SELECT string_agg('w' || floor(random() * " + VOCABULARY
+                + ")::int, ' ') FROM generate_series(1, " + TERMS_PER_DOC + ") WHERE i > 0) AS body FROM generate_series(1, " + docs + ") i");
+        st.execute("VACUUM ANALYZE bench_docs");
+        dropModel(st, "bench_bow");
+        Random rnd = new Random(7);
+        double bias = -0.1;
+        StringJoiner vocab = new StringJoiner(", ", "[", "]");
+        StringJoiner weights = new StringJoiner(", ", "[", "]");
+        List<Double> w = new ArrayList<>();
+        for (int i = 0; i < VOCABULARY; i++) {
+            vocab.add("\"w" + i + "\"");
+            double x = rnd.nextGaussian() * 0.5;
+            w.add(x);
+            weights.add(String.valueOf(x));
+        }
+        importModel(c, "bench_bow", "{\"name\": \"bench_bow\", \"kind\": \"logistic\", \"classes\": [\"0\", \"1\"], \"features\": {\"type\": "
+                + "\"bag_of_words\", \"input\": \"body\", \"weighting\": \"binary\", \"ngrams\": 1, \"hash_bits\": 0, \"normalize\": false, "
+                + "\"vocabulary\": " + vocab + "}, \"weights\": " + weights + ", \"bias\": " + bias + "}");
+        st.execute("SELECT augur.deploy_model('bench_bow', 1)");
+        st.execute("CREATE TABLE bench_weights (term text PRIMARY KEY, weight float8 NOT NULL)");
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO bench_weights VALUES (?, ?)")) {
+            for (int i = 0; i < VOCABULARY; i++) {
+                ps.setString(1, "w" + i);
+                ps.setDouble(2, w.get(i));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        st.execute("ANALYZE bench_weights");
+        String predict = "SELECT count(*) FROM bench_docs WHERE PREDICT('bench_bow', body) > 0.5";
+        String join = "SELECT count(*) FROM (SELECT d.id, float8 '" + bias + "' + coalesce(sum(w.weight), 0) AS margin FROM bench_docs d"
+                + " CROSS JOIN LATERAL (SELECT DISTINCT t FROM regexp_split_to_table(lower(d.body), '[^a-z0-9]+') t WHERE t <> '') tok"
+                + " LEFT JOIN bench_weights w ON w.term = tok.t GROUP BY d.id) s WHERE margin > 0";
+        double[] med = time(st, List.of(predict, join));
+        line(String.format(Locale.ROOT, "bag-of-words logistic model, %,d terms, %,d documents of %d terms, median of %d (alternating):",
+                VOCABULARY, docs, TERMS_PER_DOC, reps));
+        line(String.format(Locale.ROOT, "  %-28s %9.1f ms %8.1f us/doc", "PREDICT('bench_bow', body)", med[0] / 1e6, med[0] / 1e3 / docs));
+        line(String.format(Locale.ROOT, "  %-28s %9.1f ms %8.1f us/doc", "token join (MADlib-style)", med[1] / 1e6, med[1] / 1e3 / docs));
+        return med[0] / med[1];
+    }
+
+    private double[] time(Statement st, List<String> sqls) throws Exception {
+        return time(st, sqls, reps);
+    }
+
+    /** One warm-up of each (whose counts must agree), then {@code n} rounds of each in turn; the medians. */
+    private static double[] time(Statement st, List<String> sqls, int n) throws Exception {
+        long expected = -1;
+        for (String sql : sqls) {
+            long got = count(st, sql);
+            if (expected >= 0 && got != expected) {
+                throw new IllegalStateException("the queries disagree: " + expected + " vs " + got + " rows from " + sql);
+            }
+            expected = got;
+        }
+        long[][] t = new long[sqls.size()][n];
+        for (int r = 0; r < n; r++) {
+            for (int q = 0; q < sqls.size(); q++) {
+                long t0 = System.nanoTime();
+                count(st, sqls.get(q));
+                t[q][r] = System.nanoTime() - t0;
+            }
+        }
+        double[] med = new double[sqls.size()];
+        for (int q = 0; q < med.length; q++) {
+            med[q] = Machine.median(t[q]);
+        }
+        return med;
+    }
+
+    private static void importModel(Connection c, String name, String json) throws Exception {
+        try (PreparedStatement ps = c.prepareStatement("SELECT augur.import_model(?, ?)")) {
+            ps.setString(1, name);
+            ps.setString(2, json);
+            ps.executeQuery().close();
+        }
+    }
+
+    private static void dropModel(Statement st, String name) throws Exception {
+        st.execute("SELECT augur.drop_model(name) FROM (SELECT DISTINCT name FROM augur.models WHERE name = '" + name + "') s");
+    }
+
+    private static long count(Statement st, String sql) throws Exception {
+        try (ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static String string(Statement st, String sql) throws Exception {
+        try (ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private void line(String s) {
+        System.out.println(s);
+        System.out.flush();
+        report.append(s).append('\n');
+    }
+}
