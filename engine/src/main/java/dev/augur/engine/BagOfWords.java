@@ -233,28 +233,49 @@ public final class BagOfWords implements Features {
 
     /** The feature vector of a text. */
     public SparseVector vectorize(String text) {
-        Map<Integer, Integer> tf = counts(text);
-        int[] idx = new int[tf.size()];
-        int k = 0;
-        for (int i : tf.keySet()) {
-            idx[k++] = i;
+        // feature indices of every term, sorted, then counted by runs: no boxing on the per-document hot path
+        int[] found = new int[64];
+        int[] n = {0};
+        int[][] buf = {found};
+        forEachTerm(text, ngrams, term -> {
+            int i = indexOf(term);
+            if (i >= 0) {
+                if (n[0] == buf[0].length) {
+                    buf[0] = Arrays.copyOf(buf[0], n[0] * 2);
+                }
+                buf[0][n[0]++] = i;
+            }
+        });
+        found = buf[0];
+        Arrays.sort(found, 0, n[0]);
+        int distinct = 0;
+        for (int j = 0; j < n[0]; j++) {
+            if (j == 0 || found[j] != found[j - 1]) {
+                distinct++;
+            }
         }
-        Arrays.sort(idx);
-        double[] val = new double[idx.length];
+        int[] idx = new int[distinct];
+        double[] val = new double[distinct];
+        int k = -1;
+        for (int j = 0; j < n[0]; j++) {
+            if (j == 0 || found[j] != found[j - 1]) {
+                idx[++k] = found[j];
+            }
+            val[k]++;
+        }
         double sumSq = 0;
-        for (int j = 0; j < idx.length; j++) {
-            int count = tf.get(idx[j]);
+        for (int j = 0; j < distinct; j++) {
             double v = switch (weighting) {
                 case BINARY -> 1.0;
-                case TF -> count;
-                case TFIDF -> count * idf[idx[j]];
+                case TF -> val[j];
+                case TFIDF -> val[j] * idf[idx[j]];
             };
             val[j] = v;
             sumSq += v * v;
         }
         if (normalize && sumSq > 0) {
             double inv = 1.0 / Math.sqrt(sumSq);
-            for (int j = 0; j < val.length; j++) {
+            for (int j = 0; j < distinct; j++) {
                 val[j] *= inv;
             }
         }
