@@ -6,9 +6,13 @@ package dev.augur.engine;
  * pairs (∞,1), (2,2), (1,∞) bounds each row.
  */
 public record HolderBound(double deltaL1, double deltaL2, double deltaLinf, double deltaBias) {
-    /** The bound between two single-output models of the same shape, or null when no bound covers the change. */
+    /**
+     * The bound between two single-output models of the same kind, shape, feature function and classes, or null when
+     * no bound covers the change (then every row is re-scored).
+     */
     public static HolderBound between(Model from, Model to) {
         if (from.outputs() != 1 || to.outputs() != 1 || from.dimension() != to.dimension() || from.kind() != to.kind()
+                || !from.classes().equals(to.classes())
                 || !java.util.Arrays.equals(ModelCodec.encodeFeatures(from.features()), ModelCodec.encodeFeatures(to.features()))) {
             return null;
         }

@@ -1,0 +1,155 @@
+package dev.augur.tests;
+
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Prediction views on H2 (Java triggers, ViewIndex) and on PostgreSQL (PL/pgSQL, migration V3) through the
+ * {@code jdbc:augur:} driver: the same script gives the same view rows (numbers within 1e-9, the same labels,
+ * NULLs and model versions), the same return values, the same maintenance events and the same SQLSTATEs.
+ */
+class PgViewsConformanceTest {
+    private static final String ROWS = "SELECT id, score, label, margin, norm_1, norm_2, norm_inf, model_version FROM %s ORDER BY id";
+    private static final String EVENTS = "SELECT EVENT, MODEL_VERSION, ROWS_WRITTEN FROM AUGUR.VIEW_EVENTS WHERE VIEW_NAME = '%s' ORDER BY ID";
+
+    private static String model(String kind, double wa, double wb, double bias) {
+        return "SELECT AUGUR.IMPORT_MODEL('m', '{\"name\": \"m\", \"kind\": \"" + kind + "\", \"features\": {\"type\": \"dense\","
+                + " \"inputs\": [\"a\", \"b\"]}, \"weights\": [" + wa + ", " + wb + "], \"bias\": " + bias + "}')";
+    }
+
+    @Test
+    void viewsGiveTheSameRowsOnH2AndPostgres() throws Exception {
+        Random rnd = new Random(5);
+        List<String> script = new ArrayList<>();
+        script.add("CREATE TABLE t (id INT PRIMARY KEY, a DOUBLE PRECISION, b DOUBLE PRECISION, note VARCHAR(10))");
+        StringBuilder rows = new StringBuilder("INSERT INTO t VALUES ");
+        for (int i = 1; i <= 120; i++) {
+            rows.append(i == 1 ? "" : ", ").append("(").append(i).append(", ")
+                    .append(i % 29 == 0 ? "NULL" : String.format(Locale.ROOT, "%.6f", rnd.nextDouble() * 2 - 1)).append(", ")
+                    .append(String.format(Locale.ROOT, "%.6f", rnd.nextDouble() * 2 - 1)).append(", 'n')");
+        }
+        script.add(rows.toString());
+        script.add(model("logistic", 1.0, -1.0, 0.05));
+        script.add(model("logistic", 1.002, -0.999, 0.05));
+        script.add(model("logistic", 1.05, -0.9, -0.02));
+        script.add(model("logistic", -0.5, 1.5, 0.3));
+        script.add(model("svm", 0.8, -1.2, 0.0));
+        script.add("DEPLOY MODEL m VERSION 1");
+        List<String> check = List.of(String.format(ROWS, "v"), String.format(ROWS, "vt"), String.format(EVENTS, "v"),
+                String.format(EVENTS, "vt"), "SELECT id, score, label FROM lz ORDER BY id");
+        script.add("SELECT AUGUR.CREATE_PREDICTION_VIEW('v', 'SELECT id, PREDICT(''m'', a, b) FROM t')");
+        script.add("SELECT AUGUR.CREATE_PREDICTION_VIEW('vt', 'SELECT id, PREDICT(''m'', a, b) FROM t', '{\"tolerance\": 0.05, \"alpha\": 2}')");
+        script.add("SELECT AUGUR.CREATE_PREDICTION_VIEW('lz', 'SELECT id, PREDICT(''m'', a, b) FROM t', '{\"mode\": \"lazy\"}')");
+        script.addAll(check);
+        for (String step : List.of(
+                "INSERT INTO t VALUES (500, 0.25, -0.125, 'x'), (501, NULL, 0.5, 'y'), (502, -0.75, 0.5, 'z')",
+                "UPDATE t SET a = -a WHERE MOD(id, 7) = 0",
+                "UPDATE t SET note = 'w' WHERE MOD(id, 5) = 0",
+                "DELETE FROM t WHERE MOD(id, 13) = 0",
+                "DEPLOY MODEL m VERSION 2",
+                "UPDATE t SET b = b * 0.5 WHERE MOD(id, 3) = 0",
+                "DEPLOY MODEL m VERSION 3",
+                "DEPLOY MODEL m VERSION 2",
+                "UPDATE t SET a = 0.125 WHERE id = 501",
+                "ROLLBACK MODEL m",
+                "DEPLOY MODEL m VERSION 4",
+                "DEPLOY MODEL m VERSION 5",
+                "REFRESH PREDICTION VIEW v",
+                "DEPLOY MODEL m VERSION 1",
+                "REFRESH PREDICTION VIEW vt FULL")) {
+            script.add(step);
+            script.addAll(check);
+        }
+        // incremental maintenance happened (deploys that wrote part of a view), not only full re-scorings
+        int incrementalCheck = script.size();
+        script.add("SELECT COUNT(*) FROM AUGUR.VIEW_EVENTS WHERE EVENT = 'deploy' AND ROWS_WRITTEN > 0");
+        int mustSucceed = script.size();
+        // bad definitions fail alike
+        script.add("CREATE TABLE dup (id INT, a DOUBLE PRECISION, b DOUBLE PRECISION)");
+        script.add("INSERT INTO dup VALUES (1, 1, 1), (1, 2, 2)");
+        script.addAll(List.of(
+                "CREATE PREDICTION VIEW x AS SELECT id, PREDICT('m', a, b) FROM missing",
+                "CREATE PREDICTION VIEW x AS SELECT id, PREDICT('m', a, b) FROM dup",
+                "CREATE PREDICTION VIEW x AS SELECT id, PREDICT('m', a) FROM t",
+                "CREATE PREDICTION VIEW x AS SELECT id, PREDICT('nope', a, b) FROM t",
+                "CREATE PREDICTION VIEW v AS SELECT id, PREDICT('m', a, b) FROM t",
+                "SELECT AUGUR.CREATE_PREDICTION_VIEW('9x', 'SELECT id, PREDICT(''m'', a, b) FROM t')",
+                "SELECT AUGUR.CREATE_PREDICTION_VIEW('x', 'SELECT id FROM t')",
+                "CREATE PREDICTION VIEW x AS SELECT id, PREDICT('m', a, b) FROM t WITH (mode = hybrid)",
+                "INSERT INTO t VALUES (1, 0.5, 0.5, 'dup')",
+                "DROP MODEL m",
+                "DROP PREDICTION VIEW nope",
+                "DROP PREDICTION VIEW v", "DROP PREDICTION VIEW vt", "DROP PREDICTION VIEW lz",
+                "SELECT COUNT(*) FROM AUGUR.VIEWS", "SELECT COUNT(*) FROM AUGUR.VIEW_EVENTS"));
+
+        try (Connection h2 = DriverManager.getConnection(H2Db.augurUrl(H2Db.uniqueName("vconf")));
+             Connection pg = DriverManager.getConnection("jdbc:augur:" + PgServer.newDatabase("vconf").substring("jdbc:".length()))) {
+            for (int i = 0; i < script.size(); i++) {
+                String sql = script.get(i);
+                Outcome a = run(h2, sql);
+                Outcome b = run(pg, sql);
+                if (i < mustSucceed) {
+                    assertThat(a.sqlState()).as("%s on H2: %s", sql, a.message()).isNull();
+                }
+                compare(sql, a, b);
+                if (i == incrementalCheck) {
+                    assertThat(((Number) b.rows().get(0).get(0)).intValue()).as(sql).isPositive();
+                }
+            }
+        }
+    }
+
+    record Outcome(List<List<Object>> rows, String sqlState, String message) {
+    }
+
+    private static Outcome run(Connection c, String sql) {
+        try (Statement st = c.createStatement()) {
+            List<List<Object>> rows = new ArrayList<>();
+            if (st.execute(sql)) {
+                try (ResultSet r = st.getResultSet()) {
+                    int n = r.getMetaData().getColumnCount();
+                    while (r.next()) {
+                        List<Object> row = new ArrayList<>();
+                        for (int i = 1; i <= n; i++) {
+                            row.add(r.getObject(i));
+                        }
+                        rows.add(row);
+                    }
+                }
+            } else {
+                rows.add(List.of(st.getUpdateCount()));
+            }
+            return new Outcome(rows, null, null);
+        } catch (SQLException e) {
+            return new Outcome(null, e.getSQLState(), e.getMessage());
+        }
+    }
+
+    private static void compare(String sql, Outcome h2, Outcome pg) throws Exception {
+        if (h2.sqlState() != null || pg.sqlState() != null) {
+            assertThat(pg.sqlState()).as("SQLSTATE of %s on PostgreSQL (H2: %s / PG: %s)", sql, h2.message(), pg.message())
+                    .isEqualTo(h2.sqlState());
+            return;
+        }
+        assertThat(pg.rows()).as("row count of %s", sql).hasSameSizeAs(h2.rows());
+        for (int r = 0; r < h2.rows().size(); r++) {
+            List<Object> x = h2.rows().get(r);
+            List<Object> y = pg.rows().get(r);
+            assertThat(y).as("columns of %s", sql).hasSameSizeAs(x);
+            for (int i = 0; i < x.size(); i++) {
+                ConformanceTest.value(sql + " row " + r + " column " + (i + 1) + " (H2 row " + x + ", PG row " + y + ")", x.get(i), y.get(i));
+            }
+        }
+    }
+}
