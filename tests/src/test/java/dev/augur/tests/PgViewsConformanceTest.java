@@ -86,7 +86,7 @@ class PgViewsConformanceTest {
                 "CREATE PREDICTION VIEW v AS SELECT id, PREDICT('m', a, b) FROM t",
                 "SELECT AUGUR.CREATE_PREDICTION_VIEW('9x', 'SELECT id, PREDICT(''m'', a, b) FROM t')",
                 "SELECT AUGUR.CREATE_PREDICTION_VIEW('x', 'SELECT id FROM t')",
-                "CREATE PREDICTION VIEW x AS SELECT id, PREDICT('m', a, b) FROM t WITH (mode = hybrid)",
+                "CREATE PREDICTION VIEW x AS SELECT id, PREDICT('m', a, b) FROM t WITH (mode = sometimes)",
                 "INSERT INTO t VALUES (1, 0.5, 0.5, 'dup')",
                 "DROP MODEL m",
                 "DROP PREDICTION VIEW nope",

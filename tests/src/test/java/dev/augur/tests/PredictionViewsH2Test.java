@@ -255,4 +255,34 @@ class PredictionViewsH2Test {
             assertViewEqualsFullRescoring(st, "v", "m");
         }
     }
+
+    @Test
+    void hybridViewsKeepLabelsEagerlyAndComputeScoresOnRead() throws Exception {
+        try (Connection c = open(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE t (id INT PRIMARY KEY, a DOUBLE PRECISION, b DOUBLE PRECISION)");
+            st.execute("INSERT INTO t SELECT X, SIN(X), COS(X * 3) FROM SYSTEM_RANGE(1, 400)");
+            model(st, "m", 1.0, -0.5, 0.1);
+            model(st, "m", 1.02, -0.49, 0.11);
+            st.execute("DEPLOY MODEL m VERSION 1");
+            st.execute("CREATE PREDICTION VIEW hv AS SELECT id, PREDICT('m', a, b) FROM t WITH (mode = hybrid)");
+            assertViewEqualsFullRescoring(st, "hv", "m");
+            st.execute("DEPLOY MODEL m VERSION 2");
+            assertViewEqualsFullRescoring(st, "hv", "m");
+            st.execute("INSERT INTO t VALUES (1000, 0.01, 0.02)");
+            st.execute("UPDATE t SET a = -a WHERE MOD(id, 9) = 0");
+            assertViewEqualsFullRescoring(st, "hv", "m");
+            // only rows whose label could flip were re-scored by the deploy
+            try (ResultSet rs = st.executeQuery("SELECT ROWS_RESCORED FROM AUGUR.VIEW_EVENTS WHERE VIEW_NAME = 'hv'"
+                    + " AND EVENT = 'deploy'")) {
+                rs.next();
+                assertThat(rs.getLong(1)).isLessThan(100);
+            }
+            try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM hv WHERE label = '1'")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isPositive();
+            }
+            assertThat(st.executeUpdate("DROP PREDICTION VIEW hv")).isEqualTo(1);
+            st.execute("CREATE TABLE hv_labels (x INT)");
+        }
+    }
 }

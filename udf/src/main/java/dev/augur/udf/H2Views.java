@@ -59,8 +59,8 @@ public final class H2Views {
     }
 
     /**
-     * {@code SELECT key, PREDICT('model', col, ...) FROM table}; options {@code {"mode": "eager"|"lazy", "tolerance": 0,
-     * "alpha": 1.0}}. Returns the number of rows scored.
+     * {@code SELECT key, PREDICT('model', col, ...) FROM table}; options {@code {"mode": "eager"|"lazy"|"hybrid",
+     * "tolerance": 0, "alpha": 1.0}}. Returns the number of rows scored.
      */
     public static int createPredictionView(Connection c, String rawName, String query, String optionsJson) throws SQLException {
         return H2Statements.carryingStatement(c, () -> {
@@ -77,8 +77,8 @@ public final class H2Views {
                 String table = m.group(4);
                 JsonNode options = options(optionsJson, List.of("mode", "tolerance", "alpha"));
                 String mode = options.path("mode").asText("eager").toLowerCase(Locale.ROOT);
-                if (!mode.equals("eager") && !mode.equals("lazy")) {
-                    throw Errors.invalidParameter("option mode must be eager or lazy, got '" + mode + "' (hybrid is not built yet)");
+                if (!mode.equals("eager") && !mode.equals("lazy") && !mode.equals("hybrid")) {
+                    throw Errors.invalidParameter("option mode must be eager, lazy or hybrid, got '" + mode + "'");
                 }
                 double tolerance = nonNegative(options, "tolerance", 0);
                 double alpha = nonNegative(options, "alpha", 1.0);
@@ -106,7 +106,16 @@ public final class H2Views {
                 insertDefinition(c, name, "prediction", mode, tolerance, alpha, table, key, inputs, model, deployed.version(),
                         deployed.sha256(), null, null, null, 0, 0, query);
                 ViewMaintenance.saveViewModel(c, name, "anchor", current, deployed.version());
-                return materialize(c, name, table, key, inputs);
+                if (mode.equals("hybrid")) {
+                    // labels kept eagerly in NAME_labels; scores computed on read, so they are exact whatever the model does
+                    int rows = materialize(c, name, name + "_labels", table, key, inputs);
+                    String args = ViewRuntime.prefixed("b", inputs);
+                    execute(c, "CREATE VIEW " + name + " AS SELECT r." + key + ", PREDICT('" + model + "', " + args + ") AS SCORE,"
+                            + " r.LABEL, r.MODEL_VERSION, r.SCORED_AT FROM " + name + "_labels r JOIN " + table + " b ON b." + key
+                            + " = r." + key);
+                    return rows;
+                }
+                return materialize(c, name, name, table, key, inputs);
             } catch (AugurException e) {
                 throw Predictions.sql(e);
             }
@@ -209,7 +218,7 @@ public final class H2Views {
                                 + examplesKey + " LABEL " + label + " FEATURE FUNCTION " + featureFunction + " USING " + kind.sqlName());
                 ViewMaintenance.saveViewModel(c, name, "anchor", initial, 1);
                 ViewMaintenance.saveViewModel(c, name, "live", initial, 1);
-                int rows = materialize(c, name, entities, key, inputs);
+                int rows = materialize(c, name, name, entities, key, inputs);
                 execute(c, "CREATE TRIGGER " + name + "_AUGUR_LEARN AFTER INSERT ON " + examples + " FOR EACH ROW CALL '"
                         + ExampleTrigger.class.getName() + "'");
                 execute(c, "CREATE TRIGGER " + name + "_AUGUR_LEARNED AFTER INSERT ON " + examples + " CALL '"
@@ -266,7 +275,7 @@ public final class H2Views {
             if (def == null) {
                 throw Predictions.sql(ViewMaintenance.unknownView(name));
             }
-            if (!def.eager()) {
+            if (!def.maintained()) {
                 return 0;
             }
             ViewRuntime rt = ViewRuntime.of(c, name);
@@ -292,13 +301,14 @@ public final class H2Views {
             if (def == null) {
                 throw Predictions.sql(ViewMaintenance.unknownView(name));
             }
-            if (def.eager()) {
+            if (!def.mode().equals("eager")) {
+                execute(c, "DROP VIEW IF EXISTS " + name);
+            }
+            if (def.maintained()) {
                 execute(c, "DROP TRIGGER IF EXISTS " + name + "_AUGUR_DATA");
                 execute(c, "DROP TRIGGER IF EXISTS " + name + "_AUGUR_LEARN");
                 execute(c, "DROP TRIGGER IF EXISTS " + name + "_AUGUR_LEARNED");
-                execute(c, "DROP TABLE IF EXISTS " + name);
-            } else {
-                execute(c, "DROP VIEW IF EXISTS " + name);
+                execute(c, "DROP TABLE IF EXISTS " + def.table());
             }
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM AUGUR.VIEW_EVENTS WHERE VIEW_NAME = ?")) {
                 ps.setString(1, name);
@@ -317,7 +327,7 @@ public final class H2Views {
     static void modelDeployed(Connection c, String model) throws SQLException {
         List<String> views = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT NAME FROM AUGUR.VIEWS WHERE MODEL = ? AND KIND = 'prediction' AND MODE = 'eager' ORDER BY NAME")) {
+                "SELECT NAME FROM AUGUR.VIEWS WHERE MODEL = ? AND KIND = 'prediction' AND MODE <> 'lazy' ORDER BY NAME")) {
             ps.setString(1, Names.checkModelName(model));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -392,15 +402,19 @@ public final class H2Views {
 
     // ------------------------------------------------------------------ creation helpers
 
-    /** Creates the view table, its trigger, and scores every entity. DDL commits on H2, so it comes after the catalog rows. */
-    private static int materialize(Connection c, String name, String table, String key, List<String> inputs) throws SQLException {
-        execute(c, "CREATE TABLE " + name + " AS SELECT " + key + ", CAST(NULL AS DOUBLE PRECISION) AS SCORE,"
+    /**
+     * Creates the view's table {@code rows}, its trigger, and scores every entity. DDL commits on H2, so it comes after
+     * the catalog rows.
+     */
+    private static int materialize(Connection c, String name, String rows, String table, String key, List<String> inputs)
+            throws SQLException {
+        execute(c, "CREATE TABLE " + rows + " AS SELECT " + key + ", CAST(NULL AS DOUBLE PRECISION) AS SCORE,"
                 + " CAST(NULL AS VARCHAR(256)) AS LABEL, CAST(NULL AS DOUBLE PRECISION) AS MARGIN, CAST(NULL AS DOUBLE PRECISION) AS NORM_1,"
                 + " CAST(NULL AS DOUBLE PRECISION) AS NORM_2, CAST(NULL AS DOUBLE PRECISION) AS NORM_INF, CAST(NULL AS INTEGER) AS MODEL_VERSION,"
                 + " CAST(NULL AS TIMESTAMP WITH TIME ZONE) AS SCORED_AT FROM " + table + " WITH NO DATA");
-        execute(c, "ALTER TABLE " + name + " ALTER COLUMN " + key + " SET NOT NULL");
-        execute(c, "ALTER TABLE " + name + " ADD CONSTRAINT " + name + "_PK PRIMARY KEY (" + key + ")");
-        execute(c, "CREATE INDEX " + name + "_MARGIN ON " + name + " (MARGIN)");
+        execute(c, "ALTER TABLE " + rows + " ALTER COLUMN " + key + " SET NOT NULL");
+        execute(c, "ALTER TABLE " + rows + " ADD CONSTRAINT " + rows + "_PK PRIMARY KEY (" + key + ")");
+        execute(c, "CREATE INDEX " + rows + "_MARGIN ON " + rows + " (MARGIN)");
         execute(c, "CREATE TRIGGER " + name + "_AUGUR_DATA AFTER INSERT, UPDATE, DELETE ON " + table + " FOR EACH ROW CALL '"
                 + DataTrigger.class.getName() + "'");
         ViewRuntime rt = ViewRuntime.of(c, name);
@@ -425,9 +439,9 @@ public final class H2Views {
         } catch (AugurException e) {
             throw Predictions.sql(e);
         }
-        ViewMaintenance.write(c, name, key, scored, rt.currentVersion, true, null);
+        ViewMaintenance.write(c, rows, key, scored, rt.currentVersion, true, null);
         for (Object k : nullKeys) {
-            ViewMaintenance.write(c, name, key, List.of(), rt.currentVersion, true, k);
+            ViewMaintenance.write(c, rows, key, List.of(), rt.currentVersion, true, k);
         }
         rt.index.resort();
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO AUGUR.VIEW_EVENTS (VIEW_NAME, EVENT, MODEL_VERSION, ROWS_CHECKED,"

@@ -16,8 +16,19 @@ record ViewDefinition(String name, String kind, String mode, double tolerance, d
         return kind.equals("classification");
     }
 
-    boolean eager() {
-        return mode.equals("eager");
+    /** Whether the view is a table kept by triggers (eager, hybrid), not a plain SQL view (lazy). */
+    boolean maintained() {
+        return !mode.equals("lazy");
+    }
+
+    /** The table holding the view's rows: the view itself, or for a hybrid view the labels behind it. */
+    String table() {
+        return mode.equals("hybrid") ? name + "_labels" : name;
+    }
+
+    /** The score tolerance maintenance works to: a hybrid view computes scores on read, so only labels count. */
+    double maintainedTolerance() {
+        return mode.equals("hybrid") ? Double.POSITIVE_INFINITY : tolerance;
     }
 
     ViewDefinition withTuning(double newTolerance, double newAlpha, double newRate, double newL2) {

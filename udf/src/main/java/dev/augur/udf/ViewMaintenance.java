@@ -29,7 +29,7 @@ final class ViewMaintenance {
     static void rowChanged(Connection conn, ViewRuntime rt, Object oldKey, Object newKey, Object[] newInputs) throws SQLException {
         if (oldKey != null && (newKey == null || !oldKey.equals(newKey))) {
             rt.index.remove(oldKey);
-            try (PreparedStatement ps = conn.prepareStatement("DELETE FROM " + rt.name + " WHERE " + rt.def.keyColumn() + " = ?")) {
+            try (PreparedStatement ps = conn.prepareStatement("DELETE FROM " + rt.def.table() + " WHERE " + rt.def.keyColumn() + " = ?")) {
                 ps.setObject(1, oldKey);
                 ps.executeUpdate();
             }
@@ -48,7 +48,7 @@ final class ViewMaintenance {
             throw Predictions.sql(e);
         }
         ViewIndex.Scored s = rt.index.put(newKey, features, rt.current, rt.currentVersion);
-        write(conn, rt.name, rt.def.keyColumn(), s == null ? List.of() : List.of(s), rt.currentVersion, true, newKey);
+        write(conn, rt.def.table(), rt.def.keyColumn(), s == null ? List.of() : List.of(s), rt.currentVersion, true, newKey);
     }
 
     /**
@@ -61,11 +61,11 @@ final class ViewMaintenance {
         // alpha = 0 means "never incremental": every model change re-scores the view (the baseline benchmarks compare to)
         boolean reorganize = full || rt.def.alpha() == 0 || index.incrementalCost() > rt.def.alpha() * Math.max(1, index.size());
         ViewIndex.Plan plan = reorganize ? index.rescoreAll(rt.current, rt.currentVersion)
-                : index.modelChanged(rt.current, rt.currentVersion, rt.def.tolerance());
+                : index.modelChanged(rt.current, rt.currentVersion, rt.def.maintainedTolerance());
         if (plan.full()) {
             saveViewModel(conn, rt.name, "anchor", rt.current, rt.currentVersion);
         }
-        write(conn, rt.name, rt.def.keyColumn(), plan.changed(), rt.currentVersion, false, null);
+        write(conn, rt.def.table(), rt.def.keyColumn(), plan.changed(), rt.currentVersion, false, null);
         double millis = (System.nanoTime() - t0) / 1e6;
         String kind = plan.full() ? (full ? "refresh_full" : "reorganize") : event;
         try (PreparedStatement ps = conn.prepareStatement("INSERT INTO AUGUR.VIEW_EVENTS (VIEW_NAME, EVENT, MODEL_VERSION,"

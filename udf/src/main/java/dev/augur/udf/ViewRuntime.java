@@ -199,7 +199,7 @@ final class ViewRuntime {
         }
         ViewIndex fresh = new ViewIndex(anchor, anchorVersion);
         String sql = "SELECT b." + def.keyColumn() + ", " + prefixed("b", def.inputColumns()) + ", v.MARGIN, v.LABEL, v.SCORE, v.MODEL_VERSION"
-                + " FROM " + def.baseTable() + " b LEFT JOIN " + name + " v ON v." + def.keyColumn() + " = b." + def.keyColumn();
+                + " FROM " + def.baseTable() + " b LEFT JOIN " + def.table() + " v ON v." + def.keyColumn() + " = b." + def.keyColumn();
         int n = def.inputColumns().size();
         try (PreparedStatement ps = conn.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {

@@ -2,7 +2,7 @@
 CREATE TABLE AUGUR.VIEWS (
     NAME            VARCHAR(63)  NOT NULL PRIMARY KEY,
     KIND            VARCHAR(16)  NOT NULL CHECK (KIND IN ('prediction', 'classification')),
-    MODE            VARCHAR(8)   NOT NULL CHECK (MODE IN ('eager', 'lazy')),
+    MODE            VARCHAR(8)   NOT NULL CHECK (MODE IN ('eager', 'lazy', 'hybrid')),
     TOLERANCE       DOUBLE PRECISION NOT NULL,
     ALPHA           DOUBLE PRECISION NOT NULL,
     BASE_TABLE      VARCHAR(128) NOT NULL,
