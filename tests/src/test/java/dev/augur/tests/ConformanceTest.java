@@ -167,7 +167,8 @@ class ConformanceTest {
         }
     }
 
-    private static Outcome run(Connection c, String sql) {
+    /** Runs one statement: its rows (or update count), or its SQLSTATE and message. */
+    static Outcome run(Connection c, String sql) {
         try (Statement st = c.createStatement()) {
             boolean rs = st.execute(sql);
             List<List<Object>> rows = new ArrayList<>();
@@ -191,7 +192,8 @@ class ConformanceTest {
         }
     }
 
-    private static void compare(String sql, Outcome h2, Outcome pg) throws Exception {
+    /** The same SQLSTATE, or the same rows with values within 1e-9 (JSON compared parsed). */
+    static void compare(String sql, Outcome h2, Outcome pg) throws Exception {
         if (h2.sqlState() != null || pg.sqlState() != null) {
             assertThat(pg.sqlState()).as("SQLSTATE of %s on PostgreSQL (H2: %s / PG: %s)", sql, h2.message(), pg.message())
                     .isEqualTo(h2.sqlState());
@@ -203,7 +205,7 @@ class ConformanceTest {
             List<Object> y = pg.rows().get(r);
             assertThat(y).as("columns of %s", sql).hasSameSizeAs(x);
             for (int i = 0; i < x.size(); i++) {
-                value(sql + " row " + r + " column " + (i + 1), x.get(i), y.get(i));
+                value(sql + " row " + r + " column " + (i + 1) + " (H2 row " + x + ", PG row " + y + ")", x.get(i), y.get(i));
             }
         }
     }

@@ -97,58 +97,15 @@ class PgViewsConformanceTest {
              Connection pg = DriverManager.getConnection("jdbc:augur:" + PgServer.newDatabase("vconf").substring("jdbc:".length()))) {
             for (int i = 0; i < script.size(); i++) {
                 String sql = script.get(i);
-                Outcome a = run(h2, sql);
-                Outcome b = run(pg, sql);
+                ConformanceTest.Outcome a = ConformanceTest.run(h2, sql);
+                ConformanceTest.Outcome b = ConformanceTest.run(pg, sql);
                 if (i < mustSucceed) {
                     assertThat(a.sqlState()).as("%s on H2: %s", sql, a.message()).isNull();
                 }
-                compare(sql, a, b);
+                ConformanceTest.compare(sql, a, b);
                 if (i == incrementalCheck) {
                     assertThat(((Number) b.rows().get(0).get(0)).intValue()).as(sql).isPositive();
                 }
-            }
-        }
-    }
-
-    record Outcome(List<List<Object>> rows, String sqlState, String message) {
-    }
-
-    private static Outcome run(Connection c, String sql) {
-        try (Statement st = c.createStatement()) {
-            List<List<Object>> rows = new ArrayList<>();
-            if (st.execute(sql)) {
-                try (ResultSet r = st.getResultSet()) {
-                    int n = r.getMetaData().getColumnCount();
-                    while (r.next()) {
-                        List<Object> row = new ArrayList<>();
-                        for (int i = 1; i <= n; i++) {
-                            row.add(r.getObject(i));
-                        }
-                        rows.add(row);
-                    }
-                }
-            } else {
-                rows.add(List.of(st.getUpdateCount()));
-            }
-            return new Outcome(rows, null, null);
-        } catch (SQLException e) {
-            return new Outcome(null, e.getSQLState(), e.getMessage());
-        }
-    }
-
-    private static void compare(String sql, Outcome h2, Outcome pg) throws Exception {
-        if (h2.sqlState() != null || pg.sqlState() != null) {
-            assertThat(pg.sqlState()).as("SQLSTATE of %s on PostgreSQL (H2: %s / PG: %s)", sql, h2.message(), pg.message())
-                    .isEqualTo(h2.sqlState());
-            return;
-        }
-        assertThat(pg.rows()).as("row count of %s", sql).hasSameSizeAs(h2.rows());
-        for (int r = 0; r < h2.rows().size(); r++) {
-            List<Object> x = h2.rows().get(r);
-            List<Object> y = pg.rows().get(r);
-            assertThat(y).as("columns of %s", sql).hasSameSizeAs(x);
-            for (int i = 0; i < x.size(); i++) {
-                ConformanceTest.value(sql + " row " + r + " column " + (i + 1) + " (H2 row " + x + ", PG row " + y + ")", x.get(i), y.get(i));
             }
         }
     }
