@@ -126,8 +126,9 @@ public final class PgMaintainer implements AutoCloseable {
                         continue;
                     }
                     for (PGNotification note : batch) {
-                        events.incrementAndGet();
+                        // said before counted, so whoever sees the count also finds the line
                         say("model event: " + note.getParameter());
+                        events.incrementAndGet();
                     }
                 }
             } catch (SQLException | RuntimeException e) {

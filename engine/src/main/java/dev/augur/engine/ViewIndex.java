@@ -392,6 +392,23 @@ public final class ViewIndex {
         unsorted = new HashSet<>();
     }
 
+    /** Whether two models turn SQL values into the same feature vectors (else stored features must be recomputed). */
+    public static boolean sameFeatures(Model a, Model b) {
+        return java.util.Arrays.equals(ModelCodec.encodeFeatures(a.features()), ModelCodec.encodeFeatures(b.features()));
+    }
+
+    /** Replaces an entity's feature vector (a model with another feature function), keeping its stored values. */
+    public void refeature(Object key, Object features) {
+        Entry e = entries.get(key);
+        if (e == null || features == null) {
+            return;
+        }
+        journal(key, e);
+        double[] n = norms(features);
+        entries.put(key, new Entry(key, features, n[0], n[1], n[2], e.anchorMargin(), e.storedMargin(), e.storedLabel(),
+                e.storedScore(), e.storedVersion()));
+    }
+
     /** Loads an entity as stored (on start): features from the base table, stored values from the view table. */
     public void load(Object key, Object features, double storedMargin, String storedLabel, double storedScore, int storedVersion) {
         double[] n = norms(features);

@@ -12,7 +12,7 @@ import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Prediction views on H2 (Java triggers, ViewIndex) and on PostgreSQL (PL/pgSQL, migration V3) through the
+ * Prediction views on H2 (Java triggers, ViewIndex) and on PostgreSQL (PL/pgSQL, migrations V3 and V5) through the
  * {@code jdbc:augur:} driver: the same script gives the same view rows (numbers within 1e-9, the same labels,
  * NULLs and model versions), the same return values, the same maintenance events and the same SQLSTATEs.
  */
@@ -23,6 +23,18 @@ class PgViewsConformanceTest {
     private static String model(String kind, double wa, double wb, double bias) {
         return "SELECT AUGUR.IMPORT_MODEL('m', '{\"name\": \"m\", \"kind\": \"" + kind + "\", \"features\": {\"type\": \"dense\","
                 + " \"inputs\": [\"a\", \"b\"]}, \"weights\": [" + wa + ", " + wb + "], \"bias\": " + bias + "}')";
+    }
+
+    private static String bow(String name, String kind, double[] weights, double bias) {
+        StringBuilder w = new StringBuilder();
+        for (int i = 0; i < weights.length; i++) {
+            w.append(i == 0 ? "" : ", ").append(weights[i]);
+        }
+        return "SELECT AUGUR.IMPORT_MODEL('" + name + "', '{\"name\": \"" + name + "\", \"kind\": \"" + kind + "\", \"features\": "
+                + "{\"type\": \"bag_of_words\", \"input\": \"body\", \"weighting\": \"tfidf\", \"ngrams\": 2, \"hash_bits\": 0,"
+                + " \"normalize\": true, \"vocabulary\": [\"buy\", \"now\", \"buy now\", \"cheap\", \"hello\", \"meeting\", \"free offer\", \"win\"],"
+                + " \"idf\": [1.5, 1.2, 2.0, 1.8, 0.7, 0.9, 2.2, 1.1]}, \"classes\": [\"ham\", \"spam\"], \"weights\": [" + w + "], \"bias\": "
+                + bias + "}')";
     }
 
     @Test
@@ -68,6 +80,58 @@ class PgViewsConformanceTest {
             script.add(step);
             script.addAll(check);
         }
+        // bag-of-words views (PostgreSQL: migration V5): documents in, the same rows, norms and events out; deploys keep
+        // the feature function (vocabulary, idf, weighting, n-grams), as H2's index keeps each row's feature vector
+        script.add("CREATE TABLE docs (id INT PRIMARY KEY, body VARCHAR(200), note VARCHAR(10))");
+        String[] words = {"buy", "now", "cheap", "hello", "meeting", "offer", "free", "team", "win", "prize", "zzz"};
+        StringBuilder docs = new StringBuilder("INSERT INTO docs VALUES ");
+        for (int i = 1; i <= 80; i++) {
+            StringBuilder body = new StringBuilder();
+            for (int k = rnd.nextInt(7); k > 0; k--) {
+                body.append(words[rnd.nextInt(words.length)]).append(rnd.nextInt(4) == 0 ? ", " : " ");
+            }
+            docs.append(i == 1 ? "" : ", ").append("(").append(i).append(", ").append(i % 23 == 0 ? "NULL" : "'" + body + "'").append(", 'n')");
+        }
+        script.add(docs.toString());
+        script.add(bow("sp", "logistic", new double[]{1.2, 0.4, 2.1, 0.9, -0.8, -1.5, 0.6, 1.1}, -0.2));
+        script.add(bow("sp", "logistic", new double[]{1.21, 0.39, 2.1, 0.91, -0.8, -1.49, 0.6, 1.1}, -0.2));
+        script.add(bow("sp", "logistic", new double[]{-1.0, 0.8, 0.3, -0.9, 1.6, 0.2, -0.7, 0.4}, 0.3));
+        script.add(bow("sp", "svm", new double[]{0.5, 0.5, 1.0, 0.2, -0.4, -0.9, 0.1, 0.8}, 0.0));
+        script.add("SELECT AUGUR.IMPORT_MODEL('hs', '{\"name\":\"hs\",\"kind\":\"svm\",\"features\":{\"type\":\"bag_of_words\","
+                + "\"input\":\"body\",\"weighting\":\"tf\",\"ngrams\":1,\"hash_bits\":3,\"normalize\":false},\"classes\":[\"0\",\"1\"],"
+                + "\"weights\":[0.1,-0.2,0.3,-0.4,0.5,-0.6,0.7,-0.8],\"bias\":0.05}')");
+        script.add("SELECT AUGUR.IMPORT_MODEL('hs', '{\"name\":\"hs\",\"kind\":\"svm\",\"features\":{\"type\":\"bag_of_words\","
+                + "\"input\":\"body\",\"weighting\":\"tf\",\"ngrams\":1,\"hash_bits\":3,\"normalize\":false},\"classes\":[\"0\",\"1\"],"
+                + "\"weights\":[0.11,-0.2,0.29,-0.4,0.5,-0.61,0.7,-0.8],\"bias\":0.04}')");
+        script.add("DEPLOY MODEL sp VERSION 1");
+        script.add("DEPLOY MODEL hs VERSION 1");
+        List<String> bowCheck = List.of(String.format(ROWS, "bv"), String.format(ROWS, "bvt"), String.format(ROWS, "hv"),
+                String.format(EVENTS, "bv"), String.format(EVENTS, "bvt"), String.format(EVENTS, "hv"));
+        script.add("SELECT AUGUR.CREATE_PREDICTION_VIEW('bv', 'SELECT id, PREDICT(''sp'', body) FROM docs')");
+        script.add("SELECT AUGUR.CREATE_PREDICTION_VIEW('bvt', 'SELECT id, PREDICT(''sp'', body) FROM docs', '{\"tolerance\": 0.05, \"alpha\": 2}')");
+        script.add("CREATE PREDICTION VIEW hv AS SELECT id, PREDICT('hs', body) FROM docs");
+        script.addAll(bowCheck);
+        for (String step : List.of(
+                "INSERT INTO docs VALUES (500, 'Buy NOW, buy now: free offer', 'x'), (501, NULL, 'y'), (502, '', 'z')",
+                "UPDATE docs SET body = body || ' win prize' WHERE MOD(id, 7) = 0",
+                "UPDATE docs SET note = 'w' WHERE MOD(id, 5) = 0",
+                "DELETE FROM docs WHERE MOD(id, 13) = 0",
+                "DEPLOY MODEL sp VERSION 2",
+                "DEPLOY MODEL hs VERSION 2",
+                "UPDATE docs SET body = 'hello team meeting' WHERE id = 501",
+                "DEPLOY MODEL sp VERSION 3",
+                "DEPLOY MODEL sp VERSION 2",
+                "ROLLBACK MODEL sp",
+                "DEPLOY MODEL sp VERSION 4",
+                "REFRESH PREDICTION VIEW bv",
+                "DEPLOY MODEL sp VERSION 1",
+                "REFRESH PREDICTION VIEW bvt FULL")) {
+            script.add(step);
+            script.addAll(bowCheck);
+        }
+        script.add("DROP PREDICTION VIEW bv");
+        script.add("DROP PREDICTION VIEW bvt");
+        script.add("DROP PREDICTION VIEW hv");
         // incremental maintenance happened (deploys that wrote part of a view), not only full re-scorings
         int incrementalCheck = script.size();
         script.add("SELECT COUNT(*) FROM AUGUR.VIEW_EVENTS WHERE EVENT = 'deploy' AND ROWS_WRITTEN > 0");

@@ -285,4 +285,36 @@ class PredictionViewsH2Test {
             st.execute("CREATE TABLE hv_labels (x INT)");
         }
     }
+
+    @Test
+    void aDeployWithAnotherVocabularyRecomputesTheFeatures() throws Exception {
+        try (Connection c = open(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE docs (id INT PRIMARY KEY, body VARCHAR(200), y INT)");
+            st.execute("INSERT INTO docs VALUES (1, 'cheap pills now', 1), (2, 'meeting notes attached', 0), (3, 'win cash now', 1),"
+                    + " (4, 'lunch meeting today', 0), (5, 'cash prize claim', 1), (6, 'project notes review', 0)");
+            st.execute("TRAIN MODEL m KIND logistic FROM (SELECT body, y FROM docs WHERE id <= 4)");
+            st.execute("TRAIN MODEL m KIND logistic FROM (SELECT body, y FROM docs)");
+            st.execute("DEPLOY MODEL m VERSION 1");
+            st.execute("CREATE PREDICTION VIEW dv AS SELECT id, PREDICT('m', body) FROM docs");
+            st.execute("DEPLOY MODEL m VERSION 2");
+            st.execute("INSERT INTO docs VALUES (7, 'claim your prize', 1)");
+            Map<Object, String> view = new HashMap<>();
+            try (ResultSet rs = st.executeQuery("SELECT id, label, score FROM dv")) {
+                while (rs.next()) {
+                    view.put(rs.getObject(1), rs.getString(2) + "|" + rs.getObject(3));
+                }
+            }
+            Map<Object, String> full = new HashMap<>();
+            try (ResultSet rs = st.executeQuery("SELECT id, PREDICT_LABEL('m', body), PREDICT('m', body) FROM docs")) {
+                while (rs.next()) {
+                    full.put(rs.getObject(1), rs.getString(2) + "|" + rs.getObject(3));
+                }
+            }
+            assertThat(view).isEqualTo(full);
+            try (ResultSet rs = st.executeQuery("SELECT NOTE FROM AUGUR.VIEW_EVENTS WHERE VIEW_NAME = 'dv' AND MODEL_VERSION = 2")) {
+                rs.next();
+                assertThat(rs.getString(1)).contains("feature function changed");
+            }
+        }
+    }
 }

@@ -58,8 +58,13 @@ final class ViewMaintenance {
     static long modelChanged(Connection conn, ViewRuntime rt, String event, boolean full) throws SQLException {
         long t0 = System.nanoTime();
         ViewIndex index = rt.index;
+        boolean refeatured = !ViewIndex.sameFeatures(index.anchor(), rt.current);
+        if (refeatured) {
+            // another feature function (a new vocabulary, say): the stored feature vectors are the old function's
+            refeature(conn, rt);
+        }
         // alpha = 0 means "never incremental": every model change re-scores the view (the baseline benchmarks compare to)
-        boolean reorganize = full || rt.def.alpha() == 0 || index.incrementalCost() > rt.def.alpha() * Math.max(1, index.size());
+        boolean reorganize = full || refeatured || rt.def.alpha() == 0 || index.incrementalCost() > rt.def.alpha() * Math.max(1, index.size());
         ViewIndex.Plan plan = reorganize ? index.rescoreAll(rt.current, rt.currentVersion)
                 : index.modelChanged(rt.current, rt.currentVersion, rt.def.maintainedTolerance());
         if (plan.full()) {
@@ -83,7 +88,9 @@ final class ViewMaintenance {
             }
             ps.setDouble(8, millis);
             String note = null;
-            if (plan.full() && !full) {
+            if (refeatured) {
+                note = "the model's feature function changed: features recomputed, re-scored all and re-anchored";
+            } else if (plan.full() && !full) {
                 note = reorganize ? "incremental cost since the anchor exceeded alpha x a full re-scoring: re-anchored"
                         : "the bounds left most rows to re-score: re-scored all and re-anchored";
             }
@@ -92,6 +99,23 @@ final class ViewMaintenance {
             ps.executeUpdate();
         }
         return plan.changed().size();
+    }
+
+    /** Recomputes every entity's features from the base table with the current model's feature function. */
+    private static void refeature(Connection conn, ViewRuntime rt) throws SQLException {
+        List<String> inputs = rt.def.inputColumns();
+        try (java.sql.Statement st = conn.createStatement(); java.sql.ResultSet rs = st.executeQuery("SELECT " + rt.def.keyColumn()
+                + ", " + String.join(", ", inputs) + " FROM " + rt.def.baseTable())) {
+            while (rs.next()) {
+                Object[] in = new Object[inputs.size()];
+                for (int i = 0; i < in.length; i++) {
+                    in[i] = sqlValue(rs.getObject(2 + i));
+                }
+                rt.index.refeature(rs.getObject(1), ViewIndex.featuresOf(rt.current, in));
+            }
+        } catch (AugurException e) {
+            throw Predictions.sql(e);
+        }
     }
 
     static void saveViewModel(Connection conn, String view, String role, Model model, int version) throws SQLException {
