@@ -207,21 +207,25 @@ public final class Model {
         List<String> names = features.inputs();
         double[] x = new double[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
-            Object v = inputs[i];
-            double d;
-            if (v instanceof Number n) {
-                d = n.doubleValue();
-            } else if (v instanceof Boolean b) {
-                d = b ? 1 : 0;
-            } else {
-                throw Errors.wrongType(name, names.get(i), "a number", v);
-            }
-            if (!Double.isFinite(d)) {
-                throw Errors.nonFinite(name, names.get(i), d);
-            }
-            x[i] = d;
+            x[i] = number(name, names.get(i), inputs[i], "a number");
         }
         return x;
+    }
+
+    /** A numeric SQL value (booleans count as 0/1) as a finite double, else a clear error naming model and input. */
+    static double number(String model, String input, Object v, String expected) {
+        double d;
+        if (v instanceof Number n) {
+            d = n.doubleValue();
+        } else if (v instanceof Boolean b) {
+            d = b ? 1 : 0;
+        } else {
+            throw Errors.wrongType(model, input, expected, v);
+        }
+        if (!Double.isFinite(d)) {
+            throw Errors.nonFinite(model, input, d);
+        }
+        return d;
     }
 
     /** Checks a dense row of primitive doubles: arity and finiteness. */

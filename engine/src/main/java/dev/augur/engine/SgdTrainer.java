@@ -137,18 +137,7 @@ public final class SgdTrainer {
         for (int i = 0; i < n; i++) {
             Object[] row = rows.get(i);
             for (int j = 0; j < d; j++) {
-                Object v = row[j];
-                double val;
-                if (v instanceof Number num) {
-                    val = num.doubleValue();
-                } else if (v instanceof Boolean b) {
-                    val = b ? 1 : 0;
-                } else {
-                    throw Errors.wrongType(model, inputs.get(j), "a number (one text column alone means bag_of_words)", v);
-                }
-                if (!Double.isFinite(val)) {
-                    throw Errors.nonFinite(model, inputs.get(j), val);
-                }
+                double val = Model.number(model, inputs.get(j), row[j], "a number (one text column alone means bag_of_words)");
                 x[i][j] = val;
                 mean[j] += val;
             }

@@ -177,16 +177,8 @@ public final class H2Views {
                 // the examples present now train the first model
                 Map<Object, Object> featuresByKey = new HashMap<>();
                 Model shape = new Model(name, kind, features, List.of("0", "1"), new double[features.dimension()], new double[1]);
-                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT " + key + ", " + String.join(", ", inputs)
-                        + " FROM " + entities)) {
-                    while (rs.next()) {
-                        Object[] in = new Object[inputs.size()];
-                        for (int i = 0; i < in.length; i++) {
-                            in[i] = ViewMaintenance.sqlValue(rs.getObject(2 + i));
-                        }
-                        featuresByKey.put(rs.getObject(1), ViewIndex.featuresOf(shape, in));
-                    }
-                }
+                ViewMaintenance.forEachEntity(c, entities, key, inputs,
+                        (k, in) -> featuresByKey.put(k, ViewIndex.featuresOf(shape, in)));
                 List<Object[]> labelled = new ArrayList<>();
                 try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT " + examplesKey + ", " + label + " FROM " + examples)) {
                     while (rs.next()) {
@@ -421,24 +413,14 @@ public final class H2Views {
         rt.enter(c);
         List<ViewIndex.Scored> scored = new ArrayList<>();
         List<Object> nullKeys = new ArrayList<>();
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT " + key + ", " + String.join(", ", inputs)
-                + " FROM " + table)) {
-            while (rs.next()) {
-                Object k = rs.getObject(1);
-                Object[] in = new Object[inputs.size()];
-                for (int i = 0; i < in.length; i++) {
-                    in[i] = ViewMaintenance.sqlValue(rs.getObject(2 + i));
-                }
-                ViewIndex.Scored s = rt.index.put(k, ViewIndex.featuresOf(rt.current, in), rt.current, rt.currentVersion);
-                if (s == null) {
-                    nullKeys.add(k);
-                } else {
-                    scored.add(s);
-                }
+        ViewMaintenance.forEachEntity(c, table, key, inputs, (k, in) -> {
+            ViewIndex.Scored s = rt.index.put(k, ViewIndex.featuresOf(rt.current, in), rt.current, rt.currentVersion);
+            if (s == null) {
+                nullKeys.add(k);
+            } else {
+                scored.add(s);
             }
-        } catch (AugurException e) {
-            throw Predictions.sql(e);
-        }
+        });
         ViewMaintenance.write(c, rows, key, scored, rt.currentVersion, true, null);
         for (Object k : nullKeys) {
             ViewMaintenance.write(c, rows, key, List.of(), rt.currentVersion, true, k);

@@ -103,15 +103,25 @@ final class ViewMaintenance {
 
     /** Recomputes every entity's features from the base table with the current model's feature function. */
     private static void refeature(Connection conn, ViewRuntime rt) throws SQLException {
-        List<String> inputs = rt.def.inputColumns();
-        try (java.sql.Statement st = conn.createStatement(); java.sql.ResultSet rs = st.executeQuery("SELECT " + rt.def.keyColumn()
-                + ", " + String.join(", ", inputs) + " FROM " + rt.def.baseTable())) {
+        forEachEntity(conn, rt.def.baseTable(), rt.def.keyColumn(), rt.def.inputColumns(),
+                (key, inputs) -> rt.index.refeature(key, ViewIndex.featuresOf(rt.current, inputs)));
+    }
+
+    /** What to do with one entity: its key and its input values. */
+    interface EntitySink {
+        void accept(Object key, Object[] inputs) throws SQLException;
+    }
+
+    /** Reads every entity's key and input values from a table; Augur's errors become SQLExceptions. */
+    static void forEachEntity(Connection conn, String table, String key, List<String> inputs, EntitySink sink) throws SQLException {
+        try (java.sql.Statement st = conn.createStatement(); java.sql.ResultSet rs = st.executeQuery("SELECT " + key
+                + ", " + String.join(", ", inputs) + " FROM " + table)) {
             while (rs.next()) {
                 Object[] in = new Object[inputs.size()];
                 for (int i = 0; i < in.length; i++) {
                     in[i] = sqlValue(rs.getObject(2 + i));
                 }
-                rt.index.refeature(rs.getObject(1), ViewIndex.featuresOf(rt.current, in));
+                sink.accept(rs.getObject(1), in);
             }
         } catch (AugurException e) {
             throw Predictions.sql(e);
