@@ -280,7 +280,10 @@ class PgPredictionViewsTest {
                     .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42704"));
             assertThatThrownBy(() -> st.execute("CREATE CLASSIFICATION VIEW cv KEY id ENTITIES FROM t EXAMPLES FROM t KEY id LABEL a"
                     + " FEATURE FUNCTION (a, b)"))
-                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("0A000"));
+                    .isInstanceOfSatisfying(SQLException.class, e -> {
+                        assertThat(e.getSQLState()).isEqualTo("22023");
+                        assertThat(e.getMessage()).contains("exactly 2 classes");
+                    });
         }
     }
 

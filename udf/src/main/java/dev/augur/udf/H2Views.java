@@ -179,8 +179,10 @@ public final class H2Views {
                 Model shape = new Model(name, kind, features, List.of("0", "1"), new double[features.dimension()], new double[1]);
                 ViewMaintenance.forEachEntity(c, entities, key, inputs,
                         (k, in) -> featuresByKey.put(k, ViewIndex.featuresOf(shape, in)));
+                // in key order, so PostgreSQL's classification views (V6) train on the same sequence of examples
                 List<Object[]> labelled = new ArrayList<>();
-                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT " + examplesKey + ", " + label + " FROM " + examples)) {
+                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT " + examplesKey + ", " + label + " FROM " + examples
+                        + " ORDER BY " + examplesKey)) {
                     while (rs.next()) {
                         labelled.add(new Object[]{rs.getObject(1), rs.getObject(2)});
                     }
