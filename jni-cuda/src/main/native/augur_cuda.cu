@@ -155,10 +155,9 @@ constexpr int kSparse = 2;
 constexpr int variant_key(int kind, int g, int k, int u) { return (kind << 24) | (g << 16) | (k << 8) | u; }
 
 #define AUGUR_DENSE_VARIANTS(X) \
-    X(1, 1, 4) X(2, 1, 4) X(4, 1, 4) X(8, 1, 4) X(16, 1, 4) X(32, 1, 4) \
-    X(1, 1, 8) X(2, 1, 8) X(4, 1, 8) X(8, 1, 8) X(16, 1, 8) X(32, 1, 8) \
-    X(32, 2, 2) X(32, 4, 1) X(32, 8, 1) \
-    X(32, 2, 4) X(32, 4, 2) X(32, 8, 2)
+    X(1, 1, 4) X(2, 1, 4) X(4, 1, 4) X(1, 1, 8) X(2, 1, 8) X(4, 1, 8) \
+    X(2, 4, 1) X(4, 4, 1) X(8, 4, 1) X(16, 4, 1) X(32, 4, 1) X(32, 8, 1) \
+    X(2, 4, 2) X(4, 4, 2) X(8, 4, 2) X(16, 4, 2) X(32, 4, 2) X(32, 8, 2)
 
 #define AUGUR_SPARSE_VARIANTS(X) X(1) X(2) X(4) X(8) X(16) X(32)
 

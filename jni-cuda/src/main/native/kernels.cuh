@@ -18,8 +18,9 @@
 //   warps walk tiles of T = R * U consecutive rows with a grid-stride loop whose trip count is the same for all 32
 //   lanes of a warp, so every __shfl_xor_sync below is reached by the whole warp.
 // A row's G partial sums are combined by an xor butterfly; floating-point addition is commutative, so all G lanes end
-// with bitwise the same total. Lane 0 of the group adds the bias and writes the margin; links are applied after the
-// last output (for one output, spread over the group's lanes).
+// with bitwise the same total. Lane 0 of the group adds the bias and writes the margin (with 1 < outputs <= 2G and
+// K >= 4, lane sub writes outputs sub and sub + G); links are applied after the last output, spread over the group's
+// lanes.
 #pragma once
 
 #include <cuda_runtime.h>
@@ -96,7 +97,64 @@ __device__ __forceinline__ int global_warp() { return (int)((blockIdx.x * blockD
 
 __device__ __forceinline__ int warps_in_grid() { return (int)((gridDim.x * blockDim.x) >> 5); }
 
-// Dense rows with K float4 per lane known at compile time: the row slices stay in registers across outputs.
+// Maximum over the G lanes of a row group (exact, so any order gives the same bits); every lane must call it.
+template <int G>
+__device__ __forceinline__ double group_max(double v) {
+#pragma unroll
+    for (int off = G / 2; off > 0; off >>= 1) {
+        const double o = __shfl_xor_sync(0xffffffffu, v, off);
+        v = o > v ? o : v;
+    }
+    return v;
+}
+
+// Links of one position with several outputs, spread over the row's G lanes: lane `sub` takes outputs sub, sub + G, ...
+// (re-reading the margins the group's lane 0 wrote, made visible by the __syncwarp before). Softmax: each lane sums
+// exp(m - max) over its outputs in order, then the group adds the G partial sums by the butterfly (KernelEmulator does
+// the same). Every lane of the warp must call it; `live` is false for positions past the end.
+template <int G>
+__device__ __forceinline__ void group_scores(const double* margins, double* scores, int outputs, int link, int pos,
+                                             bool live, int sub) {
+    const double* m = margins + (size_t)pos * outputs;
+    double* s = scores + (size_t)pos * outputs;
+    const int end = live ? outputs : 0;
+    if (link != LINK_SOFTMAX) {
+        for (int o = sub; o < end; o += G) s[o] = link == LINK_LOGISTIC ? logistic(m[o]) : m[o];
+        return;
+    }
+    double mx = -INFINITY;
+    for (int o = sub; o < end; o += G) mx = m[o] > mx ? m[o] : mx;
+    mx = group_max<G>(mx);
+    double sum = 0.0;
+    for (int o = sub; o < end; o += G) sum += exp(m[o] - mx);
+    sum = group_sum<G>(sum);
+    for (int o = sub; o < end; o += G) s[o] = exp(m[o] - mx) / sum;
+}
+
+// group_scores for 1 < outputs <= 2G with the margins still in registers: m0 is output sub, m1 output sub + G. The
+// same arithmetic as group_scores (each exp computed once; 0.0 + e == e, so the lane sums match).
+template <int G>
+__device__ __forceinline__ void kept_scores(double m0, double m1, double* s, int outputs, int link, bool live, int sub) {
+    const bool has0 = live && sub < outputs;
+    const bool has1 = live && sub + G < outputs;
+    if (link != LINK_SOFTMAX) {
+        if (has0) s[sub] = link == LINK_LOGISTIC ? logistic(m0) : m0;
+        if (has1) s[sub + G] = link == LINK_LOGISTIC ? logistic(m1) : m1;
+        return;
+    }
+    double mx = -INFINITY;
+    if (has0) mx = m0 > mx ? m0 : mx;
+    if (has1) mx = m1 > mx ? m1 : mx;
+    mx = group_max<G>(mx);
+    const double e0 = has0 ? exp(m0 - mx) : 0.0;
+    const double e1 = has1 ? exp(m1 - mx) : 0.0;
+    const double sum = group_sum<G>(has1 ? e0 + e1 : e0);
+    if (has0) s[sub] = e0 / sum;
+    if (has1) s[sub + G] = e1 / sum;
+}
+
+// Dense rows with K float4 per lane known at compile time: the row slices stay in registers across outputs. All U * K
+// loads of a tile are issued before the first fma, so each lane has U * K * 16 bytes in flight.
 template <int G, int K, int U>
 __global__ void __launch_bounds__(kThreadsPerBlock) dense_kernel(DenseArgs a) {
     static_assert(G >= 1 && G <= 32 && (G & (G - 1)) == 0, "G must be a power of two up to 32");
@@ -117,16 +175,23 @@ __global__ void __launch_bounds__(kThreadsPerBlock) dense_kernel(DenseArgs a) {
             const long long at = tile * T + u * R + slot;
             live[u] = at < a.n;
             pos[u] = (int)at;  // used only when live: then below n < 2^31
-            const int row = !live[u] ? 0 : (a.ids != nullptr ? a.ids[pos[u]] : a.first + pos[u]);
+            const int row = !live[u] ? 0 : (a.ids != nullptr ? __ldg(a.ids + pos[u]) : a.first + pos[u]);
             const float4* xrow = a.x + (size_t)row * a.ld4;
 #pragma unroll
             for (int k = 0; k < K; ++k) {
                 const int v = sub + k * G;
-                // features are read once: evict-first keeps the weights in cache
+                // read once: evict-first keeps the weights cached (ld.global.nc.L1::no_allocate measured slower at g = 2)
                 xr[u][k] = (live[u] && v < a.ld4) ? __ldcs(xrow + v) : make_float4(0.f, 0.f, 0.f, 0.f);
             }
         }
         double last[U];
+        // With 1 < outputs <= 2G, lane `sub` keeps outputs sub and sub + G of each row in registers: the links need no
+        // re-read of the margins, and the margins go out in 2 stores per row instead of one per output. Only for K >= 4:
+        // the 2U extra registers cost the K = 1, U >= 4 variants a block per SM (measured: d = 8 fell from 64% to 47%).
+        const bool keep = K >= 4 && a.outputs > 1 && a.outputs <= 2 * G;
+        double keep0[U], keep1[U];
+#pragma unroll
+        for (int u = 0; u < U; ++u) keep0[u] = keep1[u] = 0.0;
         for (int o = 0; o < a.outputs; ++o) {
             const double2* wo = reinterpret_cast<const double2*>(a.w + o * ldw);
             double acc[U];
@@ -147,11 +212,26 @@ __global__ void __launch_bounds__(kThreadsPerBlock) dense_kernel(DenseArgs a) {
                     }
                 }
             }
+            const double bias = __ldg(a.b + o);
 #pragma unroll
             for (int u = 0; u < U; ++u) {
-                last[u] = group_sum<G>(acc[u]) + a.b[o];
-                if (sub == 0 && live[u] && a.margins != nullptr) a.margins[(size_t)pos[u] * a.outputs + o] = last[u];
+                last[u] = group_sum<G>(acc[u]) + bias;
+                keep0[u] = o == sub ? last[u] : keep0[u];
+                keep1[u] = o == sub + G ? last[u] : keep1[u];
+                if (!keep && sub == 0 && live[u] && a.margins != nullptr) a.margins[(size_t)pos[u] * a.outputs + o] = last[u];
             }
+        }
+        if (keep) {
+#pragma unroll
+            for (int u = 0; u < U; ++u) {
+                double* m = a.margins + (size_t)pos[u] * a.outputs;
+                if (live[u] && sub < a.outputs) m[sub] = keep0[u];
+                if (live[u] && sub + G < a.outputs) m[sub + G] = keep1[u];
+                if (a.scores != nullptr) {
+                    kept_scores<G>(keep0[u], keep1[u], a.scores + (size_t)pos[u] * a.outputs, a.outputs, a.link, live[u], sub);
+                }
+            }
+            continue;
         }
         if (a.scores != nullptr && a.outputs == 1 && a.link != LINK_SOFTMAX) {
             // Every lane of a group holds all U totals, so lane `sub` takes row u = j * G + sub: the float64 links of
@@ -166,10 +246,11 @@ __global__ void __launch_bounds__(kThreadsPerBlock) dense_kernel(DenseArgs a) {
                 if (u < U && at < a.n) a.scores[at] = a.link == LINK_LOGISTIC ? logistic(mine) : mine;
             }
         } else if (a.scores != nullptr) {
+            // Several outputs (or softmax): spread over the group's lanes; one lane per row would serialize 2 * outputs
+            // float64 exps per row and leave the FP64 units of 31 lanes idle.
+            __syncwarp();
 #pragma unroll
-            for (int u = 0; u < U; ++u) {
-                if (sub == 0 && live[u]) write_scores(a.margins, a.scores, a.outputs, a.link, pos[u], last[u]);
-            }
+            for (int u = 0; u < U; ++u) group_scores<G>(a.margins, a.scores, a.outputs, a.link, pos[u], live[u], sub);
         }
     }
 }

@@ -50,12 +50,49 @@ final class KernelEmulator {
                                 count(writes, pos * outputs + o);
                             }
                         }
-                        if (scores != null) {
+                        if (scores == null) {
+                            continue;
+                        }
+                        if (p.k() != 0 && (outputs > 1 || link == SOFTMAX)) {
+                            groupScores(margins, scores, outputs, link, pos, g, lanes, scratch, writes);
+                        } else {
                             writeScores(margins, scores, outputs, link, pos, last, writes);
                         }
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * dense_kernel's group_scores: lane {@code sub} of the row's g lanes takes outputs sub, sub + g, ...; softmax sums
+     * exp(m - max) per lane in that order, then adds the g partial sums by the butterfly. Overwrites the scratch arrays.
+     */
+    private static void groupScores(double[] margins, double[] scores, int outputs, int link, int pos, int g,
+                                    double[] lanes, double[] scratch, int[] writes) {
+        int at = pos * outputs;
+        if (link != SOFTMAX) {
+            for (int o = 0; o < outputs; o++) {
+                scores[at + o] = link == LOGISTIC ? logistic(margins[at + o]) : margins[at + o];
+                count(writes, at + o);
+            }
+            return;
+        }
+        double mx = Double.NEGATIVE_INFINITY;
+        for (int o = 0; o < outputs; o++) {
+            mx = margins[at + o] > mx ? margins[at + o] : mx; // a maximum is exact: lane order does not matter
+        }
+        for (int sub = 0; sub < g; sub++) {
+            double sum = 0.0;
+            for (int o = sub; o < outputs; o += g) {
+                sum += Math.exp(margins[at + o] - mx);
+            }
+            lanes[sub] = sum;
+        }
+        double total = groupSum(lanes, scratch, g);
+        for (int o = 0; o < outputs; o++) {
+            scores[at + o] = Math.exp(margins[at + o] - mx) / total;
+            count(writes, at + o);
         }
     }
 

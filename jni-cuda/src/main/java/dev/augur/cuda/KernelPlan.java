@@ -35,10 +35,12 @@ record KernelPlan(int g, int k, int u, int blocks) {
     }
 
     /**
-     * The plan for scoring {@code positions} dense rows of {@code ld} floats. Short rows share a warp (g = the row's
-     * float4 count rounded up to a power of two) and keep 4 rows in flight per lane; longer rows take a whole warp and
-     * 2 to 8 float4 per lane; rows over 1,024 floats loop. {@code deep} doubles the rows in flight (a tuning variant the
-     * GPU check times beside the default).
+     * The plan for scoring {@code positions} dense rows of {@code ld} floats. Rows of up to 4 float4 share a warp (g = the
+     * row's float4 count rounded up to a power of two) and keep 4 rows in flight per lane; rows of up to 128 float4 give
+     * each lane 4 float4 of one row (g = a quarter of the row, rounded up to a power of two), so a warp reads 2 KiB in
+     * 4 loads per lane with a short butterfly (log2 g steps) and one float64 link pass per 32 / g rows; rows of up to 256
+     * float4 take 8 per lane; longer rows loop. {@code deep} doubles the rows in flight (a tuning variant the GPU check
+     * times beside the default).
      *
      * @param residentBlocksPerSm how many blocks of this kernel fit on one SM at once (the grid is one full wave)
      */
@@ -50,16 +52,12 @@ record KernelPlan(int g, int k, int u, int blocks) {
         int g;
         int k;
         int u;
-        if (v <= 32) {
-            g = Integer.highestOneBit(v) == v ? v : Integer.highestOneBit(v) << 1;
+        if (v <= 4) {
+            g = pow2AtLeast(v);
             k = 1;
             u = 4;
-        } else if (v <= 64) {
-            g = 32;
-            k = 2;
-            u = 2;
         } else if (v <= 128) {
-            g = 32;
+            g = pow2AtLeast((v + 3) / 4);
             k = 4;
             u = 1;
         } else if (v <= 256) {
@@ -90,6 +88,10 @@ record KernelPlan(int g, int k, int u, int blocks) {
         long wanted = ceilDiv(tiles, WARPS_PER_BLOCK);
         long wave = (long) Math.max(1, multiprocessors) * Math.max(1, residentBlocksPerSm);
         return (int) Math.max(1, Math.min(Math.min(wanted, wave), MAX_BLOCKS));
+    }
+
+    private static int pow2AtLeast(int v) {
+        return Integer.highestOneBit(v) == v ? v : Integer.highestOneBit(v) << 1;
     }
 
     static long ceilDiv(long a, long b) {

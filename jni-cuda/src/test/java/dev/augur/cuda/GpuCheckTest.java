@@ -35,7 +35,7 @@ class GpuCheckTest {
                 .contains("PASS  memory: 20 create/free cycles")
                 .contains("PASS  big runs")
                 .contains("PASS  refresh through Java")
-                .containsPattern("dense d=32 g=8 k=1 u=4 +[0-9.]+ +[0-9]+ +[0-9.]+% +[0-9.]+  >= 80% copy, >= torch: MISSED \\(below 80% of copy\\)")
+                .containsPattern("dense d=32 g=2 k=4 u=1 +[0-9.]+ +[0-9]+ +[0-9.]+% +[0-9.]+  >= 80% copy, >= torch: MISSED \\(below 80% of copy\\)")
                 .containsPattern("dense d=8 g=2 k=1 u=4 .*>= torch: MISSED \\(torch n/a\\)")
                 .endsWith("RESULT: PASS (correctness, memory, big runs, refresh)" + System.lineSeparator());
     }

@@ -16,8 +16,9 @@ class KernelPlanTest {
     @ParameterizedTest
     @CsvSource({
             // dim, g, k, u
-            "1, 1, 1, 4", "4, 1, 1, 4", "5, 2, 1, 4", "8, 2, 1, 4", "9, 4, 1, 4", "32, 8, 1, 4", "33, 16, 1, 4",
-            "128, 32, 1, 4", "129, 32, 2, 2", "256, 32, 2, 2", "257, 32, 4, 1", "512, 32, 4, 1", "513, 32, 8, 1",
+            "1, 1, 1, 4", "4, 1, 1, 4", "5, 2, 1, 4", "8, 2, 1, 4", "9, 4, 1, 4", "16, 4, 1, 4", "17, 2, 4, 1",
+            "32, 2, 4, 1", "33, 4, 4, 1", "64, 4, 4, 1", "65, 8, 4, 1", "128, 8, 4, 1", "129, 16, 4, 1",
+            "256, 16, 4, 1", "257, 32, 4, 1", "512, 32, 4, 1", "513, 32, 8, 1",
             "1024, 32, 8, 1", "1025, 32, 0, 1", "100000, 32, 0, 1"})
     void denseRowsGetLanesByLength(int dim, int g, int k, int u) {
         KernelPlan plan = KernelPlan.dense(Packing.stride(dim), 1_000_000, 132, 3, false);
@@ -30,7 +31,7 @@ class KernelPlanTest {
     @Test
     void smallBatchesGetOnlyTheBlocksTheyFill() {
         assertThat(KernelPlan.dense(8, 1, 132, 3, false).blocks()).isEqualTo(1);
-        // d = 32: 4 rows per warp step x 4 steps = 16 rows per tile; 8 warps per block → 128 rows per block
+        // d = 32: 16 rows per warp step (2 lanes a row) x 1 step = 16 rows per tile; 8 warps per block → 128 rows per block
         assertThat(KernelPlan.dense(32, 128 * 10, 132, 3, false).blocks()).isEqualTo(10);
         assertThat(KernelPlan.dense(32, 128 * 10 + 1, 132, 3, false).blocks()).isEqualTo(11);
         assertThat(KernelPlan.dense(32, 0, 132, 3, false).blocks()).isEqualTo(1);
