@@ -69,15 +69,16 @@ public final class Prequential {
         for (int from = 0; from < stream.size(); from += batchSize) {
             List<Corpus.Message> batch = stream.subList(from, Math.min(stream.size(), from + batchSize));
             Map<String, String> predicted = labels(c, batch);
-            StringJoiner ids = new StringJoiner(", ");
+            // one INSERT per batch, its rows in the stream's order: the view learns them in that order on every database
+            StringJoiner rows = new StringJoiner(", ");
             for (Corpus.Message m : batch) {
                 String truth = String.valueOf(m.spam());
                 online += truth.equals(predicted.get(m.id())) ? 1 : 0;
                 frozenRight += truth.equals(frozen.get(m.id())) ? 1 : 0;
-                ids.add("'" + m.id().replace("'", "''") + "'");
+                rows.add("('" + m.id().replace("'", "''") + "', " + m.spam() + ")");
             }
             try (Statement st = c.createStatement()) {
-                st.execute("INSERT INTO email_labels SELECT id, is_spam FROM emails WHERE id IN (" + ids + ")");
+                st.execute("INSERT INTO email_labels VALUES " + rows);
             }
             batches++;
             if (progress != null) {
