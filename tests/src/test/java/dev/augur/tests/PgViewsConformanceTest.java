@@ -18,6 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PgViewsConformanceTest {
     private static final String ROWS = "SELECT id, score, label, margin, norm_1, norm_2, norm_inf, model_version FROM %s ORDER BY id";
+    /** A hybrid view (scores computed on read) and the labels kept behind it. */
+    private static final String HYBRID = "SELECT id, score, label, model_version FROM %s ORDER BY id";
+    private static final String LABELS = "SELECT id, label, model_version FROM %s_labels ORDER BY id";
     private static final String EVENTS = "SELECT EVENT, MODEL_VERSION, ROWS_WRITTEN FROM AUGUR.VIEW_EVENTS WHERE VIEW_NAME = '%s' ORDER BY ID";
 
     private static String model(String kind, double wa, double wb, double bias) {
@@ -56,10 +59,12 @@ class PgViewsConformanceTest {
         script.add(model("svm", 0.8, -1.2, 0.0));
         script.add("DEPLOY MODEL m VERSION 1");
         List<String> check = List.of(String.format(ROWS, "v"), String.format(ROWS, "vt"), String.format(EVENTS, "v"),
-                String.format(EVENTS, "vt"), "SELECT id, score, label FROM lz ORDER BY id");
+                String.format(EVENTS, "vt"), "SELECT id, score, label FROM lz ORDER BY id", String.format(HYBRID, "hy"),
+                String.format(LABELS, "hy"), String.format(EVENTS, "hy"));
         script.add("SELECT AUGUR.CREATE_PREDICTION_VIEW('v', 'SELECT id, PREDICT(''m'', a, b) FROM t')");
         script.add("SELECT AUGUR.CREATE_PREDICTION_VIEW('vt', 'SELECT id, PREDICT(''m'', a, b) FROM t', '{\"tolerance\": 0.05, \"alpha\": 2}')");
         script.add("SELECT AUGUR.CREATE_PREDICTION_VIEW('lz', 'SELECT id, PREDICT(''m'', a, b) FROM t', '{\"mode\": \"lazy\"}')");
+        script.add("CREATE PREDICTION VIEW hy AS SELECT id, PREDICT('m', a, b) FROM t WITH (mode = hybrid)");
         script.addAll(check);
         for (String step : List.of(
                 "INSERT INTO t VALUES (500, 0.25, -0.125, 'x'), (501, NULL, 0.5, 'y'), (502, -0.75, 0.5, 'z')",
@@ -106,10 +111,12 @@ class PgViewsConformanceTest {
         script.add("DEPLOY MODEL sp VERSION 1");
         script.add("DEPLOY MODEL hs VERSION 1");
         List<String> bowCheck = List.of(String.format(ROWS, "bv"), String.format(ROWS, "bvt"), String.format(ROWS, "hv"),
-                String.format(EVENTS, "bv"), String.format(EVENTS, "bvt"), String.format(EVENTS, "hv"));
+                String.format(EVENTS, "bv"), String.format(EVENTS, "bvt"), String.format(EVENTS, "hv"), String.format(HYBRID, "bh"),
+                String.format(LABELS, "bh"), String.format(EVENTS, "bh"));
         script.add("SELECT AUGUR.CREATE_PREDICTION_VIEW('bv', 'SELECT id, PREDICT(''sp'', body) FROM docs')");
         script.add("SELECT AUGUR.CREATE_PREDICTION_VIEW('bvt', 'SELECT id, PREDICT(''sp'', body) FROM docs', '{\"tolerance\": 0.05, \"alpha\": 2}')");
         script.add("CREATE PREDICTION VIEW hv AS SELECT id, PREDICT('hs', body) FROM docs");
+        script.add("CREATE PREDICTION VIEW bh AS SELECT id, PREDICT('sp', body) FROM docs WITH (mode = hybrid, tolerance = 0.5)");
         script.addAll(bowCheck);
         for (String step : List.of(
                 "INSERT INTO docs VALUES (500, 'Buy NOW, buy now: free offer', 'x'), (501, NULL, 'y'), (502, '', 'z')",
@@ -132,6 +139,7 @@ class PgViewsConformanceTest {
         script.add("DROP PREDICTION VIEW bv");
         script.add("DROP PREDICTION VIEW bvt");
         script.add("DROP PREDICTION VIEW hv");
+        script.add("DROP PREDICTION VIEW bh");
         // incremental maintenance happened (deploys that wrote part of a view), not only full re-scorings
         int incrementalCheck = script.size();
         script.add("SELECT COUNT(*) FROM AUGUR.VIEW_EVENTS WHERE EVENT = 'deploy' AND ROWS_WRITTEN > 0");
@@ -151,7 +159,8 @@ class PgViewsConformanceTest {
                 "INSERT INTO t VALUES (1, 0.5, 0.5, 'dup')",
                 "DROP MODEL m",
                 "DROP PREDICTION VIEW nope",
-                "DROP PREDICTION VIEW v", "DROP PREDICTION VIEW vt", "DROP PREDICTION VIEW lz",
+                "DROP PREDICTION VIEW v", "DROP PREDICTION VIEW vt", "DROP PREDICTION VIEW lz", "DROP PREDICTION VIEW hy",
+                "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE LOWER(TABLE_NAME) IN ('hy', 'hy_labels')",
                 "SELECT COUNT(*) FROM AUGUR.VIEWS", "SELECT COUNT(*) FROM AUGUR.VIEW_EVENTS"));
 
         try (Connection h2 = DriverManager.getConnection(H2Db.augurUrl(H2Db.uniqueName("vconf")));

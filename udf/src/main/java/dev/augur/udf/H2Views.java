@@ -103,8 +103,9 @@ public final class H2Views {
                             + " FROM " + table);
                     return 0;
                 }
-                insertDefinition(c, name, "prediction", mode, tolerance, alpha, table, key, inputs, model, deployed.version(),
-                        deployed.sha256(), null, null, null, 0, 0, query);
+                // a hybrid view's table keeps labels only (scores come from PREDICT on read): no score tolerance to keep
+                insertDefinition(c, name, "prediction", mode, mode.equals("hybrid") ? Double.POSITIVE_INFINITY : tolerance, alpha, table,
+                        key, inputs, model, deployed.version(), deployed.sha256(), null, null, null, 0, 0, query);
                 ViewMaintenance.saveViewModel(c, name, "anchor", current, deployed.version());
                 if (mode.equals("hybrid")) {
                     // labels kept eagerly in NAME_labels; scores computed on read, so they are exact whatever the model does
