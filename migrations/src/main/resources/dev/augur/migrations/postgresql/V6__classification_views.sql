@@ -184,6 +184,8 @@ DECLARE
     r augur.view_work;
     vt text := format('%I.%I', v.view_schema, v.name);
     k text := quote_ident(v.key_column);
+    -- a row's margin under weights $1 and bias $2, from its stored features; always inside LATERAL (... OFFSET 0), which
+    -- PostgreSQL does not flatten: an inlined expression would be evaluated once per reference (8 times a row)
     m text := '$2 + coalesce((SELECT sum($1[x.i + 1] * x.v) FROM unnest(%1$s.f_idx, %1$s.f_val) AS x(i, v)), 0::float8)';
     lbl text := 'CASE WHEN %1$s >= 0 THEN $3[2] ELSE $3[1] END';
     scr text := '0.5::float8 + 0.5::float8 * tanh(0.5::float8 * %1$s)';
@@ -198,8 +200,8 @@ BEGIN
     ELSIF p_mode = 'full' THEN
         EXECUTE format($q$
             WITH s AS (
-                SELECT v.%2$s AS key, %3$s AS m, v.margin AS om, v.label AS ol, v.model_version AS ov
-                FROM %1$s v WHERE v.f_idx IS NOT NULL
+                SELECT v.%2$s AS key, mm.m, v.margin AS om, v.label AS ol, v.model_version AS ov
+                FROM %1$s v, LATERAL (SELECT %3$s AS m OFFSET 0) mm WHERE v.f_idx IS NOT NULL
             ), u AS (
                 UPDATE %1$s v SET margin = s.m, anchor_margin = s.m, label = %4$s, score = %5$s, model_version = $4, dirty = false,
                     scored_at = CASE WHEN s.m IS DISTINCT FROM s.om OR %4$s IS DISTINCT FROM s.ol OR $4 IS DISTINCT FROM s.ov
@@ -225,7 +227,7 @@ BEGIN
                 SELECT v.%2$s AS key, v.margin AS om, v.label AS ol, v.score AS os, %3$s AS drift, v.f_idx, v.f_val
                 FROM %1$s v WHERE v.margin IS NOT NULL AND (v.anchor_margin BETWEEN $6 AND $7 OR v.dirty)
             ), c AS (
-                SELECT band.key, band.om, band.ol, band.os, %4$s AS m FROM band WHERE NOT %5$s
+                SELECT band.key, band.om, band.ol, band.os, mm.m FROM band, LATERAL (SELECT %4$s AS m OFFSET 0) mm WHERE NOT %5$s
             ), s AS (
                 SELECT c.*, %6$s AS lb, %7$s AS sc FROM c
             ), u AS (
@@ -629,7 +631,7 @@ BEGIN
         || 'norm_2 float8, norm_inf float8, model_version integer, scored_at timestamptz, anchor_margin float8, '
         || 'dirty boolean NOT NULL DEFAULT false, f_idx integer[], f_val float8[])', vt, key, ent.key_type);
     EXECUTE format('INSERT INTO %s (%I, f_idx, f_val, model_version, dirty) SELECT b.%I, (f).idx, (f).val, 1, false '
-        || 'FROM (SELECT b.%I, %s AS f FROM %s b) b', vt, key, key, key, format(features, 'b'), ent.base);
+        || 'FROM (SELECT b.%I, %s AS f FROM %s b OFFSET 0) b', vt, key, key, key, format(features, 'b'), ent.base);  -- once per row
     -- the classes: the examples' two distinct labels, in numeric order for numeric labels (H2Views.classes)
     EXECUTE format('SELECT count(*) FILTER (WHERE e.%I IS NULL) FROM %s e', lbl, ex.base) INTO cnt;
     IF cnt > 0 THEN
