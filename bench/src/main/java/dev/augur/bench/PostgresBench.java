@@ -45,6 +45,10 @@ final class PostgresBench implements Callable<Integer> {
             description = "rows scored through the general (PL/pgSQL) path, which is slow (default: ${DEFAULT-VALUE})")
     int generalRows;
 
+    @Option(names = "--view-rows", defaultValue = "1000000",
+            description = "rows under the eager prediction view whose deploys are timed, 0 to skip (default: ${DEFAULT-VALUE})")
+    int viewRows;
+
     @Option(names = "--reps", defaultValue = "5", description = "timed repetitions of each query (default: ${DEFAULT-VALUE})")
     int reps;
 
@@ -85,6 +89,7 @@ final class PostgresBench implements Callable<Integer> {
                     string(st, "SHOW jit"), string(st, "SHOW max_parallel_workers_per_gather"), string(st, "SHOW shared_buffers")));
             Ratio dense = dense(c, st);
             double bow = docs > 0 ? bagOfWords(c, st) : Double.NaN;
+            double viewSpeedup = viewRows > 0 ? views(c, st) : Double.NaN;
             line("what is measured:");
             line("  inlined     PREDICT('bench_m', a..p) and PREDICT('bench_m@1', a..p): the generated SQL function is inlined");
             line("              by the planner and its CASE on the constant model name folded, leaving the model's arithmetic");
@@ -102,6 +107,9 @@ final class PostgresBench implements Callable<Integer> {
             line(String.format(Locale.ROOT, "pg bow predict/token-join ratio: %.2f", bow));
             line(String.format(Locale.ROOT, "general path (augur.predict_any, %,d rows): %.2fx the hand-written arithmetic per row",
                     generalRows, dense.general));
+            if (viewRows > 0) {
+                line(String.format(Locale.ROOT, "pg view deploy speedup (step 0.01, incremental vs full re-scoring): %.1fx", viewSpeedup));
+            }
         } finally {
             if (local != null) {
                 local.close();
@@ -211,6 +219,119 @@ final class PostgresBench implements Callable<Integer> {
         line(String.format(Locale.ROOT, "  %-28s %9.1f ms %8.1f us/doc", "PREDICT('bench_bow', body)", med[0] / 1e6, med[0] / 1e3 / docs));
         line(String.format(Locale.ROOT, "  %-28s %9.1f ms %8.1f us/doc", "token join (MADlib-style)", med[1] / 1e6, med[1] / 1e3 / docs));
         return med[0] / med[1];
+    }
+
+    /**
+     * A hybrid prediction view of a logistic model on {@code viewRows} rows (labels kept eagerly: the Hölder band skips
+     * every row whose label cannot flip; an eager view with tolerance 0 must re-score every row whose score moves, i.e.
+     * all of them): DEPLOY of a version whose weights moved by a relative step, maintained by the band (alpha = 1)
+     * against the same deploys on a view that always re-scores everything (alpha = 0); each step is deployed from the
+     * base version, then the base is deployed back.
+     * Returns the speedup at step 0.01.
+     */
+    private double views(Connection c, Statement st) throws Exception {
+        st.execute("SELECT augur.drop_prediction_view(name) FROM augur.views WHERE name IN ('bench_v', 'bench_v0')");
+        st.execute("DROP TABLE IF EXISTS bench_vt");
+        StringJoiner cols = new StringJoiner(", ");
+        StringJoiner args = new StringJoiner(", ");
+        StringJoiner names = new StringJoiner("\", \"", "[\"", "\"]");
+        for (int i = 0; i < INPUTS; i++) {
+            String col = String.valueOf((char) ('a' + i));
+            cols.add("random() * 2 - 1 AS " + col);
+            args.add(col);
+            names.add(col);
+        }
+        st.execute("CREATE TABLE bench_vt AS SELECT i AS id, " + cols + " FROM generate_series(1, " + viewRows + ") i");
+        st.execute("ALTER TABLE bench_vt ADD PRIMARY KEY (id)");
+        st.execute("VACUUM ANALYZE bench_vt");
+        dropModel(st, "bench_vm");
+        Random rnd = new Random(11);
+        double[] w = new double[INPUTS];
+        double norm = 0;
+        for (int i = 0; i < INPUTS; i++) {
+            w[i] = rnd.nextGaussian();
+            norm += w[i] * w[i];
+        }
+        norm = Math.sqrt(norm);
+        double[] steps = {0.001, 0.01, 0.1};
+        importModel(c, "bench_vm", viewModel(names.toString(), w, 0.0));
+        for (double step : steps) {
+            // the weights moved by step x ||w|| in a random direction
+            double[] u = new double[INPUTS];
+            double un = 0;
+            for (int i = 0; i < INPUTS; i++) {
+                u[i] = rnd.nextGaussian();
+                un += u[i] * u[i];
+            }
+            double[] moved = new double[INPUTS];
+            for (int i = 0; i < INPUTS; i++) {
+                moved[i] = w[i] + step * norm * u[i] / Math.sqrt(un);
+            }
+            importModel(c, "bench_vm", viewModel(names.toString(), moved, 0.0));
+        }
+        st.execute("SELECT augur.deploy_model('bench_vm', 1)");
+        line(String.format(Locale.ROOT, "hybrid prediction view (labels kept eagerly, scores on read), logistic model, %d inputs, %,d rows"
+                + " (DEPLOY of a version whose weights moved by a relative step, then back):", INPUTS, viewRows));
+        double[][] result = new double[2][];
+        for (int pass = 0; pass < 2; pass++) {
+            String view = pass == 0 ? "bench_v" : "bench_v0";
+            long t0 = System.nanoTime();
+            st.execute("SELECT augur.create_prediction_view('" + view + "', 'SELECT id, PREDICT(''bench_vm'', " + args + ") FROM bench_vt', '"
+                    + (pass == 0 ? "{\"mode\": \"hybrid\", \"alpha\": 1}" : "{\"mode\": \"hybrid\", \"alpha\": 0}") + "')");
+            if (pass == 0) {
+                line(String.format(Locale.ROOT, "  view created (score + write every row) in %.1f s", (System.nanoTime() - t0) / 1e9));
+            }
+            st.execute("VACUUM ANALYZE " + view);
+            result[pass] = new double[steps.length * 2];
+            for (int k = 0; k < steps.length; k++) {
+                t0 = System.nanoTime();
+                st.execute("SELECT augur.deploy_model('bench_vm', " + (k + 2) + ")");
+                result[pass][2 * k] = (System.nanoTime() - t0) / 1e6;
+                try (ResultSet rs = st.executeQuery("SELECT rows_rescored FROM augur.view_events WHERE view_name = '" + view
+                        + "' ORDER BY id DESC LIMIT 1")) {
+                    rs.next();
+                    result[pass][2 * k + 1] = rs.getLong(1);
+                }
+                st.execute("SELECT augur.deploy_model('bench_vm', 1)");
+            }
+            st.execute("SELECT augur.drop_prediction_view('" + view + "')");
+        }
+        line("    step   rows re-scored   incremental ms   full ms   speedup");
+        double at01 = Double.NaN;
+        for (int k = 0; k < steps.length; k++) {
+            double speedup = result[1][2 * k] / result[0][2 * k];
+            if (steps[k] == 0.01) {
+                at01 = speedup;
+            }
+            line(String.format(Locale.ROOT, "    %-6s %13.3f%% %16.1f %9.1f %8.1fx", steps[k], 100.0 * result[0][2 * k + 1] / viewRows,
+                    result[0][2 * k], result[1][2 * k], speedup));
+        }
+        // what the data trigger costs a bulk load: 100,000 more rows, with and without the view
+        int extra = Math.min(100_000, viewRows);
+        st.execute("SELECT augur.create_prediction_view('bench_v', 'SELECT id, PREDICT(''bench_vm'', " + args + ") FROM bench_vt')");
+        st.execute("DROP TABLE IF EXISTS bench_vt_plain");
+        st.execute("CREATE TABLE bench_vt_plain (LIKE bench_vt INCLUDING ALL)");
+        String gen = " SELECT i, " + cols + " FROM generate_series(" + (viewRows + 1) + ", " + (viewRows + extra) + ") i";
+        long t0 = System.nanoTime();
+        st.execute("INSERT INTO bench_vt_plain" + gen);
+        double plain = (System.nanoTime() - t0) / 1e3 / extra;
+        t0 = System.nanoTime();
+        st.execute("INSERT INTO bench_vt" + gen);
+        double viewed = (System.nanoTime() - t0) / 1e3 / extra;
+        line(String.format(Locale.ROOT, "  INSERT of %,d rows: %.1f us/row into the view's base table (row trigger), %.1f us/row without a view",
+                extra, viewed, plain));
+        st.execute("SELECT augur.drop_prediction_view('bench_v')");
+        st.execute("DROP TABLE bench_vt_plain");
+        return at01;
+    }
+
+    private static String viewModel(String names, double[] w, double bias) {
+        StringJoiner ws = new StringJoiner(", ", "[", "]");
+        for (double x : w) {
+            ws.add(String.valueOf(x));
+        }
+        return "{\"name\": \"bench_vm\", \"kind\": \"logistic\", \"classes\": [\"0\", \"1\"], \"features\": {\"type\": \"dense\", "
+                + "\"inputs\": " + names + "}, \"weights\": " + ws + ", \"bias\": " + bias + "}";
     }
 
     private double[] time(Statement st, List<String> sqls) throws Exception {
