@@ -65,6 +65,8 @@ public final class BagOfWords implements Features {
     private final String[] vocabulary;
     private final double[] idf;
     private final Map<String, Integer> index;
+    /** Open-addressing table of vocabulary indices by the FNV-1a hash of the term's chars (-1: empty slot). */
+    private final int[] termTable;
 
     /**
      * @param vocabulary the terms, feature i is vocabulary[i]; empty when hashing
@@ -105,6 +107,16 @@ public final class BagOfWords implements Features {
             if (index.put(this.vocabulary[i], i) != null) {
                 throw Errors.invalidParameter("vocabulary term '" + this.vocabulary[i] + "' appears twice");
             }
+        }
+        this.termTable = new int[Integer.highestOneBit(Math.max(4, this.vocabulary.length * 2)) << 1];
+        Arrays.fill(termTable, -1);
+        int mask = termTable.length - 1;
+        for (int i = 0; i < this.vocabulary.length; i++) {
+            int slot = fnv(this.vocabulary[i]) & mask;
+            while (termTable[slot] >= 0) {
+                slot = (slot + 1) & mask;
+            }
+            termTable[slot] = i;
         }
     }
 
@@ -211,12 +223,82 @@ public final class BagOfWords implements Features {
 
     /** Hashing trick bucket: FNV-1a 32 over the term's chars (ASCII by construction), masked to hashBits. */
     static int bucket(String term, int bits) {
-        int h = 0x811c9dc5;
+        return fnv(term) & ((1 << bits) - 1);
+    }
+
+    private static final int FNV_OFFSET = 0x811c9dc5;
+    private static final int FNV_PRIME = 0x01000193;
+
+    static int fnv(String term) {
+        int h = FNV_OFFSET;
         for (int i = 0; i < term.length(); i++) {
             h ^= term.charAt(i);
-            h *= 0x01000193;
+            h *= FNV_PRIME;
         }
-        return h & ((1 << bits) - 1);
+        return h;
+    }
+
+    /**
+     * The feature index of every unigram of a text, in order (-1 outside the vocabulary), straight from its chars:
+     * the tokenizer of {@link #forEachToken} with the FNV-1a hash kept as it goes, and the vocabulary probed by that
+     * hash, so no String is made per token (what dominated bag-of-words scoring).
+     */
+    private int unigramIndices(String text, int[][] out) {
+        int n = text.length();
+        char[] buf = new char[64];
+        int len = 0;
+        int h = FNV_OFFSET;
+        int count = 0;
+        int[] found = out[0];
+        int mask = termTable.length - 1;
+        for (int i = 0; i <= n; i++) {
+            char c = i < n ? text.charAt(i) : ' ';
+            boolean keep = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+            if (c >= 'A' && c <= 'Z') {
+                c = (char) (c + ('a' - 'A'));
+                keep = true;
+            }
+            if (keep) {
+                if (len == buf.length) {
+                    buf = Arrays.copyOf(buf, buf.length * 2);
+                }
+                buf[len++] = c;
+                h = (h ^ c) * FNV_PRIME;
+            } else if (len > 0) {
+                int f;
+                if (hashBits > 0) {
+                    f = h & ((1 << hashBits) - 1);
+                } else {
+                    f = -1;
+                    for (int slot = h & mask; termTable[slot] >= 0; slot = (slot + 1) & mask) {
+                        String t = vocabulary[termTable[slot]];
+                        if (t.length() == len && sameChars(t, buf, len)) {
+                            f = termTable[slot];
+                            break;
+                        }
+                    }
+                }
+                if (f >= 0) {
+                    if (count == found.length) {
+                        found = Arrays.copyOf(found, count * 2);
+                    }
+                    found[count++] = f;
+                }
+                len = 0;
+                h = FNV_OFFSET;
+            }
+        }
+        out[0] = found;
+        return count;
+    }
+
+    private static boolean sameChars(String t, char[] buf, int len) {
+        for (int i = 0; i < len; i++) {
+            if (t.charAt(i) != buf[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Counts of each in-vocabulary feature of a text (term frequency), by feature index. */
@@ -237,31 +319,51 @@ public final class BagOfWords implements Features {
         int[] found = new int[64];
         int[] n = {0};
         int[][] buf = {found};
-        forEachTerm(text, ngrams, term -> {
-            int i = indexOf(term);
-            if (i >= 0) {
-                if (n[0] == buf[0].length) {
-                    buf[0] = Arrays.copyOf(buf[0], n[0] * 2);
+        if (ngrams == 1) {
+            n[0] = unigramIndices(text, buf);
+        } else {
+            forEachTerm(text, ngrams, term -> {
+                int i = indexOf(term);
+                if (i >= 0) {
+                    if (n[0] == buf[0].length) {
+                        buf[0] = Arrays.copyOf(buf[0], n[0] * 2);
+                    }
+                    buf[0][n[0]++] = i;
                 }
-                buf[0][n[0]++] = i;
-            }
-        });
+            });
+        }
         found = buf[0];
-        Arrays.sort(found, 0, n[0]);
+        // distinct features and their counts through a small open-addressing table, then only the distinct ones
+        // sorted: a mail has ~3x more tokens than distinct terms, and sorting every token dominated vectorizing
+        int cap = Integer.highestOneBit(Math.max(8, n[0])) << 2;
+        int mask = cap - 1;
+        int[] slotKey = new int[cap];
+        int[] slotCount = new int[cap];
+        Arrays.fill(slotKey, -1);
+        int[] idx = new int[n[0]];
         int distinct = 0;
         for (int j = 0; j < n[0]; j++) {
-            if (j == 0 || found[j] != found[j - 1]) {
-                distinct++;
+            int f = found[j];
+            int slot = (f * 0x9E3779B9) >>> 7 & mask;
+            while (slotKey[slot] >= 0 && slotKey[slot] != f) {
+                slot = (slot + 1) & mask;
             }
+            if (slotKey[slot] < 0) {
+                slotKey[slot] = f;
+                idx[distinct++] = f;
+            }
+            slotCount[slot]++;
         }
-        int[] idx = new int[distinct];
+        idx = Arrays.copyOf(idx, distinct);
+        Arrays.sort(idx);
         double[] val = new double[distinct];
-        int k = -1;
-        for (int j = 0; j < n[0]; j++) {
-            if (j == 0 || found[j] != found[j - 1]) {
-                idx[++k] = found[j];
+        for (int j = 0; j < distinct; j++) {
+            int f = idx[j];
+            int slot = (f * 0x9E3779B9) >>> 7 & mask;
+            while (slotKey[slot] != f) {
+                slot = (slot + 1) & mask;
             }
-            val[k]++;
+            val[j] = slotCount[slot];
         }
         double sumSq = 0;
         for (int j = 0; j < distinct; j++) {
