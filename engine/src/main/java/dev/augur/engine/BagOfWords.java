@@ -172,22 +172,25 @@ public final class BagOfWords implements Features {
         return out;
     }
 
+    /** A char of a token, lower-cased (ASCII letters and digits only, as SQL's [^a-z0-9] split), or -1 for a separator. */
+    private static int tokenChar(char c) {
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+            return c;
+        }
+        return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : -1;
+    }
+
     static void forEachToken(String text, Consumer<String> sink) {
         int n = text.length();
         char[] buf = new char[Math.min(n, 1024)];
         int len = 0;
         for (int i = 0; i <= n; i++) {
-            char c = i < n ? text.charAt(i) : ' ';
-            boolean keep = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-            if (c >= 'A' && c <= 'Z') {
-                c = (char) (c + ('a' - 'A'));
-                keep = true;
-            }
-            if (keep) {
+            int c = i < n ? tokenChar(text.charAt(i)) : -1;
+            if (c >= 0) {
                 if (len == buf.length) {
                     buf = Arrays.copyOf(buf, buf.length * 2);
                 }
-                buf[len++] = c;
+                buf[len++] = (char) c;
             } else if (len > 0) {
                 sink.accept(new String(buf, 0, len));
                 len = 0;
@@ -252,17 +255,12 @@ public final class BagOfWords implements Features {
         int[] found = out[0];
         int mask = termTable.length - 1;
         for (int i = 0; i <= n; i++) {
-            char c = i < n ? text.charAt(i) : ' ';
-            boolean keep = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-            if (c >= 'A' && c <= 'Z') {
-                c = (char) (c + ('a' - 'A'));
-                keep = true;
-            }
-            if (keep) {
+            int c = i < n ? tokenChar(text.charAt(i)) : -1;
+            if (c >= 0) {
                 if (len == buf.length) {
                     buf = Arrays.copyOf(buf, buf.length * 2);
                 }
-                buf[len++] = c;
+                buf[len++] = (char) c;
                 h = (h ^ c) * FNV_PRIME;
             } else if (len > 0) {
                 int f;
@@ -344,7 +342,7 @@ public final class BagOfWords implements Features {
         int distinct = 0;
         for (int j = 0; j < n[0]; j++) {
             int f = found[j];
-            int slot = (f * 0x9E3779B9) >>> 7 & mask;
+            int slot = countSlot(f, mask);
             while (slotKey[slot] >= 0 && slotKey[slot] != f) {
                 slot = (slot + 1) & mask;
             }
@@ -359,7 +357,7 @@ public final class BagOfWords implements Features {
         double[] val = new double[distinct];
         for (int j = 0; j < distinct; j++) {
             int f = idx[j];
-            int slot = (f * 0x9E3779B9) >>> 7 & mask;
+            int slot = countSlot(f, mask);
             while (slotKey[slot] != f) {
                 slot = (slot + 1) & mask;
             }
@@ -382,6 +380,11 @@ public final class BagOfWords implements Features {
             }
         }
         return new SparseVector(idx, val);
+    }
+
+    /** First probe for feature f in vectorize's counting table (multiplicative hashing spreads adjacent buckets). */
+    private static int countSlot(int f, int mask) {
+        return (f * 0x9E3779B9) >>> 7 & mask;
     }
 
     /** The human name of feature i: its term for a vocabulary, its bucket for hashing. */
