@@ -53,8 +53,8 @@ final class KernelEmulator {
                         if (scores == null) {
                             continue;
                         }
-                        if (p.k() != 0 && (outputs > 1 || link == SOFTMAX)) {
-                            groupScores(margins, scores, outputs, link, pos, g, lanes, scratch, writes);
+                        if (p.k() != 0 && link == SOFTMAX) {
+                            groupSoftmax(margins, scores, outputs, pos, g, lanes, scratch, writes);
                         } else {
                             writeScores(margins, scores, outputs, link, pos, last, writes);
                         }
@@ -65,19 +65,13 @@ final class KernelEmulator {
     }
 
     /**
-     * dense_kernel's group_scores: lane {@code sub} of the row's g lanes takes outputs sub, sub + g, ...; softmax sums
-     * exp(m - max) per lane in that order, then adds the g partial sums by the butterfly. Overwrites the scratch arrays.
+     * dense_kernel's group_scores for softmax (other links are per output, so writeScores gives the same bits): lane
+     * {@code sub} of the row's g lanes sums exp(m - max) over outputs sub, sub + g, ... in that order, then the g partial
+     * sums are added by the butterfly. Overwrites the scratch arrays.
      */
-    private static void groupScores(double[] margins, double[] scores, int outputs, int link, int pos, int g,
-                                    double[] lanes, double[] scratch, int[] writes) {
+    private static void groupSoftmax(double[] margins, double[] scores, int outputs, int pos, int g, double[] lanes,
+                                     double[] scratch, int[] writes) {
         int at = pos * outputs;
-        if (link != SOFTMAX) {
-            for (int o = 0; o < outputs; o++) {
-                scores[at + o] = link == LOGISTIC ? logistic(margins[at + o]) : margins[at + o];
-                count(writes, at + o);
-            }
-            return;
-        }
         double mx = Double.NEGATIVE_INFINITY;
         for (int o = 0; o < outputs; o++) {
             mx = margins[at + o] > mx ? margins[at + o] : mx; // a maximum is exact: lane order does not matter
