@@ -456,10 +456,11 @@ END $gen$;
 
 -- ------------------------------------------------------------------------------------------ AUGUR functions
 
--- the source table of a classification view: its qualified name, oid, and the key's type; every column must exist
--- and the key must be unique and never NULL (H2Views.checkSource)
-CREATE FUNCTION augur.cv_source(tbl text, key text, cols text[], OUT base text, OUT rel oid, OUT key_type text, OUT categories text[])
-LANGUAGE plpgsql AS $$
+-- the source table of a view (p_kind: 'prediction' or 'classification', for the message): its qualified name, oid, the
+-- key's type and each column's type category; every column must exist and the key must be unique and never NULL
+-- (H2Views.checkSource)
+CREATE FUNCTION augur.view_source(tbl text, key text, cols text[], p_kind text, OUT base text, OUT rel oid, OUT key_type text,
+    OUT categories text[]) LANGUAGE plpgsql AS $$
 DECLARE r regclass; att record; col text; cnt record; relkind "char";
 BEGIN
     r := to_regclass(lower(tbl));
@@ -469,7 +470,7 @@ BEGIN
     END IF;
     SELECT c.relkind INTO relkind FROM pg_class c WHERE c.oid = r;
     IF relkind <> 'r' THEN
-        RAISE EXCEPTION USING ERRCODE = '42809', MESSAGE = format('cannot maintain a classification view over %s: it is not a table', tbl);
+        RAISE EXCEPTION USING ERRCODE = '42809', MESSAGE = format('cannot maintain a %s view over %s: it is not a table', p_kind, tbl);
     END IF;
     rel := r;
     SELECT format('%I.%I', n.nspname, c.relname) INTO base FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = r;
@@ -598,8 +599,8 @@ BEGIN
     IF to_regclass(format('%I.%I', vschema, nm)) IS NOT NULL THEN
         RAISE EXCEPTION USING ERRCODE = '42710', MESSAGE = format('a table or view named ''%s'' already exists; choose another view name', nm);
     END IF;
-    ent := augur.cv_source(p_entities, key, inputs);
-    ex := augur.cv_source(p_examples, ekey, ARRAY[lbl]);
+    ent := augur.view_source(p_entities, key, inputs, 'classification');
+    ex := augur.view_source(p_examples, ekey, ARRAY[lbl], 'classification');
     IF bow THEN
         dim := 1 << bits;
         features := format('augur.cv_bow((%%1$s.%I)::text, %s)', inputs[1], bits);
@@ -855,19 +856,17 @@ DECLARE
     tol float8;
     alp float8;
     rel regclass;
-    relkind "char";
+    src record;
     vschema name := current_schema();
     vt text;
     base text;
     col text;
-    att record;
     key_type text;
     xs_b text[] := '{}';
     xs_new text[] := '{}';
     xs_n text[] := '{}';
     cats text[] := '{}';
     bow boolean;
-    cnt record;
     ver integer;
     sha text;
     d augur.model_defs;
@@ -935,47 +934,21 @@ BEGIN
             || 'its labels there: choose another view name', nm);
     END IF;
     -- the source: a table with the key and input columns, the key unique and never NULL
-    rel := to_regclass(lower(tbl));
-    IF rel IS NULL THEN
-        RAISE EXCEPTION USING ERRCODE = '42P01', MESSAGE = format('cannot read %s, %s from %s: table "%s" does not exist', key,
-            array_to_string(inputs, ', '), tbl, lower(tbl));
-    END IF;
-    SELECT c.relkind INTO relkind FROM pg_class c WHERE c.oid = rel;
-    IF relkind <> 'r' THEN
-        RAISE EXCEPTION USING ERRCODE = '42809', MESSAGE = format('cannot maintain a prediction view over %s: it is not a table', tbl);
-    END IF;
-    SELECT format('%I.%I', n.nspname, c.relname) INTO base FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = rel;
-    FOR i IN 0 .. cardinality(inputs) LOOP
-        col := CASE WHEN i = 0 THEN key ELSE inputs[i] END;
-        SELECT a.atttypid, format_type(a.atttypid, a.atttypmod) AS type_text, t.typcategory INTO att
-        FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
-        WHERE a.attrelid = rel AND a.attname = col AND a.attnum > 0 AND NOT a.attisdropped;
-        IF NOT FOUND THEN
-            RAISE EXCEPTION USING ERRCODE = '42703', MESSAGE = format('cannot read %s, %s from %s: column "%s" does not exist', key,
-                array_to_string(inputs, ', '), tbl, col);
-        END IF;
-        IF i > 0 THEN
-            cats := cats || att.typcategory::text;
-        END IF;
-        IF i = 0 THEN
-            key_type := att.type_text;
-        ELSIF mode <> 'lazy' AND att.typcategory NOT IN ('N', 'B') THEN
+    src := augur.view_source(tbl, key, inputs, 'prediction');
+    rel := src.rel;
+    base := src.base;
+    key_type := src.key_type;
+    cats := src.categories;
+    FOR i IN 1 .. cardinality(inputs) LOOP
+        IF mode <> 'lazy' AND cats[i] NOT IN ('N', 'B') THEN
             -- checked once the model is known (below): the column must hold numbers
             xs_b := xs_b || NULL::text;
         ELSE
-            xs_b := xs_b || format(CASE WHEN att.typcategory = 'B' THEN '(b.%I)::integer::float8' ELSE '(b.%I)::float8' END, col);
-            xs_new := xs_new || format(CASE WHEN att.typcategory = 'B' THEN '(NEW.%I)::integer::float8' ELSE '(NEW.%I)::float8' END, col);
-            xs_n := xs_n || format(CASE WHEN att.typcategory = 'B' THEN '(n.%I)::integer::float8' ELSE '(n.%I)::float8' END, col);
+            xs_b := xs_b || format(CASE WHEN cats[i] = 'B' THEN '(b.%I)::integer::float8' ELSE '(b.%I)::float8' END, inputs[i]);
+            xs_new := xs_new || format(CASE WHEN cats[i] = 'B' THEN '(NEW.%I)::integer::float8' ELSE '(NEW.%I)::float8' END, inputs[i]);
+            xs_n := xs_n || format(CASE WHEN cats[i] = 'B' THEN '(n.%I)::integer::float8' ELSE '(n.%I)::float8' END, inputs[i]);
         END IF;
     END LOOP;
-    EXECUTE format('SELECT count(*) AS n, count(%1$I) AS nn, count(DISTINCT %1$I) AS nd FROM %2$s', key, base) INTO cnt;
-    IF cnt.nn <> cnt.n THEN
-        RAISE EXCEPTION USING ERRCODE = '23502', MESSAGE = format('key column %s.%s has NULLs; a view needs a key on every row', tbl, key);
-    END IF;
-    IF cnt.nd <> cnt.n THEN
-        RAISE EXCEPTION USING ERRCODE = '23505', MESSAGE = format('key column %s.%s is not unique (%s rows, %s distinct keys); '
-            || 'a view needs one row per key', tbl, key, cnt.n, cnt.nd);
-    END IF;
     -- the model
     ver := augur.require_deployed(model);
     d := augur.defs(model, ver);
