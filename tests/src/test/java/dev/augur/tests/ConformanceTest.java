@@ -168,6 +168,30 @@ class ConformanceTest {
     }
 
     /** Runs one statement: its rows (or update count), or its SQLSTATE and message. */
+    /**
+     * Runs a script statement by statement on a fresh H2 and a fresh PostgreSQL database through the jdbc:augur: driver,
+     * requiring the same outcome of each; statement i must succeed on H2 where {@code mustSucceed} holds, and the count
+     * statement at {@code positiveAt} must give a positive number on PostgreSQL.
+     */
+    static void conformScript(String prefix, List<String> script, java.util.function.IntPredicate mustSucceed, int positiveAt)
+            throws Exception {
+        try (Connection h2 = DriverManager.getConnection(H2Db.augurUrl(H2Db.uniqueName(prefix)));
+             Connection pg = DriverManager.getConnection("jdbc:augur:" + PgServer.newDatabase(prefix).substring("jdbc:".length()))) {
+            for (int i = 0; i < script.size(); i++) {
+                String sql = script.get(i);
+                Outcome a = run(h2, sql);
+                Outcome b = run(pg, sql);
+                if (mustSucceed.test(i)) {
+                    assertThat(a.sqlState()).as("%s on H2: %s", sql, a.message()).isNull();
+                }
+                compare(sql, a, b);
+                if (i == positiveAt) {
+                    assertThat(((Number) b.rows().get(0).get(0)).intValue()).as(sql).isPositive();
+                }
+            }
+        }
+    }
+
     static Outcome run(Connection c, String sql) {
         try (Statement st = c.createStatement()) {
             boolean rs = st.execute(sql);

@@ -2,14 +2,11 @@ package dev.augur.tests;
 
 import org.junit.jupiter.api.Test;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Classification views on H2 (engine SGD in Java triggers) and on PostgreSQL (PL/pgSQL, migration V6): the same
@@ -161,21 +158,7 @@ class PgClassificationViewsConformanceTest {
                 "SELECT COUNT(*) FROM AUGUR.VIEWS", "SELECT COUNT(*) FROM AUGUR.VIEW_EVENTS",
                 "INSERT INTO ex VALUES (101, 0)", "INSERT INTO dex VALUES (48, 'eggs')"));
 
-        try (Connection h2 = DriverManager.getConnection(H2Db.augurUrl(H2Db.uniqueName("cconf")));
-             Connection pg = DriverManager.getConnection("jdbc:augur:" + PgServer.newDatabase("cconf").substring("jdbc:".length()))) {
-            for (int i = 0; i < script.size(); i++) {
-                String sql = script.get(i);
-                ConformanceTest.Outcome a = ConformanceTest.run(h2, sql);
-                ConformanceTest.Outcome b = ConformanceTest.run(pg, sql);
-                if (i < mustSucceed && !BAD_EXAMPLES.contains(sql)) {
-                    assertThat(a.sqlState()).as("%s on H2: %s", sql, a.message()).isNull();
-                }
-                ConformanceTest.compare(sql, a, b);
-                if (i == incrementalCheck) {
-                    assertThat(((Number) b.rows().get(0).get(0)).intValue()).as(sql).isPositive();
-                }
-            }
-        }
+        ConformanceTest.conformScript("cconf", script, i -> i < mustSucceed && !BAD_EXAMPLES.contains(script.get(i)), incrementalCheck);
     }
 
     private static int label(double[] x, Random rnd) {

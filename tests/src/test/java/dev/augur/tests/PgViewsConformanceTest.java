@@ -2,14 +2,11 @@ package dev.augur.tests;
 
 import org.junit.jupiter.api.Test;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Prediction views on H2 (Java triggers, ViewIndex) and on PostgreSQL (PL/pgSQL, migrations V3 and V5) through the
@@ -163,20 +160,6 @@ class PgViewsConformanceTest {
                 "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE LOWER(TABLE_NAME) IN ('hy', 'hy_labels')",
                 "SELECT COUNT(*) FROM AUGUR.VIEWS", "SELECT COUNT(*) FROM AUGUR.VIEW_EVENTS"));
 
-        try (Connection h2 = DriverManager.getConnection(H2Db.augurUrl(H2Db.uniqueName("vconf")));
-             Connection pg = DriverManager.getConnection("jdbc:augur:" + PgServer.newDatabase("vconf").substring("jdbc:".length()))) {
-            for (int i = 0; i < script.size(); i++) {
-                String sql = script.get(i);
-                ConformanceTest.Outcome a = ConformanceTest.run(h2, sql);
-                ConformanceTest.Outcome b = ConformanceTest.run(pg, sql);
-                if (i < mustSucceed) {
-                    assertThat(a.sqlState()).as("%s on H2: %s", sql, a.message()).isNull();
-                }
-                ConformanceTest.compare(sql, a, b);
-                if (i == incrementalCheck) {
-                    assertThat(((Number) b.rows().get(0).get(0)).intValue()).as(sql).isPositive();
-                }
-            }
-        }
+        ConformanceTest.conformScript("vconf", script, i -> i < mustSucceed, incrementalCheck);
     }
 }
