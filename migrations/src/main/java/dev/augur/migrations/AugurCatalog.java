@@ -23,14 +23,70 @@ public final class AugurCatalog {
     }
 
     /** The number of catalog migrations this Augur ships per dialect (V1..Vn in each dialect's folder). */
-    static final java.util.Map<String, Integer> CATALOG_MIGRATIONS = java.util.Map.of("h2", 2, "postgresql", 6);
+    static final java.util.Map<String, Integer> CATALOG_MIGRATIONS = java.util.Map.of("h2", 3, "postgresql", 6);
 
     /** Applies pending catalog migrations through an open connection (which stays open). */
     public static void install(Connection connection) throws SQLException {
         String dialect = dialect(connection);
-        if (upToDate(connection, CATALOG_MIGRATIONS.getOrDefault(dialect, Integer.MAX_VALUE))) {
-            return;
+        if (!upToDate(connection, CATALOG_MIGRATIONS.getOrDefault(dialect, Integer.MAX_VALUE))) {
+            migrate(connection, dialect);
         }
+        if (dialect.equals("h2")) {
+            writeCommitsBeforeTheyReturn(connection);
+            finishInterruptedViews(connection);
+        }
+    }
+
+    /**
+     * H2 writes commits to its file in the background, up to WRITE_DELAY (500 ms) later, so a kill -9 lost commits
+     * that had returned (under Augur's workload, seconds of them: {@code augur crash-test}). With WRITE_DELAY 0 each
+     * commit is written before it returns (not fsynced: a power failure may still lose the last ones). The setting
+     * is stored in the database, but H2 2.5 overrides the stored value with the URL's (default 500) on every open, so
+     * it is set again whenever a connection finds it off; setting it takes admin rights, and a database opened by a
+     * user without them stays at H2's default until an admin connects.
+     */
+    private static void writeCommitsBeforeTheyReturn(Connection connection) throws SQLException {
+        try (java.sql.Statement st = connection.createStatement()) {
+            boolean delayed = false;
+            try (java.sql.ResultSet rs = st.executeQuery(
+                    "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'")) {
+                while (rs.next()) {
+                    delayed |= !"0".equals(rs.getString(1));
+                }
+            }
+            if (delayed) {
+                st.execute("SET WRITE_DELAY 0");
+            }
+        } catch (SQLException e) {
+            if (e.getErrorCode() != 90040) { // admin rights required
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * A view whose creation or drop was killed half way (H2 commits its DDL, so those take several transactions) is
+     * removed without trace when the database is next opened. Needs the rights to drop it: a user without them leaves
+     * it for the next one who has them (until then the view is marked pending in AUGUR.VIEWS).
+     */
+    private static void finishInterruptedViews(Connection connection) throws SQLException {
+        try (java.sql.Statement st = connection.createStatement()) {
+            try (java.sql.ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM AUGUR.VIEWS WHERE PENDING_IN IS NOT NULL")) {
+                if (!rs.next() || rs.getInt(1) == 0) {
+                    return;
+                }
+            }
+            try (java.sql.ResultSet rs = st.executeQuery("SELECT AUGUR.FINISH_INTERRUPTED_VIEWS()")) {
+                rs.next();
+            }
+        } catch (SQLException e) {
+            if (e.getErrorCode() != 90096 && e.getErrorCode() != 90040) { // not enough rights: left for a user who has them
+                throw e;
+            }
+        }
+    }
+
+    private static void migrate(Connection connection, String dialect) throws SQLException {
         try {
             Flyway.configure(AugurCatalog.class.getClassLoader())
                     .dataSource(new BorrowedConnection(connection))

@@ -63,7 +63,7 @@ public final class H2Views {
      * "tolerance": 0, "alpha": 1.0}}. Returns the number of rows scored.
      */
     public static int createPredictionView(Connection c, String rawName, String query, String optionsJson) throws SQLException {
-        return H2Statements.carryingStatement(c, () -> {
+        return creating(c, rawName, () -> {
             try {
                 String name = viewName(rawName);
                 Matcher m = query == null ? null : PREDICTION_QUERY.matcher(query);
@@ -141,7 +141,7 @@ public final class H2Views {
     public static int createClassificationView(Connection c, String rawName, String entities, String key, String examples,
                                                String examplesKey, String label, String featureFunction, String kindName,
                                                String optionsJson) throws SQLException {
-        return H2Statements.carryingStatement(c, () -> {
+        return creating(c, rawName, () -> {
             try {
                 String name = viewName(rawName);
                 ModelKind kind = ModelKind.fromSqlName(kindName == null ? "logistic" : kindName);
@@ -275,6 +275,10 @@ public final class H2Views {
             }
             ViewRuntime rt = ViewRuntime.of(c, name);
             rt.enter(c);
+            if (Boolean.TRUE.equals(full)) {
+                giveEveryEntityOneRow(c, def);
+                rt.reloadForRebuild(c);
+            }
             if (!def.classification()) {
                 // catch up with the deployed version, if the view is behind it
                 CatalogStore store = new CatalogStore(c);
@@ -289,6 +293,23 @@ public final class H2Views {
         });
     }
 
+    /**
+     * A full refresh rebuilds the truth whatever happened to the view's table: rows of keys gone from the base table
+     * are deleted, missing ones added (unscored, so the re-scoring writes them), rows of entities with a NULL input
+     * set to NULLs.
+     */
+    private static void giveEveryEntityOneRow(Connection c, ViewDefinition def) throws SQLException {
+        String v = def.table();
+        String k = def.keyColumn();
+        String b = def.baseTable();
+        execute(c, "DELETE FROM " + v + " WHERE " + k + " NOT IN (SELECT " + k + " FROM " + b + " WHERE " + k + " IS NOT NULL)");
+        execute(c, "INSERT INTO " + v + " (" + k + ") SELECT " + k + " FROM " + b + " WHERE " + k + " IS NOT NULL AND " + k
+                + " NOT IN (SELECT " + k + " FROM " + v + ")");
+        String anyNull = def.inputColumns().stream().map(col -> col + " IS NULL").collect(java.util.stream.Collectors.joining(" OR "));
+        execute(c, "UPDATE " + v + " SET SCORE = NULL, LABEL = NULL, MARGIN = NULL, NORM_1 = NULL, NORM_2 = NULL, NORM_INF = NULL,"
+                + " MODEL_VERSION = NULL WHERE MARGIN IS NOT NULL AND " + k + " IN (SELECT " + k + " FROM " + b + " WHERE " + anyNull + ")");
+    }
+
     public static int dropPredictionView(Connection c, String rawName) throws SQLException {
         return H2Statements.carryingStatement(c, () -> {
             String name = viewName(rawName);
@@ -296,26 +317,110 @@ public final class H2Views {
             if (def == null) {
                 throw Predictions.sql(ViewMaintenance.unknownView(name));
             }
-            if (!def.mode().equals("eager")) {
-                execute(c, "DROP VIEW IF EXISTS " + name);
+            // the DDL below commits: marked first, a drop killed half way is finished on the next open
+            String mark = UUID.randomUUID().toString();
+            RUNNING.add(mark);
+            try {
+                markPending(c, name, mark);
+                removeTraces(c, name, def.mode());
+            } finally {
+                RUNNING.remove(mark);
             }
-            if (def.maintained()) {
-                execute(c, "DROP TRIGGER IF EXISTS " + name + "_AUGUR_DATA");
-                execute(c, "DROP TRIGGER IF EXISTS " + name + "_AUGUR_LEARN");
-                execute(c, "DROP TRIGGER IF EXISTS " + name + "_AUGUR_LEARNED");
-                execute(c, "DROP TABLE IF EXISTS " + def.table());
-            }
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM AUGUR.VIEW_EVENTS WHERE VIEW_NAME = ?")) {
-                ps.setString(1, name);
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM AUGUR.VIEWS WHERE NAME = ?")) {
-                ps.setString(1, name);
-                ps.executeUpdate();
-            }
-            ViewRuntime.forget(c, name);
             return 1;
         });
+    }
+
+    /**
+     * The marks ({@code AUGUR.VIEWS.PENDING_IN}) of creations and drops running in this process: a view marked otherwise
+     * was being created or dropped by a process that died (an H2 file database is open in one process at a time).
+     */
+    private static final java.util.Set<String> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The mark of the creation running on this thread, for {@link #insertDefinition}. */
+    private static final ThreadLocal<String> CREATION = new ThreadLocal<>();
+
+    /**
+     * Creation takes several transactions on H2 (DDL commits), so the view is marked pending until its last one: a
+     * creation that fails half way removes what it made; one killed half way is removed on the next open.
+     */
+    private static int creating(Connection c, String rawName, H2Statements.SqlCall<Integer> create) throws SQLException {
+        String name = viewName(rawName);
+        String mark = UUID.randomUUID().toString();
+        RUNNING.add(mark);
+        CREATION.set(mark);
+        try {
+            return H2Statements.carryingStatement(c, () -> {
+                int rows = create.run();
+                markPending(c, name, null);
+                return rows;
+            });
+        } catch (SQLException | RuntimeException e) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT MODE FROM AUGUR.VIEWS WHERE NAME = ? AND PENDING_IN = ?")) {
+                ps.setString(1, name);
+                ps.setString(2, mark);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        removeTraces(c, name, rs.getString(1));
+                    }
+                }
+            } catch (SQLException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        } finally {
+            CREATION.remove();
+            RUNNING.remove(mark);
+        }
+    }
+
+    private static void markPending(Connection c, String name, String process) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE AUGUR.VIEWS SET PENDING_IN = ? WHERE NAME = ?")) {
+            ps.setString(1, process);
+            ps.setString(2, name);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Drops a view's objects, then its catalog rows; each step may find its object already gone. */
+    private static void removeTraces(Connection c, String name, String mode) throws SQLException {
+        if (!mode.equals("eager")) {
+            execute(c, "DROP VIEW IF EXISTS " + name);
+        }
+        if (!mode.equals("lazy")) {
+            String table = mode.equals("hybrid") ? name + "_labels" : name;
+            execute(c, "DROP TRIGGER IF EXISTS " + name + "_AUGUR_DATA");
+            execute(c, "DROP TRIGGER IF EXISTS " + name + "_AUGUR_LEARN");
+            execute(c, "DROP TRIGGER IF EXISTS " + name + "_AUGUR_LEARNED");
+            execute(c, "DROP TABLE IF EXISTS " + table);
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM AUGUR.VIEW_EVENTS WHERE VIEW_NAME = ?")) {
+            ps.setString(1, name);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM AUGUR.VIEWS WHERE NAME = ?")) {
+            ps.setString(1, name);
+            ps.executeUpdate();
+        }
+        ViewRuntime.forget(c, name);
+    }
+
+    /**
+     * Removes every view whose creation or drop was interrupted by the death of its process (called on open by the
+     * catalog installer); returns the number removed.
+     */
+    public static int finishInterruptedViews(Connection c) throws SQLException {
+        List<String[]> interrupted = new ArrayList<>();
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT NAME, MODE, PENDING_IN FROM AUGUR.VIEWS WHERE PENDING_IN IS NOT NULL")) {
+            while (rs.next()) {
+                if (!RUNNING.contains(rs.getString(3))) {
+                    interrupted.add(new String[]{rs.getString(1), rs.getString(2)});
+                }
+            }
+        }
+        for (String[] v : interrupted) {
+            removeTraces(c, v[0], v[1]);
+        }
+        return interrupted.size();
     }
 
     /** After a deploy or rollback of {@code model}: every eager prediction view on it follows, in the same transaction. */
@@ -447,7 +552,7 @@ public final class H2Views {
                                          String definition) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO AUGUR.VIEWS (NAME, KIND, MODE, TOLERANCE, ALPHA, BASE_TABLE, KEY_COLUMN,"
                 + " INPUT_COLUMNS, MODEL, MODEL_VERSION, MODEL_SHA256, ANCHOR_VERSION, EXAMPLES_TABLE, EXAMPLES_KEY, LABEL_COLUMN,"
-                + " LEARNING_RATE, L2, TX_TOKEN, DEFINITION) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " LEARNING_RATE, L2, TX_TOKEN, DEFINITION, PENDING_IN) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, name);
             ps.setString(2, kind);
             ps.setString(3, mode);
@@ -467,6 +572,7 @@ public final class H2Views {
             ps.setDouble(17, l2);
             ps.setString(18, UUID.randomUUID().toString());
             ps.setString(19, definition);
+            ps.setString(20, CREATION.get());
             ps.executeUpdate();
         }
     }

@@ -185,8 +185,32 @@ final class ViewRuntime {
         }
     }
 
-    /** Rebuilds the index from the tables: features from the base table, stored values from the view table. */
+    /**
+     * For a full refresh, after the view's table was given exactly one row per entity: the index is read again from
+     * the tables, rows never scored included (their stored margin NaN, so the full re-scoring that follows writes them).
+     * The marker of this step stays, so a commit is recognized and a rollback reloads.
+     */
+    void reloadForRebuild(Connection conn) throws SQLException {
+        synchronized (this) {
+            Marker step = markers.peek();
+            Model model = current;
+            load(conn, true);
+            current = model;
+            markers.clear();
+            markers.push(new Marker(step.token(), index.journalPosition()));
+            committedToken = null;
+        }
+    }
+
     private void load(Connection conn) throws SQLException {
+        load(conn, false);
+    }
+
+    /**
+     * Rebuilds the index from the tables: features from the base table, stored values from the view table; rows
+     * without a stored margin are left out, or with {@code unscored} taken in with a NaN margin.
+     */
+    private void load(Connection conn, boolean unscored) throws SQLException {
         def = ViewDefinition.load(conn, name);
         Model anchor = viewModel(conn, "anchor", anchorSha(conn));
         int anchorVersion;
@@ -212,6 +236,8 @@ final class ViewRuntime {
                 Object margin = rs.getObject(n + 2);
                 if (features != null && margin != null) {
                     fresh.load(key, features, ((Number) margin).doubleValue(), rs.getString(n + 3), rs.getDouble(n + 4), rs.getInt(n + 5));
+                } else if (features != null && unscored) {
+                    fresh.load(key, features, Double.NaN, null, Double.NaN, 0);
                 }
             }
         } catch (AugurException e) {

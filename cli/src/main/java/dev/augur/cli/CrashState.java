@@ -1,0 +1,280 @@
+package dev.augur.cli;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * What the crash harness knows must be in the database: the effect of every acknowledged operation of
+ * {@link CrashWorkload}, plus the one operation that was in flight when the process died (which may have committed or
+ * not, but never half). {@link #verify} compares a reopened database with it and then takes the in-flight operation
+ * as committed or not, whichever the database shows.
+ */
+final class CrashState implements CrashWorkload.Listener {
+    /** What one verification found. */
+    record Findings(int lost, int viewsWrong, List<String> problems) {
+        boolean clean() {
+            return lost == 0 && viewsWrong == 0 && problems.isEmpty();
+        }
+    }
+
+    private final TreeMap<Integer, Double> rows = new TreeMap<>();
+    private final Set<Integer> batches = new TreeSet<>();
+    private final Set<Integer> versions = new TreeSet<>();
+    private Integer deployed;
+    private final Set<String> views = new TreeSet<>();
+    private String inFlight;
+    int acknowledged;
+
+    synchronized String inFlight() {
+        return inFlight;
+    }
+
+    @Override
+    public synchronized void begin(String op) {
+        inFlight = op;
+    }
+
+    @Override
+    public synchronized void ack(String op, String result) {
+        inFlight = null;
+        acknowledged++;
+        if (!result.startsWith("error")) {
+            apply(op, result);
+        }
+    }
+
+    private void apply(String op, String result) {
+        String[] w = op.split(" ");
+        switch (w[0]) {
+            case "bulk", "insert", "update", "delete" -> applyToRows(rows, w);
+            case "batch" -> batches.add(Integer.parseInt(w[1]));
+            case "train" -> versions.add(Integer.parseInt(result));
+            case "deploy" -> deployed = Integer.parseInt(w[1]);
+            case "rollback" -> deployed = Integer.parseInt(result);
+            case "createview" -> views.add(w[1]);
+            case "dropview" -> views.remove(w[1]);
+            default -> {
+                // refresh changes no durable fact the harness tracks; the view check covers it
+            }
+        }
+    }
+
+    /** Compares the database with what was acknowledged; afterwards the state is the database's (when consistent). */
+    synchronized Findings verify(Connection c) throws SQLException {
+        List<String> problems = new ArrayList<>();
+        int lost = 0;
+        String op = inFlight;
+        inFlight = null;
+        String[] w = op == null ? new String[]{""} : op.split(" ");
+        CrashWorkload.createTables(c);
+
+        // rows of pts: exactly the acknowledged ones, or those and the in-flight operation's, never half of it
+        TreeMap<Integer, Double> actualRows = new TreeMap<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT id, a FROM pts")) {
+            while (rs.next()) {
+                actualRows.put(rs.getInt(1), rs.getDouble(2));
+            }
+        }
+        if (!actualRows.equals(rows)) {
+            TreeMap<Integer, Double> withOp = new TreeMap<>(rows);
+            if (op != null && isRowOp(w[0])) {
+                applyToRows(withOp, w);
+            }
+            if (op != null && isRowOp(w[0]) && actualRows.equals(withOp)) {
+                rows.putAll(withOp);
+                rows.keySet().retainAll(withOp.keySet());
+            } else {
+                int missing = 0;
+                for (Map.Entry<Integer, Double> e : rows.entrySet()) {
+                    if (!Objects.equals(actualRows.get(e.getKey()), e.getValue())) {
+                        missing++;
+                    }
+                }
+                lost += Math.max(1, missing);
+                problems.add("pts: " + missing + " acknowledged row(s) missing or changed, " + actualRows.size() + " rows vs "
+                        + rows.size() + " acknowledged (in flight: " + op + ")");
+                rows.clear();
+                rows.putAll(actualRows);
+            }
+        }
+
+        // batches of events: all or nothing
+        Map<Integer, Integer> actualBatches = new HashMap<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT batch, COUNT(*) FROM events GROUP BY batch")) {
+            while (rs.next()) {
+                actualBatches.put(rs.getInt(1), rs.getInt(2));
+            }
+        }
+        for (Map.Entry<Integer, Integer> e : actualBatches.entrySet()) {
+            if (e.getValue() != CrashWorkload.BATCH_ROWS) {
+                problems.add("events: batch " + e.getKey() + " half applied (" + e.getValue() + " of " + CrashWorkload.BATCH_ROWS + " rows)");
+            }
+        }
+        for (int b : batches) {
+            if (!actualBatches.containsKey(b)) {
+                lost++;
+                problems.add("events: acknowledged batch " + b + " lost");
+            }
+        }
+        batches.retainAll(actualBatches.keySet());
+        for (int b : actualBatches.keySet()) {
+            if (!batches.contains(b)) {
+                if (op != null && w[0].equals("batch") && Integer.parseInt(w[1]) == b) {
+                    batches.add(b);
+                } else {
+                    problems.add("events: batch " + b + " was never acknowledged nor in flight");
+                }
+            }
+        }
+
+        // model versions: every acknowledged one, and at most the in-flight training's
+        Set<Integer> actualVersions = new TreeSet<>();
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT version FROM AUGUR.MODELS WHERE name = '" + CrashWorkload.MODEL + "'")) {
+            while (rs.next()) {
+                actualVersions.add(rs.getInt(1));
+            }
+        }
+        for (int v : versions) {
+            if (!actualVersions.contains(v)) {
+                lost++;
+                problems.add("model version " + v + " was acknowledged and is gone");
+            }
+        }
+        Set<Integer> extra = new TreeSet<>(actualVersions);
+        extra.removeAll(versions);
+        if (extra.size() > (op != null && w[0].equals("train") ? 1 : 0)) {
+            problems.add("model versions " + extra + " were never acknowledged (in flight: " + op + ")");
+        }
+        versions.clear();
+        versions.addAll(actualVersions);
+
+        // the deployed pointer
+        Integer actualDeployed = null;
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT version FROM AUGUR.DEPLOYED WHERE name = '" + CrashWorkload.MODEL + "'")) {
+            if (rs.next()) {
+                actualDeployed = rs.getInt(1);
+            }
+        }
+        if (!Objects.equals(actualDeployed, deployed)) {
+            boolean explained = op != null && (w[0].equals("rollback") || (w[0].equals("deploy") && actualDeployed != null
+                    && actualDeployed == Integer.parseInt(w[1])));
+            if (!explained) {
+                lost++;
+                problems.add("deployed version is " + actualDeployed + ", acknowledged " + deployed + " (in flight: " + op + ")");
+            }
+            deployed = actualDeployed;
+        }
+
+        // views: the acknowledged set (plus or minus the one in flight), no trace of others, each equal to a full re-scoring
+        Set<String> actualViews = new TreeSet<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT name FROM AUGUR.VIEWS")) {
+            while (rs.next()) {
+                actualViews.add(rs.getString(1).toLowerCase());
+            }
+        }
+        Set<String> allowed = new HashSet<>(views);
+        if (op != null && (w[0].equals("createview") || w[0].equals("dropview"))) {
+            allowed.add(w[1]);
+        }
+        for (String v : views) {
+            if (!actualViews.contains(v) && !(op != null && w[0].equals("dropview") && w[1].equals(v))) {
+                lost++;
+                problems.add("view " + v + " was acknowledged and is gone");
+            }
+        }
+        for (String v : actualViews) {
+            if (!allowed.contains(v)) {
+                problems.add("view " + v + " exists but was never acknowledged");
+            }
+        }
+        views.clear();
+        views.addAll(actualViews);
+        int viewsWrong = 0;
+        for (String v : CrashWorkload.VIEWS) {
+            boolean registered = actualViews.contains(v);
+            if (!registered) {
+                if (tableExists(c, v) || triggerCount(c, v) > 0) {
+                    problems.add("view " + v + " is not registered but its table or trigger is left behind");
+                }
+                continue;
+            }
+            String wrong = viewDifference(c, v, actualDeployed);
+            if (wrong != null) {
+                viewsWrong++;
+                problems.add("view " + v + " differs from a full re-scoring: " + wrong);
+            }
+        }
+        return new Findings(lost, viewsWrong, problems);
+    }
+
+    private static boolean isRowOp(String verb) {
+        return verb.equals("bulk") || verb.equals("insert") || verb.equals("update") || verb.equals("delete");
+    }
+
+    private static void applyToRows(Map<Integer, Double> target, String[] w) {
+        switch (w[0]) {
+            case "bulk" -> {
+                int from = Integer.parseInt(w[1]);
+                for (int x = from; x < from + Integer.parseInt(w[2]); x++) {
+                    target.put(x, Math.sin(x) * 3);
+                }
+            }
+            case "insert" -> target.put(Integer.parseInt(w[1]), Double.parseDouble(w[2]));
+            case "update" -> target.computeIfPresent(Integer.parseInt(w[1]), (k, v) -> Double.parseDouble(w[2]));
+            case "delete" -> target.remove(Integer.parseInt(w[1]));
+            default -> throw new IllegalArgumentException("not a row operation: " + w[0]);
+        }
+    }
+
+    private static boolean tableExists(Connection c, String name) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE LOWER(TABLE_NAME) = '" + name + "'")) {
+            rs.next();
+            return rs.getInt(1) > 0;
+        }
+    }
+
+    private static int triggerCount(Connection c, String view) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TRIGGERS WHERE LOWER(TRIGGER_NAME) LIKE '" + view + "\\_augur\\_%'")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    /** Null when every base row has exactly its view row with PREDICT's score and label at the deployed version. */
+    private static String viewDifference(Connection c, String view, Integer deployed) throws SQLException {
+        if (deployed == null) {
+            return "the model has no deployed version";
+        }
+        String ref = "'" + CrashWorkload.MODEL + "@" + deployed + "'";
+        String sql = "SELECT"
+                + " (SELECT COUNT(*) FROM pts b LEFT JOIN " + view + " v ON v.id = b.id WHERE v.id IS NULL),"
+                + " (SELECT COUNT(*) FROM " + view + " v LEFT JOIN pts b ON v.id = b.id WHERE b.id IS NULL),"
+                + " (SELECT COUNT(*) FROM pts b JOIN " + view + " v ON v.id = b.id WHERE v.score IS DISTINCT FROM PREDICT(" + ref
+                + ", b.a, b.b) OR v.label IS DISTINCT FROM PREDICT_LABEL(" + ref + ", b.a, b.b))";
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            long missing = rs.getLong(1);
+            long extra = rs.getLong(2);
+            long differ = rs.getLong(3);
+            if (missing + extra + differ == 0) {
+                return null;
+            }
+            return missing + " row(s) missing, " + extra + " extra, " + differ + " with another score or label than version " + deployed;
+        }
+    }
+}

@@ -1,0 +1,297 @@
+package dev.augur.cli;
+
+import dev.augur.sql.AugurDataSource;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@code augur crash-test}: kills a process holding a file database with {@code kill -9} at random points of a random
+ * workload ({@link CrashWorkload}), reopens the database and checks every acknowledged commit is there, nothing
+ * unacknowledged is half applied, every view equals a full re-scoring, and nothing hangs ({@link CrashState}).
+ * Half of the kills hit {@code augur serve} with a client over H2's TCP protocol, half an application embedding the
+ * {@code jdbc:augur:h2:file:} driver.
+ */
+@Command(name = "crash-test", mixinStandardHelpOptions = true,
+        description = "Kill -9 a process serving or embedding a file database at random points of a random workload, "
+                + "restart, and check that no acknowledged commit is lost and every view equals a full re-scoring.")
+public final class CrashTestCommand implements Callable<Integer> {
+    private static final String PASSWORD = "crash-test";
+    private static final long CHECK_TIMEOUT_S = 120;
+
+    @Option(names = "--kills", defaultValue = "30", description = "kill -9 cycles, split between serve and embedded (default: ${DEFAULT-VALUE})")
+    int kills;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "folder for the databases (default: a new temporary folder, removed afterwards)")
+    Path data;
+
+    @Option(names = "--seed", defaultValue = "1", description = "seed of the workload and of the kill times (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--mode", defaultValue = "both", description = "serve, embedded or both (default: ${DEFAULT-VALUE})")
+    String mode;
+
+    /** What a run found. */
+    public record Outcome(int cycles, int acknowledged, int lost, int viewsWrong, int hangs, List<String> problems) {
+        public String summary() {
+            return "kill -9 cycles: " + cycles + ", acknowledged commits lost: " + lost + ", views wrong after restart: " + viewsWrong;
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Path dir = data != null ? data : Files.createTempDirectory("augur-crash");
+        Outcome outcome = run(dir, kills, seed, mode, System.out);
+        System.out.println(outcome.summary());
+        System.out.println("acknowledged operations: " + outcome.acknowledged() + ", hangs: " + outcome.hangs());
+        outcome.problems().forEach(p -> System.out.println("  " + p));
+        return outcome.lost() == 0 && outcome.viewsWrong() == 0 && outcome.hangs() == 0 && outcome.problems().isEmpty() ? 0 : 1;
+    }
+
+    /** Runs the harness in {@code dir}; {@code mode} is serve, embedded or both (the kills split between them). */
+    public static Outcome run(Path dir, int kills, long seed, String mode, java.io.PrintStream log) throws Exception {
+        int serveKills = switch (mode) {
+            case "serve" -> kills;
+            case "embedded" -> 0;
+            case "both" -> kills / 2;
+            default -> throw new IllegalArgumentException("--mode is serve, embedded or both, got '" + mode + "'");
+        };
+        Files.createDirectories(dir);
+        Random random = new Random(seed);
+        Totals totals = new Totals();
+        if (serveKills > 0) {
+            new ServeCycles(dir.resolve("serve"), random, totals, log).run(serveKills);
+        }
+        if (kills - serveKills > 0) {
+            new EmbeddedCycles(dir.resolve("embedded"), random, totals, log).run(kills - serveKills);
+        }
+        return new Outcome(totals.cycles, totals.state.acknowledged + totals.acknowledgedBefore, totals.lost, totals.viewsWrong,
+                totals.hangs, totals.problems);
+    }
+
+    private static final class Totals {
+        CrashState state = new CrashState();
+        int acknowledgedBefore;
+        int cycles;
+        int lost;
+        int viewsWrong;
+        int hangs;
+        final List<String> problems = new ArrayList<>();
+
+        void fresh() {
+            acknowledgedBefore += state.acknowledged;
+            state = new CrashState();
+        }
+
+        void record(String where, CrashState.Findings f) {
+            lost += f.lost();
+            viewsWrong += f.viewsWrong();
+            for (String p : f.problems()) {
+                problems.add(where + ": " + p);
+            }
+        }
+    }
+
+    /** Verifies under a timeout, so a hang is a finding rather than a stuck harness. */
+    private static void check(Totals totals, String where, Callable<Connection> open, java.io.PrintStream log) {
+        ExecutorService ex = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "augur-crash-check");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            Future<CrashState.Findings> f = ex.submit(() -> {
+                try (Connection c = open.call()) {
+                    return totals.state.verify(c);
+                }
+            });
+            CrashState.Findings findings = f.get(CHECK_TIMEOUT_S, TimeUnit.SECONDS);
+            totals.record(where, findings);
+            if (!findings.clean()) {
+                findings.problems().forEach(p -> log.println("  " + where + ": " + p));
+            }
+        } catch (TimeoutException e) {
+            totals.hangs++;
+            totals.problems.add(where + ": reopening and checking did not finish in " + CHECK_TIMEOUT_S + " s");
+        } catch (Exception e) {
+            totals.problems.add(where + ": reopening and checking failed: " + Errors.describe(e));
+        } finally {
+            ex.shutdownNow();
+        }
+    }
+
+    /** {@code augur serve} in a child process; this process is its client over H2 TCP and acknowledges what returned. */
+    private record ServeCycles(Path dir, Random random, Totals totals, java.io.PrintStream log) {
+        void run(int kills) throws Exception {
+            totals.fresh();
+            Path migrations = Files.createDirectories(dir.resolve("no-migrations"));
+            for (int cycle = 1; cycle <= kills + 1; cycle++) {
+                int tcp = freePort();
+                int pg = freePort();
+                Process server = start(List.of("dev.augur.cli.Main", "serve", "--data", dir.resolve("data").toString(),
+                        "--migrations", migrations.toString(), "--tcp-port", String.valueOf(tcp), "--pg-port", String.valueOf(pg),
+                        "--password", PASSWORD), "Press Ctrl-C");
+                String url = "jdbc:augur:h2:tcp://127.0.0.1:" + tcp + "/" + DatabaseOptions.DATABASE_NAME + DatabaseOptions.PG_COMPATIBLE;
+                check(totals, "serve, after kill " + (cycle - 1), () -> DriverManager.getConnection(url, "sa", PASSWORD), log);
+                if (cycle > kills) {
+                    server.destroy();
+                    server.waitFor(60, TimeUnit.SECONDS);
+                    break;
+                }
+                long killAfter = 300 + random.nextInt(3000);
+                Thread killer = new Thread(() -> {
+                    try {
+                        Thread.sleep(killAfter);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    server.destroyForcibly(); // SIGKILL on Unix
+                }, "augur-crash-killer");
+                killer.start();
+                try (Connection c = DriverManager.getConnection(url, "sa", PASSWORD)) {
+                    CrashWorkload work = new CrashWorkload(c, random.nextLong(), totals.state);
+                    while (server.isAlive()) {
+                        work.step();
+                    }
+                } catch (SQLException e) {
+                    // the server died under the client: the operation in flight is unacknowledged
+                }
+                killer.join();
+                server.waitFor(60, TimeUnit.SECONDS);
+                totals.cycles++;
+                log.println("serve: kill " + cycle + " after " + killAfter + " ms, in flight: " + totals.state.inFlight() + "; "
+                        + totals.state.acknowledged + " operations acknowledged so far");
+            }
+        }
+    }
+
+    /** An application embedding the driver in a child process, printing what it began and what was acknowledged. */
+    private record EmbeddedCycles(Path dir, Random random, Totals totals, java.io.PrintStream log) {
+        void run(int kills) throws Exception {
+            totals.fresh();
+            String url = embeddedUrl(dir.resolve("data"));
+            for (int cycle = 1; cycle <= kills + 1; cycle++) {
+                check(totals, "embedded, after kill " + (cycle - 1), () -> new AugurDataSource(url, "sa", PASSWORD, null).getConnection(), log);
+                if (cycle > kills) {
+                    break;
+                }
+                Process app = start(List.of(CrashTestCommand.class.getName(), url, String.valueOf(random.nextLong())), null);
+                long killAfter = 300 + random.nextInt(3000);
+                BufferedReader out = new BufferedReader(new InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8));
+                Thread reader = new Thread(() -> follow(out), "augur-crash-reader");
+                reader.start();
+                Thread.sleep(killAfter + 1500); // the child needs about a second and a half to start
+                app.destroyForcibly();
+                app.waitFor(60, TimeUnit.SECONDS);
+                reader.join(10_000);
+                totals.cycles++;
+                log.println("embedded: kill " + cycle + " after " + killAfter + " ms of work, in flight: " + totals.state.inFlight()
+                        + "; " + totals.state.acknowledged + " operations acknowledged so far");
+            }
+        }
+
+        private void follow(BufferedReader out) {
+            try {
+                for (String line; (line = out.readLine()) != null; ) {
+                    if (line.startsWith("B ")) {
+                        totals.state.begin(line.substring(2));
+                    } else if (line.startsWith("A ")) {
+                        int bar = line.indexOf('|');
+                        totals.state.ack(line.substring(2, bar), line.substring(bar + 1));
+                    } else {
+                        log.println("  embedded application: " + line);
+                    }
+                }
+            } catch (IOException e) {
+                // the pipe closes when the child is killed
+            }
+        }
+    }
+
+    static String embeddedUrl(Path data) {
+        return "jdbc:h2:file:" + data.toAbsolutePath().resolve(DatabaseOptions.DATABASE_NAME) + DatabaseOptions.PG_COMPATIBLE;
+    }
+
+    /** The embedding application: {@code java -cp ... dev.augur.cli.CrashTestCommand URL SEED}; runs until killed. */
+    public static void main(String[] args) throws Exception {
+        try (Connection c = new AugurDataSource(args[0], "sa", PASSWORD, null).getConnection()) {
+            CrashWorkload work = new CrashWorkload(c, Long.parseLong(args[1]), new CrashWorkload.Listener() {
+                @Override
+                public void begin(String op) {
+                    System.out.println("B " + op);
+                    System.out.flush();
+                }
+
+                @Override
+                public void ack(String op, String result) {
+                    System.out.println("A " + op + "|" + result);
+                    System.out.flush();
+                }
+            });
+            while (true) {
+                work.step();
+            }
+        }
+    }
+
+    /** Starts a JVM on this process's class path; waits for {@code ready} on its output when given. */
+    private static Process start(List<String> mainAndArgs, String ready) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.addAll(mainAndArgs);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        Process p = pb.start();
+        if (ready != null) {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            StringBuilder seen = new StringBuilder();
+            for (String line; (line = out.readLine()) != null; ) {
+                seen.append(line).append('\n');
+                if (line.contains(ready)) {
+                    Thread drain = new Thread(() -> {
+                        try {
+                            while (out.readLine() != null) {
+                                // keep the pipe from filling
+                            }
+                        } catch (IOException e) {
+                            // closed at the kill
+                        }
+                    }, "augur-crash-drain");
+                    drain.setDaemon(true);
+                    drain.start();
+                    return p;
+                }
+            }
+            p.waitFor(10, TimeUnit.SECONDS);
+            throw new IOException("the child process ended before it was ready:\n" + seen);
+        }
+        return p;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}
