@@ -35,6 +35,8 @@ final class CrashState implements CrashWorkload.Listener {
     private final Set<String> views = new TreeSet<>();
     private String inFlight;
     int acknowledged;
+    /** The latest acknowledged operations, named in a finding so that it can be reproduced. */
+    private final java.util.ArrayDeque<String> recent = new java.util.ArrayDeque<>();
 
     synchronized String inFlight() {
         return inFlight;
@@ -49,6 +51,10 @@ final class CrashState implements CrashWorkload.Listener {
     public synchronized void ack(String op, String result) {
         inFlight = null;
         acknowledged++;
+        recent.addLast(op + " -> " + result);
+        if (recent.size() > 12) {
+            recent.removeFirst();
+        }
         if (!result.startsWith("error")) {
             apply(op, result);
         }
@@ -96,14 +102,23 @@ final class CrashState implements CrashWorkload.Listener {
                 rows.keySet().retainAll(withOp.keySet());
             } else {
                 int missing = 0;
+                List<String> examples = new ArrayList<>();
                 for (Map.Entry<Integer, Double> e : rows.entrySet()) {
                     if (!Objects.equals(actualRows.get(e.getKey()), e.getValue())) {
                         missing++;
+                        if (examples.size() < 5) {
+                            examples.add("id " + e.getKey() + ": " + actualRows.get(e.getKey()) + " instead of " + e.getValue());
+                        }
+                    }
+                }
+                for (Integer id : actualRows.keySet()) {
+                    if (!rows.containsKey(id) && examples.size() < 10) {
+                        examples.add("id " + id + " unacknowledged");
                     }
                 }
                 lost += Math.max(1, missing);
                 problems.add("pts: " + missing + " acknowledged row(s) missing or changed, " + actualRows.size() + " rows vs "
-                        + rows.size() + " acknowledged (in flight: " + op + ")");
+                        + rows.size() + " acknowledged " + examples + " (in flight: " + op + "; before it: " + String.join(", ", recent) + ")");
                 rows.clear();
                 rows.putAll(actualRows);
             }
@@ -214,9 +229,11 @@ final class CrashState implements CrashWorkload.Listener {
             String wrong = viewDifference(c, v, actualDeployed);
             if (wrong != null) {
                 viewsWrong++;
-                problems.add("view " + v + " differs from a full re-scoring: " + wrong);
+                problems.add("view " + v + " differs from a full re-scoring: " + wrong + " (in flight: " + op + "; before it: "
+                        + String.join(", ", recent) + ")");
             }
         }
+        recent.clear();
         return new Findings(lost, viewsWrong, problems);
     }
 

@@ -195,7 +195,8 @@ public final class CrashTestCommand implements Callable<Integer> {
                 if (cycle > kills) {
                     break;
                 }
-                Process app = start(List.of(CrashTestCommand.class.getName(), url, String.valueOf(random.nextLong())), null);
+                Process app = start(List.of(CrashTestCommand.class.getName(), url, String.valueOf(random.nextLong())), null,
+                        dir.resolve("embedded-stderr.log"));
                 long killAfter = 300 + random.nextInt(3000);
                 BufferedReader out = new BufferedReader(new InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8));
                 Thread reader = new Thread(() -> follow(out), "augur-crash-reader");
@@ -256,12 +257,22 @@ public final class CrashTestCommand implements Callable<Integer> {
 
     /** Starts a JVM on this process's class path; waits for {@code ready} on its output when given. */
     private static Process start(List<String> mainAndArgs, String ready) throws IOException, InterruptedException {
+        return start(mainAndArgs, ready, null);
+    }
+
+    /** As above; with {@code stderr} the child's standard error goes there, apart from the lines the harness reads. */
+    private static Process start(List<String> mainAndArgs, String ready, Path stderr) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.addAll(mainAndArgs);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        if (stderr == null) {
+            pb.redirectErrorStream(true);
+        } else {
+            pb.redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile()));
+        }
         Process p = pb.start();
         if (ready != null) {
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));

@@ -307,7 +307,8 @@ public final class H2Views {
                 + " NOT IN (SELECT " + k + " FROM " + v + ")");
         String anyNull = def.inputColumns().stream().map(col -> col + " IS NULL").collect(java.util.stream.Collectors.joining(" OR "));
         execute(c, "UPDATE " + v + " SET SCORE = NULL, LABEL = NULL, MARGIN = NULL, NORM_1 = NULL, NORM_2 = NULL, NORM_INF = NULL,"
-                + " MODEL_VERSION = NULL WHERE MARGIN IS NOT NULL AND " + k + " IN (SELECT " + k + " FROM " + b + " WHERE " + anyNull + ")");
+                + " MODEL_VERSION = NULL WHERE (COALESCE(SCORE, MARGIN, NORM_1, NORM_2, NORM_INF) IS NOT NULL OR LABEL IS NOT NULL"
+                + " OR MODEL_VERSION IS NOT NULL) AND " + k + " IN (SELECT " + k + " FROM " + b + " WHERE " + anyNull + ")");
     }
 
     public static int dropPredictionView(Connection c, String rawName) throws SQLException {

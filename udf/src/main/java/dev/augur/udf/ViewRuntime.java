@@ -222,8 +222,10 @@ final class ViewRuntime {
             }
         }
         ViewIndex fresh = new ViewIndex(anchor, anchorVersion);
-        String sql = "SELECT b." + def.keyColumn() + ", " + prefixed("b", def.inputColumns()) + ", v.MARGIN, v.LABEL, v.SCORE, v.MODEL_VERSION"
-                + " FROM " + def.baseTable() + " b LEFT JOIN " + def.table() + " v ON v." + def.keyColumn() + " = b." + def.keyColumn();
+        String sql = "SELECT b." + def.keyColumn() + ", " + prefixed("b", def.inputColumns()) + ", v.MARGIN, v.LABEL, v.SCORE, v.MODEL_VERSION,"
+                + " v.NORM_1, v.NORM_2, v.NORM_INF FROM " + def.baseTable() + " b LEFT JOIN " + def.table() + " v ON v." + def.keyColumn()
+                + " = b." + def.keyColumn();
+        Model scoring = current;
         int n = def.inputColumns().size();
         try (PreparedStatement ps = conn.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
@@ -236,6 +238,9 @@ final class ViewRuntime {
                 Object margin = rs.getObject(n + 2);
                 if (features != null && margin != null) {
                     fresh.load(key, features, ((Number) margin).doubleValue(), rs.getString(n + 3), rs.getDouble(n + 4), rs.getInt(n + 5));
+                    if (unscored && !consistent(fresh.get(key), scoring, rs.getDouble(n + 6), rs.getDouble(n + 7), rs.getDouble(n + 8))) {
+                        fresh.load(key, features, Double.NaN, null, Double.NaN, 0);
+                    }
                 } else if (features != null && unscored) {
                     fresh.load(key, features, Double.NaN, null, Double.NaN, 0);
                 }
@@ -247,6 +252,17 @@ final class ViewRuntime {
         index = fresh;
         learner = null;
         current = null;
+    }
+
+    /**
+     * Whether a stored row says what its own margin says (score and label through the model's link and classes) and
+     * holds its entity's norms: a full refresh re-writes every row that does not, whatever left it so.
+     */
+    private static boolean consistent(ViewIndex.Entry e, Model model, double norm1, double norm2, double normInf) {
+        double m = e.storedMargin();
+        String label = model.kind() == dev.augur.engine.ModelKind.LINEAR ? null : model.classes().get(m >= 0 ? 1 : 0);
+        return Double.compare(e.storedScore(), model.scoreOfMargin(m)) == 0 && java.util.Objects.equals(label, e.storedLabel())
+                && Double.compare(norm1, e.norm1()) == 0 && Double.compare(norm2, e.norm2()) == 0 && Double.compare(normInf, e.normInf()) == 0;
     }
 
     private String anchorSha(Connection conn) throws SQLException {
