@@ -28,6 +28,7 @@ public final class AugurServer implements AutoCloseable {
     /**
      * Opens (or creates) the database under {@code data}, applies the migrations in {@code migrations}, and listens.
      *
+     * @param migrations the user's migrations folder (must exist), or null for none
      * @param password null for none; otherwise required on every protocol
      */
     public AugurServer(Path data, Path migrations, String bind, int tcpPort, int pgPort, String user, String password)
@@ -35,6 +36,8 @@ public final class AugurServer implements AutoCloseable {
         DatabaseOptions db = new DatabaseOptions();
         db.data = data;
         db.migrations = migrations;
+        db.noMigrations = migrations == null;
+        db.migrationsFolder(); // refuse a folder that is not the user's before anything is created
         InetAddress bindAddress = InetAddress.getByName(bind);
         boolean loopback = bindAddress.isLoopbackAddress();
         this.keepOpen = db.openAndMigrate(user, password == null ? "" : password);

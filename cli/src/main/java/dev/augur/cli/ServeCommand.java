@@ -34,7 +34,7 @@ final class ServeCommand implements Callable<Integer> {
         if (db.postgresUrl() != null) {
             return servePostgres(db.postgresUrl());
         }
-        AugurServer server = new AugurServer(db.data, db.migrations, bind, tcpPort, pgPort, user, password);
+        AugurServer server = new AugurServer(db.data, db.migrationsFolder(), bind, tcpPort, pgPort, user, password);
         System.out.println("Augur is serving " + db.dataDir().resolve(DatabaseOptions.DATABASE_NAME) + ".mv.db");
         System.out.println("  JDBC (H2 TCP):  " + server.tcpUrl() + "   user " + user
                 + (password == null ? ", no password" : ", with the password"));
@@ -66,12 +66,14 @@ final class ServeCommand implements Callable<Integer> {
     private int servePostgres(String url) throws Exception {
         // the URL carries the user and password; --user/--password only where given explicitly
         String u = user.equals("sa") ? null : user;
-        try (java.sql.Connection c = new dev.augur.sql.AugurDataSource(url, u, password, db.migrations.toAbsolutePath().normalize())
-                .getConnection()) {
-            dev.augur.migrations.UserMigrations.Outcome outcome = dev.augur.migrations.UserMigrations.migrate(url, u, password, db.migrations);
-            if (outcome.applied() > 0) {
-                System.out.println("applied " + outcome.applied() + " migration(s) from " + db.migrations
-                        + ", schema version " + outcome.schemaVersion());
+        java.nio.file.Path folder = db.migrationsFolder();
+        try (java.sql.Connection c = new dev.augur.sql.AugurDataSource(url, u, password, db.importBase()).getConnection()) {
+            if (folder != null) {
+                dev.augur.migrations.UserMigrations.Outcome outcome = dev.augur.migrations.UserMigrations.migrate(url, u, password, folder);
+                if (outcome.applied() > 0) {
+                    System.out.println("applied " + outcome.applied() + " migration(s) from " + folder
+                            + ", schema version " + outcome.schemaVersion());
+                }
             }
         }
         PgMaintainer maintainer = new PgMaintainer(url, u, password, System.out);
