@@ -3,12 +3,14 @@ package dev.augur.cli;
 import org.h2.tools.Server;
 
 import java.net.InetAddress;
-import java.net.ServerSocket;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The embedded database served over H2's TCP protocol and the PostgreSQL wire protocol, as {@code augur serve}
@@ -48,25 +50,12 @@ public final class AugurServer implements AutoCloseable {
             }
         }
         String baseDir = db.dataDir().toString();
-        String[] common = loopback ? new String[]{"-baseDir", baseDir, "-ifExists"}
-                : new String[]{"-baseDir", baseDir, "-ifExists", "-tcpAllowOthers", "-pgAllowOthers"};
-        // H2 binds its servers to h2.bindAddress
-        String previous = System.getProperty("h2.bindAddress");
-        try {
-            System.setProperty("h2.bindAddress", bind);
-            this.tcp = Server.createTcpServer(concat(common, "-tcpPort", String.valueOf(tcpPort))).start();
-            // H2's PostgreSQL server listens on a private loopback port behind the proxy
-            int backendPort = freeLoopbackPort();
-            System.setProperty("h2.bindAddress", InetAddress.getLoopbackAddress().getHostAddress());
-            this.pg = Server.createPgServer("-baseDir", baseDir, "-ifExists", "-pgPort", String.valueOf(backendPort)).start();
-            this.proxy = new PgAuthProxy(bindAddress, pgPort, backendPort, password == null);
-        } finally {
-            if (previous == null) {
-                System.clearProperty("h2.bindAddress");
-            } else {
-                System.setProperty("h2.bindAddress", previous);
-            }
-        }
+        String[] common = {"-baseDir", baseDir, "-ifExists"};
+        // each server listens on its address only (H2's own h2.bindAddress is read once per JVM: in practice, all interfaces)
+        this.tcp = BoundServers.tcp(new InetSocketAddress(bindAddress, tcpPort), loopback ? common : concat(common, "-tcpAllowOthers"));
+        // H2's PostgreSQL server listens on a private loopback port behind the proxy
+        this.pg = BoundServers.pg(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), common);
+        this.proxy = new PgAuthProxy(bindAddress, pgPort, pg.getPort(), password == null);
         this.host = bind;
         this.tcpPort = tcpPort;
         this.pgPort = pgPort;
@@ -90,6 +79,15 @@ public final class AugurServer implements AutoCloseable {
                 + DatabaseOptions.DATABASE_NAME;
     }
 
+    /** The sockets this server listens on: {@code tcp}, {@code pg} (the proxy) and {@code pg-backend} (H2's, loopback). */
+    public Map<String, InetSocketAddress> listening() {
+        Map<String, InetSocketAddress> m = new LinkedHashMap<>();
+        m.put("tcp", BoundServers.address(tcp));
+        m.put("pg", proxy.address());
+        m.put("pg-backend", BoundServers.address(pg));
+        return m;
+    }
+
     @Override
     public void close() throws Exception {
         proxy.close();
@@ -109,9 +107,4 @@ public final class AugurServer implements AutoCloseable {
         return out;
     }
 
-    private static int freeLoopbackPort() throws java.io.IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 }

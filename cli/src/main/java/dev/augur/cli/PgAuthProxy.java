@@ -48,6 +48,11 @@ final class PgAuthProxy implements AutoCloseable {
         threads.execute(this::acceptLoop);
     }
 
+    /** The address this proxy listens on. */
+    InetSocketAddress address() {
+        return (InetSocketAddress) listener.getLocalSocketAddress();
+    }
+
     private void acceptLoop() {
         while (!listener.isClosed()) {
             try {

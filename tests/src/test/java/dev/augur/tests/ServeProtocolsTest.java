@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,6 +20,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -116,6 +118,50 @@ class ServeProtocolsTest {
         Result noEarlier = psql(psql, "SELECT AUGUR.ROLLBACK_MODEL('psql_model');", Map.of());
         assertThat(noEarlier.exitCode).isNotZero();
         assertThat(noEarlier.output).contains("55000").contains("no earlier deployment");
+    }
+
+    /** Before: the TCP port and H2's PostgreSQL backend listened on all interfaces (*:port). */
+    @Test
+    void everyPortListensOnTheBindAddressAndTheBackendOnLoopback() throws IOException {
+        Map<String, InetSocketAddress> listening = server.listening();
+        assertThat(listening.keySet()).containsExactly("tcp", "pg", "pg-backend");
+        listening.forEach((name, address) -> assertThat(address.getAddress().isLoopbackAddress()).as(name + " " + address).isTrue());
+        assertThat(listening.get("pg").getPort()).isEqualTo(pgPort);
+        // what the kernel says, where it says it
+        assumeTrue(Files.isReadable(Path.of("/proc/net/tcp")), "no /proc/net/tcp here (not Linux) to check the bound addresses");
+        for (Map.Entry<String, InetSocketAddress> e : listening.entrySet()) {
+            List<String> bound = listeningOn(e.getValue().getPort());
+            assertThat(bound).as(e.getKey()).isNotEmpty().allMatch(ServeProtocolsTest::loopback);
+        }
+    }
+
+    /** The local addresses (hex, as /proc/net/tcp and tcp6 write them) of the sockets listening on {@code port}. */
+    static List<String> listeningOn(int port) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            Path p = Path.of(table);
+            if (!Files.isReadable(p)) {
+                continue;
+            }
+            for (String line : Files.readAllLines(p)) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length > 3 && f[3].equals("0A") && f[1].endsWith(String.format(Locale.ROOT, ":%04X", port))) {
+                    out.add(f[1].substring(0, f[1].indexOf(':')));
+                }
+            }
+        }
+        return out;
+    }
+
+    static boolean loopback(String hexAddress) {
+        return procHex(InetAddress.getLoopbackAddress()).contains(hexAddress) || hexAddress.equals("00000000000000000000000001000000");
+    }
+
+    /** How /proc/net/tcp (and tcp6, as an IPv4-mapped address) write an IPv4 address: its bytes reversed, in hex. */
+    static List<String> procHex(InetAddress ipv4) {
+        byte[] b = ipv4.getAddress();
+        String hex = String.format(Locale.ROOT, "%02X%02X%02X%02X", b[3], b[2], b[1], b[0]);
+        return List.of(hex, "0000000000000000FFFF0000" + hex);
     }
 
     private record Result(int exitCode, String output) {
