@@ -5,6 +5,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.postgresql.util.PSQLException;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -19,6 +20,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -114,10 +116,53 @@ class ServeProtocolsTest {
         assertThat(ok.output).contains("version").contains("deployed").contains("label").contains(" 1");
         Result failed = psql(psql, "SELECT PREDICT('missing', 1.0, 2.0);", Map.of());
         assertThat(failed.exitCode).isNotZero();
-        assertThat(failed.output).contains("42704").contains("unknown model 'missing'");
+        // the message once: no "; SQL statement: ... [90105-252]", no DETAIL repeating it under a Java class name
+        assertThat(failed.output.strip()).startsWith("ERROR:  42704: unknown model 'missing'").doesNotContain("SQL statement")
+                .doesNotContain("DETAIL").doesNotContain("org.h2").doesNotContain("-252]");
         Result noEarlier = psql(psql, "SELECT AUGUR.ROLLBACK_MODEL('psql_model');", Map.of());
         assertThat(noEarlier.exitCode).isNotZero();
         assertThat(noEarlier.output).contains("55000").contains("no earlier deployment");
+    }
+
+    /** Before: {@code Column "nope" not found; SQL statement:\nSELECT nope [42122-252]} and the same as DETAIL. */
+    @Test
+    void anErrorOverThePostgresProtocolIsItsMessageOnce() throws SQLException {
+        try (Connection c = DriverManager.getConnection(server.pgUrl(), "sa", ""); Statement st = c.createStatement()) {
+            assertThatThrownBy(() -> st.executeQuery("SELECT nope FROM pts"))
+                    .isInstanceOfSatisfying(PSQLException.class, e -> {
+                        assertThat(e.getSQLState()).isEqualTo("42S22");
+                        assertThat(e.getServerErrorMessage().getMessage()).isEqualTo("Column \"nope\" not found");
+                        assertThat(e.getServerErrorMessage().getDetail()).isNull();
+                    });
+            assertThatThrownBy(() -> st.executeQuery("SELECT PREDICT('pts', a, b, a) FROM pts"))
+                    .isInstanceOfSatisfying(PSQLException.class, e -> {
+                        assertThat(e.getSQLState()).isEqualTo("22023");
+                        assertThat(e.getServerErrorMessage().getMessage()).isEqualTo("model 'pts' expects 2 inputs (a, b), got 3");
+                        assertThat(e.getServerErrorMessage().getDetail()).isNull();
+                    });
+            // the connection is fine after an error
+            assertThat(scalar(st, "SELECT 1")).isEqualTo("1");
+        }
+    }
+
+    /** Before: 44 ms per round trip (Nagle's algorithm on H2's socket and a delayed ACK in the proxy). */
+    @Test
+    void aRoundTripOverThePostgresProtocolTakesWellUnderAMillisecond() throws SQLException {
+        try (Connection c = DriverManager.getConnection(server.pgUrl(), "sa", ""); Statement st = c.createStatement()) {
+            long[] nanos = new long[200];
+            for (int i = -20; i < nanos.length; i++) {
+                long t0 = System.nanoTime();
+                assertThat(scalar(st, "SELECT 1")).isEqualTo("1");
+                if (i >= 0) {
+                    nanos[i] = System.nanoTime() - t0;
+                }
+            }
+            Arrays.sort(nanos);
+            double median = nanos[nanos.length / 2] / 1e6;
+            System.out.printf(Locale.ROOT, "PostgreSQL protocol, SELECT 1 over pgjdbc: median %.3f ms, p90 %.3f ms (200 round trips)%n",
+                    median, nanos[nanos.length * 9 / 10] / 1e6);
+            assertThat(median).as("median ms").isLessThan(5.0);
+        }
     }
 
     /** Before: the TCP port and H2's PostgreSQL backend listened on all interfaces (*:port). */
