@@ -105,10 +105,37 @@ final class DatabaseOptions {
         return (folder == null ? Path.of("") : folder).toAbsolutePath().normalize();
     }
 
+    /**
+     * The password that opens the embedded database: {@code --password} when given, else the one {@code augur serve}
+     * keeps beside it ({@code DATA/augur.password}), else none (a database made by {@code augur demo}).
+     */
+    String password(String given) {
+        if (given != null) {
+            return given;
+        }
+        String stored = PasswordFile.read(PasswordFile.of(dataDir()));
+        return stored == null ? "" : stored;
+    }
+
+    /** Opens the database, installing Augur's catalog; a wrong user or password is 28P01, saying what to pass. */
+    Connection open(String user, String password) throws SQLException {
+        try {
+            return dataSource(user, password).getConnection();
+        } catch (SQLException e) {
+            if (!"28000".equals(e.getSQLState())) {
+                throw e;
+            }
+            Path file = PasswordFile.of(dataDir());
+            throw new AugurException("28P01", "password authentication failed for user \"" + user + "\" on "
+                    + dataDir().resolve(DATABASE_NAME + ".mv.db") + ": pass --password PASSWORD (and --user USER if it is"
+                    + " not " + user + ")" + (Files.exists(file) ? "; without --password the one in " + file + " is used" : ""), e);
+        }
+    }
+
     /** Opens the database (installing Augur's catalog) and applies the user's migrations. */
     Connection openAndMigrate(String user, String password) throws SQLException {
         Path folder = migrationsFolder();
-        Connection c = dataSource(user, password).getConnection();
+        Connection c = open(user, password);
         if (folder != null) {
             UserMigrations.Outcome outcome = UserMigrations.migrate(h2Url(), user, password, folder);
             if (outcome.applied() > 0) {

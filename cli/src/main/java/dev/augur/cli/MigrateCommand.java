@@ -18,7 +18,7 @@ final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--user", defaultValue = "sa")
     String user;
 
-    @Option(names = "--password", defaultValue = "")
+    @Option(names = "--password", description = "the database's password (default: the one augur serve keeps in DATA/augur.password, if any)")
     String password;
 
     @Override
@@ -27,7 +27,7 @@ final class MigrateCommand implements Callable<Integer> {
         if (pg != null) {
             // the URL carries the user and password; --user/--password only where given explicitly
             String u = user.equals("sa") ? null : user;
-            String p = password.isEmpty() ? null : password;
+            String p = password == null || password.isEmpty() ? null : password;
             java.nio.file.Path folder = db.migrationsFolder();
             try (Connection c = new dev.augur.sql.AugurDataSource(pg, u, p, db.importBase()).getConnection()) {
                 UserMigrations.Outcome outcome = folder == null ? new UserMigrations.Outcome(0, null)
@@ -39,9 +39,10 @@ final class MigrateCommand implements Callable<Integer> {
             return 0;
         }
         java.nio.file.Path folder = db.migrationsFolder();
-        try (Connection c = db.dataSource(user, password).getConnection()) {
+        String pw = db.password(password);
+        try (Connection c = db.open(user, pw)) {
             UserMigrations.Outcome outcome = folder == null ? new UserMigrations.Outcome(0, null)
-                    : UserMigrations.migrate(db.h2Url(), user, password, folder);
+                    : UserMigrations.migrate(db.h2Url(), user, pw, folder);
             System.out.println("applied " + outcome.applied() + " migration(s)" + (folder == null ? "" : " from " + folder.toAbsolutePath().normalize())
                     + (outcome.schemaVersion() == null ? "" : "; schema version " + outcome.schemaVersion()));
         }

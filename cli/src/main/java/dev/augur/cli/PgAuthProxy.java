@@ -11,7 +11,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.regex.Pattern;
@@ -20,8 +24,10 @@ import java.util.regex.Pattern;
  * The PostgreSQL-protocol port of {@code augur serve}, in front of H2's PostgreSQL server (which listens on a private
  * loopback port). It smooths what stock clients meet there:
  * <ul>
- * <li>H2 always asks for a cleartext password and psql never sends an empty one, so without a configured password
- * the proxy answers H2's question itself (with the empty password) and the client is never asked;</li>
+ * <li>authentication: the proxy asks for the password itself and checks it before H2 sees the connection, so an
+ * unknown user or a wrong password is an ErrorResponse with SQLSTATE 28P01 ({@code password authentication failed
+ * for user "x"}, as PostgreSQL says it), where H2 drops the connection and prints a stack trace; a database other
+ * than {@code augur} is 3D000;</li>
  * <li>errors: H2 writes its message with {@code ; SQL statement: ... [42122-252]} appended and the same message again,
  * with a Java class name, as the detail; the proxy keeps the message once, and the SQLSTATE;</li>
  * <li>round trips: messages are relayed in whole, buffered and flushed when the sender has nothing more to say (H2's
@@ -33,9 +39,17 @@ import java.util.regex.Pattern;
  * Everything else is relayed unchanged.
  */
 final class PgAuthProxy implements AutoCloseable {
+    /** Checks a user name and password against the database. */
+    interface Credentials {
+        boolean valid(String user, String password) throws SQLException;
+    }
+
     private static final int SSL_REQUEST = 80877103;
     private static final int GSS_REQUEST = 80877104;
     private static final int CANCEL_REQUEST = 80877102;
+    /** PostgreSQL's authentication_timeout: a client that says nothing for this long during startup is dropped. */
+    private static final int STARTUP_TIMEOUT_MS = 60_000;
+    private static final int MAX_STARTUP = 10_000;
     private static final Pattern FLOAT_DIGITS = Pattern.compile(
             "(?is)\\s*set\\s+(session\\s+)?extra_float_digits\\s*(=|to)\\s*'?-?\\d+'?\\s*;?\\s*");
     /** What H2 appends to a message: the statement, and its error code and build: {@code [42122-252]}. */
@@ -47,17 +61,22 @@ final class PgAuthProxy implements AutoCloseable {
 
     private final ServerSocket listener;
     private final int backendPort;
-    private final boolean answerPassword;
+    private final Credentials credentials;
+    private final String database;
     private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "augur-pg-proxy");
         t.setDaemon(true);
         return t;
     });
 
-    /** @param answerPassword true when the database has no password: answer H2's password request with "" */
-    PgAuthProxy(InetAddress bind, int port, int backendPort, boolean answerPassword) throws IOException {
+    /**
+     * Listens on {@code bind:port} and relays authenticated connections to H2's PostgreSQL server on the loopback
+     * {@code backendPort}.
+     */
+    PgAuthProxy(InetAddress bind, int port, int backendPort, String database, Credentials credentials) throws IOException {
         this.backendPort = backendPort;
-        this.answerPassword = answerPassword;
+        this.credentials = credentials;
+        this.database = database;
         this.listener = new ServerSocket();
         this.listener.setReuseAddress(true);
         this.listener.bind(new InetSocketAddress(bind, port));
@@ -83,65 +102,133 @@ final class PgAuthProxy implements AutoCloseable {
     }
 
     private void serve(Socket client) {
-        try (client; Socket backend = new Socket(InetAddress.getLoopbackAddress(), backendPort)) {
+        try (client) {
             client.setTcpNoDelay(true);
-            backend.setTcpNoDelay(true);
+            client.setSoTimeout(STARTUP_TIMEOUT_MS);
             DataInputStream fromClient = new DataInputStream(new BufferedInputStream(client.getInputStream()));
             DataOutputStream toClient = new DataOutputStream(new BufferedOutputStream(client.getOutputStream()));
-            DataInputStream fromBackend = new DataInputStream(new BufferedInputStream(backend.getInputStream()));
-            DataOutputStream toBackend = new DataOutputStream(new BufferedOutputStream(backend.getOutputStream()));
-            // startup phase: untyped packets until the StartupMessage
-            while (true) {
-                int len = fromClient.readInt();
-                byte[] body = new byte[len - 4];
-                fromClient.readFully(body);
-                toBackend.writeInt(len);
-                toBackend.write(body);
+            byte[] startup = startup(fromClient, toClient);
+            if (startup == null) {
+                return;
+            }
+            Map<String, String> params = parameters(startup);
+            String user = params.getOrDefault("user", "");
+            String db = params.getOrDefault("database", user);
+            if (user.isEmpty()) {
+                fatal(toClient, "28000", "no PostgreSQL user name specified in startup packet");
+                return;
+            }
+            if (!database.equals(db)) {
+                fatal(toClient, "3D000", "database \"" + db + "\" does not exist (this server serves database \"" + database + "\")");
+                return;
+            }
+            // AuthenticationCleartextPassword, as H2 asks; the password travels as H2's does (keep --bind on loopback)
+            toClient.writeByte('R');
+            toClient.writeInt(8);
+            toClient.writeInt(3);
+            toClient.flush();
+            int type = fromClient.read();
+            if (type != 'p') {
+                return; // the client had no password to give (psql -w, or a cancelled prompt) and hung up
+            }
+            byte[] passwordMessage = body(fromClient, MAX_STARTUP);
+            String password = cString(passwordMessage, 0);
+            boolean valid;
+            try {
+                valid = credentials.valid(user, password);
+            } catch (SQLException e) {
+                fatal(toClient, e.getSQLState() == null ? "08006" : e.getSQLState(), cleanMessage(e.getMessage()));
+                return;
+            }
+            if (!valid) {
+                System.err.println("augur: PostgreSQL connection from " + client.getRemoteSocketAddress()
+                        + " refused: password authentication failed for user \"" + user + "\"");
+                fatal(toClient, "28P01", "password authentication failed for user \"" + user + "\"");
+                return;
+            }
+            try (Socket backend = new Socket(InetAddress.getLoopbackAddress(), backendPort)) {
+                backend.setTcpNoDelay(true);
+                DataInputStream fromBackend = new DataInputStream(new BufferedInputStream(backend.getInputStream()));
+                DataOutputStream toBackend = new DataOutputStream(new BufferedOutputStream(backend.getOutputStream()));
+                toBackend.writeInt(startup.length + 4);
+                toBackend.write(startup);
                 toBackend.flush();
-                int code = len >= 8 ? readInt(body, 0) : 0;
-                if (code == SSL_REQUEST || code == GSS_REQUEST) {
-                    toClient.write(fromBackend.readUnsignedByte());
-                    toClient.flush();
-                } else if (code == CANCEL_REQUEST) {
+                // H2 asks for the password in its turn: answer with the one just checked
+                int askType = fromBackend.read();
+                byte[] ask = askType < 0 ? null : body(fromBackend, MAX_STARTUP);
+                if (askType != 'R' || ask.length != 4 || ask[3] != 3) {
+                    fatal(toClient, "08006", "the database did not ask for a password as expected");
                     return;
-                } else {
-                    break;
                 }
+                toBackend.writeByte('p');
+                toBackend.writeInt(passwordMessage.length + 4);
+                toBackend.write(passwordMessage);
+                toBackend.flush();
+                int first = fromBackend.read();
+                if (first < 0) {
+                    // H2 closes the connection when it refuses a session (it was checked above: changed meanwhile)
+                    fatal(toClient, "28P01", "password authentication failed for user \"" + user + "\"");
+                    return;
+                }
+                client.setSoTimeout(0);
+                Thread up = new Thread(() -> relayClient(fromClient, toBackend, backend), "augur-pg-proxy-up");
+                up.setDaemon(true);
+                up.start();
+                relayBackend(first, fromBackend, toClient, client);
+                up.join();
             }
-            // authentication: answer a cleartext-password request ourselves, relay everything else
-            while (true) {
-                int type = fromBackend.readUnsignedByte();
-                int len = fromBackend.readInt();
-                byte[] body = bodyOf(fromBackend, len);
-                boolean passwordRequest = answerPassword && type == 'R' && len == 8 && body[3] == 3;
-                if (passwordRequest) {
-                    toBackend.writeByte('p');
-                    toBackend.writeInt(5);
-                    toBackend.writeByte(0);
-                    toBackend.flush();
-                    continue;
-                }
-                toClient.writeByte(type);
-                toClient.writeInt(len);
-                toClient.write(body);
-                toClient.flush();
-                if (type == 'E' || (type == 'R' && len == 8 && body[3] == 0)) {
-                    break;
-                }
-                if (type == 'R' && len == 8 && body[3] == 3) {
-                    break; // the client answers H2's password request: relay the rest as it comes
-                }
-            }
-            Thread up = new Thread(() -> relayClient(fromClient, toBackend, backend), "augur-pg-proxy-up");
-            up.setDaemon(true);
-            up.start();
-            relayBackend(fromBackend.read(), fromBackend, toClient, client);
-            up.join();
+        } catch (SocketTimeoutException e) {
+            // a client that said nothing during startup
         } catch (IOException e) {
             // the client or the backend closed the connection
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Reads the untyped startup packets: answers SSL and GSS encryption requests with 'N' (none), forwards a cancel
+     * request to H2 (null: nothing more to do), and returns the StartupMessage's body (protocol version first).
+     */
+    private byte[] startup(DataInputStream in, DataOutputStream out) throws IOException {
+        while (true) {
+            int len = in.readInt();
+            if (len < 8 || len > MAX_STARTUP) {
+                fatal(out, "08P01", "invalid length of startup packet");
+                return null;
+            }
+            byte[] body = new byte[len - 4];
+            in.readFully(body);
+            int code = readInt(body, 0);
+            if (code == SSL_REQUEST || code == GSS_REQUEST) {
+                out.write('N');
+                out.flush();
+            } else if (code == CANCEL_REQUEST) {
+                try (Socket backend = new Socket(InetAddress.getLoopbackAddress(), backendPort)) {
+                    DataOutputStream toBackend = new DataOutputStream(backend.getOutputStream());
+                    toBackend.writeInt(len);
+                    toBackend.write(body);
+                    toBackend.flush();
+                }
+                return null;
+            } else {
+                return body;
+            }
+        }
+    }
+
+    /** The name/value pairs of a StartupMessage's body. */
+    static Map<String, String> parameters(byte[] startup) {
+        Map<String, String> params = new LinkedHashMap<>();
+        int i = 4;
+        while (i < startup.length && startup[i] != 0) {
+            int nameEnd = end(startup, i);
+            int valueEnd = nameEnd + 1 >= startup.length ? nameEnd : end(startup, nameEnd + 1);
+            params.put(new String(startup, i, nameEnd - i, StandardCharsets.UTF_8),
+                    valueEnd <= nameEnd ? "" : new String(startup, nameEnd + 1, valueEnd - nameEnd - 1, StandardCharsets.UTF_8));
+            i = valueEnd + 1;
+        }
+        return params;
     }
 
     /** Client to server, message by message, rewriting the one statement H2 cannot run; flushed when the client pauses. */
@@ -255,6 +342,27 @@ final class PgAuthProxy implements AutoCloseable {
         return H2_SUFFIX.matcher(m).replaceFirst("");
     }
 
+    /** An ErrorResponse of severity FATAL (the connection ends), as PostgreSQL sends one. */
+    static void fatal(DataOutputStream out, String sqlState, String message) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        field(b, 'S', "FATAL");
+        field(b, 'V', "FATAL");
+        field(b, 'C', sqlState);
+        field(b, 'M', message);
+        b.write(0);
+        out.writeByte('E');
+        out.writeInt(b.size() + 4);
+        b.writeTo(out);
+        out.flush();
+    }
+
+    private static void field(ByteArrayOutputStream b, char type, String value) {
+        b.write(type);
+        byte[] v = value.getBytes(StandardCharsets.UTF_8);
+        b.write(v, 0, v.length);
+        b.write(0);
+    }
+
     /** Replaces {@code SET extra_float_digits = N} in a Query or Parse message; other messages are returned as they are. */
     static byte[] rewrite(int type, byte[] body) {
         int sqlStart = 0;
@@ -277,6 +385,15 @@ final class PgAuthProxy implements AutoCloseable {
         return out;
     }
 
+    /** The body of a message whose type byte has been read: its length, then length - 4 bytes. */
+    private static byte[] body(DataInputStream in, int maxLength) throws IOException {
+        int len = in.readInt();
+        if (len < 4 || len > maxLength) {
+            throw new IOException("invalid message length " + len);
+        }
+        return bodyOf(in, len);
+    }
+
     private static byte[] bodyOf(DataInputStream in, int len) throws IOException {
         byte[] body = new byte[len - 4];
         in.readFully(body);
@@ -293,6 +410,10 @@ final class PgAuthProxy implements AutoCloseable {
             out.write(buf, 0, r);
             n -= r;
         }
+    }
+
+    private static String cString(byte[] b, int from) {
+        return new String(b, from, end(b, from) - from, StandardCharsets.UTF_8);
     }
 
     /** Where the zero-terminated string at {@code from} ends (its zero, or the end of the array). */

@@ -9,7 +9,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The proxy's rewriting of H2's ErrorResponse fields. */
+/** The proxy's rewriting of H2's ErrorResponse fields and its reading of a StartupMessage. */
 class PgAuthProxyTest {
     @Test
     void anH2MessageLosesTheStatementAndTheErrorCode() {
@@ -35,6 +35,22 @@ class PgAuthProxyTest {
         assertThat(kept).containsEntry('D', "the model has 2 inputs");
         // UTF-8 passes whole
         assertThat(parse(PgAuthProxy.cleanError(fields(Map.of('M', "modèle « m » inconnu [90000-252]"))))).containsEntry('M', "modèle « m » inconnu");
+    }
+
+    @Test
+    void aStartupMessageGivesItsParameters() {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.write(0);
+        b.write(3);
+        b.write(0);
+        b.write(0);
+        for (String s : new String[]{"user", "sa", "database", "augur", "application_name", "psql ü"}) {
+            b.writeBytes(s.getBytes(StandardCharsets.UTF_8));
+            b.write(0);
+        }
+        b.write(0);
+        assertThat(PgAuthProxy.parameters(b.toByteArray()))
+                .containsExactly(Map.entry("user", "sa"), Map.entry("database", "augur"), Map.entry("application_name", "psql ü"));
     }
 
     private static byte[] fields(Map<Character, String> fields) {
