@@ -18,7 +18,7 @@ final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--user", defaultValue = "sa")
     String user;
 
-    @Option(names = "--password", defaultValue = "")
+    @Option(names = "--password", description = "the database's password (default: the one augur serve keeps in DATA/augur.password, if any)")
     String password;
 
     @Override
@@ -27,18 +27,23 @@ final class MigrateCommand implements Callable<Integer> {
         if (pg != null) {
             // the URL carries the user and password; --user/--password only where given explicitly
             String u = user.equals("sa") ? null : user;
-            String p = password.isEmpty() ? null : password;
-            try (Connection c = new dev.augur.sql.AugurDataSource(pg, u, p, db.migrations.toAbsolutePath().normalize()).getConnection()) {
-                UserMigrations.Outcome outcome = UserMigrations.migrate(pg, u, p, db.migrations);
+            String p = password == null || password.isEmpty() ? null : password;
+            java.nio.file.Path folder = db.migrationsFolder();
+            try (Connection c = new dev.augur.sql.AugurDataSource(pg, u, p, db.importBase()).getConnection()) {
+                UserMigrations.Outcome outcome = folder == null ? new UserMigrations.Outcome(0, null)
+                        : UserMigrations.migrate(pg, u, p, folder);
                 System.out.println("Augur's catalog is installed in " + c.getMetaData().getURL() + "; applied " + outcome.applied()
-                        + " migration(s) from " + db.migrations.toAbsolutePath().normalize()
+                        + " migration(s)" + (folder == null ? "" : " from " + folder.toAbsolutePath().normalize())
                         + (outcome.schemaVersion() == null ? "" : "; schema version " + outcome.schemaVersion()));
             }
             return 0;
         }
-        try (Connection c = db.dataSource(user, password).getConnection()) {
-            UserMigrations.Outcome outcome = UserMigrations.migrate(db.h2Url(), user, password, db.migrations);
-            System.out.println("applied " + outcome.applied() + " migration(s) from " + db.migrations.toAbsolutePath().normalize()
+        java.nio.file.Path folder = db.migrationsFolder();
+        String pw = db.password(password);
+        try (Connection c = db.open(user, pw)) {
+            UserMigrations.Outcome outcome = folder == null ? new UserMigrations.Outcome(0, null)
+                    : UserMigrations.migrate(db.h2Url(), user, pw, folder);
+            System.out.println("applied " + outcome.applied() + " migration(s)" + (folder == null ? "" : " from " + folder.toAbsolutePath().normalize())
                     + (outcome.schemaVersion() == null ? "" : "; schema version " + outcome.schemaVersion()));
         }
         return 0;

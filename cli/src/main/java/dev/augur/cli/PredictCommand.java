@@ -23,7 +23,7 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--user", defaultValue = "sa")
     String user;
 
-    @Option(names = "--password", defaultValue = "")
+    @Option(names = "--password", description = "the database's password (default: the one augur serve keeps in DATA/augur.password, if any)")
     String password;
 
     @Option(names = "--max-rows", defaultValue = "100", description = "rows to print at most (default: ${DEFAULT-VALUE})")
@@ -44,7 +44,7 @@ final class PredictCommand implements Callable<Integer> {
         if (statements == null || statements.isEmpty()) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "give at least one SQL statement");
         }
-        try (Connection c = db.openAndMigrate(user, password); Statement st = c.createStatement()) {
+        try (Connection c = db.openAndMigrate(user, db.password(password)); Statement st = c.createStatement()) {
             st.setMaxRows(maxRows);
             for (String sql : statements) {
                 if (st.execute(sql)) {

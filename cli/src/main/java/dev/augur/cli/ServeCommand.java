@@ -26,7 +26,8 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--user", defaultValue = "sa", description = "database user (default: ${DEFAULT-VALUE})")
     String user;
 
-    @Option(names = "--password", description = "require this password on every protocol (default: none)")
+    @Option(names = "--password", description = "the password every protocol requires (default: one generated on the first"
+            + " start and kept in DATA/augur.password, readable by you only)")
     String password;
 
     @Override
@@ -34,13 +35,25 @@ final class ServeCommand implements Callable<Integer> {
         if (db.postgresUrl() != null) {
             return servePostgres(db.postgresUrl());
         }
-        AugurServer server = new AugurServer(db.data, db.migrations, bind, tcpPort, pgPort, user, password);
+        AugurServer server = new AugurServer(db.data, db.migrationsFolder(), bind, tcpPort, pgPort, user, password);
         System.out.println("Augur is serving " + db.dataDir().resolve(DatabaseOptions.DATABASE_NAME) + ".mv.db");
-        System.out.println("  JDBC (H2 TCP):  " + server.tcpUrl() + "   user " + user
-                + (password == null ? ", no password" : ", with the password"));
+        System.out.println("  password:       " + switch (server.passwordSource()) {
+            case GENERATED -> "generated, kept in " + server.passwordFile() + " (readable by you only)";
+            case FILE -> "the one in " + server.passwordFile();
+            case GIVEN -> "the one given with --password";
+        } + "; every protocol requires it");
+        System.out.println("  JDBC (H2 TCP):  " + server.tcpUrl() + "   user " + user);
         System.out.println("  with Augur's statements: jdbc:augur:" + server.tcpUrl().substring("jdbc:".length()));
         System.out.println("  PostgreSQL:     " + server.psqlCommand());
-        System.out.println("  pgjdbc:         " + server.pgUrl());
+        System.out.println("  pgjdbc:         " + server.pgUrl() + "   user " + user);
+        if (!server.classLoadingRestricted()) {
+            System.out.println("  warning: H2 may load any Java class by name here (-Dh2.allowedClasses=*, or H2 was loaded first)");
+        }
+        String others = othersMayRead(db.dataDir());
+        if (others != null) {
+            System.out.println("  note: " + db.dataDir() + " is readable by other users (" + others + "), and so is the data in it;"
+                    + " chmod 700 " + db.dataDir());
+        }
         System.out.println("Press Ctrl-C to stop.");
         System.out.flush();
         CountDownLatch stopped = new CountDownLatch(1);
@@ -58,6 +71,17 @@ final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The folder's permissions when others may read or enter it (e.g. "rwxr-xr-x"), else null. */
+    static String othersMayRead(java.nio.file.Path dir) {
+        try {
+            java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = java.nio.file.Files.getPosixFilePermissions(dir);
+            boolean open = perms.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"));
+            return open ? java.nio.file.attribute.PosixFilePermissions.toString(perms) : null;
+        } catch (UnsupportedOperationException | java.io.IOException e) {
+            return null;
+        }
+    }
+
     /**
      * {@code --postgres URL}: install or upgrade the catalog, apply the user's migrations, then run the maintainer
      * (LISTEN for model events, keep the generated PREDICT functions in sync, reconnect after a restart) until stopped.
@@ -66,12 +90,14 @@ final class ServeCommand implements Callable<Integer> {
     private int servePostgres(String url) throws Exception {
         // the URL carries the user and password; --user/--password only where given explicitly
         String u = user.equals("sa") ? null : user;
-        try (java.sql.Connection c = new dev.augur.sql.AugurDataSource(url, u, password, db.migrations.toAbsolutePath().normalize())
-                .getConnection()) {
-            dev.augur.migrations.UserMigrations.Outcome outcome = dev.augur.migrations.UserMigrations.migrate(url, u, password, db.migrations);
-            if (outcome.applied() > 0) {
-                System.out.println("applied " + outcome.applied() + " migration(s) from " + db.migrations
-                        + ", schema version " + outcome.schemaVersion());
+        java.nio.file.Path folder = db.migrationsFolder();
+        try (java.sql.Connection c = new dev.augur.sql.AugurDataSource(url, u, password, db.importBase()).getConnection()) {
+            if (folder != null) {
+                dev.augur.migrations.UserMigrations.Outcome outcome = dev.augur.migrations.UserMigrations.migrate(url, u, password, folder);
+                if (outcome.applied() > 0) {
+                    System.out.println("applied " + outcome.applied() + " migration(s) from " + folder
+                            + ", schema version " + outcome.schemaVersion());
+                }
             }
         }
         PgMaintainer maintainer = new PgMaintainer(url, u, password, System.out);

@@ -8,13 +8,22 @@ import org.flywaydb.core.api.output.MigrateResult;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The user's migrations folder ({@code migrations/} by default), applied by Flyway through the {@code jdbc:augur:}
+ * The user's migrations folder ({@code db/migrations/} by default in the CLI), applied by Flyway through the {@code jdbc:augur:}
  * layer so SQL scripts may use Augur's extension statements: {@code V1__emails.sql}, {@code V2__train_spam.sql}
  * ({@code TRAIN MODEL ...; DEPLOY MODEL ...}), and model files {@code V3__spam_v2.model.json} (register and deploy).
  * History in the default schema's {@code flyway_schema_history}, as any Flyway user expects.
@@ -35,6 +44,7 @@ public final class UserMigrations {
         if (!Files.isDirectory(folder)) {
             return new Outcome(0, null);
         }
+        checkFolder(folder);
         Path base = folder.toAbsolutePath().normalize();
         AugurDataSource ds = new AugurDataSource(jdbcUrl, user, password, base);
         try {
@@ -51,6 +61,75 @@ public final class UserMigrations {
         } catch (FlywayException e) {
             throw new AugurException(sqlState(e), "migration failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Refuses a folder that is not the user's own (DESIGN.md: "User migrations are the user's folder, never a folder
+     * that holds Augur's own sources or build output"): one holding Augur's catalog scripts
+     * ({@code dev/augur/migrations/h2/V1__augur_catalog.sql}, ..., which Flyway, scanning the folder recursively, would
+     * apply as the user's), a Maven build folder ({@code target} with {@code classes}, ...) or a Maven module
+     * ({@code pom.xml}). SQLSTATE 22023, naming what was found where. A missing folder passes (it holds no migrations).
+     */
+    public static void checkFolder(Path folder) {
+        Path base = folder.toAbsolutePath().normalize();
+        if (!Files.isDirectory(base)) {
+            return;
+        }
+        Map<String, Path> found = new LinkedHashMap<>();
+        for (Path p = base; p != null; p = p.getParent()) {
+            if (isCatalogFolder(p)) {
+                found.put(CATALOG, base);
+            }
+        }
+        try {
+            Files.walkFileTree(base, EnumSet.noneOf(FileVisitOption.class), 16, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                    String name = dir.getFileName() == null ? "" : dir.getFileName().toString();
+                    if (name.equals(".git")) {
+                        return FileVisitResult.SKIP_SUBTREE;
+                    }
+                    if (isCatalogFolder(dir)) {
+                        found.putIfAbsent(CATALOG, dir);
+                    } else if (name.equals("target") && MAVEN_OUTPUT.stream().anyMatch(m -> Files.isDirectory(dir.resolve(m)))) {
+                        found.putIfAbsent(BUILD, dir);
+                    }
+                    return found.size() == 3 ? FileVisitResult.TERMINATE : FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                    String name = file.getFileName().toString();
+                    if (name.equals("pom.xml")) {
+                        found.putIfAbsent(MODULE, file);
+                    } else if (CATALOG_SCRIPT.matcher(name).matches()) {
+                        found.putIfAbsent(CATALOG, file);
+                    }
+                    return found.size() == 3 ? FileVisitResult.TERMINATE : FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (!found.isEmpty()) {
+            String what = Stream.of(CATALOG, BUILD, MODULE).filter(found::containsKey)
+                    .map(k -> k + " (" + found.get(k) + ")").collect(Collectors.joining(" and "));
+            throw new AugurException("22023", "the migrations folder " + folder + " holds " + what
+                    + ": it must hold your own migrations only (V1__name.sql, V2__name.model.json), not Augur's sources"
+                    + " or build output; use a folder of your own");
+        }
+    }
+
+    private static final String CATALOG = "Augur's own catalog scripts";
+    private static final String BUILD = "a Maven build folder";
+    private static final String MODULE = "a Maven module";
+    private static final List<String> MAVEN_OUTPUT = List.of("classes", "test-classes", "maven-status", "maven-archiver");
+    private static final Pattern CATALOG_SCRIPT = Pattern.compile("V\\d+__augur_catalog\\.sql");
+
+    /** Where Augur's catalog scripts live, in the sources and in the build output: dev/augur/migrations/DIALECT. */
+    private static boolean isCatalogFolder(Path dir) {
+        return dir.endsWith(Path.of("dev", "augur", "migrations", "h2"))
+                || dir.endsWith(Path.of("dev", "augur", "migrations", "postgresql"));
     }
 
     /** The SQLSTATE of the statement that failed, where Flyway kept it, else 2F000 (SQL routine exception). */

@@ -177,4 +177,63 @@ class UserMigrationsTest {
         assertThat(outcome.applied()).isZero();
         assertThat(outcome.schemaVersion()).isNull();
     }
+
+    /**
+     * The folder that made {@code ./augur serve} fail (the migrations module: Flyway found Augur's V1 twice, in the
+     * sources and in target/classes) and its like are refused before anything runs, naming what they hold.
+     */
+    @Test
+    void refusesAFolderHoldingAugursCatalogOrAMavenModuleOrItsBuildOutput(@TempDir Path dir) throws Exception {
+        Path root = Path.of(System.getProperty("augur.root", ".")).toAbsolutePath().normalize();
+        Path module = root.resolve("migrations");
+        assertThat(module.resolve("src/main/resources/dev/augur/migrations/h2/V1__augur_catalog.sql")).exists();
+        assertRefused(module, "Augur's own catalog scripts", "a Maven module");
+        assertRefused(module.resolve("src/main/resources"), "Augur's own catalog scripts");
+        assertRefused(module.resolve("src/main/resources/dev/augur/migrations/h2"), "Augur's own catalog scripts");
+
+        Path build = Files.createDirectories(dir.resolve("build/target/classes"));
+        Files.writeString(build.resolve("V1__t.sql"), "CREATE TABLE T(ID INT);", StandardCharsets.UTF_8);
+        assertRefused(dir.resolve("build"), "a Maven build folder");
+        Path pom = Files.createDirectories(dir.resolve("pom"));
+        Files.writeString(pom.resolve("pom.xml"), "<project/>", StandardCharsets.UTF_8);
+        assertRefused(pom, "a Maven module");
+        Path copy = Files.createDirectories(dir.resolve("copy"));
+        Files.writeString(copy.resolve("V1__augur_catalog.sql"), "CREATE SCHEMA AUGUR;", StandardCharsets.UTF_8);
+        assertRefused(copy, "Augur's own catalog scripts");
+
+        // nothing ran: not even Augur's catalog was installed by the refused migrate
+        String db = H2Db.uniqueName("migrate_refused");
+        assertThat(catchThrowable(() -> UserMigrations.migrate(h2Url(db), "sa", "", module))).isInstanceOf(AugurException.class);
+        try (Connection plain = DriverManager.getConnection(h2Url(db), "sa", "")) {
+            assertThat(H2Db.intValue(plain, "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA <> 'INFORMATION_SCHEMA'"))
+                    .isZero();
+        }
+        // a folder of one's own passes, wherever it is
+        Path own = Files.createDirectories(dir.resolve("db/migrations"));
+        writeMigrations(own);
+        UserMigrations.checkFolder(own);
+    }
+
+    private static void assertRefused(Path folder, String... holds) {
+        Throwable t = catchThrowable(() -> UserMigrations.checkFolder(folder));
+        assertThat(t).as(folder.toString()).isInstanceOf(AugurException.class);
+        assertThat(((AugurException) t).sqlState()).isEqualTo("22023");
+        assertThat(t.getMessage()).contains("the migrations folder " + folder).contains(holds).contains("use a folder of your own");
+    }
+
+    /** README's example folder applies, and its model and prediction view answer. */
+    @Test
+    void theExampleMigrationsApply() throws Exception {
+        Path examples = Path.of(System.getProperty("augur.root", "."), "examples", "migrations");
+        String db = H2Db.uniqueName("migrate_example");
+        UserMigrations.Outcome outcome = UserMigrations.migrate(h2Url(db), "sa", "", examples);
+        assertThat(outcome.applied()).isEqualTo(1);
+        try (Connection c = connect(db)) {
+            assertThat(text(c, "SELECT PREDICT_LABEL('example_spam', 'buy cheap pills now')")).isEqualTo("1");
+            assertThat(text(c, "SELECT PREDICT_LABEL('example_spam', 'agenda of the meeting')")).isEqualTo("0");
+            assertThat(count(c, "EXAMPLE_SCORES")).isEqualTo(8);
+            assertThat(intValue(c, "SELECT COUNT(*) FROM EXAMPLE_SCORES s JOIN EXAMPLE_MAILS m ON m.ID = s.ID"
+                    + " WHERE s.LABEL = CAST(m.IS_SPAM AS VARCHAR)")).isEqualTo(8);
+        }
+    }
 }
