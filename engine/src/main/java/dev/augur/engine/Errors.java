@@ -86,7 +86,8 @@ public final class Errors {
         return versions.isEmpty() ? "none" : versions.stream().sorted().map(String::valueOf).collect(Collectors.joining(", "));
     }
 
-    static String abbreviate(String s, int max) {
+    /** {@code s}, cut to {@code max} characters with "..." when longer. */
+    public static String abbreviate(String s, int max) {
         return s.length() <= max ? s : s.substring(0, max) + "...";
     }
 }

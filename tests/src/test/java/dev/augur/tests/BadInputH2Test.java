@@ -20,6 +20,7 @@ import java.util.UUID;
 
 import static dev.augur.tests.H2Db.catalog;
 import static dev.augur.tests.H2Db.count;
+import static dev.augur.tests.H2Db.doubleValue;
 import static dev.augur.tests.H2Db.exec;
 import static dev.augur.tests.H2Db.intValue;
 import static dev.augur.tests.H2Db.open;
@@ -494,6 +495,115 @@ class BadInputH2Test {
             sqlError(c, "DROP MODEL nope", "42704");
             assertThat(catalog(c)).isEqualTo(before);
             assertThat(text(c, "SELECT VERSION FROM AUGUR.DEPLOYED WHERE NAME = 'm'")).isEqualTo(deployedBefore);
+        }
+    }
+
+    // ------------------------------------------------------------------ numbers in options are exact
+
+    @Test
+    void trainOptionsOutOfRangeAre22023NamingTheOptionAndItsRange() throws Exception {
+        try (Connection c = withModels("train_ranges")) {
+            createTrainingTable(c);
+            String[][] cases = {
+                    // 2^32 + 1 used to wrap to 1 epoch, 2^32 + 2 hash bits to 2, 99999999999 to 1215752191
+                    {"TRAIN MODEL k KIND logistic FROM (SELECT A, B, C FROM T) WITH (epochs = 4294967297)",
+                            "option epochs", "between 1 and 10000", "4294967297"},
+                    {"TRAIN MODEL k KIND logistic FROM (SELECT A, B, C FROM T) WITH (epochs = 99999999999)",
+                            "option epochs", "between 1 and 10000", "99999999999"},
+                    {"TRAIN MODEL k KIND logistic FROM (SELECT A, B, C FROM T) WITH (epochs = 99999999999999999999999)",
+                            "option epochs", "between 1 and 10000", "99999999999999999999999"},
+                    {"TRAIN MODEL k KIND logistic FROM (SELECT A, B, C FROM T) WITH (epochs = 5.5)",
+                            "option epochs", "integer", "5.5"},
+                    {"TRAIN MODEL k KIND logistic FROM (SELECT BODY, SPAM FROM T) WITH (hash_bits = 4294967298)",
+                            "option hash_bits", "between 0 and 26", "4294967298"},
+                    {"TRAIN MODEL k KIND logistic FROM (SELECT BODY, SPAM FROM T) WITH (ngrams = -4294967295)",
+                            "option ngrams", "between 1 and 5", "-4294967295"},
+                    {"TRAIN MODEL k KIND logistic FROM (SELECT A, B, C FROM T) WITH (seed = 1e30)",
+                            "option seed", "64-bit integer", "1"},
+                    {"TRAIN MODEL k KIND logistic FROM (SELECT A, B, C FROM T) WITH (l2 = 1e999)",
+                            "option l2", "finite number >= 0", "1"},
+                    {"TRAIN MODEL k KIND logistic FROM (SELECT A, B, C FROM T) WITH (l2 = abc)",
+                            "option l2", "number", "abc"},
+                    {"SELECT AUGUR.TRAIN_MODEL('k', 'logistic', 'SELECT A, B, C FROM T', '{\"epochs\": 4294967297}')",
+                            "option epochs", "between 1 and 10000", "4294967297"},
+                    {"SELECT AUGUR.TRAIN_MODEL('k', 'logistic', 'SELECT BODY, SPAM FROM T', '{\"hash_bits\": 4294967298}')",
+                            "option hash_bits", "between 0 and 26", "4294967298"},
+                    {"SELECT AUGUR.TRAIN_MODEL('k', 'logistic', 'SELECT A, B, C FROM T', '{\"seed\": 1.5}')",
+                            "option seed", "64-bit integer", "1.5"},
+                    {"SELECT AUGUR.TRAIN_MODEL('k', 'logistic', 'SELECT A, B, C FROM T', '{\"min_df\": 1e10}')",
+                            "option min_df", "between 1 and", "1"},
+            };
+            for (String[] k : cases) {
+                List<List<Object>> before = catalog(c);
+                SQLException e = sqlError(c, k[0], "22023");
+                assertThat(e.getMessage()).as(k[0]).contains(k[1], k[2], k[3]).doesNotContain("1215752191");
+                assertThat(catalog(c)).as(k[0]).isEqualTo(before);
+            }
+            assertThat(count(c, "AUGUR.MODELS WHERE NAME = 'k'")).isZero();
+        }
+    }
+
+    @Test
+    void malformedNumbersAndRepeatedOptionsAreSyntaxErrors() throws Exception {
+        try (Connection c = withModels("train_numbers")) {
+            createTrainingTable(c);
+            String[][] cases = {
+                    {"TRAIN MODEL k KIND logistic FROM (SELECT A, B, C FROM T) WITH (l2 = 1e-51e-5)", "position 69", "'1e-51e-5' is not a number"},
+                    {"TRAIN MODEL k KIND logistic FROM (SELECT A, B, C FROM T) WITH (l2 = 1.2.3)", "position 69", "'1.2.3' is not a number"},
+                    {"TRAIN MODEL k KIND logistic FROM (SELECT A, B, C FROM T) WITH (epochs = 5, epochs = 6)", "position 76",
+                            "option epochs is given twice"},
+            };
+            for (String[] k : cases) {
+                SQLException e = sqlError(c, k[0], "42601");
+                assertThat(e.getMessage()).as(k[0]).contains("syntax error at " + k[1], k[2]);
+            }
+            // repeated keys in the options JSON are refused as well, never "the last one wins"
+            SQLException json = sqlError(c, "SELECT AUGUR.TRAIN_MODEL('k', 'logistic', 'SELECT A, B, C FROM T',"
+                    + " '{\"epochs\": 5, \"epochs\": 6}')", "22032");
+            assertThat(json.getMessage()).contains("epochs");
+            SQLException version = sqlError(c, "DEPLOY MODEL m VERSION 99999999999", "22023");
+            assertThat(version.getMessage()).contains("version", "99999999999", "between 1 and 2147483647");
+            assertThat(count(c, "AUGUR.MODELS WHERE NAME = 'k'")).isZero();
+        }
+    }
+
+    @Test
+    void nonNumericAndOutOfRangeViewOptionsAre22023AndCreateNothing() throws Exception {
+        try (Connection c = withModels("view_options")) {
+            exec(c, "CREATE TABLE V(ID INT PRIMARY KEY, A DOUBLE PRECISION, B DOUBLE PRECISION)", "INSERT INTO V VALUES (1, 1, 2), (2, 3, 4)",
+                    "CREATE TABLE EX(ID INT PRIMARY KEY, Y INT)", "INSERT INTO EX VALUES (1, 0), (2, 1)");
+            String view = "SELECT AUGUR.CREATE_PREDICTION_VIEW('pv', 'SELECT ID, PREDICT(''m'', A, B) FROM V', '%s')";
+            String cview = "SELECT AUGUR.CREATE_CLASSIFICATION_VIEW('cv', 'V', 'ID', 'EX', 'ID', 'Y', '(A, B)', 'logistic', '%s')";
+            String[][] cases = {
+                    {String.format(view, "{\"tolerance\": \"abc\", \"alpha\": 1}"), "option tolerance", "finite number >= 0", "abc"},
+                    {String.format(view, "{\"alpha\": \"x\"}"), "option alpha", "finite number >= 0", "x"},
+                    {String.format(view, "{\"alpha\": true}"), "option alpha", "finite number >= 0", "true"},
+                    {String.format(view, "{\"tolerance\": null}"), "option tolerance", "finite number >= 0", "null"},
+                    {String.format(view, "{\"mode\": 5}"), "option mode", "eager, lazy or hybrid", "5"},
+                    {"CREATE PREDICTION VIEW pv AS SELECT ID, PREDICT('m', A, B) FROM V WITH (tolerance = abc)",
+                            "option tolerance", "finite number >= 0", "abc"},
+                    {"CREATE PREDICTION VIEW pv AS SELECT ID, PREDICT('m', A, B) FROM V WITH (alpha = x, mode = lazy)",
+                            "option alpha", "finite number >= 0", "x"},
+                    {String.format(cview, "{\"hash_bits\": 4294967298}"), "option hash_bits", "between 1 and 24", "4294967298"},
+                    {String.format(cview, "{\"epochs\": \"ten\"}"), "option epochs", "integer between 0 and 10000", "ten"},
+                    {String.format(cview, "{\"epochs\": 4294967297}"), "option epochs", "integer between 0 and 10000", "4294967297"},
+                    {String.format(cview, "{\"seed\": \"x\"}"), "option seed", "64-bit integer", "x"},
+                    {String.format(cview, "{\"learning_rate\": \"fast\"}"), "option learning_rate", "finite number >= 0", "fast"},
+                    {"CREATE CLASSIFICATION VIEW cv KEY ID ENTITIES FROM V EXAMPLES FROM EX KEY ID LABEL Y FEATURE FUNCTION (A, B)"
+                            + " WITH (l2 = lots)", "option l2", "finite number >= 0", "lots"},
+            };
+            for (String[] k : cases) {
+                SQLException e = sqlError(c, k[0], "22023");
+                assertThat(e.getMessage()).as(k[0]).contains(k[1], k[2], k[3]);
+                assertThat(count(c, "AUGUR.VIEWS")).as(k[0]).isZero();
+            }
+            SQLException notObject = sqlError(c, String.format(view, "[1, 2]"), "22032");
+            assertThat(notObject.getMessage()).contains("view options must be a JSON object");
+            assertThat(count(c, "AUGUR.VIEWS")).isZero();
+            // text is not a number, not even a number's text; a number is taken exactly
+            sqlError(c, String.format(view, "{\"tolerance\": \"0.25\"}"), "22023");
+            assertThat(intValue(c, String.format(view, "{\"tolerance\": 0.25}"))).isEqualTo(2);
+            assertThat(doubleValue(c, "SELECT TOLERANCE FROM AUGUR.VIEWS WHERE NAME = 'pv'")).isEqualTo(0.25);
         }
     }
 }
