@@ -57,6 +57,13 @@ public final class Errors {
                 + ", got " + shown + "; cast the argument");
     }
 
+    /** A model that names a class or an input twice. */
+    public static AugurException duplicate(String model, String what, String value, List<String> all) {
+        String plural = what.equals("class") ? "classes" : what + "s";
+        return new AugurException(INVALID_PARAMETER, "model '" + model + "' has " + what + " '" + abbreviate(value, 40)
+                + "' twice (" + plural + ": " + abbreviate(String.join(", ", all), 200) + "); give each " + what + " a distinct name");
+    }
+
     public static AugurException invalidParameter(String message) {
         return new AugurException(INVALID_PARAMETER, message);
     }

@@ -606,4 +606,50 @@ class BadInputH2Test {
             assertThat(doubleValue(c, "SELECT TOLERANCE FROM AUGUR.VIEWS WHERE NAME = 'pv'")).isEqualTo(0.25);
         }
     }
+
+    // ------------------------------------------------------------------ duplicate classes and inputs
+
+    @Test
+    void duplicateClassesAndInputsAre22023NamingTheDuplicate() throws Exception {
+        try (Connection c = withModels("duplicates")) {
+            createTrainingTable(c);
+            String good = ModelJson.toJson(logistic("d", 1, 2, 3));
+            String soft = ModelJson.toJson(SqlSurfaceH2Test.softmax("s"));
+            String[][] cases = {
+                    {good.replace("[\"0\",\"1\"]", "[\"1\",\"1\"]"), "class '1' twice"},
+                    {good.replace("[\"a\",\"b\"]", "[\"a\",\"a\"]"), "input 'a' twice"},
+                    {good.replace("[\"a\",\"b\"]", "[\"a\",\"A\"]"), "input 'A' twice"},
+                    {soft.replace("\"eel\"", "\"cat\""), "class 'cat' twice"},
+            };
+            assertThat(good).contains("[\"0\",\"1\"]", "[\"a\",\"b\"]");
+            for (String[] k : cases) {
+                List<List<Object>> before = catalog(c);
+                SQLException e = sqlError(() -> intValue(c, "SELECT AUGUR.IMPORT_MODEL('d', ?)", k[0]));
+                assertThat(e.getSQLState()).as(k[0]).isEqualTo("22023");
+                assertThat(e.getMessage()).as(k[0]).contains(k[1]);
+                assertThat(catalog(c)).isEqualTo(before);
+            }
+            SQLException trained = sqlError(c, "TRAIN MODEL d KIND logistic FROM (SELECT A, A, C FROM T)", "22023");
+            assertThat(trained.getMessage()).contains("input 'a' twice");
+            assertThat(count(c, "AUGUR.MODELS WHERE NAME = 'd'")).isZero();
+        }
+    }
+
+    @Test
+    void modelJsonNumbersAreExact() throws Exception {
+        try (Connection c = withModels("json_numbers")) {
+            String bow = "{\"name\":\"d\",\"kind\":\"logistic\",\"features\":{\"type\":\"bag_of_words\",\"input\":\"b\","
+                    + "\"hash_bits\":%s},\"weights\":[1,2,3,4],\"bias\":0}";
+            for (String bits : new String[]{"4294967298", "2.5", "\"2\""}) {
+                SQLException e = sqlError(() -> intValue(c, "SELECT AUGUR.IMPORT_MODEL('d', ?)", String.format(bow, bits)));
+                assertThat(e.getSQLState()).as(bits).isEqualTo("22032");
+                assertThat(e.getMessage()).as(bits).contains("features.hash_bits", "integer between 0 and 26");
+            }
+            String version = ModelJson.toJson(logistic("d", 1, 2, 3)).replace("\"format_version\":1", "\"format_version\":4294967297");
+            SQLException e = sqlError(() -> intValue(c, "SELECT AUGUR.IMPORT_MODEL('d', ?)", version));
+            assertThat(e.getSQLState()).isEqualTo("22032");
+            assertThat(e.getMessage()).contains("format_version");
+            assertThat(count(c, "AUGUR.MODELS WHERE NAME = 'd'")).isZero();
+        }
+    }
 }
