@@ -20,6 +20,7 @@ public final class Errors {
     public static final String INVALID_NAME = "42602";
     public static final String FEATURE_NOT_SUPPORTED = "0A000";
     public static final String IO_ERROR = "58030";
+    public static final String INSUFFICIENT_PRIVILEGE = "42501";
 
     private Errors() {
     }

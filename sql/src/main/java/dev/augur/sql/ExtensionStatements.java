@@ -4,16 +4,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.augur.engine.AugurException;
 import dev.augur.engine.Errors;
+import dev.augur.engine.Model;
+import dev.augur.engine.ModelJson;
 import dev.augur.engine.ModelKind;
 import dev.augur.engine.Names;
 import dev.augur.engine.TrainingOptions;
 import dev.augur.engine.ViewOptions;
 
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +36,8 @@ import java.util.regex.Pattern;
  * DROP PREDICTION VIEW spam_scores
  * </pre>
  * Anything else is not ours and passes to the database untouched. Syntax errors are SQLSTATE 42601 with the position;
- * option values are checked here as the AUGUR functions check them (22023 naming the option and its range).
+ * option values are checked here as the AUGUR functions check them (22023 naming the option and its range), and IMPORT
+ * reads only files inside the import folder ({@link ImportFolder}).
  */
 public final class ExtensionStatements {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -247,22 +247,21 @@ public final class ExtensionStatements {
         }
     }
 
+    /**
+     * The model file, read inside the import folder and validated here, so that no error ever shows what a file
+     * holds: the AUGUR function gets the model as Augur writes it.
+     */
     private static String importModel(Lexer lx, String name, Path importBase) {
         lx.expectWord("FROM");
         Token path = lx.expect(Type.STRING, "a quoted file path, e.g. FROM 'models/spam.json'");
-        Path file = Path.of(path.text);
-        if (!file.isAbsolute() && importBase != null) {
-            file = importBase.resolve(file);
-        }
-        String json;
+        String text = ImportFolder.read(path.text, importBase);
+        Model model;
         try {
-            json = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new AugurException(Errors.IO_ERROR, "cannot read model file " + file.toAbsolutePath() + ": " + e
-                    + "; check the path (relative paths are resolved against "
-                    + (importBase == null ? "the working directory" : importBase) + ")");
+            model = ModelJson.fromFile(text, name);
+        } catch (AugurException e) {
+            throw new AugurException(e.sqlState(), "model file '" + ImportFolder.printable(path.text) + "': " + e.getMessage());
         }
-        return "SELECT AUGUR.IMPORT_MODEL(" + literal(name) + ", " + literal(json) + ")";
+        return "SELECT AUGUR.IMPORT_MODEL(" + literal(name) + ", " + literal(ModelJson.toJson(model)) + ")";
     }
 
     private static String deploy(Lexer lx, String name) {

@@ -58,6 +58,37 @@ class ExtensionStatementsTest {
         assertError(TRAIN + "(epochs = 5, Epochs = 6)", "42601", "option epochs is given twice");
     }
 
+    @Test
+    void importReadsInsideTheImportFolderOnly(@TempDir Path dir) throws Exception {
+        Path base = Files.createDirectories(dir.resolve("base"));
+        Model m = new Model("m", ModelKind.LINEAR, new DenseFeatures(List.of("x")), List.of(), new double[]{2}, new double[]{1});
+        Files.writeString(base.resolve("m.json"), ModelJson.toJson(m.withName("inside")));
+        Files.writeString(dir.resolve("outside.json"), ModelJson.toJson(m));
+        Files.createSymbolicLink(base.resolve("link.json"), dir.resolve("outside.json"));
+        Files.createDirectories(base.resolve("sub"));
+        Files.writeString(base.resolve("sub/n.json"), "{\"secret\": \"hunter2\"}");
+
+        String sql = ExtensionStatements.translate("IMPORT MODEL imp FROM 'm.json'", base).orElseThrow();
+        assertThat(sql).startsWith("SELECT AUGUR.IMPORT_MODEL('imp', '").doesNotContain("inside");
+        Matcher json = Pattern.compile("'(\\{.*})'\\)$").matcher(sql);
+        assertThat(json.find()).isTrue();
+        assertThat(ModelJson.fromJson(json.group(1))).isEqualTo(m.withName("imp"));
+        assertThat(ExtensionStatements.translate("IMPORT MODEL imp FROM '" + base.resolve("m.json") + "'", base)).isPresent();
+
+        for (String outside : new String[]{"../outside.json", dir.resolve("outside.json").toString(), "link.json", "sub/../../outside.json",
+                "/etc/passwd", "../../../../../../../../../etc/passwd"}) {
+            assertError("IMPORT MODEL imp FROM '" + outside + "'", base, "42501", "outside the import folder " + base.toRealPath());
+        }
+        assertError("IMPORT MODEL imp FROM 'nope.json'", base, "58030", "'nope.json' does not exist in the import folder");
+        assertError("IMPORT MODEL imp FROM 'sub'", base, "58030", "is not a file");
+        assertError("IMPORT MODEL imp FROM 'm\uD800.json'", base, "22023", "'m?.json' is not a valid file path");
+        SQLException notAModel = assertError("IMPORT MODEL imp FROM 'sub/n.json'", base, "22032", "model file 'sub/n.json'",
+                "missing field");
+        assertThat(notAModel.getMessage()).doesNotContain("hunter2", "secret");
+        // without an import folder, the working directory is the folder
+        assertError("IMPORT MODEL imp FROM '/etc/passwd'", (Path) null, "42501", "outside the import folder");
+    }
+
     private static JsonNode options(String sql) throws Exception {
         String out = ExtensionStatements.translate(sql, null).orElseThrow();
         Matcher m = Pattern.compile("'(\\{[^']*})'\\)$").matcher(out);

@@ -6,16 +6,21 @@ import dev.augur.engine.ModelCodec;
 import dev.augur.engine.ModelJson;
 import dev.augur.engine.ModelKind;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Properties;
 import java.util.UUID;
 
 import static dev.augur.tests.H2Db.catalog;
@@ -490,7 +495,7 @@ class BadInputH2Test {
             String deployedBefore = text(c, "SELECT VERSION FROM AUGUR.DEPLOYED WHERE NAME = 'm'");
             sqlError(c, "TRAIN MODEL m KIND logistic FROM (SELECT A, B, C FROM T) WITH (epochs = 0)", "22023");
             sqlError(c, "TRAIN MODEL m KIND softmax FROM (SELECT A, B, 1 FROM T)", "22023");
-            sqlError(c, "IMPORT MODEL m FROM '/definitely/not/here.json'", "58030");
+            sqlError(c, "IMPORT MODEL m FROM 'definitely/not/here.json'", "58030");
             sqlError(c, "DEPLOY MODEL m VERSION 5", "42704");
             sqlError(c, "DROP MODEL nope", "42704");
             assertThat(catalog(c)).isEqualTo(before);
@@ -604,6 +609,62 @@ class BadInputH2Test {
             sqlError(c, String.format(view, "{\"tolerance\": \"0.25\"}"), "22023");
             assertThat(intValue(c, String.format(view, "{\"tolerance\": 0.25}"))).isEqualTo(2);
             assertThat(doubleValue(c, "SELECT TOLERANCE FROM AUGUR.VIEWS WHERE NAME = 'pv'")).isEqualTo(0.25);
+        }
+    }
+
+    // ------------------------------------------------------------------ IMPORT MODEL reads the import folder only
+
+    @Test
+    void importModelIsConfinedToTheImportFolderAndNeverQuotesTheFile(@TempDir Path dir) throws Exception {
+        Path base = Files.createDirectories(dir.resolve("migrations"));
+        Files.writeString(dir.resolve("secret.txt"), "root-topsecret-token: 1234\n");
+        Files.writeString(dir.resolve("secret.json"), ModelJson.toJson(logistic("outside", 1, 2, 3)));
+        Files.writeString(base.resolve("garbage.json"), "hunter2-password and more\n");
+        Files.writeString(base.resolve("kind.json"), ModelJson.toJson(logistic("k", 1, 2, 3))
+                .replace("\"kind\":\"logistic\"", "\"kind\":\"hunter2kind\""));
+        Files.writeString(base.resolve("weights.json"), ModelJson.toJson(logistic("k", 1, 2, 3))
+                .replace("[1.0,2.0]", "[1.0,\"hunter2weight\"]"));
+        Files.writeString(base.resolve("ok.json"), ModelJson.toJson(logistic("k", 1, 2, 3)));
+        Files.createSymbolicLink(base.resolve("link.json"), dir.resolve("secret.json"));
+        Properties props = new Properties();
+        props.setProperty("augur.importBase", base.toString());
+        try (Connection c = DriverManager.getConnection(H2Db.augurUrl(H2Db.uniqueName("import_confined")), props)) {
+            String[][] outside = {
+                    {"IMPORT MODEL m FROM '../secret.txt'", "../secret.txt"},
+                    {"IMPORT MODEL m FROM '../../../../../../../../etc/passwd'", "etc/passwd"},
+                    {"IMPORT MODEL m FROM '/etc/passwd'", "/etc/passwd"},
+                    {"IMPORT MODEL m FROM '" + dir.resolve("secret.json") + "'", "secret.json"},
+                    {"IMPORT MODEL m FROM 'sub/../../secret.json'", "secret.json"},
+                    {"IMPORT MODEL m FROM 'link.json'", "link.json"},
+            };
+            for (String[] k : outside) {
+                SQLException e = sqlError(c, k[0], "42501");
+                assertThat(e.getMessage()).as(k[0]).contains(k[1], "outside the import folder", base.toRealPath().toString())
+                        .doesNotContain("root", "topsecret", "outside\"");
+            }
+            // what is read is never quoted, whatever is wrong with it
+            for (String file : new String[]{"garbage.json", "kind.json", "weights.json"}) {
+                SQLException e = sqlError(c, "IMPORT MODEL m FROM '" + file + "'", "22032");
+                assertThat(e.getMessage()).as(file).contains(file).doesNotContain("hunter2");
+            }
+            SQLException surrogate = sqlError(c, "IMPORT MODEL m FROM 'model\uD800.json'", "22023");
+            assertThat(surrogate.getMessage()).contains("not a valid file path");
+            SQLException nul = sqlError(c, "IMPORT MODEL m FROM 'model\u0000.json'", "22023");
+            assertThat(nul.getMessage()).contains("not a valid file path");
+            SQLException folder = sqlError(c, "IMPORT MODEL m FROM '.'", "58030");
+            assertThat(folder.getMessage()).contains("not a file");
+            assertThat(count(c, "AUGUR.MODELS")).isZero();
+            assertThat(intValue(c, "IMPORT MODEL m FROM 'ok.json'")).isEqualTo(1);
+            assertThat(intValue(c, "IMPORT MODEL m FROM './sub/../ok.json'")).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void importModelWithoutAnImportFolderReadsTheWorkingDirectoryOnly() throws Exception {
+        try (Connection c = open("import_cwd")) {
+            SQLException e = sqlError(c, "IMPORT MODEL m FROM '/etc/passwd'", "42501");
+            assertThat(e.getMessage()).contains("outside the import folder").doesNotContain("root");
+            sqlError(c, "IMPORT MODEL m FROM '../../../../../../../../etc/passwd'", "42501");
         }
     }
 
