@@ -21,6 +21,8 @@ public final class Errors {
     public static final String FEATURE_NOT_SUPPORTED = "0A000";
     public static final String IO_ERROR = "58030";
     public static final String INSUFFICIENT_PRIVILEGE = "42501";
+    /** PostgreSQL's statement_too_complex, which it also raises when a statement nests beyond its stack. */
+    public static final String STATEMENT_TOO_COMPLEX = "54001";
 
     private Errors() {
     }
@@ -63,6 +65,11 @@ public final class Errors {
         String plural = what.equals("class") ? "classes" : what + "s";
         return new AugurException(INVALID_PARAMETER, "model '" + model + "' has " + what + " '" + abbreviate(value, 40)
                 + "' twice (" + plural + ": " + abbreviate(String.join(", ", all), 200) + "); give each " + what + " a distinct name");
+    }
+
+    /** A statement nested deeper than a parser follows (H2's parser recurses per parenthesis and runs out of stack). */
+    public static AugurException tooComplex(String detail) {
+        return new AugurException(STATEMENT_TOO_COMPLEX, "statement too complex: " + detail + "; simplify the statement");
     }
 
     public static AugurException invalidParameter(String message) {

@@ -36,10 +36,13 @@ import java.util.regex.Pattern;
  * DROP PREDICTION VIEW spam_scores
  * </pre>
  * Anything else is not ours and passes to the database untouched. Syntax errors are SQLSTATE 42601 with the position;
- * option values are checked here as the AUGUR functions check them (22023 naming the option and its range), and IMPORT
- * reads only files inside the import folder ({@link ImportFolder}).
+ * option values are checked here as the AUGUR functions check them (22023 naming the option and its range), parentheses
+ * nested deeper than {@value #MAX_DEPTH} are 54001, and IMPORT reads only files inside the import folder
+ * ({@link ImportFolder}).
  */
 public final class ExtensionStatements {
+    /** Deeper nesting is no query anyone writes, and takes the database's parser near the end of its stack. */
+    static final int MAX_DEPTH = 256;
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Pattern NUMBER = Pattern.compile("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?");
     private static final Pattern INTEGER = Pattern.compile("[-+]?\\d+");
@@ -117,6 +120,7 @@ public final class ExtensionStatements {
                     throw new AugurException(Errors.FEATURE_NOT_SUPPORTED, "parameter markers (?) are not supported inside Augur statements");
                 }
                 depth += t.type == Type.LPAREN ? 1 : t.type == Type.RPAREN ? -1 : 0;
+                lx.checkDepth(t, depth);
                 lx.next();
             }
             String query = sql.substring(start.start, end.start).trim();
@@ -390,7 +394,7 @@ public final class ExtensionStatements {
             while (true) {
                 Token t = next();
                 switch (t.type) {
-                    case LPAREN -> depth++;
+                    case LPAREN -> checkDepth(t, ++depth);
                     case RPAREN -> {
                         if (--depth == 0) {
                             String inner = sql.substring(open.start + 1, t.start).trim();
@@ -407,6 +411,12 @@ public final class ExtensionStatements {
                     default -> {
                     }
                 }
+            }
+        }
+
+        void checkDepth(Token at, int depth) {
+            if (depth > MAX_DEPTH) {
+                throw Errors.tooComplex("parentheses nested more than " + MAX_DEPTH + " deep at position " + (at.start + 1));
             }
         }
 

@@ -59,6 +59,18 @@ class ExtensionStatementsTest {
     }
 
     @Test
+    void parenthesesDeeperThanTheLimitAre54001() {
+        int max = ExtensionStatements.MAX_DEPTH;
+        String ok = "TRAIN MODEL m KIND logistic FROM " + "(".repeat(max) + "SELECT a, c FROM t" + ")".repeat(max);
+        assertThat(ExtensionStatements.translate(ok, null)).isPresent();
+        String deep = "TRAIN MODEL m KIND logistic FROM " + "(".repeat(max + 1) + "SELECT a, c FROM t" + ")".repeat(max + 1);
+        assertError(deep, "54001", "statement too complex", "nested more than 256 deep");
+        assertError("CREATE PREDICTION VIEW v AS SELECT " + "(".repeat(100_000), "54001", "nested more than 256 deep");
+        assertError("CREATE CLASSIFICATION VIEW v KEY id ENTITIES FROM e EXAMPLES FROM x KEY id LABEL y FEATURE FUNCTION "
+                + "(".repeat(100_000), "54001", "statement too complex");
+    }
+
+    @Test
     void importReadsInsideTheImportFolderOnly(@TempDir Path dir) throws Exception {
         Path base = Files.createDirectories(dir.resolve("base"));
         Model m = new Model("m", ModelKind.LINEAR, new DenseFeatures(List.of("x")), List.of(), new double[]{2}, new double[]{1});

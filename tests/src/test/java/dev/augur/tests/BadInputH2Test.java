@@ -713,4 +713,26 @@ class BadInputH2Test {
             assertThat(count(c, "AUGUR.MODELS WHERE NAME = 'd'")).isZero();
         }
     }
+
+    // ------------------------------------------------------------------ statements nested too deeply
+
+    @Test
+    void deeplyNestedStatementsAre54001() throws Exception {
+        try (Connection c = withModels("deep")) {
+            createTrainingTable(c);
+            String deep = "(".repeat(5000) + "SELECT A, B, C FROM T" + ")".repeat(5000);
+            SQLException train = sqlError(c, "TRAIN MODEL k KIND logistic FROM (" + deep + ")", "54001");
+            assertThat(train.getMessage()).contains("nested");
+            SQLException function = sqlError(c, "SELECT AUGUR.TRAIN_MODEL('k', 'logistic', '" + deep + "')", "54001");
+            assertThat(function.getMessage()).contains("too complex");
+            // plain SQL that H2's parser cannot follow fails with an SQLException too, through the driver
+            SQLException plain = sqlError(c, "SELECT " + "(".repeat(20000) + "1" + ")".repeat(20000), "54001");
+            assertThat(plain.getMessage()).contains("too complex");
+            SQLException prepared = sqlError(() -> c.prepareStatement("SELECT " + "(".repeat(20000) + "1" + ")".repeat(20000)));
+            assertThat(prepared.getSQLState()).isEqualTo("54001");
+            assertThat(count(c, "AUGUR.MODELS WHERE NAME = 'k'")).isZero();
+            // the connection still works
+            assertThat(intValue(c, "SELECT 1")).isEqualTo(1);
+        }
+    }
 }
