@@ -72,6 +72,26 @@ public final class Errors {
         return new AugurException(STATEMENT_TOO_COMPLEX, "statement too complex: " + detail + "; simplify the statement");
     }
 
+    /** A value of SQL type {@code sqlType}, shown as {@code sqlValue} (a literal), where {@code expected} was needed. */
+    public static AugurException wrongSqlType(String model, String input, String expected, String sqlType, String sqlValue) {
+        return new AugurException(DATATYPE_MISMATCH, "model '" + model + "' input '" + input + "' expects " + expected
+                + ", got " + sqlType + " " + abbreviate(sqlValue, 40) + "; cast the argument");
+    }
+
+    /**
+     * PREDICT or one of its family called with no inputs, or with more than the bindings take ({@code max}); the model,
+     * when known, names the inputs it expects.
+     *
+     * @param example a correct call, e.g. {@code PREDICT('spam', body)}
+     */
+    public static AugurException inputCount(String example, String model, List<String> inputs, int got, int max) {
+        if (model == null) {
+            return new AugurException(INVALID_PARAMETER, "expected a model name and 1 to " + max + " inputs, e.g. " + example);
+        }
+        String arity = wrongArity(model, inputs, got).getMessage();
+        return new AugurException(INVALID_PARAMETER, got > max ? arity + "; at most " + max + " inputs are supported" : arity);
+    }
+
     public static AugurException invalidParameter(String message) {
         return new AugurException(INVALID_PARAMETER, message);
     }

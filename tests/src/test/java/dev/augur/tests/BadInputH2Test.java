@@ -612,6 +612,52 @@ class BadInputH2Test {
         }
     }
 
+    // ------------------------------------------------------------------ PREDICT arity and argument types
+
+    @Test
+    void noInputsOrMoreThanAHundredAre22023NamingTheExpectedInputs() throws Exception {
+        try (Connection c = withModels("arity_bounds")) {
+            String hundredAndOne = String.join(", ", java.util.Collections.nCopies(101, "1.0"));
+            for (String f : FAMILY) {
+                String none = "SELECT " + String.format(f, "'m'") + ")";
+                SQLException zero = sqlError(c, none, "22023");
+                assertThat(zero.getMessage()).as(none).contains("model 'm' expects 2 inputs (a, b), got 0");
+                SQLException many = sqlError(c, call(f, "m", hundredAndOne), "22023");
+                assertThat(many.getMessage()).as(f).contains("model 'm' expects 2 inputs (a, b), got 101", "at most 100 inputs");
+                // an unknown model is still named as unknown
+                sqlError(c, "SELECT " + String.format(f, "'nope'") + ")", "42704");
+            }
+            SQLException bare = sqlError(c, "SELECT PREDICT()", "22023");
+            assertThat(bare.getMessage()).contains("PREDICT", "model");
+        }
+    }
+
+    @Test
+    void nonTextIntoABagOfWordsModelIs42804NamingItsTextInput() throws Exception {
+        try (Connection c = withModels("bow_types")) {
+            exec(c, "CREATE TABLE D(ID INT PRIMARY KEY, BODY VARCHAR(100), AT DATE)", "INSERT INTO D VALUES (1, 'cheap pills', DATE '2020-01-01')");
+            String[] args = {"42", "ID", "TRUE", "DATE '2020-01-01'", "AT", "1.5", "CAST(2 AS DOUBLE PRECISION)"};
+            for (String f : FAMILY) {
+                for (String a : args) {
+                    String sql = call(f.replace("'1'", "'0'"), "txt", a) + " FROM D";
+                    SQLException e = sqlError(c, sql, "42804");
+                    assertThat(e.getMessage()).as(sql).contains("model 'txt' input 'body' expects text");
+                }
+                // two texts for a one-input model: the arity, not H2's conversion of the text to a number
+                String two = call(f.replace("'1'", "'0'"), "txt", "BODY, BODY") + " FROM D";
+                SQLException e = sqlError(c, two, "22023");
+                assertThat(e.getMessage()).as(two).contains("model 'txt' expects 1 input (body), got 2");
+            }
+            // text still scores, and a number written as text still feeds a dense model
+            assertThat(doubleValue(c, "SELECT PREDICT('txt', BODY) FROM D")).isNotNull();
+            assertThat(doubleValue(c, "SELECT PREDICT('m', '1.0', ' 2 ')")).isEqualTo(doubleValue(c, "SELECT PREDICT('m', 1.0, 2.0)"));
+            SQLException text = sqlError(c, "SELECT PREDICT('m', 'abc', 2.0)", "42804");
+            assertThat(text.getMessage()).contains("model 'm' input 'a' expects a number", "'abc'");
+            SQLException date = sqlError(c, "SELECT PREDICT('m', 1.0, DATE '2020-01-01')", "42804");
+            assertThat(date.getMessage()).contains("model 'm' input 'b' expects a number", "DATE");
+        }
+    }
+
     // ------------------------------------------------------------------ IMPORT MODEL reads the import folder only
 
     @Test
