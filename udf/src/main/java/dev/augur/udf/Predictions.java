@@ -32,7 +32,7 @@ final class Predictions {
 
     /** Dense fast path of PREDICT with 2 or more inputs: no boxing of inputs, a primitive margin. */
     static Double score(Connection conn, String ref, Value[] x) throws SQLException {
-        Model m = model(conn, ref, x.length);
+        Model m = model(conn, ref, x);
         double[] row = new double[x.length];
         for (int i = 0; i < x.length; i++) {
             Value v = x[i];
@@ -86,7 +86,7 @@ final class Predictions {
             return null;
         }
         H2Statements.Resolved r = H2Statements.resolve(conn, ref);
-        Object[] in = inputs(arity(r.model(), x.length), x);
+        Object[] in = inputs(arity(r.model(), x), x);
         try {
             return in == null ? null : Explanations.explain(r.model(), r.version(), k, in);
         } catch (AugurException ex) {
@@ -115,7 +115,7 @@ final class Predictions {
     }
 
     private static Evaluation evaluate(Connection conn, String ref, Value[] x) throws SQLException {
-        Model m = model(conn, ref, x.length);
+        Model m = model(conn, ref, x);
         Object[] in = inputs(m, x);
         try {
             return in == null ? null : m.evaluate(in);
@@ -124,14 +124,25 @@ final class Predictions {
         }
     }
 
-    /** The model of {@code ref}, which must take {@code n} inputs. */
-    private static Model model(Connection conn, String ref, int n) throws SQLException {
-        return arity(H2Statements.resolve(conn, ref).model(), n);
+    /** The model of {@code ref}, which must take as many inputs as {@code x} holds. */
+    private static Model model(Connection conn, String ref, Value[] x) throws SQLException {
+        return arity(H2Statements.resolve(conn, ref).model(), x);
     }
 
-    private static Model arity(Model m, int n) throws SQLException {
-        if (m.inputs().size() != n) {
-            throw sql(Errors.wrongArity(m.name(), m.inputs(), n));
+    /**
+     * The count must be the model's. Numbers given to a bag-of-words model are the type's error (42804, as on
+     * PostgreSQL, whose PREDICT takes several inputs as numbers), texts in the wrong count the count's (22023).
+     */
+    private static Model arity(Model m, Value[] x) throws SQLException {
+        if (m.inputs().size() != x.length) {
+            if (m.features() instanceof BagOfWords) {
+                for (Value v : x) {
+                    if (v != ValueNull.INSTANCE && !DataType.isCharacterStringType(v.getValueType())) {
+                        throw sql(wrongType(m, 0, "text", v));
+                    }
+                }
+            }
+            throw sql(Errors.wrongArity(m.name(), m.inputs(), x.length));
         }
         return m;
     }
