@@ -72,7 +72,7 @@ public final class Errors {
         return new AugurException(STATEMENT_TOO_COMPLEX, "statement too complex: " + detail + "; simplify the statement");
     }
 
-    /** A value of SQL type {@code sqlType}, shown as {@code sqlValue} (a literal), where {@code expected} was needed. */
+    /** A value of SQL type {@code sqlType}, shown as {@code sqlValue}, where {@code expected} was needed. */
     public static AugurException wrongSqlType(String model, String input, String expected, String sqlType, String sqlValue) {
         return new AugurException(DATATYPE_MISMATCH, "model '" + model + "' input '" + input + "' expects " + expected
                 + ", got " + sqlType + " " + abbreviate(sqlValue, 40) + "; cast the argument");

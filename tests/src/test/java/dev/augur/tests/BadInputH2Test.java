@@ -641,20 +641,22 @@ class BadInputH2Test {
                 for (String a : args) {
                     String sql = call(f.replace("'1'", "'0'"), "txt", a) + " FROM D";
                     SQLException e = sqlError(c, sql, "42804");
-                    assertThat(e.getMessage()).as(sql).contains("model 'txt' input 'body' expects text");
+                    assertThat(e.getMessage()).as(sql).contains("model 'txt' input 'body' expects text, got ");
                 }
                 // two texts for a one-input model: the arity, not H2's conversion of the text to a number
                 String two = call(f.replace("'1'", "'0'"), "txt", "BODY, BODY") + " FROM D";
                 SQLException e = sqlError(c, two, "22023");
                 assertThat(e.getMessage()).as(two).contains("model 'txt' expects 1 input (body), got 2");
             }
+            SQLException integer = sqlError(c, "SELECT PREDICT('txt', 42)", "42804");
+            assertThat(integer.getMessage()).contains("model 'txt' input 'body' expects text, got INTEGER 42; cast the argument");
             // text still scores, and a number written as text still feeds a dense model
             assertThat(doubleValue(c, "SELECT PREDICT('txt', BODY) FROM D")).isNotNull();
             assertThat(doubleValue(c, "SELECT PREDICT('m', '1.0', ' 2 ')")).isEqualTo(doubleValue(c, "SELECT PREDICT('m', 1.0, 2.0)"));
             SQLException text = sqlError(c, "SELECT PREDICT('m', 'abc', 2.0)", "42804");
             assertThat(text.getMessage()).contains("model 'm' input 'a' expects a number", "'abc'");
             SQLException date = sqlError(c, "SELECT PREDICT('m', 1.0, DATE '2020-01-01')", "42804");
-            assertThat(date.getMessage()).contains("model 'm' input 'b' expects a number", "DATE");
+            assertThat(date.getMessage()).contains("model 'm' input 'b' expects a number, got DATE 2020-01-01; cast the argument");
         }
     }
 

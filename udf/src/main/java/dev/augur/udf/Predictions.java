@@ -202,8 +202,7 @@ final class Predictions {
         if (DataType.isCharacterStringType(v.getValueType())) {
             return Errors.wrongType(m.name(), m.inputs().get(i), expected, v.getString());
         }
-        return Errors.wrongSqlType(m.name(), m.inputs().get(i), expected, Value.getTypeName(v.getValueType()),
-                v.getTraceSQL());
+        return Errors.wrongSqlType(m.name(), m.inputs().get(i), expected, Value.getTypeName(v.getValueType()), v.getString());
     }
 
     private static Object[] boxed(double[] x) {
