@@ -20,6 +20,9 @@ public final class Errors {
     public static final String INVALID_NAME = "42602";
     public static final String FEATURE_NOT_SUPPORTED = "0A000";
     public static final String IO_ERROR = "58030";
+    public static final String INSUFFICIENT_PRIVILEGE = "42501";
+    /** PostgreSQL's statement_too_complex, which it also raises when a statement nests beyond its stack. */
+    public static final String STATEMENT_TOO_COMPLEX = "54001";
 
     private Errors() {
     }
@@ -57,6 +60,38 @@ public final class Errors {
                 + ", got " + shown + "; cast the argument");
     }
 
+    /** A model that names a class or an input twice. */
+    public static AugurException duplicate(String model, String what, String value, List<String> all) {
+        String plural = what.equals("class") ? "classes" : what + "s";
+        return new AugurException(INVALID_PARAMETER, "model '" + model + "' has " + what + " '" + abbreviate(value, 40)
+                + "' twice (" + plural + ": " + abbreviate(String.join(", ", all), 200) + "); give each " + what + " a distinct name");
+    }
+
+    /** A statement nested deeper than a parser follows (H2's parser recurses per parenthesis and runs out of stack). */
+    public static AugurException tooComplex(String detail) {
+        return new AugurException(STATEMENT_TOO_COMPLEX, "statement too complex: " + detail + "; simplify the statement");
+    }
+
+    /** A value of SQL type {@code sqlType}, shown as {@code sqlValue}, where {@code expected} was needed. */
+    public static AugurException wrongSqlType(String model, String input, String expected, String sqlType, String sqlValue) {
+        return new AugurException(DATATYPE_MISMATCH, "model '" + model + "' input '" + input + "' expects " + expected
+                + ", got " + sqlType + " " + abbreviate(sqlValue, 40) + "; cast the argument");
+    }
+
+    /**
+     * PREDICT or one of its family called with no inputs, or with more than the bindings take ({@code max}); the model,
+     * when known, names the inputs it expects.
+     *
+     * @param example a correct call, e.g. {@code PREDICT('spam', body)}
+     */
+    public static AugurException inputCount(String example, String model, List<String> inputs, int got, int max) {
+        if (model == null) {
+            return new AugurException(INVALID_PARAMETER, "expected a model name and 1 to " + max + " inputs, e.g. " + example);
+        }
+        String arity = wrongArity(model, inputs, got).getMessage();
+        return new AugurException(INVALID_PARAMETER, got > max ? arity + "; at most " + max + " inputs are supported" : arity);
+    }
+
     public static AugurException invalidParameter(String message) {
         return new AugurException(INVALID_PARAMETER, message);
     }
@@ -86,7 +121,8 @@ public final class Errors {
         return versions.isEmpty() ? "none" : versions.stream().sorted().map(String::valueOf).collect(Collectors.joining(", "));
     }
 
-    static String abbreviate(String s, int max) {
+    /** {@code s}, cut to {@code max} characters with "..." when longer. */
+    public static String abbreviate(String s, int max) {
         return s.length() <= max ? s : s.substring(0, max) + "...";
     }
 }

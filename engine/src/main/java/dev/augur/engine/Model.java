@@ -26,6 +26,11 @@ public final class Model {
         this.kind = Objects.requireNonNull(kind);
         this.features = Objects.requireNonNull(features);
         this.classes = List.copyOf(classes);
+        distinct(this.name, "class", this.classes, false);
+        if (features instanceof DenseFeatures) {
+            // inputs name columns, which SQL compares case-insensitively
+            distinct(this.name, "input", features.inputs(), true);
+        }
         int outputs = outputsFor(kind, this.classes);
         int d = features.dimension();
         if (weights.length != (long) outputs * d) {
@@ -47,6 +52,24 @@ public final class Model {
         }
         this.weights = weights.clone();
         this.bias = bias.clone();
+    }
+
+    private static void distinct(String model, String what, List<String> values, boolean ignoreCase) {
+        String twice = firstRepeated(values, ignoreCase);
+        if (twice != null) {
+            throw Errors.duplicate(model, what, twice, values);
+        }
+    }
+
+    /** The first value that repeats an earlier one, or null. */
+    static String firstRepeated(List<String> values, boolean ignoreCase) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String v : values) {
+            if (!seen.add(ignoreCase ? v.toLowerCase(java.util.Locale.ROOT) : v)) {
+                return v;
+            }
+        }
+        return null;
     }
 
     private static int outputsFor(ModelKind kind, List<String> classes) {

@@ -84,96 +84,167 @@ public final class ModelJson {
         }
     }
 
-    /** Parses and validates a model; every defect raises SQLSTATE 22032 naming the field. */
+    /**
+     * Parses and validates a model; every defect raises SQLSTATE 22032 naming the field, except a class or input
+     * named twice, which is 22023 naming the duplicate.
+     */
     public static Model fromJson(String json) {
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw Errors.malformedJson("not valid JSON: " + e.getOriginalMessage());
-        }
-        if (root == null || !root.isObject()) {
-            throw Errors.malformedJson("expected a JSON object");
-        }
-        if (root.has("format") && !"augur-model".equals(root.get("format").asText())) {
-            throw Errors.malformedJson("\"format\" must be \"augur-model\"");
-        }
-        if (root.has("format_version") && root.get("format_version").asInt() != ModelCodec.FORMAT_VERSION) {
-            throw Errors.malformedJson("\"format_version\" " + root.get("format_version") + " is not supported (expected "
-                    + ModelCodec.FORMAT_VERSION + ")");
-        }
-        String name = text(root, "name");
-        String kindName = text(root, "kind");
-        ModelKind kind;
-        try {
-            kind = ModelKind.fromSqlName(kindName);
-        } catch (AugurException e) {
-            throw Errors.malformedJson("\"kind\": " + e.getMessage());
-        }
-        JsonNode f = field(root, "features");
-        Features features = parseFeatures(f);
-        List<String> classes = new ArrayList<>();
-        JsonNode cs = root.get("classes");
-        if (cs != null && !cs.isNull()) {
-            if (!cs.isArray()) {
-                throw Errors.malformedJson("\"classes\" must be an array of labels");
-            }
-            cs.forEach(c -> classes.add(c.asText()));
-        } else if (kind.isBinary()) {
-            classes.add("0");
-            classes.add("1");
-        }
-        int outputs = kind == ModelKind.SOFTMAX ? classes.size() : 1;
-        int d = features.dimension();
-        JsonNode wNode = field(root, "weights");
-        double[] weights = new double[outputs * d];
-        if (outputs == 1) {
-            readRow(wNode, "weights", weights, 0, d);
-        } else {
-            if (!wNode.isArray() || wNode.size() != outputs) {
-                throw Errors.malformedJson("\"weights\" must be " + outputs + " arrays (one per class), got "
-                        + (wNode.isArray() ? wNode.size() : wNode.getNodeType().toString().toLowerCase()));
-            }
-            for (int o = 0; o < outputs; o++) {
-                readRow(wNode.get(o), "weights[" + o + "]", weights, o * d, d);
-            }
-        }
-        JsonNode bNode = field(root, "bias");
-        double[] bias = new double[outputs];
-        if (bNode.isNumber() && outputs == 1) {
-            bias[0] = bNode.asDouble();
-        } else {
-            readRow(bNode, "bias", bias, 0, outputs);
-        }
-        try {
-            return new Model(name, kind, features, classes, weights, bias);
-        } catch (AugurException e) {
-            throw Errors.malformedJson(e.getMessage());
-        }
+        return new Reader(false, null).model(json);
     }
 
-    private static Features parseFeatures(JsonNode f) {
-        String type = text(f, "features.", "type");
-        try {
+    /**
+     * Parses and validates the text of a model file under {@code name} (which replaces the name inside). The errors
+     * (the same SQLSTATEs as {@link #fromJson}) name the field and the problem but never quote the text: a file that
+     * is not a model must not be shown to whoever asked to import it.
+     */
+    public static Model fromFile(String json, String name) {
+        return new Reader(true, name).model(json);
+    }
+
+    /** One parse; {@code redact} keeps values of the text out of messages. */
+    private record Reader(boolean redact, String name) {
+        Model model(String json) {
+            JsonNode root;
+            try {
+                root = MAPPER.readTree(json);
+            } catch (JsonProcessingException e) {
+                com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+                throw Errors.malformedJson(redact
+                        ? "not valid JSON" + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")")
+                        : "not valid JSON: " + e.getOriginalMessage());
+            }
+            if (root == null || !root.isObject()) {
+                throw Errors.malformedJson("expected a JSON object");
+            }
+            if (root.has("format") && !"augur-model".equals(root.get("format").asText())) {
+                throw Errors.malformedJson("\"format\" must be \"augur-model\"");
+            }
+            JsonNode fv = root.get("format_version");
+            if (fv != null && !(fv.isIntegralNumber() && fv.canConvertToInt() && fv.intValue() == ModelCodec.FORMAT_VERSION)) {
+                throw Errors.malformedJson("\"format_version\" " + shown(fv) + " is not supported (expected "
+                        + ModelCodec.FORMAT_VERSION + ")");
+            }
+            String modelName = text(root, "", "name");
+            if (name != null) {
+                modelName = name;
+            }
+            String kindName = text(root, "", "kind");
+            ModelKind kind;
+            try {
+                kind = ModelKind.fromSqlName(kindName);
+            } catch (AugurException e) {
+                throw Errors.malformedJson(redact ? "\"kind\" is not a model kind (" + kinds() + ")" : "\"kind\": " + e.getMessage());
+            }
+            Features features = features(field(root, "", "features"));
+            List<String> classes = new ArrayList<>();
+            JsonNode cs = root.get("classes");
+            if (cs != null && !cs.isNull()) {
+                if (!cs.isArray()) {
+                    throw Errors.malformedJson("\"classes\" must be an array of labels");
+                }
+                for (int i = 0; i < cs.size(); i++) {
+                    JsonNode c = cs.get(i);
+                    if (!c.isValueNode() || c.isNull()) {
+                        throw Errors.malformedJson("\"classes\"[" + i + "] must be a label (text or a number), got " + shown(c));
+                    }
+                    classes.add(c.asText());
+                }
+            } else if (kind.isBinary()) {
+                classes.add("0");
+                classes.add("1");
+            }
+            distinct(modelName, "class", classes, false);
+            distinct(modelName, "input", features.inputs(), true);
+            int outputs = kind == ModelKind.SOFTMAX ? classes.size() : 1;
+            int d = features.dimension();
+            JsonNode wNode = field(root, "", "weights");
+            double[] weights = new double[outputs * d];
+            if (outputs == 1) {
+                readRow(wNode, "weights", weights, 0, d);
+            } else {
+                if (!wNode.isArray() || wNode.size() != outputs) {
+                    throw Errors.malformedJson("\"weights\" must be " + outputs + " arrays (one per class), got "
+                            + (wNode.isArray() ? wNode.size() : wNode.getNodeType().toString().toLowerCase()));
+                }
+                for (int o = 0; o < outputs; o++) {
+                    readRow(wNode.get(o), "weights[" + o + "]", weights, o * d, d);
+                }
+            }
+            JsonNode bNode = field(root, "", "bias");
+            double[] bias = new double[outputs];
+            if (bNode.isNumber() && outputs == 1) {
+                bias[0] = finite(bNode, "bias");
+            } else {
+                readRow(bNode, "bias", bias, 0, outputs);
+            }
+            try {
+                return new Model(modelName, kind, features, classes, weights, bias);
+            } catch (AugurException e) {
+                throw Errors.malformedJson(redact ? "the name, classes, weights and bias do not make a " + kind.sqlName()
+                        + " model over " + d + " features (" + classes.size() + " classes, " + outputs + " bias values)" : e.getMessage());
+            }
+        }
+
+        /** The same class (or input, case-insensitively: inputs name columns) twice is 22023, naming it. */
+        private void distinct(String model, String what, List<String> values, boolean ignoreCase) {
+            String twice = Model.firstRepeated(values, ignoreCase);
+            if (twice != null) {
+                throw redact ? Errors.invalidParameter("the model file names " + (what.equals("class") ? "a class" : "an input")
+                        + " twice; \"" + (what.equals("class") ? "classes" : "features.inputs") + "\" must be distinct")
+                        : Errors.duplicate(model, what, twice, values);
+            }
+        }
+
+        private Features features(JsonNode f) {
+            String type = text(f, "features.", "type");
             if (type.equals("dense")) {
                 JsonNode in = field(f, "features.", "inputs");
                 if (!in.isArray() || in.isEmpty()) {
                     throw Errors.malformedJson("\"features.inputs\" must be a non-empty array of names");
                 }
                 List<String> inputs = new ArrayList<>();
-                in.forEach(n -> inputs.add(n.asText()));
+                for (int i = 0; i < in.size(); i++) {
+                    JsonNode n = in.get(i);
+                    if (!n.isTextual()) {
+                        throw Errors.malformedJson("\"features.inputs\"[" + i + "] must be a name (a string), got " + shown(n));
+                    }
+                    inputs.add(n.asText());
+                }
                 return new DenseFeatures(inputs);
             }
             if (type.equals("bag_of_words")) {
-                BagOfWords.Weighting weighting = BagOfWords.Weighting.fromSqlName(
-                        f.has("weighting") ? f.get("weighting").asText() : "tf");
-                int hashBits = f.path("hash_bits").asInt(0);
+                JsonNode wn = f.get("weighting");
+                if (wn != null && !wn.isTextual()) {
+                    throw Errors.malformedJson("\"features.weighting\" must be binary, tf or tfidf, got " + shown(wn));
+                }
+                BagOfWords.Weighting weighting;
+                try {
+                    weighting = BagOfWords.Weighting.fromSqlName(wn == null ? "tf" : wn.asText());
+                } catch (AugurException e) {
+                    throw Errors.malformedJson(redact ? "\"features.weighting\" must be binary, tf or tfidf" : "\"features\": " + e.getMessage());
+                }
+                int hashBits = integer(f, "hash_bits", 0, 26, 0);
+                int ngrams = integer(f, "ngrams", 1, 5, 1);
+                JsonNode nz = f.get("normalize");
+                if (nz != null && !nz.isBoolean()) {
+                    throw Errors.malformedJson("\"features.normalize\" must be true or false, got " + shown(nz));
+                }
                 String[] vocab = new String[0];
                 JsonNode v = f.get("vocabulary");
-                if (v != null && v.isArray()) {
+                if (v != null && !v.isNull()) {
+                    if (!v.isArray()) {
+                        throw Errors.malformedJson("\"features.vocabulary\" must be an array of terms");
+                    }
                     vocab = new String[v.size()];
+                    java.util.Set<String> seen = new java.util.HashSet<>();
                     for (int i = 0; i < vocab.length; i++) {
+                        if (!v.get(i).isTextual()) {
+                            throw Errors.malformedJson("\"features.vocabulary\"[" + i + "] must be a term (a string), got " + shown(v.get(i)));
+                        }
                         vocab[i] = v.get(i).asText();
+                        if (redact && !seen.add(vocab[i])) {
+                            throw Errors.malformedJson("\"features.vocabulary\"[" + i + "] repeats an earlier term");
+                        }
                     }
                 }
                 double[] idf = null;
@@ -182,56 +253,77 @@ public final class ModelJson {
                     idf = new double[idfNode.size()];
                     readRow(idfNode, "features.idf", idf, 0, idf.length);
                 }
-                return new BagOfWords(text(f, "features.", "input"), weighting, f.path("ngrams").asInt(1), hashBits,
-                        f.path("normalize").asBoolean(false), vocab, idf);
+                String input = text(f, "features.", "input");
+                try {
+                    return new BagOfWords(input, weighting, ngrams, hashBits, nz != null && nz.asBoolean(), vocab, idf);
+                } catch (AugurException e) {
+                    // what is left to find here are counts (vocabulary and idf sizes), no values of the text
+                    throw Errors.malformedJson("\"features\": " + e.getMessage());
+                }
             }
-        } catch (AugurException e) {
-            if (e.sqlState().equals(Errors.INVALID_JSON)) {
-                throw e;
-            }
-            throw Errors.malformedJson("\"features\": " + e.getMessage());
+            throw Errors.malformedJson("\"features.type\" must be \"dense\" or \"bag_of_words\", got " + shown(f.get("type")));
         }
-        throw Errors.malformedJson("\"features.type\" must be \"dense\" or \"bag_of_words\", got \"" + type + "\"");
-    }
 
-    private static void readRow(JsonNode node, String what, double[] out, int off, int n) {
-        if (node == null || !node.isArray()) {
-            throw Errors.malformedJson("\"" + what + "\" must be an array of " + n + " numbers");
+        /** An optional integer field of the features, exactly (2^32 + 2 hash bits are not 2). */
+        private int integer(JsonNode f, String key, int min, int max, int dflt) {
+            JsonNode v = f.get(key);
+            if (v == null || v.isNull()) {
+                return dflt;
+            }
+            if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < min || v.intValue() > max) {
+                throw Errors.malformedJson("\"features." + key + "\" must be an integer between " + min + " and " + max
+                        + ", got " + shown(v));
+            }
+            return v.intValue();
         }
-        if (node.size() != n) {
-            throw Errors.malformedJson("\"" + what + "\" has " + node.size() + " numbers, the features need " + n);
+
+        private void readRow(JsonNode node, String what, double[] out, int off, int n) {
+            if (node == null || !node.isArray()) {
+                throw Errors.malformedJson("\"" + what + "\" must be an array of " + n + " numbers");
+            }
+            if (node.size() != n) {
+                throw Errors.malformedJson("\"" + what + "\" has " + node.size() + " numbers, the features need " + n);
+            }
+            for (int i = 0; i < n; i++) {
+                out[off + i] = finite(node.get(i), what + "\"[" + i + "]");
+            }
         }
-        for (int i = 0; i < n; i++) {
-            JsonNode v = node.get(i);
+
+        /** {@code where} is the field as shown, e.g. {@code weights"[2]} (the closing quote inside). */
+        private double finite(JsonNode v, String where) {
             if (!v.isNumber() || !Double.isFinite(v.asDouble())) {
-                throw Errors.malformedJson("\"" + what + "\"[" + i + "] is " + v + ", expected a finite number");
+                String field = where.contains("\"") ? where : where + "\"";
+                throw Errors.malformedJson("\"" + field + " is " + shown(v) + ", expected a finite number");
             }
-            out[off + i] = v.asDouble();
+            return v.asDouble();
+        }
+
+        private JsonNode field(JsonNode node, String prefix, String name) {
+            JsonNode v = node.get(name);
+            if (v == null || v.isNull()) {
+                throw Errors.malformedJson("missing field \"" + prefix + name + "\"");
+            }
+            return v;
+        }
+
+        private String text(JsonNode node, String prefix, String name) {
+            JsonNode v = field(node, prefix, name);
+            if (!v.isTextual()) {
+                throw Errors.malformedJson("\"" + prefix + name + "\" must be a string, got " + shown(v));
+            }
+            return v.asText();
+        }
+
+        /** A value of the text in a message: itself, or only its JSON type when the text is a file's. */
+        private String shown(JsonNode v) {
+            if (v == null) {
+                return "nothing";
+            }
+            return redact ? "a " + v.getNodeType().toString().toLowerCase(java.util.Locale.ROOT) : v.toString();
         }
     }
 
-    private static JsonNode field(JsonNode node, String name) {
-        return field(node, "", name);
-    }
-
-    /** The field {@code name} of {@code node}; {@code prefix} is the path shown in messages ("features."). */
-    private static JsonNode field(JsonNode node, String prefix, String name) {
-        JsonNode v = node.get(name);
-        if (v == null || v.isNull()) {
-            throw Errors.malformedJson("missing field \"" + prefix + name + "\"");
-        }
-        return v;
-    }
-
-    private static String text(JsonNode node, String name) {
-        return text(node, "", name);
-    }
-
-    private static String text(JsonNode node, String prefix, String name) {
-        JsonNode v = field(node, prefix, name);
-        if (!v.isTextual()) {
-            throw Errors.malformedJson("\"" + prefix + name + "\" must be a string, got " + v);
-        }
-        return v.asText();
+    private static String kinds() {
+        return java.util.Arrays.stream(ModelKind.values()).map(ModelKind::sqlName).collect(java.util.stream.Collectors.joining(", "));
     }
 }

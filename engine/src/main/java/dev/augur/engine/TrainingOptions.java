@@ -1,16 +1,16 @@
 package dev.augur.engine;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Options of TRAIN_MODEL, given as JSON ({@code {"epochs": 5, "l2": 1e-5}}). Unknown keys are errors, so a
- * typo never trains silently with a default.
+ * typo never trains silently with a default, and values are read exactly (an epochs of 2^32 + 1 is out of range,
+ * never 1 epoch).
  */
 public record TrainingOptions(int epochs, double learningRate, double l2, long seed,
                               BagOfWords.Weighting weighting, int ngrams, int hashBits, int minDf, int maxFeatures,
@@ -23,19 +23,20 @@ public record TrainingOptions(int epochs, double learningRate, double l2, long s
     public static final double DEFAULT_TEXT_RATE = 5.0;
     public static final double DEFAULT_DENSE_RATE = 0.05;
 
-    private static final Set<String> KEYS = Set.of("epochs", "learning_rate", "l2", "seed", "features", "ngrams",
-            "hash_bits", "min_df", "max_features", "normalize");
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final List<String> KEYS = List.of("epochs", "features", "hash_bits", "l2", "learning_rate", "max_features",
+            "min_df", "ngrams", "normalize", "seed");
+    private static final String EXAMPLE = "{\"epochs\": 5, \"l2\": 1e-5}";
+    static final int MAX_EPOCHS = 10_000;
 
     public TrainingOptions {
-        if (epochs < 1 || epochs > 10_000) {
-            throw Errors.invalidParameter("option epochs must be between 1 and 10000, got " + epochs);
+        if (epochs < 1 || epochs > MAX_EPOCHS) {
+            throw Errors.invalidParameter("option epochs must be an integer between 1 and " + MAX_EPOCHS + ", got " + epochs);
         }
         if (!(learningRate >= 0) || !Double.isFinite(learningRate)) {
-            throw Errors.invalidParameter("option learning_rate must be a positive number, got " + learningRate);
+            throw Errors.invalidParameter("option learning_rate must be a finite number >= 0, got " + learningRate);
         }
         if (!(l2 >= 0) || !Double.isFinite(l2)) {
-            throw Errors.invalidParameter("option l2 must be >= 0, got " + l2);
+            throw Errors.invalidParameter("option l2 must be a finite number >= 0, got " + l2);
         }
         if (minDf < 1) {
             throw Errors.invalidParameter("option min_df must be >= 1, got " + minDf);
@@ -44,10 +45,10 @@ public record TrainingOptions(int epochs, double learningRate, double l2, long s
             throw Errors.invalidParameter("option max_features must be >= 1, got " + maxFeatures);
         }
         if (ngrams < 1 || ngrams > 5) {
-            throw Errors.invalidParameter("option ngrams must be between 1 and 5, got " + ngrams);
+            throw Errors.invalidParameter("option ngrams must be an integer between 1 and 5, got " + ngrams);
         }
         if (hashBits < 0 || hashBits > 26) {
-            throw Errors.invalidParameter("option hash_bits must be between 1 and 26 (or 0 for a vocabulary), got " + hashBits);
+            throw Errors.invalidParameter("option hash_bits must be an integer between 0 and 26 (0 for a vocabulary), got " + hashBits);
         }
     }
 
@@ -62,20 +63,16 @@ public record TrainingOptions(int epochs, double learningRate, double l2, long s
     }
 
     public static TrainingOptions fromJson(String json) {
+        return fromObject(OptionValues.parse(json, "training options", EXAMPLE));
+    }
+
+    /**
+     * The options of a parsed options object. Every value is read exactly ({@link OptionValues}): an integer option
+     * out of its range or a number option that is not a number is SQLSTATE 22023 naming the option and its range.
+     */
+    public static TrainingOptions fromObject(ObjectNode root) {
         TrainingOptions o = defaults();
-        if (json == null || json.isBlank()) {
-            return o;
-        }
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new AugurException(Errors.INVALID_JSON, "training options are not valid JSON: " + e.getOriginalMessage()
-                    + " (example: {\"epochs\": 5, \"l2\": 1e-5})");
-        }
-        if (!root.isObject()) {
-            throw new AugurException(Errors.INVALID_JSON, "training options must be a JSON object, e.g. {\"epochs\": 5}");
-        }
+        OptionValues.checkKeys(root, "training option", KEYS);
         int epochs = o.epochs;
         double rate = o.learningRate;
         double l2 = o.l2;
@@ -88,20 +85,21 @@ public record TrainingOptions(int epochs, double learningRate, double l2, long s
         boolean normalize = o.normalize;
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
+            String k = e.getKey();
             JsonNode v = e.getValue();
-            switch (e.getKey()) {
-                case "epochs" -> epochs = intValue(e.getKey(), v);
-                case "learning_rate" -> rate = number(e.getKey(), v);
-                case "l2" -> l2 = number(e.getKey(), v);
-                case "seed" -> seed = (long) number(e.getKey(), v);
-                case "features" -> weighting = BagOfWords.Weighting.fromSqlName(v.asText());
-                case "ngrams" -> ngrams = intValue(e.getKey(), v);
-                case "hash_bits" -> hashBits = intValue(e.getKey(), v);
-                case "min_df" -> minDf = intValue(e.getKey(), v);
-                case "max_features" -> maxFeatures = intValue(e.getKey(), v);
+            switch (k) {
+                case "epochs" -> epochs = OptionValues.integer(k, v, 1, MAX_EPOCHS, null);
+                case "learning_rate" -> rate = OptionValues.nonNegative(k, v, "(0 chooses one by input shape)");
+                case "l2" -> l2 = OptionValues.nonNegative(k, v, null);
+                case "seed" -> seed = OptionValues.int64(k, v);
+                case "features" -> weighting = BagOfWords.Weighting.fromSqlName(
+                        OptionValues.word(k, v, List.of("binary", "tf", "tfidf")));
+                case "ngrams" -> ngrams = OptionValues.integer(k, v, 1, 5, null);
+                case "hash_bits" -> hashBits = OptionValues.integer(k, v, 0, 26, "(0 for a vocabulary)");
+                case "min_df" -> minDf = OptionValues.integer(k, v, 1, Integer.MAX_VALUE, null);
+                case "max_features" -> maxFeatures = OptionValues.integer(k, v, 1, Integer.MAX_VALUE, null);
                 case "normalize" -> normalize = normalizeValue(v);
-                default -> throw Errors.invalidParameter("unknown training option '" + e.getKey() + "'; options: "
-                        + String.join(", ", KEYS.stream().sorted().toList()));
+                default -> throw new IllegalStateException(k); // checkKeys refused it
             }
         }
         return new TrainingOptions(epochs, rate, l2, seed, weighting, ngrams, hashBits, minDf, maxFeatures, normalize);
@@ -118,21 +116,7 @@ public record TrainingOptions(int epochs, double learningRate, double l2, long s
         if (v.isTextual() && v.asText().equalsIgnoreCase("none")) {
             return false;
         }
-        throw Errors.invalidParameter("option normalize must be true, false, \"l2\" or \"none\", got " + v);
-    }
-
-    private static double number(String key, JsonNode v) {
-        if (!v.isNumber()) {
-            throw Errors.invalidParameter("option " + key + " must be a number, got " + v);
-        }
-        return v.asDouble();
-    }
-
-    private static int intValue(String key, JsonNode v) {
-        if (!v.isIntegralNumber()) {
-            throw Errors.invalidParameter("option " + key + " must be an integer, got " + v);
-        }
-        return v.asInt();
+        throw Errors.invalidParameter("option normalize must be true, false, \"l2\" or \"none\", got " + OptionValues.shown(v));
     }
 
     public TrainingOptions withEpochs(int e) {

@@ -118,4 +118,85 @@ class ModelJsonTest {
         assertThat(json).contains("\"format\":\"augur-model\"", "\"format_version\":1", "\"name\":\"spam\"",
                 "\"kind\":\"softmax\"", "\"type\":\"dense\"", "\"weights\":[[1.0],[2.0]]", "\"bias\":[3.0,4.0]");
     }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            two equal classes               | {"name": "m", "kind": "logistic", "classes": ["1", "1"], "features": {"type": "dense", "inputs": ["a"]}, "weights": [1], "bias": 0} | model 'm' has class '1' twice (classes: 1, 1)
+            two equal softmax classes       | {"name": "m", "kind": "softmax", "classes": ["x", "y", "x"], "features": {"type": "dense", "inputs": ["a"]}, "weights": [[1], [2], [3]], "bias": [0, 0, 0]} | model 'm' has class 'x' twice
+            two equal inputs                | {"name": "m", "kind": "linear", "features": {"type": "dense", "inputs": ["a", "a"]}, "weights": [1, 2], "bias": 0} | model 'm' has input 'a' twice (inputs: a, a)
+            inputs equal but for case       | {"name": "m", "kind": "linear", "features": {"type": "dense", "inputs": ["a", "A"]}, "weights": [1, 2], "bias": 0} | model 'm' has input 'A' twice
+            """)
+    void aClassOrInputNamedTwiceIsInvalidParameterNamingIt(String defect, String json, String expectedMessagePart) {
+        assertThatThrownBy(() -> ModelJson.fromJson(json)).as(defect)
+                .isInstanceOfSatisfying(AugurException.class, e -> {
+                    assertThat(e.sqlState()).isEqualTo(Errors.INVALID_PARAMETER);
+                    assertThat(e.getMessage()).contains(expectedMessagePart);
+                });
+    }
+
+    @Test
+    void theModelItselfRefusesAClassOrInputTwice() {
+        assertThatThrownBy(() -> new Model("m", ModelKind.LOGISTIC, new DenseFeatures(List.of("a", "b")), List.of("1", "1"),
+                new double[]{1, 2}, new double[]{0}))
+                .isInstanceOfSatisfying(AugurException.class, e -> assertThat(e.sqlState()).isEqualTo(Errors.INVALID_PARAMETER))
+                .hasMessageContaining("class '1' twice");
+        assertThatThrownBy(() -> new Model("m", ModelKind.LINEAR, new DenseFeatures(List.of("x", "X")), List.of(),
+                new double[]{1, 2}, new double[]{0}))
+                .hasMessageContaining("input 'X' twice");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            hash bits beyond 32 bits        | {"name": "m", "kind": "linear", "features": {"type": "bag_of_words", "input": "t", "hash_bits": 4294967298}, "weights": [1, 2, 3, 4], "bias": 0} | "features.hash_bits" must be an integer between 0 and 26, got 4294967298
+            hash bits as a fraction         | {"name": "m", "kind": "linear", "features": {"type": "bag_of_words", "input": "t", "hash_bits": 2.5}, "weights": [1, 2, 3, 4], "bias": 0} | "features.hash_bits" must be an integer
+            hash bits as text               | {"name": "m", "kind": "linear", "features": {"type": "bag_of_words", "input": "t", "hash_bits": "2"}, "weights": [1, 2, 3, 4], "bias": 0} | "features.hash_bits" must be an integer
+            ngrams beyond 32 bits           | {"name": "m", "kind": "linear", "features": {"type": "bag_of_words", "input": "t", "ngrams": 4294967297, "vocabulary": ["a"]}, "weights": [1], "bias": 0} | "features.ngrams" must be an integer between 1 and 5
+            normalize as text               | {"name": "m", "kind": "linear", "features": {"type": "bag_of_words", "input": "t", "normalize": "yes", "vocabulary": ["a"]}, "weights": [1], "bias": 0} | "features.normalize" must be true or false
+            format version beyond 32 bits   | {"format_version": 4294967297, "name": "m", "kind": "linear", "features": {"type": "dense", "inputs": ["a"]}, "weights": [1], "bias": 0} | "format_version" 4294967297 is not supported
+            an input that is a number       | {"name": "m", "kind": "linear", "features": {"type": "dense", "inputs": [1]}, "weights": [1], "bias": 0} | "features.inputs"[0] must be a name
+            a class that is an object       | {"name": "m", "kind": "logistic", "classes": ["0", {}], "features": {"type": "dense", "inputs": ["a"]}, "weights": [1], "bias": 0} | "classes"[1] must be a label
+            a term that is a number         | {"name": "m", "kind": "linear", "features": {"type": "bag_of_words", "input": "t", "vocabulary": [7]}, "weights": [1], "bias": 0} | "features.vocabulary"[0] must be a term
+            """)
+    void numbersAndNamesAreReadExactly(String defect, String json, String expectedMessagePart) {
+        assertThatThrownBy(() -> ModelJson.fromJson(json)).as(defect)
+                .isInstanceOfSatisfying(AugurException.class, e -> {
+                    assertThat(e.sqlState()).isEqualTo(Errors.INVALID_JSON);
+                    assertThat(e.getMessage()).contains(expectedMessagePart);
+                });
+    }
+
+    /** A model file's text never reaches a message, whatever field it sits in and whatever is wrong. */
+    @Property(tries = 300)
+    void aFilesTextIsNeverQuoted(@ForAll("models") Model model, @ForAll("fields") String field) {
+        String secret = "s3cr3tXq";
+        String json = ModelJson.toJson(model);
+        String broken = switch (field) {
+            case "kind" -> json.replaceFirst("\"kind\":\"[a-z]+\"", "\"kind\":\"" + secret + "\"");
+            case "name" -> json.replaceFirst("\"name\":\"[^\"]*\"", "\"name\":[\"" + secret + "\"]");
+            case "type" -> json.replaceFirst("\"type\":\"[a-z_]+\"", "\"type\":\"" + secret + "\"");
+            case "weights" -> json.replaceFirst("\"weights\":\\[\\[?", "\"weights\":[\"" + secret + "\",");
+            case "classes" -> json.replaceFirst("\"classes\":\\[", "\"classes\":[\"" + secret + "\",\"" + secret + "\",");
+            case "inputs" -> json.replaceFirst("\"inputs\":\\[", "\"inputs\":[\"" + secret + "\",\"" + secret.toUpperCase() + "\",");
+            case "format_version" -> json.replaceFirst("\"format_version\":1", "\"format_version\":\"" + secret + "\"");
+            default -> secret + json;
+        };
+        try {
+            ModelJson.fromFile(broken, "m");
+        } catch (AugurException e) {
+            assertThat(e.sqlState()).isIn(Errors.INVALID_JSON, Errors.INVALID_PARAMETER);
+            assertThat(e.getMessage()).as(broken).doesNotContainIgnoringCase(secret);
+        }
+    }
+
+    @Provide
+    Arbitrary<String> fields() {
+        return net.jqwik.api.Arbitraries.of("kind", "name", "type", "weights", "classes", "inputs", "format_version", "text");
+    }
+
+    @Test
+    void aFileIsImportedUnderTheGivenName() {
+        Model model = ModelJson.fromFile(EXAMPLE, "other");
+        assertThat(model.name()).isEqualTo("other");
+        assertThat(model).isEqualTo(ModelJson.fromJson(EXAMPLE).withName("other"));
+    }
 }

@@ -374,12 +374,12 @@ class SgdTrainerTest {
 
     @Test
     void outOfRangeOrMistypedOptionsAreInvalidParameter() {
-        assertInvalid(() -> TrainingOptions.fromJson("{\"epochs\": 0}"), "epochs must be between 1 and 10000, got 0");
+        assertInvalid(() -> TrainingOptions.fromJson("{\"epochs\": 0}"), "epochs must be an integer between 1 and 10000, got 0");
         assertInvalid(() -> TrainingOptions.fromJson("{\"epochs\": \"5\"}"), "epochs must be an integer");
         assertInvalid(() -> TrainingOptions.fromJson("{\"epochs\": 2.5}"), "epochs must be an integer");
         assertInvalid(() -> TrainingOptions.fromJson("{\"learning_rate\": -1}"), "learning_rate");
-        assertInvalid(() -> TrainingOptions.fromJson("{\"l2\": \"a lot\"}"), "l2 must be a number");
-        assertInvalid(() -> TrainingOptions.fromJson("{\"ngrams\": 6}"), "ngrams must be between 1 and 5");
+        assertInvalid(() -> TrainingOptions.fromJson("{\"l2\": \"a lot\"}"), "l2 must be a finite number >= 0");
+        assertInvalid(() -> TrainingOptions.fromJson("{\"ngrams\": 6}"), "ngrams must be an integer between 1 and 5");
         assertInvalid(() -> TrainingOptions.fromJson("{\"hash_bits\": 27}"), "hash_bits");
         assertInvalid(() -> TrainingOptions.fromJson("{\"min_df\": 0}"), "min_df");
         assertInvalid(() -> TrainingOptions.fromJson("{\"features\": \"words\"}"), "binary, tf or tfidf");

@@ -1,6 +1,7 @@
 package dev.augur.sql;
 
 import dev.augur.engine.AugurException;
+import dev.augur.engine.Errors;
 
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
@@ -137,6 +138,16 @@ public final class AugurDriver implements Driver {
         }
     }
 
+    /**
+     * A statement nested deeper than the database's parser can follow makes H2's recursive parser run out of stack:
+     * that is an SQLException (54001, statement too complex), as on PostgreSQL, not an Error in the caller's thread
+     * (nor one carried as the cause: its thousand frames say nothing more).
+     */
+    static SQLException tooComplex(StackOverflowError e) {
+        AugurException tooComplex = Errors.tooComplex("it nests deeper than the database's parser can follow");
+        return new SQLException(tooComplex.getMessage(), tooComplex.sqlState());
+    }
+
     /** Extension-statement translation, then (on PostgreSQL) the engine calls of {@link PgEngineCalls}. */
     static String rewrite(String sql, Path importBase, Connection raw, boolean postgres) throws SQLException {
         String out = rewrite(sql, importBase);
@@ -151,6 +162,14 @@ public final class AugurDriver implements Driver {
     private record ConnectionHandler(Connection conn, Path importBase, boolean postgres) implements InvocationHandler {
         @Override
         public Object invoke(Object proxy, Method m, Object[] args) throws Throwable {
+            try {
+                return call(proxy, m, args);
+            } catch (StackOverflowError e) {
+                throw tooComplex(e);
+            }
+        }
+
+        private Object call(Object proxy, Method m, Object[] args) throws Throwable {
             String name = m.getName();
             switch (name) {
                 case "createStatement" -> {
@@ -222,6 +241,14 @@ public final class AugurDriver implements Driver {
 
         @Override
         public Object invoke(Object proxy, Method m, Object[] args) throws Throwable {
+            try {
+                return call(proxy, m, args);
+            } catch (StackOverflowError e) {
+                throw tooComplex(e);
+            }
+        }
+
+        private Object call(Object proxy, Method m, Object[] args) throws Throwable {
             String name = m.getName();
             boolean sqlArg = args != null && args.length > 0 && args[0] instanceof String;
             if (sqlArg && name.equals("addBatch")) {

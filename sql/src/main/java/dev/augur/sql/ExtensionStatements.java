@@ -4,17 +4,22 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.augur.engine.AugurException;
 import dev.augur.engine.Errors;
+import dev.augur.engine.Model;
+import dev.augur.engine.ModelJson;
 import dev.augur.engine.ModelKind;
 import dev.augur.engine.Names;
+import dev.augur.engine.TrainingOptions;
+import dev.augur.engine.ViewOptions;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
  * Augur's extension statements, translated into calls of the AUGUR functions that any client can make:
@@ -30,10 +35,17 @@ import java.util.Optional;
  * REFRESH PREDICTION VIEW spam_scores [FULL]
  * DROP PREDICTION VIEW spam_scores
  * </pre>
- * Anything else is not ours and passes to the database untouched. Errors are SQLSTATE 42601 with the position.
+ * Anything else is not ours and passes to the database untouched. Syntax errors are SQLSTATE 42601 with the position;
+ * option values are checked here as the AUGUR functions check them (22023 naming the option and its range), parentheses
+ * nested deeper than {@value #MAX_DEPTH} are 54001, and IMPORT reads only files inside the import folder
+ * ({@link ImportFolder}).
  */
 public final class ExtensionStatements {
+    /** Deeper nesting is no query anyone writes, and takes the database's parser near the end of its stack. */
+    static final int MAX_DEPTH = 256;
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Pattern NUMBER = Pattern.compile("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?");
+    private static final Pattern INTEGER = Pattern.compile("[-+]?\\d+");
 
     private ExtensionStatements() {
     }
@@ -108,6 +120,7 @@ public final class ExtensionStatements {
                     throw new AugurException(Errors.FEATURE_NOT_SUPPORTED, "parameter markers (?) are not supported inside Augur statements");
                 }
                 depth += t.type == Type.LPAREN ? 1 : t.type == Type.RPAREN ? -1 : 0;
+                lx.checkDepth(t, depth);
                 lx.next();
             }
             String query = sql.substring(start.start, end.start).trim();
@@ -117,7 +130,7 @@ public final class ExtensionStatements {
             String options = null;
             if (lx.peek(0).is("WITH")) {
                 lx.next();
-                options = options(lx);
+                options = options(lx, ViewOptions.Prediction::fromObject);
             }
             return "SELECT AUGUR.CREATE_PREDICTION_VIEW(" + literal(name) + ", " + literal(query)
                     + (options == null ? "" : ", " + literal(options)) + ")";
@@ -153,7 +166,7 @@ public final class ExtensionStatements {
         String options = null;
         if (lx.peek(0).is("WITH")) {
             lx.next();
-            options = options(lx);
+            options = options(lx, ViewOptions.Classification::fromObject);
         }
         return "SELECT AUGUR.CREATE_CLASSIFICATION_VIEW(" + String.join(", ", literal(name), literal(entities), literal(key),
                 literal(examples), literal(examplesKey), literal(label), literal(function), literal(using),
@@ -173,14 +186,18 @@ public final class ExtensionStatements {
         String options = null;
         if (lx.peek(0).is("WITH")) {
             lx.next();
-            options = options(lx);
+            options = options(lx, TrainingOptions::fromObject);
         }
         return "SELECT AUGUR.TRAIN_MODEL(" + literal(name) + ", " + literal(kind.text.toLowerCase(Locale.ROOT)) + ", "
                 + literal(query) + (options == null ? "" : ", " + literal(options)) + ")";
     }
 
-    /** {@code (key = value, ...)} as a JSON object. */
-    private static String options(Lexer lx) {
+    /**
+     * {@code (key = value, ...)} as a JSON object, numbers exactly as written (an integer too large for any option
+     * stays that integer, so the option's own check names it), checked by {@code check} (the AUGUR function's own
+     * reading of its options) so that a bad value fails here, the same on every database.
+     */
+    private static String options(Lexer lx, Consumer<ObjectNode> check) {
         lx.expect(Type.LPAREN, "'(' to open the options");
         ObjectNode json = MAPPER.createObjectNode();
         while (true) {
@@ -188,12 +205,29 @@ public final class ExtensionStatements {
             lx.expect(Type.EQUALS, "'=' after option " + key.text);
             Token value = lx.next();
             String k = key.text.toLowerCase(Locale.ROOT);
+            if (json.has(k)) {
+                throw lx.error(key, "option " + k + " is given twice");
+            }
             switch (value.type) {
                 case NUMBER -> {
-                    if (value.text.matches("[-+]?\\d+")) {
-                        json.put(k, Long.parseLong(value.text));
+                    if (!NUMBER.matcher(value.text).matches()) {
+                        throw lx.error(value, "'" + value.text + "' is not a number (option " + k + ")");
+                    }
+                    if (INTEGER.matcher(value.text).matches()) {
+                        BigInteger n = new BigInteger(value.text);
+                        if (n.bitLength() < 64) {
+                            json.put(k, n.longValue());
+                        } else {
+                            json.put(k, n);
+                        }
                     } else {
-                        json.put(k, Double.parseDouble(value.text));
+                        try {
+                            json.put(k, new BigDecimal(value.text));
+                        } catch (NumberFormatException e) {
+                            // an exponent beyond 32 bits: no option takes such a number
+                            throw Errors.invalidParameter("option " + k + " = " + Errors.abbreviate(value.text, 40)
+                                    + " is out of the range of numbers");
+                        }
                     }
                 }
                 case STRING -> json.put(k, value.text);
@@ -208,6 +242,7 @@ public final class ExtensionStatements {
             }
             Token sep = lx.next();
             if (sep.type == Type.RPAREN) {
+                check.accept(json);
                 return json.toString();
             }
             if (sep.type != Type.COMMA) {
@@ -216,22 +251,21 @@ public final class ExtensionStatements {
         }
     }
 
+    /**
+     * The model file, read inside the import folder and validated here, so that no error ever shows what a file
+     * holds: the AUGUR function gets the model as Augur writes it.
+     */
     private static String importModel(Lexer lx, String name, Path importBase) {
         lx.expectWord("FROM");
         Token path = lx.expect(Type.STRING, "a quoted file path, e.g. FROM 'models/spam.json'");
-        Path file = Path.of(path.text);
-        if (!file.isAbsolute() && importBase != null) {
-            file = importBase.resolve(file);
-        }
-        String json;
+        String text = ImportFolder.read(path.text, importBase);
+        Model model;
         try {
-            json = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new AugurException(Errors.IO_ERROR, "cannot read model file " + file.toAbsolutePath() + ": " + e
-                    + "; check the path (relative paths are resolved against "
-                    + (importBase == null ? "the working directory" : importBase) + ")");
+            model = ModelJson.fromFile(text, name);
+        } catch (AugurException e) {
+            throw new AugurException(e.sqlState(), "model file '" + ImportFolder.printable(path.text) + "': " + e.getMessage());
         }
-        return "SELECT AUGUR.IMPORT_MODEL(" + literal(name) + ", " + literal(json) + ")";
+        return "SELECT AUGUR.IMPORT_MODEL(" + literal(name) + ", " + literal(ModelJson.toJson(model)) + ")";
     }
 
     private static String deploy(Lexer lx, String name) {
@@ -246,7 +280,12 @@ public final class ExtensionStatements {
         if (v.type != Type.NUMBER || !v.text.matches("\\d+")) {
             throw lx.error(v, "expected a version number or LATEST after VERSION, found " + v.describe());
         }
-        return "SELECT AUGUR.DEPLOY_MODEL(" + literal(name) + ", " + Integer.parseInt(v.text) + ")";
+        BigInteger version = new BigInteger(v.text);
+        if (version.compareTo(BigInteger.valueOf(Integer.MAX_VALUE)) > 0) {
+            throw Errors.invalidParameter("model versions are between 1 and " + Integer.MAX_VALUE + ", got VERSION "
+                    + Errors.abbreviate(v.text, 40));
+        }
+        return "SELECT AUGUR.DEPLOY_MODEL(" + literal(name) + ", " + version + ")";
     }
 
     private static String modelName(Lexer lx) {
@@ -355,7 +394,7 @@ public final class ExtensionStatements {
             while (true) {
                 Token t = next();
                 switch (t.type) {
-                    case LPAREN -> depth++;
+                    case LPAREN -> checkDepth(t, ++depth);
                     case RPAREN -> {
                         if (--depth == 0) {
                             String inner = sql.substring(open.start + 1, t.start).trim();
@@ -372,6 +411,12 @@ public final class ExtensionStatements {
                     default -> {
                     }
                 }
+            }
+        }
+
+        void checkDepth(Token at, int depth) {
+            if (depth > MAX_DEPTH) {
+                throw Errors.tooComplex("parentheses nested more than " + MAX_DEPTH + " deep at position " + (at.start + 1));
             }
         }
 

@@ -6,20 +6,26 @@ import dev.augur.engine.ModelCodec;
 import dev.augur.engine.ModelJson;
 import dev.augur.engine.ModelKind;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Properties;
 import java.util.UUID;
 
 import static dev.augur.tests.H2Db.catalog;
 import static dev.augur.tests.H2Db.count;
+import static dev.augur.tests.H2Db.doubleValue;
 import static dev.augur.tests.H2Db.exec;
 import static dev.augur.tests.H2Db.intValue;
 import static dev.augur.tests.H2Db.open;
@@ -489,11 +495,292 @@ class BadInputH2Test {
             String deployedBefore = text(c, "SELECT VERSION FROM AUGUR.DEPLOYED WHERE NAME = 'm'");
             sqlError(c, "TRAIN MODEL m KIND logistic FROM (SELECT A, B, C FROM T) WITH (epochs = 0)", "22023");
             sqlError(c, "TRAIN MODEL m KIND softmax FROM (SELECT A, B, 1 FROM T)", "22023");
-            sqlError(c, "IMPORT MODEL m FROM '/definitely/not/here.json'", "58030");
+            sqlError(c, "IMPORT MODEL m FROM 'definitely/not/here.json'", "58030");
             sqlError(c, "DEPLOY MODEL m VERSION 5", "42704");
             sqlError(c, "DROP MODEL nope", "42704");
             assertThat(catalog(c)).isEqualTo(before);
             assertThat(text(c, "SELECT VERSION FROM AUGUR.DEPLOYED WHERE NAME = 'm'")).isEqualTo(deployedBefore);
+        }
+    }
+
+    // ------------------------------------------------------------------ numbers in options are exact
+
+    @Test
+    void trainOptionsOutOfRangeAre22023NamingTheOptionAndItsRange() throws Exception {
+        try (Connection c = withModels("train_ranges")) {
+            createTrainingTable(c);
+            String[][] cases = {
+                    // 2^32 + 1 used to wrap to 1 epoch, 2^32 + 2 hash bits to 2, 99999999999 to 1215752191
+                    {"TRAIN MODEL k KIND logistic FROM (SELECT A, B, C FROM T) WITH (epochs = 4294967297)",
+                            "option epochs", "between 1 and 10000", "4294967297"},
+                    {"TRAIN MODEL k KIND logistic FROM (SELECT A, B, C FROM T) WITH (epochs = 99999999999)",
+                            "option epochs", "between 1 and 10000", "99999999999"},
+                    {"TRAIN MODEL k KIND logistic FROM (SELECT A, B, C FROM T) WITH (epochs = 99999999999999999999999)",
+                            "option epochs", "between 1 and 10000", "99999999999999999999999"},
+                    {"TRAIN MODEL k KIND logistic FROM (SELECT A, B, C FROM T) WITH (epochs = 5.5)",
+                            "option epochs", "integer", "5.5"},
+                    {"TRAIN MODEL k KIND logistic FROM (SELECT BODY, SPAM FROM T) WITH (hash_bits = 4294967298)",
+                            "option hash_bits", "between 0 and 26", "4294967298"},
+                    {"TRAIN MODEL k KIND logistic FROM (SELECT BODY, SPAM FROM T) WITH (ngrams = -4294967295)",
+                            "option ngrams", "between 1 and 5", "-4294967295"},
+                    {"TRAIN MODEL k KIND logistic FROM (SELECT A, B, C FROM T) WITH (seed = 1e30)",
+                            "option seed", "64-bit integer", "1"},
+                    {"TRAIN MODEL k KIND logistic FROM (SELECT A, B, C FROM T) WITH (l2 = 1e999)",
+                            "option l2", "finite number >= 0", "1"},
+                    {"TRAIN MODEL k KIND logistic FROM (SELECT A, B, C FROM T) WITH (l2 = abc)",
+                            "option l2", "number", "abc"},
+                    {"SELECT AUGUR.TRAIN_MODEL('k', 'logistic', 'SELECT A, B, C FROM T', '{\"epochs\": 4294967297}')",
+                            "option epochs", "between 1 and 10000", "4294967297"},
+                    {"SELECT AUGUR.TRAIN_MODEL('k', 'logistic', 'SELECT BODY, SPAM FROM T', '{\"hash_bits\": 4294967298}')",
+                            "option hash_bits", "between 0 and 26", "4294967298"},
+                    {"SELECT AUGUR.TRAIN_MODEL('k', 'logistic', 'SELECT A, B, C FROM T', '{\"seed\": 1.5}')",
+                            "option seed", "64-bit integer", "1.5"},
+                    {"SELECT AUGUR.TRAIN_MODEL('k', 'logistic', 'SELECT A, B, C FROM T', '{\"min_df\": 1e10}')",
+                            "option min_df", "between 1 and", "1"},
+            };
+            for (String[] k : cases) {
+                List<List<Object>> before = catalog(c);
+                SQLException e = sqlError(c, k[0], "22023");
+                assertThat(e.getMessage()).as(k[0]).contains(k[1], k[2], k[3]).doesNotContain("1215752191");
+                assertThat(catalog(c)).as(k[0]).isEqualTo(before);
+            }
+            assertThat(count(c, "AUGUR.MODELS WHERE NAME = 'k'")).isZero();
+        }
+    }
+
+    @Test
+    void malformedNumbersAndRepeatedOptionsAreSyntaxErrors() throws Exception {
+        try (Connection c = withModels("train_numbers")) {
+            createTrainingTable(c);
+            String[][] cases = {
+                    {"TRAIN MODEL k KIND logistic FROM (SELECT A, B, C FROM T) WITH (l2 = 1e-51e-5)", "position 69", "'1e-51e-5' is not a number"},
+                    {"TRAIN MODEL k KIND logistic FROM (SELECT A, B, C FROM T) WITH (l2 = 1.2.3)", "position 69", "'1.2.3' is not a number"},
+                    {"TRAIN MODEL k KIND logistic FROM (SELECT A, B, C FROM T) WITH (epochs = 5, epochs = 6)", "position 76",
+                            "option epochs is given twice"},
+            };
+            for (String[] k : cases) {
+                SQLException e = sqlError(c, k[0], "42601");
+                assertThat(e.getMessage()).as(k[0]).contains("syntax error at " + k[1], k[2]);
+            }
+            // repeated keys in the options JSON are refused as well, never "the last one wins"
+            SQLException json = sqlError(c, "SELECT AUGUR.TRAIN_MODEL('k', 'logistic', 'SELECT A, B, C FROM T',"
+                    + " '{\"epochs\": 5, \"epochs\": 6}')", "22032");
+            assertThat(json.getMessage()).contains("epochs");
+            SQLException version = sqlError(c, "DEPLOY MODEL m VERSION 99999999999", "22023");
+            assertThat(version.getMessage()).contains("version", "99999999999", "between 1 and 2147483647");
+            assertThat(count(c, "AUGUR.MODELS WHERE NAME = 'k'")).isZero();
+        }
+    }
+
+    @Test
+    void nonNumericAndOutOfRangeViewOptionsAre22023AndCreateNothing() throws Exception {
+        try (Connection c = withModels("view_options")) {
+            exec(c, "CREATE TABLE V(ID INT PRIMARY KEY, A DOUBLE PRECISION, B DOUBLE PRECISION)", "INSERT INTO V VALUES (1, 1, 2), (2, 3, 4)",
+                    "CREATE TABLE EX(ID INT PRIMARY KEY, Y INT)", "INSERT INTO EX VALUES (1, 0), (2, 1)");
+            String view = "SELECT AUGUR.CREATE_PREDICTION_VIEW('pv', 'SELECT ID, PREDICT(''m'', A, B) FROM V', '%s')";
+            String cview = "SELECT AUGUR.CREATE_CLASSIFICATION_VIEW('cv', 'V', 'ID', 'EX', 'ID', 'Y', '(A, B)', 'logistic', '%s')";
+            String[][] cases = {
+                    {String.format(view, "{\"tolerance\": \"abc\", \"alpha\": 1}"), "option tolerance", "finite number >= 0", "abc"},
+                    {String.format(view, "{\"alpha\": \"x\"}"), "option alpha", "finite number >= 0", "x"},
+                    {String.format(view, "{\"alpha\": true}"), "option alpha", "finite number >= 0", "true"},
+                    {String.format(view, "{\"tolerance\": null}"), "option tolerance", "finite number >= 0", "null"},
+                    {String.format(view, "{\"mode\": 5}"), "option mode", "eager, lazy or hybrid", "5"},
+                    {"CREATE PREDICTION VIEW pv AS SELECT ID, PREDICT('m', A, B) FROM V WITH (tolerance = abc)",
+                            "option tolerance", "finite number >= 0", "abc"},
+                    {"CREATE PREDICTION VIEW pv AS SELECT ID, PREDICT('m', A, B) FROM V WITH (alpha = x, mode = lazy)",
+                            "option alpha", "finite number >= 0", "x"},
+                    {String.format(cview, "{\"hash_bits\": 4294967298}"), "option hash_bits", "between 1 and 24", "4294967298"},
+                    {String.format(cview, "{\"epochs\": \"ten\"}"), "option epochs", "integer between 0 and 10000", "ten"},
+                    {String.format(cview, "{\"epochs\": 4294967297}"), "option epochs", "integer between 0 and 10000", "4294967297"},
+                    {String.format(cview, "{\"seed\": \"x\"}"), "option seed", "64-bit integer", "x"},
+                    {String.format(cview, "{\"learning_rate\": \"fast\"}"), "option learning_rate", "finite number >= 0", "fast"},
+                    {"CREATE CLASSIFICATION VIEW cv KEY ID ENTITIES FROM V EXAMPLES FROM EX KEY ID LABEL Y FEATURE FUNCTION (A, B)"
+                            + " WITH (l2 = lots)", "option l2", "finite number >= 0", "lots"},
+            };
+            for (String[] k : cases) {
+                SQLException e = sqlError(c, k[0], "22023");
+                assertThat(e.getMessage()).as(k[0]).contains(k[1], k[2], k[3]);
+                assertThat(count(c, "AUGUR.VIEWS")).as(k[0]).isZero();
+            }
+            SQLException notObject = sqlError(c, String.format(view, "[1, 2]"), "22032");
+            assertThat(notObject.getMessage()).contains("view options must be a JSON object");
+            assertThat(count(c, "AUGUR.VIEWS")).isZero();
+            // text is not a number, not even a number's text; a number is taken exactly
+            sqlError(c, String.format(view, "{\"tolerance\": \"0.25\"}"), "22023");
+            assertThat(intValue(c, String.format(view, "{\"tolerance\": 0.25}"))).isEqualTo(2);
+            assertThat(doubleValue(c, "SELECT TOLERANCE FROM AUGUR.VIEWS WHERE NAME = 'pv'")).isEqualTo(0.25);
+        }
+    }
+
+    // ------------------------------------------------------------------ PREDICT arity and argument types
+
+    @Test
+    void noInputsOrMoreThanAHundredAre22023NamingTheExpectedInputs() throws Exception {
+        try (Connection c = withModels("arity_bounds")) {
+            String hundredAndOne = String.join(", ", java.util.Collections.nCopies(101, "1.0"));
+            for (String f : FAMILY) {
+                String none = "SELECT " + String.format(f, "'m'") + ")";
+                SQLException zero = sqlError(c, none, "22023");
+                assertThat(zero.getMessage()).as(none).contains("model 'm' expects 2 inputs (a, b), got 0");
+                SQLException many = sqlError(c, call(f, "m", hundredAndOne), "22023");
+                assertThat(many.getMessage()).as(f).contains("model 'm' expects 2 inputs (a, b), got 101", "at most 100 inputs");
+                // an unknown model is still named as unknown
+                sqlError(c, "SELECT " + String.format(f, "'nope'") + ")", "42704");
+            }
+            SQLException bare = sqlError(c, "SELECT PREDICT()", "22023");
+            assertThat(bare.getMessage()).contains("PREDICT", "model");
+        }
+    }
+
+    @Test
+    void nonTextIntoABagOfWordsModelIs42804NamingItsTextInput() throws Exception {
+        try (Connection c = withModels("bow_types")) {
+            exec(c, "CREATE TABLE D(ID INT PRIMARY KEY, BODY VARCHAR(100), AT DATE)", "INSERT INTO D VALUES (1, 'cheap pills', DATE '2020-01-01')");
+            String[] args = {"42", "ID", "TRUE", "DATE '2020-01-01'", "AT", "1.5", "CAST(2 AS DOUBLE PRECISION)"};
+            for (String f : FAMILY) {
+                for (String a : args) {
+                    String sql = call(f.replace("'1'", "'0'"), "txt", a) + " FROM D";
+                    SQLException e = sqlError(c, sql, "42804");
+                    assertThat(e.getMessage()).as(sql).contains("model 'txt' input 'body' expects text, got ");
+                }
+                // two texts for a one-input model: the arity, not H2's conversion of the text to a number
+                String two = call(f.replace("'1'", "'0'"), "txt", "BODY, BODY") + " FROM D";
+                SQLException e = sqlError(c, two, "22023");
+                assertThat(e.getMessage()).as(two).contains("model 'txt' expects 1 input (body), got 2");
+            }
+            SQLException integer = sqlError(c, "SELECT PREDICT('txt', 42)", "42804");
+            assertThat(integer.getMessage()).contains("model 'txt' input 'body' expects text, got INTEGER 42; cast the argument");
+            // text still scores, and a number written as text still feeds a dense model
+            assertThat(doubleValue(c, "SELECT PREDICT('txt', BODY) FROM D")).isNotNull();
+            assertThat(doubleValue(c, "SELECT PREDICT('m', '1.0', ' 2 ')")).isEqualTo(doubleValue(c, "SELECT PREDICT('m', 1.0, 2.0)"));
+            SQLException text = sqlError(c, "SELECT PREDICT('m', 'abc', 2.0)", "42804");
+            assertThat(text.getMessage()).contains("model 'm' input 'a' expects a number", "'abc'");
+            SQLException date = sqlError(c, "SELECT PREDICT('m', 1.0, DATE '2020-01-01')", "42804");
+            assertThat(date.getMessage()).contains("model 'm' input 'b' expects a number, got DATE 2020-01-01; cast the argument");
+        }
+    }
+
+    // ------------------------------------------------------------------ IMPORT MODEL reads the import folder only
+
+    @Test
+    void importModelIsConfinedToTheImportFolderAndNeverQuotesTheFile(@TempDir Path dir) throws Exception {
+        Path base = Files.createDirectories(dir.resolve("migrations"));
+        Files.writeString(dir.resolve("secret.txt"), "root-topsecret-token: 1234\n");
+        Files.writeString(dir.resolve("secret.json"), ModelJson.toJson(logistic("outside", 1, 2, 3)));
+        Files.writeString(base.resolve("garbage.json"), "hunter2-password and more\n");
+        Files.writeString(base.resolve("kind.json"), ModelJson.toJson(logistic("k", 1, 2, 3))
+                .replace("\"kind\":\"logistic\"", "\"kind\":\"hunter2kind\""));
+        Files.writeString(base.resolve("weights.json"), ModelJson.toJson(logistic("k", 1, 2, 3))
+                .replace("[1.0,2.0]", "[1.0,\"hunter2weight\"]"));
+        Files.writeString(base.resolve("ok.json"), ModelJson.toJson(logistic("k", 1, 2, 3)));
+        Files.createSymbolicLink(base.resolve("link.json"), dir.resolve("secret.json"));
+        Properties props = new Properties();
+        props.setProperty("augur.importBase", base.toString());
+        try (Connection c = DriverManager.getConnection(H2Db.augurUrl(H2Db.uniqueName("import_confined")), props)) {
+            String[][] outside = {
+                    {"IMPORT MODEL m FROM '../secret.txt'", "../secret.txt"},
+                    {"IMPORT MODEL m FROM '../../../../../../../../etc/passwd'", "etc/passwd"},
+                    {"IMPORT MODEL m FROM '/etc/passwd'", "/etc/passwd"},
+                    {"IMPORT MODEL m FROM '" + dir.resolve("secret.json") + "'", "secret.json"},
+                    {"IMPORT MODEL m FROM 'sub/../../secret.json'", "secret.json"},
+                    {"IMPORT MODEL m FROM 'link.json'", "link.json"},
+            };
+            for (String[] k : outside) {
+                SQLException e = sqlError(c, k[0], "42501");
+                assertThat(e.getMessage()).as(k[0]).contains(k[1], "outside the import folder", base.toRealPath().toString())
+                        .doesNotContain("root", "topsecret", "outside\"");
+            }
+            // what is read is never quoted, whatever is wrong with it
+            for (String file : new String[]{"garbage.json", "kind.json", "weights.json"}) {
+                SQLException e = sqlError(c, "IMPORT MODEL m FROM '" + file + "'", "22032");
+                assertThat(e.getMessage()).as(file).contains(file).doesNotContain("hunter2");
+            }
+            SQLException surrogate = sqlError(c, "IMPORT MODEL m FROM 'model\uD800.json'", "22023");
+            assertThat(surrogate.getMessage()).contains("not a valid file path");
+            SQLException nul = sqlError(c, "IMPORT MODEL m FROM 'model\u0000.json'", "22023");
+            assertThat(nul.getMessage()).contains("not a valid file path");
+            SQLException folder = sqlError(c, "IMPORT MODEL m FROM '.'", "58030");
+            assertThat(folder.getMessage()).contains("not a file");
+            assertThat(count(c, "AUGUR.MODELS")).isZero();
+            assertThat(intValue(c, "IMPORT MODEL m FROM 'ok.json'")).isEqualTo(1);
+            assertThat(intValue(c, "IMPORT MODEL m FROM './sub/../ok.json'")).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void importModelWithoutAnImportFolderReadsTheWorkingDirectoryOnly() throws Exception {
+        try (Connection c = open("import_cwd")) {
+            SQLException e = sqlError(c, "IMPORT MODEL m FROM '/etc/passwd'", "42501");
+            assertThat(e.getMessage()).contains("outside the import folder").doesNotContain("root");
+            sqlError(c, "IMPORT MODEL m FROM '../../../../../../../../etc/passwd'", "42501");
+        }
+    }
+
+    // ------------------------------------------------------------------ duplicate classes and inputs
+
+    @Test
+    void duplicateClassesAndInputsAre22023NamingTheDuplicate() throws Exception {
+        try (Connection c = withModels("duplicates")) {
+            createTrainingTable(c);
+            String good = ModelJson.toJson(logistic("d", 1, 2, 3));
+            String soft = ModelJson.toJson(SqlSurfaceH2Test.softmax("s"));
+            String[][] cases = {
+                    {good.replace("[\"0\",\"1\"]", "[\"1\",\"1\"]"), "class '1' twice"},
+                    {good.replace("[\"a\",\"b\"]", "[\"a\",\"a\"]"), "input 'a' twice"},
+                    {good.replace("[\"a\",\"b\"]", "[\"a\",\"A\"]"), "input 'A' twice"},
+                    {soft.replace("\"eel\"", "\"cat\""), "class 'cat' twice"},
+            };
+            assertThat(good).contains("[\"0\",\"1\"]", "[\"a\",\"b\"]");
+            for (String[] k : cases) {
+                List<List<Object>> before = catalog(c);
+                SQLException e = sqlError(() -> intValue(c, "SELECT AUGUR.IMPORT_MODEL('d', ?)", k[0]));
+                assertThat(e.getSQLState()).as(k[0]).isEqualTo("22023");
+                assertThat(e.getMessage()).as(k[0]).contains(k[1]);
+                assertThat(catalog(c)).isEqualTo(before);
+            }
+            SQLException trained = sqlError(c, "TRAIN MODEL d KIND logistic FROM (SELECT A, A, C FROM T)", "22023");
+            assertThat(trained.getMessage()).contains("input 'a' twice");
+            assertThat(count(c, "AUGUR.MODELS WHERE NAME = 'd'")).isZero();
+        }
+    }
+
+    @Test
+    void modelJsonNumbersAreExact() throws Exception {
+        try (Connection c = withModels("json_numbers")) {
+            String bow = "{\"name\":\"d\",\"kind\":\"logistic\",\"features\":{\"type\":\"bag_of_words\",\"input\":\"b\","
+                    + "\"hash_bits\":%s},\"weights\":[1,2,3,4],\"bias\":0}";
+            for (String bits : new String[]{"4294967298", "2.5", "\"2\""}) {
+                SQLException e = sqlError(() -> intValue(c, "SELECT AUGUR.IMPORT_MODEL('d', ?)", String.format(bow, bits)));
+                assertThat(e.getSQLState()).as(bits).isEqualTo("22032");
+                assertThat(e.getMessage()).as(bits).contains("features.hash_bits", "integer between 0 and 26");
+            }
+            String version = ModelJson.toJson(logistic("d", 1, 2, 3)).replace("\"format_version\":1", "\"format_version\":4294967297");
+            SQLException e = sqlError(() -> intValue(c, "SELECT AUGUR.IMPORT_MODEL('d', ?)", version));
+            assertThat(e.getSQLState()).isEqualTo("22032");
+            assertThat(e.getMessage()).contains("format_version");
+            assertThat(count(c, "AUGUR.MODELS WHERE NAME = 'd'")).isZero();
+        }
+    }
+
+    // ------------------------------------------------------------------ statements nested too deeply
+
+    @Test
+    void deeplyNestedStatementsAre54001() throws Exception {
+        try (Connection c = withModels("deep")) {
+            createTrainingTable(c);
+            String deep = "(".repeat(5000) + "SELECT A, B, C FROM T" + ")".repeat(5000);
+            SQLException train = sqlError(c, "TRAIN MODEL k KIND logistic FROM (" + deep + ")", "54001");
+            assertThat(train.getMessage()).contains("nested");
+            SQLException function = sqlError(c, "SELECT AUGUR.TRAIN_MODEL('k', 'logistic', '" + deep + "')", "54001");
+            assertThat(function.getMessage()).contains("too complex");
+            // plain SQL that H2's parser cannot follow fails with an SQLException too, through the driver
+            SQLException plain = sqlError(c, "SELECT " + "(".repeat(20000) + "1" + ")".repeat(20000), "54001");
+            assertThat(plain.getMessage()).contains("too complex");
+            SQLException prepared = sqlError(() -> c.prepareStatement("SELECT " + "(".repeat(20000) + "1" + ")".repeat(20000)));
+            assertThat(prepared.getSQLState()).isEqualTo("54001");
+            assertThat(count(c, "AUGUR.MODELS WHERE NAME = 'k'")).isZero();
+            // the connection still works
+            assertThat(intValue(c, "SELECT 1")).isEqualTo(1);
         }
     }
 }

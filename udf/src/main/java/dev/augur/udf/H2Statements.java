@@ -83,6 +83,11 @@ final class H2Statements {
         } catch (SQLException | RuntimeException e) {
             session.rollbackTo(savepoint);
             throw e;
+        } catch (StackOverflowError e) {
+            // a query the function runs (a training query) nests deeper than H2's recursive parser can follow
+            session.rollbackTo(savepoint);
+            AugurException tooComplex = dev.augur.engine.Errors.tooComplex("a query it runs nests deeper than H2's parser can follow");
+            throw new SQLException(tooComplex.getMessage(), tooComplex.sqlState());
         } finally {
             session.setAutoCommit(autoCommit);
             Current current = CURRENT.get();

@@ -1,7 +1,5 @@
 package dev.augur.udf;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.augur.engine.AugurException;
 import dev.augur.engine.BagOfWords;
 import dev.augur.engine.DenseFeatures;
@@ -15,6 +13,7 @@ import dev.augur.engine.Names;
 import dev.augur.engine.SgdTrainer;
 import dev.augur.engine.SparseVector;
 import dev.augur.engine.ViewIndex;
+import dev.augur.engine.ViewOptions;
 import org.h2.api.Trigger;
 
 import java.math.BigDecimal;
@@ -27,7 +26,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,7 +45,6 @@ public final class H2Views {
             + "((?:,\\s*" + IDENT + "\\s*)+)\\)\\s*(?:AS\\s+" + IDENT + "\\s*)?FROM\\s+(" + IDENT + "(?:\\." + IDENT + ")?)\\s*;?\\s*");
     private static final Pattern BAG_OF_WORDS = Pattern.compile("(?is)\\s*bag_of_words\\s*\\(\\s*(" + IDENT + ")\\s*\\)\\s*");
     private static final Pattern DENSE = Pattern.compile("(?is)\\s*(?:dense\\s*)?\\(?\\s*(" + IDENT + "(?:\\s*,\\s*" + IDENT + ")*)\\s*\\)?\\s*");
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private H2Views() {
     }
@@ -75,13 +72,10 @@ public final class H2Views {
                 String model = Names.checkModelName(m.group(2));
                 List<String> inputs = Arrays.stream(m.group(3).split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
                 String table = m.group(4);
-                JsonNode options = options(optionsJson, List.of("mode", "tolerance", "alpha"));
-                String mode = options.path("mode").asText("eager").toLowerCase(Locale.ROOT);
-                if (!mode.equals("eager") && !mode.equals("lazy") && !mode.equals("hybrid")) {
-                    throw Errors.invalidParameter("option mode must be eager, lazy or hybrid, got '" + mode + "'");
-                }
-                double tolerance = nonNegative(options, "tolerance", 0);
-                double alpha = nonNegative(options, "alpha", 1.0);
+                ViewOptions.Prediction options = ViewOptions.Prediction.fromJson(optionsJson);
+                String mode = options.mode();
+                double tolerance = options.tolerance();
+                double alpha = options.alpha();
                 checkNew(c, name);
                 checkSource(c, table, key, inputs);
                 CatalogStore store = new CatalogStore(c);
@@ -148,13 +142,13 @@ public final class H2Views {
                 if (!kind.isBinary()) {
                     throw Errors.invalidParameter("a classification view learns a binary classifier: USING logistic or svm, got " + kindName);
                 }
-                JsonNode options = options(optionsJson, List.of("learning_rate", "l2", "hash_bits", "epochs", "tolerance", "alpha", "seed"));
-                double rate = nonNegative(options, "learning_rate", 0.5);
-                double l2 = nonNegative(options, "l2", 1e-6);
-                int hashBits = options.path("hash_bits").asInt(18);
-                int epochs = options.path("epochs").asInt(10);
-                double tolerance = nonNegative(options, "tolerance", 0.01);
-                double alpha = nonNegative(options, "alpha", 1.0);
+                ViewOptions.Classification options = ViewOptions.Classification.fromJson(optionsJson);
+                double rate = options.learningRate();
+                double l2 = options.l2();
+                int hashBits = options.hashBits();
+                int epochs = options.epochs();
+                double tolerance = options.tolerance();
+                double alpha = options.alpha();
                 for (String id : List.of(entities, key, examples, examplesKey, label)) {
                     identifier(id);
                 }
@@ -190,7 +184,7 @@ public final class H2Views {
                 }
                 List<String> classes = classes(name, labelled);
                 LinearSgd sgd = new LinearSgd(kind, features.dimension(), 1, l2);
-                Random random = new Random(options.path("seed").asLong(42));
+                Random random = new Random(options.seed());
                 List<Integer> order = new ArrayList<>();
                 for (int i = 0; i < labelled.size(); i++) {
                     order.add(i);
@@ -631,33 +625,6 @@ public final class H2Views {
     private static String firstLine(String s) {
         int i = s.indexOf('\n');
         return i < 0 ? s : s.substring(0, i);
-    }
-
-    private static JsonNode options(String json, List<String> known) {
-        if (json == null || json.isBlank()) {
-            return MAPPER.createObjectNode();
-        }
-        JsonNode node;
-        try {
-            node = MAPPER.readTree(json);
-        } catch (Exception e) {
-            throw new AugurException(Errors.INVALID_JSON, "view options are not valid JSON: " + json);
-        }
-        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!known.contains(f)) {
-                throw Errors.invalidParameter("unknown view option '" + f + "'; options: " + String.join(", ", known));
-            }
-        }
-        return node;
-    }
-
-    private static double nonNegative(JsonNode options, String key, double dflt) {
-        double v = options.path(key).asDouble(dflt);
-        if (!(v >= 0) || Double.isInfinite(v)) {
-            throw Errors.invalidParameter("option " + key + " must be a finite number >= 0, got " + options.get(key));
-        }
-        return v;
     }
 
     private static void execute(Connection c, String sql) throws SQLException {
