@@ -268,6 +268,72 @@ class PgSecurityTest {
         }
     }
 
+    /**
+     * Creating a view (whose objects the catalog owner makes and maintains) takes what doing it oneself would: CREATE in
+     * the schema, SELECT (and TRIGGER, for views kept by triggers) on the tables; and the owner reads only columns of
+     * built-in types, so a type of the creator's cannot bring a cast that would run as the owner.
+     */
+    @Test
+    void creatingAViewTakesThePrivilegesItUsesAndReadsBuiltInTypesOnly() throws Exception {
+        String url = PgServer.newDatabase("sec_create");
+        String sfx = suffix();
+        String alice = "alice" + sfx;
+        String eng = "eng" + sfx;
+        try (Connection su = superuser(url)) {
+            H2Db.exec(su, "CREATE ROLE " + alice + " LOGIN", "GRANT augur_admin TO " + alice, "GRANT CREATE ON SCHEMA public TO " + alice,
+                    "CREATE ROLE " + eng + " LOGIN", "GRANT augur_admin TO " + eng, "CREATE SCHEMA eng_s AUTHORIZATION " + eng);
+            H2Db.scalar(su, "SELECT augur.import_model('m', ?)", model("m", 1, -1, 0.1));
+            H2Db.scalar(su, "SELECT augur.deploy_model('m', 1)");
+        }
+        try (Connection a = DriverManager.getConnection(as(url, alice)); Statement st = a.createStatement()) {
+            st.execute("CREATE TABLE t (id INT PRIMARY KEY, a DOUBLE PRECISION, b DOUBLE PRECISION)");
+            st.execute("INSERT INTO t VALUES (1, 1, 2), (2, 0, 1)");
+            st.execute("GRANT SELECT ON t TO " + eng);
+        }
+        try (Connection e = DriverManager.getConnection(as(url, eng)); Statement st = e.createStatement()) {
+            // in public, where it may not create
+            SQLException schema = denied(e, "SELECT augur.create_prediction_view('v', 'SELECT id, PREDICT(''m'', a, b) FROM public.t')");
+            assertThat(schema.getMessage()).contains("schema public", "CREATE", "GRANT CREATE ON SCHEMA public TO " + eng);
+            st.execute("SET search_path = eng_s, public");
+            // over alice's table, which it may read but not put triggers on: an eager view no, a lazy view yes
+            SQLException trigger = denied(e, "SELECT augur.create_prediction_view('v', 'SELECT id, PREDICT(''m'', a, b) FROM public.t')");
+            assertThat(trigger.getMessage()).contains("TRIGGER", "GRANT TRIGGER ON public.t TO " + eng);
+            assertThat(H2Db.intValue(e, "SELECT augur.create_prediction_view('lz', 'SELECT id, PREDICT(''m'', a, b) FROM t', "
+                    + "'{\"mode\": \"lazy\"}')")).isZero();
+            assertThat(H2Db.count(e, "eng_s.lz")).isEqualTo(2);
+            // a table of its own whose label is of a type of its own, with a cast to text that would make it a superuser
+            st.execute("CREATE TYPE eng_s.lab AS ENUM ('no', 'yes')");
+            st.execute("CREATE FUNCTION eng_s.lab_text(x eng_s.lab) RETURNS text LANGUAGE plpgsql AS $$ BEGIN "
+                    + "IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN EXECUTE 'ALTER ROLE " + eng + " SUPERUSER'; END IF; "
+                    + "RETURN x::name::text; END $$");
+            st.execute("CREATE CAST (eng_s.lab AS text) WITH FUNCTION eng_s.lab_text(eng_s.lab)");
+            st.execute("CREATE TABLE eng_s.docs (id INT PRIMARY KEY, body TEXT)");
+            st.execute("INSERT INTO eng_s.docs VALUES (1, 'cheap'), (2, 'meeting')");
+            st.execute("CREATE TABLE eng_s.labels (id INT PRIMARY KEY, spam eng_s.lab)");
+            st.execute("INSERT INTO eng_s.labels VALUES (1, 'yes'), (2, 'no')");
+            SQLException type = failure(e, "SELECT augur.create_classification_view('cv', 'docs', 'id', 'labels', 'id', 'spam', 'bag_of_words(body)')");
+            assertThat((Throwable) type).isNotNull();
+            assertThat(type.getSQLState()).as(type.getMessage()).isEqualTo("42804");
+            assertThat(type.getMessage()).contains("labels.spam", "built-in");
+            // a domain over a built-in type is fine
+            st.execute("CREATE DOMAIN eng_s.doc_id AS integer CHECK (VALUE > 0)");
+            st.execute("CREATE TABLE eng_s.docs2 (id eng_s.doc_id PRIMARY KEY, body TEXT)");
+            st.execute("INSERT INTO eng_s.docs2 VALUES (1, 'cheap'), (2, 'meeting')");
+            st.execute("CREATE TABLE eng_s.labels2 (id INT PRIMARY KEY, spam INT)");
+            st.execute("INSERT INTO eng_s.labels2 VALUES (1, 1), (2, 0)");
+            assertThat(H2Db.intValue(e, "SELECT augur.create_classification_view('cv2', 'docs2', 'id', 'labels2', 'id', 'spam', "
+                    + "'bag_of_words(body)')")).isEqualTo(2);
+            st.execute("INSERT INTO eng_s.docs2 VALUES (3, 'cheap cheap')");
+            st.execute("INSERT INTO eng_s.labels2 VALUES (3, 1)");
+            assertThat(H2Db.intValue(e, "SELECT model_version FROM augur.views WHERE name = 'cv2'")).isEqualTo(2);
+        }
+        try (Connection su = superuser(url)) {
+            assertThat(superuserFlag(su, eng)).isFalse();
+            assertThat(H2Db.count(su, "augur.views")).isEqualTo(2);
+            assertThat(H2Db.text(su, "SELECT created_by FROM augur.views WHERE name = 'cv2'")).isEqualTo(eng);
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------- 3
 
     @Test
