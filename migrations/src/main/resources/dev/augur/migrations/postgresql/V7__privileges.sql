@@ -16,7 +16,7 @@
 --   * the generated per-view functions are executable by no Augur role: the scoring function is reachable only
 --     from the owner's functions, the trigger functions only as the triggers of the view's own tables;
 --   * PREDICT and its family are executable by augur_user (and so augur_admin) only, and the generated PREDICT
---     functions hold no weights: each arm reads its coefficients through augur.coef, an IMMUTABLE function the
+--     functions hold no weights: each arm reads its coefficients through augur.coefs, an IMMUTABLE function the
 --     planner folds into constants when it plans the query, so the plan is the same arithmetic as before and
 --     pg_proc shows names and versions only;
 --   * a model version is served only if its payload is intact: hashes to its SHA-256 and, for dense models, is the
@@ -97,14 +97,30 @@ CREATE TRIGGER views_tune BEFORE UPDATE OF tolerance, alpha, learning_rate, l2 O
 
 -- ================================================================================================ intact models
 
--- the payload ModelCodec writes for a dense model version, from the relational form PREDICT serves
-CREATE FUNCTION augur.encode_dense(d augur.model_defs) RETURNS bytea LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT '\x4155474d'::bytea || int2send(1::int2)
+-- the payload ModelCodec writes for a dense model version, from the relational form PREDICT serves (as
+-- augur.register_model writes it, element by element: a loop here costs less than augur.strs/f64s's subqueries)
+CREATE FUNCTION augur.encode_dense(d augur.model_defs) RETURNS bytea LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+DECLARE b bytea; s text; w float8;
+BEGIN
+    b := '\x4155474d'::bytea || int2send(1::int2)
         || augur.u8(CASE d.kind WHEN 'linear' THEN 1 WHEN 'logistic' THEN 2 WHEN 'svm' THEN 3 ELSE 4 END) || augur.u8(1)
-        || augur.str(d.name) || int4send(cardinality(d.inputs)) || augur.strs(d.inputs)
-        || int4send(cardinality(d.classes)) || augur.strs(d.classes) || int4send(d.outputs) || int4send(d.dimension)
-        || augur.f64s(d.weights) || augur.f64s(d.bias)
-$$;
+        || augur.str(d.name) || int4send(cardinality(d.inputs));
+    FOREACH s IN ARRAY d.inputs LOOP
+        b := b || augur.str(s);
+    END LOOP;
+    b := b || int4send(cardinality(d.classes));
+    FOREACH s IN ARRAY d.classes LOOP
+        b := b || augur.str(s);
+    END LOOP;
+    b := b || int4send(d.outputs) || int4send(d.dimension);
+    FOREACH w IN ARRAY d.weights LOOP
+        b := b || float8send(w);
+    END LOOP;
+    FOREACH w IN ARRAY d.bias LOOP
+        b := b || float8send(w);
+    END LOOP;
+    RETURN b;
+END $$;
 
 -- What is wrong with a model version's stored form, or NULL when it is intact (or there is no such version): the
 -- payload must exist and hash to the recorded SHA-256, and describe what PREDICT serves: for a dense model, be the
@@ -214,14 +230,14 @@ BEGIN
     RETURN augur.corrupt(r.name, r.version);
 END $$;
 
--- coefficient i of a dense, single-output version (0: the bias, i: the weight of input i). IMMUTABLE: a version's
--- weights never change (a re-registered name@version follows a DROP, which regenerates PREDICT and so every plan
--- that inlined it), so the planner folds each call in the generated PREDICT into a constant.
-CREATE FUNCTION augur.coef(nm text, ver integer, i integer) RETURNS float8 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
-DECLARE v float8;
+-- the coefficients of a dense, single-output version: ARRAY[bias, w1, .., wn]. IMMUTABLE: a version's weights never
+-- change (a re-registered name@version follows a DROP, which regenerates PREDICT and so invalidates every plan that
+-- inlined it), so the planner folds the call in the generated PREDICT into a constant.
+CREATE FUNCTION augur.coefs(nm text, ver integer) RETURNS float8[] LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+DECLARE c float8[];
 BEGIN
-    SELECT CASE WHEN i = 0 THEN d.bias[1] ELSE d.weights[i] END INTO v FROM augur.model_defs d WHERE d.name = nm AND d.version = ver;
-    RETURN v;
+    SELECT d.bias[1:1] || d.weights INTO c FROM augur.model_defs d WHERE d.name = nm AND d.version = ver;
+    RETURN c;
 END $$;
 
 -- a version's definition row, folded likewise into the generated PREDICT(model, text)
@@ -234,8 +250,10 @@ END $$;
 
 -- ================================================================================================ PREDICT
 
--- V3's generated PREDICT(model, x1 .. xn), with the same float8 operations in the same order, the coefficients
--- read through augur.coef (folded into constants at planning) and each arm served only while its version is intact
+-- V3's generated PREDICT(model, x1 .. xn), with the same float8 operations in the same order, and each arm served
+-- only while its version is intact. An arm is augur.affine(augur.coefs(name, version), x1, .., xn): the planner folds
+-- the coefficients into a constant array, inlines augur.affine (c[1] + c[2] * x1 + ...) and folds each subscript, so the
+-- plan holds the model's arithmetic with its weights as constants, and pg_proc holds none.
 CREATE OR REPLACE FUNCTION augur.regenerate_predict(n integer) RETURNS void LANGUAGE plpgsql SET extra_float_digits = 3 AS $$
 DECLARE
     params text;
@@ -250,10 +268,7 @@ BEGIN
              FROM augur.model_defs md LEFT JOIN augur.deployed dp ON dp.name = md.name AND dp.version = md.version
              WHERE md.feature_type = 'dense' AND md.kind <> 'softmax' AND cardinality(md.inputs) = n
              ORDER BY md.name, md.version LOOP
-        expr := format('augur.coef(%L, %s, 0)', r.name, r.version);
-        FOR i IN 1 .. n LOOP
-            expr := expr || format(' + augur.coef(%L, %s, %s) * x%s', r.name, r.version, i, i);
-        END LOOP;
+        expr := format('augur.affine(augur.coefs(%L, %s), %s)', r.name, r.version, args);
         expr := format('coalesce(nullif(nullif(nullif(%s, float8 ''NaN''), float8 ''Infinity''), float8 ''-Infinity''), '
             || 'augur.nonfinite_any(%L, %L::text[], ARRAY[%s]::float8[]))', expr, r.name, r.inputs, args);
         IF r.kind <> 'linear' THEN
@@ -266,6 +281,11 @@ BEGIN
             arms := arms || format(' WHEN %L THEN %s', r.name, expr);
         END IF;
     END LOOP;
+    IF arms <> '' AND to_regprocedure(format('augur.affine(float8[], %s)', (SELECT string_agg('float8', ', ') FROM generate_series(1, n))))
+                      IS NULL THEN
+        EXECUTE format('CREATE FUNCTION augur.affine(c float8[], %s) RETURNS float8 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS %L', params,
+            'SELECT c[1]' || (SELECT string_agg(format(' + c[%s] * x%s', i + 1, i), '' ORDER BY i) FROM generate_series(1, n) i));
+    END IF;
     EXECUTE format('CREATE OR REPLACE FUNCTION public.predict(model text, %s) RETURNS float8 LANGUAGE sql STABLE PARALLEL SAFE AS %L',
         params, 'SELECT ' || CASE WHEN arms = '' THEN '' ELSE 'CASE model' || arms || ' ELSE ' END
             || format('CASE WHEN augur.intact_ref(model) THEN augur.predict_any(model, ARRAY[%s], NULL) ELSE augur.corrupt_ref(model) END',
