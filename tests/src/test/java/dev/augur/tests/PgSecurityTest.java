@@ -334,6 +334,79 @@ class PgSecurityTest {
         }
     }
 
+    /**
+     * The catalog owner's functions read the creator's tables: a creator that changes a column under its view to a type
+     * of its own (whose cast would run as the owner), or puts another table in place of the one the view was made over,
+     * gets an error naming the view, and runs nothing as the owner.
+     */
+    @Test
+    void aCreatorChangingItsTablesUnderItsViewsRunsNothingAsTheOwner() throws Exception {
+        String url = PgServer.newDatabase("sec_alter");
+        String eng = "eng" + suffix();
+        try (Connection su = superuser(url)) {
+            H2Db.exec(su, "CREATE ROLE " + eng + " LOGIN", "GRANT augur_admin TO " + eng, "GRANT CREATE ON SCHEMA public TO " + eng);
+        }
+        try {
+            try (Connection e = DriverManager.getConnection(as(url, eng)); Statement st = e.createStatement()) {
+                st.execute("CREATE TABLE t (id INT PRIMARY KEY, a DOUBLE PRECISION, b DOUBLE PRECISION)");
+                st.execute("INSERT INTO t SELECT g, sin(g), cos(g) FROM generate_series(1, 20) g");
+                st.execute("CREATE TABLE docs (id INT PRIMARY KEY, body TEXT)");
+                st.execute("INSERT INTO docs VALUES (1, 'cheap pills'), (2, 'meeting')");
+                st.execute("CREATE TABLE labels (id INT PRIMARY KEY, spam INT)");
+                st.execute("INSERT INTO labels VALUES (1, 1), (2, 0)");
+                H2Db.scalar(e, "SELECT augur.import_model('m', ?)", model("m", 1, -1, 0.1));
+                H2Db.scalar(e, "SELECT augur.import_model('m', ?)", model("m", 1.2, -0.8, 0.0));
+                H2Db.scalar(e, "SELECT augur.deploy_model('m', 1)");
+                H2Db.scalar(e, "SELECT augur.import_model('secb', ?)", SECRET_BOW);
+                H2Db.scalar(e, "SELECT augur.deploy_model('secb', 1)");
+                H2Db.scalar(e, "SELECT augur.create_prediction_view('v', 'SELECT id, PREDICT(''m'', a, b) FROM t')");
+                H2Db.scalar(e, "SELECT augur.create_prediction_view('bv', 'SELECT id, PREDICT(''secb'', body) FROM docs')");
+                H2Db.scalar(e, "SELECT augur.create_classification_view('cv', 'docs', 'id', 'labels', 'id', 'spam', 'bag_of_words(body)')");
+                // types of its own, with casts to float8 and text that make the creator a superuser when a superuser runs them
+                String escalate = " BEGIN IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN EXECUTE 'ALTER ROLE " + eng
+                        + " SUPERUSER'; END IF; RETURN x.v; END ";
+                st.execute("CREATE TYPE num AS (v DOUBLE PRECISION)");
+                st.execute("CREATE FUNCTION num_f8(x num) RETURNS DOUBLE PRECISION LANGUAGE plpgsql AS $$" + escalate + "$$");
+                st.execute("CREATE CAST (num AS DOUBLE PRECISION) WITH FUNCTION num_f8(num)");
+                st.execute("CREATE TYPE txt AS (v TEXT)");
+                st.execute("CREATE FUNCTION txt_text(x txt) RETURNS TEXT LANGUAGE plpgsql AS $$" + escalate + "$$");
+                st.execute("CREATE CAST (txt AS TEXT) WITH FUNCTION txt_text(txt)");
+                st.execute("ALTER TABLE t ALTER COLUMN a TYPE num USING ROW(a)::num");
+                st.execute("ALTER TABLE docs ALTER COLUMN body TYPE txt USING ROW(body)::txt");
+                List<String> states = new ArrayList<>();
+                for (String sql : List.of("INSERT INTO t VALUES (100, ROW(0.5), 1)", "UPDATE t SET b = b + 1 WHERE id = 1",
+                        "SELECT augur.deploy_model('m', 2)", "SELECT augur.refresh_prediction_view('v', true)",
+                        "INSERT INTO docs VALUES (3, ROW('cheap'))", "UPDATE docs SET body = ROW('x') WHERE id = 1",
+                        "INSERT INTO labels VALUES (2, 1) ON CONFLICT (id) DO NOTHING", "SELECT augur.refresh_prediction_view('bv', true)")) {
+                    SQLException x = failure(e, sql);
+                    states.add(x == null ? "ok" : x.getSQLState());
+                    if (x != null && x.getSQLState().equals("42804")) {
+                        assertThat(x.getMessage()).as(sql).contains("is now of type", "built-in");
+                    }
+                }
+                assertThat(states).containsExactly("42804", "42804", "42804", "42804", "42804", "42804", "ok", "42804");
+                // back to built-in types: maintained again
+                st.execute("ALTER TABLE t ALTER COLUMN a TYPE DOUBLE PRECISION USING (a).v");
+                st.execute("SELECT augur.deploy_model('m', 2)");
+                // another table in place of the view's: refused by name
+                st.execute("ALTER TABLE t RENAME TO t_old");
+                st.execute("CREATE TABLE t (id INT PRIMARY KEY, a num, b DOUBLE PRECISION)");
+                st.execute("INSERT INTO t VALUES (1, ROW(1), 2)");
+                SQLException replaced = failure(e, "SELECT augur.refresh_prediction_view('v', true)");
+                assertThat((Throwable) replaced).isNotNull();
+                assertThat(replaced.getSQLState()).isEqualTo("55000");
+                assertThat(replaced.getMessage()).contains("no longer the table", "'v'");
+            }
+            try (Connection su = superuser(url)) {
+                assertThat(superuserFlag(su, eng)).as("the creator became a superuser").isFalse();
+            }
+        } finally {
+            try (Connection su = superuser(url)) {
+                H2Db.exec(su, "ALTER ROLE " + eng + " NOSUPERUSER");
+            }
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------- 3
 
     @Test

@@ -616,6 +616,53 @@ BEGIN
     EXECUTE format('GRANT SELECT ON %I.%I TO augur_user', v.view_schema, v.name);
 END $$;
 
+-- Raised at the start of every generated function, before it touches a value of a user's table: the columns it reads
+-- must still be of built-in types (or domains over them), as they were when the view was created; a creator could
+-- ALTER one to a type of its own, whose casts would then run as the catalog owner. p_table (the scoring function,
+-- which reads the table by name): locked, and still the table the view was created over (not one renamed in its place).
+CREATE FUNCTION augur.view_guard(p_view text, p_rel oid, p_table text, cols text[]) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE bad record;
+BEGIN
+    IF p_table IS NOT NULL THEN
+        EXECUTE format('LOCK TABLE ONLY %s IN ACCESS SHARE MODE', p_table);
+        IF to_regclass(p_table) IS DISTINCT FROM p_rel THEN
+            RAISE EXCEPTION USING ERRCODE = '55000', MESSAGE = format('table %s is no longer the table prediction view ''%s'' was created '
+                || 'over (that one was dropped or renamed); drop the view with AUGUR.DROP_PREDICTION_VIEW(''%s'') and create it again',
+                p_table, p_view, p_view);
+        END IF;
+    END IF;
+    SELECT c.col, a.atttypid, a.atttypmod INTO bad
+    FROM unnest(cols) AS c(col)
+    LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = p_rel AND a.attname = c.col AND a.attnum > 0 AND NOT a.attisdropped
+    WHERE a.atttypid IS NULL OR augur.base_type(a.atttypid) >= 16384
+    LIMIT 1;
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
+    IF bad.atttypid IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = '42703', MESSAGE = format('column "%s" of %s, which prediction view ''%s'' reads, is gone; '
+            || 'drop the view with AUGUR.DROP_PREDICTION_VIEW(''%s'')', bad.col, p_rel::regclass, p_view, p_view);
+    END IF;
+    RAISE EXCEPTION USING ERRCODE = '42804', MESSAGE = format('column %s.%s, which prediction view ''%s'' reads, is now of type %s: Augur '
+        || 'reads columns of built-in types (or domains over them) only; ALTER it back, or drop the view with AUGUR.DROP_PREDICTION_VIEW(''%s'')',
+        p_rel::regclass, bad.col, p_view, format_type(bad.atttypid, bad.atttypmod), p_view);
+END $$;
+
+-- a generated function's body with a guard as its first statement
+CREATE FUNCTION augur.view_guarded(body text, guard text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT regexp_replace(body, E'\nBEGIN\n', E'\nBEGIN\n' || guard || E'\n')
+$$;
+
+-- the guard of a row trigger: a look at the row's own types (pg_typeof, no query) and the catalog only for a domain or
+-- a changed type; statement-level calls (TRUNCATE) read no value of the table
+CREATE FUNCTION augur.view_row_guard(p_view text, cols text[]) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT format('    IF TG_LEVEL = ''ROW'' THEN
+        IF %s THEN
+            PERFORM augur.view_guard(%L, TG_RELID, NULL, %L::text[]);
+        END IF;
+    END IF;', (SELECT string_agg(format('pg_typeof(NEW.%1$I)::oid >= 16384', c), ' OR ') FROM unnest(cols) c), p_view, cols)
+$$;
+
 -- Generates, in schema augur, the functions of eager, hybrid or classification view nm from its catalog row (and the
 -- tables it reads), owned by the catalog owner and executable by no other role, and (re)creates its triggers. The
 -- functions of an earlier generation (in schema augur, or V3..V6's in the view's schema) are dropped first, and
@@ -665,9 +712,12 @@ BEGIN
                 || 'AUGUR.DROP_PREDICTION_VIEW(''%s'')', nm, v.examples_table, nm);
         END IF;
         EXECUTE format('CREATE FUNCTION augur.%I() RETURNS trigger LANGUAGE plpgsql %s SET extra_float_digits = 3 AS %L', 'augur_ct_' || h,
-            definer, augur.cv_entity_trigger_body(nm, vt, key, inputs, augur.cv_features_sql(v, l)));
+            definer, augur.view_guarded(augur.cv_entity_trigger_body(nm, vt, key, inputs, augur.cv_features_sql(v, l)),
+                                        augur.view_row_guard(nm, key || inputs)));
         EXECUTE format('CREATE FUNCTION augur.%I() RETURNS trigger LANGUAGE plpgsql %s SET extra_float_digits = 3 AS %L', 'augur_cl_' || h,
-            definer, augur.cv_examples_trigger_body(nm, vt, key, v.examples_key, augur.cv_label_sql(v)));
+            definer, augur.view_guarded(augur.cv_examples_trigger_body(nm, vt, key, v.examples_key, augur.cv_label_sql(v)),
+                                        format('    PERFORM augur.view_guard(%L, TG_RELID, NULL, %L::text[]);', nm,
+                                               ARRAY[v.examples_key, v.label_column])));
         EXECUTE format('REVOKE ALL ON FUNCTION augur.%I() FROM PUBLIC', 'augur_ct_' || h);
         EXECUTE format('REVOKE ALL ON FUNCTION augur.%I() FROM PUBLIC', 'augur_cl_' || h);
         EXECUTE format('CREATE TRIGGER %I AFTER INSERT OR UPDATE OR DELETE ON %s FOR EACH ROW EXECUTE FUNCTION augur.%I()',
@@ -683,12 +733,13 @@ BEGIN
     EXECUTE format('CREATE FUNCTION augur.%I(p_mode text, p_kind text, p_w float8[], p_b float8, p_classes text[], p_ver integer, '
         || 'p_tol float8, p_lo float8, p_hi float8, p_dl1 float8, p_dl2 float8, p_dlinf float8, p_db float8, p_lip float8) '
         || 'RETURNS augur.view_work LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp SET row_security = off AS %L',
-        'augur_vr_' || h, CASE WHEN bow THEN augur.view_bow_scoring_body(vt, only_base, key, inputs[1], v.model)
-                               ELSE augur.view_scoring_body(vt, only_base, key, augur.view_inputs_sql(v.base_relation, inputs, 'b'), v.model,
-                                                            d.inputs) END);
+        'augur_vr_' || h, augur.view_guarded(CASE WHEN bow THEN augur.view_bow_scoring_body(vt, only_base, key, inputs[1], v.model)
+            ELSE augur.view_scoring_body(vt, only_base, key, augur.view_inputs_sql(v.base_relation, inputs, 'b'), v.model, d.inputs) END,
+            format('    PERFORM augur.view_guard(%L, %s::oid, %L, %L::text[]);', nm, v.base_relation, base, key || inputs)));
     EXECUTE format('CREATE FUNCTION augur.%I() RETURNS trigger LANGUAGE plpgsql %s AS %L', 'augur_vt_' || h, definer,
-        CASE WHEN bow THEN augur.view_bow_trigger_body(nm, vt, key, inputs[1])
-             ELSE augur.view_trigger_body(nm, vt, key, inputs, augur.view_inputs_sql(v.base_relation, inputs, 'NEW')) END);
+        augur.view_guarded(CASE WHEN bow THEN augur.view_bow_trigger_body(nm, vt, key, inputs[1])
+            ELSE augur.view_trigger_body(nm, vt, key, inputs, augur.view_inputs_sql(v.base_relation, inputs, 'NEW')) END,
+            augur.view_row_guard(nm, key || inputs)));
     EXECUTE format('REVOKE ALL ON FUNCTION augur.%I FROM PUBLIC', 'augur_vr_' || h);
     EXECUTE format('REVOKE ALL ON FUNCTION augur.%I FROM PUBLIC', 'augur_vt_' || h);
     IF bow THEN
@@ -696,7 +747,9 @@ BEGIN
             'augur_vt_' || h, base, 'augur_vt_' || h);
     ELSE
         EXECUTE format('CREATE FUNCTION augur.%I() RETURNS trigger LANGUAGE plpgsql %s AS %L', 'augur_vi_' || h, definer,
-            augur.view_set_trigger_body(nm, vt, key, inputs, augur.view_inputs_sql(v.base_relation, inputs, 'n'), v.model, d.inputs));
+            augur.view_guarded(augur.view_set_trigger_body(nm, vt, key, inputs, augur.view_inputs_sql(v.base_relation, inputs, 'n'), v.model,
+                                                           d.inputs),
+                               format('    PERFORM augur.view_guard(%L, TG_RELID, NULL, %L::text[]);', nm, key || inputs)));
         EXECUTE format('REVOKE ALL ON FUNCTION augur.%I FROM PUBLIC', 'augur_vi_' || h);
         -- PostgreSQL takes transition tables on single-event triggers only: one per event, one function
         EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %s REFERENCING NEW TABLE AS augur_new FOR EACH STATEMENT EXECUTE FUNCTION augur.%I()',
