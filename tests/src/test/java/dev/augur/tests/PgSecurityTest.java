@@ -716,70 +716,88 @@ class PgSecurityTest {
             assertThat(H2Db.intValue(su, "SELECT max(version::int) FROM augur.\"AUGUR_SCHEMA_HISTORY\" WHERE success")).isEqualTo(6);
             H2Db.exec(su, "CREATE ROLE " + eng + " LOGIN", "GRANT augur_admin TO " + eng, "GRANT CREATE ON SCHEMA public TO " + eng);
         }
-        // views of every kind, made by an admin under V6 (owned by it, functions in its schema)
-        try (Connection e = DriverManager.getConnection(as(url, eng)); Statement st = e.createStatement()) {
-            st.execute("CREATE TABLE t (id INT PRIMARY KEY, a DOUBLE PRECISION, b DOUBLE PRECISION)");
-            st.execute("INSERT INTO t SELECT g, sin(g), cos(g) FROM generate_series(1, 40) g");
-            st.execute("CREATE TABLE docs (id INT PRIMARY KEY, body TEXT)");
-            st.execute("INSERT INTO docs VALUES (1, 'cheap pills'), (2, 'meeting at noon'), (3, 'cheap meeting')");
-            st.execute("CREATE TABLE labels (id INT PRIMARY KEY, spam INT)");
-            st.execute("INSERT INTO labels VALUES (1, 1), (2, 0)");
-            H2Db.scalar(e, "SELECT augur.import_model('m', ?)", model("m", 1, -1, 0.1));
-            H2Db.scalar(e, "SELECT augur.import_model('m', ?)", model("m", 1.1, -0.9, 0.05));
-            H2Db.scalar(e, "SELECT augur.deploy_model('m', 1)");
-            H2Db.scalar(e, "SELECT augur.import_model('secb', ?)", SECRET_BOW);
-            H2Db.scalar(e, "SELECT augur.deploy_model('secb', 1)");
-            H2Db.scalar(e, "SELECT augur.create_prediction_view('v', 'SELECT id, PREDICT(''m'', a, b) FROM t')");
-            H2Db.scalar(e, "SELECT augur.create_prediction_view('lz', 'SELECT id, PREDICT(''m'', a, b) FROM t', '{\"mode\": \"lazy\"}')");
-            H2Db.scalar(e, "SELECT augur.create_prediction_view('hy', 'SELECT id, PREDICT(''m'', a, b) FROM t', '{\"mode\": \"hybrid\"}')");
-            H2Db.scalar(e, "SELECT augur.create_prediction_view('bv', 'SELECT id, PREDICT(''secb'', body) FROM docs')");
-            H2Db.scalar(e, "SELECT augur.create_classification_view('cv', 'docs', 'id', 'labels', 'id', 'spam', 'bag_of_words(body)')");
-            st.execute("INSERT INTO t VALUES (100, 0.5, -0.5)");
-        }
-        List<List<Object>> rowsBefore;
-        try (Connection su = DriverManager.getConnection(url)) {
-            rowsBefore = H2Db.rows(su, "SELECT id, score, label, margin, anchor_margin, model_version FROM v ORDER BY id");
-            assertThat(H2Db.count(su, "pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public' "
-                    + "AND p.proname LIKE 'augur\\_%'")).isGreaterThan(0);
-        }
-        // the upgrade: the jdbc:augur: driver applies the new catalog migration
-        try (Connection su = superuser(url); Statement st = su.createStatement()) {
-            assertThat(H2Db.intValue(su, "SELECT count(*) FROM augur.\"AUGUR_SCHEMA_HISTORY\" WHERE success AND version IS NOT NULL"))
-                    .isGreaterThan(6);
-            String owner = H2Db.text(su, "SELECT nspowner::regrole::text FROM pg_namespace WHERE nspname = 'augur'");
-            assertThat(H2Db.rows(su, "SELECT id, score, label, margin, anchor_margin, model_version FROM v ORDER BY id")).isEqualTo(rowsBefore);
-            assertThat(H2Db.count(su, "pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname <> 'augur' "
-                    + "AND p.proname LIKE 'augur\\_%'")).as("generated functions left outside schema augur").isZero();
-            assertThat(H2Db.count(su, "pg_proc p WHERE p.proname ~ '^augur_(v[rtix]|c[tl])_' AND p.proowner::regrole::text <> '" + owner + "'"))
-                    .isZero();
-            assertThat(H2Db.count(su, "pg_class c WHERE c.relname IN ('v', 'lz', 'hy', 'hy_labels', 'bv', 'cv') AND c.relowner::regrole::text = '"
-                    + owner + "'")).isEqualTo(6);
-            assertThat(H2Db.text(su, "SELECT string_agg(prosrc, ' ') FROM pg_proc")).doesNotContain(SECRETS);
-            // and every view is still maintained: data, deploys, examples
-            st.execute("INSERT INTO t VALUES (101, -0.25, 0.75)");
-            st.execute("UPDATE t SET a = -a WHERE id % 3 = 0");
-            st.execute("DELETE FROM t WHERE id % 7 = 0");
-            st.execute("SELECT augur.deploy_model('m', 2)");
-            PgPredictionViewsTest.assertViewEqualsFullRescoring(st, "v", "m");
-            assertThat(H2Db.intValue(su, "SELECT count(*) FROM hy h JOIN t ON t.id = h.id WHERE h.label = PREDICT_LABEL('m', t.a, t.b)"))
-                    .isEqualTo(H2Db.count(su, "t"));
-            assertThat(H2Db.count(su, "lz")).isEqualTo(H2Db.count(su, "t"));
-            st.execute("INSERT INTO docs VALUES (4, 'cheap cheap')");
-            assertThat(H2Db.intValue(su, "SELECT count(*) FROM bv b JOIN docs d ON d.id = b.id WHERE b.score = PREDICT('secb', d.body)")).isEqualTo(4);
-            int version = H2Db.intValue(su, "SELECT model_version FROM augur.views WHERE name = 'cv'");
-            st.execute("INSERT INTO labels VALUES (3, 1)");
-            assertThat(H2Db.intValue(su, "SELECT model_version FROM augur.views WHERE name = 'cv'")).isEqualTo(version + 1);
-        }
-        try (Connection e = DriverManager.getConnection(as(url, eng))) {
-            List<String> vr = generated(e, "augur_vr_", "v");
-            denied(e, evilScoring(schemaOf(e, vr.get(0)) + ".augur_vr_" + H2Db.text(e, "SELECT md5('v')"), eng));
-            // its own views: it still refreshes and drops them
-            assertThat(H2Db.intValue(e, "SELECT augur.refresh_prediction_view('v', true)")).isGreaterThanOrEqualTo(0);
-            for (String v : List.of("v", "lz", "hy", "bv", "cv")) {
-                assertThat(H2Db.intValue(e, "SELECT augur.drop_prediction_view(?)", v)).isEqualTo(1);
+        try {
+            // views of every kind, made by an admin under V6 (owned by it, functions in its schema)
+            try (Connection e = DriverManager.getConnection(as(url, eng)); Statement st = e.createStatement()) {
+                st.execute("CREATE TABLE t (id INT PRIMARY KEY, a DOUBLE PRECISION, b DOUBLE PRECISION)");
+                st.execute("INSERT INTO t SELECT g, sin(g), cos(g) FROM generate_series(1, 40) g");
+                st.execute("CREATE TABLE docs (id INT PRIMARY KEY, body TEXT)");
+                st.execute("INSERT INTO docs VALUES (1, 'cheap pills'), (2, 'meeting at noon'), (3, 'cheap meeting')");
+                st.execute("CREATE TABLE labels (id INT PRIMARY KEY, spam INT)");
+                st.execute("INSERT INTO labels VALUES (1, 1), (2, 0)");
+                H2Db.scalar(e, "SELECT augur.import_model('m', ?)", model("m", 1, -1, 0.1));
+                H2Db.scalar(e, "SELECT augur.import_model('m', ?)", model("m", 1.1, -0.9, 0.05));
+                H2Db.scalar(e, "SELECT augur.deploy_model('m', 1)");
+                H2Db.scalar(e, "SELECT augur.import_model('secb', ?)", SECRET_BOW);
+                H2Db.scalar(e, "SELECT augur.deploy_model('secb', 1)");
+                H2Db.scalar(e, "SELECT augur.create_prediction_view('v', 'SELECT id, PREDICT(''m'', a, b) FROM t')");
+                H2Db.scalar(e, "SELECT augur.create_prediction_view('lz', 'SELECT id, PREDICT(''m'', a, b) FROM t', '{\"mode\": \"lazy\"}')");
+                H2Db.scalar(e, "SELECT augur.create_prediction_view('hy', 'SELECT id, PREDICT(''m'', a, b) FROM t', '{\"mode\": \"hybrid\"}')");
+                H2Db.scalar(e, "SELECT augur.create_prediction_view('bv', 'SELECT id, PREDICT(''secb'', body) FROM docs')");
+                H2Db.scalar(e, "SELECT augur.create_classification_view('cv', 'docs', 'id', 'labels', 'id', 'spam', 'bag_of_words(body)')");
+                st.execute("INSERT INTO t VALUES (100, 0.5, -0.5)");
+                // what V6 let it do: replace its view's scoring function, put a trigger of its own on the view's table
+                st.execute(evilScoring("public.augur_vr_" + H2Db.text(e, "SELECT md5('v')"), eng));
+                st.execute("CREATE FUNCTION public.eng_escalate() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                        + " IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN EXECUTE 'ALTER ROLE " + eng
+                        + " SUPERUSER'; END IF; RETURN NULL; END $$");
+                st.execute("CREATE TRIGGER eng_escalate AFTER UPDATE ON v FOR EACH ROW EXECUTE FUNCTION public.eng_escalate()");
+                st.execute("CREATE TRIGGER eng_escalate AFTER UPDATE ON hy_labels FOR EACH ROW EXECUTE FUNCTION public.eng_escalate()");
             }
-            assertThat(H2Db.count(e, "augur.views")).isZero();
-            assertThat(H2Db.count(e, "pg_proc p WHERE p.proname LIKE 'augur\\_%'")).isZero();
+            List<List<Object>> rowsBefore;
+            try (Connection su = DriverManager.getConnection(url)) {
+                rowsBefore = H2Db.rows(su, "SELECT id, score, label, margin, anchor_margin, model_version FROM v ORDER BY id");
+                assertThat(H2Db.count(su, "pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public' "
+                        + "AND p.proname LIKE 'augur\\_%'")).isGreaterThan(0);
+            }
+            // the upgrade: the jdbc:augur: driver applies the new catalog migration
+            try (Connection su = superuser(url); Statement st = su.createStatement()) {
+                assertThat(H2Db.intValue(su, "SELECT count(*) FROM augur.\"AUGUR_SCHEMA_HISTORY\" WHERE success AND version IS NOT NULL"))
+                        .isGreaterThan(6);
+                String owner = H2Db.text(su, "SELECT nspowner::regrole::text FROM pg_namespace WHERE nspname = 'augur'");
+                assertThat(H2Db.rows(su, "SELECT id, score, label, margin, anchor_margin, model_version FROM v ORDER BY id")).isEqualTo(rowsBefore);
+                assertThat(H2Db.count(su, "pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname <> 'augur' "
+                        + "AND p.proname LIKE 'augur\\_%'")).as("generated functions left outside schema augur").isZero();
+                assertThat(H2Db.count(su, "pg_proc p WHERE p.proname ~ '^augur_(v[rtix]|c[tl])_' AND p.proowner::regrole::text <> '" + owner + "'"))
+                        .isZero();
+                assertThat(H2Db.count(su, "pg_class c WHERE c.relname IN ('v', 'lz', 'hy', 'hy_labels', 'bv', 'cv') AND c.relowner::regrole::text = '"
+                        + owner + "'")).isEqualTo(6);
+                assertThat(H2Db.text(su, "SELECT string_agg(prosrc, ' ') FROM pg_proc")).doesNotContain(SECRETS);
+                // and every view is still maintained: data, deploys, examples
+                st.execute("INSERT INTO t VALUES (101, -0.25, 0.75)");
+                st.execute("UPDATE t SET a = -a WHERE id % 3 = 0");
+                st.execute("DELETE FROM t WHERE id % 7 = 0");
+                st.execute("SELECT augur.deploy_model('m', 2)");
+                PgPredictionViewsTest.assertViewEqualsFullRescoring(st, "v", "m");
+                assertThat(H2Db.intValue(su, "SELECT count(*) FROM hy h JOIN t ON t.id = h.id WHERE h.label = PREDICT_LABEL('m', t.a, t.b)"))
+                        .isEqualTo(H2Db.count(su, "t"));
+                assertThat(H2Db.count(su, "lz")).isEqualTo(H2Db.count(su, "t"));
+                st.execute("INSERT INTO docs VALUES (4, 'cheap cheap')");
+                assertThat(H2Db.intValue(su, "SELECT count(*) FROM bv b JOIN docs d ON d.id = b.id WHERE b.score = PREDICT('secb', d.body)")).isEqualTo(4);
+                int version = H2Db.intValue(su, "SELECT model_version FROM augur.views WHERE name = 'cv'");
+                st.execute("INSERT INTO labels VALUES (3, 1)");
+                assertThat(H2Db.intValue(su, "SELECT model_version FROM augur.views WHERE name = 'cv'")).isEqualTo(version + 1);
+                // nothing the admin planted under V6 ran as the owner
+                st.execute("SELECT augur.deploy_model('m', 1)");
+                st.execute("SELECT augur.refresh_prediction_view('hy', true)");
+                assertThat(superuserFlag(su, eng)).as("the admin became a superuser").isFalse();
+                assertThat(H2Db.count(su, "pg_trigger WHERE tgname = 'eng_escalate'")).isZero();
+            }
+            try (Connection e = DriverManager.getConnection(as(url, eng))) {
+                List<String> vr = generated(e, "augur_vr_", "v");
+                denied(e, evilScoring(schemaOf(e, vr.get(0)) + ".augur_vr_" + H2Db.text(e, "SELECT md5('v')"), eng));
+                // its own views: it still refreshes and drops them
+                assertThat(H2Db.intValue(e, "SELECT augur.refresh_prediction_view('v', true)")).isGreaterThanOrEqualTo(0);
+                for (String v : List.of("v", "lz", "hy", "bv", "cv")) {
+                    assertThat(H2Db.intValue(e, "SELECT augur.drop_prediction_view(?)", v)).isEqualTo(1);
+                }
+                assertThat(H2Db.count(e, "augur.views")).isZero();
+                assertThat(H2Db.count(e, "pg_proc p WHERE p.proname LIKE 'augur\\_%'")).isZero();
+            }
+        } finally {
+            try (Connection su = DriverManager.getConnection(url)) {
+                H2Db.exec(su, "ALTER ROLE " + eng + " NOSUPERUSER");
+            }
         }
     }
 

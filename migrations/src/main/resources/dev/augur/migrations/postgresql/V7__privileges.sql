@@ -480,6 +480,7 @@ BEGIN
     SELECT format('%I.%I', n.nspname, c.relname) INTO base FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
     WHERE c.oid = p_rel;
     only_base := 'ONLY ' || base;
+    EXECUTE format('LOCK TABLE %s IN ACCESS SHARE MODE', only_base);  -- its columns stay as they are read below until commit
     categories := '{}';
     FOR i IN 0 .. cardinality(cols) LOOP
         col := CASE WHEN i = 0 THEN key ELSE cols[i] END;
@@ -618,34 +619,36 @@ END $$;
 
 -- Raised at the start of every generated function, before it touches a value of a user's table: the columns it reads
 -- must still be of built-in types (or domains over them), as they were when the view was created; a creator could
--- ALTER one to a type of its own, whose casts would then run as the catalog owner. p_table (the scoring function,
--- which reads the table by name): locked, and still the table the view was created over (not one renamed in its place).
+-- ALTER one to a type of its own, whose casts would then run as the catalog owner. The table is locked first (no ALTER
+-- until commit), and the types are those the executor will use (pg_typeof of the table's row type, not a snapshot of
+-- pg_attribute, which in REPEATABLE READ could predate an ALTER). p_table (the scoring function, which reads the table
+-- by name): still the table the view was created over, not one renamed into its place.
 CREATE FUNCTION augur.view_guard(p_view text, p_rel oid, p_table text, cols text[]) RETURNS void LANGUAGE plpgsql AS $$
-DECLARE bad record;
+DECLARE t oid;
 BEGIN
-    IF p_table IS NOT NULL THEN
-        EXECUTE format('LOCK TABLE ONLY %s IN ACCESS SHARE MODE', p_table);
-        IF to_regclass(p_table) IS DISTINCT FROM p_rel THEN
-            RAISE EXCEPTION USING ERRCODE = '55000', MESSAGE = format('table %s is no longer the table prediction view ''%s'' was created '
-                || 'over (that one was dropped or renamed); drop the view with AUGUR.DROP_PREDICTION_VIEW(''%s'') and create it again',
-                p_table, p_view, p_view);
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid = p_rel) THEN
+        RAISE EXCEPTION USING ERRCODE = '55000', MESSAGE = format('the table prediction view ''%s'' was created over is gone; drop the view '
+            || 'with AUGUR.DROP_PREDICTION_VIEW(''%s'')', p_view, p_view);
+    END IF;
+    EXECUTE format('LOCK TABLE ONLY %s IN ACCESS SHARE MODE', p_rel::regclass);
+    IF p_table IS NOT NULL AND to_regclass(p_table) IS DISTINCT FROM p_rel THEN
+        RAISE EXCEPTION USING ERRCODE = '55000', MESSAGE = format('table %s is no longer the table prediction view ''%s'' was created '
+            || 'over (that one was dropped or renamed); drop the view with AUGUR.DROP_PREDICTION_VIEW(''%s'') and create it again',
+            p_table, p_view, p_view);
+    END IF;
+    FOR i IN 1 .. cardinality(cols) LOOP
+        BEGIN
+            EXECUTE format('SELECT pg_typeof((NULL::%s).%I)::oid', p_rel::regclass, cols[i]) INTO t;
+        EXCEPTION WHEN undefined_column THEN
+            RAISE EXCEPTION USING ERRCODE = '42703', MESSAGE = format('column "%s" of %s, which prediction view ''%s'' reads, is gone; '
+                || 'drop the view with AUGUR.DROP_PREDICTION_VIEW(''%s'')', cols[i], p_rel::regclass, p_view, p_view);
+        END;
+        IF t >= 16384 AND augur.base_type(t) >= 16384 THEN
+            RAISE EXCEPTION USING ERRCODE = '42804', MESSAGE = format('column %s.%s, which prediction view ''%s'' reads, is now of type %s: '
+                || 'Augur reads columns of built-in types (or domains over them) only; ALTER it back, or drop the view with '
+                || 'AUGUR.DROP_PREDICTION_VIEW(''%s'')', p_rel::regclass, cols[i], p_view, format_type(t, NULL), p_view);
         END IF;
-    END IF;
-    SELECT c.col, a.atttypid, a.atttypmod INTO bad
-    FROM unnest(cols) AS c(col)
-    LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = p_rel AND a.attname = c.col AND a.attnum > 0 AND NOT a.attisdropped
-    WHERE a.atttypid IS NULL OR augur.base_type(a.atttypid) >= 16384
-    LIMIT 1;
-    IF NOT FOUND THEN
-        RETURN;
-    END IF;
-    IF bad.atttypid IS NULL THEN
-        RAISE EXCEPTION USING ERRCODE = '42703', MESSAGE = format('column "%s" of %s, which prediction view ''%s'' reads, is gone; '
-            || 'drop the view with AUGUR.DROP_PREDICTION_VIEW(''%s'')', bad.col, p_rel::regclass, p_view, p_view);
-    END IF;
-    RAISE EXCEPTION USING ERRCODE = '42804', MESSAGE = format('column %s.%s, which prediction view ''%s'' reads, is now of type %s: Augur '
-        || 'reads columns of built-in types (or domains over them) only; ALTER it back, or drop the view with AUGUR.DROP_PREDICTION_VIEW(''%s'')',
-        p_rel::regclass, bad.col, p_view, format_type(bad.atttypid, bad.atttypmod), p_view);
+    END LOOP;
 END $$;
 
 -- a generated function's body with a guard as its first statement
@@ -864,6 +867,7 @@ BEGIN
         END IF;
     END IF;
     src := augur.view_source_rel(p_rel, tbl, key, inputs, 'prediction');
+    PERFORM augur.view_guard(nm, src.rel, NULL, key || inputs);
     cats := src.categories;
     -- the model
     ver := augur.require_deployed(model);
@@ -1040,6 +1044,8 @@ BEGIN
     END LOOP;
     ent := augur.view_source_rel(p_entities_rel, p_entities, key, inputs, 'classification');
     ex := augur.view_source_rel(p_examples_rel, p_examples, ekey, ARRAY[lbl], 'classification');
+    PERFORM augur.view_guard(nm, ent.rel, NULL, key || inputs);
+    PERFORM augur.view_guard(nm, ex.rel, NULL, ARRAY[ekey, lbl]);
     IF bow THEN
         dim := 1 << bits;
     ELSE
@@ -1239,16 +1245,23 @@ BEGIN
     FOR v IN SELECT * FROM augur.views ORDER BY name LOOP
         vname := CASE WHEN v.mode = 'hybrid' THEN v.name || '_labels' ELSE v.name END;
         rel := to_regclass(format('%I.%I', v.view_schema, vname));
-        IF rel IS NULL THEN
-            RAISE WARNING 'prediction view % has no table %.% (left as it is); drop it with AUGUR.DROP_PREDICTION_VIEW(''%'')',
-                v.name, v.view_schema, vname, v.name;
-            CONTINUE;
+        IF rel IS NULL OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid = v.base_relation)
+           OR v.kind = 'classification' AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger t WHERE t.tgname = 'augur_cl_' || v.routine) THEN
+            RAISE EXCEPTION USING ERRCODE = '55000', MESSAGE = format('prediction view ''%s'' cannot be upgraded: its table %s.%s or a table '
+                || 'it reads (%s) is gone; drop the view (SELECT AUGUR.DROP_PREDICTION_VIEW(''%s'')), then migrate again', v.name,
+                v.view_schema, vname, coalesce(v.examples_table || ', ', '') || v.base_table, v.name);
         END IF;
+        -- nothing changes under the migration: the view's table (it is rebuilt), the tables it reads
+        EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', rel);
+        EXECUTE format('LOCK TABLE ONLY %s IN ACCESS SHARE MODE', v.base_relation::regclass);
         creator := (SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid = rel);
         UPDATE augur.views x SET created_by = (SELECT r.rolname FROM pg_catalog.pg_roles r WHERE r.oid = creator),
             examples_relation = (SELECT t.tgrelid FROM pg_catalog.pg_trigger t WHERE t.tgname = 'augur_cl_' || v.routine LIMIT 1)
         WHERE x.name = v.name
         RETURNING * INTO v;
+        IF v.examples_relation IS NOT NULL THEN
+            EXECUTE format('LOCK TABLE ONLY %s IN ACCESS SHARE MODE', v.examples_relation::regclass);
+        END IF;
         IF NOT has_table_privilege(creator, v.base_relation, 'SELECT')
            OR v.mode <> 'lazy' AND NOT has_table_privilege(creator, v.base_relation, 'TRIGGER')
            OR v.kind = 'classification' AND (v.examples_relation IS NULL OR NOT has_table_privilege(creator, v.examples_relation, 'SELECT')
@@ -1257,14 +1270,16 @@ BEGIN
                 || 'no longer holds SELECT and TRIGGER on %s; drop the view (AUGUR.DROP_PREDICTION_VIEW(''%s'')) or grant them back, '
                 || 'then migrate again', v.name, v.created_by, coalesce(v.examples_table || ' or ', '') || v.base_table, v.name);
         END IF;
-        -- its table must still be the table Augur made (a table, of built-in types) and nothing else may read it
+        -- its table must still be a table, the columns copied below of built-in types, and nothing else may read it
         IF v.mode <> 'lazy' THEN
             IF (SELECT c.relkind FROM pg_catalog.pg_class c WHERE c.oid = rel) <> 'r' THEN
                 RAISE EXCEPTION USING ERRCODE = '42809', MESSAGE = format('prediction view ''%s'' cannot be upgraded: %s is no longer a table; '
                     || 'drop the view (AUGUR.DROP_PREDICTION_VIEW(''%s'')), then migrate again', v.name, rel, v.name);
             END IF;
             SELECT string_agg(format('%s (%s)', a.attname, format_type(a.atttypid, a.atttypmod)), ', ') INTO bad
-            FROM pg_catalog.pg_attribute a WHERE a.attrelid = rel AND a.attnum > 0 AND NOT a.attisdropped AND augur.base_type(a.atttypid) >= 16384;
+            FROM pg_catalog.pg_attribute a WHERE a.attrelid = rel AND a.attnum > 0 AND NOT a.attisdropped AND augur.base_type(a.atttypid) >= 16384
+              AND a.attname IN (v.key_column, 'score', 'label', 'margin', 'norm_1', 'norm_2', 'norm_inf', 'model_version', 'scored_at',
+                                'anchor_margin', 'dirty', 'f_idx', 'f_val');
             IF bad IS NOT NULL THEN
                 RAISE EXCEPTION USING ERRCODE = '42804', MESSAGE = format('prediction view ''%s'' cannot be upgraded: columns %s of its table %s '
                     || 'are no longer of the types Augur made them; drop the view (AUGUR.DROP_PREDICTION_VIEW(''%s'')), then migrate again',
