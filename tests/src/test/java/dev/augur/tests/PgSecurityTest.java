@@ -527,6 +527,46 @@ class PgSecurityTest {
         }
     }
 
+    /**
+     * The weights folded into a plan are a version's: a cached plan (a server-side prepared statement) serves a model
+     * registered anew under the same name and version after a DROP, dense or bag of words.
+     */
+    @Test
+    void foldedWeightsFollowANameAndVersionRegisteredAnew() throws Exception {
+        String url = PgServer.newDatabase("sec_fold");
+        try (Connection su = superuser(url); Connection other = superuser(url)) {
+            H2Db.scalar(su, "SELECT augur.import_model('m', ?)", model("m", 1, -1, 0.1));
+            H2Db.scalar(su, "SELECT augur.deploy_model('m', 1)");
+            H2Db.scalar(su, "SELECT augur.import_model('secb', ?)", SECRET_BOW);
+            H2Db.scalar(su, "SELECT augur.deploy_model('secb', 1)");
+            H2Db.exec(su, "SET plan_cache_mode = force_generic_plan");  // one plan, kept until something invalidates it
+            try (PreparedStatement dense = su.prepareStatement("SELECT PREDICT('m@1', ?::float8, ?::float8)");
+                 PreparedStatement bow = su.prepareStatement("SELECT PREDICT('secb@1', ?::text)")) {
+                for (int i = 0; i < 12; i++) {
+                    assertThat(value(dense, 1.0, 2.0)).isCloseTo(H2Db.sigmoid(0.1 + 1 - 2), org.assertj.core.api.Assertions.within(1e-12));
+                    assertThat(value(bow, "cheap")).isCloseTo(H2Db.sigmoid(1.6180339887 + 4.6692016091),
+                            org.assertj.core.api.Assertions.within(1e-12));
+                }
+                H2Db.scalar(other, "SELECT augur.drop_model('m')");
+                H2Db.scalar(other, "SELECT augur.import_model('m', ?)", model("m", 2, 1, -0.5));
+                H2Db.scalar(other, "SELECT augur.drop_model('secb')");
+                H2Db.scalar(other, "SELECT augur.import_model('secb', ?)", SECRET_BOW.replace("1.6180339887", "-3.5"));
+                assertThat(value(dense, 1.0, 2.0)).isCloseTo(H2Db.sigmoid(-0.5 + 2 + 2), org.assertj.core.api.Assertions.within(1e-12));
+                assertThat(value(bow, "cheap")).isCloseTo(H2Db.sigmoid(-3.5 + 4.6692016091), org.assertj.core.api.Assertions.within(1e-12));
+            }
+        }
+    }
+
+    private static double value(PreparedStatement ps, Object... params) throws SQLException {
+        for (int i = 0; i < params.length; i++) {
+            ps.setObject(i + 1, params[i]);
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+            assertThat(rs.next()).isTrue();
+            return rs.getDouble(1);
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------- patterns
 
     @Test

@@ -182,12 +182,15 @@ BEGIN
     END IF;
 END $$;
 
--- Whether version ver of model nm may be served. IMMUTABLE so that the planner evaluates it once, when it plans a
--- statement whose model is a constant (its result is part of the plan, as the generated PREDICT's arms are); with a
--- name read from a column it runs per row. Never raises: a corrupt version fails where it is served (augur.corrupt).
-CREATE FUNCTION augur.intact(nm text, ver integer) RETURNS boolean LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+-- Whether version ver of model nm, registered with SHA-256 sha, may be served. IMMUTABLE so that the planner evaluates
+-- it once, when it plans a statement whose model is a constant (its result is part of the plan, as the generated
+-- PREDICT's arms are); with a name read from a column it runs per row. Never raises: a corrupt version fails where it
+-- is served (augur.corrupt). The generated arms pass the SHA-256 they were made for, so that their text, and with it
+-- every plan that inlined them, changes when a name@version is registered anew.
+CREATE FUNCTION augur.intact(nm text, ver integer, sha text) RETURNS boolean LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
 BEGIN
-    RETURN augur.payload_problem(nm, ver) IS NULL;
+    RETURN EXISTS (SELECT 1 FROM augur.models m WHERE m.name = nm AND m.version = ver AND lower(m.sha256::text) = lower(sha))
+        AND augur.payload_problem(nm, ver) IS NULL;
 END $$;
 
 -- the same for a model reference ('name' = the deployed version, or 'name@version'); true for what does not resolve
@@ -264,8 +267,9 @@ DECLARE
 BEGIN
     SELECT string_agg(format('x%s float8', i), ', ' ORDER BY i), string_agg(format('x%s', i), ', ' ORDER BY i)
     INTO params, args FROM generate_series(1, n) i;
-    FOR r IN SELECT md.name, md.version, md.kind, md.inputs, (dp.version IS NOT NULL) AS is_deployed
-             FROM augur.model_defs md LEFT JOIN augur.deployed dp ON dp.name = md.name AND dp.version = md.version
+    FOR r IN SELECT md.name, md.version, md.kind, md.inputs, m.sha256, (dp.version IS NOT NULL) AS is_deployed
+             FROM augur.model_defs md JOIN augur.models m ON m.name = md.name AND m.version = md.version
+             LEFT JOIN augur.deployed dp ON dp.name = md.name AND dp.version = md.version
              WHERE md.feature_type = 'dense' AND md.kind <> 'softmax' AND cardinality(md.inputs) = n
              ORDER BY md.name, md.version LOOP
         expr := format('augur.affine(augur.coefs(%L, %s), %s)', r.name, r.version, args);
@@ -275,7 +279,8 @@ BEGIN
             -- the logistic function as tanh, which neither overflows nor swallows a NULL (as least/greatest would)
             expr := format('0.5::float8 + 0.5::float8 * tanh(0.5::float8 * %s)', expr);
         END IF;
-        expr := format('CASE WHEN augur.intact(%L, %s) THEN %s ELSE augur.corrupt(%L, %s) END', r.name, r.version, expr, r.name, r.version);
+        expr := format('CASE WHEN augur.intact(%L, %s, %L) THEN %s ELSE augur.corrupt(%L, %s) END', r.name, r.version, r.sha256, expr,
+            r.name, r.version);
         arms := arms || format(' WHEN %L THEN %s', r.name || '@' || r.version, expr);
         IF r.is_deployed THEN
             arms := arms || format(' WHEN %L THEN %s', r.name, expr);
@@ -300,16 +305,17 @@ DECLARE
     body text;
     r record;
 BEGIN
-    FOR r IN SELECT md.name, md.version, md.kind, (dp.version IS NOT NULL) AS is_deployed
-             FROM augur.model_defs md LEFT JOIN augur.deployed dp ON dp.name = md.name AND dp.version = md.version
+    FOR r IN SELECT md.name, md.version, md.kind, m.sha256, (dp.version IS NOT NULL) AS is_deployed
+             FROM augur.model_defs md JOIN augur.models m ON m.name = md.name AND m.version = md.version
+             LEFT JOIN augur.deployed dp ON dp.name = md.name AND dp.version = md.version
              WHERE md.feature_type = 'bag_of_words' AND md.kind <> 'softmax'
              ORDER BY md.name, md.version LOOP
         expr := format('(augur.bow_margins(augur.def_of(%L, %s), x1))[1]', r.name, r.version);
         IF r.kind <> 'linear' THEN
             expr := format('augur.sigmoid(%s)', expr);
         END IF;
-        expr := format('CASE WHEN augur.intact(%L, %s) THEN CASE WHEN x1 IS NULL THEN NULL::float8 ELSE %s END '
-            || 'ELSE augur.corrupt(%L, %s) END', r.name, r.version, expr, r.name, r.version);
+        expr := format('CASE WHEN augur.intact(%L, %s, %L) THEN CASE WHEN x1 IS NULL THEN NULL::float8 ELSE %s END '
+            || 'ELSE augur.corrupt(%L, %s) END', r.name, r.version, r.sha256, expr, r.name, r.version);
         arms := arms || format(' WHEN %L THEN %s', r.name || '@' || r.version, expr);
         IF r.is_deployed THEN
             arms := arms || format(' WHEN %L THEN %s', r.name, expr);
