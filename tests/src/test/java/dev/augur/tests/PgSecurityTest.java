@@ -262,9 +262,22 @@ class PgSecurityTest {
         }
         try (Connection o = DriverManager.getConnection(as(url, other))) {
             SQLException e = denied(o, "UPDATE augur.views SET alpha = 2 WHERE name = 'v'");
-            assertThat(e.getMessage()).contains("'v'");
+            assertThat(e.getMessage()).contains("'v'", eng);
             denied(o, "SELECT augur.refresh_prediction_view('v')");
             denied(o, "SELECT augur.drop_prediction_view('v')");
+            // nor may it create a view as someone else by calling the function behind CREATE PREDICTION VIEW
+            SQLException as = denied(o, "SELECT augur.view_create('w', 'SELECT id, PREDICT(''m'', a, b) FROM t', NULL, 'public', "
+                    + "'public.t'::regclass, ?)", eng);
+            assertThat(as.getMessage()).contains("as role " + eng, "SET ROLE");
+        }
+        // a role that may SET ROLE to the creator manages the view with it
+        try (Connection su = superuser(url)) {
+            H2Db.exec(su, "GRANT " + eng + " TO " + other);
+        }
+        try (Connection o = DriverManager.getConnection(as(url, other))) {
+            assertThat(H2Db.intValue(o, "SELECT augur.refresh_prediction_view('v', true)")).isGreaterThanOrEqualTo(0);
+            H2Db.exec(o, "UPDATE augur.views SET alpha = 3 WHERE name = 'v'");
+            assertThat(H2Db.intValue(o, "SELECT augur.drop_prediction_view('v')")).isEqualTo(1);
         }
     }
 

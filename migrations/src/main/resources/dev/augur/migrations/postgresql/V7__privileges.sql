@@ -6,9 +6,10 @@
 -- pg_proc.prosrc of the generated PREDICT functions. From V7:
 --   * whatever runs as the catalog owner is the owner's, in schema augur (where only the owner creates): every object
 --     Augur makes for a view (its table, SQL view, generated functions, triggers) belongs to the catalog owner; the
---     creating, refreshing and dropping functions are SECURITY DEFINER and check what the calling login role
---     (SESSION_USER, as created_by/deployed_by) may do: SELECT and TRIGGER on the tables a view reads, CREATE in the
---     schema it is created in, and, to refresh, tune or drop a view, membership in the role that created it (42501);
+--     creating, refreshing and dropping functions are SECURITY DEFINER and check what the caller may do: the role it
+--     creates a view as (its CURRENT_USER, which its login role must be able to SET ROLE to) needs SELECT and TRIGGER on
+--     the tables the view reads and CREATE in its schema; refreshing, tuning or dropping a view takes a login role that
+--     can SET ROLE to the view's creator (augur.views.created_by), or a superuser (42501 otherwise);
 --   * every SECURITY DEFINER function pins search_path = pg_catalog, pg_temp; code run as the owner reads users'
 --     tables with row_security off, FROM ONLY, and only columns of built-in types (no user casts or operators run);
 --   * the catalog tables are written only through these functions (augur_admin keeps UPDATE of the tunable columns
@@ -43,7 +44,7 @@ END $$;
 REVOKE ALL ON augur.views, augur.view_models, augur.view_events, augur.view_learners FROM PUBLIC, augur_user, augur_admin;
 GRANT SELECT ON augur.views, augur.view_models, augur.view_events, augur.view_learners TO augur_user;
 
--- who created a view (the login role; only it, its members and superusers may refresh, tune or drop the view), and
+-- who created a view (the caller's role; only roles that can SET ROLE to it, and superusers, may refresh, tune or drop it), and
 -- the examples table of a classification view (by oid: names resolve differently in the owner's functions)
 ALTER TABLE augur.views ADD COLUMN created_by name, ADD COLUMN examples_relation oid;
 GRANT UPDATE (tolerance, alpha, learning_rate, l2) ON augur.views TO augur_admin;
@@ -52,19 +53,20 @@ CREATE FUNCTION augur.catalog_owner() RETURNS regrole LANGUAGE sql STABLE AS $$
     SELECT n.nspowner::regrole FROM pg_catalog.pg_namespace n WHERE n.nspname = 'augur'
 $$;
 
--- 42501 unless the calling login role may write view v (for p_action: refresh, drop, tune)
+-- 42501 unless the calling login role may write view v (for p_action: refresh, drop, tune): it can SET ROLE to the role
+-- that created it (itself, a role it belongs to), or it is a superuser
 CREATE FUNCTION augur.view_require_writer(v augur.views, p_action text) RETURNS void LANGUAGE plpgsql STABLE AS $$
 DECLARE creator oid := (SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolname = v.created_by);
 BEGIN
-    IF creator IS NOT NULL AND pg_catalog.pg_has_role(session_user, creator, 'USAGE') THEN
+    IF creator IS NOT NULL AND pg_catalog.pg_has_role(session_user, creator, 'MEMBER') THEN
         RETURN;
     END IF;
     IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = session_user AND r.rolsuper) THEN
         RETURN;
     END IF;
     RAISE EXCEPTION USING ERRCODE = '42501', MESSAGE = format('permission denied to %s prediction view ''%s'': only the role that '
-        || 'created it (%s), its members and superusers may; ask %s to do it, or create a view of your own', p_action, v.name,
-        coalesce(v.created_by::text, 'unknown'), coalesce(v.created_by::text, 'a superuser'));
+        || 'created it (%s), its members and superusers may; ask one of them to do it (or to GRANT %s TO %s), or create a view of your own',
+        p_action, v.name, coalesce(v.created_by::text, 'unknown'), coalesce(v.created_by::text, 'it'), session_user);
 END $$;
 
 -- UPDATE of augur.views by a user: only the tunable columns (column privileges), only of a view it may write, only
@@ -72,10 +74,7 @@ END $$;
 CREATE FUNCTION augur.views_tune() RETURNS trigger LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE k text; x float8;
 BEGIN
-    IF NEW.tolerance IS NOT DISTINCT FROM OLD.tolerance AND NEW.alpha IS NOT DISTINCT FROM OLD.alpha
-       AND NEW.learning_rate IS NOT DISTINCT FROM OLD.learning_rate AND NEW.l2 IS NOT DISTINCT FROM OLD.l2 THEN
-        RETURN NEW;
-    END IF;
+    -- (Augur's own functions never set these columns: every UPDATE of them is a user's)
     PERFORM augur.view_require_writer(OLD, 'tune');
     IF OLD.mode = 'hybrid' AND NEW.tolerance IS DISTINCT FROM OLD.tolerance THEN
         RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('option tolerance of hybrid view ''%s'' is not tunable: a hybrid '
@@ -518,14 +517,14 @@ BEGIN
     END IF;
 END $$;
 
--- 42501 unless the calling login role holds privilege priv on table rel (what creating a view over it takes), and the
--- catalog's owner too (a superuser always does; another owner needs the grant the message names)
-CREATE FUNCTION augur.view_require_table(rel oid, tbl text, priv text, p_view text) RETURNS void LANGUAGE plpgsql STABLE AS $$
+-- 42501 unless role p_role (the one a view is created as) holds privilege priv on table rel (what creating the view over
+-- it takes), and the catalog's owner too (a superuser always does; another owner needs the grant the message names)
+CREATE FUNCTION augur.view_require_table(rel oid, tbl text, priv text, p_view text, p_role name) RETURNS void LANGUAGE plpgsql STABLE AS $$
 BEGIN
-    IF NOT has_table_privilege(session_user, rel, priv) THEN
+    IF NOT has_table_privilege(p_role, rel, priv) THEN
         RAISE EXCEPTION USING ERRCODE = '42501', MESSAGE = format('permission denied for table %s: creating view ''%s'' over it takes '
-            || '%s on it, which role %s does not have; ask its owner to GRANT %s ON %s TO %s', tbl, p_view, priv, session_user, priv,
-            rel::regclass, session_user);
+            || '%s on it, which role %s does not have; ask its owner to GRANT %s ON %s TO %s', tbl, p_view, priv, p_role, priv,
+            rel::regclass, quote_ident(p_role));
     END IF;
     IF NOT has_table_privilege(current_user, rel, priv) THEN
         RAISE EXCEPTION USING ERRCODE = '42501', MESSAGE = format('permission denied for table %s: Augur''s catalog owner %s maintains view '
@@ -533,12 +532,24 @@ BEGIN
     END IF;
 END $$;
 
-CREATE FUNCTION augur.view_require_schema(p_schema name, p_view text) RETURNS void LANGUAGE plpgsql STABLE AS $$
+-- the role a view is created as: the caller's CURRENT_USER, which its login role must be able to SET ROLE to (the
+-- functions below are granted to augur_admin and could be called with any name)
+CREATE FUNCTION augur.view_require_role(p_role name) RETURNS void LANGUAGE plpgsql STABLE AS $$
 BEGIN
-    IF NOT has_schema_privilege(session_user, p_schema, 'CREATE') THEN
+    IF p_role IS NULL OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = p_role)
+       OR NOT pg_catalog.pg_has_role(session_user, p_role, 'MEMBER') THEN
+        RAISE EXCEPTION USING ERRCODE = '42501', MESSAGE = format('permission denied to create a view as role %s: login role %s cannot SET '
+            || 'ROLE to it; call AUGUR.CREATE_PREDICTION_VIEW as yourself (or SET ROLE to a role you belong to first)',
+            coalesce(p_role::text, 'null'), session_user);
+    END IF;
+END $$;
+
+CREATE FUNCTION augur.view_require_schema(p_schema name, p_view text, p_role name) RETURNS void LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    IF NOT has_schema_privilege(p_role, p_schema, 'CREATE') THEN
         RAISE EXCEPTION USING ERRCODE = '42501', MESSAGE = format('permission denied for schema %s: creating view ''%s'' there takes CREATE '
             || 'on it, which role %s does not have; create it in a schema of yours (SET search_path), or ask for GRANT CREATE ON SCHEMA %s TO %s',
-            p_schema, p_view, session_user, quote_ident(p_schema), session_user);
+            p_schema, p_view, p_role, quote_ident(p_schema), quote_ident(p_role));
     END IF;
     IF NOT has_schema_privilege(current_user, p_schema, 'CREATE') THEN
         RAISE EXCEPTION USING ERRCODE = '42501', MESSAGE = format('permission denied for schema %s: Augur''s catalog owner %s creates the '
@@ -779,7 +790,7 @@ REVOKE EXECUTE ON FUNCTION augur.view_generate(text), augur.view_make_table(text
 
 -- CREATE PREDICTION VIEW, run as the catalog's owner: V6's function, with the table and schema resolved by the caller
 -- (augur.create_prediction_view) and what the calling login role may do checked. Every object it makes is the owner's.
-CREATE FUNCTION augur.view_create(p_name text, p_query text, p_options text, p_schema text, p_rel oid) RETURNS integer
+CREATE FUNCTION augur.view_create(p_name text, p_query text, p_options text, p_schema text, p_rel oid, p_role name) RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET extra_float_digits = 3 SET row_security = off AS $$
 DECLARE
     ident constant text := '[A-Za-z_][A-Za-z0-9_]*';
@@ -852,7 +863,8 @@ BEGIN
     IF vschema IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = '3F000', MESSAGE = 'no schema to create the view in: set search_path';
     END IF;
-    PERFORM augur.view_require_schema(vschema, nm);
+    PERFORM augur.view_require_role(p_role);
+    PERFORM augur.view_require_schema(vschema, nm, p_role);
     IF to_regclass(format('%I.%I', vschema, nm)) IS NOT NULL THEN
         RAISE EXCEPTION USING ERRCODE = '42710', MESSAGE = format('a table or view named ''%s'' already exists; choose another view name', nm);
     END IF;
@@ -867,9 +879,9 @@ BEGIN
     -- the source: a table with the key and input columns, the key unique and never NULL, readable (and, for views
     -- kept by triggers, triggerable) by the caller and by the owner
     IF p_rel IS NOT NULL AND EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid = p_rel) THEN
-        PERFORM augur.view_require_table(p_rel, tbl, 'SELECT', nm);
+        PERFORM augur.view_require_table(p_rel, tbl, 'SELECT', nm, p_role);
         IF mode <> 'lazy' THEN
-            PERFORM augur.view_require_table(p_rel, tbl, 'TRIGGER', nm);
+            PERFORM augur.view_require_table(p_rel, tbl, 'TRIGGER', nm, p_role);
         END IF;
     END IF;
     src := augur.view_source_rel(p_rel, tbl, key, inputs, 'prediction');
@@ -889,7 +901,7 @@ BEGIN
         INSERT INTO augur.views (name, kind, mode, tolerance, alpha, base_table, key_column, input_columns, model, model_version,
                                  model_sha256, anchor_version, learning_rate, l2, definition, view_schema, base_relation, created_by)
         VALUES (nm, 'prediction', mode, tol, alp, tbl, key, array_to_string(inputs, ','), model, ver, sha, ver, 0, 0, p_query, vschema,
-                src.rel, session_user)
+                src.rel, p_role)
         RETURNING * INTO v;
         PERFORM augur.view_make_sql_view(v);
         RETURN 0;
@@ -913,7 +925,7 @@ BEGIN
     INSERT INTO augur.views (name, kind, mode, tolerance, alpha, base_table, key_column, input_columns, model, model_version,
                              model_sha256, anchor_version, learning_rate, l2, definition, view_schema, base_relation, routine, created_by)
     VALUES (nm, 'prediction', mode, tol, alp, tbl, key, array_to_string(inputs, ','), model, ver, sha, ver, 0, 0, p_query, vschema, src.rel,
-            md5(nm), session_user)
+            md5(nm), p_role)
     RETURNING * INTO v;
     PERFORM augur.view_save_anchor(nm, model, ver);
     PERFORM augur.view_make_table(vt, key, src.key_type, false, true);
@@ -941,13 +953,14 @@ DECLARE
     ident constant text := '[A-Za-z_][A-Za-z0-9_]*';
     tbl text := (regexp_match(p_query, 'FROM\s+(' || ident || '(?:\.' || ident || ')?)\s*;?\s*$', 'i'))[1];
 BEGIN
-    RETURN augur.view_create(p_name, p_query, p_options, current_schema()::text, CASE WHEN tbl IS NOT NULL THEN to_regclass(lower(tbl)) END);
+    RETURN augur.view_create(p_name, p_query, p_options, current_schema()::text, CASE WHEN tbl IS NOT NULL THEN to_regclass(lower(tbl)) END,
+        current_user);
 END $$;
 
 -- CREATE CLASSIFICATION VIEW, run as the catalog's owner: V6's function, with the tables and schema resolved by the caller
 -- (augur.create_classification_view), what the calling login role may do checked, and the options checked.
 CREATE FUNCTION augur.cv_create(p_name text, p_entities text, p_key text, p_examples text, p_examples_key text, p_label text,
-    p_feature_function text, p_kind text, p_options text, p_schema text, p_entities_rel oid, p_examples_rel oid) RETURNS integer
+    p_feature_function text, p_kind text, p_options text, p_schema text, p_entities_rel oid, p_examples_rel oid, p_role name) RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET extra_float_digits = 3 SET row_security = off AS $$
 DECLARE
     ident constant text := '^[A-Za-z_][A-Za-z0-9_]*$';
@@ -1035,7 +1048,8 @@ BEGIN
     IF vschema IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = '3F000', MESSAGE = 'no schema to create the view in: set search_path';
     END IF;
-    PERFORM augur.view_require_schema(vschema, nm);
+    PERFORM augur.view_require_role(p_role);
+    PERFORM augur.view_require_schema(vschema, nm, p_role);
     IF to_regclass(format('%I.%I', vschema, nm)) IS NOT NULL THEN
         RAISE EXCEPTION USING ERRCODE = '42710', MESSAGE = format('a table or view named ''%s'' already exists; choose another view name', nm);
     END IF;
@@ -1043,9 +1057,9 @@ BEGIN
         IF (CASE i WHEN 1 THEN p_entities_rel ELSE p_examples_rel END) IS NOT NULL
            AND EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid = CASE i WHEN 1 THEN p_entities_rel ELSE p_examples_rel END) THEN
             PERFORM augur.view_require_table(CASE i WHEN 1 THEN p_entities_rel ELSE p_examples_rel END,
-                CASE i WHEN 1 THEN p_entities ELSE p_examples END, 'SELECT', nm);
+                CASE i WHEN 1 THEN p_entities ELSE p_examples END, 'SELECT', nm, p_role);
             PERFORM augur.view_require_table(CASE i WHEN 1 THEN p_entities_rel ELSE p_examples_rel END,
-                CASE i WHEN 1 THEN p_entities ELSE p_examples END, 'TRIGGER', nm);
+                CASE i WHEN 1 THEN p_entities ELSE p_examples END, 'TRIGGER', nm, p_role);
         END IF;
     END LOOP;
     ent := augur.view_source_rel(p_entities_rel, p_entities, key, inputs, 'classification');
@@ -1072,7 +1086,7 @@ BEGIN
     VALUES (nm, 'classification', 'eager', tol, alp, p_entities, key, array_to_string(inputs, ','), nm, 1, NULL, 1, p_examples, ekey,
             lbl, rate, l2, format('CLASSIFICATION VIEW KEY %s ENTITIES FROM %s EXAMPLES FROM %s KEY %s LABEL %s FEATURE FUNCTION %s USING %s',
                                   key, p_entities, p_examples, ekey, lbl, p_feature_function, kind),
-            vschema, ent.rel, md5(nm), session_user, ex.rel)
+            vschema, ent.rel, md5(nm), p_role, ex.rel)
     RETURNING * INTO v;
     l.feature_type := CASE WHEN bow THEN 'bag_of_words' ELSE 'dense' END;
     l.hash_bits := CASE WHEN bow THEN bits END;
@@ -1163,7 +1177,7 @@ DECLARE ident constant text := '^[A-Za-z_][A-Za-z0-9_]*$';
 BEGIN
     RETURN augur.cv_create(p_name, p_entities, p_key, p_examples, p_examples_key, p_label, p_feature_function, p_kind, p_options,
         current_schema()::text, CASE WHEN p_entities ~ ident THEN to_regclass(lower(p_entities)) END,
-        CASE WHEN p_examples ~ ident THEN to_regclass(lower(p_examples)) END);
+        CASE WHEN p_examples ~ ident THEN to_regclass(lower(p_examples)) END, current_user);
 END $$;
 
 -- V6's REFRESH, run as the owner for the view's creator (and its members, and superusers); the model checked first
@@ -1224,10 +1238,10 @@ BEGIN
     RETURN 1;
 END $$;
 
-REVOKE EXECUTE ON FUNCTION augur.view_create(text, text, text, text, oid),
-    augur.cv_create(text, text, text, text, text, text, text, text, text, text, oid, oid) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION augur.view_create(text, text, text, text, oid),
-    augur.cv_create(text, text, text, text, text, text, text, text, text, text, oid, oid) TO augur_admin;
+REVOKE EXECUTE ON FUNCTION augur.view_create(text, text, text, text, oid, name),
+    augur.cv_create(text, text, text, text, text, text, text, text, text, text, oid, oid, name) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION augur.view_create(text, text, text, text, oid, name),
+    augur.cv_create(text, text, text, text, text, text, text, text, text, text, oid, oid, name) TO augur_admin;
 
 -- ================================================================================================ existing views
 
