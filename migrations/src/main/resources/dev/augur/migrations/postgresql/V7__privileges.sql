@@ -11,7 +11,8 @@
 --     the tables the view reads and CREATE in its schema; refreshing, tuning or dropping a view takes a login role that
 --     can SET ROLE to the view's creator (augur.views.created_by), or a superuser (42501 otherwise);
 --   * every SECURITY DEFINER function pins search_path = pg_catalog, pg_temp; code run as the owner reads users'
---     tables with row_security off, FROM ONLY, and only columns of built-in types (no user casts or operators run);
+--     tables with row_security off, FROM ONLY, and only columns of built-in types (no user cast or operator runs),
+--     checked again whenever it runs (a creator may ALTER its table, or rename another into its place);
 --   * the catalog tables are written only through these functions (augur_admin keeps UPDATE of the tunable columns
 --     tolerance, alpha, learning_rate and l2 of the views it created, checked by a trigger);
 --   * the generated per-view functions are executable by no Augur role: the scoring function is reachable only
@@ -101,6 +102,9 @@ CREATE TRIGGER views_tune BEFORE UPDATE OF tolerance, alpha, learning_rate, l2 O
 CREATE FUNCTION augur.encode_dense(d augur.model_defs) RETURNS bytea LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
 DECLARE b bytea; s text; w float8;
 BEGIN
+    IF d.inputs IS NULL OR d.classes IS NULL OR d.weights IS NULL OR d.bias IS NULL THEN
+        RETURN NULL;  -- a damaged row: no payload encodes it
+    END IF;
     b := '\x4155474d'::bytea || int2send(1::int2)
         || augur.u8(CASE d.kind WHEN 'linear' THEN 1 WHEN 'logistic' THEN 2 WHEN 'svm' THEN 3 ELSE 4 END) || augur.u8(1)
         || augur.str(d.name) || int4send(cardinality(d.inputs));
@@ -162,10 +166,10 @@ BEGIN
         || augur.u8(CASE WHEN d.normalize THEN 1 ELSE 0 END);
     n := length(p);
     shape := n - 8::bigint * d.outputs * (d.dimension + 1) - 7;  -- where outputs and dimension are, before weights and bias
-    IF substr(p, 1, length(head)) IS DISTINCT FROM head
-       OR substr(p, n - 8 * d.outputs + 1) IS DISTINCT FROM augur.f64s(d.bias)
-       OR shape < 1
-       OR substr(p, shape::integer, 8) IS DISTINCT FROM int4send(d.outputs) || int4send(d.dimension) THEN
+    IF coalesce(substr(p, 1, length(head)) IS DISTINCT FROM head
+                OR substr(p, n - 8 * d.outputs + 1) IS DISTINCT FROM augur.f64s(d.bias)
+                OR shape < 1
+                OR substr(p, shape::integer, 8) IS DISTINCT FROM int4send(d.outputs) || int4send(d.dimension), true) THEN
         RETURN format('model ''%s'' version %s is corrupt or truncated: its payload (sha256 %s) does not describe the model '
             || 'PREDICT serves from augur.model_defs; re-import the model from its source file', nm, ver, actual);
     END IF;
