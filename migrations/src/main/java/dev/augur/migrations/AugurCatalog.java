@@ -23,7 +23,7 @@ public final class AugurCatalog {
     }
 
     /** The number of catalog migrations this Augur ships per dialect (V1..Vn in each dialect's folder). */
-    static final java.util.Map<String, Integer> CATALOG_MIGRATIONS = java.util.Map.of("h2", 3, "postgresql", 6);
+    static final java.util.Map<String, Integer> CATALOG_MIGRATIONS = java.util.Map.of("h2", 3, "postgresql", 7);
 
     /** Applies pending catalog migrations through an open connection (which stays open). */
     public static void install(Connection connection) throws SQLException {
