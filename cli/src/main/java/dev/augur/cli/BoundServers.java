@@ -25,7 +25,7 @@ import java.sql.SQLException;
  * elsewhere.
  */
 final class BoundServers {
-    static final String H2_VERSION = "2.5.252";
+    static final String H2_VERSION = "2.3.232";
 
     private BoundServers() {
     }

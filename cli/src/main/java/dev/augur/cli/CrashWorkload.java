@@ -97,8 +97,10 @@ final class CrashWorkload {
         try {
             result = run(op);
         } catch (SQLException e) {
-            if (e.getSQLState() != null && e.getSQLState().startsWith("08")) {
-                throw e; // the connection is gone: nothing is acknowledged
+            // an error from a connection that is gone (a server killed under its client) says nothing of whether the
+            // operation committed: it stays in flight, unacknowledged
+            if (e.getSQLState() != null && e.getSQLState().startsWith("08") || !c.isValid(5)) {
+                throw e;
             }
             result = "error " + e.getSQLState();
         }

@@ -45,7 +45,7 @@ public final class CrashChild {
     /**
      * H2 alone, no Augur: transactions that each rewrite every row of an indexed table and bump a counter, committed
      * one after another until the process is killed. H2 2.5.252 left, after a kill -9, transactions half applied
-     * (rows of two transactions) and committed ones partly lost; 2.4.240 does not.
+     * (rows of two transactions) and committed ones partly lost, as did 2.5.250; 2.3.232 does not.
      */
     private static void plainUpdates(String url) throws Exception {
         try (Connection c = java.sql.DriverManager.getConnection(url, "sa", ""); Statement st = c.createStatement()) {
