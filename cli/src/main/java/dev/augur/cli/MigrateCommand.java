@@ -6,6 +6,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.concurrent.Callable;
 
 /** {@code augur migrate}: install Augur's catalog and apply the user's migrations, then exit. */
@@ -15,7 +16,7 @@ final class MigrateCommand implements Callable<Integer> {
     @Mixin
     DatabaseOptions db;
 
-    @Option(names = "--user", defaultValue = "sa")
+    @Option(names = "--user", defaultValue = "sa", description = "database user (default: ${DEFAULT-VALUE}; with --postgres, the URL's)")
     String user;
 
     @Option(names = "--password", description = "the database's password (default: the one augur serve keeps in DATA/augur.password, if any)")
@@ -40,9 +41,26 @@ final class MigrateCommand implements Callable<Integer> {
         }
         java.nio.file.Path folder = db.migrationsFolder();
         String pw = db.password(password);
-        try (Connection c = db.open(user, pw)) {
+        String url = db.h2Url();
+        Connection c;
+        try {
+            c = db.open(user, pw);
+        } catch (SQLException | RuntimeException e) {
+            if (!DatabaseOptions.locked(e)) {
+                throw e;
+            }
+            ServerFile.Entry server = db.runningServer();
+            if (server == null) {
+                throw db.inUse(e);
+            }
+            System.err.println("augur serve (process " + server.pid() + ") holds " + db.dataDir() + "; migrating through it at "
+                    + server.tcpUrl());
+            c = db.openRemote(server.tcpUrl(), user, password);
+            url = server.tcpUrl();
+        }
+        try (Connection open = c) {
             UserMigrations.Outcome outcome = folder == null ? new UserMigrations.Outcome(0, null)
-                    : UserMigrations.migrate(db.h2Url(), user, pw, folder);
+                    : UserMigrations.migrate(url, user, pw, folder);
             System.out.println("applied " + outcome.applied() + " migration(s)" + (folder == null ? "" : " from " + folder.toAbsolutePath().normalize())
                     + (outcome.schemaVersion() == null ? "" : "; schema version " + outcome.schemaVersion()));
         }
