@@ -22,6 +22,35 @@ final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--password", description = "the database's password (default: the one augur serve keeps in DATA/augur.password, if any)")
     String password;
 
+    @Option(names = "--progress", negatable = true, description = Progress.DESCRIPTION)
+    Boolean progress;
+
+    /** A bar over the pending migrations, counted before they run. */
+    private UserMigrations.Progress bar(Progress[] holder) {
+        return new UserMigrations.Progress() {
+            @Override
+            public void pending(int count) {
+                holder[0] = Progress.of(count > 0 && Progress.enabled(progress), "migrate", count);
+            }
+
+            @Override
+            public void applied(int done) {
+                holder[0].stepTo(done);
+            }
+        };
+    }
+
+    private UserMigrations.Outcome migrate(String url, String u, String p, java.nio.file.Path folder) {
+        Progress[] holder = new Progress[1];
+        try {
+            return UserMigrations.migrate(url, u, p, folder, bar(holder));
+        } finally {
+            if (holder[0] != null) {
+                holder[0].close();
+            }
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         String pg = db.postgresUrl();
@@ -32,7 +61,7 @@ final class MigrateCommand implements Callable<Integer> {
             java.nio.file.Path folder = db.migrationsFolder();
             try (Connection c = new dev.augur.sql.AugurDataSource(pg, u, p, db.importBase()).getConnection()) {
                 UserMigrations.Outcome outcome = folder == null ? new UserMigrations.Outcome(0, null)
-                        : UserMigrations.migrate(pg, u, p, folder);
+                        : migrate(pg, u, p, folder);
                 System.out.println("Augur's catalog is installed in " + c.getMetaData().getURL() + "; applied " + outcome.applied()
                         + " migration(s)" + (folder == null ? "" : " from " + folder.toAbsolutePath().normalize())
                         + (outcome.schemaVersion() == null ? "" : "; schema version " + outcome.schemaVersion()));
@@ -60,7 +89,7 @@ final class MigrateCommand implements Callable<Integer> {
         }
         try (Connection open = c) {
             UserMigrations.Outcome outcome = folder == null ? new UserMigrations.Outcome(0, null)
-                    : UserMigrations.migrate(url, user, pw, folder);
+                    : migrate(url, user, pw, folder);
             System.out.println("applied " + outcome.applied() + " migration(s)" + (folder == null ? "" : " from " + folder.toAbsolutePath().normalize())
                     + (outcome.schemaVersion() == null ? "" : "; schema version " + outcome.schemaVersion()));
         }

@@ -224,6 +224,22 @@ class CliTest {
     }
 
     @Test
+    void migrateShowsProgressWithItsCountOnlyWhenAsked(@TempDir Path dir) throws Exception {
+        Path migrations = Files.createDirectories(dir.resolve("migrations"));
+        Files.writeString(migrations.resolve("V1__a.sql"), "CREATE TABLE a (id INT);");
+        Files.writeString(migrations.resolve("V2__b.sql"), "CREATE TABLE b (id INT);");
+        Run quiet = augur("migrate", "--data", dir.resolve("quiet").toString(), "--migrations", migrations.toString());
+        assertThat(quiet.code()).as(quiet.err()).isZero();
+        assertThat(quiet.out()).contains("applied 2 migration(s)");
+        assertThat(quiet.err()).as("standard error is not a terminal here").doesNotContain("2/2");
+
+        Run shown = augur("migrate", "--data", dir.resolve("shown").toString(), "--migrations", migrations.toString(), "--progress");
+        assertThat(shown.code()).as(shown.err()).isZero();
+        assertThat(shown.out()).contains("applied 2 migration(s)").doesNotContain("2/2");
+        assertThat(shown.err()).contains("migrate").contains("2/2");
+    }
+
+    @Test
     void theCreateEventRecordsHowLongTheCreationTook() throws Exception {
         try (Connection c = H2Db.open("cli_millis"); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE pts (id INT PRIMARY KEY, a DOUBLE PRECISION, y INT)");
