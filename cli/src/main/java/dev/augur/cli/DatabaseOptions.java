@@ -18,6 +18,8 @@ final class DatabaseOptions {
      */
     static final String PG_COMPATIBLE = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
     static final String DATABASE_NAME = "augur";
+    /** Held, so the level set on it stays (a logger nobody references may be collected, and its level with it). */
+    private static final java.util.logging.Logger PGJDBC_LOG = java.util.logging.Logger.getLogger("org.postgresql");
 
     @Option(names = "--data", paramLabel = "DIR", defaultValue = "data",
             description = "folder of the embedded H2 database (default: ${DEFAULT-VALUE})")
@@ -204,6 +206,8 @@ final class DatabaseOptions {
         try {
             if (u.startsWith("jdbc:postgresql:")) {
                 // augur serve's PostgreSQL port, or a PostgreSQL server: plain pgjdbc, statements sent as they are
+                // pgjdbc warns that H2's PostgreSQL server (behind augur serve) reports an old version
+                PGJDBC_LOG.setLevel(java.util.logging.Level.SEVERE);
                 java.util.Properties props = new java.util.Properties();
                 if (effectiveUser != null) {
                     props.setProperty("user", effectiveUser);

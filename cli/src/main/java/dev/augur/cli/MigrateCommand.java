@@ -71,17 +71,23 @@ final class MigrateCommand implements Callable<Integer> {
         java.nio.file.Path folder = db.migrationsFolder();
         String pw = db.password(password);
         String url = db.h2Url();
-        Connection c;
-        try {
-            c = db.open(user, pw);
-        } catch (SQLException | RuntimeException e) {
-            if (!DatabaseOptions.locked(e)) {
-                throw e;
+        Connection c = null;
+        // a running augur serve holds the file: go through it rather than wait for H2's lock (error 90020)
+        ServerFile.Entry server = db.runningServer();
+        if (server == null) {
+            try {
+                c = db.open(user, pw);
+            } catch (SQLException | RuntimeException e) {
+                if (!DatabaseOptions.locked(e)) {
+                    throw e;
+                }
+                server = db.runningServer(); // one that started meanwhile
+                if (server == null) {
+                    throw db.inUse(e);
+                }
             }
-            ServerFile.Entry server = db.runningServer();
-            if (server == null) {
-                throw db.inUse(e);
-            }
+        }
+        if (c == null) {
             System.err.println("augur serve (process " + server.pid() + ") holds " + db.dataDir() + "; migrating through it at "
                     + server.tcpUrl());
             c = db.openRemote(server.tcpUrl(), user, password);

@@ -44,7 +44,8 @@ final class PredictCommand implements Callable<Integer> {
 
     @Option(names = "--url", paramLabel = "URL", description = "run against this server instead of the embedded database:"
             + " jdbc:augur:h2:tcp://HOST:PORT/augur, jdbc:h2:tcp://HOST:PORT/augur (as augur serve prints them) or"
-            + " jdbc:postgresql://HOST:PORT/DB; the server applies migrations, predict does not")
+            + " jdbc:postgresql://HOST:PORT/DB (plain pgjdbc; jdbc:augur:postgresql://... for Augur's statements);"
+            + " the server applies migrations, predict does not")
     String url;
 
     @Option(names = "--user", paramLabel = "USER", description = "database user (default: sa, or the user in the --url or --postgres URL)")
@@ -116,23 +117,28 @@ final class PredictCommand implements Callable<Integer> {
         }
         String pg = db.postgresUrl();
         if (pg != null) {
-            return db.openRemote(pg, user, password);
+            // through Augur's driver, as migrate: Augur's statements work; the URL carries the user and password
+            return new dev.augur.sql.AugurDataSource(pg, user, password, db.importBase()).getConnection();
         }
         String u = user == null ? "sa" : user;
-        try {
-            return db.openAndMigrate(u, db.password(password));
-        } catch (SQLException | RuntimeException e) {
-            if (!DatabaseOptions.locked(e)) {
-                throw e;
+        // a running augur serve holds the file: go through it rather than wait for H2's lock (error 90020)
+        ServerFile.Entry server = db.runningServer();
+        if (server == null) {
+            try {
+                return db.openAndMigrate(u, db.password(password));
+            } catch (SQLException | RuntimeException e) {
+                if (!DatabaseOptions.locked(e)) {
+                    throw e;
+                }
+                server = db.runningServer(); // one that started meanwhile
+                if (server == null) {
+                    throw db.inUse(e);
+                }
             }
-            ServerFile.Entry server = db.runningServer();
-            if (server == null) {
-                throw db.inUse(e);
-            }
-            System.err.println("augur serve (process " + server.pid() + ") holds " + db.dataDir() + "; running through it at "
-                    + server.tcpUrl());
-            return db.openRemote(server.tcpUrl(), user == null ? server.user() : user, password);
         }
+        System.err.println("augur serve (process " + server.pid() + ") holds " + db.dataDir() + "; running through it at "
+                + server.tcpUrl());
+        return db.openRemote(server.tcpUrl(), user == null ? server.user() : user, password);
     }
 
     /** A result read whole: labels, rows of plain values, and whether rows were left out (--max-rows). */
