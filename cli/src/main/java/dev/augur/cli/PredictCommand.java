@@ -265,14 +265,24 @@ final class PredictCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    /** An array with an object per row, keys the column labels; numbers and booleans as such, NULL as null. */
+    /** An array with an object per row, keys the column labels; numbers and booleans as such, NULL as null, lists as arrays. */
     static String json(Result r) {
         JsonNodeFactory f = JsonNodeFactory.instance;
+        // keys are the labels; a label seen before gets _2, _3, ... so no column is lost
+        List<String> keys = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String label : r.labels()) {
+            String key = label;
+            for (int k = 2; !seen.add(key); k++) {
+                key = label + "_" + k;
+            }
+            keys.add(key);
+        }
         ArrayNode array = f.arrayNode();
         for (Object[] row : r.rows()) {
             ObjectNode o = array.addObject();
             for (int i = 0; i < row.length; i++) {
-                o.set(r.labels().get(i), node(f, row[i]));
+                o.set(keys.get(i), node(f, row[i]));
             }
         }
         try {

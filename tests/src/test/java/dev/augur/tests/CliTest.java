@@ -82,7 +82,7 @@ class CliTest {
         assertThat(csv.out()).contains("\r\n2,,,plain\r\n").contains(",\"\"\r\n"); // NULL empty, '' quoted
         assertThat(csv.out()).doesNotContain("no user migrations"); // notes go to standard error
 
-        Run json = augur(predict(data, "json", SELECT, "SELECT COUNT(*) AS n FROM t"));
+        Run json = augur(predict(data, "json", SELECT, "SELECT COUNT(*) AS n, TRUE AS n FROM t"));
         assertThat(json.code()).as(json.err()).isZero();
         List<JsonNode> arrays = jsonValues(json.out());
         assertThat(arrays).hasSize(2);
@@ -96,6 +96,7 @@ class CliTest {
         assertThat(rows.get(1).get("s").isNull()).isTrue();
         assertThat(rows.get(1).get("x").isNull()).isTrue();
         assertThat(arrays.get(1).get(0).get("n").asLong()).isEqualTo(2);
+        assertThat(arrays.get(1).get(0).get("n_2").isBoolean()).as("a repeated label keeps its column").isTrue();
 
         // a whole PREDICT_EXPLAIN and EXPORT_MODEL, longer than 80 characters
         Run model = augur(predict(data, "json",
