@@ -117,6 +117,21 @@ public final class AugurServer implements AutoCloseable {
         this.keepOpen = open;
         this.tcp = tcpServer;
         this.pg = pgServer;
+        // where predict and migrate find this server while it holds the database file
+        String local = bindAddress.isAnyLocalAddress() ? InetAddress.getLoopbackAddress().getHostAddress() : host;
+        try {
+            ServerFile.write(serverFile(), new ServerFile.Entry(
+                    tcpUrl().replace("tcp://" + host + ":", "tcp://" + local + ":"),
+                    pgUrl().replace("//" + host + ":", "//" + local + ":"), user, ProcessHandle.current().pid()));
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** {@code DATA/augur.server}: this server's addresses while it runs (mode 0600), removed by {@link #close()}. */
+    public Path serverFile() {
+        return ServerFile.of(db.dataDir());
     }
 
     /**
@@ -285,6 +300,7 @@ public final class AugurServer implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        ServerFile.remove(serverFile());
         proxy.close();
         pg.stop();
         tcp.stop();

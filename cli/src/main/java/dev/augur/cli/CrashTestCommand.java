@@ -51,6 +51,9 @@ public final class CrashTestCommand implements Callable<Integer> {
     @Option(names = "--mode", defaultValue = "both", description = "serve, embedded or both (default: ${DEFAULT-VALUE})")
     String mode;
 
+    @Option(names = "--progress", negatable = true, description = Progress.DESCRIPTION)
+    Boolean progress;
+
     /** What a run found. */
     public record Outcome(int cycles, int acknowledged, int lost, int viewsWrong, int hangs, List<String> problems) {
         public String summary() {
@@ -61,7 +64,10 @@ public final class CrashTestCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path dir = data != null ? data : Files.createTempDirectory("augur-crash");
-        Outcome outcome = run(dir, kills, seed, mode, System.out);
+        Outcome outcome;
+        try (Progress bar = Progress.of(Progress.enabled(progress), "kill -9", kills)) {
+            outcome = run(dir, kills, seed, mode, System.out, bar::step);
+        }
         System.out.println(outcome.summary());
         System.out.println("acknowledged operations: " + outcome.acknowledged() + ", hangs: " + outcome.hangs());
         outcome.problems().forEach(p -> System.out.println("  " + p));
@@ -70,6 +76,11 @@ public final class CrashTestCommand implements Callable<Integer> {
 
     /** Runs the harness in {@code dir}; {@code mode} is serve, embedded or both (the kills split between them). */
     public static Outcome run(Path dir, int kills, long seed, String mode, java.io.PrintStream log) throws Exception {
+        return run(dir, kills, seed, mode, log, () -> { });
+    }
+
+    /** As above; {@code onKill} runs after each kill -9 cycle. */
+    public static Outcome run(Path dir, int kills, long seed, String mode, java.io.PrintStream log, Runnable onKill) throws Exception {
         int serveKills = switch (mode) {
             case "serve" -> kills;
             case "embedded" -> 0;
@@ -79,6 +90,7 @@ public final class CrashTestCommand implements Callable<Integer> {
         Files.createDirectories(dir);
         Random random = new Random(seed);
         Totals totals = new Totals();
+        totals.onKill = onKill;
         if (serveKills > 0) {
             new ServeCycles(dir.resolve("serve"), random, totals, log).run(serveKills);
         }
@@ -93,6 +105,7 @@ public final class CrashTestCommand implements Callable<Integer> {
         CrashState state = new CrashState();
         int acknowledgedBefore;
         int cycles;
+        Runnable onKill = () -> { };
         int lost;
         int viewsWrong;
         int hangs;
@@ -179,6 +192,7 @@ public final class CrashTestCommand implements Callable<Integer> {
                 killer.join();
                 server.waitFor(60, TimeUnit.SECONDS);
                 totals.cycles++;
+                totals.onKill.run();
                 log.println("serve: kill " + cycle + " after " + killAfter + " ms, in flight: " + totals.state.inFlight() + "; "
                         + totals.state.acknowledged + " operations acknowledged so far");
             }
@@ -206,6 +220,7 @@ public final class CrashTestCommand implements Callable<Integer> {
                 app.waitFor(60, TimeUnit.SECONDS);
                 reader.join(10_000);
                 totals.cycles++;
+                totals.onKill.run();
                 log.println("embedded: kill " + cycle + " after " + killAfter + " ms of work, in flight: " + totals.state.inFlight()
                         + "; " + totals.state.acknowledged + " operations acknowledged so far");
             }

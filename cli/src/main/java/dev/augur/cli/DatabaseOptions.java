@@ -18,6 +18,8 @@ final class DatabaseOptions {
      */
     static final String PG_COMPATIBLE = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
     static final String DATABASE_NAME = "augur";
+    /** Held, so the level set on it stays (a logger nobody references may be collected, and its level with it). */
+    private static final java.util.logging.Logger PGJDBC_LOG = java.util.logging.Logger.getLogger("org.postgresql");
 
     @Option(names = "--data", paramLabel = "DIR", defaultValue = "data",
             description = "folder of the embedded H2 database (default: ${DEFAULT-VALUE})")
@@ -35,6 +37,9 @@ final class DatabaseOptions {
     boolean noMigrations;
 
     private boolean noted;
+
+    /** Where notes go (no migrations folder, migrations applied): standard output, or standard error where it holds data. */
+    java.io.PrintStream notes = System.out;
 
     @Option(names = "--postgres", paramLabel = "URL",
             description = "use this PostgreSQL database instead of the embedded H2 (jdbc:postgresql://host:port/db?user=u&password=p)")
@@ -75,7 +80,7 @@ final class DatabaseOptions {
         if (migrations == null && !Files.isDirectory(DEFAULT_MIGRATIONS)) {
             if (!noted) {
                 noted = true;
-                System.out.println("no user migrations: " + DEFAULT_MIGRATIONS + " does not exist (create it, or pass"
+                notes.println("no user migrations: " + DEFAULT_MIGRATIONS + " does not exist (create it, or pass"
                         + " --migrations DIR, e.g. --migrations examples/migrations)");
             }
             return null;
@@ -139,10 +144,88 @@ final class DatabaseOptions {
         if (folder != null) {
             UserMigrations.Outcome outcome = UserMigrations.migrate(h2Url(), user, password, folder);
             if (outcome.applied() > 0) {
-                System.out.println("applied " + outcome.applied() + " migration(s) from " + folder
+                notes.println("applied " + outcome.applied() + " migration(s) from " + folder
                         + ", schema version " + outcome.schemaVersion());
             }
         }
         return c;
+    }
+
+    /** Whether {@code e} is, or is caused by, H2's "database in use" (90020: another process holds the file). */
+    static boolean locked(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && ("90020".equals(s.getSQLState()) || s.getErrorCode() == 90020)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The {@code augur serve} running on this database now ({@code DATA/augur.server}, something listening), or null. */
+    ServerFile.Entry runningServer() {
+        return ServerFile.running(ServerFile.of(dataDir()));
+    }
+
+    /**
+     * The error when the database file is held by another process and no running {@code augur serve} of it was found:
+     * SQLSTATE 55006 (object in use), saying why none was found and what to do.
+     */
+    AugurException inUse(Throwable cause) {
+        Path file = ServerFile.of(dataDir());
+        ServerFile.Entry entry = ServerFile.read(file);
+        String why = entry == null
+                ? "there is no " + file + " (augur serve writes it while it runs)"
+                : file + " names " + entry.tcpUrl() + ", where nothing listens (left by a server that was killed; it is ignored)";
+        return new AugurException("55006", "the database " + dataDir().resolve(DATABASE_NAME + ".mv.db") + " is in use by another"
+                + " process (H2 error 90020), and no running augur serve of it was found: " + why + "; stop that process,"
+                + " or pass --url with the URL of the server that holds it (jdbc:augur:h2:tcp://HOST:PORT/augur, as augur serve"
+                + " prints it)", cause);
+    }
+
+    /**
+     * Opens a database over the network ({@code --url}, or the running server found in {@code DATA/augur.server}):
+     * a {@code jdbc:augur:}, {@code jdbc:h2:tcp:} or {@code jdbc:postgresql:} URL (also {@code postgresql://...}).
+     * User and password: those given, else the URL's, else {@code sa} and the one kept in {@code DATA/augur.password}.
+     * A refused password is 28P01, saying what to pass.
+     */
+    Connection openRemote(String url, String user, String password) throws SQLException {
+        String u = url.trim();
+        if (u.startsWith("postgresql://") || u.startsWith("postgres://")) {
+            u = "jdbc:postgresql://" + u.substring(u.indexOf("://") + 3);
+        }
+        String plain = u.startsWith("jdbc:augur:") ? "jdbc:" + u.substring("jdbc:augur:".length()) : u;
+        if (!plain.startsWith("jdbc:h2:tcp:") && !plain.startsWith("jdbc:h2:ssl:") && !plain.startsWith("jdbc:postgresql:")) {
+            throw new AugurException(dev.augur.engine.Errors.INVALID_PARAMETER, "--url takes a server's URL: jdbc:augur:h2:tcp://HOST:PORT/augur,"
+                    + " jdbc:h2:tcp://HOST:PORT/augur or jdbc:postgresql://HOST:PORT/augur; got " + url
+                    + (plain.startsWith("jdbc:h2:") ? " (an embedded database is opened with --data DIR)" : ""));
+        }
+        boolean inUrl = plain.startsWith("jdbc:postgresql:") && plain.contains("user=");
+        String effectiveUser = user != null ? user : inUrl ? null : "sa";
+        String effectivePassword = password != null ? password
+                : plain.startsWith("jdbc:postgresql:") && plain.contains("password=") ? null : password(null);
+        try {
+            if (u.startsWith("jdbc:postgresql:")) {
+                // augur serve's PostgreSQL port, or a PostgreSQL server: plain pgjdbc, statements sent as they are
+                // pgjdbc warns that H2's PostgreSQL server (behind augur serve) reports an old version
+                PGJDBC_LOG.setLevel(java.util.logging.Level.SEVERE);
+                java.util.Properties props = new java.util.Properties();
+                if (effectiveUser != null) {
+                    props.setProperty("user", effectiveUser);
+                }
+                if (effectivePassword != null) {
+                    props.setProperty("password", effectivePassword);
+                }
+                return java.sql.DriverManager.getConnection(u, props);
+            }
+            return new AugurDataSource(u, effectiveUser, effectivePassword, importBase()).getConnection();
+        } catch (SQLException e) {
+            if (!"28000".equals(e.getSQLState()) && !"28P01".equals(e.getSQLState())) {
+                throw e;
+            }
+            Path file = PasswordFile.of(dataDir());
+            throw new AugurException("28P01", "password authentication failed for user \"" + effectiveUser + "\" at " + plain
+                    + ": pass --password PASSWORD (and --user USER)" + (password == null && Files.exists(file)
+                    ? "; the one in " + file + " was tried" : ""), e);
+        }
     }
 }

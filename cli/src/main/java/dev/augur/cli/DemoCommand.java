@@ -4,9 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.augur.migrations.UserMigrations;
 import dev.augur.sql.AugurDataSource;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -43,6 +40,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--online", description = "instead: a classification view learning online on the corpus drift, scored prequentially")
     boolean online;
 
+    @Option(names = "--progress", negatable = true, description = Progress.DESCRIPTION)
+    Boolean progress;
+
     @Override
     public Integer call() throws Exception {
         Path dir = data.toAbsolutePath().normalize();
@@ -58,7 +58,7 @@ final class DemoCommand implements Callable<Integer> {
         Path migrations = dir.resolve("migrations");
         try (Connection c = new AugurDataSource(url, "sa", "", migrations).getConnection()) {
             System.out.println("\n1. Load the mails into table emails (split: CRC32 of the id, even trains, odd tests)");
-            load(c, messages);
+            load(c, messages, Progress.enabled(progress));
 
             System.out.println("\n2. Register and deploy the models by a migration, " + migrations.resolve("V1__spam_models.sql"));
             Files.createDirectories(migrations);
@@ -72,10 +72,18 @@ final class DemoCommand implements Callable<Integer> {
             Files.writeString(migrations.resolve("V1__spam_models.sql"), script);
             System.out.print(script.indent(4));
             long t0 = System.nanoTime();
-            try (ProgressBar bar = new ProgressBarBuilder().setTaskName("migrate").setStyle(ProgressBarStyle.ASCII)
-                    .setInitialMax(-1).continuousUpdate().build()) {
-                UserMigrations.migrate(url, "sa", "", migrations);
-                bar.stepTo(1);
+            try (Progress bar = Progress.of(Progress.enabled(progress), "migrate", 1)) {
+                UserMigrations.migrate(url, "sa", "", migrations, new UserMigrations.Progress() {
+                    @Override
+                    public void pending(int count) {
+                        bar.maxHint(count);
+                    }
+
+                    @Override
+                    public void applied(int done) {
+                        bar.stepTo(done);
+                    }
+                });
             }
             System.out.printf(Locale.ROOT, "   trained and deployed in %.1f s%n", (System.nanoTime() - t0) / 1e9);
 
@@ -112,8 +120,7 @@ final class DemoCommand implements Callable<Integer> {
                 read from the view before the view learns from it (prequential accuracy).""");
         Prequential.Result r;
         try (Connection c = new AugurDataSource(url, "sa", "", null).getConnection();
-             ProgressBar bar = new ProgressBarBuilder().setTaskName("stream").setStyle(ProgressBarStyle.ASCII)
-                     .setInitialMax(stream).continuousUpdate().build()) {
+             Progress bar = Progress.of(Progress.enabled(progress), "stream", stream)) {
             r = Prequential.run(c, messages, 50, 2026, bar::stepTo);
         }
         System.out.printf(Locale.ROOT, "prequential accuracy online: %.4f%n", r.online());
@@ -156,14 +163,13 @@ final class DemoCommand implements Callable<Integer> {
         return Corpus.generate(4000, 7);
     }
 
-    private static void load(Connection c, List<Corpus.Message> messages) throws Exception {
+    private static void load(Connection c, List<Corpus.Message> messages, boolean showProgress) throws Exception {
         try (Statement st = c.createStatement()) {
             st.execute("CREATE TABLE emails (id VARCHAR(64) PRIMARY KEY, grp VARCHAR(32) NOT NULL, is_spam INT NOT NULL,"
                     + " split VARCHAR(8) NOT NULL, body VARCHAR(1000000) NOT NULL)");
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO emails VALUES (?, ?, ?, ?, ?)");
-             ProgressBar bar = new ProgressBarBuilder().setTaskName("load").setStyle(ProgressBarStyle.ASCII)
-                     .setInitialMax(messages.size()).continuousUpdate().build()) {
+             Progress bar = Progress.of(showProgress, "load", messages.size())) {
             int n = 0;
             for (Corpus.Message m : messages) {
                 ps.setString(1, m.id());

@@ -46,6 +46,8 @@ final class ServeCommand implements Callable<Integer> {
         System.out.println("  with Augur's statements: jdbc:augur:" + server.tcpUrl().substring("jdbc:".length()));
         System.out.println("  PostgreSQL:     " + server.psqlCommand());
         System.out.println("  pgjdbc:         " + server.pgUrl() + "   user " + user);
+        System.out.println("  augur predict and augur migrate on " + db.data + " go through this server while it runs ("
+                + server.serverFile() + ")");
         if (!server.classLoadingRestricted()) {
             System.out.println("  warning: H2 may load any Java class by name here (-Dh2.allowedClasses=*, or H2 was loaded first)");
         }

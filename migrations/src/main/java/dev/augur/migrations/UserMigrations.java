@@ -41,6 +41,18 @@ public final class UserMigrations {
      * rolled back whole (its model registrations and deployments with it) and raised with Flyway's message.
      */
     public static Outcome migrate(String jdbcUrl, String user, String password, Path folder) {
+        return migrate(jdbcUrl, user, password, folder, null);
+    }
+
+    /** Told how many migrations are pending, then each time one of them has been applied. */
+    public interface Progress {
+        void pending(int count);
+
+        void applied(int done);
+    }
+
+    /** As {@link #migrate(String, String, String, Path)}, telling {@code progress} (when not null) how far it is. */
+    public static Outcome migrate(String jdbcUrl, String user, String password, Path folder, Progress progress) {
         if (!Files.isDirectory(folder)) {
             return new Outcome(0, null);
         }
@@ -48,15 +60,37 @@ public final class UserMigrations {
         Path base = folder.toAbsolutePath().normalize();
         AugurDataSource ds = new AugurDataSource(jdbcUrl, user, password, base);
         try {
-            MigrateResult result = Flyway.configure(UserMigrations.class.getClassLoader())
+            int[] done = {0};
+            org.flywaydb.core.api.callback.Callback counter = new org.flywaydb.core.api.callback.BaseCallback() {
+                @Override
+                public boolean supports(org.flywaydb.core.api.callback.Event event, org.flywaydb.core.api.callback.Context context) {
+                    return progress != null && event == org.flywaydb.core.api.callback.Event.AFTER_EACH_MIGRATE;
+                }
+
+                @Override
+                public boolean canHandleInTransaction(org.flywaydb.core.api.callback.Event event,
+                                                      org.flywaydb.core.api.callback.Context context) {
+                    return true;
+                }
+
+                @Override
+                public void handle(org.flywaydb.core.api.callback.Event event, org.flywaydb.core.api.callback.Context context) {
+                    progress.applied(++done[0]);
+                }
+            };
+            Flyway flyway = Flyway.configure(UserMigrations.class.getClassLoader())
                     .dataSource(ds)
                     .locations("filesystem:" + base)
                     // a database that already has tables (the usual case when Augur is added) starts at version 0
                     .baselineOnMigrate(true)
                     .baselineVersion("0")
                     .javaMigrations(modelMigrations(base).toArray(ModelMigration[]::new))
-                    .load()
-                    .migrate();
+                    .callbacks(counter)
+                    .load();
+            if (progress != null) {
+                progress.pending(flyway.info().pending().length);
+            }
+            MigrateResult result = flyway.migrate();
             return new Outcome(result.migrationsExecuted, result.targetSchemaVersion);
         } catch (FlywayException e) {
             throw new AugurException(sqlState(e), "migration failed: " + e.getMessage(), e);

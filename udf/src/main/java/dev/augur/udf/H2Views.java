@@ -503,6 +503,7 @@ public final class H2Views {
      */
     private static int materialize(Connection c, String name, String rows, String table, String key, List<String> inputs)
             throws SQLException {
+        long t0 = System.nanoTime();
         execute(c, "CREATE TABLE " + rows + " AS SELECT " + key + ", CAST(NULL AS DOUBLE PRECISION) AS SCORE,"
                 + " CAST(NULL AS VARCHAR(256)) AS LABEL, CAST(NULL AS DOUBLE PRECISION) AS MARGIN, CAST(NULL AS DOUBLE PRECISION) AS NORM_1,"
                 + " CAST(NULL AS DOUBLE PRECISION) AS NORM_2, CAST(NULL AS DOUBLE PRECISION) AS NORM_INF, CAST(NULL AS INTEGER) AS MODEL_VERSION,"
@@ -529,13 +530,16 @@ public final class H2Views {
             ViewMaintenance.write(c, rows, key, List.of(), rt.currentVersion, true, k);
         }
         rt.index.resort();
+        // the time the creation took: the view's table, its trigger and scoring every entity
+        double millis = (System.nanoTime() - t0) / 1e6;
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO AUGUR.VIEW_EVENTS (VIEW_NAME, EVENT, MODEL_VERSION, ROWS_CHECKED,"
-                + " ROWS_RESCORED, ROWS_WRITTEN, MILLIS, SCORER) VALUES (?, 'create', ?, ?, ?, ?, 0, 'cpu')")) {
+                + " ROWS_RESCORED, ROWS_WRITTEN, MILLIS, SCORER) VALUES (?, 'create', ?, ?, ?, ?, ?, 'cpu')")) {
             ps.setString(1, name);
             ps.setInt(2, rt.currentVersion);
             ps.setLong(3, scored.size() + nullKeys.size());
             ps.setLong(4, scored.size());
             ps.setLong(5, scored.size() + nullKeys.size());
+            ps.setDouble(6, millis);
             ps.executeUpdate();
         }
         return scored.size() + nullKeys.size();
