@@ -63,7 +63,12 @@ public final class AugurDriver implements Driver {
             props.putAll(info);
         }
         Object base = props.remove(IMPORT_BASE);
-        Connection conn = DriverManager.getConnection(raw, props);
+        Connection conn;
+        try {
+            conn = DriverManager.getConnection(raw, props);
+        } catch (SQLException e) {
+            throw authenticationFailed(e, props.getProperty("user"));
+        }
         try {
             // every connect asks: a database can be dropped and recreated under the same URL
             for (AugurInstaller installer : INSTALLERS) {
@@ -79,6 +84,18 @@ public final class AugurDriver implements Driver {
                     new ConnectionHandler(conn, importBase, true));
         }
         return wrap(conn, importBase);
+    }
+
+    /**
+     * H2 reports a wrong user or password as 28000 ("Wrong user name or password") over every protocol; PostgreSQL
+     * and psql call it 28P01. The driver answers as PostgreSQL does, naming where {@code augur serve} keeps it.
+     */
+    static SQLException authenticationFailed(SQLException e, String user) {
+        if (e.getErrorCode() != 28000 && !"28000".equals(e.getSQLState())) {
+            return e;
+        }
+        return new SQLException("password authentication failed for user \"" + (user == null ? "" : user) + "\": wrong user name or"
+                + " password (a database served by augur serve keeps its password in DATA/augur.password)", "28P01", e);
     }
 
     /** Wraps an open connection so it accepts Augur's extension statements. */

@@ -161,6 +161,12 @@ class ServeProtocolsTest {
                     assertThat(e.getSQLState()).isEqualTo("28000");
                     assertThat(e.getMessage()).startsWith("Wrong user name or password");
                 });
+        // through Augur's driver, H2 TCP answers as PostgreSQL does
+        assertThatThrownBy(() -> DriverManager.getConnection("jdbc:augur:" + server.tcpUrl().substring("jdbc:".length()), "sa", "wrong").close())
+                .isInstanceOfSatisfying(SQLException.class, e -> {
+                    assertThat(e.getSQLState()).isEqualTo("28P01");
+                    assertThat(e.getMessage()).startsWith("password authentication failed for user \"sa\"").contains("augur.password");
+                });
         // the database served is augur's only: another name is 3D000 on the PostgreSQL port, refused over TCP
         assertThatThrownBy(() -> DriverManager.getConnection(server.pgUrl().replace("/augur", "/other"), "sa", password).close())
                 .isInstanceOfSatisfying(SQLException.class, e -> {
