@@ -22,13 +22,44 @@ public final class AugurCatalog {
     private AugurCatalog() {
     }
 
-    /** The number of catalog migrations this Augur ships per dialect (V1..Vn in each dialect's folder). */
-    static final java.util.Map<String, Integer> CATALOG_MIGRATIONS = java.util.Map.of("h2", 3, "postgresql", 7);
+    private static final java.util.regex.Pattern VERSIONED = java.util.regex.Pattern.compile("V\\d+__[^/]*\\.sql");
+    private static final java.util.Map<String, Integer> SHIPPED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The number of catalog migrations this Augur ships for a dialect, counted from the scripts themselves (a new
+     * V&lt;n&gt; needs no constant raised by hand, or databases would never upgrade).
+     */
+    static int shippedMigrations(String dialect) {
+        return SHIPPED.computeIfAbsent(dialect, AugurCatalog::countScripts);
+    }
+
+    private static int countScripts(String dialect) {
+        String folder = "dev/augur/migrations/" + dialect;
+        java.net.URL url = AugurCatalog.class.getClassLoader().getResource(folder);
+        if (url == null) {
+            throw new AugurException("58030", "Augur's catalog scripts for " + dialect + " are missing from the class path (" + folder + ")");
+        }
+        try {
+            if (url.getProtocol().equals("jar")) {
+                java.net.JarURLConnection jar = (java.net.JarURLConnection) url.openConnection();
+                jar.setUseCaches(false);
+                try (java.util.jar.JarFile file = jar.getJarFile()) {
+                    return (int) file.stream().map(java.util.jar.JarEntry::getName)
+                            .filter(n -> n.startsWith(folder + "/") && VERSIONED.matcher(n.substring(folder.length() + 1)).matches()).count();
+                }
+            }
+            try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(java.nio.file.Path.of(url.toURI()))) {
+                return (int) files.filter(f -> VERSIONED.matcher(f.getFileName().toString()).matches()).count();
+            }
+        } catch (java.io.IOException | java.net.URISyntaxException e) {
+            throw new AugurException("58030", "cannot list Augur's catalog scripts in " + url + ": " + e.getMessage());
+        }
+    }
 
     /** Applies pending catalog migrations through an open connection (which stays open). */
     public static void install(Connection connection) throws SQLException {
         String dialect = dialect(connection);
-        if (!upToDate(connection, CATALOG_MIGRATIONS.getOrDefault(dialect, Integer.MAX_VALUE))) {
+        if (!upToDate(connection, shippedMigrations(dialect))) {
             migrate(connection, dialect);
         }
         if (dialect.equals("h2")) {
