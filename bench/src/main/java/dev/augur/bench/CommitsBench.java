@@ -91,7 +91,7 @@ final class CommitsBench implements Callable<Integer> {
         }
         Files.writeString(outFile, out.toString());
         Path png = PredictBench.chartBeside(outFile);
-        Charts.bars(png, "Durable commits on an H2 file database (" + Machine.describe() + ")", "microseconds",
+        Charts.bars(png, "Durable commits on an H2 file database, " + java.time.LocalDate.now(), "microseconds",
                 java.util.List.of("autocommit INSERT (per commit)", "row of a big transaction"),
                 java.util.List.of("WRITE_DELAY 0 (Augur: written before the commit returns)", "WRITE_DELAY 500 (H2's default: written later)"),
                 java.util.List.of(java.util.List.of(Machine.median(perCommit[0]) / 1e3, Machine.median(perRow[0]) / 1e3),

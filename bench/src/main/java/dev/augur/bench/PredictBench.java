@@ -12,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
+import java.time.LocalDate;
 import java.util.Locale;
 import java.util.Random;
 import java.util.StringJoiner;
@@ -105,8 +106,8 @@ final class PredictBench implements Callable<Integer> {
             line(report, String.format(Locale.ROOT, "  inline SQL arithmetic     %8.1f ms  %7.1f ns/row", mi / 1e6, mi / rows));
             corpusBench(c, st, report);
             line(report, String.format(Locale.ROOT, "predict/inline ratio: %.2f", mp / mi));
-            Charts.bars(chartBeside(out), "PREDICT vs inline SQL arithmetic, H2, " + String.format(Locale.ROOT, "%,d", rows) + " rows ("
-                            + machine + ")", "ns per row", java.util.List.of("dense linear model, 16 inputs"),
+            Charts.bars(chartBeside(out), "PREDICT vs inline SQL arithmetic, H2, " + String.format(Locale.ROOT, "%,d", rows) + " rows, "
+                            + LocalDate.now(), "ns per row", java.util.List.of("dense linear model, 16 inputs"),
                     java.util.List.of("PREDICT('m', a..p)", "inline SQL arithmetic"),
                     java.util.List.of(java.util.List.of(mp / rows), java.util.List.of(mi / rows)));
         }
