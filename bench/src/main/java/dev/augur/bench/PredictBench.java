@@ -1,6 +1,6 @@
 package dev.augur.bench;
 
-import dev.augur.cli.Corpus;
+import dev.augur.testkit.Corpus;
 import dev.augur.sql.AugurDataSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,5 +1,7 @@
 package dev.augur.cli;
 
+import dev.augur.testkit.Prequential;
+import dev.augur.testkit.Corpus;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.augur.migrations.UserMigrations;

@@ -1,7 +1,7 @@
 package dev.augur.tests;
 
-import dev.augur.cli.Corpus;
-import dev.augur.cli.Prequential;
+import dev.augur.testkit.Corpus;
+import dev.augur.testkit.Prequential;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;

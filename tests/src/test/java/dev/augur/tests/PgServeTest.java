@@ -1,6 +1,6 @@
 package dev.augur.tests;
 
-import dev.augur.cli.PgLocalServer;
+import dev.augur.testkit.PgLocalServer;
 import dev.augur.cli.PgMaintainer;
 import dev.augur.sql.AugurDataSource;
 import org.junit.jupiter.api.Assumptions;

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres}), else a throw-away server started once per JVM
  * from the PostgreSQL 15 binaries ({@code /usr/lib/postgresql/15/bin}, or {@code AUGUR_TEST_PG_BIN}) on a free
  * loopback port in a temp folder. PostgreSQL refuses to run as root, so as root it runs as the {@code postgres} OS
- * user (through runuser); the server itself is {@link dev.augur.cli.PgLocalServer}, shared with the benchmark. io.zonky's embedded PostgreSQL is not used for the same reason: it starts the server
+ * user (through runuser); the server itself is {@link dev.augur.testkit.PgLocalServer}, shared with the benchmark. io.zonky's embedded PostgreSQL is not used for the same reason: it starts the server
  * as the current user. Without a URL or binaries, tests are skipped with that reason.
  */
 final class PgServer {
@@ -61,6 +61,6 @@ final class PgServer {
     }
 
     private static String start() throws Exception {
-        return dev.augur.cli.PgLocalServer.startNew().url();
+        return dev.augur.testkit.PgLocalServer.startNew().url();
     }
 }

@@ -1,6 +1,6 @@
 package dev.augur.tests;
 
-import dev.augur.cli.Corpus;
+import dev.augur.testkit.Corpus;
 import dev.augur.engine.BagOfWords;
 import org.junit.jupiter.api.Test;
 

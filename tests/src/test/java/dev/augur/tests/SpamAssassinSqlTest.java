@@ -1,6 +1,6 @@
 package dev.augur.tests;
 
-import dev.augur.cli.Corpus;
+import dev.augur.testkit.Corpus;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.augur.cli;
+package dev.augur.testkit;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

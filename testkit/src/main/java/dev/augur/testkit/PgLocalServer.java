@@ -1,4 +1,4 @@
-package dev.augur.cli;
+package dev.augur.testkit;
 
 import java.io.IOException;
 import java.net.InetAddress;

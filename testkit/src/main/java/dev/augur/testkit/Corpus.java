@@ -1,4 +1,4 @@
-package dev.augur.cli;
+package dev.augur.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
