@@ -363,7 +363,7 @@ final class PgAuthProxy implements AutoCloseable {
         b.write(0);
     }
 
-    /** Replaces {@code SET extra_float_digits = N} in a Query or Parse message; other messages are returned as they are. */
+    /** A Query or Parse message with its statement rewritten by {@link #rewriteSql}; other messages are returned as they are. */
     static byte[] rewrite(int type, byte[] body) {
         int sqlStart = 0;
         if (type == 'P') {
@@ -374,15 +374,38 @@ final class PgAuthProxy implements AutoCloseable {
             return body;
         }
         String sql = new String(body, sqlStart, sqlEnd - sqlStart, StandardCharsets.UTF_8);
-        if (!FLOAT_DIGITS.matcher(sql).matches()) {
+        String rewritten = rewriteSql(type, sql);
+        if (rewritten.equals(sql)) {
             return body;
         }
-        byte[] replacement = "SET DATESTYLE ISO".getBytes(StandardCharsets.UTF_8);
+        byte[] replacement = rewritten.getBytes(StandardCharsets.UTF_8);
         byte[] out = new byte[body.length - (sqlEnd - sqlStart) + replacement.length];
         System.arraycopy(body, 0, out, 0, sqlStart);
         System.arraycopy(replacement, 0, out, sqlStart, replacement.length);
         System.arraycopy(body, sqlEnd, out, sqlStart + replacement.length, body.length - sqlEnd);
         return out;
+    }
+
+    /**
+     * The statement as H2 can run it: {@code SET extra_float_digits} replaced by a harmless one; in a simple Query, the
+     * trailing semicolons and whitespace removed (H2 runs what follows the last {@code ;} as one more, empty, statement
+     * whose "UPDATE 0" is the last result a client sees: psycopg2's {@code SELECT 1;\n} had "no results to fetch").
+     */
+    static String rewriteSql(int type, String sql) {
+        if (FLOAT_DIGITS.matcher(sql).matches()) {
+            return "SET DATESTYLE ISO";
+        }
+        String s = sql;
+        if (type == 'Q') {
+            int end = s.length();
+            while (end > 0 && (s.charAt(end - 1) == ';' || Character.isWhitespace(s.charAt(end - 1)))) {
+                end--;
+            }
+            if (end > 0 && end < s.length() && s.substring(end).indexOf(';') >= 0) {
+                s = s.substring(0, end);
+            }
+        }
+        return s;
     }
 
     /** The body of a message whose type byte has been read: its length, then length - 4 bytes. */

@@ -1,0 +1,155 @@
+package dev.augur.tests;
+
+import dev.augur.cli.AugurServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Stock PostgreSQL clients against {@code augur serve}'s PostgreSQL port: pgjdbc (simple and extended protocol,
+ * DatabaseMetaData), psql's meta-commands and the Python clients (psycopg2, SQLAlchemy, pandas; skipped where they
+ * are not installed: {@code apt-get install -y python3-psycopg2 python3-sqlalchemy python3-pandas}).
+ */
+class StockClientsTest {
+    @TempDir
+    static Path dir;
+    static AugurServer server;
+    static int pgPort;
+    static String password;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path migrations = dir.resolve("migrations");
+        Files.createDirectories(migrations);
+        Files.writeString(migrations.resolve("V1__shop.sql"), """
+                CREATE TABLE customers (id INT PRIMARY KEY, name VARCHAR(40) NOT NULL, score DOUBLE PRECISION);
+                CREATE TABLE orders (oid INT PRIMARY KEY, cid INT REFERENCES customers(id), amount NUMERIC(10,2));
+                CREATE INDEX orders_cid ON orders(cid);
+                CREATE VIEW big_orders AS SELECT * FROM orders WHERE amount > 100;
+                INSERT INTO customers VALUES (1, 'ann', 0.5), (2, 'bob', 0.7);
+                INSERT INTO orders VALUES (10, 1, 50.00), (11, 2, 150.00);
+                """);
+        pgPort = ServeProtocolsTest.freePort();
+        server = new AugurServer(dir.resolve("data"), migrations, "127.0.0.1", ServeProtocolsTest.freePort(), pgPort, "sa", null);
+        password = server.password();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.close();
+    }
+
+    static Connection pg(String options) throws SQLException {
+        return DriverManager.getConnection(server.pgUrl() + options, "sa", password);
+    }
+
+    // ---- 1. statements ending in ; and whitespace
+
+    @Test
+    void trailingSemicolonAndNewlineOverSimpleAndExtendedProtocol() throws SQLException {
+        for (String mode : new String[]{"?preferQueryMode=simple", "?preferQueryMode=extended", ""}) {
+            try (Connection c = pg(mode)) {
+                for (String sql : new String[]{"SELECT 1;", "SELECT 1;\n", "SELECT 1 ;  \n\n", "SELECT 1;;\n"}) {
+                    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+                        assertThat(rs.next()).as(mode + " " + sql).isTrue();
+                        assertThat(rs.getInt(1)).isEqualTo(1);
+                    }
+                    try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+                        assertThat(rs.next()).as(mode + " prepared " + sql).isTrue();
+                    }
+                }
+                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT ';' AS s;\n")) {
+                    rs.next();
+                    assertThat(rs.getString(1)).isEqualTo(";");
+                }
+            }
+        }
+    }
+
+    @Test
+    void psycopg2RunsAStatementEndingInASemicolonAndNewline() throws Exception {
+        String out = python("psycopg2", """
+                cur = psycopg2.connect(%s).cursor()
+                cur.execute("SELECT 1;\\n")
+                print(cur.fetchone()[0])
+                cur.execute("SELECT name FROM customers ORDER BY id;")
+                print([r[0] for r in cur.fetchall()])
+                """.formatted(pyDsn()));
+        assertThat(out).contains("1\n", "['ann', 'bob']");
+    }
+
+    // ---- helpers
+
+    static String pyDsn() {
+        return "host='127.0.0.1', port=" + pgPort + ", user='sa', password='" + password + "', dbname='augur'";
+    }
+
+    static String pyUrl() {
+        return "'postgresql+psycopg2://sa:" + password + "@127.0.0.1:" + pgPort + "/augur'";
+    }
+
+    /** The Python that has these modules: Debian's /usr/bin/python3 first (a pyenv one on PATH may lack them). */
+    static String pythonWith(String modules) throws Exception {
+        for (String python : new String[]{"/usr/bin/python3", "python3"}) {
+            try {
+                Process p = new ProcessBuilder(python, "-c", "import " + modules).redirectErrorStream(true).start();
+                p.getInputStream().readAllBytes();
+                if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) {
+                    return python;
+                }
+            } catch (IOException e) {
+                // not there
+            }
+        }
+        return null;
+    }
+
+    /** Runs a Python script (after {@code import modules}); skips the test where no Python has them. */
+    static String python(String modules, String script) throws Exception {
+        String python = pythonWith(modules);
+        assumeTrue(python != null, "Python modules " + modules + " not installed (apt-get install -y python3-psycopg2"
+                + " python3-sqlalchemy python3-pandas)");
+        Process p = new ProcessBuilder(python, "-c", "import " + modules + "\n" + script).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        return out;
+    }
+
+    /** {@code psql -X -A -t -c COMMAND}: its output, asserting exit code 0 and no error. */
+    static String psql(String... commands) throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/psql")), "psql is not installed at /usr/bin/psql");
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/psql", "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1",
+                "-h", "127.0.0.1", "-p", String.valueOf(pgPort), "-U", "sa", "-d", "augur"));
+        for (String c : commands) {
+            cmd.add("-c");
+            cmd.add(c);
+        }
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("PGPASSWORD", password);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(String.join(" ", commands) + ":\n" + out).isZero();
+        assertThat(out).as(String.join(" ", commands)).doesNotContain("ERROR");
+        return out;
+    }
+}
