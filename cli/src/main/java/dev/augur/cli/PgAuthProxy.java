@@ -389,13 +389,14 @@ final class PgAuthProxy implements AutoCloseable {
     /**
      * The statement as H2 can run it: {@code SET extra_float_digits} replaced by a harmless one; in a simple Query, the
      * trailing semicolons and whitespace removed (H2 runs what follows the last {@code ;} as one more, empty, statement
-     * whose "UPDATE 0" is the last result a client sees: psycopg2's {@code SELECT 1;\n} had "no results to fetch").
+     * whose "UPDATE 0" is the last result a client sees: psycopg2's {@code SELECT 1;\n} had "no results to fetch");
+     * catalog references rewritten by {@link PgCatalogCompat#rewrite}.
      */
     static String rewriteSql(int type, String sql) {
         if (FLOAT_DIGITS.matcher(sql).matches()) {
             return "SET DATESTYLE ISO";
         }
-        String s = sql;
+        String s = PgCatalogCompat.rewrite(sql);
         if (type == 'Q') {
             int end = s.length();
             while (end > 0 && (s.charAt(end - 1) == ';' || Character.isWhitespace(s.charAt(end - 1)))) {

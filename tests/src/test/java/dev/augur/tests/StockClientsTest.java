@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -94,6 +95,57 @@ class StockClientsTest {
                 print([r[0] for r in cur.fetchall()])
                 """.formatted(pyDsn()));
         assertThat(out).contains("1\n", "['ann', 'bob']");
+    }
+
+    // ---- 2. pgjdbc DatabaseMetaData
+
+    static List<String> column(ResultSet rs, String name) throws SQLException {
+        List<String> values = new ArrayList<>();
+        try (rs) {
+            while (rs.next()) {
+                values.add(rs.getString(name));
+            }
+        }
+        return values;
+    }
+
+    @Test
+    void pgjdbcDatabaseMetaDataBrowsesTheCatalog() throws SQLException {
+        for (String mode : new String[]{"", "?preferQueryMode=simple"}) {
+            try (Connection c = pg(mode)) {
+                DatabaseMetaData m = c.getMetaData();
+                assertThat(column(m.getSchemas(), "TABLE_SCHEM")).as(mode).contains("public", "augur");
+                assertThat(column(m.getCatalogs(), "TABLE_CAT")).containsExactly("augur");
+                assertThat(column(m.getTables(null, "public", "%", new String[]{"TABLE"}), "TABLE_NAME"))
+                        .contains("customers", "orders").doesNotContain("big_orders");
+                assertThat(column(m.getTables(null, "public", "%", new String[]{"VIEW"}), "TABLE_NAME")).contains("big_orders");
+                assertThat(column(m.getColumns(null, "public", "customers", "%"), "COLUMN_NAME"))
+                        .containsExactly("id", "name", "score");
+                assertThat(column(m.getColumns(null, "public", "customers", "%"), "TYPE_NAME"))
+                        .containsExactly("int4", "varchar", "float8");
+                try (ResultSet pk = m.getPrimaryKeys(null, "public", "customers")) {
+                    assertThat(pk.next()).isTrue();
+                    assertThat(pk.getString("COLUMN_NAME")).isEqualTo("id");
+                    assertThat(pk.getInt("KEY_SEQ")).isEqualTo(1);
+                    assertThat(pk.getString("PK_NAME")).isNotBlank();
+                    assertThat(pk.next()).isFalse();
+                }
+                assertThat(column(m.getIndexInfo(null, "public", "orders", false, false), "INDEX_NAME")).contains("orders_cid");
+                try (ResultSet fk = m.getImportedKeys(null, "public", "orders")) {
+                    assertThat(fk.next()).isTrue();
+                    assertThat(fk.getString("PKTABLE_NAME")).isEqualTo("customers");
+                    assertThat(fk.getString("PKCOLUMN_NAME")).isEqualTo("id");
+                    assertThat(fk.getString("FKCOLUMN_NAME")).isEqualTo("cid");
+                    assertThat(fk.getInt("KEY_SEQ")).isEqualTo(1);
+                    assertThat(fk.next()).isFalse();
+                }
+                assertThat(column(m.getExportedKeys(null, "public", "customers"), "FKTABLE_NAME")).containsExactly("orders");
+                assertThat(column(m.getTypeInfo(), "TYPE_NAME")).contains("int4", "varchar", "float8", "bool", "numeric");
+                assertThat(column(m.getFunctions(null, null, "predict%"), "FUNCTION_NAME"))
+                        .contains("predict", "predict_label", "predict_proba");
+                assertThat(column(m.getFunctions(null, "augur", "%"), "FUNCTION_NAME")).contains("train_model", "deploy_model");
+            }
+        }
     }
 
     // ---- helpers

@@ -1,0 +1,177 @@
+package dev.augur.udf;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * PostgreSQL catalog functions that H2's PostgreSQL emulation lacks, for stock clients (pgjdbc's DatabaseMetaData,
+ * psql's meta-commands, SQLAlchemy): installed in {@code pg_catalog} by {@code augur serve}
+ * ({@code dev/augur/cli/pg_compat.sql}).
+ */
+public final class PgCompat {
+    private PgCompat() {
+    }
+
+    /** PostgreSQL's type names by OID (H2's pg_type says INTEGER, CHARACTER VARYING, ...). */
+    private static final Map<Integer, String> TYPE_NAMES = Map.ofEntries(
+            Map.entry(16, "bool"), Map.entry(17, "bytea"), Map.entry(18, "char"), Map.entry(19, "name"),
+            Map.entry(20, "int8"), Map.entry(21, "int2"), Map.entry(22, "int2vector"), Map.entry(23, "int4"),
+            Map.entry(24, "regproc"), Map.entry(25, "text"), Map.entry(26, "oid"), Map.entry(114, "json"),
+            Map.entry(700, "float4"), Map.entry(701, "float8"), Map.entry(705, "unknown"), Map.entry(1000, "_bool"),
+            Map.entry(1005, "_int2"), Map.entry(1007, "_int4"), Map.entry(1009, "_text"), Map.entry(1014, "_bpchar"),
+            Map.entry(1015, "_varchar"), Map.entry(1016, "_int8"), Map.entry(1021, "_float4"), Map.entry(1022, "_float8"),
+            Map.entry(1042, "bpchar"), Map.entry(1043, "varchar"), Map.entry(1082, "date"), Map.entry(1083, "time"),
+            Map.entry(1114, "timestamp"), Map.entry(1184, "timestamptz"), Map.entry(1186, "interval"),
+            Map.entry(1231, "_numeric"), Map.entry(1266, "timetz"), Map.entry(1700, "numeric"), Map.entry(2205, "regclass"),
+            Map.entry(2206, "regtype"), Map.entry(2950, "uuid"), Map.entry(3802, "jsonb"));
+
+    /** The PostgreSQL name of a type OID; H2's name, lower case, where PostgreSQL has none. */
+    public static String typeName(Integer oid, String h2Name) {
+        String name = oid == null ? null : TYPE_NAMES.get(oid);
+        return name != null ? name : h2Name == null ? null : h2Name.toLowerCase(Locale.ROOT);
+    }
+
+    /** The OID of an information_schema data type name ({@code character varying}: 1043); 0 where unknown. */
+    public static int typeOid(String dataType) {
+        if (dataType == null) {
+            return 0;
+        }
+        String t = dataType.toLowerCase(Locale.ROOT);
+        if (t.endsWith(" array")) {
+            return switch (typeOid(t.substring(0, t.length() - 6))) {
+                case 16 -> 1000; case 21 -> 1005; case 23 -> 1007; case 20 -> 1016; case 700 -> 1021; case 701 -> 1022;
+                case 1700 -> 1231; default -> 1015;
+            };
+        }
+        return switch (t) {
+            case "boolean" -> 16;
+            case "binary varying", "binary large object", "binary", "varbinary" -> 17;
+            case "bigint" -> 20;
+            case "smallint", "tinyint" -> 21;
+            case "integer" -> 23;
+            case "character large object", "clob", "text" -> 25;
+            case "json" -> 114;
+            case "real" -> 700;
+            case "double precision", "float" -> 701;
+            case "character" -> 1042;
+            case "character varying", "varchar_ignorecase" -> 1043;
+            case "date" -> 1082;
+            case "time" -> 1083;
+            case "timestamp" -> 1114;
+            case "timestamp with time zone" -> 1184;
+            case "interval" -> 1186;
+            case "time with time zone" -> 1266;
+            case "numeric", "decimal", "decfloat" -> 1700;
+            case "uuid" -> 2950;
+            case "java_object", "other" -> 0;
+            default -> t.startsWith("interval") ? 1186 : 0;
+        };
+    }
+
+    /** {@code current_schemas(include_implicit)}: the search path, {@code pg_catalog} first where implicit ones are asked for. */
+    public static String[] currentSchemas(Connection conn, Boolean includeImplicit) throws SQLException {
+        List<String> schemas = new ArrayList<>();
+        if (Boolean.TRUE.equals(includeImplicit)) {
+            schemas.add("pg_catalog");
+        }
+        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT CURRENT_SCHEMA")) {
+            if (rs.next() && rs.getString(1) != null && !schemas.contains(rs.getString(1))) {
+                schemas.add(rs.getString(1));
+            }
+        }
+        return schemas.toArray(new String[0]);
+    }
+
+    /** {@code array_upper(array, dimension)}: the upper bound of a one-dimensional array (null for an empty one). */
+    public static Integer arrayUpper(java.sql.Array array, Integer dimension) throws SQLException {
+        Object[] elements = array == null ? null : (Object[]) array.getArray();
+        return elements == null || elements.length == 0 || dimension == null || dimension != 1 ? null : elements.length;
+    }
+
+    /** {@code pg_get_function_result(oid)}: the result type of the routine with this pg_proc OID. */
+    public static String functionResult(Connection conn, Integer oid) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement(
+                "SELECT r.data_type FROM pg_catalog.augur_pg_proc p JOIN information_schema.routines r"
+                        + " ON r.specific_schema = p.specific_schema AND r.specific_name = p.specific_name WHERE p.oid = ?")) {
+            ps.setObject(1, oid);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? pgTypeText(rs.getString(1)) : null;
+            }
+        }
+    }
+
+    /** {@code pg_get_function_arguments(oid)}: the routine's arguments, {@code name type, ...}. */
+    public static String functionArguments(Connection conn, Integer oid) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement(
+                "SELECT a.parameter_name, a.data_type FROM pg_catalog.augur_pg_proc p JOIN information_schema.parameters a"
+                        + " ON a.specific_schema = p.specific_schema AND a.specific_name = p.specific_name WHERE p.oid = ?"
+                        + " ORDER BY a.ordinal_position")) {
+            ps.setObject(1, oid);
+            try (ResultSet rs = ps.executeQuery()) {
+                StringBuilder b = new StringBuilder();
+                while (rs.next()) {
+                    if (b.length() > 0) {
+                        b.append(", ");
+                    }
+                    String name = rs.getString(1);
+                    if (name != null && !name.isEmpty() && !name.matches("P\\d+")) {
+                        b.append(name).append(' ');
+                    }
+                    b.append(pgTypeText(rs.getString(2)));
+                }
+                return b.toString();
+            }
+        }
+    }
+
+    /** {@code format_type(oid, typmod)}: the type as PostgreSQL writes it ({@code integer}, {@code character varying(40)}). */
+    public static String formatType(Integer oid, Integer typmod) {
+        if (oid == null) {
+            return null;
+        }
+        String base = switch (oid) {
+            case 16 -> "boolean"; case 17 -> "bytea"; case 20 -> "bigint"; case 21 -> "smallint"; case 23 -> "integer";
+            case 25 -> "text"; case 700 -> "real"; case 701 -> "double precision"; case 1042 -> "character";
+            case 1043 -> "character varying"; case 1082 -> "date"; case 1083 -> "time without time zone";
+            case 1114 -> "timestamp without time zone"; case 1184 -> "timestamp with time zone"; case 1186 -> "interval";
+            case 1266 -> "time with time zone"; case 1700 -> "numeric"; case 2950 -> "uuid"; case 114 -> "json";
+            case 3802 -> "jsonb"; case 1007 -> "integer[]"; case 1015 -> "character varying[]"; case 1022 -> "double precision[]";
+            default -> typeName(oid, "???");
+        };
+        if (typmod != null && typmod > 4 && (oid == 1042 || oid == 1043)) {
+            return base + "(" + (typmod - 4) + ")";
+        }
+        if (typmod != null && typmod > 4 && oid == 1700) {
+            int t = typmod - 4;
+            return base + "(" + ((t >> 16) & 0xffff) + "," + (t & 0xffff) + ")";
+        }
+        return base;
+    }
+
+    /** {@code 'name'::regtype}: the OID of a type name ({@code pg_catalog.} optional), 0 where unknown. */
+    public static int regtype(String name) {
+        if (name == null) {
+            return 0;
+        }
+        String n = name.toLowerCase(Locale.ROOT).replace("pg_catalog.", "").replace("\"", "");
+        for (Map.Entry<Integer, String> e : TYPE_NAMES.entrySet()) {
+            if (e.getValue().equals(n)) {
+                return e.getKey();
+            }
+        }
+        int oid = typeOid(n);
+        return oid != 0 ? oid : n.equals("trigger") ? 2279 : 0;
+    }
+
+    private static String pgTypeText(String h2DataType) {
+        int oid = typeOid(h2DataType);
+        return oid == 0 ? (h2DataType == null ? "" : h2DataType.toLowerCase(Locale.ROOT)) : formatType(oid, -1);
+    }
+}
