@@ -27,7 +27,14 @@ import java.util.regex.Pattern;
 final class PgCatalogCompat {
     /** The pg_catalog tables (and functions) whose {@code pg_catalog.augur_} version clients get. */
     static final Set<String> OVERRIDDEN = Set.of("pg_class", "pg_namespace", "pg_database", "pg_roles", "pg_type",
-            "pg_settings", "pg_index", "pg_constraint", "pg_proc", "format_type");
+            "pg_settings", "pg_index", "pg_constraint", "pg_proc", "pg_attribute", "format_type");
+    /**
+     * Client idioms H2 cannot run, and what answers the same here: psql's {@code \\d+} joins a table's TOAST options
+     * (H2 has neither TOAST tables nor options, and no correlated table functions).
+     */
+    private static final String[][] IDIOMS = {
+            {"c.reloptions || array(select 'toast.' || x from pg_catalog.unnest(tc.reloptions) x)", "c.reloptions"},
+    };
     private static final Set<String> NOT_ALIASES = Set.of("on", "where", "join", "left", "right", "inner", "full", "cross",
             "natural", "order", "group", "having", "limit", "offset", "union", "except", "intersect", "using", "window",
             "fetch", "for", "outer", "lateral", "returning", "set", "values");
@@ -38,7 +45,7 @@ final class PgCatalogCompat {
     private PgCatalogCompat() {
     }
 
-    /** Creates (or replaces) the compatibility objects. */
+    /** Creates (or replaces) the compatibility objects; one that fails is reported on stderr and left out. */
     static void install(Connection conn) throws SQLException {
         String script;
         try (InputStream in = PgCatalogCompat.class.getResourceAsStream("pg_compat.sql")) {
@@ -55,7 +62,13 @@ final class PgCatalogCompat {
                 statement.append(line).append('\n');
                 if (line.stripTrailing().endsWith(";")) {
                     String sql = statement.toString().strip();
-                    st.execute(sql.substring(0, sql.length() - 1));
+                    try {
+                        st.execute(sql.substring(0, sql.length() - 1));
+                    } catch (SQLException e) {
+                        // the server still serves; a client browsing the catalog may miss this object
+                        System.err.println("augur: PostgreSQL catalog compatibility: " + sql.lines().findFirst().orElse(sql)
+                                + " failed: " + e.getMessage());
+                    }
                     statement.setLength(0);
                 }
             }
@@ -72,7 +85,11 @@ final class PgCatalogCompat {
 
     /** A client's statement with the catalog references H2 cannot answer rewritten (see the class comment). */
     static String rewrite(String sql) {
-        String s = subscripts(rewriteTokens(sql));
+        String s = sql;
+        for (String[] idiom : IDIOMS) {
+            s = s.replace(idiom[0], idiom[1]);
+        }
+        s = subscripts(rewriteTokens(s));
         if (s.contains(EXPAND_N) && s.contains(EXPAND_KEYS) && s.contains(EXPAND_FROM) && s.contains(EXPAND_X)) {
             s = s.replace(EXPAND_N, "pos.n AS KEY_SEQ").replace(EXPAND_KEYS, "CASE WHEN pos.n <= CARDINALITY(con.conkey) THEN con.conkey[pos.n] END AS KEYS_X")
                     .replace(EXPAND_FROM, EXPAND_FROM + "CROSS JOIN pg_catalog.generate_series(1, 32) pos(n) ")
@@ -177,6 +194,28 @@ final class PgCatalogCompat {
                 }
                 int next = skipSpace(sql, nameEnd);
                 char following = next < n ? sql.charAt(next) : ' ';
+                if (name.equals("unnest") && following == '(') {
+                    // PostgreSQL names the column of "unnest(a) x" x; H2 names it C1: "unnest(a) x(x)"
+                    int close = closingParen(sql, next);
+                    out.append("unnest(").append(rewriteTokens(sql.substring(next + 1, close))).append(')');
+                    i = Math.min(close + 1, n);
+                    int at = skipSpace(sql, i);
+                    if (hasAlias(sql, at)) {
+                        int aliasStart = at;
+                        if (sql.regionMatches(true, at, "as", 0, 2) && at + 2 < n && !Character.isLetterOrDigit(sql.charAt(at + 2))) {
+                            aliasStart = skipSpace(sql, at + 2);
+                        }
+                        int aliasEnd = word(sql, aliasStart);
+                        if (aliasEnd > aliasStart && skipSpace(sql, aliasEnd) < n && sql.charAt(skipSpace(sql, aliasEnd)) != '('
+                                || aliasEnd > aliasStart && skipSpace(sql, aliasEnd) >= n) {
+                            String alias = sql.substring(aliasStart, aliasEnd);
+                            out.append(sql, i, aliasEnd).append('(').append(alias).append(')');
+                            i = aliasEnd;
+                        }
+                    }
+                    afterDot = false;
+                    continue;
+                }
                 if (OVERRIDDEN.contains(name) && following != '.') {
                     boolean function = following == '(';
                     if (function != name.equals("format_type")) {
@@ -192,6 +231,12 @@ final class PgCatalogCompat {
                     out.append(sql, i, end);
                     i = end;
                 }
+                afterDot = false;
+            } else if (ch == ':' && REG_CAST.matcher(sql).region(i, n).lookingAt()) {
+                Matcher cast = REG_CAST.matcher(sql).region(i, n);
+                cast.lookingAt();
+                out.append("::INTEGER"); // an OID: H2 has no reg* types
+                i = cast.end();
                 afterDot = false;
             } else {
                 out.append(ch);
@@ -249,6 +294,23 @@ final class PgCatalogCompat {
         }
         String w = sql.substring(at, word(sql, at)).toLowerCase(Locale.ROOT);
         return !NOT_ALIASES.contains(w);
+    }
+
+    /** Where the parenthesis opened at {@code open} closes (string literals skipped), or the end. */
+    private static int closingParen(String s, int open) {
+        int depth = 0;
+        for (int i = open; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\'') {
+                int end = s.indexOf('\'', i + 1);
+                i = end < 0 ? s.length() : end;
+            } else if (c == '(') {
+                depth++;
+            } else if (c == ')' && --depth == 0) {
+                return i;
+            }
+        }
+        return s.length();
     }
 
     private static int word(String s, int from) {

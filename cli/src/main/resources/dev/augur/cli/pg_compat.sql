@@ -143,3 +143,25 @@ SELECT (SELECT MIN(k.oid) FROM pg_catalog.pg_class k WHERE k.relname = 'pg_const
   JOIN pg_catalog.pg_namespace un ON un.nspname = u.index_schema
   JOIN pg_catalog.pg_class ic ON ic.relname = u.index_name AND ic.relnamespace = un.id AND ic.relkind = 'i'
  WHERE con.contype = 'f';
+DROP ALIAS IF EXISTS pg_catalog.pg_function_is_visible;
+CREATE ALIAS pg_catalog.pg_function_is_visible FOR 'dev.augur.udf.PgCompat.functionIsVisible';
+
+CREATE OR REPLACE VIEW pg_catalog.pg_collation AS
+SELECT 100 AS oid, 'default' AS collname, -1000 AS collnamespace, 0 AS collowner, 'd' AS collprovider,
+       TRUE AS collisdeterministic, -1 AS collencoding, CAST(NULL AS VARCHAR) AS collcollate,
+       CAST(NULL AS VARCHAR) AS collctype FROM (VALUES (1)) WHERE FALSE;
+
+CREATE OR REPLACE VIEW pg_catalog.augur_pg_attribute AS
+SELECT a.*, 0 AS attcollation, '' AS attidentity, '' AS attgenerated, -1 AS attstattarget, 'p' AS attstorage,
+       0 AS attndims, TRUE AS attislocal, 0 AS attinhcount, CAST(NULL AS VARCHAR ARRAY) AS attacl,
+       CAST(NULL AS VARCHAR ARRAY) AS attoptions, CAST(NULL AS VARCHAR ARRAY) AS attfdwoptions,
+       CAST(NULL AS VARCHAR) AS attcompression, FALSE AS atthasmissing
+  FROM pg_catalog.pg_attribute a;
+DROP ALIAS IF EXISTS pg_catalog.col_description;
+CREATE ALIAS pg_catalog.col_description FOR 'dev.augur.udf.PgCompat.columnDescription';
+DROP ALIAS IF EXISTS pg_catalog.pg_table_size;
+CREATE ALIAS pg_catalog.pg_table_size FOR 'dev.augur.udf.PgCompat.relationSize';
+DROP ALIAS IF EXISTS pg_catalog.pg_database_size;
+CREATE ALIAS pg_catalog.pg_database_size FOR 'dev.augur.udf.PgCompat.relationSize';
+DROP ALIAS IF EXISTS pg_catalog.pg_size_pretty;
+CREATE ALIAS pg_catalog.pg_size_pretty FOR 'dev.augur.udf.PgCompat.sizePretty';

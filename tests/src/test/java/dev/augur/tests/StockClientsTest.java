@@ -148,6 +148,29 @@ class StockClientsTest {
         }
     }
 
+    // ---- 3. psql meta-commands
+
+    @Test
+    void psqlListsTablesViewsSchemasDatabasesRolesAndFunctions() throws Exception {
+        assertThat(psql("\\dt")).contains("public|customers|table|sa", "public|orders|table|sa").doesNotContain("big_orders");
+        assertThat(psql("\\dt+")).contains("public|customers|table|sa|permanent|");
+        assertThat(psql("\\dv")).contains("public|big_orders|view|sa");
+        assertThat(psql("\\di")).contains("public|orders_cid|index|sa|orders");
+        assertThat(psql("\\dn")).contains("public|sa", "augur|sa");
+        assertThat(psql("\\l")).contains("augur|sa|UTF8|");
+        assertThat(psql("\\du")).contains("sa|Superuser");
+        assertThat(psql("\\df predict*")).contains("public|predict|double precision|", "public|predict_label|");
+        assertThat(psql("\\df augur.*")).contains("augur|train_model|", "augur|deploy_model|");
+    }
+
+    @Test
+    void psqlDescribesATableAndAView() throws Exception {
+        assertThat(psql("\\d customers")).contains("id|integer||not null|", "name|character varying||not null|",
+                "score|double precision|||");
+        assertThat(psql("\\d+ orders")).contains("oid|integer||not null||plain||", "cid|integer|||", "amount|numeric|||");
+        assertThat(psql("\\d big_orders")).contains("amount|numeric|||");
+    }
+
     // ---- helpers
 
     static String pyDsn() {

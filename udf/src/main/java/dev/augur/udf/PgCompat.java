@@ -170,6 +170,45 @@ public final class PgCompat {
         return oid != 0 ? oid : n.equals("trigger") ? 2279 : 0;
     }
 
+    /** {@code pg_function_is_visible(oid)}: every routine is (H2 resolves them by schema and the search path). */
+    public static Boolean functionIsVisible(Integer oid) {
+        return oid == null ? null : Boolean.TRUE;
+    }
+
+    /** {@code col_description(table oid, column number)}: the column's comment (COMMENT ON COLUMN), or null. */
+    public static String columnDescription(Connection conn, Integer table, Integer column) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement("SELECT col.remarks FROM pg_catalog.pg_attribute a"
+                + " JOIN pg_catalog.pg_class t ON t.oid = a.attrelid JOIN pg_catalog.pg_namespace n ON n.id = t.relnamespace"
+                + " JOIN information_schema.columns col ON col.table_schema = n.nspname AND col.table_name = t.relname"
+                + " AND col.column_name = a.attname WHERE a.attrelid = ? AND a.attnum = ?")) {
+            ps.setObject(1, table);
+            ps.setObject(2, column);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getString(1) != null && !rs.getString(1).isEmpty() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    /** {@code pg_table_size(oid)} and its kin: H2 does not tell a table's size on disk; 0. */
+    public static Long relationSize(Integer oid) {
+        return oid == null ? null : 0L;
+    }
+
+    /** {@code pg_size_pretty(bytes)}: {@code 8192 bytes}, {@code 12 kB}, {@code 3 MB}, as PostgreSQL writes them. */
+    public static String sizePretty(Long bytes) {
+        if (bytes == null) {
+            return null;
+        }
+        String[] units = {"bytes", "kB", "MB", "GB", "TB"};
+        long size = bytes;
+        int unit = 0;
+        while (Math.abs(size) >= 10 * 1024 && unit < units.length - 1) {
+            size = (size + 512) / 1024;
+            unit++;
+        }
+        return size + " " + units[unit];
+    }
+
     private static String pgTypeText(String h2DataType) {
         int oid = typeOid(h2DataType);
         return oid == 0 ? (h2DataType == null ? "" : h2DataType.toLowerCase(Locale.ROOT)) : formatType(oid, -1);
