@@ -38,6 +38,8 @@ final class PgCatalogCompat {
     private static final Set<String> NOT_ALIASES = Set.of("on", "where", "join", "left", "right", "inner", "full", "cross",
             "natural", "order", "group", "having", "limit", "offset", "union", "except", "intersect", "using", "window",
             "fetch", "for", "outer", "lateral", "returning", "set", "values");
+    /** Words H2 reserves that PostgreSQL takes as column labels after AS (SQLAlchemy's {@code AS DEFAULT}). */
+    private static final Set<String> RESERVED_LABELS = Set.of("default", "value", "key", "user");
     private static final Pattern REG_CAST = Pattern.compile("(?i)\\s*::\\s*(pg_catalog\\s*\\.\\s*)?(regproc|regtype)\\b");
     private static final Pattern COLLATE_DEFAULT = Pattern.compile("(?i)\\s+(pg_catalog\\s*\\.\\s*)?(default|\"default\")\\b");
     private static final Pattern OPERATOR = Pattern.compile("(?i)\\s*\\(\\s*(?:[a-z_]\\w*\\s*\\.\\s*)?([^\\s()]+)\\s*\\)");
@@ -83,13 +85,29 @@ final class PgCatalogCompat {
     private static final String EXPAND_FROM = "FROM pg_catalog.augur_pg_constraint con ";
     private static final String EXPAND_X = "(result.KEYS).x";
 
+    /** A catalog flag compared with a boolean written as text ({@code ix.indisprimary = 't'}), which H2 refuses. */
+    private static final Pattern FLAG_AS_TEXT = Pattern.compile(
+            "(?i)\\b((?:ind|rel|att|typ|pro|con|dat|rol|nsp)(?:is|has)\\w*\\s*=\\s*)'(t|true|f|false)'");
+
+    /** {@code SHOW name} of a run-time parameter (H2 knows only SHOW TABLES, SCHEMAS and COLUMNS). */
+    private static final Pattern SHOW = Pattern.compile("(?is)\\s*show\\s+([a-z_][\\w.]*)\\s*;?\\s*");
+
     /** A client's statement with the catalog references H2 cannot answer rewritten (see the class comment). */
     static String rewrite(String sql) {
+        Matcher show = SHOW.matcher(sql);
+        if (show.matches() && !Set.of("tables", "schemas", "columns").contains(show.group(1).toLowerCase(Locale.ROOT))) {
+            String name = show.group(1).toLowerCase(Locale.ROOT);
+            return "SELECT setting AS \"" + name + "\" FROM pg_catalog.augur_pg_settings WHERE LOWER(name) = '" + name + "'";
+        }
         String s = sql;
         for (String[] idiom : IDIOMS) {
             s = s.replace(idiom[0], idiom[1]);
         }
         s = subscripts(rewriteTokens(s));
+        Matcher flag = FLAG_AS_TEXT.matcher(s);
+        if (flag.find()) {
+            s = flag.replaceAll(m -> m.group(1) + (m.group(2).toLowerCase(Locale.ROOT).startsWith("t") ? "TRUE" : "FALSE"));
+        }
         if (s.contains(EXPAND_N) && s.contains(EXPAND_KEYS) && s.contains(EXPAND_FROM) && s.contains(EXPAND_X)) {
             s = s.replace(EXPAND_N, "pos.n AS KEY_SEQ").replace(EXPAND_KEYS, "CASE WHEN pos.n <= CARDINALITY(con.conkey) THEN con.conkey[pos.n] END AS KEYS_X")
                     .replace(EXPAND_FROM, EXPAND_FROM + "CROSS JOIN pg_catalog.generate_series(1, 32) pos(n) ")
@@ -163,6 +181,18 @@ final class PgCatalogCompat {
                     i = end;
                     afterDot = false;
                     continue;
+                }
+                if (word.equals("as")) {
+                    int label = skipSpace(sql, end);
+                    int labelEnd = word(sql, label);
+                    if (label > end && labelEnd > label
+                            && RESERVED_LABELS.contains(sql.substring(label, labelEnd).toLowerCase(Locale.ROOT))) {
+                        // PostgreSQL takes a reserved word after AS as a column label; H2 wants it quoted
+                        out.append(sql, i, label).append('"').append(sql.substring(label, labelEnd).toLowerCase(Locale.ROOT))
+                                .append('"');
+                        i = labelEnd;
+                        continue;
+                    }
                 }
                 if (word.equals("operator")) {
                     Matcher op = OPERATOR.matcher(sql).region(end, n);

@@ -63,7 +63,11 @@ CREATE OR REPLACE VIEW pg_catalog.augur_pg_settings AS
 SELECT s.oid AS oid, s.name AS name, s.setting AS setting FROM pg_catalog.pg_settings s
 UNION ALL SELECT * FROM (VALUES (100, 'max_index_keys', '32'), (101, 'standard_conforming_strings', 'on'),
        (102, 'server_encoding', 'UTF8'), (103, 'client_encoding', 'UTF8'), (104, 'integer_datetimes', 'on'),
-       (105, 'max_identifier_length', '63')) v(oid, name, setting);
+       (105, 'max_identifier_length', '63'), (106, 'server_version', '8.2.23'), (107, 'server_version_num', '80223'),
+       (108, 'transaction_isolation', 'read committed'), (109, 'DateStyle', 'ISO, MDY'), (110, 'TimeZone', 'UTC'),
+       (111, 'search_path', 'public'), (112, 'default_transaction_read_only', 'off'), (113, 'lc_collate', 'C.UTF-8'),
+       (114, 'application_name', ''), (115, 'is_superuser', 'on'), (116, 'transaction_read_only', 'off'))
+       v(oid, name, setting);
 
 CREATE OR REPLACE VIEW pg_catalog.augur_pg_index AS
 SELECT ci.oid AS oid, ci.oid AS indexrelid, ct.oid AS indrelid, FALSE AS indisclustered,
@@ -165,3 +169,5 @@ DROP ALIAS IF EXISTS pg_catalog.pg_database_size;
 CREATE ALIAS pg_catalog.pg_database_size FOR 'dev.augur.udf.PgCompat.relationSize';
 DROP ALIAS IF EXISTS pg_catalog.pg_size_pretty;
 CREATE ALIAS pg_catalog.pg_size_pretty FOR 'dev.augur.udf.PgCompat.sizePretty';
+DROP ALIAS IF EXISTS pg_catalog.pg_type_is_visible;
+CREATE ALIAS pg_catalog.pg_type_is_visible FOR 'dev.augur.udf.PgCompat.functionIsVisible';

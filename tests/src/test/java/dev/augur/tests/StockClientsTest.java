@@ -171,6 +171,35 @@ class StockClientsTest {
         assertThat(psql("\\d big_orders")).contains("amount|numeric|||");
     }
 
+    // ---- 4. Python: SQLAlchemy (its hstore probe, SHOW standard_conforming_strings, the inspector) and pandas
+
+    @Test
+    void sqlalchemyConnectsAndInspectsTheCatalog() throws Exception {
+        String out = python("sqlalchemy", """
+                engine = sqlalchemy.create_engine(%s)
+                with engine.connect() as conn:
+                    print("one", conn.execute(sqlalchemy.text("SELECT 1")).scalar())
+                i = sqlalchemy.inspect(engine)
+                print("tables", sorted(i.get_table_names()))
+                print("views", sorted(i.get_view_names()))
+                print("columns", [(c["name"], str(c["type"]), c["nullable"]) for c in i.get_columns("customers")])
+                print("pk", i.get_pk_constraint("customers")["constrained_columns"])
+                """.formatted(pyUrl()));
+        assertThat(out).contains("one 1", "'customers'", "'orders'", "views ['big_orders']",
+                "columns [('id', 'INTEGER', False), ('name', 'VARCHAR', False), ('score', 'DOUBLE_PRECISION', True)]",
+                "pk ['id']");
+    }
+
+    @Test
+    void pandasReadSqlThroughSqlalchemy() throws Exception {
+        String out = python("sqlalchemy, pandas", """
+                engine = sqlalchemy.create_engine(%s)
+                df = pandas.read_sql("SELECT id, name, score FROM customers ORDER BY id", engine)
+                print(list(df.columns), list(df["name"]), len(df))
+                """.formatted(pyUrl()));
+        assertThat(out).contains("['id', 'name', 'score'] ['ann', 'bob'] 2");
+    }
+
     // ---- helpers
 
     static String pyDsn() {

@@ -170,7 +170,7 @@ public final class PgCompat {
         return oid != 0 ? oid : n.equals("trigger") ? 2279 : 0;
     }
 
-    /** {@code pg_function_is_visible(oid)}: every routine is (H2 resolves them by schema and the search path). */
+    /** {@code pg_function_is_visible(oid)}, {@code pg_type_is_visible(oid)}: every routine and type is (H2 resolves them by schema and the search path). */
     public static Boolean functionIsVisible(Integer oid) {
         return oid == null ? null : Boolean.TRUE;
     }
