@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
 final class PgCatalogCompat {
     /** The pg_catalog tables (and functions) whose {@code pg_catalog.augur_} version clients get. */
     static final Set<String> OVERRIDDEN = Set.of("pg_class", "pg_namespace", "pg_database", "pg_roles", "pg_type",
-            "pg_settings", "pg_index", "pg_constraint", "pg_proc", "pg_attribute", "format_type");
+            "pg_settings", "pg_index", "pg_constraint", "pg_proc", "pg_attribute", "pg_trigger", "format_type", "pg_get_indexdef");
     /**
      * Client idioms H2 cannot run, and what answers the same here: psql's {@code \\d+} joins a table's TOAST options
      * (H2 has neither TOAST tables nor options, and no correlated table functions).
@@ -248,7 +248,7 @@ final class PgCatalogCompat {
                 }
                 if (OVERRIDDEN.contains(name) && following != '.') {
                     boolean function = following == '(';
-                    if (function != name.equals("format_type")) {
+                    if (function != (name.equals("format_type") || name.equals("pg_get_indexdef"))) {
                         out.append(sql, nameStart, nameEnd);
                     } else {
                         out.append("pg_catalog.augur_").append(name);
@@ -281,9 +281,13 @@ final class PgCatalogCompat {
         return out.toString();
     }
 
-    /** {@code SUBSCRIPT} rewritten outside string literals and quoted names. */
+    /** {@code c.oid::regclass}: PostgreSQL writes the table's name, H2 the number. */
+    private static final Pattern OID_TO_REGCLASS = Pattern.compile(
+            "(?i)(?<![\\w.$])([a-z_]\\w*(?:\\.[a-z_]\\w*)?)\\s*::\\s*(?:pg_catalog\\s*\\.\\s*)?regclass\\b");
+
+    /** {@code SUBSCRIPT} and {@code OID_TO_REGCLASS} rewritten outside string literals and quoted names. */
     private static String subscripts(String sql) {
-        if (sql.indexOf('[') < 0) {
+        if (sql.indexOf('[') < 0 && sql.indexOf("::") < 0) {
             return sql;
         }
         StringBuilder out = new StringBuilder();
@@ -294,7 +298,8 @@ final class PgCatalogCompat {
             while (quote < n && sql.charAt(quote) != '\'' && sql.charAt(quote) != '"') {
                 quote++;
             }
-            out.append(SUBSCRIPT.matcher(sql.substring(i, quote)).replaceAll("CASE WHEN ($2) BETWEEN 1 AND CARDINALITY($1) THEN $1[$2] END"));
+            String part = SUBSCRIPT.matcher(sql.substring(i, quote)).replaceAll("CASE WHEN ($2) BETWEEN 1 AND CARDINALITY($1) THEN $1[$2] END");
+            out.append(OID_TO_REGCLASS.matcher(part).replaceAll("pg_catalog.augur_regclass($1)"));
             if (quote >= n) {
                 break;
             }

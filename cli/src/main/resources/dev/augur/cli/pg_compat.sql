@@ -25,14 +25,6 @@ SELECT n.id AS oid, n.id AS id, n.nspname AS nspname, (SELECT MIN(d.datdba) FROM
        CAST(NULL AS VARCHAR ARRAY) AS nspacl
   FROM pg_catalog.pg_namespace n;
 
-CREATE OR REPLACE VIEW pg_catalog.augur_pg_class AS
-SELECT c.*, (SELECT MIN(d.datdba) FROM pg_catalog.pg_database d) AS relowner, 'p' AS relpersistence,
-       FALSE AS relispartition, CAST(NULL AS VARCHAR ARRAY) AS relacl, CAST(NULL AS VARCHAR ARRAY) AS reloptions,
-       FALSE AS relhassubclass, FALSE AS relrowsecurity, FALSE AS relforcerowsecurity, 'd' AS relreplident,
-       0 AS reltoastrelid, (c.reltriggers > 0) AS relhastriggers, CAST(NULL AS VARCHAR) AS relpartbound, 0 AS reltype,
-       0 AS reloftype, c.oid AS relfilenode, FALSE AS relisshared, FALSE AS relispopulated,
-       (SELECT CAST(COUNT(*) AS SMALLINT) FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid) AS relnatts
-  FROM pg_catalog.pg_class c;
 
 CREATE OR REPLACE VIEW pg_catalog.augur_pg_database AS
 SELECT d.*, 'C.UTF-8' AS datcollate, 'C.UTF-8' AS datctype, FALSE AS datistemplate, -1 AS datconnlimit,
@@ -113,7 +105,11 @@ SELECT c.oid AS oid, c.conname AS conname, c.contype AS contype, c.conrelid AS c
                FROM information_schema.referential_constraints rc
               WHERE rc.constraint_schema = tn.nspname AND rc.constraint_name = c.conname) ELSE ' ' END AS confdeltype,
        's' AS confmatchtype, FALSE AS condeferrable, FALSE AS condeferred, TRUE AS convalidated, 0 AS contypid,
-       0 AS conindid, 0 AS conparentid, TRUE AS conislocal, 0 AS coninhcount, FALSE AS connoinherit,
+       COALESCE((SELECT MIN(ic.oid) FROM information_schema.table_constraints u
+               JOIN pg_catalog.pg_namespace un ON un.nspname = u.index_schema
+               JOIN pg_catalog.pg_class ic ON ic.relname = u.index_name AND ic.relnamespace = un.id AND ic.relkind = 'i'
+              WHERE c.contype IN ('p', 'u') AND u.constraint_schema = tn.nspname AND u.constraint_name = c.conname), 0)
+       AS conindid, 0 AS conparentid, TRUE AS conislocal, 0 AS coninhcount, FALSE AS connoinherit,
        CAST(NULL AS VARCHAR) AS conbin
   FROM pg_catalog.pg_constraint c
   JOIN pg_catalog.pg_class t ON t.oid = c.conrelid
@@ -156,7 +152,17 @@ SELECT 100 AS oid, 'default' AS collname, -1000 AS collnamespace, 0 AS collowner
        CAST(NULL AS VARCHAR) AS collctype FROM (VALUES (1)) WHERE FALSE;
 
 CREATE OR REPLACE VIEW pg_catalog.augur_pg_attribute AS
-SELECT a.*, 0 AS attcollation, '' AS attidentity, '' AS attgenerated, -1 AS attstattarget, 'p' AS attstorage,
+SELECT a.oid AS oid, a.attrelid AS attrelid, a.attname AS attname, a.atttypid AS atttypid, a.attlen AS attlen,
+       a.attnum AS attnum,
+       COALESCE((SELECT MIN(CASE WHEN a.atttypid IN (1042, 1043) AND col.character_maximum_length < 1000000
+                         THEN col.character_maximum_length + 4
+                    WHEN a.atttypid = 1700 AND col.numeric_precision IS NOT NULL
+                         THEN col.numeric_precision * 65536 + COALESCE(col.numeric_scale, 0) + 4 END)
+           FROM pg_catalog.pg_class t JOIN pg_catalog.pg_namespace n ON n.id = t.relnamespace
+           JOIN information_schema.columns col ON col.table_schema = n.nspname AND col.table_name = t.relname
+            AND col.column_name = a.attname
+          WHERE t.oid = a.attrelid AND a.atttypid IN (1042, 1043, 1700)), a.atttypmod) AS atttypmod,
+       a.attnotnull AS attnotnull, a.attisdropped AS attisdropped, a.atthasdef AS atthasdef, 0 AS attcollation, '' AS attidentity, '' AS attgenerated, -1 AS attstattarget, 'p' AS attstorage,
        0 AS attndims, TRUE AS attislocal, 0 AS attinhcount, CAST(NULL AS VARCHAR ARRAY) AS attacl,
        CAST(NULL AS VARCHAR ARRAY) AS attoptions, CAST(NULL AS VARCHAR ARRAY) AS attfdwoptions,
        CAST(NULL AS VARCHAR) AS attcompression, FALSE AS atthasmissing
@@ -171,3 +177,32 @@ DROP ALIAS IF EXISTS pg_catalog.pg_size_pretty;
 CREATE ALIAS pg_catalog.pg_size_pretty FOR 'dev.augur.udf.PgCompat.sizePretty';
 DROP ALIAS IF EXISTS pg_catalog.pg_type_is_visible;
 CREATE ALIAS pg_catalog.pg_type_is_visible FOR 'dev.augur.udf.PgCompat.functionIsVisible';
+
+-- after augur_pg_index, which it reads
+CREATE OR REPLACE VIEW pg_catalog.augur_pg_class AS
+SELECT c.oid AS oid, c.relname AS relname, c.relnamespace AS relnamespace, c.relkind AS relkind, c.relam AS relam,
+       c.reltuples AS reltuples, c.reltablespace AS reltablespace, c.relpages AS relpages,
+       c.relhasindex OR c.relkind <> 'i' AND EXISTS(SELECT 1 FROM pg_catalog.augur_pg_index i WHERE i.indrelid = c.oid) AS relhasindex,
+       c.relhasrules AS relhasrules, c.relhasoids AS relhasoids, c.relchecks AS relchecks, c.reltriggers AS reltriggers,
+       (SELECT MIN(d.datdba) FROM pg_catalog.pg_database d) AS relowner, 'p' AS relpersistence,
+       FALSE AS relispartition, CAST(NULL AS VARCHAR ARRAY) AS relacl, CAST(NULL AS VARCHAR ARRAY) AS reloptions,
+       FALSE AS relhassubclass, FALSE AS relrowsecurity, FALSE AS relforcerowsecurity, 'd' AS relreplident,
+       0 AS reltoastrelid, (c.reltriggers > 0 OR c.relkind = 'r' AND EXISTS(SELECT 1 FROM pg_catalog.augur_pg_constraint f
+         WHERE f.contype = 'f' AND (f.conrelid = c.oid OR f.confrelid = c.oid))) AS relhastriggers, CAST(NULL AS VARCHAR) AS relpartbound, 0 AS reltype,
+       0 AS reloftype, c.oid AS relfilenode, FALSE AS relisshared, FALSE AS relispopulated,
+       (SELECT CAST(COUNT(*) AS SMALLINT) FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid) AS relnatts
+  FROM pg_catalog.pg_class c;
+DROP ALIAS IF EXISTS pg_catalog.pg_get_constraintdef;
+CREATE ALIAS pg_catalog.pg_get_constraintdef FOR 'dev.augur.udf.PgCompat.constraintDef';
+DROP ALIAS IF EXISTS pg_catalog.augur_pg_get_indexdef;
+CREATE ALIAS pg_catalog.augur_pg_get_indexdef FOR 'dev.augur.udf.PgCompat.indexDef';
+
+-- H2's pg_trigger has no rows and no tgname: psql's \d lists no triggers (Augur's own are internal)
+CREATE OR REPLACE VIEW pg_catalog.augur_pg_trigger AS
+SELECT 0 AS oid, 0 AS tgrelid, 0 AS tgparentid, '' AS tgname, 0 AS tgfoid, 0 AS tgtype, 'O' AS tgenabled,
+       TRUE AS tgisinternal, 0 AS tgconstrrelid, 0 AS tgconstrindid, 0 AS tgconstraint, FALSE AS tgdeferrable,
+       FALSE AS tginitdeferred, 0 AS tgnargs FROM (VALUES (1)) WHERE FALSE;
+DROP ALIAS IF EXISTS pg_catalog.pg_get_triggerdef;
+CREATE ALIAS pg_catalog.pg_get_triggerdef FOR 'dev.augur.udf.PgCompat.triggerDef';
+DROP ALIAS IF EXISTS pg_catalog.augur_regclass;
+CREATE ALIAS pg_catalog.augur_regclass FOR 'dev.augur.udf.PgCompat.regclass';

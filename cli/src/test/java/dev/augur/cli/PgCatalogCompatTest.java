@@ -36,6 +36,8 @@ class PgCatalogCompatTest {
         assertThat(PgCatalogCompat.rewrite("SELECT d.adsrc AS DEFAULT, 1 AS one")).isEqualTo("SELECT d.adsrc AS \"default\", 1 AS one");
         assertThat(PgCatalogCompat.rewrite("WHERE ix.indisprimary = 't' AND name = 't'"))
                 .isEqualTo("WHERE ix.indisprimary = TRUE AND name = 't'");
+        assertThat(PgCatalogCompat.rewrite("SELECT conrelid::pg_catalog.regclass, 'pg_class'::regclass::oid"))
+                .isEqualTo("SELECT pg_catalog.augur_regclass(conrelid), 'pg_class'::regclass::oid");
         assertThat(PgCatalogCompat.rewrite("show standard_conforming_strings"))
                 .isEqualTo("SELECT setting AS \"standard_conforming_strings\" FROM pg_catalog.augur_pg_settings"
                         + " WHERE LOWER(name) = 'standard_conforming_strings'");

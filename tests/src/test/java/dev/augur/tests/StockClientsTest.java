@@ -165,10 +165,12 @@ class StockClientsTest {
 
     @Test
     void psqlDescribesATableAndAView() throws Exception {
-        assertThat(psql("\\d customers")).contains("id|integer||not null|", "name|character varying||not null|",
-                "score|double precision|||");
-        assertThat(psql("\\d+ orders")).contains("oid|integer||not null||plain||", "cid|integer|||", "amount|numeric|||");
-        assertThat(psql("\\d big_orders")).contains("amount|numeric|||");
+        assertThat(psql(false, "\\d customers")).contains("id|integer||not null|", "name|character varying(40)||not null|",
+                "score|double precision|||", "Indexes:", "PRIMARY KEY, btree (id)",
+                "Referenced by:", "TABLE \"orders\" CONSTRAINT");
+        assertThat(psql(false, "\\d+ orders")).contains("oid|integer||not null||plain||", "cid|integer|||", "amount|numeric(10,2)|||",
+                "\"orders_cid\" btree (cid)", "Foreign-key constraints:", "FOREIGN KEY (cid) REFERENCES customers(id)");
+        assertThat(psql(false, "\\d big_orders")).contains("View \"public.big_orders\"", "amount|numeric(10,2)|||");
     }
 
     // ---- 4. Python: SQLAlchemy (its hstore probe, SHOW standard_conforming_strings, the inspector) and pandas
@@ -186,7 +188,7 @@ class StockClientsTest {
                 print("pk", i.get_pk_constraint("customers")["constrained_columns"])
                 """.formatted(pyUrl()));
         assertThat(out).contains("one 1", "'customers'", "'orders'", "views ['big_orders']",
-                "columns [('id', 'INTEGER', False), ('name', 'VARCHAR', False), ('score', 'DOUBLE_PRECISION', True)]",
+                "columns [('id', 'INTEGER', False), ('name', 'VARCHAR(40)', False), ('score', 'DOUBLE_PRECISION', True)]",
                 "pk ['id']");
     }
 
@@ -240,8 +242,13 @@ class StockClientsTest {
 
     /** {@code psql -X -A -t -c COMMAND}: its output, asserting exit code 0 and no error. */
     static String psql(String... commands) throws Exception {
+        return psql(true, commands);
+    }
+
+    /** {@code psql -X -A [-t] -c COMMAND} (without -t, \\d's footers: indexes, foreign keys). */
+    static String psql(boolean tuplesOnly, String... commands) throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/psql")), "psql is not installed at /usr/bin/psql");
-        List<String> cmd = new ArrayList<>(List.of("/usr/bin/psql", "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1",
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/psql", "-X", "-A", tuplesOnly ? "-t" : "-q", "-v", "ON_ERROR_STOP=1",
                 "-h", "127.0.0.1", "-p", String.valueOf(pgPort), "-U", "sa", "-d", "augur"));
         for (String c : commands) {
             cmd.add("-c");

@@ -209,6 +209,144 @@ public final class PgCompat {
         return size + " " + units[unit];
     }
 
+    /** {@code pg_get_constraintdef(oid[, pretty])}: {@code PRIMARY KEY (id)}, {@code FOREIGN KEY (cid) REFERENCES customers(id)}... */
+    public static String constraintDef(Connection conn, Integer oid, Boolean pretty) throws SQLException {
+        String schema;
+        String name;
+        String type;
+        try (PreparedStatement ps = conn.prepareStatement("SELECT n.nspname, c.conname, c.contype FROM pg_catalog.pg_constraint c"
+                + " JOIN pg_catalog.pg_class t ON t.oid = c.conrelid JOIN pg_catalog.pg_namespace n ON n.id = t.relnamespace"
+                + " WHERE c.oid = ?")) {
+            ps.setObject(1, oid);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                schema = rs.getString(1);
+                name = rs.getString(2);
+                type = rs.getString(3);
+            }
+        }
+        switch (type) {
+            case "p", "u" -> {
+                return (type.equals("p") ? "PRIMARY KEY (" : "UNIQUE (") + keyColumns(conn, schema, name) + ")";
+            }
+            case "f" -> {
+                try (PreparedStatement ps = conn.prepareStatement("SELECT u.table_schema, u.table_name, u.constraint_name,"
+                        + " rc.update_rule, rc.delete_rule FROM information_schema.referential_constraints rc"
+                        + " JOIN information_schema.table_constraints u ON u.constraint_schema = rc.unique_constraint_schema"
+                        + " AND u.constraint_name = rc.unique_constraint_name"
+                        + " WHERE rc.constraint_schema = ? AND rc.constraint_name = ?")) {
+                    ps.setString(1, schema);
+                    ps.setString(2, name);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            return "FOREIGN KEY (" + keyColumns(conn, schema, name) + ")";
+                        }
+                        String table = rs.getString(1).equals(schema) ? rs.getString(2) : rs.getString(1) + "." + rs.getString(2);
+                        StringBuilder b = new StringBuilder("FOREIGN KEY (").append(keyColumns(conn, schema, name))
+                                .append(") REFERENCES ").append(table).append('(')
+                                .append(keyColumns(conn, rs.getString(1), rs.getString(3))).append(')');
+                        if (!"RESTRICT".equals(rs.getString(4)) && !"NO ACTION".equals(rs.getString(4))) {
+                            b.append(" ON UPDATE ").append(rs.getString(4));
+                        }
+                        if (!"RESTRICT".equals(rs.getString(5)) && !"NO ACTION".equals(rs.getString(5))) {
+                            b.append(" ON DELETE ").append(rs.getString(5));
+                        }
+                        return b.toString();
+                    }
+                }
+            }
+            case "c" -> {
+                try (PreparedStatement ps = conn.prepareStatement("SELECT check_clause FROM information_schema.check_constraints"
+                        + " WHERE constraint_schema = ? AND constraint_name = ?")) {
+                    ps.setString(1, schema);
+                    ps.setString(2, name);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        return rs.next() ? "CHECK (" + rs.getString(1) + ")" : null;
+                    }
+                }
+            }
+            default -> {
+                return null;
+            }
+        }
+    }
+
+    private static String keyColumns(Connection conn, String schema, String constraint) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement("SELECT column_name FROM information_schema.key_column_usage"
+                + " WHERE constraint_schema = ? AND constraint_name = ? ORDER BY ordinal_position")) {
+            ps.setString(1, schema);
+            ps.setString(2, constraint);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<String> columns = new ArrayList<>();
+                while (rs.next()) {
+                    columns.add(rs.getString(1));
+                }
+                return String.join(", ", columns);
+            }
+        }
+    }
+
+    /**
+     * {@code pg_get_indexdef(oid[, column, pretty])}: {@code CREATE [UNIQUE] INDEX name ON schema.table USING btree (a, b)}
+     * as PostgreSQL writes it (H2's own says CREATE PRIMARY KEY ...), or the column's name when one (1...) is asked for.
+     */
+    public static String indexDef(Connection conn, Integer oid, Integer column, Boolean pretty) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement("SELECT i.index_schema, i.index_name, i.table_name, i.index_type_name,"
+                + " ic.column_name FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.id = c.relnamespace"
+                + " JOIN information_schema.indexes i ON i.index_schema = n.nspname AND i.index_name = c.relname"
+                + " JOIN information_schema.index_columns ic ON ic.index_schema = i.index_schema AND ic.index_name = i.index_name"
+                + " WHERE c.oid = ? ORDER BY ic.ordinal_position")) {
+            ps.setObject(1, oid);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<String> columns = new ArrayList<>();
+                String head = null;
+                while (rs.next()) {
+                    if (head == null) {
+                        boolean unique = !"INDEX".equals(rs.getString(4));
+                        head = "CREATE " + (unique ? "UNIQUE " : "") + "INDEX " + rs.getString(2) + " ON " + rs.getString(1)
+                                + "." + rs.getString(3) + " USING btree (";
+                    }
+                    columns.add(rs.getString(5));
+                }
+                if (head == null) {
+                    return null;
+                }
+                if (column != null && column > 0) {
+                    return column <= columns.size() ? columns.get(column - 1) : null;
+                }
+                return head + String.join(", ", columns) + ")";
+            }
+        }
+    }
+
+    public static String indexDef(Connection conn, Integer oid) throws SQLException {
+        return indexDef(conn, oid, 0, false);
+    }
+
+    /** {@code pg_get_triggerdef(oid, pretty)}: pg_catalog.pg_trigger lists no triggers here; null. */
+    public static String triggerDef(Integer oid, Boolean pretty) {
+        return null;
+    }
+
+    /** {@code oid::regclass}: the relation's name, schema-qualified outside {@code public}; the number where there is none. */
+    public static String regclass(Connection conn, Integer oid) throws SQLException {
+        if (oid == null) {
+            return null;
+        }
+        try (PreparedStatement ps = conn.prepareStatement("SELECT n.nspname, c.relname FROM pg_catalog.pg_class c"
+                + " JOIN pg_catalog.pg_namespace n ON n.id = c.relnamespace WHERE c.oid = ?")) {
+            ps.setObject(1, oid);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return oid.toString();
+                }
+                return "public".equals(rs.getString(1)) ? rs.getString(2) : rs.getString(1) + "." + rs.getString(2);
+            }
+        }
+    }
+
     private static String pgTypeText(String h2DataType) {
         int oid = typeOid(h2DataType);
         return oid == 0 ? (h2DataType == null ? "" : h2DataType.toLowerCase(Locale.ROOT)) : formatType(oid, -1);
