@@ -16,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.regex.Pattern;
@@ -34,7 +36,11 @@ import java.util.regex.Pattern;
  * own sockets get TCP_NODELAY from {@link BoundServers}), so {@code SELECT 1} costs a fraction of a millisecond on
  * loopback instead of a delayed ACK (~40 ms);</li>
  * <li>H2 reports server version 8.2, for which pgjdbc sends {@code SET extra_float_digits = 2}, a statement H2
- * rejects; the proxy replaces it with a harmless {@code SET DATESTYLE ISO}.</li>
+ * rejects; the proxy replaces it with a harmless {@code SET DATESTYLE ISO};</li>
+ * <li>a simple Query's trailing semicolons are dropped (H2 answered the empty statement after them last);</li>
+ * <li>catalog browsing by stock clients: statements rewritten by {@link PgCatalogCompat#rewrite} towards the
+ * compatibility objects it installs;</li>
+ * <li>{@code COPY ... TO STDOUT} and {@code COPY ... FROM STDIN}, which H2 has not ({@link PgCopy}).</li>
  * </ul>
  * Everything else is relayed unchanged.
  */
@@ -171,10 +177,11 @@ final class PgAuthProxy implements AutoCloseable {
                     return;
                 }
                 client.setSoTimeout(0);
-                Thread up = new Thread(() -> relayClient(fromClient, toBackend, backend), "augur-pg-proxy-up");
+                Queue<Object> modes = new ConcurrentLinkedQueue<>();
+                Thread up = new Thread(() -> relayClient(fromClient, toBackend, backend, toClient, modes), "augur-pg-proxy-up");
                 up.setDaemon(true);
                 up.start();
-                relayBackend(first, fromBackend, toClient, client);
+                relayBackend(first, fromBackend, toClient, client, modes);
                 up.join();
             }
         } catch (SocketTimeoutException e) {
@@ -231,8 +238,19 @@ final class PgAuthProxy implements AutoCloseable {
         return params;
     }
 
-    /** Client to server, message by message, rewriting the one statement H2 cannot run; flushed when the client pauses. */
-    private static void relayClient(DataInputStream in, DataOutputStream out, Socket backend) {
+    /** How H2's answer to a Query, up to its ReadyForQuery, reaches the client: as it is. */
+    private static final Object AS_IS = new Object();
+
+    /** H2's answer to the INSERT a COPY FROM STDIN became: its tag says COPY n. */
+    private record CopiedIn(int rows) {
+    }
+
+    /**
+     * Client to server, message by message, rewriting what H2 cannot run ({@link #rewrite}, {@link PgCopy}); flushed
+     * when the client pauses. Each Query and Sync adds to {@code modes} how its answer is to be relayed.
+     */
+    private static void relayClient(DataInputStream in, DataOutputStream out, Socket backend, DataOutputStream toClient,
+                                    Queue<Object> modes) {
         try {
             while (true) {
                 int type = in.read();
@@ -243,12 +261,27 @@ final class PgAuthProxy implements AutoCloseable {
                 if (len < 4) {
                     break;
                 }
-                if (type == 'Q' || type == 'P') {
+                if (type == 'Q') {
+                    byte[] body = bodyOf(in, len);
+                    PgCopy copy = PgCopy.parse(cString(body, 0));
+                    if (copy == null) {
+                        modes.add(AS_IS);
+                        query(out, rewrite(type, body));
+                    } else if (copy.out) {
+                        modes.add(copy);
+                        query(out, rewrite(type, (copy.select() + "\0").getBytes(StandardCharsets.UTF_8)));
+                    } else {
+                        copyIn(copy, in, out, toClient, modes);
+                    }
+                } else if (type == 'P') {
                     byte[] body = rewrite(type, bodyOf(in, len));
                     out.writeByte(type);
                     out.writeInt(body.length + 4);
                     out.write(body);
                 } else {
+                    if (type == 'S') {
+                        modes.add(AS_IS);
+                    }
                     out.writeByte(type);
                     out.writeInt(len);
                     copy(in, out, len - 4);
@@ -269,8 +302,59 @@ final class PgAuthProxy implements AutoCloseable {
         }
     }
 
-    /** Server to client, message by message, cleaning errors and notices; flushed when H2 pauses. */
-    private static void relayBackend(int firstType, DataInputStream in, DataOutputStream out, Socket client) {
+    private static void query(DataOutputStream out, byte[] body) throws IOException {
+        out.writeByte('Q');
+        out.writeInt(body.length + 4);
+        out.write(body);
+    }
+
+    /**
+     * COPY FROM STDIN: the proxy asks the client for the data (CopyInResponse), reads it up to CopyDone, and sends H2
+     * one INSERT of its rows; a CopyFail is answered as PostgreSQL does (57014) and nothing is inserted.
+     */
+    private static void copyIn(PgCopy copy, DataInputStream in, DataOutputStream out, DataOutputStream toClient,
+                               Queue<Object> modes) throws IOException {
+        synchronized (toClient) {
+            toClient.write(PgCopy.response('G', 0));
+            toClient.flush();
+        }
+        ByteArrayOutputStream data = new ByteArrayOutputStream();
+        String failed = null;
+        while (true) {
+            int type = in.read();
+            if (type < 0) {
+                throw new EOFException();
+            }
+            byte[] body = bodyOf(in, in.readInt());
+            if (type == 'd') {
+                data.write(body, 0, body.length);
+            } else if (type == 'c') {
+                break;
+            } else if (type == 'f') {
+                failed = cString(body, 0);
+                break;
+            }
+        }
+        if (failed != null) {
+            modes.add(new CopiedIn(-1));
+            query(out, ("CALL CAST('COPY from stdin failed: " + failed.replace("'", "''") + "' AS INT)\0")
+                    .getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        java.util.List<java.util.List<String>> rows = copy.rows(data.toByteArray());
+        modes.add(new CopiedIn(rows.size()));
+        String sql = rows.isEmpty() ? "SELECT 1 WHERE FALSE" : copy.insert(rows);
+        query(out, (sql + "\0").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Server to client, message by message, cleaning errors and notices, and turning the answer to a COPY's statement
+     * into the COPY's ({@code modes}: one per ReadyForQuery to come); flushed when H2 pauses.
+     */
+    private static void relayBackend(int firstType, DataInputStream in, DataOutputStream out, Socket client,
+                                     Queue<Object> modes) {
+        boolean started = false; // the first ReadyForQuery ends the startup, not a query
+        long copied = 0;
         try {
             int type = firstType;
             while (type >= 0) {
@@ -278,18 +362,49 @@ final class PgAuthProxy implements AutoCloseable {
                 if (len < 4) {
                     break;
                 }
-                if (type == 'E' || type == 'N') {
-                    byte[] body = cleanError(bodyOf(in, len));
-                    out.writeByte(type);
-                    out.writeInt(body.length + 4);
-                    out.write(body);
-                } else {
-                    out.writeByte(type);
-                    out.writeInt(len);
-                    copy(in, out, len - 4);
-                }
-                if (in.available() == 0) {
-                    out.flush();
+                Object mode = started ? modes.peek() : null;
+                synchronized (out) {
+                    if (type == 'E' || type == 'N') {
+                        byte[] body = cleanError(bodyOf(in, len));
+                        out.writeByte(type);
+                        out.writeInt(body.length + 4);
+                        out.write(body);
+                    } else if (mode instanceof PgCopy copy && (type == 'T' || type == 'D' || type == 'C')) {
+                        byte[] body = bodyOf(in, len);
+                        if (type == 'T') {
+                            java.util.List<String> names = fieldNames(body);
+                            out.write(PgCopy.response('H', names.size()));
+                            if (copy.header) {
+                                copyData(out, copy.line(names));
+                            }
+                            copied = 0;
+                        } else if (type == 'D') {
+                            copyData(out, copy.line(values(body)));
+                            copied++;
+                        } else {
+                            out.writeByte('c');
+                            out.writeInt(4);
+                            commandComplete(out, "COPY " + copied);
+                        }
+                    } else if (mode instanceof CopiedIn in2 && (type == 'T' || type == 'D' || type == 'C')) {
+                        bodyOf(in, len);
+                        if (type == 'C') {
+                            commandComplete(out, "COPY " + in2.rows());
+                        }
+                    } else {
+                        out.writeByte(type);
+                        out.writeInt(len);
+                        copy(in, out, len - 4);
+                    }
+                    if (type == 'Z') {
+                        if (started) {
+                            modes.poll();
+                        }
+                        started = true;
+                    }
+                    if (in.available() == 0) {
+                        out.flush();
+                    }
                 }
                 type = in.read();
             }
@@ -303,6 +418,51 @@ final class PgAuthProxy implements AutoCloseable {
                 // already closed
             }
         }
+    }
+
+    private static void copyData(DataOutputStream out, byte[] line) throws IOException {
+        out.writeByte('d');
+        out.writeInt(line.length + 4);
+        out.write(line);
+    }
+
+    private static void commandComplete(DataOutputStream out, String tag) throws IOException {
+        byte[] t = tag.getBytes(StandardCharsets.UTF_8);
+        out.writeByte('C');
+        out.writeInt(t.length + 5);
+        out.write(t);
+        out.write(0);
+    }
+
+    /** The column names of a RowDescription. */
+    static java.util.List<String> fieldNames(byte[] body) {
+        int count = ((body[0] & 0xff) << 8) | (body[1] & 0xff);
+        java.util.List<String> names = new java.util.ArrayList<>(count);
+        int i = 2;
+        for (int f = 0; f < count; f++) {
+            int end = end(body, i);
+            names.add(new String(body, i, end - i, StandardCharsets.UTF_8));
+            i = end + 1 + 18;
+        }
+        return names;
+    }
+
+    /** The values of a DataRow in text format (null for NULL). */
+    static java.util.List<String> values(byte[] body) {
+        int count = ((body[0] & 0xff) << 8) | (body[1] & 0xff);
+        java.util.List<String> values = new java.util.ArrayList<>(count);
+        int i = 2;
+        for (int c = 0; c < count; c++) {
+            int len = readInt(body, i);
+            i += 4;
+            if (len < 0) {
+                values.add(null);
+            } else {
+                values.add(new String(body, i, len, StandardCharsets.UTF_8));
+                i += len;
+            }
+        }
+        return values;
     }
 
     /**

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -47,6 +48,9 @@ class StockClientsTest {
                 CREATE VIEW big_orders AS SELECT * FROM orders WHERE amount > 100;
                 INSERT INTO customers VALUES (1, 'ann', 0.5), (2, 'bob', 0.7);
                 INSERT INTO orders VALUES (10, 1, 50.00), (11, 2, 150.00);
+                CREATE TABLE copied_psql (id INT PRIMARY KEY, label VARCHAR(20), x DOUBLE PRECISION);
+                CREATE TABLE copied_jdbc (id INT PRIMARY KEY, label VARCHAR(20), x DOUBLE PRECISION);
+                CREATE TABLE copied_py (id INT PRIMARY KEY, label VARCHAR(20), x DOUBLE PRECISION);
                 """);
         pgPort = ServeProtocolsTest.freePort();
         server = new AugurServer(dir.resolve("data"), migrations, "127.0.0.1", ServeProtocolsTest.freePort(), pgPort, "sa", null);
@@ -200,6 +204,51 @@ class StockClientsTest {
                 print(list(df.columns), list(df["name"]), len(df))
                 """.formatted(pyUrl()));
         assertThat(out).contains("['id', 'name', 'score'] ['ann', 'bob'] 2");
+    }
+
+    // ---- 5. COPY FROM STDIN / TO STDOUT
+
+    @Test
+    void psqlCopiesInAndOut() throws Exception {
+        Path data = dir.resolve("in.tsv");
+        Files.writeString(data, "1\tone\t0.5\n2\ttab\\there\t\\N\n3\t\"q,x\"\t2\n");
+        assertThat(psql("\\copy copied_psql from '" + data + "'")).contains("COPY 3");
+        assertThat(psql("\\copy copied_psql to stdout")).isEqualTo("1\tone\t0.5\n2\ttab\\there\t\\N\n3\t\"q,x\"\t2.0\n");
+        assertThat(psql("\\copy (SELECT id, label FROM copied_psql WHERE id > 1 ORDER BY id) to stdout with (format csv, header)"))
+                .isEqualTo("id,label\n2,tab\there\n3,\"\"\"q,x\"\"\"\n");
+        assertThat(psql("SELECT label FROM copied_psql WHERE x IS NULL")).isEqualTo("tab\there\n");
+    }
+
+    @Test
+    void pgjdbcCopyManagerCopiesInAndOutAndAFailedCopyLeavesTheConnectionUsable() throws Exception {
+        try (Connection c = pg("")) {
+            org.postgresql.copy.CopyManager copy = c.unwrap(org.postgresql.PGConnection.class).getCopyAPI();
+            long in = copy.copyIn("COPY copied_jdbc FROM STDIN WITH (FORMAT csv)", new java.io.StringReader("1,a,1.5\n2,,\n"));
+            assertThat(in).isEqualTo(2);
+            java.io.StringWriter out = new java.io.StringWriter();
+            assertThat(copy.copyOut("COPY (SELECT * FROM copied_jdbc ORDER BY id) TO STDOUT", out)).isEqualTo(2);
+            assertThat(out.toString()).isEqualTo("1\ta\t1.5\n2\t\\N\t\\N\n");
+            assertThatThrownBy(() -> copy.copyIn("COPY no_such_table FROM STDIN", new java.io.StringReader("1\n")))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("no_such_table");
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM copied_jdbc")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(2);
+            }
+        }
+    }
+
+    @Test
+    void psycopg2CopyExpert() throws Exception {
+        String out = python("psycopg2, io", """
+                c = psycopg2.connect(%s)
+                cur = c.cursor()
+                cur.copy_expert("COPY copied_py FROM STDIN", io.StringIO("7\\tseven\\t7.5\\n8\\t\\\\N\\t1\\n"))
+                c.commit()
+                buf = io.StringIO()
+                cur.copy_expert("COPY (SELECT id, label FROM copied_py ORDER BY id) TO STDOUT WITH CSV HEADER", buf)
+                print(repr(buf.getvalue()))
+                """.formatted(pyDsn()));
+        assertThat(out).contains("'id,label\\n7,seven\\n8,\\n'");
     }
 
     // ---- helpers
