@@ -20,6 +20,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -40,7 +41,9 @@ import java.util.regex.Pattern;
  * <li>a simple Query's trailing semicolons are dropped (H2 answered the empty statement after them last);</li>
  * <li>catalog browsing by stock clients: statements rewritten by {@link PgCatalogCompat#rewrite} towards the
  * compatibility objects it installs;</li>
- * <li>{@code COPY ... TO STDOUT} and {@code COPY ... FROM STDIN}, which H2 has not ({@link PgCopy}).</li>
+ * <li>{@code COPY ... TO STDOUT} and {@code COPY ... FROM STDIN}, which H2 has not ({@link PgCopy});</li>
+ * <li>cursors ({@code DECLARE name CURSOR FOR query}, {@code FETCH n FROM name}, {@code CLOSE name}: psycopg2's
+ * named cursors), which H2 has not: see {@link Cursor}.</li>
  * </ul>
  * Everything else is relayed unchanged.
  */
@@ -245,12 +248,74 @@ final class PgAuthProxy implements AutoCloseable {
     private record CopiedIn(int rows) {
     }
 
+    /** H2's answer to what a cursor statement became: rows relayed (or dropped), the tag {@code tag} (+ " n" rows). */
+    private record Retagged(String tag, boolean rows) {
+    }
+
+    private static final Pattern DECLARE = Pattern.compile("(?is)\\s*declare\\s+(\"[^\"]+\"|\\w+)\\s+"
+            + "(?:binary\\s+|insensitive\\s+|no\\s+scroll\\s+|scroll\\s+)*cursor\\s+(?:(?:with|without)\\s+hold\\s+)?"
+            + "for\\s+(.*?)[\\s;]*");
+    private static final Pattern FETCH = Pattern.compile(
+            "(?is)\\s*fetch\\s+(?:(forward|next)\\s+)?(?:(all|\\d+)\\s+)?(?:(?:from|in)\\s+)?(\"[^\"]+\"|\\w+)[\\s;]*");
+    private static final Pattern CLOSE = Pattern.compile("(?is)\\s*close\\s+(\"[^\"]+\"|\\w+)[\\s;]*");
+
+    /**
+     * A cursor (DECLARE ... CURSOR FOR query, which H2 has not): each FETCH runs the query again for its next rows
+     * ({@code OFFSET}), so a cursor over a query without ORDER BY, or over rows changed meanwhile, may see them move.
+     */
+    private static final class Cursor {
+        final String query;
+        long offset;
+
+        Cursor(String query) {
+            this.query = query;
+        }
+    }
+
+    /** The statement that a cursor statement becomes (null: not one), adding its answer's mode to {@code modes}. */
+    static String cursorStatement(String sql, Map<String, Cursor> cursors, Queue<Object> modes) {
+        Matcher m = DECLARE.matcher(sql);
+        if (m.matches()) {
+            cursors.put(cursorName(m.group(1)), new Cursor(m.group(2)));
+            modes.add(new Retagged("DECLARE CURSOR", false));
+            return "SET DATESTYLE ISO";
+        }
+        m = FETCH.matcher(sql);
+        if (m.matches() && cursors.containsKey(cursorName(m.group(3)))) {
+            Cursor cursor = cursors.get(cursorName(m.group(3)));
+            String count = m.group(2) != null ? m.group(2) : "1";
+            String select = "SELECT * FROM (" + cursor.query + ") augur_cursor OFFSET " + cursor.offset + " ROWS";
+            if (count.equalsIgnoreCase("all")) {
+                cursor.offset = Long.MAX_VALUE / 2;
+            } else {
+                select += " FETCH FIRST " + count + " ROWS ONLY";
+                cursor.offset += Long.parseLong(count);
+            }
+            modes.add(new Retagged("FETCH", true));
+            return select;
+        }
+        m = CLOSE.matcher(sql);
+        if (m.matches() && (cursors.remove(cursorName(m.group(1))) != null || m.group(1).equalsIgnoreCase("all"))) {
+            if (m.group(1).equalsIgnoreCase("all")) {
+                cursors.clear();
+            }
+            modes.add(new Retagged("CLOSE CURSOR", false));
+            return "SET DATESTYLE ISO";
+        }
+        return null;
+    }
+
+    private static String cursorName(String name) {
+        return name.startsWith("\"") ? name.substring(1, name.length() - 1) : name.toLowerCase(java.util.Locale.ROOT);
+    }
+
     /**
      * Client to server, message by message, rewriting what H2 cannot run ({@link #rewrite}, {@link PgCopy}); flushed
      * when the client pauses. Each Query and Sync adds to {@code modes} how its answer is to be relayed.
      */
     private static void relayClient(DataInputStream in, DataOutputStream out, Socket backend, DataOutputStream toClient,
                                     Queue<Object> modes) {
+        Map<String, Cursor> cursors = new java.util.HashMap<>();
         try {
             while (true) {
                 int type = in.read();
@@ -263,8 +328,12 @@ final class PgAuthProxy implements AutoCloseable {
                 }
                 if (type == 'Q') {
                     byte[] body = bodyOf(in, len);
-                    PgCopy copy = PgCopy.parse(cString(body, 0));
-                    if (copy == null) {
+                    String sql = cString(body, 0);
+                    PgCopy copy = PgCopy.parse(sql);
+                    String cursorSql = copy == null ? cursorStatement(sql, cursors, modes) : null;
+                    if (cursorSql != null) {
+                        query(out, rewrite(type, (cursorSql + "\0").getBytes(StandardCharsets.UTF_8)));
+                    } else if (copy == null) {
                         modes.add(AS_IS);
                         query(out, rewrite(type, body));
                     } else if (copy.out) {
@@ -385,6 +454,16 @@ final class PgAuthProxy implements AutoCloseable {
                             out.writeByte('c');
                             out.writeInt(4);
                             commandComplete(out, "COPY " + copied);
+                        }
+                    } else if (mode instanceof Retagged r && (type == 'T' || type == 'D' || type == 'C')) {
+                        byte[] body = bodyOf(in, len);
+                        if (type == 'C') {
+                            commandComplete(out, r.rows() ? r.tag() + " " + copied : r.tag());
+                        } else if (r.rows()) {
+                            out.writeByte(type);
+                            out.writeInt(len);
+                            out.write(body);
+                            copied = type == 'T' ? 0 : copied + 1;
                         }
                     } else if (mode instanceof CopiedIn in2 && (type == 'T' || type == 'D' || type == 'C')) {
                         bodyOf(in, len);

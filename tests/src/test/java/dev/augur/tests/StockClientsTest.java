@@ -251,6 +251,39 @@ class StockClientsTest {
         assertThat(out).contains("'id,label\\n7,seven\\n8,\\n'");
     }
 
+    // ---- 5. cursors: DECLARE / FETCH / CLOSE
+
+    @Test
+    void psycopg2NamedCursorsFetchInBatches() throws Exception {
+        String out = python("psycopg2", """
+                c = psycopg2.connect(%s)
+                cur = c.cursor(name="big")
+                cur.itersize = 1
+                cur.execute("SELECT id FROM customers ORDER BY id")
+                print("iter", [r[0] for r in cur])
+                cur.close()
+                cur = c.cursor(name="b2")
+                cur.execute("SELECT id, name FROM customers ORDER BY id")
+                print("many", cur.fetchmany(1), cur.fetchone(), cur.fetchall())
+                cur.close()
+                c.commit()
+                """.formatted(pyDsn()));
+        assertThat(out).contains("iter [1, 2]", "many [(1, 'ann')] (2, 'bob') []");
+    }
+
+    @Test
+    void declareFetchAndCloseOverPgjdbc() throws SQLException {
+        try (Connection c = pg("?preferQueryMode=simple"); Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            st.execute("DECLARE cur CURSOR WITHOUT HOLD FOR SELECT name FROM customers ORDER BY id");
+            assertThat(column(st.executeQuery("FETCH FORWARD 1 FROM cur"), "name")).containsExactly("ann");
+            assertThat(column(st.executeQuery("FETCH ALL FROM cur"), "name")).containsExactly("bob");
+            assertThat(column(st.executeQuery("FETCH 5 FROM cur"), "name")).isEmpty();
+            st.execute("CLOSE cur");
+            c.commit();
+        }
+    }
+
     // ---- helpers
 
     static String pyDsn() {
