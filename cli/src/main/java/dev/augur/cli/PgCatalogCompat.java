@@ -89,13 +89,17 @@ final class PgCatalogCompat {
     private static final Pattern FLAG_AS_TEXT = Pattern.compile(
             "(?i)\\b((?:ind|rel|att|typ|pro|con|dat|rol|nsp)(?:is|has)\\w*\\s*=\\s*)'(t|true|f|false)'");
 
-    /** {@code SHOW name} of a run-time parameter (H2 knows only SHOW TABLES, SCHEMAS and COLUMNS). */
+    /** What H2 itself answers after SHOW. */
+    private static final Set<String> H2_SHOWS = Set.of("client_encoding", "default_transaction_isolation", "transaction",
+            "datestyle", "search_path", "server_version", "server_encoding", "ssl", "tables", "columns", "schemas",
+            "databases");
+    /** {@code SHOW name} of a run-time parameter H2 does not know ({@code standard_conforming_strings}...). */
     private static final Pattern SHOW = Pattern.compile("(?is)\\s*show\\s+([a-z_][\\w.]*)\\s*;?\\s*");
 
     /** A client's statement with the catalog references H2 cannot answer rewritten (see the class comment). */
     static String rewrite(String sql) {
         Matcher show = SHOW.matcher(sql);
-        if (show.matches() && !Set.of("tables", "schemas", "columns").contains(show.group(1).toLowerCase(Locale.ROOT))) {
+        if (show.matches() && !H2_SHOWS.contains(show.group(1).toLowerCase(Locale.ROOT))) {
             String name = show.group(1).toLowerCase(Locale.ROOT);
             return "SELECT setting AS \"" + name + "\" FROM pg_catalog.augur_pg_settings WHERE LOWER(name) = '" + name + "'";
         }

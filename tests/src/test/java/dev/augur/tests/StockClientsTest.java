@@ -148,6 +148,18 @@ class StockClientsTest {
                 assertThat(column(m.getFunctions(null, null, "predict%"), "FUNCTION_NAME"))
                         .contains("predict", "predict_label", "predict_proba");
                 assertThat(column(m.getFunctions(null, "augur", "%"), "FUNCTION_NAME")).contains("train_model", "deploy_model");
+                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                        "SELECT typname FROM pg_catalog.pg_type WHERE oid IN (23, 1043, 701) ORDER BY oid")) {
+                    assertThat(column(rs, "typname")).containsExactly("int4", "float8", "varchar");
+                }
+                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW standard_conforming_strings")) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1)).isEqualTo("on");
+                }
+                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW search_path")) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1)).contains("public");
+                }
             }
         }
     }
