@@ -241,8 +241,49 @@ final class PgAuthProxy implements AutoCloseable {
         return params;
     }
 
-    /** How H2's answer to a Query, up to its ReadyForQuery, reaches the client: as it is. */
-    private static final Object AS_IS = new Object();
+    /**
+     * How H2's answer to a Query (or to the extended-protocol messages up to a Sync) reaches the client: as it is,
+     * but for its column names, which H2 writes in lower case: those the statements quoted ({@code AS "Schema"}) get
+     * their case back.
+     */
+    private record AsIs(Map<String, String> labels) {
+    }
+
+    private static final Pattern QUOTED = Pattern.compile("\"((?:[^\"]|\"\")*)\"");
+
+    /** The quoted names in {@code sql} that are not all lower case, by their lower-case form. */
+    static Map<String, String> quotedLabels(String sql, Map<String, String> into) {
+        if (sql.indexOf('"') < 0) {
+            return into;
+        }
+        Matcher m = QUOTED.matcher(sql);
+        while (m.find()) {
+            String name = m.group(1).replace("\"\"", "\"");
+            String lower = name.toLowerCase(java.util.Locale.ROOT);
+            if (!lower.equals(name) && into.size() < 1000) {
+                into.put(lower, name);
+            }
+        }
+        return into;
+    }
+
+    /** A RowDescription with the names in {@code labels} given back their case. */
+    static byte[] relabel(byte[] body, Map<String, String> labels) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(body.length + 16);
+        out.write(body, 0, 2);
+        int count = ((body[0] & 0xff) << 8) | (body[1] & 0xff);
+        int i = 2;
+        for (int f = 0; f < count; f++) {
+            int end = end(body, i);
+            String name = new String(body, i, end - i, StandardCharsets.UTF_8);
+            byte[] n = labels.getOrDefault(name, name).getBytes(StandardCharsets.UTF_8);
+            out.write(n, 0, n.length);
+            out.write(body, end, 1 + 18);
+            i = end + 1 + 18;
+        }
+        out.write(body, i, body.length - i);
+        return out.toByteArray();
+    }
 
     /** H2's answer to the INSERT a COPY FROM STDIN became: its tag says COPY n. */
     private record CopiedIn(int rows) {
@@ -316,6 +357,7 @@ final class PgAuthProxy implements AutoCloseable {
     private static void relayClient(DataInputStream in, DataOutputStream out, Socket backend, DataOutputStream toClient,
                                     Queue<Object> modes) {
         Map<String, Cursor> cursors = new java.util.HashMap<>();
+        Map<String, String> pendingLabels = new java.util.HashMap<>();
         try {
             while (true) {
                 int type = in.read();
@@ -334,7 +376,7 @@ final class PgAuthProxy implements AutoCloseable {
                     if (cursorSql != null) {
                         query(out, rewrite(type, (cursorSql + "\0").getBytes(StandardCharsets.UTF_8)));
                     } else if (copy == null) {
-                        modes.add(AS_IS);
+                        modes.add(new AsIs(quotedLabels(sql, new java.util.HashMap<>())));
                         query(out, rewrite(type, body));
                     } else if (copy.out) {
                         modes.add(copy);
@@ -343,13 +385,17 @@ final class PgAuthProxy implements AutoCloseable {
                         copyIn(copy, in, out, toClient, modes);
                     }
                 } else if (type == 'P') {
-                    byte[] body = rewrite(type, bodyOf(in, len));
+                    byte[] raw = bodyOf(in, len);
+                    int sqlStart = indexOfZero(raw, 0) + 1;
+                    quotedLabels(cString(raw, sqlStart), pendingLabels);
+                    byte[] body = rewrite(type, raw);
                     out.writeByte(type);
                     out.writeInt(body.length + 4);
                     out.write(body);
                 } else {
                     if (type == 'S') {
-                        modes.add(AS_IS);
+                        modes.add(new AsIs(pendingLabels));
+                        pendingLabels = new java.util.HashMap<>();
                     }
                     out.writeByte(type);
                     out.writeInt(len);
@@ -455,6 +501,11 @@ final class PgAuthProxy implements AutoCloseable {
                             out.writeInt(4);
                             commandComplete(out, "COPY " + copied);
                         }
+                    } else if (type == 'T' && mode instanceof AsIs a && !a.labels().isEmpty()) {
+                        byte[] body = relabel(bodyOf(in, len), a.labels());
+                        out.writeByte(type);
+                        out.writeInt(body.length + 4);
+                        out.write(body);
                     } else if (mode instanceof Retagged r && (type == 'T' || type == 'D' || type == 'C')) {
                         byte[] body = bodyOf(in, len);
                         if (type == 'C') {

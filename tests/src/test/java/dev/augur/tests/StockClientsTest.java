@@ -101,6 +101,19 @@ class StockClientsTest {
         assertThat(out).contains("1\n", "['ann', 'bob']");
     }
 
+    @Test
+    void quotedColumnLabelsKeepTheirCase() throws Exception {
+        for (String mode : new String[]{"?preferQueryMode=simple", ""}) {
+            try (Connection c = pg(mode); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT 1 AS \"MyCol\", 2 AS plain, 3 AS \"x\"\"Y\"")) {
+                assertThat(rs.getMetaData().getColumnLabel(1)).as(mode).isEqualTo("MyCol");
+                assertThat(rs.getMetaData().getColumnLabel(2)).isEqualTo("plain");
+                assertThat(rs.getMetaData().getColumnLabel(3)).isEqualTo("x\"Y");
+            }
+        }
+        assertThat(psql(false, "\\dt")).contains("Schema|Name|Type|Owner");
+    }
+
     // ---- 2. pgjdbc DatabaseMetaData
 
     static List<String> column(ResultSet rs, String name) throws SQLException {
