@@ -95,6 +95,7 @@ public final class AugurServer implements AutoCloseable {
         Server pgServer = null;
         try {
             open = open(passwordFile);
+            PgCatalogCompat.install(open);
             String baseDir = dataDir.toString();
             String[] common = {"-baseDir", baseDir, "-ifExists", "-key", DatabaseOptions.DATABASE_NAME, DatabaseOptions.DATABASE_NAME};
             tcpServer = BoundServers.tcp(new InetSocketAddress(bindAddress, tcpPort),

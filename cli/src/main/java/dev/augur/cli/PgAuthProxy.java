@@ -16,8 +16,11 @@ import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -34,7 +37,13 @@ import java.util.regex.Pattern;
  * own sockets get TCP_NODELAY from {@link BoundServers}), so {@code SELECT 1} costs a fraction of a millisecond on
  * loopback instead of a delayed ACK (~40 ms);</li>
  * <li>H2 reports server version 8.2, for which pgjdbc sends {@code SET extra_float_digits = 2}, a statement H2
- * rejects; the proxy replaces it with a harmless {@code SET DATESTYLE ISO}.</li>
+ * rejects; the proxy replaces it with a harmless {@code SET DATESTYLE ISO};</li>
+ * <li>a simple Query's trailing semicolons are dropped (H2 answered the empty statement after them last);</li>
+ * <li>catalog browsing by stock clients: statements rewritten by {@link PgCatalogCompat#rewrite} towards the
+ * compatibility objects it installs;</li>
+ * <li>{@code COPY ... TO STDOUT} and {@code COPY ... FROM STDIN}, which H2 has not ({@link PgCopy});</li>
+ * <li>cursors ({@code DECLARE name CURSOR FOR query}, {@code FETCH n FROM name}, {@code CLOSE name}: psycopg2's
+ * named cursors), which H2 has not: see {@link Cursor}.</li>
  * </ul>
  * Everything else is relayed unchanged.
  */
@@ -171,10 +180,11 @@ final class PgAuthProxy implements AutoCloseable {
                     return;
                 }
                 client.setSoTimeout(0);
-                Thread up = new Thread(() -> relayClient(fromClient, toBackend, backend), "augur-pg-proxy-up");
+                Queue<Object> modes = new ConcurrentLinkedQueue<>();
+                Thread up = new Thread(() -> relayClient(fromClient, toBackend, backend, toClient, modes), "augur-pg-proxy-up");
                 up.setDaemon(true);
                 up.start();
-                relayBackend(first, fromBackend, toClient, client);
+                relayBackend(first, fromBackend, toClient, client, modes);
                 up.join();
             }
         } catch (SocketTimeoutException e) {
@@ -231,8 +241,123 @@ final class PgAuthProxy implements AutoCloseable {
         return params;
     }
 
-    /** Client to server, message by message, rewriting the one statement H2 cannot run; flushed when the client pauses. */
-    private static void relayClient(DataInputStream in, DataOutputStream out, Socket backend) {
+    /**
+     * How H2's answer to a Query (or to the extended-protocol messages up to a Sync) reaches the client: as it is,
+     * but for its column names, which H2 writes in lower case: those the statements quoted ({@code AS "Schema"}) get
+     * their case back.
+     */
+    private record AsIs(Map<String, String> labels) {
+    }
+
+    private static final Pattern QUOTED = Pattern.compile("\"((?:[^\"]|\"\")*)\"");
+
+    /** The quoted names in {@code sql} that are not all lower case, by their lower-case form. */
+    static Map<String, String> quotedLabels(String sql, Map<String, String> into) {
+        if (sql.indexOf('"') < 0) {
+            return into;
+        }
+        Matcher m = QUOTED.matcher(sql);
+        while (m.find()) {
+            String name = m.group(1).replace("\"\"", "\"");
+            String lower = name.toLowerCase(java.util.Locale.ROOT);
+            if (!lower.equals(name) && into.size() < 1000) {
+                into.put(lower, name);
+            }
+        }
+        return into;
+    }
+
+    /** A RowDescription with the names in {@code labels} given back their case. */
+    static byte[] relabel(byte[] body, Map<String, String> labels) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(body.length + 16);
+        out.write(body, 0, 2);
+        int count = ((body[0] & 0xff) << 8) | (body[1] & 0xff);
+        int i = 2;
+        for (int f = 0; f < count; f++) {
+            int end = end(body, i);
+            String name = new String(body, i, end - i, StandardCharsets.UTF_8);
+            byte[] n = labels.getOrDefault(name, name).getBytes(StandardCharsets.UTF_8);
+            out.write(n, 0, n.length);
+            out.write(body, end, 1 + 18);
+            i = end + 1 + 18;
+        }
+        out.write(body, i, body.length - i);
+        return out.toByteArray();
+    }
+
+    /** H2's answer to the INSERT a COPY FROM STDIN became: its tag says COPY n. */
+    private record CopiedIn(int rows) {
+    }
+
+    /** H2's answer to what a cursor statement became: rows relayed (or dropped), the tag {@code tag} (+ " n" rows). */
+    private record Retagged(String tag, boolean rows) {
+    }
+
+    private static final Pattern DECLARE = Pattern.compile("(?is)\\s*declare\\s+(\"[^\"]+\"|\\w+)\\s+"
+            + "(?:binary\\s+|insensitive\\s+|no\\s+scroll\\s+|scroll\\s+)*cursor\\s+(?:(?:with|without)\\s+hold\\s+)?"
+            + "for\\s+(.*?)[\\s;]*");
+    private static final Pattern FETCH = Pattern.compile(
+            "(?is)\\s*fetch\\s+(?:(forward|next)\\s+)?(?:(all|\\d+)\\s+)?(?:(?:from|in)\\s+)?(\"[^\"]+\"|\\w+)[\\s;]*");
+    private static final Pattern CLOSE = Pattern.compile("(?is)\\s*close\\s+(\"[^\"]+\"|\\w+)[\\s;]*");
+
+    /**
+     * A cursor (DECLARE ... CURSOR FOR query, which H2 has not): each FETCH runs the query again for its next rows
+     * ({@code OFFSET}), so a cursor over a query without ORDER BY, or over rows changed meanwhile, may see them move.
+     */
+    private static final class Cursor {
+        final String query;
+        long offset;
+
+        Cursor(String query) {
+            this.query = query;
+        }
+    }
+
+    /** The statement that a cursor statement becomes (null: not one), adding its answer's mode to {@code modes}. */
+    static String cursorStatement(String sql, Map<String, Cursor> cursors, Queue<Object> modes) {
+        Matcher m = DECLARE.matcher(sql);
+        if (m.matches()) {
+            cursors.put(cursorName(m.group(1)), new Cursor(m.group(2)));
+            modes.add(new Retagged("DECLARE CURSOR", false));
+            return "SET DATESTYLE ISO";
+        }
+        m = FETCH.matcher(sql);
+        if (m.matches() && cursors.containsKey(cursorName(m.group(3)))) {
+            Cursor cursor = cursors.get(cursorName(m.group(3)));
+            String count = m.group(2) != null ? m.group(2) : "1";
+            String select = "SELECT * FROM (" + cursor.query + ") augur_cursor OFFSET " + cursor.offset + " ROWS";
+            if (count.equalsIgnoreCase("all")) {
+                cursor.offset = Long.MAX_VALUE / 2;
+            } else {
+                select += " FETCH FIRST " + count + " ROWS ONLY";
+                cursor.offset += Long.parseLong(count);
+            }
+            modes.add(new Retagged("FETCH", true));
+            return select;
+        }
+        m = CLOSE.matcher(sql);
+        if (m.matches() && (cursors.remove(cursorName(m.group(1))) != null || m.group(1).equalsIgnoreCase("all"))) {
+            if (m.group(1).equalsIgnoreCase("all")) {
+                cursors.clear();
+            }
+            modes.add(new Retagged("CLOSE CURSOR", false));
+            return "SET DATESTYLE ISO";
+        }
+        return null;
+    }
+
+    private static String cursorName(String name) {
+        return name.startsWith("\"") ? name.substring(1, name.length() - 1) : name.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * Client to server, message by message, rewriting what H2 cannot run ({@link #rewrite}, {@link PgCopy}); flushed
+     * when the client pauses. Each Query and Sync adds to {@code modes} how its answer is to be relayed.
+     */
+    private static void relayClient(DataInputStream in, DataOutputStream out, Socket backend, DataOutputStream toClient,
+                                    Queue<Object> modes) {
+        Map<String, Cursor> cursors = new java.util.HashMap<>();
+        Map<String, String> pendingLabels = new java.util.HashMap<>();
         try {
             while (true) {
                 int type = in.read();
@@ -243,12 +368,35 @@ final class PgAuthProxy implements AutoCloseable {
                 if (len < 4) {
                     break;
                 }
-                if (type == 'Q' || type == 'P') {
-                    byte[] body = rewrite(type, bodyOf(in, len));
+                if (type == 'Q') {
+                    byte[] body = bodyOf(in, len);
+                    String sql = cString(body, 0);
+                    PgCopy copy = PgCopy.parse(sql);
+                    String cursorSql = copy == null ? cursorStatement(sql, cursors, modes) : null;
+                    if (cursorSql != null) {
+                        query(out, rewrite(type, (cursorSql + "\0").getBytes(StandardCharsets.UTF_8)));
+                    } else if (copy == null) {
+                        modes.add(new AsIs(quotedLabels(sql, new java.util.HashMap<>())));
+                        query(out, rewrite(type, body));
+                    } else if (copy.out) {
+                        modes.add(copy);
+                        query(out, rewrite(type, (copy.select() + "\0").getBytes(StandardCharsets.UTF_8)));
+                    } else {
+                        copyIn(copy, in, out, toClient, modes);
+                    }
+                } else if (type == 'P') {
+                    byte[] raw = bodyOf(in, len);
+                    int sqlStart = indexOfZero(raw, 0) + 1;
+                    quotedLabels(cString(raw, sqlStart), pendingLabels);
+                    byte[] body = rewrite(type, raw);
                     out.writeByte(type);
                     out.writeInt(body.length + 4);
                     out.write(body);
                 } else {
+                    if (type == 'S') {
+                        modes.add(new AsIs(pendingLabels));
+                        pendingLabels = new java.util.HashMap<>();
+                    }
                     out.writeByte(type);
                     out.writeInt(len);
                     copy(in, out, len - 4);
@@ -269,8 +417,59 @@ final class PgAuthProxy implements AutoCloseable {
         }
     }
 
-    /** Server to client, message by message, cleaning errors and notices; flushed when H2 pauses. */
-    private static void relayBackend(int firstType, DataInputStream in, DataOutputStream out, Socket client) {
+    private static void query(DataOutputStream out, byte[] body) throws IOException {
+        out.writeByte('Q');
+        out.writeInt(body.length + 4);
+        out.write(body);
+    }
+
+    /**
+     * COPY FROM STDIN: the proxy asks the client for the data (CopyInResponse), reads it up to CopyDone, and sends H2
+     * one INSERT of its rows; a CopyFail is answered as PostgreSQL does (57014) and nothing is inserted.
+     */
+    private static void copyIn(PgCopy copy, DataInputStream in, DataOutputStream out, DataOutputStream toClient,
+                               Queue<Object> modes) throws IOException {
+        synchronized (toClient) {
+            toClient.write(PgCopy.response('G', 0));
+            toClient.flush();
+        }
+        ByteArrayOutputStream data = new ByteArrayOutputStream();
+        String failed = null;
+        while (true) {
+            int type = in.read();
+            if (type < 0) {
+                throw new EOFException();
+            }
+            byte[] body = bodyOf(in, in.readInt());
+            if (type == 'd') {
+                data.write(body, 0, body.length);
+            } else if (type == 'c') {
+                break;
+            } else if (type == 'f') {
+                failed = cString(body, 0);
+                break;
+            }
+        }
+        if (failed != null) {
+            modes.add(new CopiedIn(-1));
+            query(out, ("CALL CAST('COPY from stdin failed: " + failed.replace("'", "''") + "' AS INT)\0")
+                    .getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        java.util.List<java.util.List<String>> rows = copy.rows(data.toByteArray());
+        modes.add(new CopiedIn(rows.size()));
+        String sql = rows.isEmpty() ? "SELECT 1 WHERE FALSE" : copy.insert(rows);
+        query(out, (sql + "\0").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Server to client, message by message, cleaning errors and notices, and turning the answer to a COPY's statement
+     * into the COPY's ({@code modes}: one per ReadyForQuery to come); flushed when H2 pauses.
+     */
+    private static void relayBackend(int firstType, DataInputStream in, DataOutputStream out, Socket client,
+                                     Queue<Object> modes) {
+        boolean started = false; // the first ReadyForQuery ends the startup, not a query
+        long copied = 0;
         try {
             int type = firstType;
             while (type >= 0) {
@@ -278,18 +477,64 @@ final class PgAuthProxy implements AutoCloseable {
                 if (len < 4) {
                     break;
                 }
-                if (type == 'E' || type == 'N') {
-                    byte[] body = cleanError(bodyOf(in, len));
-                    out.writeByte(type);
-                    out.writeInt(body.length + 4);
-                    out.write(body);
-                } else {
-                    out.writeByte(type);
-                    out.writeInt(len);
-                    copy(in, out, len - 4);
-                }
-                if (in.available() == 0) {
-                    out.flush();
+                Object mode = started ? modes.peek() : null;
+                synchronized (out) {
+                    if (type == 'E' || type == 'N') {
+                        byte[] body = cleanError(bodyOf(in, len));
+                        out.writeByte(type);
+                        out.writeInt(body.length + 4);
+                        out.write(body);
+                    } else if (mode instanceof PgCopy copy && (type == 'T' || type == 'D' || type == 'C')) {
+                        byte[] body = bodyOf(in, len);
+                        if (type == 'T') {
+                            java.util.List<String> names = fieldNames(body);
+                            out.write(PgCopy.response('H', names.size()));
+                            if (copy.header) {
+                                copyData(out, copy.line(names));
+                            }
+                            copied = 0;
+                        } else if (type == 'D') {
+                            copyData(out, copy.line(values(body)));
+                            copied++;
+                        } else {
+                            out.writeByte('c');
+                            out.writeInt(4);
+                            commandComplete(out, "COPY " + copied);
+                        }
+                    } else if (type == 'T' && mode instanceof AsIs a && !a.labels().isEmpty()) {
+                        byte[] body = relabel(bodyOf(in, len), a.labels());
+                        out.writeByte(type);
+                        out.writeInt(body.length + 4);
+                        out.write(body);
+                    } else if (mode instanceof Retagged r && (type == 'T' || type == 'D' || type == 'C')) {
+                        byte[] body = bodyOf(in, len);
+                        if (type == 'C') {
+                            commandComplete(out, r.rows() ? r.tag() + " " + copied : r.tag());
+                        } else if (r.rows()) {
+                            out.writeByte(type);
+                            out.writeInt(len);
+                            out.write(body);
+                            copied = type == 'T' ? 0 : copied + 1;
+                        }
+                    } else if (mode instanceof CopiedIn in2 && (type == 'T' || type == 'D' || type == 'C')) {
+                        bodyOf(in, len);
+                        if (type == 'C') {
+                            commandComplete(out, "COPY " + in2.rows());
+                        }
+                    } else {
+                        out.writeByte(type);
+                        out.writeInt(len);
+                        copy(in, out, len - 4);
+                    }
+                    if (type == 'Z') {
+                        if (started) {
+                            modes.poll();
+                        }
+                        started = true;
+                    }
+                    if (in.available() == 0) {
+                        out.flush();
+                    }
                 }
                 type = in.read();
             }
@@ -303,6 +548,51 @@ final class PgAuthProxy implements AutoCloseable {
                 // already closed
             }
         }
+    }
+
+    private static void copyData(DataOutputStream out, byte[] line) throws IOException {
+        out.writeByte('d');
+        out.writeInt(line.length + 4);
+        out.write(line);
+    }
+
+    private static void commandComplete(DataOutputStream out, String tag) throws IOException {
+        byte[] t = tag.getBytes(StandardCharsets.UTF_8);
+        out.writeByte('C');
+        out.writeInt(t.length + 5);
+        out.write(t);
+        out.write(0);
+    }
+
+    /** The column names of a RowDescription. */
+    static java.util.List<String> fieldNames(byte[] body) {
+        int count = ((body[0] & 0xff) << 8) | (body[1] & 0xff);
+        java.util.List<String> names = new java.util.ArrayList<>(count);
+        int i = 2;
+        for (int f = 0; f < count; f++) {
+            int end = end(body, i);
+            names.add(new String(body, i, end - i, StandardCharsets.UTF_8));
+            i = end + 1 + 18;
+        }
+        return names;
+    }
+
+    /** The values of a DataRow in text format (null for NULL). */
+    static java.util.List<String> values(byte[] body) {
+        int count = ((body[0] & 0xff) << 8) | (body[1] & 0xff);
+        java.util.List<String> values = new java.util.ArrayList<>(count);
+        int i = 2;
+        for (int c = 0; c < count; c++) {
+            int len = readInt(body, i);
+            i += 4;
+            if (len < 0) {
+                values.add(null);
+            } else {
+                values.add(new String(body, i, len, StandardCharsets.UTF_8));
+                i += len;
+            }
+        }
+        return values;
     }
 
     /**
@@ -363,7 +653,7 @@ final class PgAuthProxy implements AutoCloseable {
         b.write(0);
     }
 
-    /** Replaces {@code SET extra_float_digits = N} in a Query or Parse message; other messages are returned as they are. */
+    /** A Query or Parse message with its statement rewritten by {@link #rewriteSql}; other messages are returned as they are. */
     static byte[] rewrite(int type, byte[] body) {
         int sqlStart = 0;
         if (type == 'P') {
@@ -374,15 +664,39 @@ final class PgAuthProxy implements AutoCloseable {
             return body;
         }
         String sql = new String(body, sqlStart, sqlEnd - sqlStart, StandardCharsets.UTF_8);
-        if (!FLOAT_DIGITS.matcher(sql).matches()) {
+        String rewritten = rewriteSql(type, sql);
+        if (rewritten.equals(sql)) {
             return body;
         }
-        byte[] replacement = "SET DATESTYLE ISO".getBytes(StandardCharsets.UTF_8);
+        byte[] replacement = rewritten.getBytes(StandardCharsets.UTF_8);
         byte[] out = new byte[body.length - (sqlEnd - sqlStart) + replacement.length];
         System.arraycopy(body, 0, out, 0, sqlStart);
         System.arraycopy(replacement, 0, out, sqlStart, replacement.length);
         System.arraycopy(body, sqlEnd, out, sqlStart + replacement.length, body.length - sqlEnd);
         return out;
+    }
+
+    /**
+     * The statement as H2 can run it: {@code SET extra_float_digits} replaced by a harmless one; in a simple Query, the
+     * trailing semicolons and whitespace removed (H2 runs what follows the last {@code ;} as one more, empty, statement
+     * whose "UPDATE 0" is the last result a client sees: psycopg2's {@code SELECT 1;\n} had "no results to fetch");
+     * catalog references rewritten by {@link PgCatalogCompat#rewrite}.
+     */
+    static String rewriteSql(int type, String sql) {
+        if (FLOAT_DIGITS.matcher(sql).matches()) {
+            return "SET DATESTYLE ISO";
+        }
+        String s = PgCatalogCompat.rewrite(sql);
+        if (type == 'Q') {
+            int end = s.length();
+            while (end > 0 && (s.charAt(end - 1) == ';' || Character.isWhitespace(s.charAt(end - 1)))) {
+                end--;
+            }
+            if (end > 0 && end < s.length() && s.substring(end).indexOf(';') >= 0) {
+                s = s.substring(0, end);
+            }
+        }
+        return s;
     }
 
     /** The body of a message whose type byte has been read: its length, then length - 4 bytes. */
