@@ -1,3 +1,7 @@
+-- H2 2.3.232's pg_attribute fails (NullPointerException) as soon as the database holds a view: its rows come from
+-- PgCompat.pgAttributeRows instead, the same rows without the failure
+DROP ALIAS IF EXISTS pg_catalog.augur_pg_attribute_rows;
+CREATE ALIAS pg_catalog.augur_pg_attribute_rows FOR 'dev.augur.udf.PgCompat.pgAttributeRows';
 -- PostgreSQL catalog compatibility for stock clients (pgjdbc DatabaseMetaData, psql meta-commands, SQLAlchemy),
 -- installed by augur serve on every start (PgCatalogCompat). H2's pg_catalog tables are built in and cannot gain
 -- columns: where a client needs more, a view pg_catalog.augur_NAME extends pg_catalog.NAME and the PostgreSQL proxy
@@ -65,7 +69,7 @@ CREATE OR REPLACE VIEW pg_catalog.augur_pg_index AS
 SELECT ci.oid AS oid, ci.oid AS indexrelid, ct.oid AS indrelid, FALSE AS indisclustered,
        i.index_type_name IN ('PRIMARY KEY', 'UNIQUE INDEX') AS indisunique, i.index_type_name = 'PRIMARY KEY' AS indisprimary,
        CAST(NULL AS VARCHAR) AS indexprs,
-       ARRAY(SELECT ta.attnum FROM information_schema.index_columns ic JOIN pg_catalog.pg_attribute ta
+       ARRAY(SELECT ta.attnum FROM information_schema.index_columns ic JOIN pg_catalog.augur_pg_attribute_rows() ta
                ON ta.attrelid = ct.oid AND ta.attname = ic.column_name
               WHERE ic.index_schema = i.index_schema AND ic.index_name = i.index_name ORDER BY ic.ordinal_position) AS indkey,
        CAST(NULL AS VARCHAR) AS indpred, TRUE AS indisvalid, TRUE AS indisready, TRUE AS indislive,
@@ -93,7 +97,7 @@ SELECT c.oid AS oid, c.conname AS conname, c.contype AS contype, c.conrelid AS c
                 AND uk.constraint_name = rc.unique_constraint_name AND uk.ordinal_position = fk.position_in_unique_constraint
                JOIN pg_catalog.pg_namespace un ON un.nspname = uk.table_schema
                JOIN pg_catalog.pg_class rt ON rt.relname = uk.table_name AND rt.relnamespace = un.id AND rt.relkind = 'r'
-               JOIN pg_catalog.pg_attribute ra ON ra.attrelid = rt.oid AND ra.attname = uk.column_name
+               JOIN pg_catalog.augur_pg_attribute_rows() ra ON ra.attrelid = rt.oid AND ra.attname = uk.column_name
               WHERE rc.constraint_schema = tn.nspname AND rc.constraint_name = c.conname ORDER BY fk.ordinal_position)
        END AS confkey,
        CASE WHEN c.contype = 'f' THEN (SELECT MIN(CASE rc.update_rule WHEN 'CASCADE' THEN 'c' WHEN 'SET NULL' THEN 'n'
@@ -166,7 +170,7 @@ SELECT a.oid AS oid, a.attrelid AS attrelid, a.attname AS attname, a.atttypid AS
        0 AS attndims, TRUE AS attislocal, 0 AS attinhcount, CAST(NULL AS VARCHAR ARRAY) AS attacl,
        CAST(NULL AS VARCHAR ARRAY) AS attoptions, CAST(NULL AS VARCHAR ARRAY) AS attfdwoptions,
        CAST(NULL AS VARCHAR) AS attcompression, FALSE AS atthasmissing
-  FROM pg_catalog.pg_attribute a;
+  FROM pg_catalog.augur_pg_attribute_rows() a;
 DROP ALIAS IF EXISTS pg_catalog.col_description;
 CREATE ALIAS pg_catalog.col_description FOR 'dev.augur.udf.PgCompat.columnDescription';
 DROP ALIAS IF EXISTS pg_catalog.pg_table_size;
@@ -190,7 +194,7 @@ SELECT c.oid AS oid, c.relname AS relname, c.relnamespace AS relnamespace, c.rel
        0 AS reltoastrelid, (c.reltriggers > 0 OR c.relkind = 'r' AND EXISTS(SELECT 1 FROM pg_catalog.augur_pg_constraint f
          WHERE f.contype = 'f' AND (f.conrelid = c.oid OR f.confrelid = c.oid))) AS relhastriggers, CAST(NULL AS VARCHAR) AS relpartbound, 0 AS reltype,
        0 AS reloftype, c.oid AS relfilenode, FALSE AS relisshared, FALSE AS relispopulated,
-       (SELECT CAST(COUNT(*) AS SMALLINT) FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid) AS relnatts
+       (SELECT CAST(COUNT(*) AS SMALLINT) FROM pg_catalog.augur_pg_attribute_rows() a WHERE a.attrelid = c.oid) AS relnatts
   FROM pg_catalog.pg_class c;
 DROP ALIAS IF EXISTS pg_catalog.pg_get_constraintdef;
 CREATE ALIAS pg_catalog.pg_get_constraintdef FOR 'dev.augur.udf.PgCompat.constraintDef';

@@ -32,6 +32,62 @@ public final class PgCompat {
             Map.entry(1231, "_numeric"), Map.entry(1266, "timetz"), Map.entry(1700, "numeric"), Map.entry(2205, "regclass"),
             Map.entry(2206, "regtype"), Map.entry(2950, "uuid"), Map.entry(3802, "jsonb"));
 
+    /**
+     * The rows of H2's {@code pg_catalog.pg_attribute}, as H2 builds them, without its NullPointerException: H2 2.3.232
+     * iterates every table's indexes, and a view has none (null), so any view in the database (Augur's lazy and
+     * hybrid views, these compatibility views) broke {@code pg_attribute} and with it psql's {@code \d} and SQLAlchemy.
+     */
+    public static ResultSet pgAttributeRows(Connection conn) throws SQLException {
+        // lower-case names: the served database folds unquoted identifiers to lower case
+        org.h2.tools.SimpleResultSet rs = new org.h2.tools.SimpleResultSet();
+        for (String c : new String[]{"oid", "attrelid"}) {
+            rs.addColumn(c, java.sql.Types.INTEGER, 10, 0);
+        }
+        rs.addColumn("attname", java.sql.Types.VARCHAR, Integer.MAX_VALUE, 0);
+        for (String c : new String[]{"atttypid", "attlen", "attnum", "atttypmod"}) {
+            rs.addColumn(c, java.sql.Types.INTEGER, 10, 0);
+        }
+        for (String c : new String[]{"attnotnull", "attisdropped", "atthasdef"}) {
+            rs.addColumn(c, java.sql.Types.BOOLEAN, 1, 0);
+        }
+        if ("jdbc:columnlist:connection".equals(conn.getMetaData().getURL())) {
+            return rs; // H2 asks once for the columns only
+        }
+        org.h2.engine.SessionLocal session = (org.h2.engine.SessionLocal) ((org.h2.jdbc.JdbcConnection) conn).getSession();
+        List<org.h2.table.Table> tables = new ArrayList<>();
+        for (org.h2.schema.Schema schema : session.getDatabase().getAllSchemas()) {
+            tables.addAll(schema.getAllTablesAndViews(session));
+        }
+        tables.addAll(session.getLocalTempTables());
+        for (org.h2.table.Table table : tables) {
+            int tableId = table.getId();
+            org.h2.table.Column[] cols = table.getColumns();
+            for (int i = 0; i < cols.length; i++) {
+                attribute(rs, tableId * 10_000 + i + 1, tableId, cols[i], i + 1);
+            }
+            List<org.h2.index.Index> indexes = table.getIndexes();
+            if (indexes == null) {
+                continue;
+            }
+            for (org.h2.index.Index index : indexes) {
+                if (index.getCreateSQL() == null) {
+                    continue;
+                }
+                cols = index.getColumns();
+                for (int i = 0; i < cols.length; i++) {
+                    attribute(rs, 1_000_000 * index.getId() + tableId * 10_000 + i + 1, index.getId(), cols[i], i + 1);
+                }
+            }
+        }
+        return rs;
+    }
+
+    private static void attribute(org.h2.tools.SimpleResultSet rs, int id, int relId, org.h2.table.Column column, int ordinal) {
+        long precision = column.getType().getPrecision();
+        rs.addRow(id, relId, column.getName(), org.h2.server.pg.PgServer.convertType(column.getType()),
+                precision > 255 ? -1 : (int) precision, ordinal, -1, !column.isNullable(), false, false);
+    }
+
     /** The PostgreSQL name of a type OID; H2's name, lower case, where PostgreSQL has none. */
     public static String typeName(Integer oid, String h2Name) {
         String name = oid == null ? null : TYPE_NAMES.get(oid);
@@ -177,7 +233,7 @@ public final class PgCompat {
 
     /** {@code col_description(table oid, column number)}: the column's comment (COMMENT ON COLUMN), or null. */
     public static String columnDescription(Connection conn, Integer table, Integer column) throws SQLException {
-        try (PreparedStatement ps = conn.prepareStatement("SELECT col.remarks FROM pg_catalog.pg_attribute a"
+        try (PreparedStatement ps = conn.prepareStatement("SELECT col.remarks FROM pg_catalog.augur_pg_attribute_rows() a"
                 + " JOIN pg_catalog.pg_class t ON t.oid = a.attrelid JOIN pg_catalog.pg_namespace n ON n.id = t.relnamespace"
                 + " JOIN information_schema.columns col ON col.table_schema = n.nspname AND col.table_name = t.relname"
                 + " AND col.column_name = a.attname WHERE a.attrelid = ? AND a.attnum = ?")) {
