@@ -21,7 +21,7 @@ final class Charts {
         CategoryChart chart = new CategoryChartBuilder().width(800).height(450).title(title).yAxisTitle(yAxis).build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         chart.getStyler().setLabelsVisible(true);
-        chart.getStyler().setDecimalPattern("#,##0.0");
+        chart.getStyler().setDecimalPattern("#,##0.###");
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         for (int i = 0; i < seriesNames.size(); i++) {
             chart.addSeries(seriesNames.get(i), categories, series.get(i));
