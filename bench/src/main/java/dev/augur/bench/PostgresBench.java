@@ -89,6 +89,8 @@ final class PostgresBench implements Callable<Integer> {
                     string(st, "SHOW jit"), string(st, "SHOW max_parallel_workers_per_gather"), string(st, "SHOW shared_buffers")));
             Ratio dense = dense(c, st);
             double bow = docs > 0 ? bagOfWords(c, st) : Double.NaN;
+            chart = dense;
+            chartBow = bow;
             double viewSpeedup = viewRows > 0 ? views(c, st) : Double.NaN;
             line("what is measured:");
             line("  inlined     PREDICT('bench_m', a..p) and PREDICT('bench_m@1', a..p): the generated SQL function is inlined");
@@ -117,11 +119,25 @@ final class PostgresBench implements Callable<Integer> {
         }
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, report.toString());
+        if (chart != null) {
+            java.util.List<String> names = new java.util.ArrayList<>(java.util.List.of("PREDICT inlined", "PREDICT, name from a column"));
+            java.util.List<Double> values = new java.util.ArrayList<>(java.util.List.of(chart.inlined, chart.function));
+            if (!Double.isNaN(chartBow)) {
+                names.add("bag-of-words PREDICT vs token join");
+                values.add(chartBow);
+            }
+            Charts.bars(PredictBench.chartBeside(out), "PostgreSQL: time against the hand-written query (1 = as fast), " + java.time.LocalDate.now(),
+                    "time ratio", names, java.util.List.of("Augur on PostgreSQL"), java.util.List.of(values));
+        }
         return 0;
     }
 
     private record Ratio(double inlined, double function, double general) {
     }
+
+    /** What the chart shows, once measured. */
+    private Ratio chart;
+    private double chartBow = Double.NaN;
 
     private Ratio dense(Connection c, Statement st) throws Exception {
         st.execute("DROP TABLE IF EXISTS bench_dense");

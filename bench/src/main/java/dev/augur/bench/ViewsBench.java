@@ -52,8 +52,16 @@ final class ViewsBench implements Callable<Integer> {
         line(String.format(Locale.ROOT, "one-step refresh speedup vs full: %.1fx", denseStep[1]));
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, report.toString());
+        Charts.bars(PredictBench.chartBeside(out), "One SGD step under a " + String.format(Locale.ROOT, "%,d", rows)
+                        + "-row classification view, H2, " + java.time.LocalDate.now(), "milliseconds", stepRates,
+                java.util.List.of("incremental (Hölder bound)", "full re-scoring"), java.util.List.of(stepIncremental, stepFull));
         return 0;
     }
+
+    /** The dense one-step table, for the chart. */
+    private final java.util.List<String> stepRates = new java.util.ArrayList<>();
+    private final java.util.List<Double> stepIncremental = new java.util.ArrayList<>();
+    private final java.util.List<Double> stepFull = new java.util.ArrayList<>();
 
     /** Dense d=50 entities, a classification view learning from examples, a prediction view on a deployed model. */
     private double[] dense() throws Exception {
@@ -94,6 +102,9 @@ final class ViewsBench implements Callable<Integer> {
                 st.execute("UPDATE AUGUR.VIEWS SET LEARNING_RATE = " + rate + " WHERE NAME = 'dv'");
                 double[] r = oneStep(c, st, "dv", "ex", "y", rows, nextExample++ * 7 + 3);
                 line(String.format(Locale.ROOT, "    %-15s %13.3f%%  %15.1f  %8.1f  %7.1fx", rate, r[0] * 100, r[1], r[2], r[2] / r[1]));
+                stepRates.add("rate " + rate);
+                stepIncremental.add(r[1]);
+                stepFull.add(r[2]);
                 if (rate == 0.01) {
                     typical = new double[]{r[0], r[2] / r[1]};
                 }
