@@ -15,6 +15,11 @@ final class Charts {
     private Charts() {
     }
 
+    /** Where a result's chart goes: {@code bench/results/predict.txt} gives {@code bench/results/predict.png}. */
+    static Path beside(Path text) {
+        return text.resolveSibling(text.getFileName().toString().replaceFirst("\\.txt$", "") + ".png");
+    }
+
     /** One series of bars per entry of {@code series}, over {@code categories}; written to {@code png}. */
     static void bars(Path png, String title, String yAxis, List<String> categories, List<String> seriesNames, List<List<Double>> series)
             throws IOException {

@@ -90,7 +90,7 @@ final class CommitsBench implements Callable<Integer> {
             Files.createDirectories(outFile.getParent());
         }
         Files.writeString(outFile, out.toString());
-        Path png = PredictBench.chartBeside(outFile);
+        Path png = Charts.beside(outFile);
         Charts.bars(png, "Durable commits on an H2 file database, " + java.time.LocalDate.now(), "microseconds",
                 java.util.List.of("autocommit INSERT (per commit)", "row of a big transaction"),
                 java.util.List.of("WRITE_DELAY 0 (Augur: written before the commit returns)", "WRITE_DELAY 500 (H2's default: written later)"),

@@ -126,7 +126,7 @@ final class PostgresBench implements Callable<Integer> {
                 names.add("bag-of-words PREDICT vs token join");
                 values.add(chartBow);
             }
-            Charts.bars(PredictBench.chartBeside(out), "PostgreSQL: time against the hand-written query (1 = as fast), " + java.time.LocalDate.now(),
+            Charts.bars(Charts.beside(out), "PostgreSQL: time against the hand-written query (1 = as fast), " + java.time.LocalDate.now(),
                     "time ratio", names, java.util.List.of("Augur on PostgreSQL"), java.util.List.of(values));
         }
         return 0;

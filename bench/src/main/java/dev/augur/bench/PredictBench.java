@@ -106,7 +106,7 @@ final class PredictBench implements Callable<Integer> {
             line(report, String.format(Locale.ROOT, "  inline SQL arithmetic     %8.1f ms  %7.1f ns/row", mi / 1e6, mi / rows));
             corpusBench(c, st, report);
             line(report, String.format(Locale.ROOT, "predict/inline ratio: %.2f", mp / mi));
-            Charts.bars(chartBeside(out), "PREDICT vs inline SQL arithmetic, H2, " + String.format(Locale.ROOT, "%,d", rows) + " rows, "
+            Charts.bars(Charts.beside(out), "PREDICT vs inline SQL arithmetic, H2, " + String.format(Locale.ROOT, "%,d", rows) + " rows, "
                             + LocalDate.now(), "ns per row", java.util.List.of("dense linear model, 16 inputs"),
                     java.util.List.of("PREDICT('m', a..p)", "inline SQL arithmetic"),
                     java.util.List.of(java.util.List.of(mp / rows), java.util.List.of(mi / rows)));
@@ -155,11 +155,6 @@ final class PredictBench implements Callable<Integer> {
                 mails.size(), avgChars));
         line(report, String.format(Locale.ROOT, "  PREDICT('spam', body)     %8.1f ms  %7.1f us/doc", mp / 1e6, mp / 1e3 / mails.size()));
         line(report, String.format(Locale.ROOT, "  scan only (LENGTH(body))  %8.1f ms  %7.1f us/doc", mb / 1e6, mb / 1e3 / mails.size()));
-    }
-
-    /** {@code bench/results/predict.txt} → {@code bench/results/predict.png}. */
-    static Path chartBeside(Path text) {
-        return text.resolveSibling(text.getFileName().toString().replaceFirst("\\.txt$", "") + ".png");
     }
 
     private static long count(Statement st, String sql) throws Exception {

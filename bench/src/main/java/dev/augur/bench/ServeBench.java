@@ -72,7 +72,7 @@ final class ServeBench implements Callable<Integer> {
             System.out.print(report);
             Files.createDirectories(out.toAbsolutePath().getParent());
             Files.writeString(out, report.toString());
-            Path png = PredictBench.chartBeside(out);
+            Path png = Charts.beside(out);
             Charts.bars(png, "Streaming " + String.format(Locale.ROOT, "%,d", rows) + " rows over pgjdbc, " + LocalDate.now(), "milliseconds",
                     List.of("one fetch", "fetch size 1000 (a cursor)"), List.of("PostgreSQL protocol (augur serve)"),
                     List.of(List.of(one / 1e6, stream / 1e6)));

@@ -52,7 +52,7 @@ final class ViewsBench implements Callable<Integer> {
         line(String.format(Locale.ROOT, "one-step refresh speedup vs full: %.1fx", denseStep[1]));
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, report.toString());
-        Charts.bars(PredictBench.chartBeside(out), "One SGD step under a " + String.format(Locale.ROOT, "%,d", rows)
+        Charts.bars(Charts.beside(out), "One SGD step under a " + String.format(Locale.ROOT, "%,d", rows)
                         + "-row classification view, H2, " + java.time.LocalDate.now(), "milliseconds", stepRates,
                 java.util.List.of("incremental (Hölder bound)", "full re-scoring"), java.util.List.of(stepIncremental, stepFull));
         return 0;

@@ -72,7 +72,7 @@ public final class AugurCatalog {
      * H2 writes commits to its file in the background, up to WRITE_DELAY (500 ms) later, so a kill -9 lost commits
      * that had returned (under Augur's workload, seconds of them: {@code augur crash-test}). With WRITE_DELAY 0 each
      * commit is written before it returns (not fsynced: a power failure may still lose the last ones). The setting
-     * is stored in the database, but H2 2.5 overrides the stored value with the URL's (default 500) on every open, so
+     * is stored in the database, but H2 (2.3.232 to 2.5.252) overrides the stored value with the URL's (default 500) on every open, so
      * it is set again whenever a connection finds it off; setting it takes admin rights, and a database opened by a
      * user without them stays at H2's default until an admin connects.
      */
