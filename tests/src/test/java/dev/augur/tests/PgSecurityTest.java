@@ -168,7 +168,7 @@ class PgSecurityTest {
                 assertThat(attempts).containsExactly("42501", "42501", "42501", "ok", "42501");
                 try (Statement st = su.createStatement()) {
                     assertThat(H2Db.intValue(su, "SELECT model_version FROM augur.views WHERE name = 'v'")).isEqualTo(2);
-                    PgPredictionViewsTest.assertViewEqualsFullRescoring(st, "v", "m");
+                    ViewsDatabase.POSTGRESQL.assertViewEqualsFullRescoring(st, "v", "m");
                 }
             } finally {
                 H2Db.exec(su, "ALTER ROLE " + eng + " NOSUPERUSER");
@@ -221,7 +221,7 @@ class PgSecurityTest {
                         columnIndex(su, "routine")));
                 assertThat(H2Db.count(su, "augur.view_events")).isEqualTo(events + 1);
                 try (Statement st = su.createStatement()) {
-                    PgPredictionViewsTest.assertViewEqualsFullRescoring(st, "v", "m");
+                    ViewsDatabase.POSTGRESQL.assertViewEqualsFullRescoring(st, "v", "m");
                 }
             } finally {
                 H2Db.exec(su, "DROP ROLE IF EXISTS " + pwned);
@@ -821,7 +821,7 @@ class PgSecurityTest {
                 st.execute("UPDATE t SET a = -a WHERE id % 3 = 0");
                 st.execute("DELETE FROM t WHERE id % 7 = 0");
                 st.execute("SELECT augur.deploy_model('m', 2)");
-                PgPredictionViewsTest.assertViewEqualsFullRescoring(st, "v", "m");
+                ViewsDatabase.POSTGRESQL.assertViewEqualsFullRescoring(st, "v", "m");
                 assertThat(H2Db.intValue(su, "SELECT count(*) FROM hy h JOIN t ON t.id = h.id WHERE h.label = PREDICT_LABEL('m', t.a, t.b)"))
                         .isEqualTo(H2Db.count(su, "t"));
                 assertThat(H2Db.count(su, "lz")).isEqualTo(H2Db.count(su, "t"));
