@@ -3,8 +3,10 @@ package dev.augur.tests;
 import dev.augur.engine.Model;
 import dev.augur.engine.ModelCodec;
 import dev.augur.engine.ViewIndex;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -13,65 +15,91 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 
+import static dev.augur.tests.ViewsDatabase.intValue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Classification views on H2: online learning keeps the view equal to a full re-scoring by the live model. */
-class ClassificationViewsH2Test {
-    private static Connection open() throws SQLException {
-        return PredictionViewsH2Test.open();
-    }
-
-    private static Model live(Statement st, String view) throws SQLException {
-        try (ResultSet rs = st.executeQuery("SELECT PAYLOAD, SHA256, VERSION FROM AUGUR.VIEW_MODELS WHERE VIEW_NAME = '" + view
-                + "' AND ROLE = 'live'")) {
-            rs.next();
-            byte[] payload = H2Db.bytes(rs.getObject(1));
-            return ModelCodec.decode(payload, rs.getString(2), view, rs.getInt(3));
-        }
-    }
-
+/**
+ * Classification views, run on H2 and on PostgreSQL: online learning keeps the view equal to a full re-scoring by the
+ * live model, rolled-back examples are unlearned, and bad examples fail their statement and change nothing.
+ * PostgreSQL's stock-client path and roles are in {@link PgClassificationViewsTest}.
+ */
+class ClassificationViewsTest {
     private static int modelVersion(Statement st, String view) throws SQLException {
-        try (ResultSet rs = st.executeQuery("SELECT MODEL_VERSION FROM AUGUR.VIEWS WHERE NAME = '" + view + "'")) {
-            rs.next();
-            return rs.getInt(1);
+        return intValue(st, "SELECT MODEL_VERSION FROM AUGUR.VIEWS WHERE NAME = '" + view + "'");
+    }
+
+    /**
+     * key -> (label, score) of the view's live model over {@code ent (id, a, b)}. Each database keeps the live model
+     * its own way: H2 as an encoded model (scored by the engine), PostgreSQL as float8 arrays (w . x + b, logistic).
+     */
+    private static Map<Object, Object[]> liveScoring(ViewsDatabase db, Statement st, String view) throws SQLException {
+        Map<Object, Object[]> out = new HashMap<>();
+        if (db == ViewsDatabase.H2) {
+            Model model;
+            try (ResultSet rs = st.executeQuery("SELECT PAYLOAD, SHA256, VERSION FROM AUGUR.VIEW_MODELS WHERE VIEW_NAME = '" + view
+                    + "' AND ROLE = 'live'")) {
+                assertThat(rs.next()).isTrue();
+                model = ModelCodec.decode(H2Db.bytes(rs.getObject(1)), rs.getString(2), view, rs.getInt(3));
+            }
+            try (ResultSet rs = st.executeQuery("SELECT id, a, b FROM ent")) {
+                while (rs.next()) {
+                    ViewIndex.Scored s = ViewIndex.score(rs.getObject(1), model,
+                            ViewIndex.featuresOf(model, new Object[]{rs.getDouble(2), rs.getDouble(3)}));
+                    out.put(rs.getObject(1), new Object[]{s.label(), s.score()});
+                }
+            }
+            return out;
         }
+        double[] w;
+        double bias;
+        try (ResultSet rs = st.executeQuery("SELECT live_weights, live_bias FROM augur.view_learners WHERE view_name = '" + view + "'")) {
+            assertThat(rs.next()).isTrue();
+            Array a = rs.getArray(1);
+            Double[] boxed = (Double[]) a.getArray();
+            w = new double[]{boxed[0], boxed[1]};
+            bias = rs.getDouble(2);
+        }
+        try (ResultSet rs = st.executeQuery("SELECT id, a, b FROM ent")) {
+            while (rs.next()) {
+                double m = w[0] * rs.getDouble(2) + w[1] * rs.getDouble(3) + bias;
+                out.put(rs.getObject(1), new Object[]{m >= 0 ? "1" : "0", H2Db.sigmoid(m)});
+            }
+        }
+        return out;
     }
 
     /** Labels equal to the live model's on every entity, scores within the view's tolerance. */
-    private static void assertViewMatchesLiveModel(Statement st, double tolerance) throws SQLException {
-        Model model = live(st, "cv");
+    private static void assertViewMatchesLiveModel(ViewsDatabase db, Statement st, double tolerance) throws SQLException {
+        Map<Object, Object[]> live = liveScoring(db, st, "cv");
         Map<Object, Object[]> stored = new HashMap<>();
         try (ResultSet rs = st.executeQuery("SELECT id, label, score FROM cv")) {
             while (rs.next()) {
                 stored.put(rs.getObject(1), new Object[]{rs.getString(2), rs.getDouble(3)});
             }
         }
-        int n = 0;
-        try (ResultSet rs = st.executeQuery("SELECT id, a, b FROM ent")) {
-            while (rs.next()) {
-                ViewIndex.Scored s = ViewIndex.score(rs.getObject(1), model, ViewIndex.featuresOf(model, new Object[]{rs.getDouble(2), rs.getDouble(3)}));
-                Object[] row = stored.get(rs.getObject(1));
-                assertThat(row).as("view row of entity " + rs.getObject(1)).isNotNull();
-                assertThat(row[0]).as("label of entity " + rs.getObject(1)).isEqualTo(s.label());
-                assertThat(Math.abs((double) row[1] - s.score())).as("score of entity " + rs.getObject(1)).isLessThanOrEqualTo(tolerance);
-                n++;
-            }
+        for (Map.Entry<Object, Object[]> e : live.entrySet()) {
+            Object[] row = stored.get(e.getKey());
+            assertThat(row).as("view row of entity " + e.getKey()).isNotNull();
+            assertThat(row[0]).as("label of entity " + e.getKey()).isEqualTo(e.getValue()[0]);
+            assertThat(Math.abs((double) row[1] - (double) e.getValue()[1])).as("score of entity " + e.getKey())
+                    .isLessThanOrEqualTo(Math.max(tolerance, db.exactSlack()));
         }
-        assertThat(stored).hasSize(n);
+        assertThat(stored).hasSameSizeAs(live);
     }
 
-    @Test
-    void learnsFromInsertedExamplesAndUndoesRolledBackOnes() throws Exception {
+    @ParameterizedTest
+    @EnumSource(ViewsDatabase.class)
+    void learnsFromInsertedExamplesAndUndoesRolledBackOnes(ViewsDatabase db) throws Exception {
         Random rnd = new Random(3);
-        try (Connection c = open(); Statement st = c.createStatement()) {
+        try (Connection c = db.open(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE ent (id INT PRIMARY KEY, a DOUBLE PRECISION, b DOUBLE PRECISION)");
-            st.execute("INSERT INTO ent SELECT X, RAND() * 2 - 1, RAND() * 2 - 1 FROM SYSTEM_RANGE(1, 400)");
+            st.execute("INSERT INTO ent SELECT g, sin(g * 12.9898), cos(g * 78.233) FROM " + db.series(400));
             st.execute("CREATE TABLE ex (id INT NOT NULL, y INT)");
             st.execute("INSERT INTO ex SELECT id, CASE WHEN a + b > 0 THEN 1 ELSE 0 END FROM ent WHERE id <= 40");
             st.execute("CREATE CLASSIFICATION VIEW cv KEY id ENTITIES FROM ent EXAMPLES FROM ex KEY id LABEL y"
                     + " FEATURE FUNCTION (a, b) USING logistic WITH (learning_rate = 0.3, tolerance = 0.02)");
-            assertViewMatchesLiveModel(st, 0.02);
+            assertViewMatchesLiveModel(db, st, 0.02);
             for (int step = 0; step < 60; step++) {
                 boolean rollback = rnd.nextInt(5) == 0;
                 c.setAutoCommit(false);
@@ -95,18 +123,17 @@ class ClassificationViewsH2Test {
                     c.commit();
                 }
                 c.setAutoCommit(true);
-                assertViewMatchesLiveModel(st, 0.02);
+                assertViewMatchesLiveModel(db, st, 0.02);
             }
-            try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM AUGUR.VIEW_EVENTS WHERE VIEW_NAME = 'cv' AND EVENT IN ('learn', 'reorganize')")) {
-                rs.next();
-                assertThat(rs.getInt(1)).isPositive();
-            }
+            assertThat(intValue(st, "SELECT COUNT(*) FROM AUGUR.VIEW_EVENTS WHERE VIEW_NAME = 'cv' AND EVENT IN ('learn', 'reorganize')"))
+                    .isPositive();
         }
     }
 
-    @Test
-    void badExamplesFailTheirStatementAndChangeNothing() throws Exception {
-        try (Connection c = open(); Statement st = c.createStatement()) {
+    @ParameterizedTest
+    @EnumSource(ViewsDatabase.class)
+    void badExamplesFailTheirStatementAndChangeNothing(ViewsDatabase db) throws Exception {
+        try (Connection c = db.open(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE ent (id INT PRIMARY KEY, body VARCHAR(100))");
             st.execute("INSERT INTO ent VALUES (1, 'cheap pills now'), (2, 'meeting notes attached'), (3, 'win cash now')");
             st.execute("CREATE TABLE ex (id INT, y INT)");
@@ -144,24 +171,6 @@ class ClassificationViewsH2Test {
                         assertThat(e.getSQLState()).isEqualTo("42601");
                         assertThat(e.getMessage()).contains("position").contains("FUNCTION");
                     });
-        }
-    }
-
-    @Test
-    void lazyViewsScoreOnRead() throws Exception {
-        try (Connection c = open(); Statement st = c.createStatement()) {
-            st.execute("CREATE TABLE t (id INT PRIMARY KEY, a DOUBLE PRECISION, b DOUBLE PRECISION)");
-            st.execute("INSERT INTO t SELECT X, SIN(X), COS(X) FROM SYSTEM_RANGE(1, 50)");
-            PredictionViewsH2Test.model(st, "m", 1, -1, 0);
-            PredictionViewsH2Test.model(st, "m", -1, 1, 0);
-            st.execute("DEPLOY MODEL m VERSION 1");
-            st.execute("CREATE PREDICTION VIEW lv AS SELECT id, PREDICT('m', a, b) FROM t WITH (mode = lazy)");
-            PredictionViewsH2Test.assertViewEqualsFullRescoring(st, "lv", "m");
-            st.execute("DEPLOY MODEL m VERSION 2");
-            st.execute("INSERT INTO t VALUES (100, 0.5, -0.5)");
-            PredictionViewsH2Test.assertViewEqualsFullRescoring(st, "lv", "m");
-            assertThat(st.executeUpdate("REFRESH PREDICTION VIEW lv")).isZero();
-            st.execute("DROP PREDICTION VIEW lv");
         }
     }
 }

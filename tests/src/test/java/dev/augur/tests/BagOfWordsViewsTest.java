@@ -2,7 +2,8 @@ package dev.augur.tests;
 
 import dev.augur.engine.BagOfWords;
 import dev.augur.engine.SparseVector;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -19,12 +20,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Eager prediction views of bag-of-words models on PostgreSQL (migration V5): after every committed change the view
- * equals PREDICT / PREDICT_LABEL over the base table (within 1e-12), and its norms are those of each document's
+ * Eager prediction views of bag-of-words models, run on H2 and on PostgreSQL (migration V5): after every committed
+ * change the view equals PREDICT / PREDICT_LABEL over the base table (bit for bit on H2, within 1e-12 on PostgreSQL), and its norms are those of each document's
  * feature vector (the engine's {@link BagOfWords#vectorize}), through data changes, deploys that keep the feature
  * function (Hölder-bound maintenance) and deploys that change it (full re-scoring), with rollbacks.
  */
-class PgBagOfWordsViewsTest {
+class BagOfWordsViewsTest {
     private static final String[] WORDS = {"buy", "now", "cheap", "hello", "meeting", "offer", "free", "team", "lunch", "win",
             "prize", "report", "call", "today", "click"};
 
@@ -106,7 +107,7 @@ class PgBagOfWordsViewsTest {
      * (within 1e-12, or {@code tolerance}), NULLs for NULL texts; with {@code expected} (the deployed version) also
      * the margins and the norms of the engine's feature vectors, within 1e-12.
      */
-    static void assertView(Statement st, String view, String model, double tolerance, Bow expected) throws SQLException {
+    static void assertView(ViewsDatabase db, Statement st, String view, String model, double tolerance, Bow expected) throws SQLException {
         Map<Integer, Object[]> rows = new HashMap<>();
         try (ResultSet rs = st.executeQuery("SELECT id, score, label, margin, norm_1, norm_2, norm_inf, model_version FROM " + view)) {
             while (rs.next()) {
@@ -133,7 +134,7 @@ class PgBagOfWordsViewsTest {
                     continue;
                 }
                 assertThat(r[0]).as("score of key %s", key).isNotNull();
-                assertThat(Math.abs((Double) r[0] - full)).as("score of key %s", key).isLessThanOrEqualTo(Math.max(tolerance, 1e-12));
+                assertThat(Math.abs((Double) r[0] - full)).as("score of key %s", key).isLessThanOrEqualTo(Math.max(tolerance, db.exactSlack()));
                 assertThat(r[1]).as("label of key %s", key).isEqualTo(expected != null && expected.kind().equals("linear") ? null : rs.getString(4));
                 if (tolerance == 0) {
                     assertThat(((Number) r[6]).intValue()).as("model version of key %s", key).isEqualTo(deployed);
@@ -168,7 +169,7 @@ class PgBagOfWordsViewsTest {
     }
 
     static void fillDocs(Statement st, Random rnd, int n) throws SQLException {
-        st.execute("CREATE TABLE docs (id INT PRIMARY KEY, body TEXT, note VARCHAR(10))");
+        st.execute("CREATE TABLE docs (id INT PRIMARY KEY, body VARCHAR(1000), note VARCHAR(10))");
         StringBuilder sb = new StringBuilder("INSERT INTO docs VALUES ");
         for (int i = 1; i <= n; i++) {
             sb.append(i == 1 ? "" : ", ").append('(').append(i).append(", ").append(i % 37 == 0 ? "NULL" : lit(randomText(rnd))).append(", 'n')");
@@ -180,10 +181,12 @@ class PgBagOfWordsViewsTest {
             "team", "lunch", "win", "prize", "win prize", "report"};
     private static final String[] VOCAB2 = {"buy", "cheap", "hello", "team", "click", "today", "call", "call today"};
 
-    @Test
-    void eagerViewFollowsDataAndDeploysOfEveryFeatureFunction() throws Exception {
+    @ParameterizedTest
+    @EnumSource(ViewsDatabase.class)
+    void eagerViewFollowsDataAndDeploysOfEveryFeatureFunction(ViewsDatabase db) throws Exception {
+        KnownBugs bugs = new KnownBugs(db);
         Random rnd = new Random(3);
-        try (Connection c = PgPredictionViewsTest.open(); Statement st = c.createStatement()) {
+        try (Connection c = db.open(); Statement st = c.createStatement()) {
             fillDocs(st, rnd, 120);
             double[] idf = new double[VOCAB.length];
             for (int i = 0; i < idf.length; i++) {
@@ -208,7 +211,7 @@ class PgBagOfWordsViewsTest {
             versions.add(importBow(st, "spam", "svm", "tfidf", 2, 3, false, null, idf6, randomWeights(rnd, 8, null, 0), -0.02));
             st.execute("DEPLOY MODEL spam VERSION 1");
             assertThat(st.executeUpdate("CREATE PREDICTION VIEW v AS SELECT id, PREDICT('spam', body) FROM docs")).isEqualTo(120);
-            assertView(st, "v", "spam", 0, versions.get(0));
+            assertView(db, st, "v", "spam", 0, versions.get(0));
             st.execute("INSERT INTO docs VALUES (1000, 'Buy NOW, buy now: cheap!', 'x'), (1001, NULL, 'y'), (1002, '', 'z'),"
                     + " (1003, 'nothing in the vocabulary', 'w')");
             st.execute("UPDATE docs SET body = body || ' free offer' WHERE MOD(id, 7) = 0");
@@ -217,7 +220,7 @@ class PgBagOfWordsViewsTest {
             st.execute("UPDATE docs SET body = 'hello team lunch' WHERE id = 37");
             st.execute("UPDATE docs SET id = 2000 WHERE id = 4");
             st.execute("DELETE FROM docs WHERE MOD(id, 11) = 0");
-            assertView(st, "v", "spam", 0, versions.get(0));
+            assertView(db, st, "v", "spam", 0, versions.get(0));
             try (ResultSet rs = st.executeQuery("SELECT norm_1, norm_2, norm_inf, margin FROM v WHERE id = 1002")) {
                 rs.next();
                 assertThat(rs.getDouble(1)).isZero();
@@ -226,66 +229,73 @@ class PgBagOfWordsViewsTest {
                 assertThat(rs.getDouble(4)).isEqualTo(-0.1);
             }
             st.execute("DEPLOY MODEL spam VERSION 2");
-            assertView(st, "v", "spam", 0, versions.get(1));
+            assertView(db, st, "v", "spam", 0, versions.get(1));
             // the same feature function: a bound covers the change (with tolerance 0 it leaves most rows to re-score,
             // which re-anchors; a view with a tolerance re-scores only the band)
             assertThat(st.executeUpdate("CREATE PREDICTION VIEW vt AS SELECT id, PREDICT('spam', body) FROM docs WITH (tolerance = 0.05)"))
                     .isPositive();
             st.execute("DEPLOY MODEL spam VERSION 1");
             st.execute("DEPLOY MODEL spam VERSION 2");
-            assertView(st, "vt", "spam", 0.05, versions.get(1));
+            assertView(db, st, "vt", "spam", 0.05, versions.get(1));
             assertThat(lastEvent(st, "vt")).isEqualTo("deploy");
             assertThat(intValue(st, "SELECT rows_rescored FROM augur.view_events WHERE view_name = 'vt' ORDER BY id DESC LIMIT 1"))
                     .isLessThan(intValue(st, "SELECT COUNT(*) FROM vt"));
             assertThat(st.executeUpdate("DROP PREDICTION VIEW vt")).isEqualTo(1);
             st.execute("INSERT INTO docs VALUES (1004, 'win prize now', 'x')");
             st.execute("UPDATE docs SET body = 'meeting report' WHERE id = 1000");
-            assertView(st, "v", "spam", 0, versions.get(1));
+            assertView(db, st, "v", "spam", 0, versions.get(1));
             for (int v = 3; v <= 6; v++) {
                 st.execute("DEPLOY MODEL spam VERSION " + v);
-                assertView(st, "v", "spam", 0, versions.get(v - 1));
+                assertView(db, st, "v", "spam", 0, versions.get(v - 1));
                 if (v != 5) {
                     assertThat(lastEvent(st, "v")).as("deploy of version %s (another feature function)", v).isEqualTo("reorganize");
                 }
                 st.execute("INSERT INTO docs VALUES (" + (3000 + v) + ", " + lit(randomText(rnd)) + ", 'x')");
                 st.execute("UPDATE docs SET body = " + lit(randomText(rnd)) + " WHERE MOD(id, 13) = " + v);
-                assertView(st, "v", "spam", 0, versions.get(v - 1));
+                assertView(db, st, "v", "spam", 0, versions.get(v - 1));
             }
             st.execute("ROLLBACK MODEL spam");
-            assertView(st, "v", "spam", 0, versions.get(4));
+            assertView(db, st, "v", "spam", 0, versions.get(4));
             assertThat(lastEvent(st, "v")).isEqualTo("reorganize");
             // a deploy and data changes rolled back leave the view as it was
             c.setAutoCommit(false);
             st.execute("INSERT INTO docs VALUES (5000, 'cheap cheap cheap', 'r')");
             st.execute("DEPLOY MODEL spam VERSION 1");
             st.execute("DELETE FROM docs WHERE id < 100");
-            assertView(st, "v", "spam", 0, versions.get(0));
+            assertView(db, st, "v", "spam", 0, versions.get(0));
             c.rollback();
             c.setAutoCommit(true);
-            assertView(st, "v", "spam", 0, versions.get(4));
+            assertView(db, st, "v", "spam", 0, versions.get(4));
             assertThat(st.executeUpdate("REFRESH PREDICTION VIEW v FULL")).isZero();
-            assertView(st, "v", "spam", 0, versions.get(4));
-            st.execute("TRUNCATE docs");
-            assertThat(intValue(st, "SELECT COUNT(*) FROM v")).isZero();
+            assertView(db, st, "v", "spam", 0, versions.get(4));
+            st.execute("TRUNCATE TABLE docs");
+            int left = intValue(st, "SELECT COUNT(*) FROM v");
+            if (!bugs.check(left == 0, ViewsDatabase.H2, "TRUNCATE TABLE of the base table fires no trigger: the eager view"
+                    + " keeps " + left + " rows of documents that are gone")) {
+                st.execute("REFRESH PREDICTION VIEW v FULL");  // repairs the view, so the rest of the scenario tests something
+            }
             st.execute("INSERT INTO docs VALUES (1, 'free offer now', 'a')");
-            assertView(st, "v", "spam", 0, versions.get(4));
+            assertView(db, st, "v", "spam", 0, versions.get(4));
             assertThat(st.executeUpdate("DROP PREDICTION VIEW v")).isEqualTo(1);
         }
+        bugs.reportAtEnd();
     }
 
-    @Test
-    void randomInterleavingsKeepTheViewEqualToPredict() throws Exception {
-        randomInterleavings(17, 0);
+    @ParameterizedTest
+    @EnumSource(ViewsDatabase.class)
+    void randomInterleavingsKeepTheViewEqualToPredict(ViewsDatabase db) throws Exception {
+        randomInterleavings(db, 17, 0);
     }
 
-    @Test
-    void randomInterleavingsWithAToleranceKeepLabelsExactAndScoresClose() throws Exception {
-        randomInterleavings(23, 0.02);
+    @ParameterizedTest
+    @EnumSource(ViewsDatabase.class)
+    void randomInterleavingsWithAToleranceKeepLabelsExactAndScoresClose(ViewsDatabase db) throws Exception {
+        randomInterleavings(db, 23, 0.02);
     }
 
-    private void randomInterleavings(long seed, double tolerance) throws Exception {
+    private void randomInterleavings(ViewsDatabase db, long seed, double tolerance) throws Exception {
         Random rnd = new Random(seed);
-        try (Connection c = PgPredictionViewsTest.open(); Statement st = c.createStatement()) {
+        try (Connection c = db.open(); Statement st = c.createStatement()) {
             fillDocs(st, rnd, 40);
             double[] idf = new double[VOCAB.length];
             for (int i = 0; i < idf.length; i++) {
@@ -328,7 +338,7 @@ class PgBagOfWordsViewsTest {
                     c.commit();
                 }
                 c.setAutoCommit(true);
-                assertView(st, "v", "m", tolerance, versions.get(deployed - 1));
+                assertView(db, st, "v", "m", tolerance, versions.get(deployed - 1));
             }
             // the bound let some deploys re-score only part of the view
             assertThat(intValue(st, "SELECT COUNT(*) FROM AUGUR.VIEW_EVENTS WHERE VIEW_NAME = 'v' AND EVENT = 'deploy'"
@@ -338,9 +348,10 @@ class PgBagOfWordsViewsTest {
         }
     }
 
-    @Test
-    void aBagOfWordsViewNeedsATextColumnAndKeepsItsKindOfFeatures() throws Exception {
-        try (Connection c = PgPredictionViewsTest.open(); Statement st = c.createStatement()) {
+    @ParameterizedTest
+    @EnumSource(ViewsDatabase.class)
+    void aBagOfWordsViewNeedsATextColumnAndKeepsItsKindOfFeatures(ViewsDatabase db) throws Exception {
+        try (Connection c = db.open(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE nums (id INT PRIMARY KEY, body DOUBLE PRECISION)");
             st.execute("INSERT INTO nums VALUES (1, 0.5)");
             st.executeQuery("SELECT AUGUR.IMPORT_MODEL('spam', '" + ConformanceTest.BOW + "')").close();
@@ -353,14 +364,17 @@ class PgBagOfWordsViewsTest {
             st.execute("CREATE TABLE docs (id INT PRIMARY KEY, body VARCHAR(200), note VARCHAR(10))");
             st.execute("INSERT INTO docs VALUES (1, 'buy now cheap', 'a'), (2, 'hello meeting', 'b'), (3, NULL, 'c')");
             assertThat(st.executeUpdate("CREATE PREDICTION VIEW s AS SELECT id, PREDICT('spam', body) FROM docs")).isEqualTo(3);
-            assertView(st, "s", "spam", 0, null);
+            assertView(db, st, "s", "spam", 0, null);
             // a dense version of the same model cannot be held by a bag-of-words view: the deploy fails whole
             st.executeQuery("SELECT AUGUR.IMPORT_MODEL('spam', '{\"name\": \"spam\", \"kind\": \"logistic\", \"features\": {\"type\": \"dense\","
                     + " \"inputs\": [\"x\"]}, \"weights\": [1.0], \"bias\": 0}')").close();
-            assertThatThrownBy(() -> st.execute("DEPLOY MODEL spam VERSION 2"))
-                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("0A000"));
+            KnownBugs bugs = new KnownBugs(db);
+            SQLException e = H2Db.sqlError(() -> st.execute("DEPLOY MODEL spam VERSION 2"));
+            bugs.check("0A000".equals(e.getSQLState()), ViewsDatabase.H2, "a deploy of a dense version under a bag-of-words view"
+                    + " fails with " + e.getSQLState() + " (" + e.getMessage() + "), PostgreSQL and the README say 0A000");
             assertThat(intValue(st, "SELECT version FROM augur.deployed WHERE name = 'spam'")).isEqualTo(1);
-            assertView(st, "s", "spam", 0, null);
+            assertView(db, st, "s", "spam", 0, null);
+            bugs.reportAtEnd();
         }
     }
 }
