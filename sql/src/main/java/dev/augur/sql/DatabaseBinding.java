@@ -38,8 +38,9 @@ public interface DatabaseBinding {
 
     /**
      * The SQL to run instead of {@code sql} when it is a call the engine must answer in Java (PostgreSQL's
-     * TRAIN_MODEL): the binding does the work over {@code raw}, in the caller's transaction, and returns the plain
-     * SQL that finishes it; {@code sql} itself otherwise.
+     * TRAIN_MODEL) or a statement the database would run past Augur (H2's TRUNCATE, which fires no trigger): the
+     * binding does the work over {@code raw}, in the caller's transaction, and returns the plain SQL that finishes it
+     * (a query whose first value is the statement's number, as an extension statement's); {@code sql} itself otherwise.
      */
     default String rewriteEngineCall(Connection raw, String sql) throws SQLException {
         return sql;

@@ -1,9 +1,13 @@
 package dev.augur.udf;
 
+import org.h2.command.Prepared;
+import org.h2.command.query.Select;
 import org.h2.engine.SessionLocal;
 import org.h2.index.Index;
 import org.h2.jdbc.JdbcConnection;
+import org.h2.message.DbException;
 import org.h2.schema.Schema;
+import org.h2.schema.TriggerObject;
 import org.h2.server.pg.PgServer;
 import org.h2.table.Column;
 import org.h2.table.Table;
@@ -87,6 +91,49 @@ final class H2Internals {
                 throw onStackOverflow.get();
             }
         });
+    }
+
+    /**
+     * What TRUNCATE TABLE would meet in the table {@code name} (as written in SQL) resolves to: whether H2 would empty it
+     * (no foreign key references it), the Java classes of its triggers, and whether the TRUNCATE restarts an identity
+     * column.
+     */
+    record TruncateTarget(boolean truncatable, List<String> triggerClasses, boolean restartsIdentity) {
+    }
+
+    /**
+     * The table {@code name} resolves to, as TRUNCATE TABLE resolves it (the same parser, schema search path and
+     * identifier case); {@code restart} is the statement's RESTART (true) or CONTINUE (false) IDENTITY, null for the
+     * database mode's default. Null when the name reaches no table: H2 then answers the TRUNCATE itself.
+     */
+    static TruncateTarget truncateTarget(Connection conn, String name, Boolean restart) {
+        SessionLocal session = session(conn);
+        Table table;
+        session.lock();
+        try {
+            // rights are H2's to check when the statement runs; this only resolves the name
+            Prepared p = session.prepare("SELECT * FROM " + name, true, false, null);
+            if (!(p instanceof Select select) || select.getTopTableFilter() == null) {
+                return null;
+            }
+            table = select.getTopTableFilter().getTable();
+        } catch (DbException e) {
+            return null;
+        } finally {
+            session.unlock();
+        }
+        List<String> triggers = new ArrayList<>();
+        if (table.getTriggers() != null) {
+            for (TriggerObject t : table.getTriggers()) {
+                triggers.add(t.getTriggerClassName());
+            }
+        }
+        boolean restarts = restart != null ? restart : session.getDatabase().getMode().truncateTableRestartIdentity;
+        boolean identity = false;
+        for (Column c : table.getColumns()) {
+            identity |= c.getSequence() != null;
+        }
+        return new TruncateTarget(table.canTruncate(), triggers, restarts && identity);
     }
 
     /** Adds the pg_attribute rows of every table, view and index in the database, as H2 builds them. */

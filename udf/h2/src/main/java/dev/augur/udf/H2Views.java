@@ -449,6 +449,9 @@ public final class H2Views {
                     throw new AugurException(Errors.FEATURE_NOT_SUPPORTED, "version " + deployed.version() + " of model '" + model
                             + "' is " + next.kind().sqlName() + ", which prediction view '" + view + "' cannot hold; drop the view first");
                 }
+                if (next.features().getClass() != rt.index.anchor().features().getClass()) {
+                    throw Errors.viewFeatureKind(model, deployed.version(), next.features(), view, rt.index.anchor().features());
+                }
                 moveTo(c, rt, next, deployed.version(), deployed.sha256());
                 ViewMaintenance.modelChanged(c, rt, "deploy", false);
             }
