@@ -1,6 +1,7 @@
 package dev.augur.udf;
 
 import dev.augur.engine.AugurException;
+import dev.augur.sql.ViewDefinitions;
 import dev.augur.engine.BagOfWords;
 import dev.augur.engine.DenseFeatures;
 import dev.augur.engine.Errors;
@@ -23,7 +24,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -32,8 +32,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Prediction views on H2: the AUGUR.*_PREDICTION_VIEW functions, and the triggers that keep eager views equal to a
@@ -41,10 +39,6 @@ import java.util.regex.Pattern;
  */
 public final class H2Views {
     private static final String IDENT = "[A-Za-z_][A-Za-z0-9_]*";
-    private static final Pattern PREDICTION_QUERY = Pattern.compile("(?is)\\s*SELECT\\s+(" + IDENT + ")\\s*,\\s*PREDICT\\s*\\(\\s*'([^']+)'\\s*"
-            + "((?:,\\s*" + IDENT + "\\s*)+)\\)\\s*(?:AS\\s+" + IDENT + "\\s*)?FROM\\s+(" + IDENT + "(?:\\." + IDENT + ")?)\\s*;?\\s*");
-    private static final Pattern BAG_OF_WORDS = Pattern.compile("(?is)\\s*bag_of_words\\s*\\(\\s*(" + IDENT + ")\\s*\\)\\s*");
-    private static final Pattern DENSE = Pattern.compile("(?is)\\s*(?:dense\\s*)?\\(?\\s*(" + IDENT + "(?:\\s*,\\s*" + IDENT + ")*)\\s*\\)?\\s*");
 
     private H2Views() {
     }
@@ -63,15 +57,11 @@ public final class H2Views {
         return creating(c, rawName, () -> {
             try {
                 String name = viewName(rawName);
-                Matcher m = query == null ? null : PREDICTION_QUERY.matcher(query);
-                if (m == null || !m.matches()) {
-                    throw new AugurException(Errors.SYNTAX_ERROR, "a prediction view is defined as SELECT key, PREDICT('model', column, ...)"
-                            + " FROM table (plain column names), got: " + query);
-                }
-                String key = m.group(1);
-                String model = Names.checkModelName(m.group(2));
-                List<String> inputs = Arrays.stream(m.group(3).split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-                String table = m.group(4);
+                ViewDefinitions.PredictionQuery parsed = ViewDefinitions.predictionQuery(query);
+                String key = parsed.key();
+                String model = Names.checkModelName(parsed.model());
+                List<String> inputs = parsed.inputs();
+                String table = parsed.table();
                 ViewOptions.Prediction options = ViewOptions.Prediction.fromJson(optionsJson);
                 String mode = options.mode();
                 double tolerance = options.tolerance();
@@ -154,17 +144,12 @@ public final class H2Views {
                 }
                 Features features;
                 List<String> inputs;
-                Matcher bow = BAG_OF_WORDS.matcher(featureFunction == null ? "" : featureFunction);
-                Matcher dense = DENSE.matcher(featureFunction == null ? "" : featureFunction);
-                if (bow.matches()) {
-                    inputs = List.of(bow.group(1));
-                    features = new BagOfWords(bow.group(1).toLowerCase(Locale.ROOT), BagOfWords.Weighting.BINARY, 1, hashBits, true, null, null);
-                } else if (dense.matches()) {
-                    inputs = Arrays.stream(dense.group(1).split(",")).map(String::trim).toList();
-                    features = new DenseFeatures(inputs.stream().map(s -> s.toLowerCase(Locale.ROOT)).toList());
+                ViewDefinitions.FeatureFunction function = ViewDefinitions.featureFunction(featureFunction);
+                inputs = function.columns();
+                if (function.bagOfWords()) {
+                    features = new BagOfWords(inputs.get(0).toLowerCase(Locale.ROOT), BagOfWords.Weighting.BINARY, 1, hashBits, true, null, null);
                 } else {
-                    throw new AugurException(Errors.SYNTAX_ERROR, "FEATURE FUNCTION must be bag_of_words(column) or (column, ...), got "
-                            + featureFunction);
+                    features = new DenseFeatures(inputs.stream().map(s -> s.toLowerCase(Locale.ROOT)).toList());
                 }
                 checkNew(c, name);
                 checkSource(c, entities, key, inputs);

@@ -29,19 +29,16 @@ final class Predictions {
     private Predictions() {
     }
 
-    /**
-     * PREDICT over {@code args[first..]}; dense models take the fast path (no boxing of inputs, a primitive margin),
-     * reading the inputs in place rather than copying them out of H2's argument array.
-     */
-    static Double score(Connection conn, String ref, Value[] args, int first) throws SQLException {
-        if (args.length - first == 1) {
-            Evaluation e = evaluate(conn, ref, new Value[]{args[first]});
+    /** PREDICT; dense models take the fast path: no boxing of inputs, a primitive margin. */
+    static Double predict(Connection conn, String ref, Value[] x) throws SQLException {
+        if (x.length == 1) {
+            Evaluation e = evaluate(conn, ref, x);
             return e == null ? null : e.score();
         }
-        Model m = arity(H2Statements.resolve(conn, ref).model(), args.length - first, args, first);
-        double[] row = new double[args.length - first];
+        Model m = model(conn, ref, x);
+        double[] row = new double[x.length];
         for (int i = 0; i < row.length; i++) {
-            Value v = args[first + i];
+            Value v = x[i];
             if (v instanceof ValueDouble d) {
                 row[i] = d.getDouble();
             } else if (v == ValueNull.INSTANCE) {
@@ -61,12 +58,7 @@ final class Predictions {
         }
     }
 
-    /** The inputs of a call, after its {@code first} leading arguments. */
-    static Value[] inputsOf(Value[] args, int first) {
-        return java.util.Arrays.copyOfRange(args, first, args.length);
-    }
-
-    static String label(Connection conn, String ref, Value[] x) throws SQLException {
+    static String predictLabel(Connection conn, String ref, Value[] x) throws SQLException {
         Evaluation e = evaluate(conn, ref, x);
         try {
             return e == null ? null : e.label();
@@ -75,7 +67,7 @@ final class Predictions {
         }
     }
 
-    static Double probability(Connection conn, String ref, String clazz, Value[] x) throws SQLException {
+    static Double predictProba(Connection conn, String ref, String clazz, Value[] x) throws SQLException {
         if (clazz == null) {
             return null;
         }
@@ -87,12 +79,12 @@ final class Predictions {
         }
     }
 
-    static String explain(Connection conn, String ref, Integer k, Value[] x) throws SQLException {
+    static String predictExplain(Connection conn, String ref, Integer k, Value[] x) throws SQLException {
         if (k == null) {
             return null;
         }
         H2Statements.Resolved r = H2Statements.resolve(conn, ref);
-        Object[] in = inputs(arity(r.model(), x.length, x, 0), x);
+        Object[] in = inputs(arity(r.model(), x), x);
         try {
             return in == null ? null : Explanations.explain(r.model(), r.version(), k, in);
         } catch (AugurException ex) {
@@ -132,24 +124,23 @@ final class Predictions {
 
     /** The model of {@code ref}, which must take as many inputs as {@code x} holds. */
     private static Model model(Connection conn, String ref, Value[] x) throws SQLException {
-        return arity(H2Statements.resolve(conn, ref).model(), x.length, x, 0);
+        return arity(H2Statements.resolve(conn, ref).model(), x);
     }
 
     /**
      * The count must be the model's. Numbers given to a bag-of-words model are the type's error (42804, as on
      * PostgreSQL, whose PREDICT takes several inputs as numbers), texts in the wrong count the count's (22023).
      */
-    private static Model arity(Model m, int count, Value[] args, int first) throws SQLException {
-        if (m.inputs().size() != count) {
+    private static Model arity(Model m, Value[] x) throws SQLException {
+        if (m.inputs().size() != x.length) {
             if (m.features() instanceof BagOfWords) {
-                for (int i = first; i < args.length; i++) {
-                    Value v = args[i];
+                for (Value v : x) {
                     if (v != ValueNull.INSTANCE && !DataType.isCharacterStringType(v.getValueType())) {
                         throw sql(wrongType(m, 0, "text", v));
                     }
                 }
             }
-            throw sql(Errors.wrongArity(m.name(), m.inputs(), count));
+            throw sql(Errors.wrongArity(m.name(), m.inputs(), x.length));
         }
         return m;
     }
