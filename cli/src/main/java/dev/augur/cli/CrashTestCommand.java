@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -38,6 +39,10 @@ import java.util.concurrent.TimeoutException;
 public final class CrashTestCommand implements Callable<Integer> {
     private static final String PASSWORD = "crash-test";
     private static final long CHECK_TIMEOUT_S = 120;
+    /** How long the embedding application may take to open the database and start its workload. */
+    private static final long START_TIMEOUT_S = 120;
+    /** What the embedding application prints once it is started, before its first operation. */
+    private static final String READY = "R";
 
     @Option(names = "--kills", defaultValue = "30", description = "kill -9 cycles, split between serve and embedded (default: ${DEFAULT-VALUE})")
     int kills;
@@ -213,12 +218,22 @@ public final class CrashTestCommand implements Callable<Integer> {
                         dir.resolve("embedded-stderr.log"));
                 long killAfter = 300 + random.nextInt(3000);
                 BufferedReader out = new BufferedReader(new InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8));
-                Thread reader = new Thread(() -> follow(out), "augur-crash-reader");
+                CountDownLatch ready = new CountDownLatch(1);
+                Thread reader = new Thread(() -> follow(out, ready), "augur-crash-reader");
                 reader.start();
-                Thread.sleep(killAfter + 1500); // the child needs about a second and a half to start
+                // the kill time counts from the end of the child's start-up, which takes from one to many seconds with the
+                // machine's load: counted from the child's start, the kills of a loaded machine all hit the start-up
+                if (!ready.await(START_TIMEOUT_S, TimeUnit.SECONDS)) {
+                    totals.problems.add("embedded, cycle " + cycle + ": the application did not start within " + START_TIMEOUT_S + " s");
+                }
+                Thread.sleep(killAfter);
                 app.destroyForcibly();
                 app.waitFor(60, TimeUnit.SECONDS);
-                reader.join(10_000);
+                // every line the child wrote is read before the check: a B line read after it would go unseen
+                reader.join(TimeUnit.SECONDS.toMillis(60));
+                if (reader.isAlive()) {
+                    totals.problems.add("embedded, cycle " + cycle + ": the application's output was not read to its end");
+                }
                 totals.cycles++;
                 totals.onKill.run();
                 log.println("embedded: kill " + cycle + " after " + killAfter + " ms of work, in flight: " + totals.state.inFlight()
@@ -226,10 +241,12 @@ public final class CrashTestCommand implements Callable<Integer> {
             }
         }
 
-        private void follow(BufferedReader out) {
+        private void follow(BufferedReader out, CountDownLatch ready) {
             try {
                 for (String line; (line = out.readLine()) != null; ) {
-                    if (line.startsWith("B ")) {
+                    if (line.equals(READY)) {
+                        ready.countDown();
+                    } else if (line.startsWith("B ")) {
                         totals.state.begin(line.substring(2));
                     } else if (line.startsWith("A ")) {
                         int bar = line.indexOf('|');
@@ -240,6 +257,8 @@ public final class CrashTestCommand implements Callable<Integer> {
                 }
             } catch (IOException e) {
                 // the pipe closes when the child is killed
+            } finally {
+                ready.countDown(); // a child that died before it was ready is not waited for
             }
         }
     }
@@ -264,6 +283,8 @@ public final class CrashTestCommand implements Callable<Integer> {
                     System.out.flush();
                 }
             });
+            System.out.println(READY);
+            System.out.flush();
             while (true) {
                 work.step();
             }
