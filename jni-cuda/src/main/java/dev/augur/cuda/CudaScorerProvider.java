@@ -2,7 +2,6 @@ package dev.augur.cuda;
 
 import dev.augur.engine.Scorer;
 import dev.augur.engine.ScorerProvider;
-
 import java.util.Optional;
 
 /**

@@ -1,7 +1,6 @@
 package dev.augur.cuda;
 
 import dev.augur.engine.CpuScorer;
-
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,8 +1,8 @@
 package dev.augur.migrations;
 
 import dev.augur.engine.AugurException;
-import dev.augur.engine.Model;
-import dev.augur.engine.ModelJson;
+import dev.augur.engine.codec.ModelJson;
+import dev.augur.engine.model.Model;
 import dev.augur.sql.PgEngineCalls;
 
 import java.sql.Connection;

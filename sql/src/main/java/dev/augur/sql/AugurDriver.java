@@ -2,7 +2,6 @@ package dev.augur.sql;
 
 import dev.augur.engine.AugurException;
 import dev.augur.engine.Errors;
-
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;

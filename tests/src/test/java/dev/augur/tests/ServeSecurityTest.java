@@ -1,7 +1,8 @@
 package dev.augur.tests;
 
-import dev.augur.cli.AugurServer;
 import dev.augur.engine.AugurException;
+import dev.augur.cli.AugurServer;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,13 +1,12 @@
 package dev.augur.udf;
 
 import dev.augur.engine.AugurException;
-import dev.augur.engine.Model;
-import dev.augur.engine.ModelJson;
-import dev.augur.engine.ModelKind;
 import dev.augur.engine.Names;
-import dev.augur.engine.SgdTrainer;
-import dev.augur.engine.TrainingOptions;
-
+import dev.augur.engine.codec.ModelJson;
+import dev.augur.engine.model.Model;
+import dev.augur.engine.model.ModelKind;
+import dev.augur.engine.train.SgdTrainer;
+import dev.augur.engine.train.TrainingOptions;
 import java.sql.Clob;
 import java.sql.Connection;
 import java.sql.ResultSet;

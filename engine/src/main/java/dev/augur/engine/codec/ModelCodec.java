@@ -62,16 +62,6 @@ public final class ModelCodec {
         return bytes.toByteArray();
     }
 
-    static byte[] encodeFeatures(Features f) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            writeFeatures(out, f);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
-    }
-
     private static void writeFeatures(DataOutputStream out, Features f) throws IOException {
         if (f instanceof DenseFeatures dense) {
             out.writeInt(dense.inputs().size());

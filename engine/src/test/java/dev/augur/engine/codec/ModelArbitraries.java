@@ -60,7 +60,7 @@ final class ModelArbitraries {
             return Combinators.combine(
                             anyFiniteDouble().array(double[].class).ofSize(outputs * features.dimension()),
                             anyFiniteDouble().array(double[].class).ofSize(outputs))
-                    .as((w, b) -> new Model(name, kind, features, cs, w, b));
+                    .as((w, b) -> Model.of(name, kind, features, cs, w, b));
         });
     }
 

@@ -24,9 +24,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 class ModelCodecTest {
-    private static final Model DENSE = new Model("tiny", ModelKind.LOGISTIC, new DenseFeatures(List.of("a", "b")),
+    private static final Model DENSE = Model.of("tiny", ModelKind.LOGISTIC, new DenseFeatures(List.of("a", "b")),
             List.of("no", "yes"), new double[]{0.5, -1.25}, new double[]{0.125});
-    private static final Model TFIDF = new Model("words", ModelKind.SOFTMAX,
+    private static final Model TFIDF = Model.of("words", ModelKind.SOFTMAX,
             new BagOfWords("body", BagOfWords.Weighting.TFIDF, 2, 0, true, new String[]{"spam", "ham", "spam ham"},
                     new double[]{1.5, 2.5, 3.5}),
             List.of("x", "y"), new double[]{1, 2, 3, 4, 5, 6}, new double[]{-1, 1});
@@ -53,7 +53,7 @@ class ModelCodecTest {
         int bits = 4;
         double[] idf = new double[1 << bits];
         Arrays.setAll(idf, i -> 1 + i / 7.0);
-        Model hashed = new Model("hashed", ModelKind.SVM,
+        Model hashed = Model.of("hashed", ModelKind.SVM,
                 new BagOfWords("text", BagOfWords.Weighting.TFIDF, 1, bits, false, null, idf),
                 List.of("0", "1"), idf.clone(), new double[]{0.25});
 

@@ -116,7 +116,7 @@ class ModelJsonTest {
 
     @Test
     void exportedJsonNamesKindFeaturesAndFormat() {
-        Model model = new Model("Spam", ModelKind.SOFTMAX, new DenseFeatures(List.of("a")), List.of("x", "y"),
+        Model model = Model.of("Spam", ModelKind.SOFTMAX, new DenseFeatures(List.of("a")), List.of("x", "y"),
                 new double[]{1, 2}, new double[]{3, 4});
 
         String json = ModelJson.toJson(model);
@@ -142,11 +142,11 @@ class ModelJsonTest {
 
     @Test
     void theModelItselfRefusesAClassOrInputTwice() {
-        assertThatThrownBy(() -> new Model("m", ModelKind.LOGISTIC, new DenseFeatures(List.of("a", "b")), List.of("1", "1"),
+        assertThatThrownBy(() -> Model.of("m", ModelKind.LOGISTIC, new DenseFeatures(List.of("a", "b")), List.of("1", "1"),
                 new double[]{1, 2}, new double[]{0}))
                 .isInstanceOfSatisfying(AugurException.class, e -> assertThat(e.sqlState()).isEqualTo(Errors.INVALID_PARAMETER))
                 .hasMessageContaining("class '1' twice");
-        assertThatThrownBy(() -> new Model("m", ModelKind.LINEAR, new DenseFeatures(List.of("x", "X")), List.of(),
+        assertThatThrownBy(() -> Model.of("m", ModelKind.LINEAR, new DenseFeatures(List.of("x", "X")), List.of(),
                 new double[]{1, 2}, new double[]{0}))
                 .hasMessageContaining("input 'X' twice");
     }

@@ -21,16 +21,16 @@ import static org.assertj.core.api.Assertions.within;
 /** Scoring one row: NULL handling, input checks, and what PREDICT, PREDICT_LABEL and PREDICT_PROBA return. */
 class ModelTest {
     /** margin = 2a - b + 0.5 */
-    private static final Model LOGISTIC = new Model("m", ModelKind.LOGISTIC, new DenseFeatures(List.of("a", "b")),
+    private static final Model LOGISTIC = Model.of("m", ModelKind.LOGISTIC, new DenseFeatures(List.of("a", "b")),
             List.of("ham", "spam"), new double[]{2, -1}, new double[]{0.5});
-    private static final Model SVM = new Model("s", ModelKind.SVM, new DenseFeatures(List.of("a", "b")),
+    private static final Model SVM = Model.of("s", ModelKind.SVM, new DenseFeatures(List.of("a", "b")),
             List.of("0", "1"), new double[]{2, -1}, new double[]{0.5});
-    private static final Model LINEAR = new Model("price", ModelKind.LINEAR, new DenseFeatures(List.of("a", "b")),
+    private static final Model LINEAR = Model.of("price", ModelKind.LINEAR, new DenseFeatures(List.of("a", "b")),
             List.of(), new double[]{3, -2}, new double[]{5});
     /** Three classes over (a, b): margins a, b and 0. */
-    private static final Model SOFTMAX = new Model("color", ModelKind.SOFTMAX, new DenseFeatures(List.of("a", "b")),
+    private static final Model SOFTMAX = Model.of("color", ModelKind.SOFTMAX, new DenseFeatures(List.of("a", "b")),
             List.of("red", "green", "blue"), new double[]{1, 0, 0, 1, 0, 0}, new double[]{0, 0, 0});
-    private static final Model TEXT = new Model("spam", ModelKind.LOGISTIC,
+    private static final Model TEXT = Model.of("spam", ModelKind.LOGISTIC,
             new BagOfWords("body", BagOfWords.Weighting.TF, 1, 0, false, new String[]{"cheap", "meeting"}, null),
             List.of("0", "1"), new double[]{2, -3}, new double[]{-1});
 
@@ -218,16 +218,16 @@ class ModelTest {
     @Test
     void constructorRejectsInconsistentShapes() {
         DenseFeatures ab = new DenseFeatures(List.of("a", "b"));
-        assertInvalid(() -> new Model("m", ModelKind.LINEAR, ab, List.of(), new double[]{1}, new double[]{0}), "2 weights, got 1");
-        assertInvalid(() -> new Model("m", ModelKind.LINEAR, ab, List.of(), new double[]{1, 2}, new double[]{0, 0}), "1 bias values, got 2");
-        assertInvalid(() -> new Model("m", ModelKind.LINEAR, ab, List.of("x"), new double[]{1, 2}, new double[]{0}), "no classes");
-        assertInvalid(() -> new Model("m", ModelKind.LOGISTIC, ab, List.of("x", "y", "z"), new double[]{1, 2}, new double[]{0}),
+        assertInvalid(() -> Model.of("m", ModelKind.LINEAR, ab, List.of(), new double[]{1}, new double[]{0}), "2 weights, got 1");
+        assertInvalid(() -> Model.of("m", ModelKind.LINEAR, ab, List.of(), new double[]{1, 2}, new double[]{0, 0}), "1 bias values, got 2");
+        assertInvalid(() -> Model.of("m", ModelKind.LINEAR, ab, List.of("x"), new double[]{1, 2}, new double[]{0}), "no classes");
+        assertInvalid(() -> Model.of("m", ModelKind.LOGISTIC, ab, List.of("x", "y", "z"), new double[]{1, 2}, new double[]{0}),
                 "exactly 2 classes");
-        assertInvalid(() -> new Model("m", ModelKind.SOFTMAX, ab, List.of("x", "x"), new double[]{1, 2, 3, 4}, new double[]{0, 0}),
+        assertInvalid(() -> Model.of("m", ModelKind.SOFTMAX, ab, List.of("x", "x"), new double[]{1, 2, 3, 4}, new double[]{0, 0}),
                 "distinct");
-        assertInvalid(() -> new Model("m", ModelKind.LINEAR, ab, List.of(), new double[]{1, Double.NaN}, new double[]{0}),
+        assertInvalid(() -> Model.of("m", ModelKind.LINEAR, ab, List.of(), new double[]{1, Double.NaN}, new double[]{0}),
                 "non-finite weight");
-        assertInvalid(() -> new Model("m", ModelKind.LINEAR, ab, List.of(), new double[]{1, 2},
+        assertInvalid(() -> Model.of("m", ModelKind.LINEAR, ab, List.of(), new double[]{1, 2},
                 new double[]{Double.POSITIVE_INFINITY}), "non-finite bias");
         assertInvalid(() -> new DenseFeatures(List.of()), "at least one input");
     }
@@ -235,7 +235,7 @@ class ModelTest {
     @Test
     void weightsAndBiasAreDefensiveCopies() {
         double[] weights = {1, 2};
-        Model model = new Model("m", ModelKind.LINEAR, new DenseFeatures(List.of("a", "b")), List.of(), weights, new double[]{0});
+        Model model = Model.of("m", ModelKind.LINEAR, new DenseFeatures(List.of("a", "b")), List.of(), weights, new double[]{0});
 
         weights[1] = 99;
         model.weights()[0] = 99;

@@ -60,7 +60,7 @@ class LinearSgdTest {
 
     @Test
     void resumeStartsFromTheModelsWeights() {
-        Model model = new Model("m", ModelKind.SVM, new DenseFeatures(List.of("a", "b")), List.of("0", "1"),
+        Model model = Model.of("m", ModelKind.SVM, new DenseFeatures(List.of("a", "b")), List.of("0", "1"),
                 new double[]{1.5, -2}, new double[]{0.25});
 
         LinearSgd sgd = LinearSgd.resume(model, 0);
