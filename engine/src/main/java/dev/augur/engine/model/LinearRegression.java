@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /** Linear regression: the score is the margin; no labels, no classes. */
-public final class LinearRegression extends Model {
+final class LinearRegression extends Model {
     LinearRegression(String name, Features features, List<String> classes, double[] weights, double[] bias) {
         super(name, features, classes, weights, bias);
     }

@@ -5,7 +5,7 @@ import dev.augur.engine.features.Features;
 import java.util.List;
 
 /** Binary logistic regression (log loss).. */
-public final class LogisticRegression extends SignClassifier {
+final class LogisticRegression extends SignClassifier {
     LogisticRegression(String name, Features features, List<String> classes, double[] weights, double[] bias) {
         super(name, features, classes, weights, bias);
     }

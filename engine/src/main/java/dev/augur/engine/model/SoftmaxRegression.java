@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /** Multi-class softmax regression: one margin per class; the score is the probability of the most likely class. */
-public final class SoftmaxRegression extends Model {
+final class SoftmaxRegression extends Model {
     SoftmaxRegression(String name, Features features, List<String> classes, double[] weights, double[] bias) {
         super(name, features, classes, weights, bias);
     }
