@@ -157,8 +157,9 @@ public abstract sealed class Model permits LinearRegression, SignClassifier, Sof
     public abstract String labelOfMargin(double margin);
 
     /**
-     * PREDICT as SQL text over the given input expressions (one per input, in order) for a dialect, bit for bit
-     * the engine's arithmetic; empty when the model has no such rendering (bag of words, softmax).
+     * PREDICT as SQL text over the given float64 input expressions (one per input, in order; cast them where a column
+     * is of another type) for a dialect, step for step the engine's arithmetic; empty when the model has no such
+     * rendering (bag of words, softmax).
      */
     public abstract Optional<String> sqlScore(List<String> inputs, SqlDialect dialect);
 
@@ -296,7 +297,7 @@ public abstract sealed class Model permits LinearRegression, SignClassifier, Sof
         }
         StringBuilder sql = new StringBuilder(dialect.number(bias[0]));
         for (int i = 0; i < inputs.size(); i++) {
-            sql.append(" + ").append(dialect.number(weights[i])).append(" * ").append(dialect.asDouble(inputs.get(i)));
+            sql.append(" + ").append(dialect.number(weights[i])).append(" * ").append(inputs.get(i));
         }
         return Optional.of(sql.toString());
     }

@@ -26,11 +26,6 @@ public enum SqlDialect {
         return "CAST(" + v + " AS DOUBLE PRECISION)";
     }
 
-    /** An input expression as float64. */
-    public String asDouble(String expression) {
-        return "CAST(" + expression + " AS DOUBLE PRECISION)";
-    }
-
     /** The logistic function of a float64 expression. */
     public abstract String sigmoid(String margin);
 }
