@@ -1,6 +1,7 @@
 package dev.augur.cli;
 
 import dev.augur.engine.AugurException;
+
 import java.sql.SQLException;
 
 /** One line for a failure: the SQLSTATE where there is one, and the message. */

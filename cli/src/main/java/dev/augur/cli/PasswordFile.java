@@ -1,6 +1,7 @@
 package dev.augur.cli;
 
 import dev.augur.engine.AugurException;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -3,6 +3,7 @@ package dev.augur.cuda;
 import dev.augur.engine.AugurException;
 import dev.augur.engine.CpuScorer;
 import dev.augur.engine.Scorer;
+
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**

@@ -2,6 +2,7 @@ package dev.augur.cuda;
 
 import dev.augur.engine.Scorer;
 import dev.augur.engine.ScorerProvider;
+
 import java.util.Optional;
 
 /**

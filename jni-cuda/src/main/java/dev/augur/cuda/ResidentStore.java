@@ -1,6 +1,7 @@
 package dev.augur.cuda;
 
 import dev.augur.engine.AugurException;
+
 import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
 import java.nio.DoubleBuffer;

@@ -1,6 +1,7 @@
 package dev.augur.cuda;
 
 import dev.augur.engine.CpuScorer;
+
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -2,6 +2,7 @@ package dev.augur.sql;
 
 import dev.augur.engine.AugurException;
 import dev.augur.engine.Errors;
+
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;

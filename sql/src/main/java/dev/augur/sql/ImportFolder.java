@@ -2,6 +2,7 @@ package dev.augur.sql;
 
 import dev.augur.engine.AugurException;
 import dev.augur.engine.Errors;
+
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;

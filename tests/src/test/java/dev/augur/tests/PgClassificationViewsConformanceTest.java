@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 
+
 /**
  * Classification views on H2 (engine SGD in Java triggers) and on PostgreSQL (PL/pgSQL, migration V6): the same
  * script gives the same initial model (same example order and shuffles), the same online-learning steps, the same

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 
+
 /**
  * Prediction views on H2 (Java triggers, ViewIndex) and on PostgreSQL (PL/pgSQL, migrations V3 and V5) through the
  * {@code jdbc:augur:} driver: the same script gives the same view rows (numbers within 1e-9, the same labels,

@@ -7,6 +7,7 @@ import dev.augur.engine.model.Model;
 import dev.augur.engine.model.ModelKind;
 import dev.augur.engine.train.SgdTrainer;
 import dev.augur.engine.train.TrainingOptions;
+
 import java.sql.Clob;
 import java.sql.Connection;
 import java.sql.ResultSet;

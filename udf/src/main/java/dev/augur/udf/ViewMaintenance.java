@@ -6,6 +6,7 @@ import dev.augur.engine.codec.ModelCodec;
 import dev.augur.engine.features.FeatureVector;
 import dev.augur.engine.model.Model;
 import dev.augur.engine.view.ViewIndex;
+
 import java.sql.Clob;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,6 +1,7 @@
 package dev.augur.engine.codec;
 
 import dev.augur.engine.model.Model;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;

@@ -7,6 +7,7 @@ import dev.augur.engine.features.DenseFeatures;
 import dev.augur.engine.features.Features;
 import dev.augur.engine.model.Model;
 import dev.augur.engine.model.ModelKind;
+
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;

@@ -1,6 +1,7 @@
 package dev.augur.engine.features;
 
 import dev.augur.engine.Errors;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;

@@ -1,6 +1,7 @@
 package dev.augur.engine.features;
 
 import dev.augur.engine.Errors;
+
 import java.util.List;
 
 /** Numeric columns used as given: input i is feature i. */

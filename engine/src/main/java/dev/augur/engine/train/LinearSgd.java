@@ -7,6 +7,7 @@ import dev.augur.engine.features.SparseVector;
 import dev.augur.engine.model.Links;
 import dev.augur.engine.model.Model;
 import dev.augur.engine.model.ModelKind;
+
 import java.util.Arrays;
 
 /**

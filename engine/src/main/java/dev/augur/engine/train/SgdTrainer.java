@@ -8,6 +8,7 @@ import dev.augur.engine.features.DenseFeatures;
 import dev.augur.engine.features.SparseVector;
 import dev.augur.engine.model.Model;
 import dev.augur.engine.model.ModelKind;
+
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
