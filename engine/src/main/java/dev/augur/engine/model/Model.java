@@ -58,7 +58,7 @@ public abstract sealed class Model permits LinearRegression, SignClassifier, Sof
     private final double[] weights;
     private final double[] bias;
 
-    /** The subclass checks the classes for its kind and passes the number of outputs they make. */
+    /** Checks everything for the subclass's kind: classes, shape and finiteness. */
     Model(String name, Features features, List<String> classes, double[] weights, double[] bias) {
         this.name = Names.checkModelName(name);
         this.features = Objects.requireNonNull(features);
@@ -68,6 +68,7 @@ public abstract sealed class Model permits LinearRegression, SignClassifier, Sof
             // inputs name columns, which SQL compares case-insensitively
             distinct(this.name, "input", features.inputs(), true);
         }
+        // kind() is a constant of each subclass, so calling it before the subclass is constructed is safe
         int outputs = kind().outputsFor(this.classes);
         int d = features.dimension();
         if (weights.length != (long) outputs * d) {
