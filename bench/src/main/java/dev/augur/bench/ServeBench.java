@@ -1,6 +1,5 @@
 package dev.augur.bench;
 
-import dev.augur.cli.AugurServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -40,7 +39,7 @@ final class ServeBench implements Callable<Integer> {
         Path dir = Files.createTempDirectory("augur-bench-serve");
         StringBuilder report = new StringBuilder("augur bench serve: " + Machine.describe() + "\n");
         String password = "bench-serve";
-        try (AugurServer server = new AugurServer(dir.resolve("data"), null, "127.0.0.1", 0, 0, "sa", password)) {
+        try (Served server = Served.start(dir.resolve("data"), password)) {
             try (Connection c = DriverManager.getConnection(server.pgUrl(), "sa", password); Statement st = c.createStatement()) {
                 st.execute("CREATE TABLE big AS SELECT x AS id, 'row number ' || x AS v FROM SYSTEM_RANGE(1, " + rows + ") r (x)");
             }
@@ -99,7 +98,7 @@ final class ServeBench implements Callable<Integer> {
     }
 
     /** Nanoseconds to read every row; a fetch size needs a transaction (pgjdbc then reads through a portal). */
-    private long read(AugurServer server, String password, int fetchSize) throws Exception {
+    private long read(Served server, String password, int fetchSize) throws Exception {
         try (Connection c = DriverManager.getConnection(server.pgUrl(), "sa", password)) {
             c.setAutoCommit(fetchSize == 0);
             try (Statement st = c.createStatement()) {
@@ -116,6 +115,43 @@ final class ServeBench implements Callable<Integer> {
                     throw new IllegalStateException("read " + n + " rows of " + rows);
                 }
                 return elapsed;
+            }
+        }
+    }
+
+    /**
+     * {@code augur serve} in a child JVM on this class path, as a user runs it (free ports, a given password); its
+     * addresses are read from the {@code DATA/augur.server} file it writes once it listens.
+     */
+    private record Served(Process process, String pgUrl, String tcpUrl) implements AutoCloseable {
+        static Served start(Path data, String password) throws Exception {
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                    System.getProperty("java.class.path"), "dev.augur.cli.Main", "serve", "--data", data.toString(),
+                    "--tcp-port", "0", "--pg-port", "0", "--password", password)
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Path file = data.resolve("augur.server");
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            java.util.Properties props = new java.util.Properties();
+            while (props.getProperty("pg") == null || props.getProperty("tcp") == null) {
+                if (!p.isAlive() || System.nanoTime() > deadline) {
+                    p.destroyForcibly();
+                    throw new IllegalStateException("augur serve did not start (exit " + (p.isAlive() ? "none" : p.exitValue()) + ")");
+                }
+                Thread.sleep(50);
+                if (Files.isRegularFile(file)) {
+                    try (java.io.Reader r = Files.newBufferedReader(file)) {
+                        props.load(r); // the server writes the file once; a read half way is read again
+                    }
+                }
+            }
+            return new Served(p, props.getProperty("pg"), props.getProperty("tcp"));
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
             }
         }
     }

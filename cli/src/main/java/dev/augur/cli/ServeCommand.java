@@ -1,5 +1,7 @@
 package dev.augur.cli;
 
+import dev.augur.udf.postgresql.PgMaintainer;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

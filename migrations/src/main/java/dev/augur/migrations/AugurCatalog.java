@@ -1,6 +1,7 @@
 package dev.augur.migrations;
 
 import dev.augur.engine.AugurException;
+import dev.augur.sql.DatabaseBinding;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 
@@ -9,7 +10,6 @@ import java.io.PrintWriter;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Locale;
 import java.util.logging.Logger;
 
 /**
@@ -58,78 +58,48 @@ public final class AugurCatalog {
 
     /** Applies pending catalog migrations through an open connection (which stays open). */
     public static void install(Connection connection) throws SQLException {
-        String dialect = dialect(connection);
-        if (!upToDate(connection, shippedMigrations(dialect))) {
-            migrate(connection, dialect);
+        DatabaseBinding binding = DatabaseBinding.of(connection);
+        if (!upToDate(connection, shippedMigrations(binding.name()))) {
+            migrate(connection, binding);
         }
-        if (dialect.equals("h2")) {
-            writeCommitsBeforeTheyReturn(connection);
-            finishInterruptedViews(connection);
-        }
+        binding.afterInstall(connection);
     }
 
-    /**
-     * H2 writes commits to its file in the background, up to WRITE_DELAY (500 ms) later, so a kill -9 lost commits
-     * that had returned (under Augur's workload, seconds of them: {@code augur crash-test}). With WRITE_DELAY 0 each
-     * commit is written before it returns (not fsynced: a power failure may still lose the last ones). The setting
-     * is stored in the database, but H2 (2.3.232 to 2.5.252) overrides the stored value with the URL's (default 500) on every open, so
-     * it is set again whenever a connection finds it off; setting it takes admin rights, and a database opened by a
-     * user without them stays at H2's default until an admin connects.
-     */
-    private static void writeCommitsBeforeTheyReturn(Connection connection) throws SQLException {
-        try (java.sql.Statement st = connection.createStatement()) {
-            boolean delayed = false;
-            try (java.sql.ResultSet rs = st.executeQuery(
-                    "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'")) {
-                while (rs.next()) {
-                    delayed |= !"0".equals(rs.getString(1));
-                }
-            }
-            if (delayed) {
-                st.execute("SET WRITE_DELAY 0");
-            }
-        } catch (SQLException e) {
-            if (e.getErrorCode() != 90040) { // admin rights required
-                throw e;
-            }
-        }
-    }
-
-    /**
-     * A view whose creation or drop was killed half way (H2 commits its DDL, so those take several transactions) is
-     * removed without trace when the database is next opened. Needs the rights to drop it: a user without them leaves
-     * it for the next one who has them (until then the view is marked pending in AUGUR.VIEWS).
-     */
-    private static void finishInterruptedViews(Connection connection) throws SQLException {
-        try (java.sql.Statement st = connection.createStatement()) {
-            try (java.sql.ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM AUGUR.VIEWS WHERE PENDING_IN IS NOT NULL")) {
-                if (!rs.next() || rs.getInt(1) == 0) {
-                    return;
-                }
-            }
-            try (java.sql.ResultSet rs = st.executeQuery("SELECT AUGUR.FINISH_INTERRUPTED_VIEWS()")) {
-                rs.next();
-            }
-        } catch (SQLException e) {
-            if (e.getErrorCode() != 90096 && e.getErrorCode() != 90040) { // not enough rights: left for a user who has them
-                throw e;
-            }
-        }
-    }
-
-    private static void migrate(Connection connection, String dialect) throws SQLException {
+    private static void migrate(Connection connection, DatabaseBinding binding) throws SQLException {
         try {
-            Flyway.configure(AugurCatalog.class.getClassLoader())
+            Flyway flyway = Flyway.configure(AugurCatalog.class.getClassLoader())
                     .dataSource(new BorrowedConnection(connection))
                     // the schema name as the database folds unquoted identifiers, so AUGUR.X finds it unquoted
                     .schemas(connection.getMetaData().storesLowerCaseIdentifiers() ? "augur" : "AUGUR")
                     .table(HISTORY_TABLE)
-                    .locations("classpath:dev/augur/migrations/" + dialect)
+                    .locations(binding.catalogLocations().toArray(String[]::new))
                     .failOnMissingLocations(true)
-                    .load()
-                    .migrate();
+                    .load();
+            realignEditedScripts(flyway);
+            flyway.migrate();
         } catch (FlywayException e) {
             throw new SQLException("installing Augur's catalog failed: " + e.getMessage(), "58030", e);
+        }
+        try (java.sql.Statement st = connection.createStatement()) {
+            for (String declaration : binding.functionDeclarations()) {
+                st.execute(declaration);
+            }
+        }
+    }
+
+    /**
+     * The functions once defined in the versioned scripts now live in one place each (repeatable scripts, or the
+     * declarations a binding renders from {@link dev.augur.sql.SqlSurface}), so those scripts were edited after
+     * databases had applied them. Their recorded checksums are realigned with the shipped scripts (Flyway's repair)
+     * rather than failing validation: these are Augur's own scripts, and what they still hold is tables and data the
+     * database already has. Only checksum mismatches are repaired; any other validation error stays an error.
+     */
+    private static void realignEditedScripts(Flyway flyway) {
+        org.flywaydb.core.api.output.ValidateResult result = flyway.validateWithResult();
+        boolean edited = result.invalidMigrations.stream().anyMatch(m -> m.errorDetails != null
+                && m.errorDetails.errorCode == org.flywaydb.core.api.CoreErrorCode.CHECKSUM_MISMATCH);
+        if (edited) {
+            flyway.repair();
         }
     }
 
@@ -151,17 +121,6 @@ public final class AugurCatalog {
                      + HISTORY_TABLE + "\" WHERE \"success\" AND \"version\" IS NOT NULL")) {
             return rs.next() && rs.getInt(1) >= expected;
         }
-    }
-
-    static String dialect(Connection connection) throws SQLException {
-        String product = connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
-        if (product.contains("h2")) {
-            return "h2";
-        }
-        if (product.contains("postgres")) {
-            return "postgresql";
-        }
-        throw new AugurException("0A000", "Augur supports H2 and PostgreSQL, not " + product);
     }
 
     /** Hands Flyway one open connection and keeps it open when Flyway is done with it. */

@@ -36,8 +36,6 @@ public final class AugurDriver implements Driver {
     public static final String IMPORT_BASE = "augur.importBase";
     private static final List<AugurInstaller> INSTALLERS = ServiceLoader.load(AugurInstaller.class,
             AugurDriver.class.getClassLoader()).stream().map(ServiceLoader.Provider::get).toList();
-    private static final List<PgEngineCalls> PG_CALLS = ServiceLoader.load(PgEngineCalls.class,
-            AugurDriver.class.getClassLoader()).stream().map(ServiceLoader.Provider::get).toList();
 
     static {
         try {
@@ -79,11 +77,8 @@ public final class AugurDriver implements Driver {
             throw e;
         }
         Path importBase = base == null ? null : Path.of(base.toString());
-        if (conn.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres")) {
-            return (Connection) Proxy.newProxyInstance(AugurDriver.class.getClassLoader(), new Class<?>[]{Connection.class},
-                    new ConnectionHandler(conn, importBase, true));
-        }
-        return wrap(conn, importBase);
+        return (Connection) Proxy.newProxyInstance(AugurDriver.class.getClassLoader(), new Class<?>[]{Connection.class},
+                new ConnectionHandler(conn, importBase, DatabaseBinding.of(conn)));
     }
 
     /**
@@ -96,12 +91,6 @@ public final class AugurDriver implements Driver {
         }
         return new SQLException("password authentication failed for user \"" + (user == null ? "" : user) + "\": wrong user name or"
                 + " password (a database served by augur serve keeps its password in DATA/augur.password)", "28P01", e);
-    }
-
-    /** Wraps an open connection so it accepts Augur's extension statements. */
-    public static Connection wrap(Connection conn, Path importBase) {
-        return (Connection) Proxy.newProxyInstance(AugurDriver.class.getClassLoader(), new Class<?>[]{Connection.class},
-                new ConnectionHandler(conn, importBase, false));
     }
 
     /** Translates {@code sql} when it is an extension statement; SQLSTATE-carrying errors otherwise. */
@@ -165,18 +154,13 @@ public final class AugurDriver implements Driver {
         return new SQLException(tooComplex.getMessage(), tooComplex.sqlState());
     }
 
-    /** Extension-statement translation, then (on PostgreSQL) the engine calls of {@link PgEngineCalls}. */
-    static String rewrite(String sql, Path importBase, Connection raw, boolean postgres) throws SQLException {
+    /** Extension-statement translation, then the binding's engine calls ({@link DatabaseBinding#rewriteEngineCall}). */
+    static String rewrite(String sql, Path importBase, Connection raw, DatabaseBinding binding) throws SQLException {
         String out = rewrite(sql, importBase);
-        if (postgres && out != null) {
-            for (PgEngineCalls calls : PG_CALLS) {
-                out = calls.rewrite(raw, out);
-            }
-        }
-        return out;
+        return out == null ? null : binding.rewriteEngineCall(raw, out);
     }
 
-    private record ConnectionHandler(Connection conn, Path importBase, boolean postgres) implements InvocationHandler {
+    private record ConnectionHandler(Connection conn, Path importBase, DatabaseBinding binding) implements InvocationHandler {
         @Override
         public Object invoke(Object proxy, Method m, Object[] args) throws Throwable {
             try {
@@ -194,7 +178,7 @@ public final class AugurDriver implements Driver {
                 }
                 case "prepareStatement", "prepareCall" -> {
                     String original = (String) args[0];
-                    args[0] = rewrite(original, importBase, conn, postgres);
+                    args[0] = rewrite(original, importBase, conn, binding);
                     boolean extension = !args[0].equals(original);
                     return statementProxy(proxy, (Statement) AugurDriver.invoke(conn, m, args),
                             name.equals("prepareCall") ? CallableStatement.class : PreparedStatement.class, extension);
@@ -227,7 +211,7 @@ public final class AugurDriver implements Driver {
 
         private Object statementProxy(Object connectionProxy, Statement st, Class<? extends Statement> kind, boolean extension) {
             return Proxy.newProxyInstance(AugurDriver.class.getClassLoader(), new Class<?>[]{kind},
-                    new StatementHandler(connectionProxy, st, importBase, extension, postgres ? conn : null));
+                    new StatementHandler(connectionProxy, st, importBase, extension, conn, binding));
         }
     }
 
@@ -245,11 +229,14 @@ public final class AugurDriver implements Driver {
         private final List<String> batch = new java.util.ArrayList<>();
         private final List<Boolean> batchIsExtension = new java.util.ArrayList<>();
 
-        /** The raw PostgreSQL connection for {@link PgEngineCalls}, else null. */
-        private final Connection pgRaw;
+        /** The driver's own connection and its binding, for engine calls. */
+        private final Connection raw;
+        private final DatabaseBinding binding;
 
-        StatementHandler(Object connectionProxy, Statement st, Path importBase, boolean preparedExtension, Connection pgRaw) {
-            this.pgRaw = pgRaw;
+        StatementHandler(Object connectionProxy, Statement st, Path importBase, boolean preparedExtension, Connection raw,
+                         DatabaseBinding binding) {
+            this.raw = raw;
+            this.binding = binding;
             this.connectionProxy = connectionProxy;
             this.st = st;
             this.importBase = importBase;
@@ -270,14 +257,14 @@ public final class AugurDriver implements Driver {
             boolean sqlArg = args != null && args.length > 0 && args[0] instanceof String;
             if (sqlArg && name.equals("addBatch")) {
                 String original = (String) args[0];
-                String sql = rewrite(original, importBase, pgRaw, pgRaw != null);
+                String sql = rewrite(original, importBase, raw, binding);
                 batch.add(sql);
                 batchIsExtension.add(!sql.equals(original));
                 return null;
             }
             if (sqlArg && name.startsWith("execute")) {
                 String original = (String) args[0];
-                String sql = rewrite(original, importBase, pgRaw, pgRaw != null);
+                String sql = rewrite(original, importBase, raw, binding);
                 if (!sql.equals(original) && (name.equals("executeUpdate") || name.equals("executeLargeUpdate"))) {
                     long n = queryCount(st, sql);
                     return name.equals("executeUpdate") ? (Object) (int) n : (Object) n;

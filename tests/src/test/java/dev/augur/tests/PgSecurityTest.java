@@ -168,7 +168,7 @@ class PgSecurityTest {
                 assertThat(attempts).containsExactly("42501", "42501", "42501", "ok", "42501");
                 try (Statement st = su.createStatement()) {
                     assertThat(H2Db.intValue(su, "SELECT model_version FROM augur.views WHERE name = 'v'")).isEqualTo(2);
-                    PgPredictionViewsTest.assertViewEqualsFullRescoring(st, "v", "m");
+                    ViewsDatabase.POSTGRESQL.assertViewEqualsFullRescoring(st, "v", "m");
                 }
             } finally {
                 H2Db.exec(su, "ALTER ROLE " + eng + " NOSUPERUSER");
@@ -221,7 +221,7 @@ class PgSecurityTest {
                         columnIndex(su, "routine")));
                 assertThat(H2Db.count(su, "augur.view_events")).isEqualTo(events + 1);
                 try (Statement st = su.createStatement()) {
-                    PgPredictionViewsTest.assertViewEqualsFullRescoring(st, "v", "m");
+                    ViewsDatabase.POSTGRESQL.assertViewEqualsFullRescoring(st, "v", "m");
                 }
             } finally {
                 H2Db.exec(su, "DROP ROLE IF EXISTS " + pwned);
@@ -348,6 +348,22 @@ class PgSecurityTest {
     }
 
     /**
+     * A creator's tables t (id, a, b: {@code rows} rows), docs ({@code docs} rows) and labels, and its models: m in two
+     * versions (the second {@code secondM}), 1 deployed, and secb deployed.
+     */
+    private static void tablesAndModels(Connection e, int rows, String docs, String secondM) throws SQLException {
+        H2Db.exec(e, "CREATE TABLE t (id INT PRIMARY KEY, a DOUBLE PRECISION, b DOUBLE PRECISION)",
+                "INSERT INTO t SELECT g, sin(g), cos(g) FROM generate_series(1, " + rows + ") g",
+                "CREATE TABLE docs (id INT PRIMARY KEY, body TEXT)", "INSERT INTO docs VALUES " + docs,
+                "CREATE TABLE labels (id INT PRIMARY KEY, spam INT)", "INSERT INTO labels VALUES (1, 1), (2, 0)");
+        H2Db.scalar(e, "SELECT augur.import_model('m', ?)", model("m", 1, -1, 0.1));
+        H2Db.scalar(e, "SELECT augur.import_model('m', ?)", secondM);
+        H2Db.scalar(e, "SELECT augur.deploy_model('m', 1)");
+        H2Db.scalar(e, "SELECT augur.import_model('secb', ?)", SECRET_BOW);
+        H2Db.scalar(e, "SELECT augur.deploy_model('secb', 1)");
+    }
+
+    /**
      * The catalog owner's functions read the creator's tables: a creator that changes a column under its view to a type
      * of its own (whose cast would run as the owner), or puts another table in place of the one the view was made over,
      * gets an error naming the view, and runs nothing as the owner.
@@ -361,17 +377,7 @@ class PgSecurityTest {
         }
         try {
             try (Connection e = DriverManager.getConnection(as(url, eng)); Statement st = e.createStatement()) {
-                st.execute("CREATE TABLE t (id INT PRIMARY KEY, a DOUBLE PRECISION, b DOUBLE PRECISION)");
-                st.execute("INSERT INTO t SELECT g, sin(g), cos(g) FROM generate_series(1, 20) g");
-                st.execute("CREATE TABLE docs (id INT PRIMARY KEY, body TEXT)");
-                st.execute("INSERT INTO docs VALUES (1, 'cheap pills'), (2, 'meeting')");
-                st.execute("CREATE TABLE labels (id INT PRIMARY KEY, spam INT)");
-                st.execute("INSERT INTO labels VALUES (1, 1), (2, 0)");
-                H2Db.scalar(e, "SELECT augur.import_model('m', ?)", model("m", 1, -1, 0.1));
-                H2Db.scalar(e, "SELECT augur.import_model('m', ?)", model("m", 1.2, -0.8, 0.0));
-                H2Db.scalar(e, "SELECT augur.deploy_model('m', 1)");
-                H2Db.scalar(e, "SELECT augur.import_model('secb', ?)", SECRET_BOW);
-                H2Db.scalar(e, "SELECT augur.deploy_model('secb', 1)");
+                tablesAndModels(e, 20, "(1, 'cheap pills'), (2, 'meeting')", model("m", 1.2, -0.8, 0.0));
                 H2Db.scalar(e, "SELECT augur.create_prediction_view('v', 'SELECT id, PREDICT(''m'', a, b) FROM t')");
                 H2Db.scalar(e, "SELECT augur.create_prediction_view('bv', 'SELECT id, PREDICT(''secb'', body) FROM docs')");
                 H2Db.scalar(e, "SELECT augur.create_classification_view('cv', 'docs', 'id', 'labels', 'id', 'spam', 'bag_of_words(body)')");
@@ -772,17 +778,7 @@ class PgSecurityTest {
         try {
             // views of every kind, made by an admin under V6 (owned by it, functions in its schema)
             try (Connection e = DriverManager.getConnection(as(url, eng)); Statement st = e.createStatement()) {
-                st.execute("CREATE TABLE t (id INT PRIMARY KEY, a DOUBLE PRECISION, b DOUBLE PRECISION)");
-                st.execute("INSERT INTO t SELECT g, sin(g), cos(g) FROM generate_series(1, 40) g");
-                st.execute("CREATE TABLE docs (id INT PRIMARY KEY, body TEXT)");
-                st.execute("INSERT INTO docs VALUES (1, 'cheap pills'), (2, 'meeting at noon'), (3, 'cheap meeting')");
-                st.execute("CREATE TABLE labels (id INT PRIMARY KEY, spam INT)");
-                st.execute("INSERT INTO labels VALUES (1, 1), (2, 0)");
-                H2Db.scalar(e, "SELECT augur.import_model('m', ?)", model("m", 1, -1, 0.1));
-                H2Db.scalar(e, "SELECT augur.import_model('m', ?)", model("m", 1.1, -0.9, 0.05));
-                H2Db.scalar(e, "SELECT augur.deploy_model('m', 1)");
-                H2Db.scalar(e, "SELECT augur.import_model('secb', ?)", SECRET_BOW);
-                H2Db.scalar(e, "SELECT augur.deploy_model('secb', 1)");
+                tablesAndModels(e, 40, "(1, 'cheap pills'), (2, 'meeting at noon'), (3, 'cheap meeting')", model("m", 1.1, -0.9, 0.05));
                 H2Db.scalar(e, "SELECT augur.create_prediction_view('v', 'SELECT id, PREDICT(''m'', a, b) FROM t')");
                 H2Db.scalar(e, "SELECT augur.create_prediction_view('lz', 'SELECT id, PREDICT(''m'', a, b) FROM t', '{\"mode\": \"lazy\"}')");
                 H2Db.scalar(e, "SELECT augur.create_prediction_view('hy', 'SELECT id, PREDICT(''m'', a, b) FROM t', '{\"mode\": \"hybrid\"}')");
@@ -821,7 +817,7 @@ class PgSecurityTest {
                 st.execute("UPDATE t SET a = -a WHERE id % 3 = 0");
                 st.execute("DELETE FROM t WHERE id % 7 = 0");
                 st.execute("SELECT augur.deploy_model('m', 2)");
-                PgPredictionViewsTest.assertViewEqualsFullRescoring(st, "v", "m");
+                ViewsDatabase.POSTGRESQL.assertViewEqualsFullRescoring(st, "v", "m");
                 assertThat(H2Db.intValue(su, "SELECT count(*) FROM hy h JOIN t ON t.id = h.id WHERE h.label = PREDICT_LABEL('m', t.a, t.b)"))
                         .isEqualTo(H2Db.count(su, "t"));
                 assertThat(H2Db.count(su, "lz")).isEqualTo(H2Db.count(su, "t"));

@@ -1,7 +1,7 @@
 package dev.augur.tests;
 
 import dev.augur.testkit.PgLocalServer;
-import dev.augur.cli.PgMaintainer;
+import dev.augur.udf.postgresql.PgMaintainer;
 import dev.augur.sql.AugurDataSource;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;

@@ -37,6 +37,25 @@ class PgViewsConformanceTest {
                 + bias + "}')";
     }
 
+    /**
+     * The data changes each view is checked through, first with no change at all (the freshly created views): new rows
+     * (one with a NULL input), an input changed, another column changed, rows deleted.
+     */
+    private static List<String> dataChanges(String table, String newRows, String inputChange) {
+        return List.of("", "INSERT INTO " + table + " VALUES " + newRows, "UPDATE " + table + " SET " + inputChange + " WHERE MOD(id, 7) = 0",
+                "UPDATE " + table + " SET note = 'w' WHERE MOD(id, 5) = 0", "DELETE FROM " + table + " WHERE MOD(id, 13) = 0");
+    }
+
+    /** Each step (an empty one: none, the checks alone), then every check query after it. */
+    private static void addSteps(List<String> script, List<String> check, List<String> steps) {
+        for (String step : steps) {
+            if (!step.isEmpty()) {
+                script.add(step);
+            }
+            script.addAll(check);
+        }
+    }
+
     @Test
     void viewsGiveTheSameRowsOnH2AndPostgres() throws Exception {
         Random rnd = new Random(5);
@@ -58,16 +77,12 @@ class PgViewsConformanceTest {
         List<String> check = List.of(String.format(ROWS, "v"), String.format(ROWS, "vt"), String.format(EVENTS, "v"),
                 String.format(EVENTS, "vt"), "SELECT id, score, label FROM lz ORDER BY id", String.format(HYBRID, "hy"),
                 String.format(LABELS, "hy"), String.format(EVENTS, "hy"));
-        script.add("SELECT AUGUR.CREATE_PREDICTION_VIEW('v', 'SELECT id, PREDICT(''m'', a, b) FROM t')");
-        script.add("SELECT AUGUR.CREATE_PREDICTION_VIEW('vt', 'SELECT id, PREDICT(''m'', a, b) FROM t', '{\"tolerance\": 0.05, \"alpha\": 2}')");
-        script.add("SELECT AUGUR.CREATE_PREDICTION_VIEW('lz', 'SELECT id, PREDICT(''m'', a, b) FROM t', '{\"mode\": \"lazy\"}')");
-        script.add("CREATE PREDICTION VIEW hy AS SELECT id, PREDICT('m', a, b) FROM t WITH (mode = hybrid)");
-        script.addAll(check);
-        for (String step : List.of(
-                "INSERT INTO t VALUES (500, 0.25, -0.125, 'x'), (501, NULL, 0.5, 'y'), (502, -0.75, 0.5, 'z')",
-                "UPDATE t SET a = -a WHERE MOD(id, 7) = 0",
-                "UPDATE t SET note = 'w' WHERE MOD(id, 5) = 0",
-                "DELETE FROM t WHERE MOD(id, 13) = 0",
+        script.addAll(List.of("SELECT AUGUR.CREATE_PREDICTION_VIEW('v', 'SELECT id, PREDICT(''m'', a, b) FROM t')",
+                "SELECT AUGUR.CREATE_PREDICTION_VIEW('vt', 'SELECT id, PREDICT(''m'', a, b) FROM t', '{\"tolerance\": 0.05, \"alpha\": 2}')",
+                "SELECT AUGUR.CREATE_PREDICTION_VIEW('lz', 'SELECT id, PREDICT(''m'', a, b) FROM t', '{\"mode\": \"lazy\"}')",
+                "CREATE PREDICTION VIEW hy AS SELECT id, PREDICT('m', a, b) FROM t WITH (mode = hybrid)"));
+        addSteps(script, check, dataChanges("t", "(500, 0.25, -0.125, 'x'), (501, NULL, 0.5, 'y'), (502, -0.75, 0.5, 'z')", "a = -a"));
+        addSteps(script, check, List.of(
                 "DEPLOY MODEL m VERSION 2",
                 "UPDATE t SET b = b * 0.5 WHERE MOD(id, 3) = 0",
                 "DEPLOY MODEL m VERSION 3",
@@ -78,10 +93,7 @@ class PgViewsConformanceTest {
                 "DEPLOY MODEL m VERSION 5",
                 "REFRESH PREDICTION VIEW v",
                 "DEPLOY MODEL m VERSION 1",
-                "REFRESH PREDICTION VIEW vt FULL")) {
-            script.add(step);
-            script.addAll(check);
-        }
+                "REFRESH PREDICTION VIEW vt FULL"));
         // bag-of-words views (PostgreSQL: migration V5): documents in, the same rows, norms and events out; deploys keep
         // the feature function (vocabulary, idf, weighting, n-grams), as H2's index keeps each row's feature vector
         script.add("CREATE TABLE docs (id INT PRIMARY KEY, body VARCHAR(200), note VARCHAR(10))");
@@ -110,16 +122,13 @@ class PgViewsConformanceTest {
         List<String> bowCheck = List.of(String.format(ROWS, "bv"), String.format(ROWS, "bvt"), String.format(ROWS, "hv"),
                 String.format(EVENTS, "bv"), String.format(EVENTS, "bvt"), String.format(EVENTS, "hv"), String.format(HYBRID, "bh"),
                 String.format(LABELS, "bh"), String.format(EVENTS, "bh"));
-        script.add("SELECT AUGUR.CREATE_PREDICTION_VIEW('bv', 'SELECT id, PREDICT(''sp'', body) FROM docs')");
-        script.add("SELECT AUGUR.CREATE_PREDICTION_VIEW('bvt', 'SELECT id, PREDICT(''sp'', body) FROM docs', '{\"tolerance\": 0.05, \"alpha\": 2}')");
-        script.add("CREATE PREDICTION VIEW hv AS SELECT id, PREDICT('hs', body) FROM docs");
-        script.add("CREATE PREDICTION VIEW bh AS SELECT id, PREDICT('sp', body) FROM docs WITH (mode = hybrid, tolerance = 0.5)");
-        script.addAll(bowCheck);
-        for (String step : List.of(
-                "INSERT INTO docs VALUES (500, 'Buy NOW, buy now: free offer', 'x'), (501, NULL, 'y'), (502, '', 'z')",
-                "UPDATE docs SET body = body || ' win prize' WHERE MOD(id, 7) = 0",
-                "UPDATE docs SET note = 'w' WHERE MOD(id, 5) = 0",
-                "DELETE FROM docs WHERE MOD(id, 13) = 0",
+        script.addAll(List.of("SELECT AUGUR.CREATE_PREDICTION_VIEW('bv', 'SELECT id, PREDICT(''sp'', body) FROM docs')",
+                "SELECT AUGUR.CREATE_PREDICTION_VIEW('bvt', 'SELECT id, PREDICT(''sp'', body) FROM docs', '{\"tolerance\": 0.05, \"alpha\": 2}')",
+                "CREATE PREDICTION VIEW hv AS SELECT id, PREDICT('hs', body) FROM docs",
+                "CREATE PREDICTION VIEW bh AS SELECT id, PREDICT('sp', body) FROM docs WITH (mode = hybrid, tolerance = 0.5)"));
+        addSteps(script, bowCheck, dataChanges("docs", "(500, 'Buy NOW, buy now: free offer', 'x'), (501, NULL, 'y'), (502, '', 'z')",
+                "body = body || ' win prize'"));
+        addSteps(script, bowCheck, List.of(
                 "DEPLOY MODEL sp VERSION 2",
                 "DEPLOY MODEL hs VERSION 2",
                 "UPDATE docs SET body = 'hello team meeting' WHERE id = 501",
@@ -129,10 +138,7 @@ class PgViewsConformanceTest {
                 "DEPLOY MODEL sp VERSION 4",
                 "REFRESH PREDICTION VIEW bv",
                 "DEPLOY MODEL sp VERSION 1",
-                "REFRESH PREDICTION VIEW bvt FULL")) {
-            script.add(step);
-            script.addAll(bowCheck);
-        }
+                "REFRESH PREDICTION VIEW bvt FULL"));
         script.add("DROP PREDICTION VIEW bv");
         script.add("DROP PREDICTION VIEW bvt");
         script.add("DROP PREDICTION VIEW hv");

@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import static dev.augur.tests.ServeProtocolsTest.freePort;
+import static dev.augur.testkit.Sockets.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -75,7 +75,7 @@ class ServeCommandTest {
             assertThatThrownBy(() -> DriverManager.getConnection(pgUrl, "sa", "").close())
                     .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("28P01"));
             for (int port : new int[]{tcp, pg}) {
-                assertThat(ServeProtocolsTest.listeningOn(port)).as("port " + port).isNotEmpty().allMatch(ServeProtocolsTest::loopback);
+                assertThat(dev.augur.testkit.Sockets.listeningOn(port)).as("port " + port).isNotEmpty().allMatch(dev.augur.testkit.Sockets::loopback);
             }
         } finally {
             p.toHandle().destroy(); // SIGTERM, as Ctrl-C: the shutdown hook stops the server (Process.destroy() would close the output)

@@ -45,17 +45,3 @@ CREATE TABLE AUGUR.DEPLOYMENTS (
     BY_USER          VARCHAR(128) DEFAULT CURRENT_USER NOT NULL
 );
 CREATE INDEX AUGUR.DEPLOYMENTS_BY_NAME ON AUGUR.DEPLOYMENTS (NAME, ID);
-
--- administration, the same names as on PostgreSQL
-CREATE ALIAS AUGUR.TRAIN_MODEL FOR 'dev.augur.udf.H2Admin.trainModel';
-CREATE ALIAS AUGUR.IMPORT_MODEL FOR 'dev.augur.udf.H2Admin.importModel';
-CREATE ALIAS AUGUR.EXPORT_MODEL FOR 'dev.augur.udf.H2Admin.exportModel';
-CREATE ALIAS AUGUR.DEPLOY_MODEL FOR 'dev.augur.udf.H2Admin.deployModel';
-CREATE ALIAS AUGUR.ROLLBACK_MODEL FOR 'dev.augur.udf.H2Admin.rollbackModel';
-CREATE ALIAS AUGUR.DROP_MODEL FOR 'dev.augur.udf.H2Admin.dropModel';
-
--- the PREDICT family, in PUBLIC so an unqualified call finds it
-CREATE ALIAS PUBLIC.PREDICT FOR 'dev.augur.udf.H2Functions.predict';
-CREATE ALIAS PUBLIC.PREDICT_LABEL FOR 'dev.augur.udf.H2Functions.predictLabel';
-CREATE ALIAS PUBLIC.PREDICT_PROBA FOR 'dev.augur.udf.H2Functions.predictProba';
-CREATE ALIAS PUBLIC.PREDICT_EXPLAIN FOR 'dev.augur.udf.H2Functions.predictExplain';

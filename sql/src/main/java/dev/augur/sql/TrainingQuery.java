@@ -1,0 +1,69 @@
+package dev.augur.sql;
+
+import dev.augur.engine.Names;
+import dev.augur.engine.model.Model;
+import dev.augur.engine.model.ModelKind;
+import dev.augur.engine.train.SgdTrainer;
+import dev.augur.engine.train.TrainingOptions;
+
+import java.sql.Clob;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * TRAIN_MODEL's steps that every database shares: its training query read over JDBC (in the caller's transaction; the
+ * last column is the label, the others the inputs in order), then the engine's training. Registering the model is the
+ * binding's.
+ */
+public final class TrainingQuery {
+    private TrainingQuery() {
+    }
+
+    /**
+     * Runs the training query over {@code conn} (the caller's transaction) and trains, without registering: the
+     * steps every database binding shares.
+     */
+    public static Model train(Connection conn, String name, String kind, String query, String optionsJson) throws SQLException {
+        String model = Names.checkModelName(name);
+        ModelKind modelKind = ModelKind.fromSqlName(kind);
+        TrainingOptions options = TrainingOptions.fromJson(optionsJson);
+        if (query == null || query.isBlank()) {
+            throw dev.augur.engine.Errors.invalidParameter("TRAIN_MODEL needs a training query, e.g. "
+                    + "'SELECT body, is_spam FROM emails' (inputs first, the label last)");
+        }
+        List<String> inputs = new ArrayList<>();
+        List<Object[]> rows = new ArrayList<>();
+        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(query)) {
+            ResultSetMetaData md = rs.getMetaData();
+            int n = md.getColumnCount();
+            if (n < 2) {
+                throw dev.augur.engine.Errors.invalidParameter("the training query returns " + n
+                        + " column; it needs the inputs followed by the label column");
+            }
+            for (int c = 1; c < n; c++) {
+                inputs.add(md.getColumnLabel(c).toLowerCase(Locale.ROOT));
+            }
+            while (rs.next()) {
+                Object[] row = new Object[n];
+                for (int c = 0; c < n; c++) {
+                    row[c] = value(rs.getObject(c + 1));
+                }
+                rows.add(row);
+            }
+        }
+        return SgdTrainer.train(model, modelKind, inputs, rows, options, null);
+    }
+
+    private static Object value(Object v) throws SQLException {
+        if (v instanceof Clob clob) {
+            return clob.getSubString(1, (int) clob.length());
+        }
+        return v;
+    }
+}

@@ -1,0 +1,176 @@
+package dev.augur.tests;
+
+import dev.augur.engine.codec.ModelCodec;
+import dev.augur.engine.model.Model;
+import dev.augur.engine.view.ViewIndex;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+
+import static dev.augur.tests.ViewsDatabase.intValue;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Classification views, run on H2 and on PostgreSQL: online learning keeps the view equal to a full re-scoring by the
+ * live model, rolled-back examples are unlearned, and bad examples fail their statement and change nothing.
+ * PostgreSQL's stock-client path and roles are in {@link PgClassificationViewsTest}.
+ */
+class ClassificationViewsTest {
+    private static int modelVersion(Statement st, String view) throws SQLException {
+        return intValue(st, "SELECT MODEL_VERSION FROM AUGUR.VIEWS WHERE NAME = '" + view + "'");
+    }
+
+    /**
+     * key -> (label, score) of the view's live model over {@code ent (id, a, b)}. Each database keeps the live model
+     * its own way: H2 as an encoded model (scored by the engine), PostgreSQL as float8 arrays (w . x + b, logistic).
+     */
+    private static Map<Object, Object[]> liveScoring(ViewsDatabase db, Statement st, String view) throws SQLException {
+        Map<Object, Object[]> out = new HashMap<>();
+        if (db == ViewsDatabase.H2) {
+            Model model;
+            try (ResultSet rs = st.executeQuery("SELECT PAYLOAD, SHA256, VERSION FROM AUGUR.VIEW_MODELS WHERE VIEW_NAME = '" + view
+                    + "' AND ROLE = 'live'")) {
+                assertThat(rs.next()).isTrue();
+                model = ModelCodec.decode(H2Db.bytes(rs.getObject(1)), rs.getString(2), view, rs.getInt(3));
+            }
+            try (ResultSet rs = st.executeQuery("SELECT id, a, b FROM ent")) {
+                while (rs.next()) {
+                    ViewIndex.Scored s = ViewIndex.score(rs.getObject(1), model,
+                            ViewIndex.featuresOf(model, new Object[]{rs.getDouble(2), rs.getDouble(3)}));
+                    out.put(rs.getObject(1), new Object[]{s.label(), s.score()});
+                }
+            }
+            return out;
+        }
+        double[] w;
+        double bias;
+        try (ResultSet rs = st.executeQuery("SELECT live_weights, live_bias FROM augur.view_learners WHERE view_name = '" + view + "'")) {
+            assertThat(rs.next()).isTrue();
+            Array a = rs.getArray(1);
+            Double[] boxed = (Double[]) a.getArray();
+            w = new double[]{boxed[0], boxed[1]};
+            bias = rs.getDouble(2);
+        }
+        try (ResultSet rs = st.executeQuery("SELECT id, a, b FROM ent")) {
+            while (rs.next()) {
+                double m = w[0] * rs.getDouble(2) + w[1] * rs.getDouble(3) + bias;
+                out.put(rs.getObject(1), new Object[]{m >= 0 ? "1" : "0", H2Db.sigmoid(m)});
+            }
+        }
+        return out;
+    }
+
+    /** Labels equal to the live model's on every entity, scores within the view's tolerance. */
+    private static void assertViewMatchesLiveModel(ViewsDatabase db, Statement st, double tolerance) throws SQLException {
+        Map<Object, Object[]> live = liveScoring(db, st, "cv");
+        Map<Object, Object[]> stored = new HashMap<>();
+        try (ResultSet rs = st.executeQuery("SELECT id, label, score FROM cv")) {
+            while (rs.next()) {
+                stored.put(rs.getObject(1), new Object[]{rs.getString(2), rs.getDouble(3)});
+            }
+        }
+        for (Map.Entry<Object, Object[]> e : live.entrySet()) {
+            Object[] row = stored.get(e.getKey());
+            assertThat(row).as("view row of entity " + e.getKey()).isNotNull();
+            assertThat(row[0]).as("label of entity " + e.getKey()).isEqualTo(e.getValue()[0]);
+            assertThat(Math.abs((double) row[1] - (double) e.getValue()[1])).as("score of entity " + e.getKey())
+                    .isLessThanOrEqualTo(Math.max(tolerance, db.exactSlack()));
+        }
+        assertThat(stored).hasSameSizeAs(live);
+    }
+
+    @ParameterizedTest
+    @EnumSource(ViewsDatabase.class)
+    void learnsFromInsertedExamplesAndUndoesRolledBackOnes(ViewsDatabase db) throws Exception {
+        Random rnd = new Random(3);
+        try (Connection c = db.open(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE ent (id INT PRIMARY KEY, a DOUBLE PRECISION, b DOUBLE PRECISION)");
+            st.execute("INSERT INTO ent SELECT g, sin(g * 12.9898), cos(g * 78.233) FROM " + db.series(400));
+            st.execute("CREATE TABLE ex (id INT NOT NULL, y INT)");
+            st.execute("INSERT INTO ex SELECT id, CASE WHEN a + b > 0 THEN 1 ELSE 0 END FROM ent WHERE id <= 40");
+            st.execute("CREATE CLASSIFICATION VIEW cv KEY id ENTITIES FROM ent EXAMPLES FROM ex KEY id LABEL y"
+                    + " FEATURE FUNCTION (a, b) USING logistic WITH (learning_rate = 0.3, tolerance = 0.02)");
+            assertViewMatchesLiveModel(db, st, 0.02);
+            for (int step = 0; step < 60; step++) {
+                boolean rollback = rnd.nextInt(5) == 0;
+                c.setAutoCommit(false);
+                int batch = 1 + rnd.nextInt(5);
+                StringBuilder values = new StringBuilder();
+                for (int i = 0; i < batch; i++) {
+                    int id = 1 + rnd.nextInt(400);
+                    values.append(i == 0 ? "" : ", ").append("(").append(id).append(", ").append(rnd.nextInt(10) < 8 ? "NULL" : "0").append(")");
+                }
+                // labels from the hidden rule, with some flipped
+                st.execute("INSERT INTO ex SELECT v.id, CASE WHEN (e.a + e.b > 0) <> (v.flip IS NOT NULL) THEN 1 ELSE 0 END"
+                        + " FROM (VALUES " + values + ") v(id, flip) JOIN ent e ON e.id = v.id");
+                if (rnd.nextInt(4) == 0) {
+                    st.execute("UPDATE ent SET a = " + (rnd.nextDouble() * 2 - 1) + " WHERE id = " + (1 + rnd.nextInt(400)));
+                }
+                int versionInside = modelVersion(st, "cv");
+                if (rollback) {
+                    c.rollback();
+                    assertThat(modelVersion(st, "cv")).isLessThan(versionInside);
+                } else {
+                    c.commit();
+                }
+                c.setAutoCommit(true);
+                assertViewMatchesLiveModel(db, st, 0.02);
+            }
+            assertThat(intValue(st, "SELECT COUNT(*) FROM AUGUR.VIEW_EVENTS WHERE VIEW_NAME = 'cv' AND EVENT IN ('learn', 'reorganize')"))
+                    .isPositive();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ViewsDatabase.class)
+    void badExamplesFailTheirStatementAndChangeNothing(ViewsDatabase db) throws Exception {
+        try (Connection c = db.open(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE ent (id INT PRIMARY KEY, body VARCHAR(100))");
+            st.execute("INSERT INTO ent VALUES (1, 'cheap pills now'), (2, 'meeting notes attached'), (3, 'win cash now')");
+            st.execute("CREATE TABLE ex (id INT, y INT)");
+            assertThatThrownBy(() -> st.execute("CREATE CLASSIFICATION VIEW cv KEY id ENTITIES FROM ent EXAMPLES FROM ex KEY id LABEL y"
+                    + " FEATURE FUNCTION bag_of_words(body)"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> {
+                        assertThat(e.getSQLState()).isEqualTo("22023");
+                        assertThat(e.getMessage()).contains("exactly 2 classes");
+                    });
+            st.execute("INSERT INTO ex VALUES (1, 1), (2, 0)");
+            st.execute("CREATE CLASSIFICATION VIEW cv KEY id ENTITIES FROM ent EXAMPLES FROM ex KEY id LABEL y"
+                    + " FEATURE FUNCTION bag_of_words(body) USING svm");
+            int version = modelVersion(st, "cv");
+            assertThatThrownBy(() -> st.execute("INSERT INTO ex VALUES (3, 1), (3, NULL)"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("22004"));
+            assertThatThrownBy(() -> st.execute("INSERT INTO ex VALUES (3, 7)"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> {
+                        assertThat(e.getSQLState()).isEqualTo("22023");
+                        assertThat(e.getMessage()).contains("not one of the view's classes (0, 1)");
+                    });
+            assertThatThrownBy(() -> st.execute("INSERT INTO ex VALUES (99, 1)"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> {
+                        assertThat(e.getSQLState()).isEqualTo("23503");
+                        assertThat(e.getMessage()).contains("no entity");
+                    });
+            assertThat(modelVersion(st, "cv")).isEqualTo(version);
+            st.execute("INSERT INTO ex VALUES (3, 1)");
+            assertThat(modelVersion(st, "cv")).isEqualTo(version + 1);
+            assertThatThrownBy(() -> st.execute("CREATE CLASSIFICATION VIEW cv2 KEY id ENTITIES FROM ent EXAMPLES FROM ex KEY id LABEL y"
+                    + " FEATURE FUNCTION bag_of_words(body) USING softmax"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("22023"));
+            assertThatThrownBy(() -> st.execute("CREATE CLASSIFICATION VIEW cv2 KEY id ENTITIES FROM ent EXAMPLES FROM ex KEY id LABEL y"
+                    + " FEATURE FUNKTION bag_of_words(body)"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> {
+                        assertThat(e.getSQLState()).isEqualTo("42601");
+                        assertThat(e.getMessage()).contains("position").contains("FUNCTION");
+                    });
+        }
+    }
+}

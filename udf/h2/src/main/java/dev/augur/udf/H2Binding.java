@@ -1,0 +1,113 @@
+package dev.augur.udf;
+
+import dev.augur.sql.DatabaseBinding;
+import dev.augur.sql.SqlSurface;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The H2 binding. Its package stays {@code dev.augur.udf}: H2 stores the Java class of every alias and trigger in the
+ * database file, so these class names are part of the on-disk format (a rename would break every existing database's
+ * PREDICT, and H2 refuses to drop an alias while a view calls it).
+ */
+public final class H2Binding implements DatabaseBinding {
+    /** H2's own, not part of the shared surface: run when a database opens. */
+    private static final String FINISH_INTERRUPTED_VIEWS = "AUGUR.FINISH_INTERRUPTED_VIEWS";
+
+    @Override
+    public String name() {
+        return "h2";
+    }
+
+    @Override
+    public boolean handles(Connection connection) throws SQLException {
+        return H2Internals.isH2(connection);
+    }
+
+    @Override
+    public List<String> catalogLocations() {
+        return List.of("classpath:dev/augur/migrations/h2");
+    }
+
+    /** One alias per function of the surface, to the class that answers its family; H2 finds the overloads by name. */
+    @Override
+    public List<String> functionDeclarations() {
+        List<String> out = new ArrayList<>();
+        for (SqlSurface.Function f : SqlSurface.functions()) {
+            out.add(alias(f.qualifiedName(), classOf(f.family()).getName() + "." + f.camelName()));
+        }
+        out.add(alias(FINISH_INTERRUPTED_VIEWS, H2Views.class.getName() + ".finishInterruptedViews"));
+        return out;
+    }
+
+    private static String alias(String name, String method) {
+        return "CREATE ALIAS IF NOT EXISTS " + name + " FOR '" + method + "'";
+    }
+
+    private static Class<?> classOf(SqlSurface.Family family) {
+        return switch (family) {
+            case PREDICT -> H2Functions.class;
+            case MODELS -> H2Admin.class;
+            case VIEWS -> H2Views.class;
+        };
+    }
+
+    @Override
+    public void afterInstall(Connection connection) throws SQLException {
+        writeCommitsBeforeTheyReturn(connection);
+        finishInterruptedViews(connection);
+    }
+
+    /**
+     * H2 writes commits to its file in the background, up to WRITE_DELAY (500 ms) later, so a kill -9 lost commits
+     * that had returned (under Augur's workload, seconds of them: {@code augur crash-test}). With WRITE_DELAY 0 each
+     * commit is written before it returns (not fsynced: a power failure may still lose the last ones). The setting
+     * is stored in the database, but H2 (2.3.232 to 2.5.252) overrides the stored value with the URL's (default 500) on
+     * every open, so it is set again whenever a connection finds it off; setting it takes admin rights, and a database
+     * opened by a user without them stays at H2's default until an admin connects.
+     */
+    private static void writeCommitsBeforeTheyReturn(Connection connection) throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            boolean delayed = false;
+            try (java.sql.ResultSet rs = st.executeQuery(
+                    "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'")) {
+                while (rs.next()) {
+                    delayed |= !"0".equals(rs.getString(1));
+                }
+            }
+            if (delayed) {
+                st.execute("SET WRITE_DELAY 0");
+            }
+        } catch (SQLException e) {
+            if (e.getErrorCode() != 90040) { // admin rights required
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * A view whose creation or drop was killed half way (H2 commits its DDL, so those take several transactions) is
+     * removed without trace when the database is next opened. Needs the rights to drop it: a user without them leaves
+     * it for the next one who has them (until then the view is marked pending in AUGUR.VIEWS).
+     */
+    private static void finishInterruptedViews(Connection connection) throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            try (java.sql.ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM AUGUR.VIEWS WHERE PENDING_IN IS NOT NULL")) {
+                if (!rs.next() || rs.getInt(1) == 0) {
+                    return;
+                }
+            }
+            try (java.sql.ResultSet rs = st.executeQuery("SELECT " + FINISH_INTERRUPTED_VIEWS + "()")) {
+                rs.next();
+            }
+        } catch (SQLException e) {
+            if (e.getErrorCode() != 90096 && e.getErrorCode() != 90040) { // not enough rights: left for a user who has them
+                throw e;
+            }
+        }
+    }
+}
