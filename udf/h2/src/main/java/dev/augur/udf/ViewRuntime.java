@@ -8,7 +8,6 @@ import dev.augur.engine.model.Model;
 import dev.augur.engine.train.LinearSgd;
 import dev.augur.engine.view.ViewIndex;
 
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
