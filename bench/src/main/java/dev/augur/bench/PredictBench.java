@@ -1,5 +1,7 @@
 package dev.augur.bench;
 
+import dev.augur.engine.codec.ModelJson;
+import dev.augur.engine.model.SqlDialect;
 import dev.augur.testkit.Corpus;
 import dev.augur.sql.AugurDataSource;
 import picocli.CommandLine.Command;
@@ -11,6 +13,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.time.LocalDate;
 import java.util.Locale;
@@ -61,19 +64,20 @@ final class PredictBench implements Callable<Integer> {
             StringJoiner names = new StringJoiner("\", \"", "[\"", "\"]");
             StringJoiner weights = new StringJoiner(", ", "[", "]");
             StringJoiner args = new StringJoiner(", ");
-            StringBuilder inline = new StringBuilder();
             double bias = rnd.nextGaussian();
-            inline.append("CAST(").append(bias).append(" AS DOUBLE PRECISION)");
+            List<String> columns = new ArrayList<>();
             for (int i = 0; i < INPUTS; i++) {
                 w[i] = rnd.nextGaussian();
                 String col = String.valueOf((char) ('a' + i));
                 names.add(col);
                 weights.add(String.valueOf(w[i]));
                 args.add(col);
-                inline.append(" + CAST(").append(w[i]).append(" AS DOUBLE PRECISION) * ").append(col);
+                columns.add(col);
             }
             String json = "{\"name\": \"m\", \"kind\": \"linear\", \"features\": {\"type\": \"dense\", \"inputs\": " + names
                     + "}, \"weights\": " + weights + ", \"bias\": " + bias + "}";
+            // the same model hand-written as SQL arithmetic: the engine renders it (the columns are DOUBLE already)
+            String inline = ModelJson.fromJson(json).sqlScore(columns, SqlDialect.H2).orElseThrow();
             try (PreparedStatement ps = c.prepareStatement("SELECT AUGUR.IMPORT_MODEL('m', ?)")) {
                 ps.setString(1, json);
                 ps.executeQuery().close();

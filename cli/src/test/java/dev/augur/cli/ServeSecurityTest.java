@@ -1,6 +1,8 @@
 package dev.augur.cli;
 
 import dev.augur.engine.AugurException;
+import dev.augur.cli.AugurServer;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -121,15 +121,15 @@ public final class Errors {
      * A deploy, under a prediction view, of a model version with another kind of features (dense or bag of words) than
      * the view's: the view's table and scoring are built for the kind it was created with.
      */
-    public static AugurException viewFeatureKind(String model, int version, Features versionFeatures, String view,
-                                                 Features viewFeatures) {
+    public static AugurException viewFeatureKind(String model, int version, boolean versionIsBagOfWords, String view,
+                                                 boolean viewIsBagOfWords) {
         return new AugurException(FEATURE_NOT_SUPPORTED, "version " + version + " of model '" + model + "' is a "
-                + featureKind(versionFeatures) + " model but prediction view '" + view + "' holds a " + featureKind(viewFeatures)
+                + featureKind(versionIsBagOfWords) + " model but prediction view '" + view + "' holds a " + featureKind(viewIsBagOfWords)
                 + " model; drop the view and create it again");
     }
 
-    private static String featureKind(Features f) {
-        return f instanceof BagOfWords ? "bag-of-words" : "dense";
+    private static String featureKind(boolean bagOfWords) {
+        return bagOfWords ? "bag-of-words" : "dense";
     }
 
     private static String joinVersions(Collection<Integer> versions) {

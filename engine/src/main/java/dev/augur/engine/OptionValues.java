@@ -138,7 +138,7 @@ public final class OptionValues {
     }
 
     /** The value as JSON, abbreviated (a 5,000-digit number is shown by its first digits). */
-    static String shown(JsonNode v) {
+    public static String shown(JsonNode v) {
         return v == null ? "nothing" : Errors.abbreviate(v.toString(), 40);
     }
 }

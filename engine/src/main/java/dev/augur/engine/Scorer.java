@@ -21,8 +21,25 @@ public interface Scorer {
     void sparseMargins(int[] rowPtr, int[] indices, double[] values, int rows, int dim,
                        double[] weights, double[] bias, int outputs, double[] out);
 
+    /** Checks a dense batch's shapes (every backend's {@link #denseMargins} starts here). */
+    static void checkDense(double[] x, int rows, int dim, double[] weights, double[] bias, int outputs, double[] out) {
+        checkShapes(rows, dim, weights, bias, outputs, out);
+        if (x.length < (long) rows * dim) {
+            throw new IllegalArgumentException("x has " + x.length + " values, " + rows + " rows x " + dim + " dims need "
+                    + ((long) rows * dim));
+        }
+    }
+
+    /** Checks a sparse batch's shapes (every backend's {@link #sparseMargins} starts here). */
+    static void checkSparse(int[] rowPtr, int rows, int dim, double[] weights, double[] bias, int outputs, double[] out) {
+        checkShapes(rows, dim, weights, bias, outputs, out);
+        if (rowPtr.length < rows + 1) {
+            throw new IllegalArgumentException("rowPtr has " + rowPtr.length + " entries, " + rows + " rows need " + (rows + 1));
+        }
+    }
+
     /** Checks the shapes shared by both kinds of batch. */
-    static void checkShapes(int rows, int dim, double[] weights, double[] bias, int outputs, double[] out) {
+    private static void checkShapes(int rows, int dim, double[] weights, double[] bias, int outputs, double[] out) {
         if (rows < 0 || dim < 0 || outputs < 1) {
             throw new IllegalArgumentException("bad shape: rows " + rows + ", dim " + dim + ", outputs " + outputs);
         }

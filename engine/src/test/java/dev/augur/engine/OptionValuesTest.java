@@ -1,5 +1,7 @@
 package dev.augur.engine;
 
+import dev.augur.engine.train.TrainingOptions;
+import dev.augur.engine.view.ViewOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;

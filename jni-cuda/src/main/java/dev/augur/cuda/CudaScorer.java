@@ -46,11 +46,7 @@ public final class CudaScorer implements Scorer {
 
     @Override
     public void denseMargins(double[] x, int rows, int dim, double[] weights, double[] bias, int outputs, double[] out) {
-        Scorer.checkShapes(rows, dim, weights, bias, outputs, out);
-        if (x.length < (long) rows * dim) {
-            throw new IllegalArgumentException("x has " + x.length + " values, " + rows + " rows x " + dim + " dims need "
-                    + ((long) rows * dim));
-        }
+        Scorer.checkDense(x, rows, dim, weights, bias, outputs, out);
         if (rows == 0) {
             return;
         }
@@ -82,10 +78,7 @@ public final class CudaScorer implements Scorer {
     @Override
     public void sparseMargins(int[] rowPtr, int[] indices, double[] values, int rows, int dim, double[] weights,
                               double[] bias, int outputs, double[] out) {
-        Scorer.checkShapes(rows, dim, weights, bias, outputs, out);
-        if (rowPtr.length < rows + 1) {
-            throw new IllegalArgumentException("rowPtr has " + rowPtr.length + " entries, " + rows + " rows need " + (rows + 1));
-        }
+        Scorer.checkSparse(rowPtr, rows, dim, weights, bias, outputs, out);
         if (rows == 0) {
             return;
         }

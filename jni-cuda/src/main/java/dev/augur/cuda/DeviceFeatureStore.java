@@ -1,6 +1,6 @@
 package dev.augur.cuda;
 
-import dev.augur.engine.ModelKind;
+import dev.augur.engine.model.ModelKind;
 
 /**
  * A view's feature rows kept in device memory: uploaded once, appended to and replaced as the base table changes, and

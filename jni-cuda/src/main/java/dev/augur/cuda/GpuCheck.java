@@ -1,8 +1,8 @@
 package dev.augur.cuda;
 
+import dev.augur.engine.CpuScorer;
 import dev.augur.cuda.DeviceFeatureStore.Band;
 import dev.augur.cuda.DeviceFeatureStore.Link;
-import dev.augur.engine.CpuScorer;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

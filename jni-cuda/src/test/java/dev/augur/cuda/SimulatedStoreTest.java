@@ -1,8 +1,9 @@
 package dev.augur.cuda;
 
+import dev.augur.engine.AugurException;
 import dev.augur.cuda.DeviceFeatureStore.Band;
 import dev.augur.cuda.DeviceFeatureStore.Link;
-import dev.augur.engine.AugurException;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

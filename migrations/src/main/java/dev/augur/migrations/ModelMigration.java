@@ -1,8 +1,8 @@
 package dev.augur.migrations;
 
-import dev.augur.engine.Model;
-import dev.augur.engine.ModelCodec;
-import dev.augur.engine.ModelJson;
+import dev.augur.engine.codec.ModelCodec;
+import dev.augur.engine.codec.ModelJson;
+import dev.augur.engine.model.Model;
 import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.migration.Context;
 import org.flywaydb.core.api.migration.JavaMigration;

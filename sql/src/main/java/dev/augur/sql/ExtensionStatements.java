@@ -1,15 +1,15 @@
 package dev.augur.sql;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.augur.engine.AugurException;
 import dev.augur.engine.Errors;
-import dev.augur.engine.Model;
-import dev.augur.engine.ModelJson;
-import dev.augur.engine.ModelKind;
 import dev.augur.engine.Names;
-import dev.augur.engine.TrainingOptions;
-import dev.augur.engine.ViewOptions;
+import dev.augur.engine.codec.ModelJson;
+import dev.augur.engine.model.Model;
+import dev.augur.engine.model.ModelKind;
+import dev.augur.engine.train.TrainingOptions;
+import dev.augur.engine.view.ViewOptions;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;

@@ -1,10 +1,10 @@
 package dev.augur.sql;
 
-import dev.augur.engine.Model;
-import dev.augur.engine.ModelKind;
 import dev.augur.engine.Names;
-import dev.augur.engine.SgdTrainer;
-import dev.augur.engine.TrainingOptions;
+import dev.augur.engine.model.Model;
+import dev.augur.engine.model.ModelKind;
+import dev.augur.engine.train.SgdTrainer;
+import dev.augur.engine.train.TrainingOptions;
 
 import java.sql.Clob;
 import java.sql.Connection;

@@ -1,12 +1,13 @@
 package dev.augur.sql;
 
+import dev.augur.engine.AugurException;
+import dev.augur.engine.codec.ModelJson;
+import dev.augur.engine.features.DenseFeatures;
+import dev.augur.engine.model.Model;
+import dev.augur.engine.model.ModelKind;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.augur.engine.AugurException;
-import dev.augur.engine.DenseFeatures;
-import dev.augur.engine.Model;
-import dev.augur.engine.ModelJson;
-import dev.augur.engine.ModelKind;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,7 +74,7 @@ class ExtensionStatementsTest {
     @Test
     void importReadsInsideTheImportFolderOnly(@TempDir Path dir) throws Exception {
         Path base = Files.createDirectories(dir.resolve("base"));
-        Model m = new Model("m", ModelKind.LINEAR, new DenseFeatures(List.of("x")), List.of(), new double[]{2}, new double[]{1});
+        Model m = Model.of("m", ModelKind.LINEAR, new DenseFeatures(List.of("x")), List.of(), new double[]{2}, new double[]{1});
         Files.writeString(base.resolve("m.json"), ModelJson.toJson(m.withName("inside")));
         Files.writeString(dir.resolve("outside.json"), ModelJson.toJson(m));
         Files.createSymbolicLink(base.resolve("link.json"), dir.resolve("outside.json"));

@@ -1,10 +1,10 @@
 package dev.augur.tests;
 
-import dev.augur.engine.BagOfWords;
-import dev.augur.engine.Model;
-import dev.augur.engine.ModelCodec;
-import dev.augur.engine.ModelJson;
-import dev.augur.engine.ModelKind;
+import dev.augur.engine.codec.ModelCodec;
+import dev.augur.engine.codec.ModelJson;
+import dev.augur.engine.features.BagOfWords;
+import dev.augur.engine.model.Model;
+import dev.augur.engine.model.ModelKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -58,10 +58,10 @@ class BadInputH2Test {
         importModel(c, "m", logistic("m", 0.5, -0.25, 0.1));
         importModel(c, "m", logistic("m", 1.5, -0.25, 0.1));
         importModel(c, "idle", logistic("idle", 1, 1, 1));
-        Model txt = new Model("txt", ModelKind.LOGISTIC, new BagOfWords("body", BagOfWords.Weighting.BINARY, 1, 0, false,
+        Model txt = Model.of("txt", ModelKind.LOGISTIC, new BagOfWords("body", BagOfWords.Weighting.BINARY, 1, 0, false,
                 new String[]{"cheap", "pills"}, null), List.of("0", "1"), new double[]{1.0, 2.0}, new double[]{-1.0});
         importModel(c, "txt", txt);
-        Model one = new Model("one", ModelKind.LINEAR, new dev.augur.engine.DenseFeatures(List.of("x")), List.of(),
+        Model one = Model.of("one", ModelKind.LINEAR, new dev.augur.engine.features.DenseFeatures(List.of("x")), List.of(),
                 new double[]{2.0}, new double[]{1.0});
         importModel(c, "one", one);
         exec(c, "SELECT AUGUR.DEPLOY_MODEL('m', 1)", "SELECT AUGUR.DEPLOY_MODEL('txt', 1)", "SELECT AUGUR.DEPLOY_MODEL('one', 1)");

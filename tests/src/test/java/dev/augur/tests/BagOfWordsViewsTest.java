@@ -1,7 +1,7 @@
 package dev.augur.tests;
 
-import dev.augur.engine.BagOfWords;
-import dev.augur.engine.SparseVector;
+import dev.augur.engine.features.BagOfWords;
+import dev.augur.engine.features.SparseVector;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 

@@ -1,8 +1,8 @@
 package dev.augur.tests;
 
-import dev.augur.engine.Model;
-import dev.augur.engine.ModelCodec;
-import dev.augur.engine.ViewIndex;
+import dev.augur.engine.codec.ModelCodec;
+import dev.augur.engine.model.Model;
+import dev.augur.engine.view.ViewIndex;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 

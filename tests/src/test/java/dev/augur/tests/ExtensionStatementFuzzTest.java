@@ -1,7 +1,7 @@
 package dev.augur.tests;
 
 import dev.augur.engine.AugurException;
-import dev.augur.engine.ModelJson;
+import dev.augur.engine.codec.ModelJson;
 import dev.augur.sql.ExtensionStatements;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;

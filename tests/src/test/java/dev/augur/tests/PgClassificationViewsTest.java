@@ -1,9 +1,9 @@
 package dev.augur.tests;
 
-import dev.augur.engine.BagOfWords;
-import dev.augur.engine.LinearSgd;
-import dev.augur.engine.ModelKind;
-import dev.augur.engine.SparseVector;
+import dev.augur.engine.features.BagOfWords;
+import dev.augur.engine.features.SparseVector;
+import dev.augur.engine.model.ModelKind;
+import dev.augur.engine.train.LinearSgd;
 import dev.augur.sql.AugurDataSource;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,8 @@
 package dev.augur.tests;
 
+import dev.augur.engine.features.BagOfWords;
 import dev.augur.testkit.Corpus;
-import dev.augur.engine.BagOfWords;
+
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;

@@ -1,11 +1,12 @@
 package dev.augur.tests;
 
+import dev.augur.engine.codec.ModelCodec;
+import dev.augur.engine.codec.ModelJson;
+import dev.augur.engine.features.DenseFeatures;
+import dev.augur.engine.model.Model;
+import dev.augur.engine.model.ModelKind;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.augur.engine.DenseFeatures;
-import dev.augur.engine.Model;
-import dev.augur.engine.ModelCodec;
-import dev.augur.engine.ModelJson;
-import dev.augur.engine.ModelKind;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -63,17 +64,17 @@ class SqlSurfaceH2Test {
     }
 
     static Model logistic(String name, double wa, double wb, double bias) {
-        return new Model(name, ModelKind.LOGISTIC, new DenseFeatures(List.of("a", "b")), List.of("0", "1"),
+        return Model.of(name, ModelKind.LOGISTIC, new DenseFeatures(List.of("a", "b")), List.of("0", "1"),
                 new double[]{wa, wb}, new double[]{bias});
     }
 
     static Model linear3(String name, double bias) {
-        return new Model(name, ModelKind.LINEAR, new DenseFeatures(List.of("x", "y", "z")), List.of(),
+        return Model.of(name, ModelKind.LINEAR, new DenseFeatures(List.of("x", "y", "z")), List.of(),
                 new double[]{2.0, -3.0, 0.5}, new double[]{bias});
     }
 
     static Model softmax(String name) {
-        return new Model(name, ModelKind.SOFTMAX, new DenseFeatures(List.of("a", "b")), List.of("cat", "dog", "eel"),
+        return Model.of(name, ModelKind.SOFTMAX, new DenseFeatures(List.of("a", "b")), List.of("cat", "dog", "eel"),
                 new double[]{1.0, -0.5, /* dog */ -0.25, 0.75, /* eel */ 0.1, 0.2}, new double[]{0.3, -0.2, 0.05});
     }
 
@@ -543,7 +544,7 @@ class SqlSurfaceH2Test {
                     args.append(", ").append(i % 3);
                     expected += (i + 1) * (i % 3);
                 }
-                Model m = new Model("d" + d, ModelKind.LINEAR, new DenseFeatures(inputs), List.of(), w, new double[]{0.5});
+                Model m = Model.of("d" + d, ModelKind.LINEAR, new DenseFeatures(inputs), List.of(), w, new double[]{0.5});
                 importModel(c, "d" + d, m);
                 assertThat(doubleValue(c, "SELECT PREDICT('d" + d + "@1'" + args + ")")).as("d=%s", d).isEqualTo(expected);
             }

@@ -108,7 +108,7 @@ class TransactionsH2Test {
             c.setAutoCommit(false);
             assertThat(intValue(c, "SELECT AUGUR.TRAIN_MODEL('t', 'logistic', 'SELECT A, B, C FROM T')")).isEqualTo(1);
             assertThat(intValue(c, "SELECT AUGUR.IMPORT_MODEL('t', ?)",
-                    dev.augur.engine.ModelJson.toJson(SqlSurfaceH2Test.logistic("t", 0, 0, 0)))).isEqualTo(2);
+                    dev.augur.engine.codec.ModelJson.toJson(SqlSurfaceH2Test.logistic("t", 0, 0, 0)))).isEqualTo(2);
             exec(c, "DEPLOY MODEL t VERSION 2");
             assertThat(doubleValue(c, "SELECT PREDICT('t', 1, 2)")).isEqualTo(0.5);
             c.rollback();
@@ -170,7 +170,7 @@ class TransactionsH2Test {
 
             // an uncommitted new version and its first deployment are invisible too
             assertThat(intValue(writer, "SELECT AUGUR.IMPORT_MODEL('fresh', ?)",
-                    dev.augur.engine.ModelJson.toJson(linear3("fresh", 5)))).isEqualTo(1);
+                    dev.augur.engine.codec.ModelJson.toJson(linear3("fresh", 5)))).isEqualTo(1);
             exec(writer, "DEPLOY MODEL fresh");
             assertThat(doubleValue(writer, "SELECT PREDICT('fresh', 1, 1, 2)")).isEqualTo(5.0);
             assertThat(sqlError(reader, "SELECT PREDICT('fresh', 1, 1, 2)", "42704").getMessage())

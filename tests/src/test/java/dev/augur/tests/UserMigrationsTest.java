@@ -1,10 +1,10 @@
 package dev.augur.tests;
 
 import dev.augur.engine.AugurException;
-import dev.augur.engine.BagOfWords;
-import dev.augur.engine.Model;
-import dev.augur.engine.ModelJson;
-import dev.augur.engine.ModelKind;
+import dev.augur.engine.codec.ModelJson;
+import dev.augur.engine.features.BagOfWords;
+import dev.augur.engine.model.Model;
+import dev.augur.engine.model.ModelKind;
 import dev.augur.migrations.UserMigrations;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +39,7 @@ class UserMigrationsTest {
     static Model spamV2() {
         BagOfWords bow = new BagOfWords("body", BagOfWords.Weighting.BINARY, 1, 0, false,
                 new String[]{"cheap", "pills", "meeting", "now"}, null);
-        return new Model("spam", ModelKind.LOGISTIC, bow, List.of("0", "1"), new double[]{2.0, 1.5, -2.5, 0.5},
+        return Model.of("spam", ModelKind.LOGISTIC, bow, List.of("0", "1"), new double[]{2.0, 1.5, -2.5, 0.5},
                 new double[]{-0.5});
     }
 

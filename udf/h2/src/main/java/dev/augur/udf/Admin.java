@@ -1,10 +1,10 @@
 package dev.augur.udf;
 
 import dev.augur.engine.AugurException;
-import dev.augur.sql.TrainingQuery;
-import dev.augur.engine.Model;
-import dev.augur.engine.ModelJson;
 import dev.augur.engine.Names;
+import dev.augur.engine.codec.ModelJson;
+import dev.augur.engine.model.Model;
+import dev.augur.sql.TrainingQuery;
 
 import java.sql.Connection;
 import java.sql.SQLException;

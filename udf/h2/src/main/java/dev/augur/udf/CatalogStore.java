@@ -1,16 +1,16 @@
 package dev.augur.udf;
 
+import dev.augur.engine.AugurException;
+import dev.augur.engine.Errors;
+import dev.augur.engine.Names;
+import dev.augur.engine.codec.ModelCache;
+import dev.augur.engine.codec.ModelCodec;
+import dev.augur.engine.codec.ModelJson;
+import dev.augur.engine.features.BagOfWords;
+import dev.augur.engine.model.Model;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.augur.engine.AugurException;
-import dev.augur.engine.BagOfWords;
-import dev.augur.engine.Errors;
-import dev.augur.engine.Model;
-import dev.augur.engine.ModelCache;
-import dev.augur.engine.ModelCodec;
-import dev.augur.engine.ModelJson;
-import dev.augur.engine.Names;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,7 +1,7 @@
 package dev.augur.udf;
 
 import dev.augur.engine.AugurException;
-import dev.augur.engine.Model;
+import dev.augur.engine.model.Model;
 
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,20 +1,20 @@
 package dev.augur.udf;
 
 import dev.augur.engine.AugurException;
-import dev.augur.sql.ViewDefinitions;
-import dev.augur.engine.BagOfWords;
-import dev.augur.engine.DenseFeatures;
 import dev.augur.engine.Errors;
-import dev.augur.engine.Features;
-import dev.augur.engine.LinearSgd;
-import dev.augur.engine.Model;
-import dev.augur.engine.ModelCodec;
-import dev.augur.engine.ModelKind;
 import dev.augur.engine.Names;
-import dev.augur.engine.SgdTrainer;
-import dev.augur.engine.SparseVector;
-import dev.augur.engine.ViewIndex;
-import dev.augur.engine.ViewOptions;
+import dev.augur.engine.codec.ModelCodec;
+import dev.augur.engine.features.BagOfWords;
+import dev.augur.engine.features.DenseFeatures;
+import dev.augur.engine.features.Features;
+import dev.augur.engine.features.FeatureVector;
+import dev.augur.engine.model.Model;
+import dev.augur.engine.model.ModelKind;
+import dev.augur.engine.train.LinearSgd;
+import dev.augur.engine.train.SgdTrainer;
+import dev.augur.engine.view.ViewIndex;
+import dev.augur.engine.view.ViewOptions;
+import dev.augur.sql.ViewDefinitions;
 import org.h2.api.Trigger;
 
 import java.math.BigDecimal;
@@ -155,8 +155,8 @@ public final class H2Views {
                 checkSource(c, entities, key, inputs);
                 checkSource(c, examples, examplesKey, List.of(label));
                 // the examples present now train the first model
-                Map<Object, Object> featuresByKey = new HashMap<>();
-                Model shape = new Model(name, kind, features, List.of("0", "1"), new double[features.dimension()], new double[1]);
+                Map<Object, FeatureVector> featuresByKey = new HashMap<>();
+                Model shape = Model.of(name, kind, features, List.of("0", "1"), new double[features.dimension()], new double[1]);
                 ViewMaintenance.forEachEntity(c, entities, key, inputs,
                         (k, in) -> featuresByKey.put(k, ViewIndex.featuresOf(shape, in)));
                 // in key order, so PostgreSQL's classification views (V6) train on the same sequence of examples
@@ -178,13 +178,13 @@ public final class H2Views {
                     java.util.Collections.shuffle(order, random);
                     for (int i : order) {
                         Object[] ex = labelled.get(i);
-                        Object f = entityFeatures(featuresByKey, ex[0], entities, name);
+                        FeatureVector f = entityFeatures(featuresByKey, ex[0], entities, name);
                         if (f != null) {
                             step(sgd, f, classes.indexOf(SgdTrainer.labelText(ex[1])), rate / Math.sqrt(1.0 + epoch));
                         }
                     }
                 }
-                Model initial = new Model(name, kind, features, classes, sgd.weights(), sgd.bias());
+                Model initial = Model.of(name, kind, features, classes, sgd.weights(), sgd.bias());
                 byte[] payload = ModelCodec.encode(initial);
                 insertDefinition(c, name, "classification", "eager", tolerance, alpha, entities, key, inputs, name, 1,
                         ModelCodec.sha256(payload), examples, examplesKey, label, rate, l2,
@@ -221,7 +221,7 @@ public final class H2Views {
         return new ArrayList<>(distinct);
     }
 
-    private static Object entityFeatures(Map<Object, Object> featuresByKey, Object key, String entities, String view) {
+    private static FeatureVector entityFeatures(Map<Object, FeatureVector> featuresByKey, Object key, String entities, String view) {
         if (!featuresByKey.containsKey(key)) {
             throw new AugurException("23503", "example key " + key + " of view '" + view + "' has no entity in " + entities
                     + "; insert the entity first");
@@ -229,12 +229,8 @@ public final class H2Views {
         return featuresByKey.get(key);
     }
 
-    static void step(LinearSgd sgd, Object features, int target, double eta) {
-        if (features instanceof SparseVector sv) {
-            sgd.step(sv, target, eta);
-        } else {
-            sgd.step((double[]) features, target, eta);
-        }
+    static void step(LinearSgd sgd, FeatureVector features, int target, double eta) {
+        sgd.step(features, target, eta);
     }
 
     public static int refreshPredictionView(Connection c, String name) throws SQLException {
@@ -435,7 +431,8 @@ public final class H2Views {
                             + "' is " + next.kind().sqlName() + ", which prediction view '" + view + "' cannot hold; drop the view first");
                 }
                 if (next.features().getClass() != rt.index.anchor().features().getClass()) {
-                    throw Errors.viewFeatureKind(model, deployed.version(), next.features(), view, rt.index.anchor().features());
+                    throw Errors.viewFeatureKind(model, deployed.version(), next.features() instanceof BagOfWords, view,
+                            rt.index.anchor().features() instanceof BagOfWords);
                 }
                 moveTo(c, rt, next, deployed.version(), deployed.sha256());
                 ViewMaintenance.modelChanged(c, rt, "deploy", false);
@@ -767,7 +764,7 @@ public final class H2Views {
                 return;
             }
             Model before = rt.current;
-            Model learned = new Model(before.name(), before.kind(), before.features(), before.classes(), rt.learner.weights(),
+            Model learned = Model.of(before.name(), before.kind(), before.features(), before.classes(), rt.learner.weights(),
                     rt.learner.bias());
             rt.learner = null;
             byte[] payload = ModelCodec.encode(learned);

@@ -1,12 +1,11 @@
 package dev.augur.udf;
 
 import dev.augur.engine.AugurException;
-import dev.augur.engine.BagOfWords;
 import dev.augur.engine.Errors;
-import dev.augur.engine.Evaluation;
-import dev.augur.engine.Explanations;
-import dev.augur.engine.Model;
-import dev.augur.engine.ModelKind;
+import dev.augur.engine.features.BagOfWords;
+import dev.augur.engine.model.Evaluation;
+import dev.augur.engine.model.Explanations;
+import dev.augur.engine.model.Model;
 import org.h2.value.DataType;
 import org.h2.value.Value;
 import org.h2.value.ValueDouble;
@@ -49,10 +48,7 @@ final class Predictions {
         }
         try {
             m.checkDense(row);
-            if (m.kind() != ModelKind.SOFTMAX) {
-                return m.scoreOfMargin(m.margin(row));
-            }
-            return m.evaluate(boxed(row)).score();
+            return m.score(row);
         } catch (AugurException e) {
             throw sql(e);
         }
@@ -201,14 +197,6 @@ final class Predictions {
             return Errors.wrongType(m.name(), m.inputs().get(i), expected, v.getString());
         }
         return Errors.wrongSqlType(m.name(), m.inputs().get(i), expected, Value.getTypeName(v.getValueType()), v.getString());
-    }
-
-    private static Object[] boxed(double[] x) {
-        Object[] o = new Object[x.length];
-        for (int i = 0; i < x.length; i++) {
-            o[i] = x[i];
-        }
-        return o;
     }
 
     static SQLException sql(AugurException e) {

@@ -2,9 +2,10 @@ package dev.augur.udf;
 
 import dev.augur.engine.AugurException;
 import dev.augur.engine.Errors;
-import dev.augur.engine.Model;
-import dev.augur.engine.ModelCodec;
-import dev.augur.engine.ViewIndex;
+import dev.augur.engine.codec.ModelCodec;
+import dev.augur.engine.features.FeatureVector;
+import dev.augur.engine.model.Model;
+import dev.augur.engine.view.ViewIndex;
 
 import java.sql.Clob;
 import java.sql.Connection;
@@ -41,7 +42,7 @@ final class ViewMaintenance {
             throw new SQLException("view '" + rt.name + "' needs unique keys, and " + rt.def.baseTable() + "." + rt.def.keyColumn()
                     + " = " + newKey + " is there twice; make " + rt.def.keyColumn() + " a primary key", "23505");
         }
-        Object features;
+        FeatureVector features;
         try {
             features = ViewIndex.featuresOf(rt.current, newInputs);
         } catch (AugurException e) {
@@ -63,8 +64,7 @@ final class ViewMaintenance {
             // another feature function (a new vocabulary, say): the stored feature vectors are the old function's
             refeature(conn, rt);
         }
-        // alpha = 0 means "never incremental": every model change re-scores the view (the baseline benchmarks compare to)
-        boolean reorganize = full || refeatured || rt.def.alpha() == 0 || index.incrementalCost() > rt.def.alpha() * Math.max(1, index.size());
+        boolean reorganize = index.shouldReanchor(rt.def.alpha(), full, refeatured);
         ViewIndex.Plan plan = reorganize ? index.rescoreAll(rt.current, rt.currentVersion)
                 : index.modelChanged(rt.current, rt.currentVersion, rt.def.maintainedTolerance());
         if (plan.full()) {

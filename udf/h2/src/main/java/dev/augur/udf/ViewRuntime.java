@@ -1,11 +1,12 @@
 package dev.augur.udf;
 
 import dev.augur.engine.AugurException;
-import dev.augur.engine.LinearSgd;
-import dev.augur.engine.Model;
-import dev.augur.engine.ModelCache;
-import dev.augur.engine.ModelCodec;
-import dev.augur.engine.ViewIndex;
+import dev.augur.engine.codec.ModelCache;
+import dev.augur.engine.codec.ModelCodec;
+import dev.augur.engine.features.FeatureVector;
+import dev.augur.engine.model.Model;
+import dev.augur.engine.train.LinearSgd;
+import dev.augur.engine.view.ViewIndex;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -228,7 +229,7 @@ final class ViewRuntime {
                 for (int i = 0; i < n; i++) {
                     inputs[i] = ViewMaintenance.sqlValue(rs.getObject(2 + i));
                 }
-                Object features = ViewIndex.featuresOf(anchor, inputs);
+                FeatureVector features = ViewIndex.featuresOf(anchor, inputs);
                 Object margin = rs.getObject(n + 2);
                 if (features != null && margin != null) {
                     fresh.load(key, features, ((Number) margin).doubleValue(), rs.getString(n + 3), rs.getDouble(n + 4), rs.getInt(n + 5));
@@ -254,7 +255,7 @@ final class ViewRuntime {
      */
     private static boolean consistent(ViewIndex.Entry e, Model model, double norm1, double norm2, double normInf) {
         double m = e.storedMargin();
-        String label = model.kind() == dev.augur.engine.ModelKind.LINEAR ? null : model.classes().get(m >= 0 ? 1 : 0);
+        String label = model.labelOfMargin(m);
         return Double.compare(e.storedScore(), model.scoreOfMargin(m)) == 0 && java.util.Objects.equals(label, e.storedLabel())
                 && Double.compare(norm1, e.norm1()) == 0 && Double.compare(norm2, e.norm2()) == 0 && Double.compare(normInf, e.normInf()) == 0;
     }

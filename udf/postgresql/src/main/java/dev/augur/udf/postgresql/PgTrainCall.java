@@ -1,8 +1,8 @@
 package dev.augur.udf.postgresql;
 
 import dev.augur.engine.AugurException;
-import dev.augur.engine.Model;
-import dev.augur.engine.ModelJson;
+import dev.augur.engine.codec.ModelJson;
+import dev.augur.engine.model.Model;
 import dev.augur.sql.TrainingQuery;
 
 import java.sql.Connection;

@@ -1,0 +1,31 @@
+package dev.augur.engine.model;
+
+/** The margins of one row, and what SQL asks of them: score, label, class probability (the model's kind answers). */
+public final class Evaluation {
+    private final Model model;
+    private final double[] margins;
+
+    Evaluation(Model model, double[] margins) {
+        this.model = model;
+        this.margins = margins;
+    }
+
+    public double margin() {
+        return margins[0];
+    }
+
+    /** PREDICT: P(positive) for binary classifiers, the value for regression, max class probability for softmax. */
+    public double score() {
+        return model.scoreOf(margins);
+    }
+
+    /** PREDICT_LABEL: the class label as text. */
+    public String label() {
+        return model.labelOf(margins);
+    }
+
+    /** PREDICT_PROBA: the probability of one class, named by its label. */
+    public double probability(String clazz) {
+        return model.probabilityOf(clazz, margins);
+    }
+}

@@ -1,0 +1,31 @@
+package dev.augur.engine.model;
+
+/**
+ * How a model's scoring is written as SQL text on a database: literals and casts that keep every step in float64,
+ * and the logistic link (H2 inline, with the engine's two-sided form; PostgreSQL through {@code augur.sigmoid}, which
+ * its catalog migration defines).
+ */
+public enum SqlDialect {
+    H2 {
+        @Override
+        public String sigmoid(String margin) {
+            String one = number(1);
+            return "CASE WHEN " + margin + " >= " + number(0) + " THEN " + one + " / (" + one + " + EXP(-(" + margin + ")))"
+                    + " ELSE EXP(" + margin + ") / (" + one + " + EXP(" + margin + ")) END";
+        }
+    },
+    POSTGRESQL {
+        @Override
+        public String sigmoid(String margin) {
+            return "augur.sigmoid(" + margin + ")";
+        }
+    };
+
+    /** A float64 literal: the shortest decimal that reads back as {@code v}, cast so no step is decimal. */
+    public String number(double v) {
+        return "CAST(" + v + " AS DOUBLE PRECISION)";
+    }
+
+    /** The logistic function of a float64 expression. */
+    public abstract String sigmoid(String margin);
+}

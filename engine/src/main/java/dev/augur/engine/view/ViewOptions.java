@@ -1,0 +1,65 @@
+package dev.augur.engine.view;
+
+import dev.augur.engine.OptionValues;
+import dev.augur.engine.train.TrainingOptions;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.List;
+
+/**
+ * The options of prediction and classification views (the {@code WITH (...)} of CREATE ... VIEW, or the options
+ * JSON of the AUGUR functions), read once for every binding and for the statement parser: a value that is not of
+ * the option's type or range is SQLSTATE 22023 naming the option, never its default.
+ */
+public final class ViewOptions {
+    public static final List<String> PREDICTION_KEYS = List.of("mode", "tolerance", "alpha");
+    public static final List<String> CLASSIFICATION_KEYS = List.of("learning_rate", "l2", "hash_bits", "epochs", "tolerance",
+            "alpha", "seed");
+    private static final String WHAT = "view options";
+
+    private ViewOptions() {
+    }
+
+    /** A prediction view's options: mode (eager), tolerance on scores (0 = exact), alpha of the skiing rule (1). */
+    public record Prediction(String mode, double tolerance, double alpha) {
+        public static Prediction fromJson(String json) {
+            return fromObject(OptionValues.parse(json, WHAT, "{\"mode\": \"eager\", \"tolerance\": 0.01}"));
+        }
+
+        public static Prediction fromObject(ObjectNode o) {
+            OptionValues.checkKeys(o, "view option", PREDICTION_KEYS);
+            String mode = o.has("mode") ? OptionValues.word("mode", o.get("mode"), List.of("eager", "lazy", "hybrid")) : "eager";
+            return new Prediction(mode, number(o, "tolerance", 0), number(o, "alpha", 1.0));
+        }
+    }
+
+    /**
+     * A classification view's options: learning_rate (0.5), l2 (1e-6), hash_bits of bag-of-words features (1 to 24,
+     * default 18), epochs of the initial training (0 to 10000, default 10), tolerance on scores (0.01), alpha (1) and
+     * the seed of the initial training's shuffles (42).
+     */
+    public record Classification(double learningRate, double l2, int hashBits, int epochs, double tolerance, double alpha,
+                                 long seed) {
+        public static Classification fromJson(String json) {
+            return fromObject(OptionValues.parse(json, WHAT, "{\"learning_rate\": 0.5, \"hash_bits\": 18}"));
+        }
+
+        public static Classification fromObject(ObjectNode o) {
+            OptionValues.checkKeys(o, "view option", CLASSIFICATION_KEYS);
+            JsonNode bits = o.get("hash_bits");
+            JsonNode epochs = o.get("epochs");
+            JsonNode seed = o.get("seed");
+            return new Classification(number(o, "learning_rate", 0.5), number(o, "l2", 1e-6),
+                    bits == null ? 18 : OptionValues.integer("hash_bits", bits, 1, 24, null),
+                    epochs == null ? 10 : OptionValues.integer("epochs", epochs, 0, TrainingOptions.MAX_EPOCHS, null),
+                    number(o, "tolerance", 0.01), number(o, "alpha", 1.0),
+                    seed == null ? 42 : OptionValues.int64("seed", seed));
+        }
+    }
+
+    private static double number(ObjectNode o, String key, double dflt) {
+        JsonNode v = o.get(key);
+        return v == null ? dflt : OptionValues.nonNegative(key, v, null);
+    }
+}

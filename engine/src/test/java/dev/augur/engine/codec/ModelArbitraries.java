@@ -1,0 +1,87 @@
+package dev.augur.engine.codec;
+
+import dev.augur.engine.features.BagOfWords;
+import dev.augur.engine.features.DenseFeatures;
+import dev.augur.engine.features.Features;
+import dev.augur.engine.model.Model;
+import dev.augur.engine.model.ModelKind;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+
+import java.util.List;
+
+/** Random models of every kind and feature function, for round-trip properties of the codec and the JSON form. */
+final class ModelArbitraries {
+    private ModelArbitraries() {
+    }
+
+    static Arbitrary<Model> models() {
+        return Arbitraries.oneOf(denseModels(), bagOfWordsModels());
+    }
+
+    static Arbitrary<Model> denseModels() {
+        Arbitrary<Features> features = labels().list().uniqueElements().ofMinSize(1).ofMaxSize(6).map(DenseFeatures::new);
+        return Combinators.combine(modelNames(), Arbitraries.of(ModelKind.class), features).flatAs(ModelArbitraries::model);
+    }
+
+    static Arbitrary<Model> bagOfWordsModels() {
+        return Combinators.combine(modelNames(), Arbitraries.of(ModelKind.class), bagsOfWords()).flatAs(ModelArbitraries::model);
+    }
+
+    /** Vocabulary or hashing (kept to 2^6 buckets so that tries stay fast), every weighting, tf-idf with its idf. */
+    static Arbitrary<Features> bagsOfWords() {
+        Arbitrary<String> input = labels().filter(s -> !s.isEmpty());
+        Arbitrary<Integer> hashBits = Arbitraries.frequency(
+                net.jqwik.api.Tuple.of(2, 0), net.jqwik.api.Tuple.of(1, 1), net.jqwik.api.Tuple.of(1, 6));
+        Arbitrary<List<String>> vocabulary = Arbitraries.strings().withCharRange('a', 'z').withChars(' ', '0', '9')
+                .ofMinLength(1).ofMaxLength(12).list().uniqueElements().ofMinSize(1).ofMaxSize(30);
+        return Combinators.combine(input, Arbitraries.of(BagOfWords.Weighting.class), Arbitraries.integers().between(1, 5),
+                        hashBits, Arbitraries.of(true, false), vocabulary)
+                .flatAs((in, weighting, ngrams, bits, normalize, vocab) -> {
+                    String[] terms = bits > 0 ? new String[0] : vocab.toArray(String[]::new);
+                    int dim = bits > 0 ? 1 << bits : terms.length;
+                    if (weighting != BagOfWords.Weighting.TFIDF) {
+                        return Arbitraries.just(new BagOfWords(in, weighting, ngrams, bits, normalize, terms, null));
+                    }
+                    return Arbitraries.doubles().between(1, 20).array(double[].class).ofSize(dim)
+                            .map(idf -> new BagOfWords(in, weighting, ngrams, bits, normalize, terms, idf));
+                });
+    }
+
+    private static Arbitrary<Model> model(String name, ModelKind kind, Features features) {
+        Arbitrary<List<String>> classes = switch (kind) {
+            case LINEAR -> Arbitraries.just(List.of());
+            case LOGISTIC, SVM -> labels().list().uniqueElements().ofSize(2);
+            case SOFTMAX -> labels().list().uniqueElements().ofMinSize(2).ofMaxSize(5);
+        };
+        return classes.flatMap(cs -> {
+            int outputs = kind == ModelKind.SOFTMAX ? cs.size() : 1;
+            return Combinators.combine(
+                            anyFiniteDouble().array(double[].class).ofSize(outputs * features.dimension()),
+                            anyFiniteDouble().array(double[].class).ofSize(outputs))
+                    .as((w, b) -> Model.of(name, kind, features, cs, w, b));
+        });
+    }
+
+    /** Model names as users type them (any case): the model keeps the lower-case form. */
+    static Arbitrary<String> modelNames() {
+        return Combinators.combine(Arbitraries.strings().withCharRange('a', 'z').withCharRange('A', 'Z').ofLength(1),
+                Arbitraries.strings().withCharRange('a', 'z').withCharRange('0', '9').withChars('_').ofMaxLength(20))
+                .as(String::concat);
+    }
+
+    /** Input names and class labels: any text, including non-ASCII letters that take several UTF-8 bytes. */
+    static Arbitrary<String> labels() {
+        return Arbitraries.strings().withCharRange('a', 'z').withChars('_', ' ', '"', '\\', 'é', 'ß', '中', '\u0000')
+                .ofMaxLength(10);
+    }
+
+    /** Every finite double, bit pattern by bit pattern (subnormals, -0.0, extremes), mixed with ordinary values. */
+    static Arbitrary<Double> anyFiniteDouble() {
+        return Arbitraries.oneOf(
+                Arbitraries.longs().map(Double::longBitsToDouble).filter(Double::isFinite),
+                Arbitraries.doubles().between(-10, 10).ofScale(6),
+                Arbitraries.of(0.0, -0.0, Double.MIN_VALUE, -Double.MAX_VALUE, Double.MAX_VALUE, 1e-300));
+    }
+}

@@ -1,0 +1,138 @@
+package dev.augur.engine.view;
+
+import dev.augur.engine.features.DenseFeatures;
+import dev.augur.engine.features.FeatureVector;
+import dev.augur.engine.model.Model;
+import dev.augur.engine.model.ModelKind;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.DoubleRange;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The engine's view policy: incremental maintenance agrees with a full re-scoring, and the skiing rule. */
+class ViewIndexTest {
+    private static final List<String> INPUTS = List.of("a", "b", "c");
+
+    /**
+     * The bounds may skip a row only when they prove it still holds: after any model change every stored label is the
+     * new model's and every stored score within the tolerance of its score (with tolerance 0, every margin exact),
+     * whichever rows were re-scored.
+     */
+    @Property(tries = 300)
+    void maintenanceKeepsEveryRowWithinTheTolerance(@ForAll("kinds") ModelKind kind, @ForAll("tolerances") double tolerance,
+                                                             @ForAll("rows") double[][] rows,
+                                                             @ForAll("maps") double[] before, @ForAll("maps") double[] delta) {
+        double[] after = before.clone();
+        for (int i = 0; i < after.length; i++) {
+            after[i] += delta[i];
+        }
+        Model anchor = model(kind, before);
+        Model current = model(kind, after);
+        ViewIndex index = new ViewIndex(anchor, 1);
+        for (int r = 0; r < rows.length; r++) {
+            index.put(r, anchor.featureVector(boxed(rows[r])), anchor, 1);
+        }
+        index.resort();
+        ViewIndex.Plan plan = index.modelChanged(current, 2, tolerance);
+        assertThat(plan.rowsRescored()).isLessThanOrEqualTo(rows.length);
+        for (int r = 0; r < rows.length; r++) {
+            ViewIndex.Entry e = index.get(r);
+            FeatureVector x = e.features();
+            double m = current.margin(x);
+            assertThat(e.storedLabel()).as("label of row %s", r).isEqualTo(current.labelOfMargin(m));
+            if (tolerance == 0) {
+                assertThat(e.storedMargin()).as("margin of row %s", r).isEqualTo(m);
+                assertThat(e.storedScore()).isEqualTo(current.scoreOfMargin(m));
+            } else {
+                assertThat(Math.abs(e.storedScore() - current.scoreOfMargin(m))).as("score of row %s", r).isLessThanOrEqualTo(tolerance);
+            }
+        }
+    }
+
+    @Property(tries = 50)
+    void theSkiingRuleReanchorsOnceIncrementalWorkExceedsAlphaFullRescorings(
+            @ForAll @IntRange(min = 1, max = 40) int size, @ForAll @DoubleRange(min = 0.01, max = 4) double alpha) {
+        Model m = model(ModelKind.LOGISTIC, new double[]{0.5, -0.25, 1, 0.1});
+        ViewIndex index = new ViewIndex(m, 1);
+        for (int r = 0; r < size; r++) {
+            index.put(r, m.featureVector(boxed(new double[]{r, -r, 1})), m, 1);
+        }
+        assertThat(index.shouldReanchor(alpha, false, false)).as("nothing spent yet").isFalse();
+        assertThat(index.shouldReanchor(0, false, false)).as("alpha 0: never incremental").isTrue();
+        assertThat(index.shouldReanchor(alpha, true, false)).as("a full refresh").isTrue();
+        assertThat(index.shouldReanchor(alpha, false, true)).as("another feature function").isTrue();
+        // small changes within the tolerance are maintained incrementally, each adding to the cost since the anchor
+        double[] w = {0.5, -0.25, 1, 0.1};
+        for (int change = 0; change < 20; change++) {
+            w[3] += 1e-4;
+            ViewIndex.Plan plan = index.modelChanged(model(ModelKind.LOGISTIC, w), 2 + change, 0.01);
+            assertThat(plan.full()).isFalse();
+            assertThat(index.shouldReanchor(alpha, false, false)).isEqualTo(index.incrementalCost() > alpha * size);
+        }
+        index.rescoreAll(model(ModelKind.LOGISTIC, w), 100);
+        assertThat(index.shouldReanchor(alpha, false, false)).as("a full re-scoring re-anchors").isFalse();
+    }
+
+    @Test
+    void aKindWithoutABoundRescoresEveryRow() {
+        Model m = model(ModelKind.LINEAR, new double[]{1, 2, 3, 4});
+        ViewIndex index = new ViewIndex(m, 1);
+        index.put("k", m.featureVector(boxed(new double[]{1, 1, 1})), m, 1);
+        // another kind: no bound covers the change
+        Model other = model(ModelKind.LOGISTIC, new double[]{1, 2, 3, 4});
+        ViewIndex.Plan plan = index.modelChanged(other, 2, 0);
+        assertThat(plan.full()).isTrue();
+        assertThat(index.get("k").storedLabel()).isEqualTo("1");
+    }
+
+    @Provide
+    Arbitrary<ModelKind> kinds() {
+        return Arbitraries.of(ModelKind.LINEAR, ModelKind.LOGISTIC, ModelKind.SVM);
+    }
+
+    @Provide
+    Arbitrary<Double> tolerances() {
+        return Arbitraries.of(0.0, 1e-6, 1e-3, 0.1);
+    }
+
+    @Provide
+    Arbitrary<double[][]> rows() {
+        return Arbitraries.doubles().between(-5, 5).array(double[].class).ofSize(3).array(double[][].class).ofMinSize(1).ofMaxSize(30);
+    }
+
+    @Provide
+    Arbitrary<double[]> maps() {
+        Arbitrary<double[]> base = Arbitraries.doubles().between(-2, 2).array(double[].class).ofSize(4);
+        // small changes as well as large ones, so both the incremental and the full paths run
+        return Combinators.combine(base, Arbitraries.of(1e-9, 1e-3, 1.0)).as((w, s) -> {
+            double[] out = w.clone();
+            for (int i = 0; i < out.length; i++) {
+                out[i] *= s;
+            }
+            return out;
+        });
+    }
+
+    /** Weights then bias. */
+    private static Model model(ModelKind kind, double[] map) {
+        List<String> classes = kind.isClassifier() ? List.of("0", "1") : List.of();
+        return Model.of("v", kind, new DenseFeatures(INPUTS), classes, new double[]{map[0], map[1], map[2]}, new double[]{map[3]});
+    }
+
+    private static Object[] boxed(double[] x) {
+        Object[] o = new Object[x.length];
+        for (int i = 0; i < x.length; i++) {
+            o[i] = x[i];
+        }
+        return o;
+    }
+}
