@@ -14,7 +14,8 @@ import java.util.logging.Logger;
 
 /**
  * Augur's own schema, AUGUR, kept by Flyway with its own history table (AUGUR.AUGUR_SCHEMA_HISTORY) so it never
- * mixes with the user's migrations. One script folder per database.
+ * mixes with the user's migrations. One script folder per database; PostgreSQL has a second one for its functions,
+ * each defined once in a repeatable script (see {@link #folders}).
  */
 public final class AugurCatalog {
     public static final String HISTORY_TABLE = "AUGUR_SCHEMA_HISTORY";
@@ -113,7 +114,9 @@ public final class AugurCatalog {
     /** Applies pending catalog migrations through an open connection (which stays open). */
     public static void install(Connection connection) throws SQLException {
         String dialect = dialect(connection);
-        boolean current = dialect.equals("postgresql") ? fingerprintMatches(connection, shippedFingerprint(dialect))
+        boolean current = dialect.equals("postgresql")
+                // a catalog of a newer Augur (more versioned scripts applied) is left alone: this one's functions are older
+                ? fingerprintMatches(connection, shippedFingerprint(dialect)) || appliedMigrations(connection) > shippedMigrations(dialect)
                 : upToDate(connection, shippedMigrations(dialect));
         if (!current) {
             migrate(connection, dialect);
@@ -260,6 +263,11 @@ public final class AugurCatalog {
 
     /** A quick look at the history table, so connecting does not start Flyway when the catalog is current. */
     static boolean upToDate(Connection connection, int expected) throws SQLException {
+        return appliedMigrations(connection) >= expected;
+    }
+
+    /** The number of versioned catalog migrations applied to the database (0 without a catalog). */
+    private static int appliedMigrations(Connection connection) throws SQLException {
         String schema = null;
         try (java.sql.ResultSet rs = connection.getMetaData().getTables(null, null, null, new String[]{"TABLE", "BASE TABLE"})) {
             while (rs.next() && schema == null) {
@@ -269,12 +277,12 @@ public final class AugurCatalog {
             }
         }
         if (schema == null) {
-            return false;
+            return 0;
         }
         try (java.sql.Statement st = connection.createStatement();
              java.sql.ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM \"" + schema.replace("\"", "\"\"") + "\".\""
                      + HISTORY_TABLE + "\" WHERE \"success\" AND \"version\" IS NOT NULL")) {
-            return rs.next() && rs.getInt(1) >= expected;
+            return rs.next() ? rs.getInt(1) : 0;
         }
     }
 

@@ -1,7 +1,7 @@
 -- ------------------------------------------------------------------------------------------------ maintenance
 
 -- what a full or incremental pass over a classification view's rows does, with weights w and bias b; the same
--- plans and per-row tests as V3's generated scoring functions, margins computed from the stored features
+-- plans and per-row tests as the views' generated scoring functions, margins computed from the stored features
 CREATE OR REPLACE FUNCTION augur.cv_run(v augur.views, p_mode text, w float8[], b float8, classes text[], ver integer, tol float8,
     lo float8, hi float8, dl1 float8, dl2 float8, dlinf float8, db float8, lip float8) RETURNS augur.view_work
 LANGUAGE plpgsql AS $$
@@ -13,7 +13,7 @@ DECLARE
     -- PostgreSQL does not flatten: an inlined expression would be evaluated once per reference (8 times a row)
     m text := '$2 + coalesce((SELECT sum($1[x.i + 1] * x.v) FROM unnest(%1$s.f_idx, %1$s.f_val) AS x(i, v)), 0::float8)';
     lbl text := 'CASE WHEN %1$s >= 0 THEN $3[2] ELSE $3[1] END';
-    scr text := '0.5::float8 + 0.5::float8 * tanh(0.5::float8 * %1$s)';
+    scr text := 'augur.sigmoid(%1$s)';
     drift text := 'least($10 * v.norm_1, $9 * v.norm_2, $8 * v.norm_inf) + $11 + abs(v.anchor_margin - v.margin)';
     safe text := '(abs(%1$s) > %2$s AND $12 * %2$s <= $5 AND NOT ($5 = 0 AND %2$s > 0))';
 BEGIN

@@ -19,7 +19,7 @@ BEGIN
            coalesce(sum(abs(x.v)), 0), coalesce(sqrt(sum(x.v * x.v)), 0), coalesce(max(abs(x.v)), 0)
     INTO margin, anchor_margin, norm_1, norm_2, norm_inf
     FROM unnest(f_idx, f_val) AS x(i, v);
-    score := 0.5::float8 + 0.5::float8 * tanh(0.5::float8 * margin);
+    score := augur.sigmoid(margin);
     label := CASE WHEN margin >= 0 THEN l.classes[2] ELSE l.classes[1] END;
     model_version := v.model_version;
     IF norm_1 > v.max_norm_1 OR norm_2 > v.max_norm_2 OR norm_inf > v.max_norm_inf OR abs(anchor_margin - margin) > v.max_deviation THEN

@@ -23,7 +23,8 @@ BEGIN
         END LOOP;
         z := scale * dot + b;
         IF p_kind = 'logistic' THEN
-            -- Model.sigmoid (exp's argument kept above PostgreSQL's underflow error; the result is the same double)
+            -- Model.sigmoid (exp's argument kept above PostgreSQL's underflow error; the result is the same double), not
+            -- augur.sigmoid: the trajectory is the engine's bit for bit (golden vectors), and tanh's last bits differ
             p := CASE WHEN z >= 0 THEN 1.0::float8 / (1.0::float8 + exp(greatest(-z, -745.0)))
                       ELSE exp(greatest(z, -745.0)) / (1.0::float8 + exp(greatest(z, -745.0))) END;
             g := p - p_target[e];

@@ -1,7 +1,6 @@
--- ------------------------------------------------------------- deploy, rollback and drop, now view-aware
--- As in V1 (same signatures, SECURITY DEFINER, settings and grants); deploy and rollback then maintain every eager
--- view of the model in the same transaction (a deploy of the deployed version too, as on H2), and drop refuses
--- a model that prediction views depend on (2BP01).
+-- DEPLOY MODEL, run as the catalog's owner (SECURITY DEFINER; augur_admin's): deploy and rollback maintain every eager
+-- view of the model in the same transaction (a deploy of the deployed version too, as on H2), and drop refuses a
+-- model that prediction views depend on (2BP01).
 CREATE OR REPLACE FUNCTION augur.deploy_model(p_name text, p_version integer DEFAULT NULL) RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET extra_float_digits = 3 AS $$
 DECLARE nm text := augur.check_name(p_name); ver integer; cur integer;

@@ -1,4 +1,4 @@
--- V6's DROP, run as the owner for the view's creator (and its members, and superusers): the generated functions go with
+-- DROP PREDICTION VIEW, run as the owner for the view's creator (and its members, and superusers): the generated functions go with
 -- their triggers (DROP FUNCTION ... CASCADE, which needs no ownership of the tables they are on), then the owner's tables
 CREATE OR REPLACE FUNCTION augur.drop_prediction_view(p_name text) RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$

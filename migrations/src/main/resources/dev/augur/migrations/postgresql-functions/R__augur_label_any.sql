@@ -1,4 +1,4 @@
--- the general path of PREDICT_LABEL and PREDICT_PROBA (V1's bodies), behind SQL wrappers that check the version first
+-- the general path of PREDICT_LABEL and PREDICT_PROBA behind SQL wrappers that check the version first
 CREATE OR REPLACE FUNCTION augur.label_any(model text, x float8[], body text) RETURNS text LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
 DECLARE r record; d augur.model_defs;
 BEGIN

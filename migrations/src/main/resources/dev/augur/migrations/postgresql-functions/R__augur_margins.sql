@@ -1,4 +1,4 @@
--- as in V1, but a bag-of-words model is scored by augur.bow_margins
+-- the margins of model d for dense inputs x or text body (a bag-of-words model is scored by augur.bow_margins)
 CREATE OR REPLACE FUNCTION augur.margins(d augur.model_defs, x float8[], body text) RETURNS float8[]
 LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
 DECLARE

@@ -1,4 +1,4 @@
--- V6's REFRESH, run as the owner for the view's creator (and its members, and superusers); the model checked first
+-- REFRESH PREDICTION VIEW, run as the owner for the view's creator (and its members, and superusers); the model checked first
 CREATE OR REPLACE FUNCTION augur.refresh_prediction_view(p_name text, p_full boolean DEFAULT false) RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET extra_float_digits = 3 AS $$
 DECLARE nm text := augur.view_name(p_name); v augur.views; ver integer; d augur.model_defs;

@@ -1,4 +1,4 @@
--- V4's generated PREDICT(model, text), with each version's definition folded in by augur.def_of
+-- the generated PREDICT(model, text): an arm per bag-of-words version, with its definition folded in by augur.def_of
 CREATE OR REPLACE FUNCTION augur.regenerate_bow_predict() RETURNS void LANGUAGE plpgsql SET extra_float_digits = 3 AS $$
 DECLARE
     arms text := '';

@@ -1,6 +1,6 @@
 -- ================================================================================================ PREDICT
 
--- V3's generated PREDICT(model, x1 .. xn), with the same float8 operations in the same order, and each arm served
+-- the generated PREDICT(model, x1 .. xn) of arity n, an arm per dense model version of n inputs, each arm served
 -- only while its version is intact. An arm is augur.affine(augur.coefs(name, version), x1, .., xn): the planner folds
 -- the coefficients into a constant array, inlines augur.affine (c[1] + c[2] * x1 + ...) and folds each subscript, so the
 -- plan holds the model's arithmetic with its weights as constants, and pg_proc holds none.
@@ -23,8 +23,7 @@ BEGIN
         expr := format('coalesce(nullif(nullif(nullif(%s, float8 ''NaN''), float8 ''Infinity''), float8 ''-Infinity''), '
             || 'augur.nonfinite_any(%L, %L::text[], ARRAY[%s]::float8[]))', expr, r.name, r.inputs, args);
         IF r.kind <> 'linear' THEN
-            -- the logistic function as tanh, which neither overflows nor swallows a NULL (as least/greatest would)
-            expr := format('0.5::float8 + 0.5::float8 * tanh(0.5::float8 * %s)', expr);
+            expr := format('augur.sigmoid(%s)', expr);
         END IF;
         expr := format('CASE WHEN augur.intact(%L, %s, %L) THEN %s ELSE augur.corrupt(%L, %s) END', r.name, r.version, r.sha256, expr,
             r.name, r.version);

@@ -1,4 +1,5 @@
--- as in V2, and PREDICT(model, text) too
+-- Rewrites the generated PREDICT functions (every arity, and PREDICT(model, text)) from the catalog: the maintainer
+-- runs it when it connects, e.g. after a server restart or a restore that brought back tables without their functions
 CREATE OR REPLACE FUNCTION augur.sync_predict() RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET extra_float_digits = 3 AS $$
 DECLARE n integer; k integer := 0;

@@ -47,7 +47,8 @@ BEGIN
                 || 'AUGUR.DROP_PREDICTION_VIEW(''%s'')', nm, v.examples_table, nm);
         END IF;
         EXECUTE format('CREATE FUNCTION augur.%I() RETURNS trigger LANGUAGE plpgsql %s SET extra_float_digits = 3 AS %L', 'augur_ct_' || h,
-            definer, augur.view_guarded(augur.cv_entity_trigger_body(nm, vt, key, inputs, augur.cv_features_sql(v, l)),
+            definer, augur.view_guarded(augur.view_row_trigger_body(nm, vt, key, inputs, format('f := %s; r := augur.cv_score_row(%L, f.idx, f.val);',
+                                                                   format(augur.cv_features_sql(v, l), 'NEW'), nm), true),
                                         augur.view_row_guard(nm, key || inputs)));
         EXECUTE format('CREATE FUNCTION augur.%I() RETURNS trigger LANGUAGE plpgsql %s SET extra_float_digits = 3 AS %L', 'augur_cl_' || h,
             definer, augur.view_guarded(augur.cv_examples_trigger_body(nm, vt, key, v.examples_key, augur.cv_label_sql(v)),
@@ -72,8 +73,10 @@ BEGIN
             ELSE augur.view_scoring_body(vt, only_base, key, augur.view_inputs_sql(v.base_relation, inputs, 'b'), v.model, d.inputs) END,
             format('    PERFORM augur.view_guard(%L, %s::oid, %L, %L::text[]);', nm, v.base_relation, base, key || inputs)));
     EXECUTE format('CREATE FUNCTION augur.%I() RETURNS trigger LANGUAGE plpgsql %s AS %L', 'augur_vt_' || h, definer,
-        augur.view_guarded(CASE WHEN bow THEN augur.view_bow_trigger_body(nm, vt, key, inputs[1])
-            ELSE augur.view_trigger_body(nm, vt, key, inputs, augur.view_inputs_sql(v.base_relation, inputs, 'NEW')) END,
+        augur.view_guarded(augur.view_row_trigger_body(nm, vt, key, inputs, CASE WHEN bow
+                THEN format('r := augur.view_score_text(%L, (NEW.%I)::text);', nm, inputs[1])
+                ELSE format('r := augur.view_score_row(%L, ARRAY[%s]::float8[]);', nm,
+                            array_to_string(augur.view_inputs_sql(v.base_relation, inputs, 'NEW'), ', ')) END, false),
             augur.view_row_guard(nm, key || inputs)));
     EXECUTE format('REVOKE ALL ON FUNCTION augur.%I FROM PUBLIC', 'augur_vr_' || h);
     EXECUTE format('REVOKE ALL ON FUNCTION augur.%I FROM PUBLIC', 'augur_vt_' || h);

@@ -29,7 +29,7 @@ BEGIN
         norm_inf := greatest(norm_inf, abs(x[i]));
     END LOOP;
     norm_2 := sqrt(s2);
-    score := CASE WHEN d.kind = 'linear' THEN margin ELSE 0.5::float8 + 0.5::float8 * tanh(0.5::float8 * margin) END;
+    score := CASE WHEN d.kind = 'linear' THEN margin ELSE augur.sigmoid(margin) END;
     label := CASE WHEN d.kind = 'linear' THEN NULL WHEN margin >= 0 THEN d.classes[2] ELSE d.classes[1] END;
     model_version := v.model_version;
     IF norm_1 > v.max_norm_1 OR norm_2 > v.max_norm_2 OR norm_inf > v.max_norm_inf OR abs(anchor_margin - margin) > v.max_deviation THEN

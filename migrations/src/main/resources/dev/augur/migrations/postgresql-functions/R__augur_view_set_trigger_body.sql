@@ -48,7 +48,7 @@ BEGIN
     END IF;%3$s
     WITH s AS (
         INSERT INTO %1$s AS w (%2$I, score, label, margin, norm_1, norm_2, norm_inf, model_version, scored_at, anchor_margin, dirty)
-        SELECT n.%2$I, CASE WHEN d.kind = 'linear' THEN mm.m ELSE 0.5::float8 + 0.5::float8 * tanh(0.5::float8 * mm.m) END,
+        SELECT n.%2$I, CASE WHEN d.kind = 'linear' THEN mm.m ELSE augur.sigmoid(mm.m) END,
                CASE WHEN mm.m IS NULL OR d.kind = 'linear' THEN NULL WHEN mm.m >= 0 THEN d.classes[2] ELSE d.classes[1] END,
                mm.m, mm.n1, mm.n2, mm.ninf, CASE WHEN mm.m IS NULL THEN NULL ELSE v.model_version END, CURRENT_TIMESTAMP, mm.am, true
         FROM %%1$s n, LATERAL (SELECT CASE WHEN %9$s THEN NULL ELSE %4$s END AS m, CASE WHEN %9$s THEN NULL ELSE %5$s END AS am,

@@ -2,7 +2,7 @@
 -- applies pending versioned scripts first, then the repeatable ones that changed). It does what must follow the
 -- functions: (1) the one-off rebuild of views made before V7, (2) the regeneration of the functions generated from the
 -- catalog (PREDICT arities, bag-of-words PREDICT, each view's triggers and scoring), so that they call the current
--- helpers, (3) the privileges of every function, applied here for all of them rather than by each script, and (4) the
+-- helpers, and the scores views hold kept equal to what those compute, (3) the privileges of every function, applied here for all of them rather than by each script, and (4) the
 -- fingerprint of the shipped scripts, which AugurCatalog compares on connect to decide whether to migrate.
 
 -- ================================================================================================ (1) views of V3..V6
@@ -119,6 +119,13 @@ BEGIN
     PERFORM augur.regenerate_bow_predict();
     FOR v IN SELECT x.name FROM augur.views x WHERE x.mode <> 'lazy' ORDER BY x.name LOOP
         PERFORM augur.view_generate(v.name);
+    END LOOP;
+    -- the scores an eager view holds for a logistic or svm model are augur.sigmoid of its margins, as PREDICT's are;
+    -- bag-of-words views scored with another formula of the logistic function up to 25032aa (the last bits differ)
+    FOR v IN SELECT x.name, x.view_schema FROM augur.views x JOIN augur.model_defs d ON d.name = x.model AND d.version = x.model_version
+             WHERE x.kind = 'prediction' AND x.mode = 'eager' AND d.feature_type = 'bag_of_words' AND d.kind <> 'linear' ORDER BY x.name LOOP
+        EXECUTE format('UPDATE %I.%I SET score = augur.sigmoid(margin) WHERE score IS DISTINCT FROM augur.sigmoid(margin)',
+                       v.view_schema, v.name);
     END LOOP;
 END $$;
 
