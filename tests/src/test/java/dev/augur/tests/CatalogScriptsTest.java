@@ -63,9 +63,29 @@ class CatalogScriptsTest {
 
     /** The fingerprint AugurCatalog computes when folder dir (with changed function scripts) comes first on the class path. */
     private static Object fingerprintWith(Path dir) throws Exception {
+        // Augur's migrations classes and resources from these folders first, everything else (Flyway) as the test's
         try (URLClassLoader loader = new URLClassLoader(new URL[]{dir.toUri().toURL(), CLASSES.toUri().toURL()},
-                ClassLoader.getPlatformClassLoader())) {
-            return invoke(loader.loadClass("dev.augur.migrations.AugurCatalog"), "shippedFingerprint", "postgresql");
+                CatalogScriptsTest.class.getClassLoader()) {
+            @Override
+            protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+                if (!name.startsWith("dev.augur.migrations.")) {
+                    return super.loadClass(name, resolve);
+                }
+                synchronized (getClassLoadingLock(name)) {
+                    Class<?> c = findLoadedClass(name);
+                    return c != null ? c : findClass(name);
+                }
+            }
+
+            @Override
+            public URL getResource(String name) {
+                URL own = findResource(name);
+                return own != null ? own : super.getResource(name);
+            }
+        }) {
+            Class<?> catalog = loader.loadClass("dev.augur.migrations.AugurCatalog");
+            assertThat(catalog.getClassLoader()).isSameAs(loader);
+            return invoke(catalog, "shippedFingerprint", "postgresql");
         }
     }
 

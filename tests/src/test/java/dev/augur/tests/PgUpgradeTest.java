@@ -89,6 +89,15 @@ class PgUpgradeTest {
                     + "WHERE (p.proname ~ '^augur_(v[rtix]|c[tl])_' OR p.proname = 'predict') AND p.prosrc LIKE '%tanh(%'"))
                     .as("generated functions with a sigmoid of their own").isEmpty();
             assertSame("right after the upgrade", before, answers(c), FRESH);
+            // the generated dense PREDICT is still planned as the model's arithmetic (augur.sigmoid inlined too)
+            StringBuilder plan = new StringBuilder();
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("EXPLAIN VERBOSE SELECT PREDICT('m', a, b) FROM t")) {
+                while (rs.next()) {
+                    plan.append(rs.getString(1)).append('\n');
+                }
+            }
+            assertThat(plan.toString()).as("plan of PREDICT").contains("tanh(", "* a)", "* b)")
+                    .doesNotContain("predict(", "sigmoid(", "coefs(", "affine(");
             assertThat(H2Db.count(c, "bv JOIN docs d ON d.id = bv.id WHERE bv.score IS DISTINCT FROM PREDICT('spam', d.body)"))
                     .as("scores of the bag-of-words view that differ from PREDICT's").isZero();
         }
