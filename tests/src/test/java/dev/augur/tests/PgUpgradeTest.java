@@ -31,6 +31,10 @@ class PgUpgradeTest {
      */
     private static final double FRESH = 1e-12;
 
+    /** The functions of 25032aa that V8 drops (the data-trigger generators that augur.view_row_trigger_body replaced). */
+    private static final List<String> DROPPED = List.of("augur.cv_entity_trigger_body(text,text,text,text[],text)",
+            "augur.view_bow_trigger_body(text,text,text,text)", "augur.view_trigger_body(text,text,text,text[],text[])");
+
     private static final Map<String, String> ANSWERS = new LinkedHashMap<>();
 
     static {
@@ -150,8 +154,10 @@ class PgUpgradeTest {
             List<List<Object>> e = expected.get(what);
             List<List<Object>> a = actual.get(what);
             if (what.equals("privileges")) {
-                // functions new in this catalog (helpers) are not compared; every function of the old one keeps its privileges
-                assertThat(a).as("%s: %s", when, what).containsAll(e);
+                // every function of the old catalog keeps its privileges, but those V8 drops (helpers new in this one
+                // are not compared)
+                assertThat(a).as("%s: %s", when, what).containsAll(e.stream().filter(row -> !DROPPED.contains(row.get(0))).toList());
+                assertThat(a).as("%s: functions V8 drops", when).noneMatch(row -> DROPPED.contains(row.get(0)));
                 continue;
             }
             assertThat(a).as("%s: %s, rows", when, what).hasSameSizeAs(e);

@@ -7,7 +7,7 @@
 -- H2's (AUGUR.CREATE_PREDICTION_VIEW / REFRESH_PREDICTION_VIEW / DROP_PREDICTION_VIEW), the same catalog tables
 -- (augur.views, augur.view_models, augur.view_events), and the same maintenance rules (ViewIndex on H2):
 --   * data changes: a row trigger on the base table re-scores the changed row in the same transaction;
---   * model changes: DEPLOY_MODEL / ROLLBACK_MODEL (redefined below, otherwise unchanged) maintain every eager
+--   * model changes: DEPLOY_MODEL / ROLLBACK_MODEL maintain every eager
 --     view of the model in the same transaction, re-scoring only rows whose Hölder bound says their label (or
 --     their score beyond the tolerance) can change, as one set-based UPDATE; the skiing rule (alpha) re-anchors.
 -- Dense linear, logistic and svm models only: eager views of bag-of-words models are refused with 0A000 (a lazy

@@ -39,8 +39,7 @@ GRANT INSERT, UPDATE, DELETE ON augur.view_learners TO augur_admin;
 -- Hybrid prediction views on PostgreSQL, as on H2: WITH (mode = hybrid) keeps labels eagerly in table NAME_labels
 -- (maintained like an eager view with an infinite score tolerance, so a model change re-scores only the rows whose
 -- label its Hölder bound says can flip) behind a view NAME (key, score, label, model_version, scored_at) whose scores
--- PREDICT computes on read, hence always exact. CREATE (V5's, with the hybrid mode), REFRESH and DROP (V3's, with
--- classification and hybrid views) and the deploy hook (V3's) are redefined.
+-- PREDICT computes on read, hence always exact. Here: the mode the views table accepts.
 --
 -- Bulk changes: a dense view created from now on follows INSERT, UPDATE and DELETE with statement-level triggers over
 -- the statement's transition tables (set-based, the same float8 operations as the row trigger's view_score_row)
