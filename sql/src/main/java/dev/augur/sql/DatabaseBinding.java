@@ -19,8 +19,9 @@ public interface DatabaseBinding {
     boolean handles(Connection connection) throws SQLException;
 
     /**
-     * Flyway locations of the binding's catalog scripts: versioned migrations for tables and data, repeatable ones
-     * for functions. Run in one migration history per database (AUGUR.AUGUR_SCHEMA_HISTORY).
+     * Class-path folders of the binding's own catalog scripts (Flyway repeatable migrations for its functions, each
+     * defined in one file, and callbacks), applied after the versioned catalog migrations (tables and data) in the same
+     * migration history (AUGUR.AUGUR_SCHEMA_HISTORY).
      */
     List<String> catalogLocations();
 

@@ -1,7 +1,5 @@
 package dev.augur.tests;
 
-import dev.augur.migrations.AugurCatalog;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
@@ -768,9 +766,7 @@ class PgSecurityTest {
     void aCatalogOfV6UpgradesInPlace() throws Exception {
         String url = PgServer.newDatabase("sec_upgrade");
         String eng = "eng" + suffix();
-        Flyway.configure(AugurCatalog.class.getClassLoader()).dataSource(url, null, null).schemas("augur")
-                .table(AugurCatalog.HISTORY_TABLE).locations("classpath:dev/augur/migrations/postgresql").target("6")
-                .failOnMissingLocations(true).load().migrate();
+        OldPgCatalog.migrateToV6(url);
         try (Connection su = DriverManager.getConnection(url)) {
             assertThat(H2Db.intValue(su, "SELECT max(version::int) FROM augur.\"AUGUR_SCHEMA_HISTORY\" WHERE success")).isEqualTo(6);
             H2Db.exec(su, "CREATE ROLE " + eng + " LOGIN", "GRANT augur_admin TO " + eng, "GRANT CREATE ON SCHEMA public TO " + eng);
@@ -855,9 +851,7 @@ class PgSecurityTest {
     void theNewMigrationRefusesARoleThatDoesNotOwnTheCatalog() throws Exception {
         String url = PgServer.newDatabase("sec_mig_owner");
         String eng = "eng" + suffix();
-        Flyway.configure(AugurCatalog.class.getClassLoader()).dataSource(url, null, null).schemas("augur")
-                .table(AugurCatalog.HISTORY_TABLE).locations("classpath:dev/augur/migrations/postgresql").target("6")
-                .failOnMissingLocations(true).load().migrate();
+        OldPgCatalog.migrateToV6(url);
         try (Connection su = DriverManager.getConnection(url)) {
             H2Db.exec(su, "CREATE ROLE " + eng + " LOGIN", "GRANT augur_admin TO " + eng, "GRANT ALL ON SCHEMA augur TO " + eng,
                     "GRANT ALL ON ALL TABLES IN SCHEMA augur TO " + eng);

@@ -28,9 +28,10 @@ public final class H2Binding implements DatabaseBinding {
         return H2Internals.isH2(connection);
     }
 
+    /** None: H2's functions are aliases to this binding's classes, declared from {@link SqlSurface}. */
     @Override
     public List<String> catalogLocations() {
-        return List.of("classpath:dev/augur/migrations/h2");
+        return List.of();
     }
 
     /** One alias per function of the surface, to the class that answers its family; H2 finds the overloads by name. */

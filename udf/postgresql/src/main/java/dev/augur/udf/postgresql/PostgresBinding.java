@@ -24,9 +24,10 @@ public final class PostgresBinding implements DatabaseBinding {
         return connection.isWrapperFor(PGConnection.class);
     }
 
+    /** Its functions, one repeatable script each, and afterMigrate.sql (privileges, regenerated functions). */
     @Override
     public List<String> catalogLocations() {
-        return List.of("classpath:dev/augur/migrations/postgresql");
+        return List.of("dev/augur/udf/postgresql/functions");
     }
 
     @Override

@@ -1,0 +1,212 @@
+-- CREATE CLASSIFICATION VIEW, run as the catalog's owner: V6's function, with the tables and schema resolved by the caller
+-- (augur.create_classification_view), what the calling login role may do checked, and the options checked.
+CREATE OR REPLACE FUNCTION augur.cv_create(p_name text, p_entities text, p_key text, p_examples text, p_examples_key text, p_label text,
+    p_feature_function text, p_kind text, p_options text, p_schema text, p_entities_rel oid, p_examples_rel oid, p_role name) RETURNS integer
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET extra_float_digits = 3 SET row_security = off AS $$
+DECLARE
+    ident constant text := '^[A-Za-z_][A-Za-z0-9_]*$';
+    nm text := augur.view_name(p_name);
+    kind text := lower(coalesce(p_kind, 'logistic'));
+    opts jsonb;
+    bad text;
+    rate float8; l2 float8; tol float8; alp float8; bits integer; epochs integer; seed bigint;
+    parts text[];
+    bow boolean;
+    inputs text[];
+    ent record;
+    ex record;
+    vschema name := p_schema;
+    vt text;
+    key text := lower(p_key);
+    ekey text := lower(p_examples_key);
+    lbl text := lower(p_label);
+    features text;
+    label_text text;
+    numeric_label boolean;
+    classes text[];
+    dim integer;
+    n integer;
+    cnt bigint;
+    r record;
+    order_ids integer[];
+    steps integer[] := '{}';
+    etas float8[] := '{}';
+    sh record;
+    w augur.view_work;
+    v augur.views;
+    l augur.view_learners;
+BEGIN
+    IF kind NOT IN ('logistic', 'svm') THEN
+        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('a classification view learns a binary classifier: USING logistic or svm, got %s', p_kind);
+    END IF;
+    IF p_options IS NULL OR trim(p_options) = '' THEN
+        opts := '{}';
+    ELSE
+        BEGIN
+            opts := p_options::jsonb;
+        EXCEPTION WHEN others THEN
+            RAISE EXCEPTION USING ERRCODE = '22032', MESSAGE = 'view options are not valid JSON: ' || p_options;
+        END;
+        IF jsonb_typeof(opts) <> 'object' THEN
+            RAISE EXCEPTION USING ERRCODE = '22032', MESSAGE = 'view options must be a JSON object, got: ' || p_options;
+        END IF;
+    END IF;
+    SELECT o INTO bad FROM jsonb_object_keys(opts) o
+    WHERE o NOT IN ('learning_rate', 'l2', 'hash_bits', 'epochs', 'tolerance', 'alpha', 'seed') LIMIT 1;
+    IF bad IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('unknown view option ''%s''; options: learning_rate, l2, hash_bits, '
+            || 'epochs, tolerance, alpha, seed', bad);
+    END IF;
+    rate := augur.view_option(opts, 'learning_rate', 0.5);
+    l2 := augur.view_option(opts, 'l2', 1e-6);
+    tol := augur.view_option(opts, 'tolerance', 0.01);
+    alp := augur.view_option(opts, 'alpha', 1.0);
+    bits := augur.view_int_option(opts, 'hash_bits', 18, 1, 24);
+    epochs := augur.view_int_option(opts, 'epochs', 10, 0, NULL);
+    seed := augur.view_seed_option(opts, 42);
+    FOREACH bad IN ARRAY ARRAY[p_entities, p_key, p_examples, p_examples_key, p_label] LOOP
+        IF bad IS NULL OR bad !~ ident THEN
+            RAISE EXCEPTION USING ERRCODE = '42602', MESSAGE = format('invalid identifier ''%s'': use letters, digits and underscores',
+                coalesce(bad, 'null'));
+        END IF;
+    END LOOP;
+    parts := regexp_match(coalesce(p_feature_function, ''), '^\s*bag_of_words\s*\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)\s*$', 'i');
+    IF parts IS NOT NULL THEN
+        bow := true;
+        inputs := ARRAY[lower(parts[1])];
+    ELSE
+        parts := regexp_match(coalesce(p_feature_function, ''), '^\s*\(\s*([A-Za-z_][A-Za-z0-9_]*(?:\s*,\s*[A-Za-z_][A-Za-z0-9_]*)*)\s*\)\s*$');
+        IF parts IS NULL THEN
+            RAISE EXCEPTION USING ERRCODE = '42601', MESSAGE = format('FEATURE FUNCTION must be bag_of_words(column) or (column, ...), got %s',
+                p_feature_function);
+        END IF;
+        bow := false;
+        SELECT array_agg(lower(trim(c)) ORDER BY i) INTO inputs FROM unnest(string_to_array(parts[1], ',')) WITH ORDINALITY u(c, i);
+    END IF;
+    IF EXISTS (SELECT 1 FROM augur.views x WHERE x.name = nm) THEN
+        RAISE EXCEPTION USING ERRCODE = '42710', MESSAGE = format('prediction view ''%s'' already exists; drop it first', nm);
+    END IF;
+    IF vschema IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = '3F000', MESSAGE = 'no schema to create the view in: set search_path';
+    END IF;
+    PERFORM augur.view_require_role(p_role);
+    PERFORM augur.view_require_schema(vschema, nm, p_role);
+    IF to_regclass(format('%I.%I', vschema, nm)) IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = '42710', MESSAGE = format('a table or view named ''%s'' already exists; choose another view name', nm);
+    END IF;
+    FOR i IN 1 .. 2 LOOP
+        IF (CASE i WHEN 1 THEN p_entities_rel ELSE p_examples_rel END) IS NOT NULL
+           AND EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid = CASE i WHEN 1 THEN p_entities_rel ELSE p_examples_rel END) THEN
+            PERFORM augur.view_require_table(CASE i WHEN 1 THEN p_entities_rel ELSE p_examples_rel END,
+                CASE i WHEN 1 THEN p_entities ELSE p_examples END, 'SELECT', nm, p_role);
+            PERFORM augur.view_require_table(CASE i WHEN 1 THEN p_entities_rel ELSE p_examples_rel END,
+                CASE i WHEN 1 THEN p_entities ELSE p_examples END, 'TRIGGER', nm, p_role);
+        END IF;
+    END LOOP;
+    ent := augur.view_source_rel(p_entities_rel, p_entities, key, inputs, 'classification');
+    ex := augur.view_source_rel(p_examples_rel, p_examples, ekey, ARRAY[lbl], 'classification');
+    PERFORM augur.view_guard(nm, ent.rel, NULL, key || inputs);
+    PERFORM augur.view_guard(nm, ex.rel, NULL, ARRAY[ekey, lbl]);
+    IF bow THEN
+        dim := 1 << bits;
+    ELSE
+        dim := cardinality(inputs);
+        FOR i IN 1 .. cardinality(inputs) LOOP
+            IF ent.categories[i] NOT IN ('N', 'B') THEN
+                RAISE EXCEPTION USING ERRCODE = '42804', MESSAGE = format('classification view ''%s'' input ''%s'' expects a number, got '
+                    || 'column %s.%s of another type; cast it in a table or view of numbers', nm, inputs[i], p_entities, inputs[i]);
+            END IF;
+        END LOOP;
+    END IF;
+    numeric_label := ex.categories[1] = 'N';
+    -- the view table, every entity's features first
+    vt := format('%I.%I', vschema, nm);
+    INSERT INTO augur.views (name, kind, mode, tolerance, alpha, base_table, key_column, input_columns, model, model_version,
+                             model_sha256, anchor_version, examples_table, examples_key, label_column, learning_rate, l2,
+                             definition, view_schema, base_relation, routine, created_by, examples_relation)
+    VALUES (nm, 'classification', 'eager', tol, alp, p_entities, key, array_to_string(inputs, ','), nm, 1, NULL, 1, p_examples, ekey,
+            lbl, rate, l2, format('CLASSIFICATION VIEW KEY %s ENTITIES FROM %s EXAMPLES FROM %s KEY %s LABEL %s FEATURE FUNCTION %s USING %s',
+                                  key, p_entities, p_examples, ekey, lbl, p_feature_function, kind),
+            vschema, ent.rel, md5(nm), p_role, ex.rel)
+    RETURNING * INTO v;
+    l.feature_type := CASE WHEN bow THEN 'bag_of_words' ELSE 'dense' END;
+    l.hash_bits := CASE WHEN bow THEN bits END;
+    features := augur.cv_features_sql(v, l);
+    label_text := augur.cv_label_sql(v);
+    PERFORM augur.view_make_table(vt, key, ent.key_type, true, true);
+    EXECUTE format('INSERT INTO %s (%I, f_idx, f_val, model_version, dirty) SELECT b.%I, (f).idx, (f).val, 1, false '
+        || 'FROM (SELECT b.%I, %s AS f FROM %s b OFFSET 0) b', vt, key, key, key, format(features, 'b'), ent.only_base);  -- once per row
+    -- the classes: the examples' two distinct labels, in numeric order for numeric labels (H2Views.classes)
+    EXECUTE format('SELECT count(*) FILTER (WHERE e.%I IS NULL) FROM %s e', lbl, ex.only_base) INTO cnt;
+    IF cnt > 0 THEN
+        RAISE EXCEPTION USING ERRCODE = '22004', MESSAGE = format('an example of view ''%s'' has a NULL label; label every example', nm);
+    END IF;
+    EXECUTE format('SELECT array_agg(t ORDER BY %s) FROM (SELECT DISTINCT %s AS t FROM %s e) d',
+        CASE WHEN numeric_label THEN 't::numeric' ELSE 't COLLATE "C"' END, format(label_text, 'e'), ex.only_base) INTO classes;
+    IF coalesce(cardinality(classes), 0) <> 2 THEN
+        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('classification view ''%s'' starts from examples of exactly 2 classes, '
+            || 'the examples have [%s]; insert examples of both classes first', nm, array_to_string(coalesce(classes, '{}'), ', '));
+    END IF;
+    -- the examples in key order (an example must name an entity), with their entities' features
+    EXECUTE format($q$
+        WITH j AS MATERIALIZED (
+            SELECT row_number() OVER (ORDER BY e.%1$I%6$s) AS ord, e.%1$I::text AS key, %2$s AS label, v.%3$I IS NOT NULL AS found,
+                   v.f_idx, v.f_val
+            FROM %4$s e LEFT JOIN %5$s v ON v.%3$I = e.%1$I
+        )
+        SELECT (SELECT array_agg(j.key ORDER BY j.ord) FROM j) AS keys,
+               (SELECT array_agg(array_position($1, j.label) - 1 ORDER BY j.ord) FROM j) AS targets,
+               (SELECT array_agg(j.found ORDER BY j.ord) FROM j) AS found,
+               (SELECT array_agg(j.f_idx IS NOT NULL ORDER BY j.ord) FROM j) AS usable,
+               (SELECT array_agg(x.i ORDER BY j.ord, x.o) FROM j, unnest(j.f_idx, j.f_val) WITH ORDINALITY AS x(i, v, o)) AS idx,
+               (SELECT array_agg(x.v ORDER BY j.ord, x.o) FROM j, unnest(j.f_idx, j.f_val) WITH ORDINALITY AS x(i, v, o)) AS val,
+               (SELECT array_agg(s.o ORDER BY s.ord) FROM (SELECT 0::bigint AS ord, 0::bigint AS o UNION ALL
+                    SELECT j.ord, sum(coalesce(cardinality(j.f_idx), 0)) OVER (ORDER BY j.ord) FROM j) s) AS off$q$,
+        ekey, format(label_text, 'e'), key, ex.only_base, vt, CASE WHEN ex.key_type ~ '^(text|character)' THEN ' COLLATE "C"' ELSE '' END)
+    INTO r USING classes;
+    n := coalesce(cardinality(r.keys), 0);
+    FOR e IN 1 .. n LOOP
+        IF NOT r.found[e] THEN
+            RAISE EXCEPTION USING ERRCODE = '23503', MESSAGE = format('example key %s of view ''%s'' has no entity in %s; insert the entity first',
+                r.keys[e], nm, p_entities);
+        END IF;
+    END LOOP;
+    -- the initial training: epochs over the examples, each epoch in the order java.util.Random shuffles them to
+    order_ids := ARRAY(SELECT generate_series(0, n - 1));
+    seed := (seed # 25214903917) & 281474976710655;
+    FOR epoch IN 0 .. epochs - 1 LOOP
+        sh := augur.cv_shuffle(order_ids, seed);
+        order_ids := sh.items;
+        seed := sh.seed;
+        FOR s IN 1 .. n LOOP
+            IF r.usable[order_ids[s] + 1] THEN
+                steps := steps || (order_ids[s] + 1);
+                etas := etas || (rate / sqrt(1.0::float8 + epoch));
+            END IF;
+        END LOOP;
+    END LOOP;
+    sh := augur.cv_sgd(kind, l2, array_fill(0.0::float8, ARRAY[dim]), 0.0::float8, coalesce(r.idx, '{}'), coalesce(r.val, '{}'),
+                       coalesce(r.off::integer[], '{0}'), r.targets, steps, etas);
+    INSERT INTO augur.view_learners (view_name, kind, feature_type, hash_bits, inputs, classes, dimension, live_weights, live_bias,
+                                     anchor_weights, anchor_bias)
+    VALUES (nm, kind, CASE WHEN bow THEN 'bag_of_words' ELSE 'dense' END, CASE WHEN bow THEN bits END, inputs, classes, dim,
+            sh.w, sh.b, sh.w, sh.b);
+    -- score every entity
+    v := augur.view_lock(nm);
+    w := augur.cv_run(v, 'full', sh.w, sh.b, classes, 1, tol, 0, 0, 0, 0, 0, 0, 0.25);
+    EXECUTE format('UPDATE %s SET norm_1 = n.n1, norm_2 = n.n2, norm_inf = n.ninf FROM (SELECT v.%I AS key, '
+        || 'coalesce((SELECT sum(abs(x)) FROM unnest(v.f_val) x), 0) AS n1, coalesce((SELECT sqrt(sum(x * x)) FROM unnest(v.f_val) x), 0) AS n2, '
+        || 'coalesce((SELECT max(abs(x)) FROM unnest(v.f_val) x), 0) AS ninf FROM %s v WHERE v.f_idx IS NOT NULL) n WHERE %I = n.key',
+        vt, key, vt, key);
+    EXECUTE format('UPDATE %s SET model_version = NULL, scored_at = CURRENT_TIMESTAMP WHERE f_idx IS NULL', vt);
+    EXECUTE format('SELECT max(norm_1), max(norm_2), max(norm_inf), count(*) FROM %s', vt) INTO w.max_n1, w.max_n2, w.max_ninf, w.written;
+    UPDATE augur.views x SET max_norm_1 = coalesce(w.max_n1, 0), max_norm_2 = coalesce(w.max_n2, 0),
+        max_norm_inf = coalesce(w.max_ninf, 0), max_deviation = 0, incremental_cost = 0
+    WHERE x.name = nm;
+    PERFORM augur.view_index_table(vt, key);
+    -- the triggers: entities (row level) and examples (statement level, over the statement's new rows)
+    PERFORM augur.view_generate(nm);
+    INSERT INTO augur.view_events (view_name, event, model_version, rows_checked, rows_rescored, rows_written, millis, scorer)
+    VALUES (nm, 'create', 1, w.written, w.rescored, w.written, 0, 'sql');
+    RETURN w.written;
+END $$;

@@ -1,0 +1,65 @@
+-- LinearSgd.step, one call for a whole sequence of steps: example steps[s] (features p_idx/p_val between
+-- p_off[e] + 1 and p_off[e + 1], class index p_target[e]) at rate p_eta[s]. The same float8 operations in the
+-- same order as the engine: z = scale · (v · x) + b; logistic g = sigmoid(z) − y, hinge g = −y when y·z < 1;
+-- then the L2 decay of the lazy scale; then v −= (eta·g / scale) x, b −= eta·g. Returns w = scale · v, and b.
+CREATE OR REPLACE FUNCTION augur.cv_sgd(p_kind text, p_l2 float8, p_w float8[], p_b float8, p_idx integer[], p_val float8[],
+    p_off integer[], p_target integer[], p_steps integer[], p_eta float8[], OUT w float8[], OUT b float8)
+LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+    v float8[] := p_w;
+    scale float8 := 1;
+    e integer; eta float8; dot float8; z float8; g float8; y float8; p float8; shrink float8; st float8; k integer;
+BEGIN
+    b := p_b;
+    IF cardinality(v) > 0 THEN
+        v[1] := v[1];  -- expanded in place: element updates below cost O(1)
+    END IF;
+    FOR s IN 1 .. coalesce(cardinality(p_steps), 0) LOOP
+        e := p_steps[s];
+        eta := p_eta[s];
+        dot := 0;
+        FOR j IN p_off[e] + 1 .. p_off[e + 1] LOOP
+            dot := dot + v[p_idx[j] + 1] * p_val[j];
+        END LOOP;
+        z := scale * dot + b;
+        IF p_kind = 'logistic' THEN
+            -- Model.sigmoid (exp's argument kept above PostgreSQL's underflow error; the result is the same double), not
+            -- augur.sigmoid: the trajectory is the engine's bit for bit (golden vectors), and tanh's last bits differ
+            p := CASE WHEN z >= 0 THEN 1.0::float8 / (1.0::float8 + exp(greatest(-z, -745.0)))
+                      ELSE exp(greatest(z, -745.0)) / (1.0::float8 + exp(greatest(z, -745.0))) END;
+            g := p - p_target[e];
+        ELSE
+            y := CASE WHEN p_target[e] = 1 THEN 1.0 ELSE -1.0 END;
+            g := CASE WHEN y * z < 1 THEN -y ELSE 0 END;
+        END IF;
+        IF p_l2 <> 0 THEN
+            shrink := 1 - eta * p_l2;
+            IF shrink <= 0 THEN
+                -- a decay step this large (learning_rate · l2 >= 1) takes the weights all the way to zero
+                v := array_fill(0.0::float8, ARRAY[cardinality(v)]);
+                scale := 1;
+            ELSE
+                scale := scale * shrink;
+                IF scale < 1e-9 THEN
+                    FOR i IN 1 .. cardinality(v) LOOP
+                        v[i] := v[i] * scale;
+                    END LOOP;
+                    scale := 1;
+                END IF;
+            END IF;
+        END IF;
+        IF g <> 0 THEN
+            st := eta * g / scale;
+            FOR j IN p_off[e] + 1 .. p_off[e + 1] LOOP
+                k := p_idx[j] + 1;
+                v[k] := v[k] - st * p_val[j];
+            END LOOP;
+            b := b - eta * g;
+        END IF;
+    END LOOP;
+    IF scale = 1 THEN
+        w := v;
+    ELSE
+        w := ARRAY(SELECT x * scale FROM unnest(v) AS x);
+    END IF;
+END $$;

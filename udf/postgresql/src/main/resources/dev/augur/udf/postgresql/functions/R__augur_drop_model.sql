@@ -1,0 +1,26 @@
+CREATE OR REPLACE FUNCTION augur.drop_model(p_name text) RETURNS integer
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET extra_float_digits = 3 AS $$
+DECLARE nm text := augur.check_name(p_name); n integer; arities integer[]; deps text; ndeps integer;
+BEGIN
+    PERFORM augur.lock();
+    SELECT string_agg(name, ', ' ORDER BY name), count(*) INTO deps, ndeps FROM augur.views WHERE model = nm AND kind = 'prediction';
+    IF ndeps > 0 THEN
+        RAISE EXCEPTION USING ERRCODE = '2BP01', MESSAGE = format('cannot drop model ''%s'': prediction view%s%s depend on it; drop %s first',
+            nm, CASE WHEN ndeps = 1 THEN ' ' ELSE 's ' END, deps, CASE WHEN ndeps = 1 THEN 'it' ELSE 'them' END);
+    END IF;
+    SELECT count(*) INTO n FROM augur.models WHERE name = nm;
+    IF n = 0 THEN
+        PERFORM augur.unknown_model(nm);
+    END IF;
+    SELECT array_agg(DISTINCT cardinality(inputs)) INTO arities FROM augur.model_defs WHERE name = nm AND feature_type = 'dense';
+    DELETE FROM augur.deployed WHERE name = nm;
+    DELETE FROM augur.deployments WHERE name = nm;
+    DELETE FROM augur.model_payloads WHERE name = nm;
+    DELETE FROM augur.models WHERE name = nm;
+    IF arities IS NOT NULL THEN
+        FOR i IN 1 .. cardinality(arities) LOOP
+            PERFORM augur.regenerate_predict(arities[i]);
+        END LOOP;
+    END IF;
+    RETURN n;
+END $$;

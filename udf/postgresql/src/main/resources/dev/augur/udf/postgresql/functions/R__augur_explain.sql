@@ -1,0 +1,39 @@
+-- PREDICT_EXPLAIN: the k largest contributions weight x value to the predicted output's margin, as JSON
+CREATE OR REPLACE FUNCTION augur.explain(model text, k integer, x float8[], body text) RETURNS text LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+DECLARE r record; d augur.model_defs; m float8[]; o integer := 1; lbl text; contribs json;
+BEGIN
+    IF k IS NULL THEN RETURN NULL; END IF;
+    r := augur.resolve(model); d := augur.defs(r.name, r.version);
+    IF k < 1 THEN
+        PERFORM augur.err('22023', format('PREDICT_EXPLAIN needs k >= 1 (the number of contributions to list), got %s', k));
+    END IF;
+    m := augur.margins(d, x, body);
+    IF m IS NULL THEN RETURN NULL; END IF;
+    IF d.kind <> 'linear' THEN
+        lbl := augur.label(d, m);
+        IF d.kind = 'softmax' THEN o := array_position(d.classes, lbl); END IF;
+    END IF;
+    IF d.feature_type = 'dense' THEN
+        IF body IS NOT NULL THEN x := ARRAY[trim(body)::float8]; END IF;
+        SELECT json_agg(json_build_object('feature', f, 'value', v, 'weight', w, 'contribution', v * w)
+                        ORDER BY abs(v * w) DESC, f COLLATE "C")
+        INTO contribs
+        FROM (SELECT d.inputs[i] AS f, x[i] AS v, d.weights[(o - 1) * d.dimension + i] AS w
+              FROM generate_series(1, d.dimension) i
+              ORDER BY abs(x[i] * d.weights[(o - 1) * d.dimension + i]) DESC, d.inputs[i] COLLATE "C" LIMIT k) s;
+    ELSE
+        SELECT json_agg(json_build_object('feature', f, 'value', v, 'weight', w, 'contribution', v * w)
+                        ORDER BY abs(v * w) DESC, f COLLATE "C")
+        INTO contribs
+        FROM (SELECT CASE WHEN d.hash_bits > 0 THEN coalesce(bv.first_term, '#' || bv.feature) ELSE bv.first_term END AS f,
+                     bv.value AS v, coalesce(w.weight, 0) AS w
+              FROM augur.bow_vector(d.name, d.version, body) bv
+              LEFT JOIN augur.model_weights w ON w.name = d.name AND w.version = d.version AND w.feature = bv.feature
+                                              AND w.output = o - 1
+              ORDER BY abs(bv.value * coalesce(w.weight, 0)) DESC,
+                       (CASE WHEN d.hash_bits > 0 THEN coalesce(bv.first_term, '#' || bv.feature) ELSE bv.first_term END) COLLATE "C"
+              LIMIT k) s;
+    END IF;
+    RETURN json_strip_nulls(json_build_object('model', d.name, 'version', d.version, 'score', augur.score(d, m), 'label', lbl,
+        'bias', d.bias[o], 'contributions', coalesce(contribs, '[]'::json)))::text;
+END $$;

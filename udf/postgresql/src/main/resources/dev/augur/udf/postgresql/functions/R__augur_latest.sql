@@ -1,0 +1,9 @@
+CREATE OR REPLACE FUNCTION augur.latest(p_name text) RETURNS integer LANGUAGE plpgsql STABLE AS $$
+DECLARE v integer;
+BEGIN
+    SELECT max(version) INTO v FROM augur.models WHERE name = p_name;
+    IF v IS NULL THEN
+        PERFORM augur.unknown_model(p_name);
+    END IF;
+    RETURN v;
+END $$;

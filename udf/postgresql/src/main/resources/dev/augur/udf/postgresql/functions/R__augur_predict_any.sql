@@ -1,0 +1,15 @@
+-- the slow, general path of PREDICT (pinned versions not inlined, softmax, every check)
+CREATE OR REPLACE FUNCTION augur.predict_any(model text, x float8[], body text) RETURNS float8 LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+DECLARE r record; d augur.model_defs;
+BEGIN
+    IF body IS NULL AND cardinality(x) >= 2 AND array_position(x, NULL) IS NOT NULL THEN
+        RETURN NULL;  -- as on H2, where a NULL among 2+ numeric inputs gives NULL before the model is looked up
+    END IF;
+    r := augur.resolve(model);
+    d := augur.defs(r.name, r.version);
+    IF body IS NULL AND d.feature_type = 'bag_of_words' AND cardinality(x) >= 2 THEN
+        -- as on H2, where PREDICT with 2+ numbers checks the input type before the arity
+        PERFORM augur.wrong_type(d.name, d.inputs[1], 'text', 'Double ' || augur.fmt(x[1]));
+    END IF;
+    RETURN augur.score(d, augur.margins(d, x, body));
+END $$;

@@ -1,0 +1,44 @@
+-- ================================================================================================ PREDICT
+
+-- the generated PREDICT(model, x1 .. xn) of arity n, an arm per dense model version of n inputs, each arm served
+-- only while its version is intact. An arm is augur.affine(augur.coefs(name, version), x1, .., xn): the planner folds
+-- the coefficients into a constant array, inlines augur.affine (c[1] + c[2] * x1 + ...) and folds each subscript, so the
+-- plan holds the model's arithmetic with its weights as constants, and pg_proc holds none.
+CREATE OR REPLACE FUNCTION augur.regenerate_predict(n integer) RETURNS void LANGUAGE plpgsql SET extra_float_digits = 3 AS $$
+DECLARE
+    params text;
+    args text;
+    arms text := '';
+    expr text;
+    r record;
+BEGIN
+    SELECT string_agg(format('x%s float8', i), ', ' ORDER BY i), string_agg(format('x%s', i), ', ' ORDER BY i)
+    INTO params, args FROM generate_series(1, n) i;
+    FOR r IN SELECT md.name, md.version, md.kind, md.inputs, m.sha256, (dp.version IS NOT NULL) AS is_deployed
+             FROM augur.model_defs md JOIN augur.models m ON m.name = md.name AND m.version = md.version
+             LEFT JOIN augur.deployed dp ON dp.name = md.name AND dp.version = md.version
+             WHERE md.feature_type = 'dense' AND md.kind <> 'softmax' AND cardinality(md.inputs) = n
+             ORDER BY md.name, md.version LOOP
+        expr := format('augur.affine(augur.coefs(%L, %s), %s)', r.name, r.version, args);
+        expr := format('coalesce(nullif(nullif(nullif(%s, float8 ''NaN''), float8 ''Infinity''), float8 ''-Infinity''), '
+            || 'augur.nonfinite_any(%L, %L::text[], ARRAY[%s]::float8[]))', expr, r.name, r.inputs, args);
+        IF r.kind <> 'linear' THEN
+            expr := format('augur.sigmoid(%s)', expr);
+        END IF;
+        expr := format('CASE WHEN augur.intact(%L, %s, %L) THEN %s ELSE augur.corrupt(%L, %s) END', r.name, r.version, r.sha256, expr,
+            r.name, r.version);
+        arms := arms || format(' WHEN %L THEN %s', r.name || '@' || r.version, expr);
+        IF r.is_deployed THEN
+            arms := arms || format(' WHEN %L THEN %s', r.name, expr);
+        END IF;
+    END LOOP;
+    IF arms <> '' AND to_regprocedure(format('augur.affine(float8[], %s)', (SELECT string_agg('float8', ', ') FROM generate_series(1, n))))
+                      IS NULL THEN
+        EXECUTE format('CREATE FUNCTION augur.affine(c float8[], %s) RETURNS float8 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS %L', params,
+            'SELECT c[1]' || (SELECT string_agg(format(' + c[%s] * x%s', i + 1, i), '' ORDER BY i) FROM generate_series(1, n) i));
+    END IF;
+    EXECUTE format('CREATE OR REPLACE FUNCTION public.predict(model text, %s) RETURNS float8 LANGUAGE sql STABLE PARALLEL SAFE AS %L',
+        params, 'SELECT ' || CASE WHEN arms = '' THEN '' ELSE 'CASE model' || arms || ' ELSE ' END
+            || format('CASE WHEN augur.intact_ref(model) THEN augur.predict_any(model, ARRAY[%s], NULL) ELSE augur.corrupt_ref(model) END',
+                      args) || CASE WHEN arms = '' THEN '' ELSE ' END' END);
+END $$;

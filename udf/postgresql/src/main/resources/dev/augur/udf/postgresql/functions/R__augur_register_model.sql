@@ -1,0 +1,191 @@
+-- Registers a model from its JSON (the engine's ModelJson shape) under p_name; returns the new version.
+-- Writes the payload exactly as the engine encodes it, the catalog rows, the relational form, and regenerates
+-- PREDICT for the model's arity.
+CREATE OR REPLACE FUNCTION augur.register_model(p_name text, p_json text, p_source text, p_options text) RETURNS integer
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET extra_float_digits = 3 AS $$
+DECLARE
+    nm text := augur.check_name(p_name);
+    j jsonb;
+    f jsonb;
+    kind text;
+    kind_id integer;
+    ftype text;
+    inputs text[];
+    classes text[] := '{}';
+    outputs integer;
+    dim integer;
+    weights float8[] := '{}';
+    bias float8[];
+    weighting text;
+    ngrams integer;
+    hash_bits integer;
+    norm boolean;
+    vocab text[] := '{}';
+    idf float8[];
+    payload bytea;
+    sha text;
+    ver integer;
+    spec text;
+BEGIN
+    PERFORM augur.lock();
+    IF p_json IS NULL THEN
+        PERFORM augur.bad_json('the model JSON is NULL');
+    END IF;
+    BEGIN
+        j := p_json::jsonb;
+    EXCEPTION WHEN others THEN
+        PERFORM augur.bad_json('not valid JSON: ' || SQLERRM);
+    END;
+    IF jsonb_typeof(j) <> 'object' THEN
+        PERFORM augur.bad_json('expected a JSON object');
+    END IF;
+    IF j ? 'format' AND j ->> 'format' IS DISTINCT FROM 'augur-model' THEN
+        PERFORM augur.bad_json('"format" must be "augur-model"');
+    END IF;
+    IF j ? 'format_version' AND augur.json_int(j, 'format_version', 0) <> 1 THEN
+        PERFORM augur.bad_json(format('"format_version" %s is not supported (expected 1)', j -> 'format_version'));
+    END IF;
+    PERFORM augur.json_text(j, 'name');
+    kind := lower(trim(augur.json_text(j, 'kind')));
+    kind_id := CASE kind WHEN 'linear' THEN 1 WHEN 'logistic' THEN 2 WHEN 'svm' THEN 3 WHEN 'softmax' THEN 4 END;
+    IF kind_id IS NULL THEN
+        PERFORM augur.bad_json(format('"kind": unknown model kind ''%s''; kinds: linear, logistic, svm, softmax', j ->> 'kind'));
+    END IF;
+    f := j -> 'features';
+    IF f IS NULL OR jsonb_typeof(f) = 'null' THEN
+        PERFORM augur.bad_json('missing field "features"');
+    END IF;
+    ftype := augur.json_text(j, 'features.type');
+    IF ftype = 'dense' THEN
+        IF jsonb_typeof(f -> 'inputs') IS DISTINCT FROM 'array' OR jsonb_array_length(f -> 'inputs') = 0 THEN
+            PERFORM augur.bad_json('"features.inputs" must be a non-empty array of names');
+        END IF;
+        SELECT array_agg(e #>> '{}' ORDER BY i) INTO inputs FROM jsonb_array_elements(f -> 'inputs') WITH ORDINALITY t(e, i);
+        dim := cardinality(inputs);
+    ELSIF ftype = 'bag_of_words' THEN
+        weighting := lower(coalesce(f ->> 'weighting', 'tf'));
+        IF weighting NOT IN ('binary', 'tf', 'tfidf') THEN
+            PERFORM augur.bad_json(format('"features": unknown features option ''%s''; use binary, tf or tfidf', f ->> 'weighting'));
+        END IF;
+        hash_bits := augur.json_int(f, 'hash_bits', 0);
+        ngrams := augur.json_int(f, 'ngrams', 1);
+        norm := CASE jsonb_typeof(f -> 'normalize') WHEN 'boolean' THEN (f ->> 'normalize')::boolean
+                     WHEN 'string' THEN lower(f ->> 'normalize') = 'true' ELSE false END;
+        IF jsonb_typeof(f -> 'vocabulary') = 'array' THEN
+            SELECT coalesce(array_agg(e #>> '{}' ORDER BY i), '{}') INTO vocab FROM jsonb_array_elements(f -> 'vocabulary') WITH ORDINALITY t(e, i);
+        END IF;
+        IF f -> 'idf' IS NOT NULL AND jsonb_typeof(f -> 'idf') <> 'null' THEN
+            idf := augur.json_numbers(f -> 'idf', 'features.idf', CASE WHEN jsonb_typeof(f -> 'idf') = 'array' THEN jsonb_array_length(f -> 'idf') ELSE 0 END);
+        END IF;
+        inputs := ARRAY[augur.json_text(j, 'features.input')];
+        IF ngrams < 1 OR ngrams > 5 THEN
+            PERFORM augur.bad_json(format('"features": ngrams must be between 1 and 5, got %s', ngrams));
+        END IF;
+        IF hash_bits < 0 OR hash_bits > 26 THEN
+            PERFORM augur.bad_json(format('"features": hash_bits must be between 1 and 26 (0 means a vocabulary), got %s', hash_bits));
+        END IF;
+        IF hash_bits = 0 AND cardinality(vocab) = 0 THEN
+            PERFORM augur.bad_json('"features": a bag-of-words model needs a vocabulary or hash_bits');
+        END IF;
+        dim := CASE WHEN hash_bits > 0 THEN 1 << hash_bits ELSE cardinality(vocab) END;
+        IF weighting = 'tfidf' AND (idf IS NULL OR cardinality(idf) <> dim) THEN
+            PERFORM augur.bad_json(format('"features": tf-idf weighting needs %s idf values, got %s', dim,
+                coalesce(cardinality(idf)::text, 'none')));
+        END IF;
+        IF weighting <> 'tfidf' THEN idf := NULL; END IF;
+        IF (SELECT count(DISTINCT v) FROM unnest(vocab) v) <> cardinality(vocab) THEN
+            PERFORM augur.bad_json(format('"features": vocabulary term ''%s'' appears twice',
+                (SELECT v FROM unnest(vocab) v GROUP BY v HAVING count(*) > 1 LIMIT 1)));
+        END IF;
+    ELSE
+        PERFORM augur.bad_json(format('"features.type" must be "dense" or "bag_of_words", got "%s"', ftype));
+    END IF;
+    IF j -> 'classes' IS NOT NULL AND jsonb_typeof(j -> 'classes') <> 'null' THEN
+        IF jsonb_typeof(j -> 'classes') <> 'array' THEN
+            PERFORM augur.bad_json('"classes" must be an array of labels');
+        END IF;
+        SELECT coalesce(array_agg(e #>> '{}' ORDER BY i), '{}') INTO classes FROM jsonb_array_elements(j -> 'classes') WITH ORDINALITY t(e, i);
+    ELSIF kind IN ('logistic', 'svm') THEN
+        classes := ARRAY['0', '1'];
+    END IF;
+    outputs := CASE WHEN kind = 'softmax' THEN cardinality(classes) ELSE 1 END;
+    IF j -> 'weights' IS NULL OR jsonb_typeof(j -> 'weights') = 'null' THEN
+        PERFORM augur.bad_json('missing field "weights"');
+    END IF;
+    IF outputs = 1 THEN
+        weights := augur.json_numbers(j -> 'weights', 'weights', dim);
+    ELSE
+        IF jsonb_typeof(j -> 'weights') <> 'array' OR jsonb_array_length(j -> 'weights') <> outputs THEN
+            PERFORM augur.bad_json(format('"weights" must be %s arrays (one per class), got %s', outputs,
+                CASE WHEN jsonb_typeof(j -> 'weights') = 'array' THEN jsonb_array_length(j -> 'weights')::text ELSE jsonb_typeof(j -> 'weights') END));
+        END IF;
+        FOR o IN 0 .. outputs - 1 LOOP
+            weights := weights || augur.json_numbers(j -> 'weights' -> o, format('weights[%s]', o), dim);
+        END LOOP;
+    END IF;
+    IF j -> 'bias' IS NULL OR jsonb_typeof(j -> 'bias') = 'null' THEN
+        PERFORM augur.bad_json('missing field "bias"');
+    END IF;
+    IF jsonb_typeof(j -> 'bias') = 'number' AND outputs = 1 THEN
+        bias := ARRAY[(j ->> 'bias')::float8];
+    ELSE
+        bias := augur.json_numbers(j -> 'bias', 'bias', outputs);
+    END IF;
+    -- the model's own checks
+    IF kind = 'linear' AND cardinality(classes) > 0 THEN
+        PERFORM augur.bad_json(format('a linear regression model has no classes, got [%s]', array_to_string(classes, ', ')));
+    ELSIF kind IN ('logistic', 'svm') AND cardinality(classes) <> 2 THEN
+        PERFORM augur.bad_json(format('a %s model needs exactly 2 classes, got [%s]', kind, array_to_string(classes, ', ')));
+    ELSIF kind = 'softmax' AND cardinality(classes) < 2 THEN
+        PERFORM augur.bad_json(format('a softmax model needs at least 2 classes, got [%s]', array_to_string(classes, ', ')));
+    ELSIF kind = 'softmax' AND (SELECT count(DISTINCT c) FROM unnest(classes) c) <> cardinality(classes) THEN
+        PERFORM augur.bad_json(format('softmax classes must be distinct, got [%s]', array_to_string(classes, ', ')));
+    END IF;
+
+    -- the payload, byte for byte as ModelCodec.encode writes it
+    payload := '\x4155474d'::bytea || int2send(1::int2) || augur.u8(kind_id) || augur.u8(CASE ftype WHEN 'dense' THEN 1 ELSE 2 END)
+        || augur.str(nm);
+    IF ftype = 'dense' THEN
+        payload := payload || int4send(cardinality(inputs)) || augur.strs(inputs);
+    ELSE
+        payload := payload || augur.str(inputs[1])
+            || augur.u8(CASE weighting WHEN 'binary' THEN 1 WHEN 'tf' THEN 2 ELSE 3 END) || augur.u8(ngrams) || augur.u8(hash_bits)
+            || augur.u8(CASE WHEN norm THEN 1 ELSE 0 END)
+            || int4send(cardinality(vocab)) || augur.strs(vocab)
+            || int4send(coalesce(cardinality(idf), 0)) || augur.f64s(coalesce(idf, '{}'));
+    END IF;
+    payload := payload || int4send(cardinality(classes)) || augur.strs(classes) || int4send(outputs) || int4send(dim)
+        || augur.f64s(weights) || augur.f64s(bias);
+    sha := encode(sha256(payload), 'hex');
+
+    spec := '{"kind":' || to_json(kind)::text || ',"inputs":' || to_json(inputs)::text || ',"features":{"type":' || to_json(ftype)::text
+        || CASE WHEN ftype = 'bag_of_words' THEN ',"weighting":' || to_json(weighting)::text || ',"ngrams":' || ngrams
+                || ',"hash_bits":' || hash_bits || ',"normalize":' || norm ELSE '' END
+        || '},"dimension":' || dim || ',"classes":' || to_json(classes)::text
+        || CASE WHEN p_options IS NOT NULL AND trim(p_options) <> '' THEN ',"training_options":' || p_options ELSE '' END || '}';
+
+    SELECT coalesce(max(m.version), 0) + 1 INTO ver FROM augur.models m WHERE m.name = nm;
+    INSERT INTO augur.models (name, version, kind, inputs, classes, spec, sha256, payload_bytes, source)
+    VALUES (nm, ver, kind, array_to_string(inputs, ','), CASE WHEN cardinality(classes) = 0 THEN NULL ELSE array_to_string(classes, ',') END,
+            spec, sha, length(payload), coalesce(p_source, 'import'));
+    INSERT INTO augur.model_payloads (name, version, payload) VALUES (nm, ver, payload);
+    INSERT INTO augur.model_defs (name, version, kind, feature_type, inputs, classes, outputs, dimension, bias, weights,
+                                  weighting, ngrams, hash_bits, normalize)
+    VALUES (nm, ver, kind, ftype, inputs, classes, outputs, dim, bias, CASE WHEN ftype = 'dense' THEN weights END,
+            weighting, ngrams, hash_bits, norm);
+    IF ftype = 'bag_of_words' THEN
+        IF hash_bits = 0 THEN
+            INSERT INTO augur.model_terms (name, version, feature, term, idf)
+            SELECT nm, ver, (i - 1)::integer, t, idf[i] FROM unnest(vocab) WITH ORDINALITY u(t, i);
+        ELSIF idf IS NOT NULL THEN
+            INSERT INTO augur.model_terms (name, version, feature, term, idf)
+            SELECT nm, ver, (i - 1)::integer, NULL, v FROM unnest(idf) WITH ORDINALITY u(v, i);
+        END IF;
+        INSERT INTO augur.model_weights (name, version, feature, output, weight)
+        SELECT nm, ver, ((i - 1) % dim)::integer, ((i - 1) / dim)::integer, w
+        FROM unnest(weights) WITH ORDINALITY u(w, i) WHERE w <> 0;
+    ELSE
+        PERFORM augur.regenerate_predict(dim);
+    END IF;
+    RETURN ver;
+END $$;

@@ -1,0 +1,159 @@
+-- ================================================================================================ views: the AUGUR functions
+
+-- CREATE PREDICTION VIEW, run as the catalog's owner: V6's function, with the table and schema resolved by the caller
+-- (augur.create_prediction_view) and what the calling login role may do checked. Every object it makes is the owner's.
+CREATE OR REPLACE FUNCTION augur.view_create(p_name text, p_query text, p_options text, p_schema text, p_rel oid, p_role name) RETURNS integer
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET extra_float_digits = 3 SET row_security = off AS $$
+DECLARE
+    ident constant text := '[A-Za-z_][A-Za-z0-9_]*';
+    nm text := augur.view_name(p_name);
+    parts text[];
+    key text;
+    model text;
+    inputs text[];
+    tbl text;
+    opts jsonb;
+    mode text;
+    tol float8;
+    alp float8;
+    src record;
+    vschema name := p_schema;
+    vt text;
+    col text;
+    cats text[];
+    bow boolean;
+    ver integer;
+    sha text;
+    d augur.model_defs;
+    w augur.view_work;
+    v augur.views;
+BEGIN
+    IF p_query IS NOT NULL THEN
+        parts := regexp_match(p_query, '^\s*SELECT\s+(' || ident || ')\s*,\s*PREDICT\s*\(\s*''([^'']+)''\s*((?:,\s*' || ident
+            || '\s*)+)\)\s*(?:AS\s+' || ident || '\s*)?FROM\s+(' || ident || '(?:\.' || ident || ')?)\s*;?\s*$', 'i');
+    END IF;
+    IF parts IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = '42601', MESSAGE = 'a prediction view is defined as SELECT key, PREDICT(''model'', column, ...)'
+            || ' FROM table (plain column names), got: ' || coalesce(p_query, 'null');
+    END IF;
+    key := lower(parts[1]);
+    model := augur.check_name(parts[2]);
+    SELECT array_agg(lower(trim(c)) ORDER BY i) INTO inputs
+    FROM unnest(string_to_array(parts[3], ',')) WITH ORDINALITY u(c, i) WHERE trim(c) <> '';
+    tbl := parts[4];
+    -- options
+    IF p_options IS NULL OR trim(p_options) = '' THEN
+        opts := '{}';
+    ELSE
+        BEGIN
+            opts := p_options::jsonb;
+        EXCEPTION WHEN others THEN
+            RAISE EXCEPTION USING ERRCODE = '22032', MESSAGE = 'view options are not valid JSON: ' || p_options;
+        END;
+        IF jsonb_typeof(opts) <> 'object' THEN
+            RAISE EXCEPTION USING ERRCODE = '22032', MESSAGE = 'view options must be a JSON object, got: ' || p_options;
+        END IF;
+    END IF;
+    SELECT k INTO col FROM jsonb_object_keys(opts) k WHERE k NOT IN ('mode', 'tolerance', 'alpha') LIMIT 1;
+    IF col IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('unknown view option ''%s''; options: mode, tolerance, alpha', col);
+    END IF;
+    mode := lower(coalesce(opts ->> 'mode', 'eager'));
+    IF mode NOT IN ('eager', 'lazy', 'hybrid') THEN
+        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('option mode must be eager, lazy or hybrid, got ''%s''', mode);
+    END IF;
+    tol := augur.view_option(opts, 'tolerance', 0);
+    IF mode = 'hybrid' THEN
+        -- the table keeps labels only (scores come from PREDICT on read): no score tolerance to keep
+        tol := 'Infinity';
+    END IF;
+    alp := augur.view_option(opts, 'alpha', 1.0);
+    -- a new name
+    IF EXISTS (SELECT 1 FROM augur.views x WHERE x.name = nm) THEN
+        RAISE EXCEPTION USING ERRCODE = '42710', MESSAGE = format('prediction view ''%s'' already exists; drop it first', nm);
+    END IF;
+    IF vschema IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = '3F000', MESSAGE = 'no schema to create the view in: set search_path';
+    END IF;
+    PERFORM augur.view_require_role(p_role);
+    PERFORM augur.view_require_schema(vschema, nm, p_role);
+    IF to_regclass(format('%I.%I', vschema, nm)) IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = '42710', MESSAGE = format('a table or view named ''%s'' already exists; choose another view name', nm);
+    END IF;
+    IF mode = 'hybrid' AND length(nm) > 56 THEN
+        RAISE EXCEPTION USING ERRCODE = '42602', MESSAGE = format('hybrid view name ''%s'' is too long: at most 56 characters, as its '
+            || 'labels live in table NAME_labels', nm);
+    END IF;
+    IF mode = 'hybrid' AND to_regclass(format('%I.%I', vschema, nm || '_labels')) IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = '42710', MESSAGE = format('a table or view named ''%s_labels'' already exists; a hybrid view keeps '
+            || 'its labels there: choose another view name', nm);
+    END IF;
+    -- the source: a table with the key and input columns, the key unique and never NULL, readable (and, for views
+    -- kept by triggers, triggerable) by the caller and by the owner
+    IF p_rel IS NOT NULL AND EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid = p_rel) THEN
+        PERFORM augur.view_require_table(p_rel, tbl, 'SELECT', nm, p_role);
+        IF mode <> 'lazy' THEN
+            PERFORM augur.view_require_table(p_rel, tbl, 'TRIGGER', nm, p_role);
+        END IF;
+    END IF;
+    src := augur.view_source_rel(p_rel, tbl, key, inputs, 'prediction');
+    PERFORM augur.view_guard(nm, src.rel, NULL, key || inputs);
+    cats := src.categories;
+    -- the model
+    ver := augur.require_deployed(model);
+    d := augur.defs(model, ver);
+    SELECT m.sha256 INTO sha FROM augur.models m WHERE m.name = model AND m.version = ver;
+    IF cardinality(d.inputs) <> cardinality(inputs) THEN
+        PERFORM augur.wrong_arity(d, cardinality(inputs));
+    END IF;
+    IF d.outputs <> 1 THEN
+        PERFORM augur.view_check_model(nm, d, cardinality(inputs), true);
+    END IF;
+    IF mode = 'lazy' THEN
+        INSERT INTO augur.views (name, kind, mode, tolerance, alpha, base_table, key_column, input_columns, model, model_version,
+                                 model_sha256, anchor_version, learning_rate, l2, definition, view_schema, base_relation, created_by)
+        VALUES (nm, 'prediction', mode, tol, alp, tbl, key, array_to_string(inputs, ','), model, ver, sha, ver, 0, 0, p_query, vschema,
+                src.rel, p_role)
+        RETURNING * INTO v;
+        PERFORM augur.view_make_sql_view(v);
+        RETURN 0;
+    END IF;
+    PERFORM augur.check_payload(model, ver);
+    PERFORM augur.view_check_model(nm, d, cardinality(inputs), true);
+    bow := d.feature_type = 'bag_of_words';
+    IF bow AND cats[1] <> 'S' THEN
+        SELECT format_type(a.atttypid, a.atttypmod) INTO col FROM pg_catalog.pg_attribute a WHERE a.attrelid = src.rel AND a.attname = inputs[1];
+        RAISE EXCEPTION USING ERRCODE = '42804', MESSAGE = format('model ''%s'' input ''%s'' expects text, got column %s.%s of type %s; '
+            || 'cast it in a table or view of text', model, d.inputs[1], tbl, inputs[1], col);
+    END IF;
+    FOR i IN 1 .. cardinality(inputs) LOOP
+        IF cats[i] NOT IN ('N', 'B') AND NOT bow THEN
+            SELECT format_type(a.atttypid, a.atttypmod) INTO col FROM pg_catalog.pg_attribute a WHERE a.attrelid = src.rel AND a.attname = inputs[i];
+            RAISE EXCEPTION USING ERRCODE = '42804', MESSAGE = format('model ''%s'' input ''%s'' expects a number, got column %s.%s of type %s; '
+                || 'cast it in a table or view of numbers', model, d.inputs[i], tbl, inputs[i], col);
+        END IF;
+    END LOOP;
+    vt := format('%I.%I', vschema, CASE WHEN mode = 'hybrid' THEN nm || '_labels' ELSE nm END);
+    INSERT INTO augur.views (name, kind, mode, tolerance, alpha, base_table, key_column, input_columns, model, model_version,
+                             model_sha256, anchor_version, learning_rate, l2, definition, view_schema, base_relation, routine, created_by)
+    VALUES (nm, 'prediction', mode, tol, alp, tbl, key, array_to_string(inputs, ','), model, ver, sha, ver, 0, 0, p_query, vschema, src.rel,
+            md5(nm), p_role)
+    RETURNING * INTO v;
+    PERFORM augur.view_save_anchor(nm, model, ver);
+    PERFORM augur.view_make_table(vt, key, src.key_type, false, true);
+    PERFORM augur.view_index_table(vt, key);
+    PERFORM augur.view_generate(nm);
+    -- score every row
+    v := augur.view_lock(nm);
+    w := augur.view_run(v, 'create', d, 0, 0, 0, 0, 0, 0, 0);
+    UPDATE augur.views x SET max_norm_1 = coalesce(w.max_n1, 0), max_norm_2 = coalesce(w.max_n2, 0),
+        max_norm_inf = coalesce(w.max_ninf, 0), max_deviation = 0, incremental_cost = 0
+    WHERE x.name = nm;
+    INSERT INTO augur.view_events (view_name, event, model_version, rows_checked, rows_rescored, rows_written, millis, scorer)
+    VALUES (nm, 'create', ver, w.written, w.rescored, w.written, 0, 'sql');
+    IF mode = 'hybrid' THEN
+        -- scores computed on read (always exact), labels kept eagerly
+        PERFORM augur.view_make_sql_view(v);
+    END IF;
+    RETURN w.written;
+END $$;

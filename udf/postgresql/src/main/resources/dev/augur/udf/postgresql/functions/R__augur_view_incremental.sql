@@ -1,0 +1,28 @@
+-- The incremental step of the plan that brings a view to its live model (augur.view_model_changed,
+-- augur.cv_model_changed), given the change since the anchor: the L1, L2 and L-infinity norms of the weights' change
+-- (dl1, dl2, dlinf) and the bias's (db); lip, the score's Lipschitz constant in the margin; labelled, whether the
+-- model has labels (not linear). When only labels can change, re-scores the band of anchor margins that holds every
+-- candidate; else the rows their own bounds leave, unless those are most of the view: then full_plan (a full
+-- re-scoring, which also re-anchors, costs less) and nothing is done. bound: the largest margin change.
+CREATE OR REPLACE FUNCTION augur.view_incremental(v augur.views, total bigint, dl1 float8, dl2 float8, dlinf float8, db float8,
+    lip float8, labelled boolean, OUT w augur.view_work, OUT full_plan boolean, OUT bound float8) LANGUAGE plpgsql AS $$
+DECLARE band float8;
+BEGIN
+    full_plan := false;
+    bound := least(dlinf * v.max_norm_1, dl2 * v.max_norm_2, dl1 * v.max_norm_inf) + db;
+    IF lip * (bound + v.max_deviation) <= v.tolerance AND labelled THEN
+        -- only labels can change: the band |anchor margin| <= bound + 2 D (an index range) holds every candidate
+        band := bound + 2 * v.max_deviation;
+        w := augur.view_run_live(v, 'band', -band, band, dl1, dl2, dlinf, db, lip);
+    ELSE
+        w := augur.view_run_live(v, 'count', 0, 0, dl1, dl2, dlinf, db, lip);
+        IF w.rescored > total / 2 THEN
+            full_plan := true;
+            RETURN;
+        END IF;
+        w := augur.view_run_live(v, 'band', '-Infinity', 'Infinity', dl1, dl2, dlinf, db, lip);
+    END IF;
+    UPDATE augur.views x SET incremental_cost = x.incremental_cost + w.checked * 0.05::float8 + w.rescored,
+        max_deviation = greatest(x.max_deviation, coalesce(w.max_dev, 0))
+    WHERE x.name = v.name;
+END $$;

@@ -1,0 +1,65 @@
+-- The modes of a view's generated scoring function that re-score the rows the view holds, the same plans for every
+-- feature type (see augur.view_scoring_body, augur.view_bow_scoring_body): a full re-scoring, the count of rows the
+-- Hölder band must check, and the band itself (the ELSIF arms of its IF on p_mode). m_sql is the margin of base row b under the model passed in (p_w, p_b
+-- or p_ver); norms_sql, when the norms change with the model (bag of words: a new feature function), their float8[3]
+-- of row b, written by a full re-scoring; fence, ' OFFSET 0' where m_sql must be computed once per row.
+CREATE OR REPLACE FUNCTION augur.view_rescoring_sql(vt text, base text, k text, m_sql text, norms_sql text, fence text) RETURNS text
+LANGUAGE plpgsql IMMUTABLE AS $gen$
+DECLARE
+    lbl text := 'CASE WHEN %1$s IS NULL OR p_kind = ''linear'' THEN NULL WHEN %1$s >= 0 THEN p_classes[2] ELSE p_classes[1] END';
+    scr text := 'CASE WHEN p_kind = ''linear'' THEN %1$s ELSE augur.sigmoid(%1$s) END';
+    drift text := 'least(p_dlinf * v.norm_1, p_dl2 * v.norm_2, p_dl1 * v.norm_inf) + p_db + abs(v.anchor_margin - v.margin)';
+    safe text := '((p_kind = ''linear'' OR abs(%1$s) > %2$s) AND p_lip * %2$s <= p_tol AND NOT (p_tol = 0 AND %2$s > 0))';
+    full_m text := m_sql || ' AS m' || CASE WHEN norms_sql IS NULL THEN '' ELSE ', ' || norms_sql || ' AS n' END || fence;
+    full_n text := CASE WHEN norms_sql IS NULL THEN '' ELSE ', mm.n' END;
+    full_set text := CASE WHEN norms_sql IS NULL THEN '' ELSE '
+                norm_1 = s.n[1], norm_2 = s.n[2], norm_inf = s.n[3],' END;
+BEGIN
+    RETURN format($body$
+    ELSIF p_mode = 'full' THEN
+        WITH s AS (
+            SELECT v.%3$I AS k, mm.m%13$s, %6$s AS lb, v.margin AS om, v.label AS ol, v.model_version AS ov
+            FROM %1$s v JOIN %2$s b ON b.%3$I = v.%3$I, LATERAL (SELECT %14$s) mm
+            WHERE v.margin IS NOT NULL
+        ), u AS (
+            UPDATE %1$s v SET margin = s.m, anchor_margin = s.m, label = s.lb, score = %7$s, model_version = p_ver, dirty = false,%15$s
+                scored_at = CASE WHEN s.m IS DISTINCT FROM s.om OR s.lb IS DISTINCT FROM s.ol OR p_ver IS DISTINCT FROM s.ov
+                                 THEN CURRENT_TIMESTAMP ELSE v.scored_at END
+            FROM s WHERE v.%3$I = s.k
+            RETURNING (s.m IS DISTINCT FROM s.om OR s.lb IS DISTINCT FROM s.ol OR p_ver IS DISTINCT FROM s.ov) AS chg
+        )
+        SELECT count(*), count(*) FILTER (WHERE chg) INTO w.rescored, w.written FROM u;
+        UPDATE %1$s v SET dirty = false WHERE v.dirty;
+        SELECT max(norm_1), max(norm_2), max(norm_inf) INTO w.max_n1, w.max_n2, w.max_ninf FROM %1$s;
+        w.checked := w.rescored;
+    ELSIF p_mode = 'count' THEN
+        SELECT count(*), count(*) FILTER (WHERE NOT %8$s) INTO w.checked, w.rescored FROM %1$s v WHERE v.margin IS NOT NULL;
+    ELSE
+        -- the Hölder band: rows whose anchor margin lies in [p_lo, p_hi] (an index range) or written since the
+        -- anchor, re-scored where their own bound says the label (or the score beyond p_tol) can change
+        WITH band AS (
+            SELECT v.%3$I AS k, v.margin AS om, v.label AS ol, v.score AS os, %9$s AS drift
+            FROM %1$s v WHERE v.margin IS NOT NULL AND (v.anchor_margin BETWEEN p_lo AND p_hi OR v.dirty)
+        ), c AS (
+            SELECT band.k, band.om, band.ol, band.os, mm.m
+            FROM band JOIN %2$s b ON b.%3$I = band.k, LATERAL (SELECT %5$s AS m%4$s) mm
+            WHERE NOT %10$s
+        ), s AS (
+            SELECT c.*, z.lb, z.sc FROM c, LATERAL (SELECT %11$s AS lb, %12$s AS sc) z
+        ), u AS (
+            UPDATE %1$s v SET margin = s.m, label = s.lb, score = s.sc, model_version = p_ver, scored_at = CURRENT_TIMESTAMP
+            FROM s WHERE v.%3$I = s.k
+              AND (s.lb IS DISTINCT FROM s.ol OR CASE WHEN p_tol = 0 THEN s.m <> s.om ELSE abs(s.sc - s.os) > p_tol / 2 END)
+            RETURNING abs(v.anchor_margin - s.m) AS dev
+        )
+        SELECT (SELECT count(*) FROM band), (SELECT count(*) FROM c), count(*), max(dev)
+        INTO w.checked, w.rescored, w.written, w.max_dev FROM u;
+$body$,
+        vt, base, k, fence, m_sql,
+        format(lbl, 'mm.m'), format(scr, 's.m'),
+        format(safe, 'v.margin', '(' || drift || ')'),
+        drift,
+        format(safe, 'band.om', 'band.drift'),
+        format(lbl, 'c.m'), format(scr, 'c.m'),
+        full_n, full_m, full_set);
+END $gen$;

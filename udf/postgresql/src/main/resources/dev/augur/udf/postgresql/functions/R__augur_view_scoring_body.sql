@@ -1,0 +1,47 @@
+-- ------------------------------------------------------------------------------------------ generation
+
+-- the SQL of a dense view's generated scoring function augur_vr_<md5(view)>: size and create here, the re-scoring
+-- modes from augur.view_rescoring_sql; x: the input expressions over alias b
+CREATE OR REPLACE FUNCTION augur.view_scoring_body(vt text, base text, k text, x text[], model text, inputs text[]) RETURNS text
+LANGUAGE plpgsql IMMUTABLE AS $gen$
+DECLARE
+    m text := 'p_b';
+    n1 text := '0::float8';
+    n2 text := '0::float8';
+    ninf text := '0::float8';
+    finite text := '';
+    lbl text := 'CASE WHEN %1$s IS NULL OR p_kind = ''linear'' THEN NULL WHEN %1$s >= 0 THEN p_classes[2] ELSE p_classes[1] END';
+    scr text := 'CASE WHEN p_kind = ''linear'' THEN %1$s ELSE augur.sigmoid(%1$s) END';
+BEGIN
+    FOR i IN 1 .. cardinality(x) LOOP
+        m := format('%s + p_w[%s] * %s', m, i, x[i]);
+        n1 := format('%s + abs(%s)', n1, x[i]);
+        n2 := format('%s + %s * %s', n2, x[i], x[i]);
+        ninf := format('greatest(%s, abs(%s))', ninf, x[i]);
+        finite := finite || format('
+        SELECT %s INTO bad FROM %s b WHERE NOT (abs(%s) <= 1.7976931348623157e308) LIMIT 1;
+        IF FOUND THEN
+            PERFORM augur.nonfinite(%L, %L, bad);
+        END IF;', x[i], base, x[i], model, inputs[i]);
+    END LOOP;
+    RETURN format($body$
+DECLARE w augur.view_work; bad float8; nrows bigint;
+BEGIN
+    IF p_mode = 'size' THEN
+        SELECT count(*) INTO w.checked FROM %1$s v WHERE v.margin IS NOT NULL;
+    ELSIF p_mode = 'create' THEN%4$s
+        INSERT INTO %1$s AS v (%3$I, score, label, margin, norm_1, norm_2, norm_inf, model_version, scored_at, anchor_margin, dirty)
+        SELECT b.%3$I, %6$s, %7$s, mm.m, CASE WHEN mm.m IS NULL THEN NULL ELSE mm.n1 END,
+               CASE WHEN mm.m IS NULL THEN NULL ELSE mm.n2 END, CASE WHEN mm.m IS NULL THEN NULL ELSE mm.ninf END, CASE WHEN mm.m IS NULL THEN NULL ELSE p_ver END, CURRENT_TIMESTAMP, mm.m, false
+        FROM %2$s b, LATERAL (SELECT %5$s AS m, %8$s AS n1, sqrt(%9$s) AS n2, %10$s AS ninf) mm;
+        GET DIAGNOSTICS nrows = ROW_COUNT;
+        w.written := nrows;
+        SELECT count(margin), max(norm_1), max(norm_2), max(norm_inf) INTO w.rescored, w.max_n1, w.max_n2, w.max_ninf FROM %1$s;
+        w.checked := w.written;
+%11$s    END IF;
+    RETURN w;
+END $body$,
+        vt, base, k, finite, m,
+        format(scr, 'mm.m'), format(lbl, 'mm.m'), n1, n2, ninf,
+        augur.view_rescoring_sql(vt, base, k, m, NULL, ''));
+END $gen$;
