@@ -121,7 +121,7 @@ public final class AugurCatalog {
         boolean current = dialect.equals("postgresql")
                 // a catalog of a newer Augur (more versioned scripts applied) is left alone: this one's functions are older
                 ? fingerprintMatches(connection, shippedFingerprint(dialect)) || appliedMigrations(connection) > shippedMigrations(dialect)
-                : upToDate(connection, shippedMigrations(dialect));
+                : upToDate(connection, shippedMigrations(dialect)) && binding.declarationsCurrent(connection);
         if (!current) {
             migrate(connection, binding);
         }

@@ -33,6 +33,14 @@ public interface DatabaseBinding {
         return List.of();
     }
 
+    /**
+     * Whether the database holds every one of {@link #functionDeclarations()} as declared now (one quick query on
+     * connect); when not, the catalog is installed again, so a function added to the surface reaches old databases.
+     */
+    default boolean declarationsCurrent(Connection connection) throws SQLException {
+        return true;
+    }
+
     /** Runs on every connect through {@code jdbc:augur:}, after the catalog is current; must be quick when idle. */
     default void afterInstall(Connection connection) throws SQLException {
     }

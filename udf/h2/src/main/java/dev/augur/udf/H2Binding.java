@@ -38,15 +38,32 @@ public final class H2Binding implements DatabaseBinding {
     @Override
     public List<String> functionDeclarations() {
         List<String> out = new ArrayList<>();
-        for (SqlSurface.Function f : SqlSurface.functions()) {
-            out.add(alias(f.qualifiedName(), classOf(f.family()).getName() + "." + f.camelName()));
-        }
-        out.add(alias(FINISH_INTERRUPTED_VIEWS, H2Views.class.getName() + ".finishInterruptedViews"));
+        aliases().forEach((name, method) -> out.add("CREATE ALIAS IF NOT EXISTS " + name + " FOR '" + method + "'"));
         return out;
     }
 
-    private static String alias(String name, String method) {
-        return "CREATE ALIAS IF NOT EXISTS " + name + " FOR '" + method + "'";
+    /** Qualified alias name to the Java method it calls. */
+    private static java.util.Map<String, String> aliases() {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (SqlSurface.Function f : SqlSurface.functions()) {
+            out.put(f.qualifiedName(), classOf(f.family()).getName() + "." + f.camelName());
+        }
+        out.put(FINISH_INTERRUPTED_VIEWS, H2Views.class.getName() + ".finishInterruptedViews");
+        return out;
+    }
+
+    /** Every alias of the surface present, calling its method: a function added to the surface is declared on connect. */
+    @Override
+    public boolean declarationsCurrent(Connection connection) throws SQLException {
+        java.util.Set<String> present = new java.util.HashSet<>();
+        try (Statement st = connection.createStatement(); java.sql.ResultSet rs = st.executeQuery(
+                "SELECT DISTINCT ROUTINE_SCHEMA || '.' || ROUTINE_NAME || '=' || EXTERNAL_NAME FROM INFORMATION_SCHEMA.ROUTINES"
+                        + " WHERE ROUTINE_SCHEMA IN ('PUBLIC', 'AUGUR')")) {
+            while (rs.next()) {
+                present.add(rs.getString(1));
+            }
+        }
+        return aliases().entrySet().stream().allMatch(e -> present.contains(e.getKey() + "=" + e.getValue()));
     }
 
     private static Class<?> classOf(SqlSurface.Family family) {
