@@ -139,6 +139,9 @@ public final class AugurCatalog {
                     .schemas(connection.getMetaData().storesLowerCaseIdentifiers() ? "augur" : "AUGUR")
                     .table(HISTORY_TABLE)
                     .locations(folders(dialect).stream().map(f -> "classpath:" + f).toArray(String[]::new))
+                    // a function's file removed in a later Augur leaves its repeatable row behind: not an error
+                    // (a versioned script drops what is no longer defined)
+                    .ignoreMigrationPatterns("*:future", "repeatable:missing")
                     .failOnMissingLocations(true);
             if (postgres) {
                 config.placeholders(java.util.Map.of("augur_scripts", shippedFingerprint(dialect)));
@@ -175,7 +178,7 @@ public final class AugurCatalog {
      */
     private static void repairStrippedScripts(org.flywaydb.core.api.configuration.FluentConfiguration config) {
         Flyway check = new org.flywaydb.core.api.configuration.FluentConfiguration(AugurCatalog.class.getClassLoader())
-                .configuration(config).ignoreMigrationPatterns("*:pending", "*:future").load();
+                .configuration(config).ignoreMigrationPatterns("*:pending", "*:future", "repeatable:missing").load();
         org.flywaydb.core.api.output.ValidateResult result = check.validateWithResult();
         if (result.validationSuccessful || result.invalidMigrations.isEmpty()) {
             return;

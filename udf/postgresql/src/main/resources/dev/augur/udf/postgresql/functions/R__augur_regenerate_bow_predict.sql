@@ -1,4 +1,4 @@
--- the generated PREDICT(model, text): an arm per bag-of-words version, with its definition folded in by augur.def_of
+-- PREDICT(model, text), generated: an arm per bag-of-words version, with its definition folded in by augur.def_of
 CREATE OR REPLACE FUNCTION augur.regenerate_bow_predict() RETURNS void LANGUAGE plpgsql SET extra_float_digits = 3 AS $$
 DECLARE
     arms text := '';
@@ -25,8 +25,9 @@ BEGIN
     body := 'SELECT ' || CASE WHEN arms = '' THEN '' ELSE 'CASE model' || arms || ' ELSE ' END
         || 'CASE WHEN augur.intact_ref(model) THEN augur.predict_any(model, NULL, x1) ELSE augur.corrupt_ref(model) END'
         || CASE WHEN arms = '' THEN '' ELSE ' END' END;
+    -- this generator is PREDICT(model, text)'s one definition (afterMigrate.sql runs it on every migrate)
     IF body IS DISTINCT FROM (SELECT p.prosrc FROM pg_catalog.pg_proc p
-                              WHERE p.oid = 'public.predict(text, text)'::pg_catalog.regprocedure) THEN
+                              WHERE p.oid = pg_catalog.to_regprocedure('public.predict(text, text)')) THEN
         EXECUTE format('CREATE OR REPLACE FUNCTION public.predict(model text, x1 text) RETURNS float8 LANGUAGE sql STABLE PARALLEL SAFE AS %L',
             body);
     END IF;
