@@ -173,4 +173,28 @@ class ClassificationViewsTest {
                     });
         }
     }
+
+    /** The seed is any 64-bit integer on both databases, as the engine takes it (PostgreSQL took 1 to 18 digits, and text). */
+    @ParameterizedTest
+    @EnumSource(ViewsDatabase.class)
+    void theSeedIsAny64BitIntegerOnBothDatabases(ViewsDatabase db) throws Exception {
+        try (Connection c = db.open(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE ent (id INT PRIMARY KEY, body VARCHAR(100))");
+            st.execute("INSERT INTO ent VALUES (1, 'cheap pills now'), (2, 'meeting notes attached'), (3, 'win cash now')");
+            st.execute("CREATE TABLE ex (id INT, y INT)");
+            st.execute("INSERT INTO ex VALUES (1, 1), (2, 0)");
+            String create = "CREATE CLASSIFICATION VIEW %s KEY id ENTITIES FROM ent EXAMPLES FROM ex KEY id LABEL y"
+                    + " FEATURE FUNCTION bag_of_words(body) WITH (seed = %s)";
+            st.execute(String.format(create, "cv_min", "-9223372036854775808"));
+            st.execute(String.format(create, "cv_max", "9223372036854775807"));
+            st.execute(String.format(create, "cv_whole", "42.0"));
+            for (String bad : new String[]{"'42'", "9223372036854775808", "4.5"}) {
+                assertThatThrownBy(() -> st.execute(String.format(create, "cv_bad", bad))).as(bad)
+                        .isInstanceOfSatisfying(SQLException.class, e -> {
+                            assertThat(e.getSQLState()).isEqualTo("22023");
+                            assertThat(e.getMessage()).contains("seed", "64-bit integer");
+                        });
+            }
+        }
+    }
 }
