@@ -39,24 +39,7 @@ BEGIN
     IF kind NOT IN ('logistic', 'svm') THEN
         RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('a classification view learns a binary classifier: USING logistic or svm, got %s', p_kind);
     END IF;
-    IF p_options IS NULL OR trim(p_options) = '' THEN
-        opts := '{}';
-    ELSE
-        BEGIN
-            opts := p_options::jsonb;
-        EXCEPTION WHEN others THEN
-            RAISE EXCEPTION USING ERRCODE = '22032', MESSAGE = 'view options are not valid JSON: ' || p_options;
-        END;
-        IF jsonb_typeof(opts) <> 'object' THEN
-            RAISE EXCEPTION USING ERRCODE = '22032', MESSAGE = 'view options must be a JSON object, got: ' || p_options;
-        END IF;
-    END IF;
-    SELECT o INTO bad FROM jsonb_object_keys(opts) o
-    WHERE o NOT IN ('learning_rate', 'l2', 'hash_bits', 'epochs', 'tolerance', 'alpha', 'seed') LIMIT 1;
-    IF bad IS NOT NULL THEN
-        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('unknown view option ''%s''; options: learning_rate, l2, hash_bits, '
-            || 'epochs, tolerance, alpha, seed', bad);
-    END IF;
+    opts := augur.view_options(p_options, ARRAY['learning_rate', 'l2', 'hash_bits', 'epochs', 'tolerance', 'alpha', 'seed']);
     rate := augur.view_option(opts, 'learning_rate', 0.5);
     l2 := augur.view_option(opts, 'l2', 1e-6);
     tol := augur.view_option(opts, 'tolerance', 0.01);

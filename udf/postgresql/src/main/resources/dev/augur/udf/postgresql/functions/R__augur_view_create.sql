@@ -42,22 +42,7 @@ BEGIN
     FROM unnest(string_to_array(parts[3], ',')) WITH ORDINALITY u(c, i) WHERE trim(c) <> '';
     tbl := parts[4];
     -- options
-    IF p_options IS NULL OR trim(p_options) = '' THEN
-        opts := '{}';
-    ELSE
-        BEGIN
-            opts := p_options::jsonb;
-        EXCEPTION WHEN others THEN
-            RAISE EXCEPTION USING ERRCODE = '22032', MESSAGE = 'view options are not valid JSON: ' || p_options;
-        END;
-        IF jsonb_typeof(opts) <> 'object' THEN
-            RAISE EXCEPTION USING ERRCODE = '22032', MESSAGE = 'view options must be a JSON object, got: ' || p_options;
-        END IF;
-    END IF;
-    SELECT k INTO col FROM jsonb_object_keys(opts) k WHERE k NOT IN ('mode', 'tolerance', 'alpha') LIMIT 1;
-    IF col IS NOT NULL THEN
-        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('unknown view option ''%s''; options: mode, tolerance, alpha', col);
-    END IF;
+    opts := augur.view_options(p_options, ARRAY['mode', 'tolerance', 'alpha']);
     mode := lower(coalesce(opts ->> 'mode', 'eager'));
     IF mode NOT IN ('eager', 'lazy', 'hybrid') THEN
         RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('option mode must be eager, lazy or hybrid, got ''%s''', mode);
