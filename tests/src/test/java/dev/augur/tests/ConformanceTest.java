@@ -146,6 +146,35 @@ class ConformanceTest {
                 "SELECT COUNT(*) FROM AUGUR.MODELS"));
     }
 
+    /**
+     * A model file's class and input checks (ModelKind.classesProblem, the engine's duplicate check) give the same
+     * SQLSTATE and words on both databases. PostgreSQL took a binary model naming one class twice, and an input twice
+     * in other case, which the engine refuses.
+     */
+    @Test
+    void modelFileChecksGiveTheSameErrorsOnBothDatabases() throws Exception {
+        String dense = "{\"name\":\"m\",\"kind\":\"%s\",\"features\":{\"type\":\"dense\",\"inputs\":[%s]},%s\"weights\":%s,\"bias\":%s}";
+        String[][] cases = {
+                {String.format(dense, "logistic", "\"a\",\"b\"", "\"classes\":[\"1\",\"1\"],", "[1,2]", "0"), "22023", "class '1' twice"},
+                {String.format(dense, "logistic", "\"a\",\"A\"", "", "[1,2]", "0"), "22023", "input 'A' twice"},
+                {String.format(dense, "softmax", "\"a\"", "\"classes\":[\"x\",\"y\",\"x\"],", "[[1],[2],[3]]", "[0,0,0]"), "22023", "class 'x' twice"},
+                {String.format(dense, "softmax", "\"a\"", "\"classes\":[\"x\"],", "[1]", "0"), "22032", "a softmax model needs at least 2 classes, got [x]"},
+                {String.format(dense, "svm", "\"a\"", "\"classes\":[\"x\",\"y\",\"z\"],", "[1]", "0"), "22032", "a svm model needs exactly 2 classes, got [x, y, z]"},
+                {String.format(dense, "linear", "\"a\"", "\"classes\":[\"x\"],", "[1]", "0"), "22032", "a linear regression model has no classes, got [x]"},
+        };
+        try (Connection h2 = DriverManager.getConnection(H2Db.augurUrl(H2Db.uniqueName("kinds")));
+             Connection pg = DriverManager.getConnection("jdbc:augur:" + PgServer.newDatabase("kinds").substring("jdbc:".length()))) {
+            for (String[] k : cases) {
+                String sql = "SELECT AUGUR.IMPORT_MODEL('m', '" + k[0] + "')";
+                for (Outcome o : List.of(run(h2, sql), run(pg, sql))) {
+                    assertThat(o.sqlState()).as("%s: %s", sql, o.message()).isEqualTo(k[1]);
+                    assertThat(o.message()).as(sql).contains(k[2]);
+                }
+            }
+            assertThat(run(pg, "SELECT COUNT(*) FROM AUGUR.MODELS").rows()).isEqualTo(List.of(List.of(0L)));
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------ machinery
 
     /** One statement's outcome: rows, an update count, or a SQLSTATE. */

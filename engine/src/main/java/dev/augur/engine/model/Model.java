@@ -148,8 +148,10 @@ public abstract sealed class Model permits LinearRegression, SignClassifier, Sof
     /** The bound a prediction view may use when this model replaces another. */
     public abstract ViewBound viewBound();
 
-    /** The Lipschitz constant of the link from margin to score (1 for the identity). */
-    public abstract double linkLipschitz();
+    /** The Lipschitz constant of the link from margin to score (1 for the identity; see {@link ModelKind.Link}). */
+    public final double linkLipschitz() {
+        return kind().link().lipschitz();
+    }
 
     /** The score of a single-output model from its margin, as a view stores it. */
     public abstract double scoreOfMargin(double margin);

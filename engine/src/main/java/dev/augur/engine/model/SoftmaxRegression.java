@@ -53,10 +53,6 @@ final class SoftmaxRegression extends Model {
         return ViewBound.NONE;
     }
 
-    @Override
-    public double linkLipschitz() {
-        return Double.NaN;
-    }
 
     @Override
     public double scoreOfMargin(double margin) {

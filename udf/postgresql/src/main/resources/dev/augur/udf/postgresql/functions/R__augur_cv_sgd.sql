@@ -8,6 +8,7 @@ LANGUAGE plpgsql IMMUTABLE AS $$
 DECLARE
     v float8[] := p_w;
     scale float8 := 1;
+    logistic_loss boolean := (SELECT k.loss FROM augur.kinds() k WHERE k.name = p_kind) = 'logistic';
     e integer; eta float8; dot float8; z float8; g float8; y float8; p float8; shrink float8; st float8; k integer;
 BEGIN
     b := p_b;
@@ -22,7 +23,7 @@ BEGIN
             dot := dot + v[p_idx[j] + 1] * p_val[j];
         END LOOP;
         z := scale * dot + b;
-        IF p_kind = 'logistic' THEN
+        IF logistic_loss THEN
             -- Model.sigmoid (exp's argument kept above PostgreSQL's underflow error; the result is the same double), not
             -- augur.sigmoid: the trajectory is the engine's bit for bit (golden vectors), and tanh's last bits differ
             p := CASE WHEN z >= 0 THEN 1.0::float8 / (1.0::float8 + exp(greatest(-z, -745.0)))

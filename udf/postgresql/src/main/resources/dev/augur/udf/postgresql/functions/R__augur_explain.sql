@@ -9,9 +9,9 @@ BEGIN
     END IF;
     m := augur.margins(d, x, body);
     IF m IS NULL THEN RETURN NULL; END IF;
-    IF d.kind <> 'linear' THEN
+    IF augur.kind_link(d.kind) <> 'identity' THEN
         lbl := augur.label(d, m);
-        IF d.kind = 'softmax' THEN o := array_position(d.classes, lbl); END IF;
+        IF augur.kind_link(d.kind) = 'softmax' THEN o := array_position(d.classes, lbl); END IF;
     END IF;
     IF d.feature_type = 'dense' THEN
         IF body IS NOT NULL THEN x := ARRAY[trim(body)::float8]; END IF;

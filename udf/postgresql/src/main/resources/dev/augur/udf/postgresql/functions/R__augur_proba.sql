@@ -1,7 +1,7 @@
 CREATE OR REPLACE FUNCTION augur.proba(d augur.model_defs, clazz text, m float8[]) RETURNS float8 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
 DECLARE c integer;
 BEGIN
-    IF d.kind = 'linear' THEN
+    IF augur.kind_link(d.kind) = 'identity' THEN
         PERFORM augur.err('22023', format('model ''%s'' is a linear regression model and has no classes; use PREDICT for its value', d.name));
     END IF;
     c := array_position(d.classes, clazz);
@@ -9,6 +9,6 @@ BEGIN
         PERFORM augur.err('22023', format('model ''%s'' has no class ''%s'' (classes: %s)', d.name, clazz, array_to_string(d.classes, ', ')));
     END IF;
     IF m IS NULL THEN RETURN NULL; END IF;
-    IF d.kind = 'softmax' THEN RETURN (augur.softmax(m))[c]; END IF;
+    IF augur.kind_link(d.kind) = 'softmax' THEN RETURN (augur.softmax(m))[c]; END IF;
     RETURN CASE WHEN c = 2 THEN augur.sigmoid(m[1]) ELSE 1 - augur.sigmoid(m[1]) END;
 END $$;

@@ -17,14 +17,12 @@ BEGIN
     FOR r IN SELECT md.name, md.version, md.kind, md.inputs, m.sha256, (dp.version IS NOT NULL) AS is_deployed
              FROM augur.model_defs md JOIN augur.models m ON m.name = md.name AND m.version = md.version
              LEFT JOIN augur.deployed dp ON dp.name = md.name AND dp.version = md.version
-             WHERE md.feature_type = 'dense' AND md.kind <> 'softmax' AND cardinality(md.inputs) = n
+             WHERE md.feature_type = 'dense' AND augur.kind_link(md.kind) <> 'softmax' AND cardinality(md.inputs) = n
              ORDER BY md.name, md.version LOOP
         expr := format('augur.affine(augur.coefs(%L, %s), %s)', r.name, r.version, args);
         expr := format('coalesce(nullif(nullif(nullif(%s, float8 ''NaN''), float8 ''Infinity''), float8 ''-Infinity''), '
             || 'augur.nonfinite_any(%L, %L::text[], ARRAY[%s]::float8[]))', expr, r.name, r.inputs, args);
-        IF r.kind <> 'linear' THEN
-            expr := format('augur.sigmoid(%s)', expr);
-        END IF;
+        expr := augur.link_score_sql(augur.kind_link(r.kind), expr);
         expr := format('CASE WHEN augur.intact(%L, %s, %L) THEN %s ELSE augur.corrupt(%L, %s) END', r.name, r.version, r.sha256, expr,
             r.name, r.version);
         arms := arms || format(' WHEN %L THEN %s', r.name || '@' || r.version, expr);

@@ -123,7 +123,7 @@ BEGIN
     -- the scores an eager view holds for a logistic or svm model are augur.sigmoid of its margins, as PREDICT's are;
     -- bag-of-words views scored with another formula of the logistic function up to 25032aa (the last bits differ)
     FOR v IN SELECT x.name, x.view_schema FROM augur.views x JOIN augur.model_defs d ON d.name = x.model AND d.version = x.model_version
-             WHERE x.kind = 'prediction' AND x.mode = 'eager' AND d.feature_type = 'bag_of_words' AND d.kind <> 'linear' ORDER BY x.name LOOP
+             WHERE x.kind = 'prediction' AND x.mode = 'eager' AND d.feature_type = 'bag_of_words' AND augur.kind_link(d.kind) <> 'identity' ORDER BY x.name LOOP
         EXECUTE format('UPDATE %I.%I SET score = augur.sigmoid(margin) WHERE score IS DISTINCT FROM augur.sigmoid(margin)',
                        v.view_schema, v.name);
     END LOOP;
