@@ -499,6 +499,59 @@ class PgGoldenVectorsTest {
         assertThat(boundsFull).as("full re-scorings the bounds chose").isPositive();
     }
 
+    // ------------------------------------------------------------------ 4b. a prediction view's query
+
+    /**
+     * A stock client's CREATE_PREDICTION_VIEW parses its query in PL/pgSQL (augur.view_query): it must accept what the
+     * engine's parser accepts ({@code ViewDefinitions.predictionQuery}, which H2 uses) with the same key, model, inputs
+     * and table, and refuse what it refuses.
+     */
+    @Test
+    void viewQueryParseIsTheEngines() throws Exception {
+        List<String> queries = new ArrayList<>(List.of(
+                "SELECT id, PREDICT('m', a, b) FROM t", "select id, predict('m', a) from s.t", "SELECT id, PREDICT('m', a) AS score FROM t",
+                "SELECT id, PREDICT('m', a) FROM t;", "SELECT id, PREDICT('m', a) FROM t ;", "\n\tSELECT\n id ,\n PREDICT ( 'm' , a , b ) \nFROM\n t \n",
+                "SELECT id,PREDICT('m',a,b)FROM t", "SELECT id, PREDICT('m') FROM t", "SELECT \"id\", PREDICT('m', a) FROM t",
+                "SELECT id, PREDICT('m', a) FROM t WHERE a > 0", "SELECT id, PREDICT('m', a + 1) FROM t", "SELECT id, PREDICT('m', a) FROM t -- c",
+                "SELECT id, PREDICT('m', a) FROM t;;", "SELECT id, PREDICT('m', a), b FROM t", "SELECT id, PREDICT('m', a) FROM a.b.c",
+                "SELECT id, PREDICT('m', a) AS FROM t", "SELECT id, PREDICT('m', a) score FROM t", "SELECT id, PREDICT('m', a) FROM s . t",
+                "SELECT id, PREDICT('my model', a) FROM t", "SELECT id, PREDICT('it''s', a) FROM t", "SELECT id, PREDICT(m, a) FROM t",
+                "SELECT id, PREDICT('m', a,) FROM t", "SELECT id PREDICT('m', a) FROM t", "SELECT id, PREDICT('m', a) FROM", "SELECT 1, PREDICT('m', a) FROM t",
+                "SELECT id, PREDICT('', a) FROM t", "SELECT _k9, PREDICT('M_1', A_b, c2) FROM S1.T_2", "SELECT id, PREDICT('m', a) FROM t /* c */",
+                "SELECT id, PREDICT('m', 1) FROM t", "SELECT id, PREDICT_LABEL('m', a) FROM t", "SELECT id, PREDICT('m', a) FROM \"t\"", "",
+                "SELECT id, PREDICT('m--x', a) FROM t", "SELECT id, /* c */ PREDICT('m', a) -- c\n FROM t", "SELECT id, PREDICT('a''--b', a) FROM t",
+                "SELECT " + "k".repeat(63) + ", PREDICT('m', a) FROM t", "SELECT " + "k".repeat(64) + ", PREDICT('m', a) FROM t",
+                "SELECT id, PREDICT('m', a) FROM t -- c\n;", "SELECT id, PREDICT('m', a) FROM t/**/;--"));
+        int accepted = 0;
+        List<String> differ = new ArrayList<>();
+        try (PreparedStatement ps = pg.prepareStatement("SELECT key, model, inputs, tbl FROM augur.view_query(?)")) {
+            for (String q : queries) {
+                String engine;
+                try {
+                    dev.augur.sql.ViewDefinitions.PredictionQuery p = dev.augur.sql.ViewDefinitions.predictionQuery(q);
+                    engine = p.key().toLowerCase(java.util.Locale.ROOT) + " | " + p.model() + " | "
+                            + p.inputs().stream().map(x -> x.toLowerCase(java.util.Locale.ROOT)).toList() + " | " + p.table();
+                    accepted++;
+                } catch (dev.augur.engine.AugurException e) {
+                    assertThat(e.sqlState()).as(q).isEqualTo("42601");
+                    engine = "refused";
+                }
+                ps.setString(1, q);
+                String inDb;
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    inDb = rs.getString(1) == null ? "refused" : rs.getString(1) + " | " + rs.getString(2) + " | "
+                            + Arrays.asList((Object[]) rs.getArray(3).getArray()) + " | " + rs.getString(4);
+                }
+                if (!engine.equals(inDb)) {
+                    differ.add(q.replace("\n", "\\n") + ": engine " + engine + ", PostgreSQL " + inDb);
+                }
+            }
+        }
+        assertThat(differ).as("queries parsed otherwise by PostgreSQL").isEmpty();
+        assertThat(accepted).as("accepted queries in the corpus").isGreaterThan(8);
+    }
+
     // ------------------------------------------------------------------ 5. the generated dense PREDICT
 
     @Test
