@@ -304,8 +304,7 @@ class PgGoldenVectorsTest {
                 for (int k = 1 + rnd.nextInt(9); k > 0; k--) {
                     body.append(WORDS[rnd.nextInt(WORDS.length)]).append(rnd.nextInt(3) == 0 ? ", " : " ");
                 }
-                // inputs of mixed scales, kept so margins stay within |z| < 700: beyond, PostgreSQL's float8 arithmetic
-                // raises 22003 (underflow) where the engine's IEEE arithmetic gives 0 (reported, not fixed here)
+                // inputs of mixed scales (margins beyond exp's range: sgdStepsAtHugeMarginsAreTheEngines)
                 Object[] row = {rnd.nextGaussian() * 3, rnd.nextDouble() - 0.5, Math.scalb(rnd.nextGaussian(), rnd.nextInt(10) - 7),
                         body.toString()};
                 rows.put(id, row);
@@ -396,6 +395,50 @@ class PgGoldenVectorsTest {
             }
         }
         assertThat(steps).isEqualTo(cases.size() * (entities - 30));
+    }
+
+    /**
+     * Steps at margins far beyond exp's range (|z| up to 1e6, an input of a large scale): the engine's IEEE arithmetic
+     * gives a gradient of 0 or a subnormal one; PostgreSQL's float8 raised 22003 "value out of range: underflow" where a
+     * product of non-zero numbers rounds to 0. The weights afterwards are the engine's bit for bit.
+     */
+    @Test
+    void sgdStepsAtHugeMarginsAreTheEngines() throws Exception {
+        int checked = 0;
+        try (PreparedStatement ps = pg.prepareStatement("SELECT w, b FROM augur.cv_sgd(?, ?, ?::float8[], ?, '{0,1}'::integer[], ?::float8[],"
+                + " '{0,2}'::integer[], ?::integer[], '{1,1,1}'::integer[], '{0.5,0.25,0.125}'::float8[])")) {
+            for (ModelKind kind : List.of(ModelKind.LOGISTIC, ModelKind.SVM)) {
+                for (double x : new double[]{710, 745, 750, 800, 1e4, 1e6, -710, -750, -1e6}) {
+                    for (int target : new int[]{0, 1}) {
+                        for (double l2 : new double[]{0, 1e-6}) {
+                            double[] w = {1.0, 0.5};
+                            double[] val = {x, 1.0};
+                            LinearSgd sgd = new LinearSgd(kind, 2, 1, l2, w, new double[]{0.25});
+                            for (double eta : new double[]{0.5, 0.25, 0.125}) {
+                                sgd.step(val, target, eta);
+                            }
+                            ps.setString(1, kind.sqlName());
+                            ps.setDouble(2, l2);
+                            ps.setString(3, "{1.0,0.5}");
+                            ps.setDouble(4, 0.25);
+                            ps.setString(5, "{" + x + ",1.0}");
+                            ps.setString(6, "{" + target + "}");
+                            String where = kind + " x=" + x + " y=" + target + " l2=" + l2;
+                            try (ResultSet rs = ps.executeQuery()) {
+                                rs.next();
+                                Double[] live = (Double[]) rs.getArray(1).getArray();
+                                assertThat(new double[]{live[0], live[1], rs.getDouble(2)}).as(where)
+                                        .containsExactly(sgd.weights()[0], sgd.weights()[1], sgd.bias()[0]);
+                            } catch (SQLException e) {
+                                throw new AssertionError(where + ": " + e.getSQLState() + " " + e.getMessage(), e);
+                            }
+                            checked++;
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(checked).isEqualTo(72);
     }
 
     private static void assertLive(LearnerCase lc, LinearSgd sgd, String after) throws SQLException {
