@@ -61,6 +61,7 @@ public final class SqlSurface {
             new Function(Family.PREDICT, "PUBLIC", "PREDICT_LABEL", List.of(p("model", TEXT)), 1, true, TEXT),
             new Function(Family.PREDICT, "PUBLIC", "PREDICT_PROBA", List.of(p("model", TEXT), p("clazz", TEXT)), 2, true, FLOAT),
             new Function(Family.PREDICT, "PUBLIC", "PREDICT_EXPLAIN", List.of(p("model", TEXT), p("k", INT)), 2, true, TEXT),
+            new Function(Family.PREDICT, "PUBLIC", "PREDICT_STDDEV", List.of(p("model", TEXT)), 1, true, FLOAT),
             new Function(Family.MODELS, "AUGUR", "TRAIN_MODEL",
                     List.of(p("name", TEXT), p("kind", TEXT), p("query", TEXT), p("options", TEXT)), 3, false, INT),
             new Function(Family.MODELS, "AUGUR", "IMPORT_MODEL", List.of(p("name", TEXT), p("json", TEXT)), 2, false, INT),

@@ -118,9 +118,9 @@ class PgGoldenVectorsTest {
             rows.add(new Object[]{sample.get(m), m % 3 == 0 ? "spam" : "ham"});
         }
         Model tfidf = SgdTrainer.train("golden_tfidf", ModelKind.LOGISTIC, List.of("body"), rows,
-                new TrainingOptions(1, 0, 1e-6, 42, BagOfWords.Weighting.TFIDF, 2, 0, 2, 20_000, true), null);
+                new TrainingOptions(1, 0, 1e-6, 42, BagOfWords.Weighting.TFIDF, 2, 0, 2, 20_000, true, 0), null);
         Model tf = SgdTrainer.train("golden_tf", ModelKind.SVM, List.of("body"), rows,
-                new TrainingOptions(1, 0, 1e-6, 42, BagOfWords.Weighting.TF, 1, 12, 1, 1 << 18, false), null);
+                new TrainingOptions(1, 0, 1e-6, 42, BagOfWords.Weighting.TF, 1, 12, 1, 1 << 18, false, 0), null);
         int tfidfUlps = 0;
         for (Model model : List.of(tfidf, tf)) {
             H2Db.exec(pg, "SELECT AUGUR.IMPORT_MODEL('" + model.name() + "', '" + ModelJson.toJson(model).replace("'", "''") + "')");

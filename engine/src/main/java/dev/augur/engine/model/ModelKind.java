@@ -20,7 +20,16 @@ public enum ModelKind {
     /** Binary linear SVM (hinge loss); the score is the logistic of the margin, uncalibrated; the label is sign(margin). */
     SVM(3, "svm", "svm", 2, 2),
     /** Multi-class softmax regression (cross-entropy); the score is the probability of the most likely class. */
-    SOFTMAX(4, "softmax", "softmax", 2, Integer.MAX_VALUE);
+    SOFTMAX(4, "softmax", "softmax", 2, Integer.MAX_VALUE),
+    /**
+     * A bagged ensemble of linear regressions: K members (K ≥ 2 margins), each trained on its own bootstrap sample; the
+     * score is the members' mean, the spread their standard deviation.
+     */
+    BAGGED_LINEAR(5, "bagged_linear", "bagged linear regression", 0, 0),
+    /** A bagged ensemble of logistic regressions: the score is the members' mean probability, the label its side of 1/2. */
+    BAGGED_LOGISTIC(6, "bagged_logistic", "bagged logistic", 2, 2),
+    /** A bagged ensemble of linear SVMs, scored as {@link #BAGGED_LOGISTIC} (each member's logistic, uncalibrated). */
+    BAGGED_SVM(7, "bagged_svm", "bagged svm", 2, 2);
 
     /**
      * How a kind's margins become its score and label: the identity (no label), the logistic of one margin (the label
@@ -115,20 +124,52 @@ public enum ModelKind {
         return title;
     }
 
+    /** The link of each margin (of each member, for an ensemble). */
     public Link link() {
+        return member().memberLink();
+    }
+
+    private Link memberLink() {
         return switch (this) {
-            case LINEAR -> Link.IDENTITY;
-            case LOGISTIC, SVM -> Link.LOGISTIC;
+            case LINEAR, BAGGED_LINEAR -> Link.IDENTITY;
+            case LOGISTIC, SVM, BAGGED_LOGISTIC, BAGGED_SVM -> Link.LOGISTIC;
             case SOFTMAX -> Link.SOFTMAX;
         };
     }
 
-    public Loss loss() {
+    /** The kind of one member: the kind itself, or for an ensemble the kind each member is trained as. */
+    public ModelKind member() {
         return switch (this) {
+            case LINEAR, LOGISTIC, SVM, SOFTMAX -> this;
+            case BAGGED_LINEAR -> LINEAR;
+            case BAGGED_LOGISTIC -> LOGISTIC;
+            case BAGGED_SVM -> SVM;
+        };
+    }
+
+    /** True for an ensemble: one margin per member, averaged through the link. */
+    public boolean isEnsemble() {
+        return member() != this;
+    }
+
+    /** The bagged kind whose members are of this kind, or null when there is none. */
+    public ModelKind bagged() {
+        for (ModelKind k : values()) {
+            if (k.isEnsemble() && k.member() == this) {
+                return k;
+            }
+        }
+        return null;
+    }
+
+    /** The loss each margin (each member) is trained with. */
+    public Loss loss() {
+        return switch (member()) {
             case LINEAR -> Loss.SQUARED;
             case LOGISTIC -> Loss.LOGISTIC;
             case SVM -> Loss.HINGE;
             case SOFTMAX -> Loss.CROSS_ENTROPY;
+            case BAGGED_LINEAR, BAGGED_LOGISTIC, BAGGED_SVM -> throw new IllegalStateException("a member is never an ensemble");
         };
     }
 
@@ -146,9 +187,14 @@ public enum ModelKind {
         return link() != Link.IDENTITY;
     }
 
-    /** True for kinds whose label is the sign of one margin over exactly two classes. */
+    /** True for kinds with exactly two classes (negative first). */
     public boolean isBinary() {
-        return link() == Link.LOGISTIC;
+        return minClasses == 2 && maxClasses == 2;
+    }
+
+    /** True for kinds whose score and label are functions of one margin (what a prediction view stores). */
+    public boolean isSingleMargin() {
+        return !isEnsemble() && link().singleMargin();
     }
 
     /** The problem with {@code classes} for this kind, in the words of every binding; null when there is none. */
@@ -167,18 +213,30 @@ public enum ModelKind {
         return null;
     }
 
-    /** The number of margins a model of this kind has over {@code classes}, which are checked for the kind. */
-    int outputsFor(List<String> classes) {
+    /** The fewest members of an ensemble. */
+    public static final int MIN_MEMBERS = 2;
+
+    /**
+     * The number of margins a model of this kind has over {@code classes}, which are checked for the kind; an
+     * ensemble has as many as it has members, {@code given} (at least {@link #MIN_MEMBERS}).
+     */
+    int outputsFor(List<String> classes, int given) {
         String problem = classesProblem(classes);
         if (problem != null) {
             throw Errors.invalidParameter(problem);
         }
-        return outputCount(classes.size());
+        if (isEnsemble() && given < MIN_MEMBERS) {
+            throw Errors.invalidParameter("a " + title + " model needs at least " + MIN_MEMBERS + " members, got " + given);
+        }
+        return isEnsemble() ? given : outputCount(classes.size());
     }
 
-    /** The number of margins over {@code classes} labels, unchecked (to size what a reader parses before the model). */
+    /**
+     * The number of margins over {@code classes} labels, unchecked (to size what a reader parses before the model); an
+     * ensemble's is its member count, which the classes do not give: -1.
+     */
     public int outputCount(int classes) {
-        return link() == Link.SOFTMAX ? classes : 1;
+        return isEnsemble() ? -1 : link() == Link.SOFTMAX ? classes : 1;
     }
 
     /** The classes a model file may leave out: "0" and "1" for binary kinds, none otherwise. */
@@ -209,7 +267,13 @@ public enum ModelKind {
 
     /** The binary kinds' names, as messages list them: {@code logistic or svm}. */
     public static String binaryNames() {
-        return Arrays.stream(values()).filter(ModelKind::isBinary).map(ModelKind::sqlName).collect(Collectors.joining(" or "));
+        return Arrays.stream(values()).filter(k -> k.isBinary() && k.isSingleMargin()).map(ModelKind::sqlName)
+                .collect(Collectors.joining(" or "));
+    }
+
+    /** The ensemble kinds' names, comma-separated. */
+    public static String ensembleNames() {
+        return Arrays.stream(values()).filter(ModelKind::isEnsemble).map(ModelKind::sqlName).collect(Collectors.joining(", "));
     }
 
     /** The kinds' names, comma-separated. */

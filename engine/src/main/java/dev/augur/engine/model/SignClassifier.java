@@ -18,7 +18,7 @@ abstract sealed class SignClassifier extends Model permits LogisticRegression, L
 
     @Override
     public final Set<Output> outputsSupported() {
-        return EnumSet.allOf(Output.class);
+        return EnumSet.of(Output.SCORE, Output.LABEL, Output.PROBABILITY);
     }
 
     @Override

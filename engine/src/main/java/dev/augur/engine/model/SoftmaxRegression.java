@@ -20,7 +20,7 @@ final class SoftmaxRegression extends Model {
 
     @Override
     public Set<Output> outputsSupported() {
-        return EnumSet.allOf(Output.class);
+        return EnumSet.of(Output.SCORE, Output.LABEL, Output.PROBABILITY);
     }
 
     @Override

@@ -129,7 +129,7 @@ public final class H2Views {
             try {
                 String name = viewName(rawName);
                 ModelKind kind = ModelKind.fromSqlName(kindName == null ? "logistic" : kindName);
-                if (!kind.isBinary()) {
+                if (!kind.isBinary() || !kind.isSingleMargin()) {
                     throw Errors.invalidParameter("a classification view learns a binary classifier: USING " + ModelKind.binaryNames() + ", got " + kindName);
                 }
                 ViewOptions.Classification options = ViewOptions.Classification.fromJson(optionsJson);
