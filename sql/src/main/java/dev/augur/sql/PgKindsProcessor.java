@@ -65,20 +65,32 @@ public final class PgKindsProcessor extends AbstractProcessor {
                     + ", " + literal(k.loss().sqlName()) + ", "
                     + (Double.isNaN(k.link().lipschitz()) ? "NULL::float8" : k.link().lipschitz() + "::float8") + ", "
                     + k.minClasses() + ", " + (k.maxClasses() == Integer.MAX_VALUE ? "NULL::integer" : k.maxClasses()) + ", "
-                    + array(k.defaultClasses()) + ")");
+                    + array(k.defaultClasses()) + ", " + k.isEnsemble() + ")");
         }
         s.append("-- every kind: its name in SQL and JSON, its codec id, how messages name it, its link and training loss, the\n")
                 .append("-- link's Lipschitz constant (NULL: none a view can use), its class count (max NULL: no limit), and the\n")
-                .append("-- classes a model file may leave out\n")
-                .append("CREATE OR REPLACE FUNCTION augur.kinds() RETURNS TABLE (name text, id integer, title text, link text, loss text,\n")
-                .append("    lipschitz float8, min_classes integer, max_classes integer, default_classes text[])\n")
+                .append("-- classes a model file may leave out; whether it is an ensemble (one margin per member, each through the\n")
+                .append("-- link, averaged)\n")
+                .append("-- (dropped first: a new column is a new return type, which CREATE OR REPLACE refuses)\n")
+                .append("DROP FUNCTION IF EXISTS augur.kinds();\n")
+                .append("CREATE FUNCTION augur.kinds() RETURNS TABLE (name text, id integer, title text, link text, loss text,\n")
+                .append("    lipschitz float8, min_classes integer, max_classes integer, default_classes text[], ensemble boolean)\n")
                 .append("LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$\n    VALUES ").append(rows).append("\n$$;\n\n");
 
         StringJoiner links = new StringJoiner(" ");
         for (ModelKind k : ModelKind.values()) {
             links.add("WHEN " + literal(k.sqlName()) + " THEN " + literal(k.link().sqlName()));
         }
-        s.append("-- a kind's link (NULL for an unknown kind), inlined where a row is scored\n")
+        StringJoiner ensembles = new StringJoiner(", ");
+        for (ModelKind k : ModelKind.values()) {
+            if (k.isEnsemble()) {
+                ensembles.add(literal(k.sqlName()));
+            }
+        }
+        s.append("-- whether a kind is an ensemble, inlined where a row is scored\n")
+                .append("CREATE OR REPLACE FUNCTION augur.kind_ensemble(p_kind text) RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$\n")
+                .append("    SELECT p_kind IN (").append(ensembles).append(")\n$$;\n\n");
+        s.append("-- a kind's link, of each member for an ensemble (NULL for an unknown kind), inlined where a row is scored\n")
                 .append("CREATE OR REPLACE FUNCTION augur.kind_link(p_kind text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$\n")
                 .append("    SELECT CASE p_kind ").append(links).append(" END\n$$;\n\n");
 

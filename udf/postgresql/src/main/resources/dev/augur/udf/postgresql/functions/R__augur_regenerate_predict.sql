@@ -17,7 +17,7 @@ BEGIN
     FOR r IN SELECT md.name, md.version, md.kind, md.inputs, m.sha256, (dp.version IS NOT NULL) AS is_deployed
              FROM augur.model_defs md JOIN augur.models m ON m.name = md.name AND m.version = md.version
              LEFT JOIN augur.deployed dp ON dp.name = md.name AND dp.version = md.version
-             WHERE md.feature_type = 'dense' AND augur.kind_link(md.kind) <> 'softmax' AND cardinality(md.inputs) = n
+             WHERE md.feature_type = 'dense' AND augur.kind_link(md.kind) <> 'softmax' AND NOT augur.kind_ensemble(md.kind) AND cardinality(md.inputs) = n
              ORDER BY md.name, md.version LOOP
         expr := format('augur.affine(augur.coefs(%L, %s), %s)', r.name, r.version, args);
         expr := format('coalesce(nullif(nullif(nullif(%s, float8 ''NaN''), float8 ''Infinity''), float8 ''-Infinity''), '

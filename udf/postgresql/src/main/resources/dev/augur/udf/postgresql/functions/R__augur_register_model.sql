@@ -125,11 +125,20 @@ BEGIN
             PERFORM augur.duplicate(nm, 'input', twice, inputs);
         END IF;
     END IF;
-    outputs := CASE WHEN k.link = 'softmax' THEN cardinality(classes) ELSE 1 END;
+    IF k.ensemble THEN
+        -- one weight row per member (ModelJson)
+        IF jsonb_typeof(j -> 'weights') IS DISTINCT FROM 'array' OR jsonb_array_length(j -> 'weights') = 0
+           OR jsonb_typeof(j -> 'weights' -> 0) <> 'array' THEN
+            PERFORM augur.bad_json(format('"weights" of a %s model must be an array of arrays, one per member', k.title));
+        END IF;
+        outputs := jsonb_array_length(j -> 'weights');
+    ELSE
+        outputs := CASE WHEN k.link = 'softmax' THEN cardinality(classes) ELSE 1 END;
+    END IF;
     IF j -> 'weights' IS NULL OR jsonb_typeof(j -> 'weights') = 'null' THEN
         PERFORM augur.bad_json('missing field "weights"');
     END IF;
-    IF outputs = 1 THEN
+    IF outputs = 1 AND NOT k.ensemble THEN
         weights := augur.json_numbers(j -> 'weights', 'weights', dim);
     ELSE
         IF jsonb_typeof(j -> 'weights') <> 'array' OR jsonb_array_length(j -> 'weights') <> outputs THEN
@@ -156,6 +165,8 @@ BEGIN
         PERFORM augur.bad_json(format('a %s model needs exactly %s classes, got [%s]', k.title, k.min_classes, array_to_string(classes, ', ')));
     ELSIF cardinality(classes) < k.min_classes THEN
         PERFORM augur.bad_json(format('a %s model needs at least %s classes, got [%s]', k.title, k.min_classes, array_to_string(classes, ', ')));
+    ELSIF k.ensemble AND outputs < 2 THEN
+        PERFORM augur.bad_json(format('a %s model needs at least 2 members, got %s', k.title, outputs));
     END IF;
 
     -- the payload, byte for byte as ModelCodec.encode writes it

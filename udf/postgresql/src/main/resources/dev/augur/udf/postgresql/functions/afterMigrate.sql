@@ -173,7 +173,7 @@ BEGIN
     END LOOP;
     FOR f IN SELECT p.oid::regprocedure AS sig FROM pg_catalog.pg_proc p
              WHERE p.pronamespace = 'public'::regnamespace AND p.proowner = owner
-               AND p.proname IN ('predict', 'predict_label', 'predict_proba', 'predict_explain') LOOP
+               AND p.proname IN ('predict', 'predict_label', 'predict_proba', 'predict_explain', 'predict_stddev') LOOP
         EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', f.sig);
         EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO augur_user', f.sig);
     END LOOP;
