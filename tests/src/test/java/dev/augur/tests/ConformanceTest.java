@@ -115,6 +115,8 @@ class ConformanceTest {
                 "SELECT NAME, VERSION, KIND, INPUTS, CLASSES, SHA256, PAYLOAD_BYTES FROM AUGUR.MODELS ORDER BY NAME",
                 "SELECT AUGUR.IMPORT_MODEL('m', '" + DENSE + "')", "SELECT AUGUR.DEPLOY_MODEL('m')", "SELECT PREDICT_STDDEV('m', 1, 2)",
                 "SELECT PREDICT_STDDEV('e', 1)", "SELECT PREDICT_STDDEV('e', NULL, 2)",
+                "SELECT id, PREDICT('e@1', a, b), PREDICT('e', CAST(a AS REAL), b) FROM pts ORDER BY id",
+                "SELECT PREDICT('e', CAST('Infinity' AS DOUBLE PRECISION), 2)", "SELECT PREDICT('e@1', 1, CAST('NaN' AS DOUBLE PRECISION))",
                 "SELECT AUGUR.IMPORT_MODEL('one', '" + BAGGED.replace("[[0.5,-1.25],[1.5,0.25],[-0.5,2.0]]", "[[0.5,-1.25]]").replace("[0.1,-0.4,0.3]", "[0.1]") + "')",
                 "SELECT AUGUR.IMPORT_MODEL('flat', '" + BAGGED.replace("[[0.5,-1.25],[1.5,0.25],[-0.5,2.0]]", "[0.5,-1.25]") + "')",
                 "TRAIN MODEL bag KIND bagged_logistic FROM (SELECT a, b, y FROM pts WHERE a IS NOT NULL ORDER BY id) WITH (members = 5, epochs = 4)",

@@ -542,6 +542,46 @@ class PgGoldenVectorsTest {
         assertThat(boundsFull).as("full re-scorings the bounds chose").isPositive();
     }
 
+    /** A dense ensemble's PREDICT is generated like a single model's: each member's arithmetic inlined, averaged. */
+    @Test
+    void generatedPredictOfAnEnsembleInlinesItsMembers() throws Exception {
+        Random rnd = new Random(41);
+        int k = 5;
+        double[] w = new double[3 * k];
+        double[] b = new double[k];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = rnd.nextGaussian();
+        }
+        for (int i = 0; i < k; i++) {
+            b[i] = rnd.nextGaussian();
+        }
+        Model m = Model.of("gens", ModelKind.BAGGED_LOGISTIC, new DenseFeatures(List.of("p", "q", "r")), List.of("0", "1"), w, b);
+        H2Db.exec(pg, "SELECT AUGUR.IMPORT_MODEL('gens', '" + ModelJson.toJson(m) + "')", "SELECT AUGUR.DEPLOY_MODEL('gens', 1)");
+        try (Statement st = pg.createStatement();
+             ResultSet rs = st.executeQuery("SELECT prosrc FROM pg_proc WHERE oid = 'public.predict(text, float8, float8, float8)'::regprocedure")) {
+            rs.next();
+            String src = rs.getString(1);
+            for (int o = 1; o <= k; o++) {
+                assertThat(src).contains("augur.member_coefs('gens', 1, " + o + ")");
+            }
+        }
+        try (PreparedStatement ps = pg.prepareStatement("SELECT predict('gens', ?, ?, ?), predict('gens@1', ?, ?, ?)")) {
+            for (int row = 0; row < 50; row++) {
+                double[] x = {rnd.nextGaussian() * 2, rnd.nextGaussian(), rnd.nextGaussian() * 3};
+                for (int j = 0; j < 3; j++) {
+                    ps.setDouble(1 + j, x[j]);
+                    ps.setDouble(4 + j, x[j]);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    // each member through augur.sigmoid, tanh's form: within 4e-16 of the engine's per member (see below)
+                    assertThat(rs.getDouble(1)).isCloseTo(m.score(x), org.assertj.core.api.Assertions.within(1e-15));
+                    assertThat(rs.getDouble(2)).isEqualTo(rs.getDouble(1));
+                }
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ 4b. a prediction view's query
 
     /**
