@@ -504,14 +504,23 @@ public final class BagOfWords implements Features {
             long[] termFirst = s.termFirst;
             long[] table = termTable;
             int n = 0;
-            for (int i = 0; i < tokens; i++) {
-                int from = starts[i];
-                for (int last = i; last < i + ngrams && last < tokens; last++) {
-                    int len = ends[last] - from;
-                    termFrom[n] = from;
-                    termLen[n] = len;
-                    termSlot[n] = slotOf(chars, from, len);
-                    n++;
+            if (ngrams == 1) {
+                for (int i = 0; i < tokens; i++) {
+                    termSlot[i] = slotOf(chars, starts[i], ends[i] - starts[i]);
+                }
+                termFrom = starts;
+                termLen = null;
+                n = tokens;
+            } else {
+                for (int i = 0; i < tokens; i++) {
+                    int from = starts[i];
+                    for (int last = i; last < i + ngrams && last < tokens; last++) {
+                        int len = ends[last] - from;
+                        termFrom[n] = from;
+                        termLen[n] = len;
+                        termSlot[n] = slotOf(chars, from, len);
+                        n++;
+                    }
                 }
             }
             // every term's first slot read in a loop of nothing else, so that a large vocabulary's cache misses overlap
@@ -519,8 +528,9 @@ public final class BagOfWords implements Features {
                 termFirst[j] = table[2 * termSlot[j]];
             }
             for (int j = 0; j < n; j++) {
-                int f = termFirst[j] == -1L ? -1
-                        : vocabularyIndex(termFirst[j], termSlot[j], word(chars, termFrom[j], termLen[j]), chars, termFrom[j], termLen[j]);
+                int from = termFrom[j];
+                int len = termLen == null ? ends[j] - from : termLen[j];
+                int f = termFirst[j] == -1L ? -1 : vocabularyIndex(termFirst[j], termSlot[j], word(chars, from, len), chars, from, len);
                 found[nFound] = f;
                 nFound += ~f >>> 31; // kept when in the vocabulary
             }
@@ -573,31 +583,26 @@ public final class BagOfWords implements Features {
         int width = (bits + passes - 1) / passes;
         int radix = 1 << width;
         int digitMask = radix - 1;
-        if (s.radixCounts.length < passes * radix) {
-            s.radixCounts = new int[passes * radix];
+        if (s.radixCounts.length < radix) {
+            s.radixCounts = new int[radix];
         }
         int[] counts = s.radixCounts;
-        Arrays.fill(counts, 0, passes * radix, 0);
-        for (int j = 0; j < n; j++) {
-            int key = a[j];
-            for (int p = 0; p < passes; p++) {
-                counts[p * radix + (key >>> (p * width) & digitMask)]++;
-            }
-        }
         int[] from = a;
         int[] to = tmp;
-        for (int p = 0; p < passes; p++) {
-            int base = p * radix;
+        for (int shift = 0; shift < passes * width; shift += width) {
+            Arrays.fill(counts, 0, radix, 0);
+            for (int j = 0; j < n; j++) {
+                counts[from[j] >>> shift & digitMask]++;
+            }
             int sum = 0;
             for (int d = 0; d < radix; d++) {
-                int c = counts[base + d];
-                counts[base + d] = sum;
+                int c = counts[d];
+                counts[d] = sum;
                 sum += c;
             }
-            int shift = p * width;
             for (int j = 0; j < n; j++) {
                 int key = from[j];
-                to[counts[base + (key >>> shift & digitMask)]++] = key;
+                to[counts[key >>> shift & digitMask]++] = key;
             }
             int[] swap = from;
             from = to;
