@@ -1,12 +1,15 @@
 package dev.augur.bench;
 
 import dev.augur.engine.codec.ModelJson;
+import dev.augur.engine.model.Model;
 import dev.augur.engine.model.SqlDialect;
 import dev.augur.testkit.Corpus;
 import dev.augur.sql.AugurDataSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -23,10 +26,11 @@ import java.util.concurrent.Callable;
 
 /**
  * PREDICT against the same linear model written as inline SQL arithmetic, over the same rows in one run
- * (alternating, medians), and the time per document of a bag-of-words PREDICT on the SpamAssassin corpus.
+ * (alternating, medians), and the time per document of a bag-of-words PREDICT on the SpamAssassin corpus, of the
+ * engine's part of it alone, and of scikit-learn's pipeline for the same model on the same mails ({@link SklearnSide}).
  */
 @Command(name = "predict", mixinStandardHelpOptions = true,
-        description = "PREDICT('m', a..p) vs inline SQL arithmetic on N rows; bag-of-words PREDICT per document.")
+        description = "PREDICT('m', a..p) vs inline SQL arithmetic on N rows; bag-of-words PREDICT per document, against scikit-learn.")
 final class PredictBench implements Callable<Integer> {
     private static final int INPUTS = 16;
 
@@ -41,6 +45,9 @@ final class PredictBench implements Callable<Integer> {
 
     @Option(names = "--out", defaultValue = "bench/results/predict.txt", description = "where to keep the result (default: ${DEFAULT-VALUE})")
     Path out;
+
+    /** µs per mail of H2's PREDICT, the engine alone and scikit-learn (0 where absent), for the chart. */
+    private double[] textChart;
 
     @Override
     public Integer call() throws Exception {
@@ -110,7 +117,13 @@ final class PredictBench implements Callable<Integer> {
             line(report, String.format(Locale.ROOT, "  inline SQL arithmetic     %8.1f ms  %7.1f ns/row", mi / 1e6, mi / rows));
             corpusBench(c, st, report);
             line(report, String.format(Locale.ROOT, "predict/inline ratio: %.2f", mp / mi));
-            Charts.bars(Charts.beside(out), "PREDICT vs inline SQL arithmetic, H2, " + String.format(Locale.ROOT, "%,d", rows) + " rows, "
+            Path png = Charts.beside(out);
+            if (textChart != null) {
+                Charts.bars(png.resolveSibling("predict-text.png"), "Bag-of-words predict, SpamAssassin, one core, " + LocalDate.now(),
+                        "microseconds per mail", java.util.List.of("PREDICT('spam', body) on H2", "engine alone", "scikit-learn"),
+                        java.util.List.of("time per mail"), java.util.List.of(java.util.List.of(textChart[0], textChart[1], textChart[2])));
+            }
+            Charts.bars(png, "PREDICT vs inline SQL arithmetic, H2, " + String.format(Locale.ROOT, "%,d", rows) + " rows, "
                             + LocalDate.now(), "ns per row", java.util.List.of("dense linear model, 16 inputs"),
                     java.util.List.of("PREDICT('m', a..p)", "inline SQL arithmetic"),
                     java.util.List.of(java.util.List.of(mp / rows), java.util.List.of(mi / rows)));
@@ -124,6 +137,7 @@ final class PredictBench implements Callable<Integer> {
         Path file = corpus != null ? corpus : Corpus.defaultLocation();
         if (file == null) {
             line(report, "bag of words: skipped, the SpamAssassin corpus is not at ../shared/datasets (pass --corpus)");
+            line(report, "bag-of-words predict/scikit-learn time ratio: absent, no corpus to score");
             return;
         }
         List<Corpus.Message> mails = Corpus.read(file);
@@ -154,11 +168,50 @@ final class PredictBench implements Callable<Integer> {
         }
         double mp = Machine.median(tp);
         double mb = Machine.median(tb);
-        double avgChars = mails.stream().mapToInt(m -> m.text().length()).average().orElse(0);
-        line(report, String.format(Locale.ROOT, "bag-of-words logistic model on the SpamAssassin corpus (%,d mails, %.0f chars on average):",
-                mails.size(), avgChars));
-        line(report, String.format(Locale.ROOT, "  PREDICT('spam', body)     %8.1f ms  %7.1f us/doc", mp / 1e6, mp / 1e3 / mails.size()));
-        line(report, String.format(Locale.ROOT, "  scan only (LENGTH(body))  %8.1f ms  %7.1f us/doc", mb / 1e6, mb / 1e3 / mails.size()));
+        int n = mails.size();
+        long chars = mails.stream().mapToLong(m -> m.text().length()).sum();
+        // the engine's part alone, on this thread: what PREDICT calls per row, without H2 around it
+        Model model;
+        try (ResultSet rs = st.executeQuery("SELECT AUGUR.EXPORT_MODEL('spam', 1)")) {
+            rs.next();
+            model = ModelJson.fromJson(rs.getString(1));
+        }
+        String[] texts = mails.stream().map(Corpus.Message::text).toArray(String[]::new);
+        double sink = 0;
+        long[] te = new long[reps];
+        long[] tc = new long[reps];
+        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+        for (int r = -1; r < reps; r++) { // one warm-up
+            long c0 = cpu.getCurrentThreadCpuTime();
+            long t0 = System.nanoTime();
+            for (String t : texts) {
+                sink += model.evaluate(t).score();
+            }
+            if (r >= 0) {
+                te[r] = System.nanoTime() - t0;
+                tc[r] = cpu.getCurrentThreadCpuTime() - c0;
+            }
+        }
+        double me = Machine.median(te);
+        // on a shared machine the thread's CPU time is what the engine costs when it does run
+        double mc = Machine.median(tc);
+        if (Double.isNaN(sink)) {
+            throw new IllegalStateException("a bag-of-words score is NaN");
+        }
+        SklearnSide sk = SklearnSide.run(file, reps);
+        line(report, String.format(Locale.ROOT, "bag-of-words logistic model on the SpamAssassin corpus (%,d mails, %.0f chars on average, %,d features):",
+                n, (double) chars / n, model.dimension()));
+        line(report, String.format(Locale.ROOT, "  PREDICT('spam', body)     %8.1f ms  %7.1f us/doc", mp / 1e6, mp / 1e3 / n));
+        line(report, String.format(Locale.ROOT, "  scan only (LENGTH(body))  %8.1f ms  %7.1f us/doc", mb / 1e6, mb / 1e3 / n));
+        line(report, String.format(Locale.ROOT, "  engine alone (evaluate)   %8.1f ms  %7.1f us/doc  %,.0f M chars/s (on CPU: %.1f us/doc, %,.0f M chars/s)",
+                me / 1e6, me / 1e3 / n, chars * 1e3 / me, mc / 1e3 / n, chars * 1e3 / mc));
+        if (sk.usPerMail() != null) {
+            line(report, String.format(Locale.ROOT, "  scikit-learn predict_proba          %7.1f us/doc  (%s)", sk.usPerMail(), sk.description()));
+            line(report, String.format(Locale.ROOT, "bag-of-words predict/scikit-learn time ratio: %.2f", mp / 1e3 / n / sk.usPerMail()));
+        } else {
+            line(report, "bag-of-words predict/scikit-learn time ratio: absent, " + sk.description());
+        }
+        textChart = new double[]{mp / 1e3 / n, me / 1e3 / n, sk.usPerMail() == null ? 0 : sk.usPerMail()};
     }
 
     private static long count(Statement st, String sql) throws Exception {

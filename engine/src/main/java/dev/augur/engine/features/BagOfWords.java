@@ -2,13 +2,17 @@ package dev.augur.engine.features;
 
 import dev.augur.engine.Errors;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -66,9 +70,18 @@ public final class BagOfWords implements Features {
     private final boolean normalize;
     private final String[] vocabulary;
     private final double[] idf;
-    private final Map<String, Integer> index;
-    /** Open-addressing table of vocabulary indices by the FNV-1a hash of the term's chars (-1: empty slot). */
-    private final int[] termTable;
+    /**
+     * The vocabulary as an open-addressing table (load at most 2/3). Slot s is two longs: {@code length << 32 | i}
+     * (-1: empty) and the term's first 8 bytes (little-endian, zero-padded), so a probe decides a term of up to 8
+     * bytes within one cache line and reads {@link #termBytes} (the terms end to end, term i from
+     * {@code termStart[i]} to {@code termStart[i + 1]}, then 8 bytes of padding) only for a longer one. Only terms a
+     * text can produce are in the table (tokens of [a-z0-9] joined by single spaces): their bytes are never 0, so the
+     * padding is exact.
+     */
+    private final long[] termTable;
+    private final int slotMask;
+    private final byte[] termBytes;
+    private final int[] termStart;
 
     /**
      * @param vocabulary the terms, feature i is vocabulary[i]; empty when hashing
@@ -104,22 +117,51 @@ public final class BagOfWords implements Features {
             }
         }
         this.idf = weighting == Weighting.TFIDF ? idf : null;
-        this.index = new HashMap<>(this.vocabulary.length * 2);
-        for (int i = 0; i < this.vocabulary.length; i++) {
-            if (index.put(this.vocabulary[i], i) != null) {
-                throw Errors.invalidParameter("vocabulary term '" + this.vocabulary[i] + "' appears twice");
+        Set<String> distinct = new HashSet<>(this.vocabulary.length * 2);
+        for (String term : this.vocabulary) {
+            if (!distinct.add(term)) {
+                throw Errors.invalidParameter("vocabulary term '" + term + "' appears twice");
             }
         }
-        this.termTable = new int[Integer.highestOneBit(Math.max(4, this.vocabulary.length * 2)) << 1];
-        Arrays.fill(termTable, -1);
-        int mask = termTable.length - 1;
+        this.termStart = new int[this.vocabulary.length + 1];
+        StringBuilder all = new StringBuilder();
         for (int i = 0; i < this.vocabulary.length; i++) {
-            int slot = fnv(this.vocabulary[i]) & mask;
-            while (termTable[slot] >= 0) {
-                slot = (slot + 1) & mask;
+            if (producible(this.vocabulary[i])) {
+                all.append(this.vocabulary[i]);
             }
-            termTable[slot] = i;
+            termStart[i + 1] = all.length();
         }
+        this.termBytes = Arrays.copyOf(all.toString().getBytes(StandardCharsets.US_ASCII), all.length() + 8);
+        // load factor at most 2/3
+        int slots = Integer.highestOneBit(Math.max(4, this.vocabulary.length * 3 / 2 - 1)) << 1;
+        this.termTable = new long[2 * slots];
+        Arrays.fill(termTable, -1L);
+        this.slotMask = slots - 1;
+        for (int i = 0; i < this.vocabulary.length; i++) {
+            int from = termStart[i];
+            int len = termStart[i + 1] - from;
+            if (len == 0) {
+                continue;
+            }
+            int slot = slotOf(termBytes, from, len);
+            while (termTable[2 * slot] != -1L) {
+                slot = (slot + 1) & slotMask;
+            }
+            termTable[2 * slot] = (long) len << 32 | i;
+            termTable[2 * slot + 1] = word(termBytes, from, len);
+        }
+    }
+
+    /** Whether some text has this term: tokens of [a-z0-9] joined by single spaces. */
+    private static boolean producible(String term) {
+        for (int i = 0; i < term.length(); i++) {
+            char c = term.charAt(i);
+            boolean tokenChar = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+            if (!tokenChar && (c != ' ' || i == 0 || i == term.length() - 1 || term.charAt(i - 1) == ' ')) {
+                return false;
+            }
+        }
+        return !term.isEmpty();
     }
 
     @Override
@@ -176,50 +218,25 @@ public final class BagOfWords implements Features {
 
     /** Splits text into lower-case ASCII alphanumeric tokens. */
     public static List<String> tokenize(String text) {
-        List<String> out = new ArrayList<>();
-        forEachToken(text, out::add);
+        Tokens t = new Tokens();
+        t.read(text);
+        List<String> out = new ArrayList<>(t.count);
+        for (int i = 0; i < t.count; i++) {
+            out.add(t.term(i, i));
+        }
         return out;
-    }
-
-    /** A char of a token, lower-cased (ASCII letters and digits only, as SQL's [^a-z0-9] split), or -1 for a separator. */
-    private static int tokenChar(char c) {
-        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-            return c;
-        }
-        return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : -1;
-    }
-
-    static void forEachToken(String text, Consumer<String> sink) {
-        int n = text.length();
-        char[] buf = new char[Math.min(n, 1024)];
-        int len = 0;
-        for (int i = 0; i <= n; i++) {
-            int c = i < n ? tokenChar(text.charAt(i)) : -1;
-            if (c >= 0) {
-                if (len == buf.length) {
-                    buf = Arrays.copyOf(buf, buf.length * 2);
-                }
-                buf[len++] = (char) c;
-            } else if (len > 0) {
-                sink.accept(new String(buf, 0, len));
-                len = 0;
-            }
-        }
     }
 
     /** The terms of a text: its tokens and, for ngrams > 1, the space-joined n-grams up to that length. */
     public static void forEachTerm(String text, int ngrams, Consumer<String> sink) {
-        if (ngrams == 1) {
-            forEachToken(text, sink);
-            return;
+        Tokens t = new Tokens();
+        t.read(text);
+        if (ngrams > 1) {
+            t.join();
         }
-        List<String> tokens = tokenize(text);
-        for (int i = 0; i < tokens.size(); i++) {
-            StringBuilder sb = new StringBuilder(tokens.get(i));
-            sink.accept(tokens.get(i));
-            for (int k = 1; k < ngrams && i + k < tokens.size(); k++) {
-                sb.append(' ').append(tokens.get(i + k));
-                sink.accept(sb.toString());
+        for (int i = 0; i < t.count; i++) {
+            for (int last = i; last < i + ngrams && last < t.count; last++) {
+                sink.accept(t.term(i, last));
             }
         }
     }
@@ -229,8 +246,13 @@ public final class BagOfWords implements Features {
         if (hashBits > 0) {
             return bucket(term, hashBits);
         }
-        Integer i = index.get(term);
-        return i == null ? -1 : i;
+        if (!producible(term)) {
+            return -1;
+        }
+        int len = term.length();
+        byte[] b = Arrays.copyOf(term.getBytes(StandardCharsets.US_ASCII), len + 8);
+        int slot = slotOf(b, 0, len);
+        return vocabularyIndex(termTable[2 * slot], slot, word(b, 0, len), b, 0, len);
     }
 
     /** Hashing trick bucket: FNV-1a 32 over the term's chars (ASCII by construction), masked to hashBits. */
@@ -250,127 +272,284 @@ public final class BagOfWords implements Features {
         return h;
     }
 
+    /** FNV-1a 32 over {@code bytes[from, to)}, continued from {@code h}. */
+    private static int fnv(int h, byte[] bytes, int from, int to) {
+        for (int k = from; k < to; k++) {
+            h = (h ^ bytes[k]) * FNV_PRIME;
+        }
+        return h;
+    }
+
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /** The first min(len, 8) bytes at {@code from}, little-endian, zero-padded (8 bytes must be readable there). */
+    private static long word(byte[] bytes, int from, int len) {
+        return (long) LONG_LE.get(bytes, from) & (-1L >>> ((8 - Math.min(len, 8)) << 3));
+    }
+
     /**
-     * The feature index of every unigram of a text, in order (-1 outside the vocabulary), straight from its chars:
-     * the tokenizer of {@link #forEachToken} with the FNV-1a hash kept as it goes, and the vocabulary probed by that
-     * hash, so no String is made per token (what dominated bag-of-words scoring).
+     * The vocabulary table's first slot for the term {@code bytes[from, from + len)}: a multiplicative hash of its
+     * 8-byte words (the table is this class's own; what is observable, a hashed model's buckets, is FNV-1a).
      */
-    private int unigramIndices(String text, int[][] out) {
-        int n = text.length();
-        char[] buf = new char[64];
-        int len = 0;
-        int h = FNV_OFFSET;
-        int count = 0;
-        int[] found = out[0];
-        int mask = termTable.length - 1;
-        for (int i = 0; i <= n; i++) {
-            int c = i < n ? tokenChar(text.charAt(i)) : -1;
-            if (c >= 0) {
-                if (len == buf.length) {
-                    buf = Arrays.copyOf(buf, buf.length * 2);
+    private int slotOf(byte[] bytes, int from, int len) {
+        long h = (word(bytes, from, len) ^ len) * 0x9E3779B97F4A7C15L;
+        for (int k = 8; k < len; k += 8) {
+            h = (Long.rotateLeft(h, 29) ^ word(bytes, from + k, len - k)) * 0xC2B2AE3D27D4EB4FL;
+        }
+        return (int) (h >>> 32 ^ h) & slotMask;
+    }
+
+    /**
+     * The vocabulary index of the term {@code bytes[from, from + len)} (its first word {@code w}) probing from
+     * {@code slot}, whose first long was read as {@code first}; -1 when it is not in the vocabulary. Length and first
+     * word decide a term of up to 8 bytes (its bytes are never 0, so the padding is exact); a longer one compares the
+     * rest of its bytes.
+     */
+    private int vocabularyIndex(long first, int slot, long w, byte[] bytes, int from, int len) {
+        long[] table = termTable;
+        long key = (long) len << 32;
+        for (long e = first; e != -1L; slot = (slot + 1) & slotMask, e = table[2 * slot]) {
+            if ((e & 0xFFFFFFFF00000000L) == key && table[2 * slot + 1] == w) {
+                int i = (int) e;
+                if (len <= 8 || Arrays.equals(termBytes, termStart[i] + 8, termStart[i + 1], bytes, from + 8, from + len)) {
+                    return i;
                 }
-                buf[len++] = (char) c;
-                h = (h ^ c) * FNV_PRIME;
-            } else if (len > 0) {
-                int f;
-                if (hashBits > 0) {
-                    f = h & ((1 << hashBits) - 1);
-                } else {
-                    f = -1;
-                    for (int slot = h & mask; termTable[slot] >= 0; slot = (slot + 1) & mask) {
-                        String t = vocabulary[termTable[slot]];
-                        if (t.length() == len && sameChars(t, buf, len)) {
-                            f = termTable[slot];
-                            break;
-                        }
-                    }
-                }
-                if (f >= 0) {
-                    if (count == found.length) {
-                        found = Arrays.copyOf(found, count * 2);
-                    }
-                    found[count++] = f;
-                }
-                len = 0;
-                h = FNV_OFFSET;
             }
         }
-        out[0] = found;
-        return count;
+        return -1;
     }
 
-    private static boolean sameChars(String t, char[] buf, int len) {
-        for (int i = 0; i < len; i++) {
-            if (t.charAt(i) != buf[i]) {
-                return false;
+    /** 8 bytes of 0x01, 0x20, 0x80: the lanes of the tokenizer's word-at-a-time arithmetic. */
+    private static final long ONES = 0x0101010101010101L;
+    private static final long SPACES = 0x20 * ONES;
+    private static final long HIGH = 0x80 * ONES;
+
+    /**
+     * The one tokenizer. {@link #read} lower-cases a text's tokens in place, 8 chars at a time with no branch per
+     * char (separators become spaces), and finds where every token starts and ends from a 64-char bit mask of token
+     * chars; {@link #join} copies the tokens end to end with one space between them, so that the n-gram of tokens
+     * i..j is the slice from i's start to j's end, exactly its space-joined term.
+     */
+    private static final class Tokens {
+        /** The text as Latin-1 bytes, lower-cased with separators as spaces, zero-padded to whole 64-char blocks. */
+        byte[] chars = new byte[0];
+        /** The tokens joined by one space (after {@link #join}). */
+        byte[] joined = new byte[0];
+        /** Where the bytes of {@link #starts} and {@link #ends} are: {@link #chars} or {@link #joined}. */
+        byte[] buf;
+        int[] starts = new int[0];
+        int[] ends = new int[0];
+        int count;
+
+        void read(String text) {
+            // Latin-1 is a copy (or a vectorized narrowing) of the text's chars; a char beyond Latin-1 becomes '?',
+            // a separator as it was (a surrogate pair one '?' instead of two: still one run of separators)
+            byte[] raw = text.getBytes(StandardCharsets.ISO_8859_1);
+            int n = raw.length;
+            int padded = (n + 63 & -64) + 8;
+            if (chars.length < padded) {
+                chars = new byte[padded];
+            }
+            if (starts.length < n / 2 + 2) {
+                starts = new int[n / 2 + 2];
+                ends = new int[n / 2 + 2];
+            }
+            byte[] b = chars;
+            System.arraycopy(raw, 0, b, 0, n);
+            Arrays.fill(b, n, padded, (byte) 0);
+            int[] start = starts;
+            int[] end = ends;
+            int ts = 0;
+            int te = 0;
+            long carry = 0; // 1 when the char before this block is a token char
+            for (int base = 0; base < n; base += 64) {
+                long tokens = 0; // bit k: char base + k is a token char
+                for (int k = 0; k < 64; k += 8) {
+                    long w = (long) LONG_LE.get(b, base + k);
+                    long x = w & ~HIGH; // a byte from 0x80 up is a separator: its 7 low bits are tested, then dropped
+                    long lower = x | SPACES; // ASCII letters fold to lower case (digits have the bit already)
+                    // per byte, with no carry between bytes (each lane stays below 0x100): the high bit is set when
+                    // the byte is at least the bound
+                    long letter = (lower + (0x80 - 'a') * ONES) & ~(lower + (0x7F - 'z') * ONES);
+                    long digit = (x + (0x80 - '0') * ONES) & ~(x + (0x7F - '9') * ONES);
+                    long tok = (letter | digit) & ~w & HIGH;
+                    long keep = (tok >>> 7) * 0xFF;
+                    LONG_LE.set(b, base + k, (lower & keep) | (SPACES & ~keep));
+                    tokens |= ((tok >>> 7) * 0x0102040810204080L >>> 56) << k; // the 8 high bits gathered
+                }
+                long before = tokens << 1 | carry;
+                long startBits = tokens & ~before;
+                long endBits = ~tokens & before; // the separator right after a token: its end
+                carry = tokens >>> 63;
+                while (startBits != 0) {
+                    start[ts++] = base + Long.numberOfTrailingZeros(startBits);
+                    startBits &= startBits - 1;
+                }
+                while (endBits != 0) {
+                    end[te++] = base + Long.numberOfTrailingZeros(endBits);
+                    endBits &= endBits - 1;
+                }
+            }
+            if (carry != 0) {
+                end[te] = n;
+            }
+            count = ts;
+            buf = b;
+        }
+
+        /** Copies the tokens into {@link #joined}, each followed by one space, word by word. */
+        void join() {
+            int need = (chars.length) + 8;
+            if (joined.length < need) {
+                joined = new byte[need];
+            }
+            byte[] from = chars;
+            byte[] to = joined;
+            int q = 0;
+            for (int i = 0; i < count; i++) {
+                int s = starts[i];
+                int len = ends[i] - s;
+                for (int k = 0; k < len; k += 8) {
+                    LONG_LE.set(to, q + k, (long) LONG_LE.get(from, s + k));
+                }
+                starts[i] = q;
+                ends[i] = q + len;
+                q += len;
+                to[q++] = ' ';
+            }
+            buf = to;
+        }
+
+        /** The term of tokens first..last, space-joined (after {@link #join} when first < last). */
+        String term(int first, int last) {
+            return new String(buf, starts[first], ends[last] - starts[first], StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    /** What one thread's vectorizing reuses, text after text; a text too long to keep its arrays gets its own. */
+    private static final class Scratch {
+        static final int KEPT_CHARS = 1 << 20;
+
+        final Tokens tokens = new Tokens();
+        /** Per term: where it starts and its length, its first slot and that slot's first long. */
+        int[] termFrom = new int[0];
+        int[] termLen = new int[0];
+        int[] termSlot = new int[0];
+        long[] termFirst = new long[0];
+        /** The feature index of every term found, then sorted (with {@link #sorted} as the other radix buffer). */
+        int[] found = new int[0];
+        int[] sorted = new int[0];
+        int[] radixCounts = new int[0];
+        /** The feature vector: {@link #size} ascending indices and their values. */
+        int[] idx = new int[0];
+        double[] val = new double[0];
+        int size;
+
+        void ensureTerms(int terms) {
+            if (termFrom.length < terms) {
+                termFrom = new int[terms];
+                termLen = new int[terms];
+                termSlot = new int[terms];
+                termFirst = new long[terms];
+                found = new int[terms];
+                sorted = new int[terms];
+                idx = new int[terms];
+                val = new double[terms];
             }
         }
-        return true;
     }
 
-    /** Counts of each in-vocabulary feature of a text (term frequency), by feature index. */
-    public Map<Integer, Integer> counts(String text) {
-        Map<Integer, Integer> tf = new HashMap<>();
-        forEachTerm(text, ngrams, term -> {
-            int i = indexOf(term);
-            if (i >= 0) {
-                tf.merge(i, 1, Integer::sum);
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /** This thread's scratch, or a fresh one for a text too long for its arrays to be kept. */
+    private static Scratch scratchFor(String text) {
+        return text.length() > Scratch.KEPT_CHARS ? new Scratch() : SCRATCH.get();
+    }
+
+    /**
+     * The feature vector of a text into {@code s.idx}, {@code s.val} ({@code s.size} of them, indices ascending):
+     * tokens in one pass ({@link Tokens}), every term's feature (FNV-1a buckets; or the vocabulary, probed for all
+     * terms' first slots before any is compared, so that the cache misses of a large vocabulary overlap), the
+     * features radix-sorted and counted by runs, weighted and normalized. No String or boxed value is made.
+     */
+    private void vectorizeInto(String text, Scratch s) {
+        Tokens t = s.tokens;
+        t.read(text);
+        if (ngrams > 1) {
+            t.join();
+        }
+        int tokens = t.count;
+        int terms = Math.toIntExact((long) tokens * ngrams);
+        s.ensureTerms(terms);
+        int[] found = s.found;
+        int[] starts = t.starts;
+        int[] ends = t.ends;
+        byte[] chars = t.buf;
+        int nFound = 0;
+        if (hashBits > 0) {
+            int bucketMask = (1 << hashBits) - 1;
+            for (int i = 0; i < tokens; i++) {
+                int h = fnv(FNV_OFFSET, chars, starts[i], ends[i]);
+                found[nFound++] = h & bucketMask;
+                for (int last = i + 1; last < i + ngrams && last < tokens; last++) {
+                    // the n-gram's hash goes on over the space and the next token's chars
+                    h = fnv(h, chars, ends[last - 1], ends[last]);
+                    found[nFound++] = h & bucketMask;
+                }
             }
-        });
-        return tf;
-    }
-
-    /** The feature vector of a text. */
-    public SparseVector vectorize(String text) {
-        // feature indices of every term, sorted, then counted by runs: no boxing on the per-document hot path
-        int[] found = new int[64];
-        int[] n = {0};
-        int[][] buf = {found};
-        if (ngrams == 1) {
-            n[0] = unigramIndices(text, buf);
         } else {
-            forEachTerm(text, ngrams, term -> {
-                int i = indexOf(term);
-                if (i >= 0) {
-                    if (n[0] == buf[0].length) {
-                        buf[0] = Arrays.copyOf(buf[0], n[0] * 2);
-                    }
-                    buf[0][n[0]++] = i;
+            int[] termFrom = s.termFrom;
+            int[] termLen = s.termLen;
+            int[] termSlot = s.termSlot;
+            long[] termFirst = s.termFirst;
+            long[] table = termTable;
+            int n = 0;
+            if (ngrams == 1) {
+                for (int i = 0; i < tokens; i++) {
+                    termSlot[i] = slotOf(chars, starts[i], ends[i] - starts[i]);
                 }
-            });
+                termFrom = starts;
+                termLen = null;
+                n = tokens;
+            } else {
+                for (int i = 0; i < tokens; i++) {
+                    int from = starts[i];
+                    for (int last = i; last < i + ngrams && last < tokens; last++) {
+                        int len = ends[last] - from;
+                        termFrom[n] = from;
+                        termLen[n] = len;
+                        termSlot[n] = slotOf(chars, from, len);
+                        n++;
+                    }
+                }
+            }
+            // every term's first slot read in a loop of nothing else, so that a large vocabulary's cache misses overlap
+            for (int j = 0; j < n; j++) {
+                termFirst[j] = table[2 * termSlot[j]];
+            }
+            for (int j = 0; j < n; j++) {
+                int from = termFrom[j];
+                int len = termLen == null ? ends[j] - from : termLen[j];
+                int f = termFirst[j] == -1L ? -1 : vocabularyIndex(termFirst[j], termSlot[j], word(chars, from, len), chars, from, len);
+                found[nFound] = f;
+                nFound += ~f >>> 31; // kept when in the vocabulary
+            }
         }
-        found = buf[0];
-        // distinct features and their counts through a small open-addressing table, then only the distinct ones
-        // sorted: a mail has ~3x more tokens than distinct terms, and sorting every token dominated vectorizing
-        int cap = Integer.highestOneBit(Math.max(8, n[0])) << 2;
-        int mask = cap - 1;
-        int[] slotKey = new int[cap];
-        int[] slotCount = new int[cap];
-        Arrays.fill(slotKey, -1);
-        int[] idx = new int[n[0]];
+        int[] order = radixSort(found, s.sorted, nFound, 32 - Integer.numberOfLeadingZeros(dimension() - 1), s);
+        // runs of equal features: each distinct feature once, with its count
+        int[] idx = s.idx;
+        double[] val = s.val;
         int distinct = 0;
-        for (int j = 0; j < n[0]; j++) {
-            int f = found[j];
-            int slot = countSlot(f, mask);
-            while (slotKey[slot] >= 0 && slotKey[slot] != f) {
-                slot = (slot + 1) & mask;
-            }
-            if (slotKey[slot] < 0) {
-                slotKey[slot] = f;
-                idx[distinct++] = f;
-            }
-            slotCount[slot]++;
-        }
-        idx = Arrays.copyOf(idx, distinct);
-        Arrays.sort(idx);
-        double[] val = new double[distinct];
-        for (int j = 0; j < distinct; j++) {
-            int f = idx[j];
-            int slot = countSlot(f, mask);
-            while (slotKey[slot] != f) {
-                slot = (slot + 1) & mask;
-            }
-            val[j] = slotCount[slot];
+        int previous = -1;
+        int count = 0;
+        for (int j = 0; j < nFound; j++) {
+            int f = order[j];
+            boolean next = f != previous;
+            distinct += next ? 1 : 0;
+            count = next ? 1 : count + 1;
+            idx[distinct - 1] = f;
+            val[distinct - 1] = count;
+            previous = f;
         }
         double sumSq = 0;
         for (int j = 0; j < distinct; j++) {
@@ -388,12 +567,69 @@ public final class BagOfWords implements Features {
                 val[j] *= inv;
             }
         }
-        return new SparseVector(idx, val);
+        s.size = distinct;
     }
 
-    /** First probe for feature f in vectorize's counting table (multiplicative hashing spreads adjacent buckets). */
-    private static int countSlot(int f, int mask) {
-        return (f * 0x9E3779B9) >>> 7 & mask;
+    /**
+     * Sorts {@code a[0, n)} of non-negative keys below 2^bits, least significant digit first with up to 11 bits a
+     * digit; returns the array that holds the result ({@code a} or {@code tmp}).
+     */
+    private static int[] radixSort(int[] a, int[] tmp, int n, int bits, Scratch s) {
+        if (n < 64) {
+            Arrays.sort(a, 0, n);
+            return a;
+        }
+        int passes = Math.max(1, (bits + 10) / 11);
+        int width = (bits + passes - 1) / passes;
+        int radix = 1 << width;
+        int digitMask = radix - 1;
+        if (s.radixCounts.length < radix) {
+            s.radixCounts = new int[radix];
+        }
+        int[] counts = s.radixCounts;
+        int[] from = a;
+        int[] to = tmp;
+        for (int shift = 0; shift < passes * width; shift += width) {
+            Arrays.fill(counts, 0, radix, 0);
+            for (int j = 0; j < n; j++) {
+                counts[from[j] >>> shift & digitMask]++;
+            }
+            int sum = 0;
+            for (int d = 0; d < radix; d++) {
+                int c = counts[d];
+                counts[d] = sum;
+                sum += c;
+            }
+            for (int j = 0; j < n; j++) {
+                int key = from[j];
+                to[counts[key >>> shift & digitMask]++] = key;
+            }
+            int[] swap = from;
+            from = to;
+            to = swap;
+        }
+        return from;
+    }
+
+    /** The feature vector of a text. */
+    public SparseVector vectorize(String text) {
+        Scratch s = scratchFor(text);
+        vectorizeInto(text, s);
+        return new SparseVector(Arrays.copyOf(s.idx, s.size), Arrays.copyOf(s.val, s.size));
+    }
+
+    /**
+     * The margins of a linear map over a text's feature vector, with no vector made: {@code out[o] = bias[o] +
+     * Σ weights[o · dimension + i] · x_i}, summed as {@link SparseVector#affine} sums {@link #vectorize}'s vector, so
+     * bit for bit the margin of that vector.
+     */
+    public void margins(String text, double[] weights, double[] bias, double[] out) {
+        Scratch s = scratchFor(text);
+        vectorizeInto(text, s);
+        int d = dimension();
+        for (int o = 0; o < out.length; o++) {
+            out[o] = SparseVector.affine(bias[o], weights, o * d, s.idx, s.val, s.size);
+        }
     }
 
     /** The human name of feature i: its term for a vocabulary, its bucket for hashing. */

@@ -238,14 +238,7 @@ public abstract sealed class Model permits LinearRegression, SignClassifier, Sof
 
     /** Margin of output {@code o} for a sparse row. */
     public final double margin(SparseVector x, int o) {
-        double m = bias[o];
-        int off = o * dimension();
-        int[] idx = x.indices();
-        double[] val = x.values();
-        for (int j = 0; j < idx.length; j++) {
-            m += weights[off + idx[j]] * val[j];
-        }
-        return m;
+        return SparseVector.affine(bias[o], weights, o * dimension(), x.indices(), x.values(), x.size());
     }
 
     /** Margin of output {@code o} for a dense row. */
@@ -335,10 +328,7 @@ public abstract sealed class Model permits LinearRegression, SignClassifier, Sof
             if (!(inputs[0] instanceof String text)) {
                 throw Errors.wrongType(name, names.get(0), "text", inputs[0]);
             }
-            SparseVector x = bow.vectorize(text);
-            for (int o = 0; o < margins.length; o++) {
-                margins[o] = margin(x, o);
-            }
+            bow.margins(text, weights, bias, margins);
         } else {
             double[] x = denseRow(inputs);
             for (int o = 0; o < margins.length; o++) {
