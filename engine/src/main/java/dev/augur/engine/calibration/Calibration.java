@@ -92,15 +92,16 @@ public final class Calibration {
      * when k exceeds the stratum's size.
      *
      * @param model the model's name and version, for the error message
+     * @param asked what the caller asked, for the error message: {@code alpha 0.1}, {@code level 0.9}
      */
-    public double quantile(double alpha, int s, String model) {
+    public double quantile(double alpha, int s, String model, String asked) {
         Conformal.checkAlpha(alpha);
         double[] sc = scores[s];
         long k = rank(sc.length, alpha);
         if (k > sc.length) {
             String where = method == Method.SPLIT ? "" : " of class '" + strata.get(s) + "'";
             throw Errors.invalidParameter("model " + model + " is calibrated on " + sc.length + " row" + (sc.length == 1 ? "" : "s")
-                    + where + ", too few for alpha " + alpha + ": a conformal set at that alpha needs at least "
+                    + where + ", too few for " + asked + ": a conformal guarantee at " + asked + " needs at least "
                     + minimumSize(alpha) + " calibration rows" + (method == Method.SPLIT ? "" : " per class")
                     + "; calibrate on more rows or use a larger alpha");
         }

@@ -127,7 +127,7 @@ public final class Conformal {
         double[] q = new double[classes.size()];
         for (int c = 0; c < q.length; c++) {
             q[c] = calibration.method() == Method.SPLIT && c > 0 ? q[0]
-                    : calibration.quantile(alpha, stratum(calibration, classes.get(c), ref), ref);
+                    : calibration.quantile(alpha, stratum(calibration, classes.get(c), ref), ref, "alpha " + alpha);
         }
         return q;
     }
@@ -156,7 +156,7 @@ public final class Conformal {
     /** PREDICT_INTERVAL's half width at {@code level}: q̂ at alpha = 1 − level (checked before any row is scored). */
     public static double halfWidth(Model model, Calibration calibration, double level, String ref) {
         requireRegressor(model);
-        return calibration.quantile(alphaOfLevel(level), 0, ref);
+        return calibration.quantile(alphaOfLevel(level), 0, ref, "level " + level);
     }
 
     /** PREDICT_INTERVAL: [ŷ − q̂, ŷ + q̂]. */
