@@ -16,6 +16,9 @@ import java.util.Objects;
  * golden vectors).
  */
 public final class Calibration {
+    /** Below this alpha the smallest calibration set exceeds 10^9 rows and is not walked to (see {@link #minimumSize}). */
+    static final double TINY_ALPHA = 1e-9;
+
     private final Method method;
     private final List<String> strata;
     private final double[][] scores;
@@ -116,6 +119,10 @@ public final class Calibration {
     /** The smallest calibration size n whose rank fits (rank(n, alpha) ≤ n), found with the same rule. */
     public static long minimumSize(double alpha) {
         Conformal.checkAlpha(alpha);
+        if (alpha < TINY_ALPHA) {
+            // beyond any calibration table (over 10^9 rows): the exact-arithmetic bound, capped below 2^63
+            return (long) Math.ceil(Math.min(1 / alpha - 1, 9.2e18));
+        }
         // exact arithmetic gives n ≥ 1/alpha − 1; start a little below and walk up with the rank rule itself
         long n = Math.max(1, (long) Math.floor(1 / alpha) - 2);
         while (rank(n, alpha) > n) {

@@ -1,8 +1,13 @@
 -- The smallest calibration size whose rank fits (conformal_rank(n, alpha) <= n), found as the engine's
--- Calibration.minimumSize finds it: from a little below 1/alpha - 1, walking up with the rank rule itself.
+-- Calibration.minimumSize finds it: from a little below 1/alpha - 1, walking up with the rank rule itself (below alpha
+-- 1e-9, over 10^9 rows, the exact-arithmetic bound, capped below 2^63).
 CREATE OR REPLACE FUNCTION augur.conformal_minimum(alpha float8) RETURNS bigint LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
-DECLARE n bigint := greatest(1, floor(1 / alpha)::bigint - 2);
+DECLARE n bigint;
 BEGIN
+    IF alpha < 1e-9 THEN
+        RETURN ceil(least(1 / alpha - 1, 9.2e18::float8))::bigint;
+    END IF;
+    n := greatest(1, floor(1 / alpha)::bigint - 2);
     WHILE augur.conformal_rank(n, alpha) > n LOOP
         n := n + 1;
     END LOOP;
