@@ -121,7 +121,8 @@ public final class Calibration {
         Conformal.checkAlpha(alpha);
         if (alpha < TINY_ALPHA) {
             // beyond any calibration table (over 10^9 rows): the exact-arithmetic bound, capped below 2^63
-            return (long) Math.ceil(Math.min(1 / alpha - 1, 9.2e18));
+            double cap = 9.2e18;
+            return (long) (alpha <= 1 / cap ? cap : Math.ceil(Math.min(1 / alpha - 1, cap)));
         }
         // exact arithmetic gives n ≥ 1/alpha − 1; start a little below and walk up with the rank rule itself
         long n = Math.max(1, (long) Math.floor(1 / alpha) - 2);

@@ -5,7 +5,8 @@ CREATE OR REPLACE FUNCTION augur.conformal_minimum(alpha float8) RETURNS bigint 
 DECLARE n bigint;
 BEGIN
     IF alpha < 1e-9 THEN
-        RETURN ceil(least(1 / alpha - 1, 9.2e18::float8))::bigint;
+        -- 1 / alpha overflows float8 for the smallest alphas (an error in PostgreSQL): those are capped first
+        RETURN (CASE WHEN alpha <= 1 / 9.2e18::float8 THEN 9.2e18::float8 ELSE ceil(least(1 / alpha - 1, 9.2e18::float8)) END)::bigint;
     END IF;
     n := greatest(1, floor(1 / alpha)::bigint - 2);
     WHILE augur.conformal_rank(n, alpha) > n LOOP
