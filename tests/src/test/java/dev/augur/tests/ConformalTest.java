@@ -84,6 +84,10 @@ class ConformalTest {
                 assertThat(rs.getString(4)).as("the calibrated version carries the same model").isEqualTo(sha);
             }
             assertThat(intValue(st, "SELECT VERSION FROM AUGUR.DEPLOYED WHERE NAME = 'm'")).as("calibrating deploys nothing").isEqualTo(1);
+            // the extension statement is the same call
+            st.execute("CALIBRATE MODEL m VERSION 1 FROM (SELECT a, b, y FROM calib WHERE id <= 100) WITH (method = mondrian)");
+            assertThat(intValue(st, "SELECT ROWS_USED FROM AUGUR.CALIBRATIONS WHERE NAME = 'm' AND VERSION = 3")).isEqualTo(100);
+            assertThat(intValue(st, "SELECT COUNT(*) FROM AUGUR.MODELS WHERE NAME = 'm' AND VERSION = 3 AND CALIBRATION = 'mondrian'")).isEqualTo(1);
             assertThat(intValue(st, "SELECT ROWS_USED FROM AUGUR.CALIBRATIONS WHERE NAME = 'm' AND VERSION = 2")).isEqualTo(400);
 
             Model m = exported(st, "m", 2);
@@ -208,6 +212,9 @@ class ConformalTest {
             assertSqlState(st, "SELECT PREDICT_SET('m', 0.1, a, b) FROM calib", "55000", "AUGUR.CALIBRATE_MODEL('m', 1,");
             assertSqlState(st, "SELECT PREDICT_INTERVAL('r', 0.9, a, b) FROM calib", "55000", "is not calibrated");
             assertSqlState(st, "SELECT PREDICT_SET('m@2', 0.1, a) FROM calib", "22023", "expects 2 inputs");
+            // a calibrated model drops with its calibrations
+            assertThat(intValue(st, "SELECT AUGUR.DROP_MODEL('m')")).isEqualTo(3);
+            assertThat(intValue(st, "SELECT COUNT(*) FROM AUGUR.CALIBRATION_SCORES WHERE NAME = 'm'")).isZero();
         }
     }
 

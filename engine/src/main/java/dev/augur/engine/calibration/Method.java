@@ -34,7 +34,11 @@ public enum Method {
 
     /** The method of CALIBRATE_MODEL's options JSON ({@code {"method": "mondrian"}}; NULL or {} is split). */
     public static Method fromOptions(String json) {
-        ObjectNode o = OptionValues.parse(json, "calibration options", "{\"method\": \"mondrian\"}");
+        return fromObject(OptionValues.parse(json, "calibration options", "{\"method\": \"mondrian\"}"));
+    }
+
+    /** The method of parsed options (CALIBRATE MODEL's WITH (...) checks them with this, as the function does). */
+    public static Method fromObject(ObjectNode o) {
         OptionValues.checkKeys(o, "calibration option", OPTION_KEYS);
         JsonNode m = o.get("method");
         return m == null ? SPLIT : fromSqlName(OptionValues.word("method", m, List.of("split", "mondrian")));
