@@ -25,11 +25,11 @@ public interface DeviceFeatureStore extends AutoCloseable {
         /** scores = softmax of the outputs' margins (multi-class). */
         SOFTMAX;
 
-        /** The link a model kind's scores use, as {@code Model.scoreOfMargin} defines them. */
+        /** The link a model kind's scores use (each member's, for an ensemble), as {@link ModelKind.Link} defines them. */
         public static Link of(ModelKind kind) {
-            return switch (kind) {
-                case LINEAR -> IDENTITY;
-                case LOGISTIC, SVM -> LOGISTIC;
+            return switch (kind.link()) {
+                case IDENTITY -> IDENTITY;
+                case LOGISTIC -> LOGISTIC;
                 case SOFTMAX -> SOFTMAX;
             };
         }

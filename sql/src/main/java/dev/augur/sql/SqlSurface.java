@@ -65,6 +65,7 @@ public final class SqlSurface {
             new Function(Family.PREDICT, "PUBLIC", "PREDICT_LABEL", List.of(p("model", TEXT)), 1, true, TEXT),
             new Function(Family.PREDICT, "PUBLIC", "PREDICT_PROBA", List.of(p("model", TEXT), p("clazz", TEXT)), 2, true, FLOAT),
             new Function(Family.PREDICT, "PUBLIC", "PREDICT_EXPLAIN", List.of(p("model", TEXT), p("k", INT)), 2, true, TEXT),
+            new Function(Family.PREDICT, "PUBLIC", "PREDICT_STDDEV", List.of(p("model", TEXT)), 1, true, FLOAT),
             new Function(Family.PREDICT, "PUBLIC", "PREDICT_SET", List.of(p("model", TEXT), p("alpha", FLOAT)), 2, true, TEXT_ARRAY),
             new Function(Family.PREDICT, "PUBLIC", "PREDICT_LABEL_IF_CERTAIN", List.of(p("model", TEXT), p("alpha", FLOAT)), 2, true, TEXT),
             new Function(Family.PREDICT, "PUBLIC", "PREDICT_INTERVAL", List.of(p("model", TEXT), p("level", FLOAT)), 2, true, FLOAT_ARRAY),

@@ -45,7 +45,8 @@ class CatalogScriptsTest {
         assertThat(shipped).matches("[0-9a-f]{64}");
         Path functions = dir.resolve("dev/augur/udf/postgresql/functions");
         Files.createDirectories(functions);
-        try (Stream<Path> files = Files.list(ServeCommandTest.ROOT.resolve("udf/postgresql/src/main/resources/dev/augur/udf/postgresql/functions"))) {
+        // from the built class folder: it also holds the scripts written at build time (R__augur_kinds.sql)
+        try (Stream<Path> files = Files.list(ServeCommandTest.ROOT.resolve("udf/postgresql/target/classes/dev/augur/udf/postgresql/functions"))) {
             for (Path f : (Iterable<Path>) files::iterator) {
                 Files.copy(f, functions.resolve(f.getFileName()));
             }

@@ -177,6 +177,34 @@ class ConformalTest {
         }
     }
 
+    /** Any model is calibrated the same way: a bagged ensemble through its mean probability, or its mean value. */
+    @ParameterizedTest
+    @EnumSource(ViewsDatabase.class)
+    void ensemblesAreCalibratedThroughTheirMeans(ViewsDatabase db) throws Exception {
+        try (Connection c = db.open(); Statement st = c.createStatement()) {
+            labelledRows(st, db, "calib", 300, 0);
+            st.executeQuery("SELECT AUGUR.IMPORT_MODEL('e', '" + ConformanceTest.BAGGED + "')").close();
+            String linear = ConformanceTest.BAGGED.replace("\"bagged_logistic\"", "\"bagged_linear\"").replace("\"classes\":[\"0\",\"1\"],", "");
+            st.executeQuery("SELECT AUGUR.IMPORT_MODEL('el', '" + linear + "')").close();
+            assertThat(intValue(st, "SELECT AUGUR.CALIBRATE_MODEL('e', 1, 'SELECT a, b, y FROM calib WHERE id <= 200')")).isEqualTo(2);
+            assertThat(intValue(st, "SELECT AUGUR.CALIBRATE_MODEL('el', 1, 'SELECT a, b, v FROM calib WHERE id <= 200')")).isEqualTo(2);
+            Model e = exported(st, "e", 2);
+            Model el = exported(st, "el", 2);
+            double[] q = Conformal.thresholds(e, Conformal.calibrate(e, Method.SPLIT,
+                    rows(st, "SELECT a, b, y FROM calib WHERE id <= 200 ORDER BY id")), 0.2, "e", "PREDICT_SET");
+            double half = Conformal.halfWidth(el, Conformal.calibrate(el, Method.SPLIT,
+                    rows(st, "SELECT a, b, v FROM calib WHERE id <= 200 ORDER BY id")), 0.8, "el");
+            for (Object[] row : rows(st, "SELECT a, b, PREDICT_SET('e@2', 0.2, a, b), PREDICT_INTERVAL('el@2', 0.8, a, b)"
+                    + " FROM calib WHERE id > 200 ORDER BY id")) {
+                assertThat(texts((Array) row[2])).isEqualTo(Conformal.predictionSet(e, q, e.evaluate(row[0], row[1])));
+                Object[] got = (Object[]) ((Array) row[3]).getArray();
+                double[] want = Conformal.interval(half, el.evaluate(row[0], row[1]));
+                assertThat(((Number) got[0]).doubleValue()).isCloseTo(want[0], org.assertj.core.data.Offset.offset(1e-12));
+                assertThat(((Number) got[1]).doubleValue()).isCloseTo(want[1], org.assertj.core.data.Offset.offset(1e-12));
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(ViewsDatabase.class)
     void badInputIsAClearErrorWithItsSqlstate(ViewsDatabase db) throws Exception {

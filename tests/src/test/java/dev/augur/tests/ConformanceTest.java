@@ -41,6 +41,12 @@ class ConformanceTest {
             + "\"weighting\":\"tf\",\"ngrams\":1,\"hash_bits\":3,\"normalize\":false},"
             + "\"classes\":[\"0\",\"1\"],\"weights\":[0.1,-0.2,0.3,-0.4,0.5,-0.6,0.7,-0.8],\"bias\":0.05}";
 
+    static final String BAGGED = "{\"name\":\"e\",\"kind\":\"bagged_logistic\",\"features\":{\"type\":\"dense\",\"inputs\":[\"a\",\"b\"]},"
+            + "\"classes\":[\"0\",\"1\"],\"weights\":[[0.5,-1.25],[1.5,0.25],[-0.5,2.0]],\"bias\":[0.1,-0.4,0.3]}";
+    static final String BAGGED_BOW = "{\"name\":\"eb\",\"kind\":\"bagged_linear\",\"features\":{\"type\":\"bag_of_words\",\"input\":\"body\","
+            + "\"weighting\":\"tf\",\"ngrams\":1,\"hash_bits\":3,\"normalize\":true},"
+            + "\"weights\":[[0.1,-0.2,0.3,-0.4,0.5,-0.6,0.7,-0.8],[0.8,0.7,-0.6,0.5,0.4,0.3,0.2,0.1]],\"bias\":[0.05,-0.5]}";
+
     static final String[] TABLES = {
             "CREATE TABLE pts (id INT PRIMARY KEY, a DOUBLE PRECISION, b DOUBLE PRECISION, y INT, c VARCHAR(10))",
             "INSERT INTO pts VALUES (1, 0.5, 1.0, 0, 'red'), (2, 2.0, -1.0, 1, 'green'), (3, -1.5, 0.25, 0, 'blue'),"
@@ -95,6 +101,35 @@ class ConformanceTest {
                 "SELECT PREDICT('spam', 1, 2)", "SELECT PREDICT('m', 'abc')"));
     }
 
+    /** Bagged ensembles: the members' mean, spread, label, class probability and mean-weight explanation alike. */
+    @Test
+    void baggedEnsembles() throws Exception {
+        conform(List.of(
+                "SELECT AUGUR.IMPORT_MODEL('e', '" + BAGGED + "')", "SELECT AUGUR.DEPLOY_MODEL('e')",
+                "SELECT id, PREDICT('e', a, b), PREDICT_STDDEV('e', a, b), PREDICT_LABEL('e', a, b), PREDICT_PROBA('e', '0', a, b),"
+                        + " PREDICT_EXPLAIN('e', 2, a, b) FROM pts ORDER BY id",
+                "SELECT AUGUR.IMPORT_MODEL('eb', '" + BAGGED_BOW + "')", "SELECT AUGUR.DEPLOY_MODEL('eb')",
+                "SELECT id, PREDICT('eb', body), PREDICT_STDDEV('eb', body), PREDICT_EXPLAIN('eb', 3, body) FROM docs ORDER BY id",
+                "SELECT PREDICT_LABEL('eb', 'buy now')", "SELECT PREDICT_PROBA('eb', '1', 'buy now')",
+                "SELECT AUGUR.EXPORT_MODEL('e')", "SELECT AUGUR.EXPORT_MODEL('eb')",
+                "SELECT NAME, VERSION, KIND, INPUTS, CLASSES, SHA256, PAYLOAD_BYTES FROM AUGUR.MODELS ORDER BY NAME",
+                "SELECT AUGUR.IMPORT_MODEL('m', '" + DENSE + "')", "SELECT AUGUR.DEPLOY_MODEL('m')", "SELECT PREDICT_STDDEV('m', 1, 2)",
+                "SELECT PREDICT_STDDEV('e', 1)", "SELECT PREDICT_STDDEV('e', NULL, 2)",
+                "SELECT id, PREDICT('e@1', a, b), PREDICT('e', CAST(a AS REAL), b) FROM pts ORDER BY id",
+                "SELECT PREDICT('e', CAST('Infinity' AS DOUBLE PRECISION), 2)", "SELECT PREDICT('e@1', 1, CAST('NaN' AS DOUBLE PRECISION))",
+                "SELECT AUGUR.IMPORT_MODEL('one', '" + BAGGED.replace("[[0.5,-1.25],[1.5,0.25],[-0.5,2.0]]", "[[0.5,-1.25]]").replace("[0.1,-0.4,0.3]", "[0.1]") + "')",
+                "SELECT AUGUR.IMPORT_MODEL('flat', '" + BAGGED.replace("[[0.5,-1.25],[1.5,0.25],[-0.5,2.0]]", "[0.5,-1.25]") + "')",
+                "TRAIN MODEL bag KIND bagged_logistic FROM (SELECT a, b, y FROM pts WHERE a IS NOT NULL ORDER BY id) WITH (members = 5, epochs = 4)",
+                "TRAIN MODEL bagt KIND bagged_svm FROM (SELECT body, label FROM docs WHERE body IS NOT NULL ORDER BY id) WITH (members = 3, hash_bits = 5)",
+                "SELECT NAME, VERSION, KIND, SHA256 FROM AUGUR.MODELS WHERE NAME LIKE 'bag%' ORDER BY NAME",
+                "DEPLOY MODEL bag", "DEPLOY MODEL bagt",
+                "SELECT id, PREDICT('bag', a, b), PREDICT_STDDEV('bag', a, b), PREDICT_LABEL('bag', a, b) FROM pts ORDER BY id",
+                "SELECT id, PREDICT('bagt', body), PREDICT_STDDEV('bagt', body), PREDICT_LABEL('bagt', body) FROM docs ORDER BY id",
+                "SELECT AUGUR.TRAIN_MODEL('bad', 'logistic', 'SELECT a, b, y FROM pts WHERE a IS NOT NULL', '{\"members\": 3}')",
+                "SELECT AUGUR.TRAIN_MODEL('bad', 'bagged_logistic', 'SELECT a, b, y FROM pts WHERE a IS NOT NULL', '{\"members\": 1}')",
+                "SELECT COUNT(*) FROM AUGUR.MODELS"));
+    }
+
     @Test
     void trainingGivesTheSameModelOnBothDatabases() throws Exception {
         conform(List.of(
@@ -144,6 +179,35 @@ class ConformanceTest {
                 "SELECT AUGUR.ROLLBACK_MODEL('m')", "SELECT AUGUR.ROLLBACK_MODEL('nope')", "SELECT AUGUR.DROP_MODEL('nope')",
                 "SELECT AUGUR.EXPORT_MODEL('nope')", "SELECT AUGUR.EXPORT_MODEL('m', 5)",
                 "SELECT COUNT(*) FROM AUGUR.MODELS"));
+    }
+
+    /**
+     * A model file's class and input checks (ModelKind.classesProblem, the engine's duplicate check) give the same
+     * SQLSTATE and words on both databases. PostgreSQL took a binary model naming one class twice, and an input twice
+     * in other case, which the engine refuses.
+     */
+    @Test
+    void modelFileChecksGiveTheSameErrorsOnBothDatabases() throws Exception {
+        String dense = "{\"name\":\"m\",\"kind\":\"%s\",\"features\":{\"type\":\"dense\",\"inputs\":[%s]},%s\"weights\":%s,\"bias\":%s}";
+        String[][] cases = {
+                {String.format(dense, "logistic", "\"a\",\"b\"", "\"classes\":[\"1\",\"1\"],", "[1,2]", "0"), "22023", "class '1' twice"},
+                {String.format(dense, "logistic", "\"a\",\"A\"", "", "[1,2]", "0"), "22023", "input 'A' twice"},
+                {String.format(dense, "softmax", "\"a\"", "\"classes\":[\"x\",\"y\",\"x\"],", "[[1],[2],[3]]", "[0,0,0]"), "22023", "class 'x' twice"},
+                {String.format(dense, "softmax", "\"a\"", "\"classes\":[\"x\"],", "[1]", "0"), "22032", "a softmax model needs at least 2 classes, got [x]"},
+                {String.format(dense, "svm", "\"a\"", "\"classes\":[\"x\",\"y\",\"z\"],", "[1]", "0"), "22032", "a svm model needs exactly 2 classes, got [x, y, z]"},
+                {String.format(dense, "linear", "\"a\"", "\"classes\":[\"x\"],", "[1]", "0"), "22032", "a linear regression model has no classes, got [x]"},
+        };
+        try (Connection h2 = DriverManager.getConnection(H2Db.augurUrl(H2Db.uniqueName("kinds")));
+             Connection pg = DriverManager.getConnection("jdbc:augur:" + PgServer.newDatabase("kinds").substring("jdbc:".length()))) {
+            for (String[] k : cases) {
+                String sql = "SELECT AUGUR.IMPORT_MODEL('m', '" + k[0] + "')";
+                for (Outcome o : List.of(run(h2, sql), run(pg, sql))) {
+                    assertThat(o.sqlState()).as("%s: %s", sql, o.message()).isEqualTo(k[1]);
+                    assertThat(o.message()).as(sql).contains(k[2]);
+                }
+            }
+            assertThat(run(pg, "SELECT COUNT(*) FROM AUGUR.MODELS").rows()).isEqualTo(List.of(List.of(0L)));
+        }
     }
 
     // ------------------------------------------------------------------------------------------------ machinery

@@ -7,6 +7,7 @@ import dev.augur.engine.model.Model;
 import dev.augur.engine.train.SgdTrainer;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -49,7 +50,7 @@ public final class Conformal {
         int nIn = model.inputs().size();
         boolean classifier = model.kind().isClassifier();
         if (method == Method.MONDRIAN && !classifier) {
-            throw Errors.invalidParameter("model '" + model.name() + "' is a " + model.kind().sqlName()
+            throw Errors.invalidParameter("model '" + model.name() + "' is a " + model.kind().title()
                     + " model without classes; Mondrian calibration groups rows by class: use method split");
         }
         List<String> classes = model.classes();
@@ -62,7 +63,7 @@ public final class Conformal {
                 throw columns(model, row.length);
             }
             Object label = row[nIn];
-            Object[] inputs = java.util.Arrays.copyOf(row, nIn);
+            Object[] inputs = Arrays.copyOf(row, nIn);
             Evaluation e = label == null ? null : model.evaluate(inputs);
             if (e == null) {
                 continue;
@@ -86,7 +87,7 @@ public final class Conformal {
                 score = Math.abs(y.doubleValue() - e.score());
             }
             if (counts[s] == buffers[s].length) {
-                buffers[s] = java.util.Arrays.copyOf(buffers[s], counts[s] * 2);
+                buffers[s] = Arrays.copyOf(buffers[s], counts[s] * 2);
             }
             buffers[s][counts[s]++] = score;
         }
@@ -95,7 +96,7 @@ public final class Conformal {
                 throw Errors.invalidParameter("the calibration query for model '" + model.name() + "' has no rows without NULL"
                         + (method == Method.SPLIT ? "" : " of class '" + classes.get(s) + "'; Mondrian calibration needs examples of every class"));
             }
-            buffers[s] = java.util.Arrays.copyOf(buffers[s], counts[s]);
+            buffers[s] = Arrays.copyOf(buffers[s], counts[s]);
         }
         return Calibration.of(method, method == Method.SPLIT ? List.of() : classes, buffers);
     }
@@ -168,8 +169,8 @@ public final class Conformal {
     /** PREDICT_SET and PREDICT_LABEL_IF_CERTAIN are for classifiers: a regressor is 42809, naming PREDICT_INTERVAL. */
     public static void requireClassifier(Model model, String function) {
         if (!model.kind().isClassifier()) {
-            throw new AugurException(Errors.WRONG_OBJECT_TYPE, "model '" + model.name() + "' is a " + model.kind().sqlName()
-                    + " regression model without classes; " + function + " is for classifiers: use PREDICT_INTERVAL(model, level, ...)"
+            throw new AugurException(Errors.WRONG_OBJECT_TYPE, "model '" + model.name() + "' is a " + model.kind().title()
+                    + " model without classes; " + function + " is for classifiers: use PREDICT_INTERVAL(model, level, ...)"
                     + " for its conformal interval");
         }
     }
@@ -177,7 +178,7 @@ public final class Conformal {
     /** PREDICT_INTERVAL is for regressors: a classifier is 42809, naming PREDICT_SET. */
     public static void requireRegressor(Model model) {
         if (model.kind().isClassifier()) {
-            throw new AugurException(Errors.WRONG_OBJECT_TYPE, "model '" + model.name() + "' is a " + model.kind().sqlName()
+            throw new AugurException(Errors.WRONG_OBJECT_TYPE, "model '" + model.name() + "' is a " + model.kind().title()
                     + " classifier; PREDICT_INTERVAL is for regressors: use PREDICT_SET(model, alpha, ...) for its conformal set of classes");
         }
     }

@@ -162,11 +162,11 @@ public final class ModelJson {
             }
             distinct(modelName, "class", classes, false);
             distinct(modelName, "input", features.inputs(), true);
-            int outputs = kind.outputCount(classes.size());
             int d = features.dimension();
             JsonNode wNode = field(root, "", "weights");
+            int outputs = kind.isEnsemble() ? members(kind, wNode) : kind.outputCount(classes.size());
             double[] weights = new double[outputs * d];
-            if (outputs == 1) {
+            if (outputs == 1 && !kind.isEnsemble()) {
                 readRow(wNode, "weights", weights, 0, d);
             } else {
                 if (!wNode.isArray() || wNode.size() != outputs) {
@@ -190,6 +190,14 @@ public final class ModelJson {
                 throw Errors.malformedJson(redact ? "the name, classes, weights and bias do not make a " + kind.sqlName()
                         + " model over " + d + " features (" + classes.size() + " classes, " + outputs + " bias values)" : e.getMessage());
             }
+        }
+
+        /** An ensemble's weights are one array per member. */
+        private static int members(ModelKind kind, JsonNode weights) {
+            if (!weights.isArray() || weights.isEmpty() || !weights.get(0).isArray()) {
+                throw Errors.malformedJson("\"weights\" of a " + kind.title() + " model must be an array of arrays, one per member");
+            }
+            return weights.size();
         }
 
         /** The same class (or input, case-insensitively: inputs name columns) twice is 22023, naming it. */

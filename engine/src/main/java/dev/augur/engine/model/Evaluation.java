@@ -24,6 +24,11 @@ public final class Evaluation {
         return model.labelOf(margins);
     }
 
+    /** PREDICT_STDDEV: the members' standard deviation (an ensemble's; 22023 for one model). */
+    public double spread() {
+        return model.spreadOf(margins);
+    }
+
     /** PREDICT_PROBA: the probability of one class, named by its label. */
     public double probability(String clazz) {
         return model.probabilityOf(clazz, margins);

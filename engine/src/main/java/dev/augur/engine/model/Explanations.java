@@ -42,9 +42,13 @@ public final class Explanations {
         }
         int output = 0;
         String label = null;
+        if (model.kind().isEnsemble()) {
+            // the members' mean margin, a linear map too: the mean weights explain it
+            output = MEAN_OF_MEMBERS;
+        }
         if (model.outputsSupported().contains(Model.Output.LABEL)) {
             label = eval.label();
-            if (model.outputs() > 1) {
+            if (model.outputs() > 1 && !model.kind().isEnsemble()) {
                 // one margin per class: the predicted class's margin is the one to explain
                 output = model.classes().indexOf(label);
             }
@@ -58,7 +62,7 @@ public final class Explanations {
         if (label != null) {
             root.put("label", label);
         }
-        root.put("bias", model.bias(output));
+        root.put("bias", bias(model, output));
         ArrayNode arr = root.putArray("contributions");
         for (Contribution c : all.subList(0, Math.min(k, all.size()))) {
             ObjectNode o = arr.addObject();
@@ -74,7 +78,32 @@ public final class Explanations {
         }
     }
 
-    /** Every nonzero term w_i · x_i of output {@code output}'s margin. */
+    /** The output an ensemble's explanation reads: every member's, averaged. */
+    static final int MEAN_OF_MEMBERS = -1;
+
+    private static double weight(Model model, int output, int i) {
+        if (output != MEAN_OF_MEMBERS) {
+            return model.weight(output, i);
+        }
+        double sum = 0;
+        for (int o = 0; o < model.outputs(); o++) {
+            sum += model.weight(o, i);
+        }
+        return sum / model.outputs();
+    }
+
+    private static double bias(Model model, int output) {
+        if (output != MEAN_OF_MEMBERS) {
+            return model.bias(output);
+        }
+        double sum = 0;
+        for (int o = 0; o < model.outputs(); o++) {
+            sum += model.bias(o);
+        }
+        return sum / model.outputs();
+    }
+
+    /** Every nonzero term w_i · x_i of output {@code output}'s margin ({@link #MEAN_OF_MEMBERS}: an ensemble's mean). */
     public static List<Contribution> contributions(Model model, int output, Object... inputs) {
         int d = model.dimension();
         List<Contribution> out = new ArrayList<>();
@@ -82,7 +111,7 @@ public final class Explanations {
             SparseVector x = bow.vectorize((String) inputs[0]);
             for (int j = 0; j < x.size(); j++) {
                 int i = x.indices()[j];
-                out.add(new Contribution(bow.featureName(i), x.values()[j], model.weight(output, i)));
+                out.add(new Contribution(bow.featureName(i), x.values()[j], weight(model, output, i)));
             }
             if (bow.hashBits() > 0) {
                 // name hashed buckets by the first term of this text that falls in them
@@ -102,7 +131,7 @@ public final class Explanations {
             double[] x = model.denseRow(inputs);
             List<String> names = model.inputs();
             for (int i = 0; i < d; i++) {
-                out.add(new Contribution(names.get(i), x[i], model.weight(output, i)));
+                out.add(new Contribution(names.get(i), x[i], weight(model, output, i)));
             }
         }
         return out;

@@ -49,10 +49,6 @@ final class LinearRegression extends Model {
         return ViewBound.HOLDER_ON_MARGIN;
     }
 
-    @Override
-    public double linkLipschitz() {
-        return 1.0;
-    }
 
     @Override
     public double scoreOfMargin(double margin) {
@@ -66,6 +62,6 @@ final class LinearRegression extends Model {
 
     @Override
     public Optional<String> sqlScore(List<String> inputs, SqlDialect dialect) {
-        return sqlMargin(inputs, dialect);
+        return sqlMargin(inputs, dialect).map(m -> kind().link().sqlScoreOf(m, dialect));
     }
 }

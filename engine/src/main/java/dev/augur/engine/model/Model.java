@@ -28,7 +28,7 @@ import java.util.Set;
  *
  * <p>Binary classifiers and regressors have one output whose margin is w·x + b; softmax has one per class.
  */
-public abstract sealed class Model permits LinearRegression, SignClassifier, SoftmaxRegression {
+public abstract sealed class Model permits LinearRegression, SignClassifier, SoftmaxRegression, BaggedEnsemble {
     /** What a PREDICT function may ask of a model. */
     public enum Output {
         /** PREDICT. */
@@ -36,7 +36,9 @@ public abstract sealed class Model permits LinearRegression, SignClassifier, Sof
         /** PREDICT_LABEL. */
         LABEL,
         /** PREDICT_PROBA. */
-        PROBABILITY
+        PROBABILITY,
+        /** PREDICT_STDDEV: how far an ensemble's members disagree. */
+        SPREAD
     }
 
     /** How a prediction view keeps its rows after a model change (see {@code ViewIndex}). */
@@ -58,7 +60,7 @@ public abstract sealed class Model permits LinearRegression, SignClassifier, Sof
     private final double[] weights;
     private final double[] bias;
 
-    /** Checks everything for the subclass's kind: classes, shape and finiteness. */
+    /** Checks everything for the subclass's kind (a constant of the subclass): classes, shape and finiteness. */
     Model(String name, Features features, List<String> classes, double[] weights, double[] bias) {
         this.name = Names.checkModelName(name);
         this.features = Objects.requireNonNull(features);
@@ -69,7 +71,7 @@ public abstract sealed class Model permits LinearRegression, SignClassifier, Sof
             distinct(this.name, "input", features.inputs(), true);
         }
         // kind() is a constant of each subclass, so calling it before the subclass is constructed is safe
-        int outputs = kind().outputsFor(this.classes);
+        int outputs = kind().outputsFor(this.classes, bias.length);
         int d = features.dimension();
         if (weights.length != (long) outputs * d) {
             throw Errors.invalidParameter("model '" + name + "' needs " + outputs + " x " + d + " = " + (outputs * d)
@@ -105,6 +107,9 @@ public abstract sealed class Model permits LinearRegression, SignClassifier, Sof
             case LOGISTIC -> new LogisticRegression(name, features, classes, weights, bias);
             case SVM -> new LinearSvm(name, features, classes, weights, bias);
             case SOFTMAX -> new SoftmaxRegression(name, features, classes, weights, bias);
+            case BAGGED_LINEAR -> new BaggedEnsemble.Linear(name, features, classes, weights, bias);
+            case BAGGED_LOGISTIC -> new BaggedEnsemble.Logistic(name, features, classes, weights, bias);
+            case BAGGED_SVM -> new BaggedEnsemble.Svm(name, features, classes, weights, bias);
         };
     }
 
@@ -145,11 +150,19 @@ public abstract sealed class Model permits LinearRegression, SignClassifier, Sof
     /** PREDICT_PROBA of class {@code clazz} (checked: a clear error when the model has no such class). */
     abstract double probabilityOf(String clazz, double[] margins);
 
+    /** PREDICT_STDDEV from the margins of one row: an ensemble's; one model has none (22023). */
+    double spreadOf(double[] margins) {
+        throw Errors.invalidParameter("model '" + name + "' is one " + kind().title() + " model, not an ensemble, and has no spread;"
+                + " PREDICT_STDDEV needs a bagged kind (" + ModelKind.ensembleNames() + ")");
+    }
+
     /** The bound a prediction view may use when this model replaces another. */
     public abstract ViewBound viewBound();
 
-    /** The Lipschitz constant of the link from margin to score (1 for the identity). */
-    public abstract double linkLipschitz();
+    /** The Lipschitz constant of the link from margin to score (1 for the identity; see {@link ModelKind.Link}). */
+    public final double linkLipschitz() {
+        return kind().link().lipschitz();
+    }
 
     /** The score of a single-output model from its margin, as a view stores it. */
     public abstract double scoreOfMargin(double margin);

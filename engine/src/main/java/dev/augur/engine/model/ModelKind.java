@@ -14,24 +14,100 @@ import java.util.stream.Collectors;
  */
 public enum ModelKind {
     /** Linear regression (squared loss); the score is the margin. */
-    LINEAR(1, "linear", false, false),
+    LINEAR(1, "linear", "linear regression", 0, 0),
     /** Binary logistic regression; the score is P(positive class). */
-    LOGISTIC(2, "logistic", true, true),
+    LOGISTIC(2, "logistic", "logistic", 2, 2),
     /** Binary linear SVM (hinge loss); the score is the logistic of the margin, uncalibrated; the label is sign(margin). */
-    SVM(3, "svm", true, true),
+    SVM(3, "svm", "svm", 2, 2),
     /** Multi-class softmax regression (cross-entropy); the score is the probability of the most likely class. */
-    SOFTMAX(4, "softmax", true, false);
+    SOFTMAX(4, "softmax", "softmax", 2, Integer.MAX_VALUE),
+    /**
+     * A bagged ensemble of linear regressions: K members (K ≥ 2 margins), each trained on its own bootstrap sample; the
+     * score is the members' mean, the spread their standard deviation.
+     */
+    BAGGED_LINEAR(5, "bagged_linear", "bagged linear regression", 0, 0),
+    /** A bagged ensemble of logistic regressions: the score is the members' mean probability, the label its side of 1/2. */
+    BAGGED_LOGISTIC(6, "bagged_logistic", "bagged logistic", 2, 2),
+    /** A bagged ensemble of linear SVMs, scored as {@link #BAGGED_LOGISTIC} (each member's logistic, uncalibrated). */
+    BAGGED_SVM(7, "bagged_svm", "bagged svm", 2, 2);
+
+    /**
+     * How a kind's margins become its score and label: the identity (no label), the logistic of one margin (the label
+     * its sign), or softmax over one margin per class (the label the largest). The SQL names are the catalog's.
+     */
+    public enum Link {
+        IDENTITY("identity", 1.0),
+        /** The logistic function's largest slope is 1/4 (at 0): it bounds how far a score moves with its margin. */
+        LOGISTIC("logistic", 0.25),
+        /** One margin per class: no single-margin score, no Lipschitz constant a view could use. */
+        SOFTMAX("softmax", Double.NaN);
+
+        private final String sqlName;
+        private final double lipschitz;
+
+        Link(String sqlName, double lipschitz) {
+            this.sqlName = sqlName;
+            this.lipschitz = lipschitz;
+        }
+
+        public String sqlName() {
+            return sqlName;
+        }
+
+        /** The Lipschitz constant from margin to score (NaN where the score is not a function of one margin). */
+        public double lipschitz() {
+            return lipschitz;
+        }
+
+        /** True where the score and label are functions of one margin. */
+        public boolean singleMargin() {
+            return this != SOFTMAX;
+        }
+
+        /** The score of one margin as SQL text (the engine's arithmetic; see {@link SqlDialect}); single-margin links. */
+        public String sqlScoreOf(String margin, SqlDialect dialect) {
+            return switch (this) {
+                case IDENTITY -> margin;
+                case LOGISTIC -> dialect.sigmoid(margin);
+                case SOFTMAX -> throw new IllegalStateException("softmax has one margin per class");
+            };
+        }
+
+        /**
+         * The label of one margin as SQL text over a 1-based array of the classes (negative first): NULL for a NULL
+         * margin and where the link has no label.
+         */
+        public String sqlLabelOf(String margin, String classesArray) {
+            return switch (this) {
+                case IDENTITY -> "NULL";
+                case LOGISTIC -> "CASE WHEN " + margin + " IS NULL THEN NULL WHEN " + margin + " >= 0 THEN "
+                        + classesArray + "[2] ELSE " + classesArray + "[1] END";
+                case SOFTMAX -> throw new IllegalStateException("softmax has one margin per class");
+            };
+        }
+    }
+
+    /** The loss a kind is trained with (LinearSgd's gradient); the SQL names are the catalog's. */
+    public enum Loss {
+        SQUARED, LOGISTIC, HINGE, CROSS_ENTROPY;
+
+        public String sqlName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     private final int id;
     private final String sqlName;
-    private final boolean classifier;
-    private final boolean binary;
+    private final String title;
+    private final int minClasses;
+    private final int maxClasses;
 
-    ModelKind(int id, String sqlName, boolean classifier, boolean binary) {
+    ModelKind(int id, String sqlName, String title, int minClasses, int maxClasses) {
         this.id = id;
         this.sqlName = sqlName;
-        this.classifier = classifier;
-        this.binary = binary;
+        this.title = title;
+        this.minClasses = minClasses;
+        this.maxClasses = maxClasses;
     }
 
     public int id() {
@@ -43,53 +119,129 @@ public enum ModelKind {
         return sqlName;
     }
 
+    /** How messages name the kind: "a linear regression model ...". */
+    public String title() {
+        return title;
+    }
+
+    /** The link of each margin (of each member, for an ensemble). */
+    public Link link() {
+        return member().memberLink();
+    }
+
+    private Link memberLink() {
+        return switch (this) {
+            case LINEAR, BAGGED_LINEAR -> Link.IDENTITY;
+            case LOGISTIC, SVM, BAGGED_LOGISTIC, BAGGED_SVM -> Link.LOGISTIC;
+            case SOFTMAX -> Link.SOFTMAX;
+        };
+    }
+
+    /** The kind of one member: the kind itself, or for an ensemble the kind each member is trained as. */
+    public ModelKind member() {
+        return switch (this) {
+            case LINEAR, LOGISTIC, SVM, SOFTMAX -> this;
+            case BAGGED_LINEAR -> LINEAR;
+            case BAGGED_LOGISTIC -> LOGISTIC;
+            case BAGGED_SVM -> SVM;
+        };
+    }
+
+    /** True for an ensemble: one margin per member, averaged through the link. */
+    public boolean isEnsemble() {
+        return member() != this;
+    }
+
+    /** The bagged kind whose members are of this kind, or null when there is none. */
+    public ModelKind bagged() {
+        for (ModelKind k : values()) {
+            if (k.isEnsemble() && k.member() == this) {
+                return k;
+            }
+        }
+        return null;
+    }
+
+    /** The loss each margin (each member) is trained with. */
+    public Loss loss() {
+        return switch (member()) {
+            case LINEAR -> Loss.SQUARED;
+            case LOGISTIC -> Loss.LOGISTIC;
+            case SVM -> Loss.HINGE;
+            case SOFTMAX -> Loss.CROSS_ENTROPY;
+            case BAGGED_LINEAR, BAGGED_LOGISTIC, BAGGED_SVM -> throw new IllegalStateException("a member is never an ensemble");
+        };
+    }
+
+    /** The fewest classes a model of this kind has (0: a regressor). */
+    public int minClasses() {
+        return minClasses;
+    }
+
+    /** The most classes a model of this kind has ({@link Integer#MAX_VALUE}: no limit). */
+    public int maxClasses() {
+        return maxClasses;
+    }
+
     public boolean isClassifier() {
-        return classifier;
+        return link() != Link.IDENTITY;
     }
 
-    /** True for kinds whose label is the sign of one margin over exactly two classes. */
+    /** True for kinds with exactly two classes (negative first). */
     public boolean isBinary() {
-        return binary;
+        return minClasses == 2 && maxClasses == 2;
     }
 
-    /** The number of margins a model of this kind has over {@code classes}, which are checked for the kind. */
-    int outputsFor(List<String> classes) {
-        return switch (this) {
-            case LINEAR -> {
-                if (!classes.isEmpty()) {
-                    throw Errors.invalidParameter("a linear regression model has no classes, got " + classes);
-                }
-                yield 1;
-            }
-            case LOGISTIC, SVM -> {
-                if (classes.size() != 2) {
-                    throw Errors.invalidParameter("a " + sqlName + " model needs exactly 2 classes, got " + classes);
-                }
-                yield 1;
-            }
-            case SOFTMAX -> {
-                if (classes.size() < 2) {
-                    throw Errors.invalidParameter("a softmax model needs at least 2 classes, got " + classes);
-                }
-                if (classes.stream().distinct().count() != classes.size()) {
-                    throw Errors.invalidParameter("softmax classes must be distinct, got " + classes);
-                }
-                yield classes.size();
-            }
-        };
+    /** True for kinds whose score and label are functions of one margin (what a prediction view stores). */
+    public boolean isSingleMargin() {
+        return !isEnsemble() && link().singleMargin();
     }
 
-    /** The number of margins over {@code classes} labels, unchecked (to size what a reader parses before the model). */
+    /** The problem with {@code classes} for this kind, in the words of every binding; null when there is none. */
+    public String classesProblem(List<String> classes) {
+        int n = classes.size();
+        String got = ", got " + classes;
+        if (maxClasses == 0 && n > 0) {
+            return "a " + title + " model has no classes" + got;
+        }
+        if (minClasses == maxClasses && n != minClasses) {
+            return "a " + title + " model needs exactly " + minClasses + " classes" + got;
+        }
+        if (n < minClasses) {
+            return "a " + title + " model needs at least " + minClasses + " classes" + got;
+        }
+        return null;
+    }
+
+    /** The fewest members of an ensemble. */
+    public static final int MIN_MEMBERS = 2;
+
+    /**
+     * The number of margins a model of this kind has over {@code classes}, which are checked for the kind; an
+     * ensemble has as many as it has members, {@code given} (at least {@link #MIN_MEMBERS}).
+     */
+    int outputsFor(List<String> classes, int given) {
+        String problem = classesProblem(classes);
+        if (problem != null) {
+            throw Errors.invalidParameter(problem);
+        }
+        if (isEnsemble() && given < MIN_MEMBERS) {
+            throw Errors.invalidParameter("a " + title + " model needs at least " + MIN_MEMBERS + " members, got " + given);
+        }
+        return isEnsemble() ? given : outputCount(classes.size());
+    }
+
+    /**
+     * The number of margins over {@code classes} labels, unchecked (to size what a reader parses before the model); an
+     * ensemble's is its member count, which the classes do not give: -1.
+     */
     public int outputCount(int classes) {
-        return switch (this) {
-            case LINEAR, LOGISTIC, SVM -> 1;
-            case SOFTMAX -> classes;
-        };
+        return isEnsemble() ? -1 : link() == Link.SOFTMAX ? classes : 1;
     }
 
     /** The classes a model file may leave out: "0" and "1" for binary kinds, none otherwise. */
     public List<String> defaultClasses() {
-        return binary ? List.of("0", "1") : List.of();
+        return isBinary() ? List.of("0", "1") : List.of();
     }
 
     public static ModelKind fromId(int id) {
@@ -111,6 +263,17 @@ public enum ModelKind {
             }
         }
         throw Errors.invalidParameter("unknown model kind '" + name + "'; kinds: " + names());
+    }
+
+    /** The binary kinds' names, as messages list them: {@code logistic or svm}. */
+    public static String binaryNames() {
+        return Arrays.stream(values()).filter(k -> k.isBinary() && k.isSingleMargin()).map(ModelKind::sqlName)
+                .collect(Collectors.joining(" or "));
+    }
+
+    /** The ensemble kinds' names, comma-separated. */
+    public static String ensembleNames() {
+        return Arrays.stream(values()).filter(ModelKind::isEnsemble).map(ModelKind::sqlName).collect(Collectors.joining(", "));
     }
 
     /** The kinds' names, comma-separated. */

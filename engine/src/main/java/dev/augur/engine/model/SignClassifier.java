@@ -12,16 +12,13 @@ import java.util.Set;
  * probabilities the logistic of the margin. The kinds differ in how they are trained (their loss), not in scoring.
  */
 abstract sealed class SignClassifier extends Model permits LogisticRegression, LinearSvm {
-    /** The largest slope of the logistic function (at 0), which bounds how far a score moves with its margin. */
-    static final double SIGMOID_LIPSCHITZ = 0.25;
-
     SignClassifier(String name, Features features, List<String> classes, double[] weights, double[] bias) {
         super(name, features, classes, weights, bias);
     }
 
     @Override
     public final Set<Output> outputsSupported() {
-        return EnumSet.allOf(Output.class);
+        return EnumSet.of(Output.SCORE, Output.LABEL, Output.PROBABILITY);
     }
 
     @Override
@@ -51,10 +48,6 @@ abstract sealed class SignClassifier extends Model permits LogisticRegression, L
         return ViewBound.HOLDER_THROUGH_LINK;
     }
 
-    @Override
-    public final double linkLipschitz() {
-        return SIGMOID_LIPSCHITZ;
-    }
 
     @Override
     public final double scoreOfMargin(double margin) {
@@ -68,6 +61,6 @@ abstract sealed class SignClassifier extends Model permits LogisticRegression, L
 
     @Override
     public final Optional<String> sqlScore(List<String> inputs, SqlDialect dialect) {
-        return sqlMargin(inputs, dialect).map(dialect::sigmoid);
+        return sqlMargin(inputs, dialect).map(m -> kind().link().sqlScoreOf(m, dialect));
     }
 }

@@ -20,7 +20,7 @@ final class SoftmaxRegression extends Model {
 
     @Override
     public Set<Output> outputsSupported() {
-        return EnumSet.allOf(Output.class);
+        return EnumSet.of(Output.SCORE, Output.LABEL, Output.PROBABILITY);
     }
 
     @Override
@@ -53,10 +53,6 @@ final class SoftmaxRegression extends Model {
         return ViewBound.NONE;
     }
 
-    @Override
-    public double linkLipschitz() {
-        return Double.NaN;
-    }
 
     @Override
     public double scoreOfMargin(double margin) {

@@ -43,9 +43,9 @@ public final class LinearSgd {
                     + " do not match " + outputs + " x " + dim);
         }
         this.kind = kind;
-        this.implicitStep = switch (kind) {
-            case LINEAR -> true;
-            case LOGISTIC, SVM, SOFTMAX -> false;
+        this.implicitStep = switch (kind.loss()) {
+            case SQUARED -> true;
+            case LOGISTIC, HINGE, CROSS_ENTROPY -> false;
         };
         this.dim = dim;
         this.outputs = outputs;
@@ -123,8 +123,8 @@ public final class LinearSgd {
 
     /** dLoss/dz per output into g (the implicit step's residual for squared loss); returns the loss. */
     private double gradient(double[] z, double target, double[] g, double eta, double xNorm) {
-        return switch (kind) {
-            case LINEAR -> {
+        return switch (kind.loss()) {
+            case SQUARED -> {
                 double r = z[0] - target;
                 g[0] = r / (1 + eta * (xNorm * xNorm + 1));
                 yield 0.5 * r * r;
@@ -134,13 +134,13 @@ public final class LinearSgd {
                 g[0] = p - target;
                 yield target > 0.5 ? -Math.log(Math.max(p, 1e-300)) : -Math.log(Math.max(1 - p, 1e-300));
             }
-            case SVM -> {
+            case HINGE -> {
                 double y = target > 0.5 ? 1 : -1;
                 double margin = y * z[0];
                 g[0] = margin < 1 ? -y : 0;
                 yield Math.max(0, 1 - margin);
             }
-            case SOFTMAX -> {
+            case CROSS_ENTROPY -> {
                 double[] p = Links.softmax(z);
                 int c = (int) target;
                 for (int o = 0; o < outputs; o++) {

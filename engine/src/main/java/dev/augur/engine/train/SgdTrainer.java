@@ -56,6 +56,10 @@ public final class SgdTrainer {
                 }
             }
         }
+        if (!kind.isEnsemble() && options.members() != 0) {
+            throw Errors.invalidParameter("option members trains an ensemble: use a bagged kind (" + ModelKind.ensembleNames()
+                    + "), not " + kind.sqlName() + (kind.bagged() == null ? "" : "; KIND " + kind.bagged().sqlName()));
+        }
         boolean text = nIn == 1 && rows.get(0)[0] instanceof String;
         Labels labels = Labels.of(model, kind, rows, nIn);
         if (text) {
@@ -131,9 +135,8 @@ public final class SgdTrainer {
             x[i] = bow.vectorize(docs[i]);
         }
         double rate = o.learningRate() > 0 ? o.learningRate() : TrainingOptions.DEFAULT_TEXT_RATE;
-        LinearSgd sgd = new LinearSgd(kind, dim, labels.outputs(), o.l2());
-        runEpochs(n, o, rate, progress, (i, eta) -> sgd.step(x[i], labels.target(i), eta));
-        return Model.of(model, kind, bow, labels.classes(), sgd.weights(), sgd.bias());
+        double[][] map = fit(kind, dim, labels.outputs(), n, o, rate, progress, (sgd, i, eta) -> sgd.step(x[i], labels.target(i), eta));
+        return Model.of(model, kind, bow, labels.classes(), map[0], map[1]);
     }
 
     private static Model trainDense(String model, ModelKind kind, List<String> inputs, List<Object[]> rows, Labels labels,
@@ -192,12 +195,11 @@ public final class SgdTrainer {
         double ym = yMean;
         double ys = yStd;
         double rate = o.learningRate() > 0 ? o.learningRate() : TrainingOptions.DEFAULT_DENSE_RATE;
-        LinearSgd sgd = new LinearSgd(kind, d, labels.outputs(), o.l2());
-        runEpochs(n, o, rate, progress, (i, eta) -> sgd.step(x[i],
+        double[][] map = fit(kind, d, labels.outputs(), n, o, rate, progress, (sgd, i, eta) -> sgd.step(x[i],
                 regression ? (labels.target(i) - ym) / ys : labels.target(i), eta));
-        double[] w = sgd.weights();
-        double[] b = sgd.bias();
-        int outputs = labels.outputs();
+        double[] w = map[0];
+        double[] b = map[1];
+        int outputs = b.length;
         for (int out = 0; out < outputs; out++) {
             for (int j = 0; j < d; j++) {
                 w[out * d + j] /= std[j];
@@ -205,24 +207,64 @@ public final class SgdTrainer {
             }
         }
         if (regression) {
-            for (int j = 0; j < d; j++) {
-                w[j] *= yStd;
+            for (int out = 0; out < outputs; out++) {
+                for (int j = 0; j < d; j++) {
+                    w[out * d + j] *= yStd;
+                }
+                b[out] = b[out] * yStd + yMean;
             }
-            b[0] = b[0] * yStd + yMean;
         }
         return Model.of(model, kind, new DenseFeatures(inputs), labels.classes(), w, b);
     }
 
     private interface Step {
+        void run(LinearSgd sgd, int example, double eta);
+    }
+
+    /**
+     * Trains the linear map of {@code kind} over examples 0..n-1 (features extracted once by the caller): one, or for a
+     * bagged kind one per member, each on a bootstrap sample of n examples drawn with replacement, the members' samples
+     * and shuffles seeded from the seed option. Returns the weights and the bias, row by row (member by member).
+     */
+    private static double[][] fit(ModelKind kind, int dim, int outputs, int n, TrainingOptions o, double rate,
+                                  IntConsumer progress, Step step) {
+        int[] all = new int[n];
+        Arrays.setAll(all, i -> i);
+        if (!kind.isEnsemble()) {
+            LinearSgd sgd = new LinearSgd(kind, dim, outputs, o.l2());
+            runEpochs(all, new Random(o.seed()), o.epochs(), rate, progress, (i, eta) -> step.run(sgd, i, eta));
+            return new double[][]{sgd.weights(), sgd.bias()};
+        }
+        int members = o.members() == 0 ? TrainingOptions.DEFAULT_MEMBERS : o.members();
+        double[] w = new double[members * dim];
+        double[] b = new double[members];
+        Random seeds = new Random(o.seed());
+        for (int k = 0; k < members; k++) {
+            Random random = new Random(seeds.nextLong());
+            int[] sample = new int[n];
+            for (int i = 0; i < n; i++) {
+                sample[i] = random.nextInt(n);
+            }
+            LinearSgd sgd = new LinearSgd(kind.member(), dim, 1, o.l2());
+            int done = k;
+            runEpochs(sample, random, o.epochs(), rate,
+                    progress == null ? null : e -> progress.accept((int) (((long) done * o.epochs() + e) / members)),
+                    (i, eta) -> step.run(sgd, i, eta));
+            System.arraycopy(sgd.weights(), 0, w, k * dim, dim);
+            b[k] = sgd.bias()[0];
+        }
+        return new double[][]{w, b};
+    }
+
+    private interface EpochStep {
         void run(int example, double eta);
     }
 
-    /** Shuffled epochs with the rate decaying as eta0 / sqrt(1 + epoch). */
-    private static void runEpochs(int n, TrainingOptions o, double rate, IntConsumer progress, Step step) {
-        int[] order = new int[n];
-        Arrays.setAll(order, i -> i);
-        Random random = new Random(o.seed());
-        for (int epoch = 0; epoch < o.epochs(); epoch++) {
+    /** Shuffled epochs over {@code examples} with the rate decaying as eta0 / sqrt(1 + epoch). */
+    private static void runEpochs(int[] examples, Random random, int epochs, double rate, IntConsumer progress, EpochStep step) {
+        int[] order = examples.clone();
+        int n = order.length;
+        for (int epoch = 0; epoch < epochs; epoch++) {
             for (int i = n - 1; i > 0; i--) {
                 int j = random.nextInt(i + 1);
                 int t = order[i];
@@ -243,7 +285,7 @@ public final class SgdTrainer {
     record Labels(ModelKind kind, List<String> classes, double[] targets) {
         /** One margin for regression and binary kinds; one per class for softmax, also with only 2 classes. */
         int outputs() {
-            return kind.outputCount(classes.size());
+            return kind.member().outputCount(classes.size());
         }
 
         double target(int i) {

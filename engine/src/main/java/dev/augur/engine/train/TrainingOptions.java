@@ -17,7 +17,7 @@ import java.util.Map;
  */
 public record TrainingOptions(int epochs, double learningRate, double l2, long seed,
                               BagOfWords.Weighting weighting, int ngrams, int hashBits, int minDf, int maxFeatures,
-                              boolean normalize) {
+                              boolean normalize, int members) {
     /**
      * Learning rate used when none is given, by input shape. Text vectors are L2-normalized (‖x‖ = 1), so the rate is
      * how far one step can move a margin; classifier losses have bounded gradients and the squared loss takes a
@@ -27,9 +27,12 @@ public record TrainingOptions(int epochs, double learningRate, double l2, long s
     public static final double DEFAULT_DENSE_RATE = 0.05;
 
     private static final List<String> KEYS = List.of("epochs", "features", "hash_bits", "l2", "learning_rate", "max_features",
-            "min_df", "ngrams", "normalize", "seed");
+            "members", "min_df", "ngrams", "normalize", "seed");
     private static final String EXAMPLE = "{\"epochs\": 5, \"l2\": 1e-5}";
     public static final int MAX_EPOCHS = 10_000;
+    /** The members of a bagged kind when the options name none. */
+    public static final int DEFAULT_MEMBERS = 10;
+    public static final int MAX_MEMBERS = 1_000;
 
     public TrainingOptions {
         if (epochs < 1 || epochs > MAX_EPOCHS) {
@@ -50,6 +53,9 @@ public record TrainingOptions(int epochs, double learningRate, double l2, long s
         if (ngrams < 1 || ngrams > 5) {
             throw Errors.invalidParameter("option ngrams must be an integer between 1 and 5, got " + ngrams);
         }
+        if (members != 0 && (members < 2 || members > MAX_MEMBERS)) {
+            throw Errors.invalidParameter("option members must be an integer between 2 and " + MAX_MEMBERS + " (an ensemble of one is one model), got " + members);
+        }
         if (hashBits < 0 || hashBits > 26) {
             throw Errors.invalidParameter("option hash_bits must be an integer between 0 and 26 (0 for a vocabulary), got " + hashBits);
         }
@@ -59,10 +65,10 @@ public record TrainingOptions(int epochs, double learningRate, double l2, long s
      * Defaults: 10 epochs, rate by input shape (0 here means "choose"), l2 1e-6, seed 42, binary unigrams (a term's
      * presence), L2-normalized, every term kept (min_df 1) up to 2^18 features. On held-out mail (SpamAssassin, whole
      * messages, random half split, logistic) binary scored 0.993, tf-idf 0.984 and tf 0.979 with these settings
-     * (tf-idf reached 0.988 at best, with 50 epochs).
+     * (tf-idf reached 0.988 at best, with 50 epochs). Members 0: not given ({@link #DEFAULT_MEMBERS} for a bagged kind).
      */
     public static TrainingOptions defaults() {
-        return new TrainingOptions(10, 0, 1e-6, 42, BagOfWords.Weighting.BINARY, 1, 0, 1, 1 << 18, true);
+        return new TrainingOptions(10, 0, 1e-6, 42, BagOfWords.Weighting.BINARY, 1, 0, 1, 1 << 18, true, 0);
     }
 
     public static TrainingOptions fromJson(String json) {
@@ -86,6 +92,7 @@ public record TrainingOptions(int epochs, double learningRate, double l2, long s
         int minDf = o.minDf;
         int maxFeatures = o.maxFeatures;
         boolean normalize = o.normalize;
+        int members = o.members;
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             String k = e.getKey();
@@ -95,6 +102,7 @@ public record TrainingOptions(int epochs, double learningRate, double l2, long s
                 case "learning_rate" -> rate = OptionValues.nonNegative(k, v, "(0 chooses one by input shape)");
                 case "l2" -> l2 = OptionValues.nonNegative(k, v, null);
                 case "seed" -> seed = OptionValues.int64(k, v);
+                case "members" -> members = OptionValues.integer(k, v, 2, MAX_MEMBERS, "(an ensemble of one is one model)");
                 case "features" -> weighting = BagOfWords.Weighting.fromSqlName(
                         OptionValues.word(k, v, List.of("binary", "tf", "tfidf")));
                 case "ngrams" -> ngrams = OptionValues.integer(k, v, 1, 5, null);
@@ -105,7 +113,7 @@ public record TrainingOptions(int epochs, double learningRate, double l2, long s
                 default -> throw new IllegalStateException(k); // checkKeys refused it
             }
         }
-        return new TrainingOptions(epochs, rate, l2, seed, weighting, ngrams, hashBits, minDf, maxFeatures, normalize);
+        return new TrainingOptions(epochs, rate, l2, seed, weighting, ngrams, hashBits, minDf, maxFeatures, normalize, members);
     }
 
     /** true/false, or "l2"/"none"; anything else is an error (the string "false" must not mean true). */
@@ -123,6 +131,6 @@ public record TrainingOptions(int epochs, double learningRate, double l2, long s
     }
 
     public TrainingOptions withEpochs(int e) {
-        return new TrainingOptions(e, learningRate, l2, seed, weighting, ngrams, hashBits, minDf, maxFeatures, normalize);
+        return new TrainingOptions(e, learningRate, l2, seed, weighting, ngrams, hashBits, minDf, maxFeatures, normalize, members);
     }
 }

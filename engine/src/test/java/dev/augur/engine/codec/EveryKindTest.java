@@ -35,6 +35,7 @@ class EveryKindTest {
             assertThat(m.outputsSupported()).contains(Model.Output.SCORE);
             assertThat(m.outputsSupported().contains(Model.Output.LABEL)).as("%s labels", kind).isEqualTo(kind.isClassifier());
             assertThat(m.outputsSupported().contains(Model.Output.PROBABILITY)).as("%s probabilities", kind).isEqualTo(kind.isClassifier());
+            assertThat(m.outputsSupported().contains(Model.Output.SPREAD)).as("%s spread", kind).isEqualTo(kind.isEnsemble());
             // a view keeps one margin per row: a kind with several has no bound, and so re-scores in full
             if (m.outputs() != 1) {
                 assertThat(m.viewBound()).isEqualTo(Model.ViewBound.NONE);
@@ -55,12 +56,8 @@ class EveryKindTest {
     void aBagOfWordsModelHasNoSqlRendering() {
         BagOfWords bow = new BagOfWords("body", BagOfWords.Weighting.BINARY, 1, 0, false, new String[]{"a", "b"}, null);
         for (ModelKind kind : ModelKind.values()) {
-            List<String> classes = switch (kind) {
-                case LINEAR -> List.of();
-                case LOGISTIC, SVM -> List.of("0", "1");
-                case SOFTMAX -> List.of("x", "y", "z");
-            };
-            int outputs = kind.outputCount(classes.size());
+            List<String> classes = classes(kind);
+            int outputs = outputs(kind);
             Model m = Model.of("t", kind, bow, classes, new double[2 * outputs], new double[outputs]);
             assertThat(m.sqlScore(List.of("body"), SqlDialect.POSTGRESQL)).as("%s", kind).isEmpty();
         }
@@ -98,7 +95,7 @@ class EveryKindTest {
         Arbitrary<Double> value = Arbitraries.doubles().between(-1e3, 1e3);
         return Combinators.combine(Arbitraries.of(ModelKind.class), Arbitraries.integers().between(1, 6))
                 .flatAs((kind, d) -> {
-                    int outputs = kind.outputCount(3);
+                    int outputs = outputs(kind);
                     List<String> inputs = new ArrayList<>();
                     for (int i = 0; i < d; i++) {
                         inputs.add("x" + i);
@@ -111,15 +108,20 @@ class EveryKindTest {
 
     private static List<String> classes(ModelKind kind) {
         return switch (kind) {
-            case LINEAR -> List.of();
-            case LOGISTIC, SVM -> List.of("0", "1");
+            case LINEAR, BAGGED_LINEAR -> List.of();
+            case LOGISTIC, SVM, BAGGED_LOGISTIC, BAGGED_SVM -> List.of("0", "1");
             case SOFTMAX -> List.of("x", "y", "z");
         };
     }
 
+    /** Margins of the test models: an ensemble's are its 4 members'. */
+    private static int outputs(ModelKind kind) {
+        return kind.isEnsemble() ? 4 : kind.outputCount(classes(kind).size());
+    }
+
     private static Model twoInputModel(ModelKind kind) {
         List<String> classes = classes(kind);
-        int outputs = kind.outputCount(classes.size());
+        int outputs = outputs(kind);
         double[] w = new double[2 * outputs];
         double[] b = new double[outputs];
         for (int i = 0; i < w.length; i++) {

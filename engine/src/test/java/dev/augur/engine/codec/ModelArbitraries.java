@@ -51,12 +51,14 @@ final class ModelArbitraries {
 
     private static Arbitrary<Model> model(String name, ModelKind kind, Features features) {
         Arbitrary<List<String>> classes = switch (kind) {
-            case LINEAR -> Arbitraries.just(List.of());
-            case LOGISTIC, SVM -> labels().list().uniqueElements().ofSize(2);
+            case LINEAR, BAGGED_LINEAR -> Arbitraries.just(List.of());
+            case LOGISTIC, SVM, BAGGED_LOGISTIC, BAGGED_SVM -> labels().list().uniqueElements().ofSize(2);
             case SOFTMAX -> labels().list().uniqueElements().ofMinSize(2).ofMaxSize(5);
         };
-        return classes.flatMap(cs -> {
-            int outputs = kind == ModelKind.SOFTMAX ? cs.size() : 1;
+        // an ensemble has 2 to 6 members, whatever its classes
+        Arbitrary<Integer> members = kind.isEnsemble() ? Arbitraries.integers().between(2, 6) : Arbitraries.just(0);
+        return Combinators.combine(classes, members).flatAs((cs, k) -> {
+            int outputs = kind.isEnsemble() ? k : kind.outputCount(cs.size());
             return Combinators.combine(
                             anyFiniteDouble().array(double[].class).ofSize(outputs * features.dimension()),
                             anyFiniteDouble().array(double[].class).ofSize(outputs))

@@ -153,7 +153,7 @@ class SgdTrainerTest {
             assertThat(bow.weighting()).isEqualTo(DEFAULTS.weighting());
             assertThat(bow.vocabulary()).contains("cheap", "meeting", "19");
         });
-        if (kind == ModelKind.LINEAR) {
+        if (!kind.isClassifier()) {
             assertThat(model.evaluate("Cheap PILLS, buy now! offer 3").score()).isCloseTo(1, within(0.05));
             assertThat(model.evaluate("Meeting agenda for Monday, notes 3").score()).isCloseTo(0, within(0.05));
             assertThat(model.evaluate("buy cheap pills").score()).isGreaterThan(0.5);
@@ -344,7 +344,7 @@ class SgdTrainerTest {
                 {"epochs": 3, "learning_rate": 0.1, "l2": 0, "seed": 7, "features": "TFIDF", "ngrams": 2,
                  "hash_bits": 10, "min_df": 2, "max_features": 100, "normalize": false}""");
 
-        assertThat(o).isEqualTo(new TrainingOptions(3, 0.1, 0, 7, BagOfWords.Weighting.TFIDF, 2, 10, 2, 100, false));
+        assertThat(o).isEqualTo(new TrainingOptions(3, 0.1, 0, 7, BagOfWords.Weighting.TFIDF, 2, 10, 2, 100, false, 0));
     }
 
     @Test
@@ -365,7 +365,7 @@ class SgdTrainerTest {
     @Test
     void unknownOptionIsInvalidParameterListingTheOptions() {
         assertInvalid(() -> TrainingOptions.fromJson("{\"epoch\": 5}"), "unknown training option 'epoch'",
-                "epochs, features, hash_bits, l2, learning_rate, max_features, min_df, ngrams, normalize, seed");
+                "epochs, features, hash_bits, l2, learning_rate, max_features, members, min_df, ngrams, normalize, seed");
     }
 
     @Test

@@ -129,8 +129,8 @@ public final class H2Views {
             try {
                 String name = viewName(rawName);
                 ModelKind kind = ModelKind.fromSqlName(kindName == null ? "logistic" : kindName);
-                if (!kind.isBinary()) {
-                    throw Errors.invalidParameter("a classification view learns a binary classifier: USING logistic or svm, got " + kindName);
+                if (!kind.isBinary() || !kind.isSingleMargin()) {
+                    throw Errors.invalidParameter("a classification view learns a binary classifier: USING " + ModelKind.binaryNames() + ", got " + kindName);
                 }
                 ViewOptions.Classification options = ViewOptions.Classification.fromJson(optionsJson);
                 double rate = options.learningRate();

@@ -68,6 +68,16 @@ final class Predictions {
         }
     }
 
+    /** PREDICT_STDDEV: how far an ensemble's members disagree on the row. */
+    static Double predictStddev(Connection conn, String ref, Value[] x) throws SQLException {
+        Evaluation e = evaluate(conn, ref, x);
+        try {
+            return e == null ? null : e.spread();
+        } catch (AugurException ex) {
+            throw sql(ex);
+        }
+    }
+
     static Double predictProba(Connection conn, String ref, String clazz, Value[] x) throws SQLException {
         if (clazz == null) {
             return null;

@@ -53,9 +53,9 @@ BEGIN
     END IF;
     d := augur.defs(nm, ver);
     nin := cardinality(d.inputs);
-    IF meth = 'mondrian' AND d.kind = 'linear' THEN
-        PERFORM augur.err('22023', format('model ''%s'' is a linear model without classes; Mondrian calibration groups rows by class: '
-            || 'use method split', nm));
+    IF meth = 'mondrian' AND augur.kind_link(d.kind) = 'identity' THEN
+        PERFORM augur.err('22023', format('model ''%s'' is a %s model without classes; Mondrian calibration groups rows by class: '
+            || 'use method split', nm, (SELECT k.title FROM augur.kinds() k WHERE k.name = d.kind)));
     END IF;
     -- json (not jsonb) keeps the columns in order, repeated names included
     FOR row_json IN EXECUTE format('SELECT row_to_json(q) FROM (%s) q', p_query) LOOP
@@ -66,7 +66,7 @@ BEGIN
             PERFORM augur.err('22023', format('the calibration query returns %s column%s; model ''%s'' needs its %s input%s (%s) followed by the %s',
                 coalesce(cardinality(vals), 0), CASE WHEN cardinality(vals) = 1 THEN '' ELSE 's' END, nm, nin,
                 CASE WHEN nin = 1 THEN '' ELSE 's' END, array_to_string(d.inputs, ', '),
-                CASE WHEN d.kind = 'linear' THEN 'true value' ELSE 'true class' END));
+                CASE WHEN augur.kind_link(d.kind) = 'identity' THEN 'true value' ELSE 'true class' END));
         END IF;
         IF 'null' = ANY (types) THEN
             CONTINUE;
@@ -93,7 +93,7 @@ BEGIN
             END LOOP;
         END IF;
         m := augur.margins(d, x, body);
-        IF d.kind = 'linear' THEN
+        IF augur.kind_link(d.kind) = 'identity' THEN
             IF types[nin + 1] <> 'number' THEN
                 PERFORM augur.err('42804', format('calibration row %s has the value %s; model ''%s'' is a regressor and needs a finite '
                     || 'number as the last column', r, vals[nin + 1] #>> '{}', nm));

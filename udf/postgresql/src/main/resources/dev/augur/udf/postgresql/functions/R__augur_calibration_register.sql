@@ -9,9 +9,9 @@ BEGIN
     PERFORM augur.lock();
     PERFORM augur.require_version(nm, p_from);
     d := augur.defs(nm, p_from);
-    IF p_method IS NULL OR p_method NOT IN ('split', 'mondrian') OR p_method = 'mondrian' AND d.kind = 'linear' THEN
+    IF p_method IS NULL OR p_method NOT IN ('split', 'mondrian') OR p_method = 'mondrian' AND augur.kind_link(d.kind) = 'identity' THEN
         PERFORM augur.err('22023', format('unknown calibration method ''%s'' for a %s model; methods: split%s', p_method, d.kind,
-            CASE WHEN d.kind = 'linear' THEN '' ELSE ', mondrian' END));
+            CASE WHEN augur.kind_link(d.kind) = 'identity' THEN '' ELSE ', mondrian' END));
     END IF;
     k := CASE WHEN p_method = 'split' THEN 0 ELSE cardinality(d.classes) END;
     IF cardinality(p_strata) IS DISTINCT FROM cardinality(p_scores)

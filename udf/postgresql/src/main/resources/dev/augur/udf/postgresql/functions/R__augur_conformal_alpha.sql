@@ -2,7 +2,8 @@
 -- Conformal.checkAlpha / alphaOfLevel say it; returns the miscoverage alpha (1 - level for a level).
 CREATE OR REPLACE FUNCTION augur.conformal_alpha(v float8, p_level boolean) RETURNS float8 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
 BEGIN
-    IF NOT (v > 0 AND v < 1) OR v = 'NaN'::float8 THEN
+    -- NaN is above every number in PostgreSQL, so NOT (v < 1) refuses it as Java's !(v < 1) does
+    IF NOT (v > 0 AND v < 1) THEN
         IF p_level THEN
             PERFORM augur.err('22023', format('level must lie strictly between 0 and 1, got %s (level is the share of rows whose '
                 || 'interval holds the true value, e.g. 0.9)', augur.fmt(v)));

@@ -2,8 +2,7 @@
 CREATE OR REPLACE FUNCTION augur.create_prediction_view(p_name text, p_query text, p_options text DEFAULT NULL) RETURNS integer
 LANGUAGE plpgsql AS $$
 DECLARE
-    ident constant text := '[A-Za-z_][A-Za-z0-9_]*';
-    tbl text := (regexp_match(p_query, 'FROM\s+(' || ident || '(?:\.' || ident || ')?)\s*;?\s*$', 'i'))[1];
+    tbl text := (augur.view_query(p_query)).tbl;
 BEGIN
     RETURN augur.view_create(p_name, p_query, p_options, current_schema()::text, CASE WHEN tbl IS NOT NULL THEN to_regclass(lower(tbl)) END,
         current_user);

@@ -8,7 +8,8 @@ LANGUAGE plpgsql IMMUTABLE AS $$
 DECLARE
     v float8[] := p_w;
     scale float8 := 1;
-    e integer; eta float8; dot float8; z float8; g float8; y float8; p float8; shrink float8; st float8; k integer;
+    logistic_loss boolean := (SELECT k.loss FROM augur.kinds() k WHERE k.name = p_kind) = 'logistic';
+    e integer; eta float8; dot float8; z float8; ez float8; g float8; y float8; p float8; shrink float8; st float8; k integer;
 BEGIN
     b := p_b;
     IF cardinality(v) > 0 THEN
@@ -22,12 +23,17 @@ BEGIN
             dot := dot + v[p_idx[j] + 1] * p_val[j];
         END LOOP;
         z := scale * dot + b;
-        IF p_kind = 'logistic' THEN
-            -- Model.sigmoid (exp's argument kept above PostgreSQL's underflow error; the result is the same double), not
-            -- augur.sigmoid: the trajectory is the engine's bit for bit (golden vectors), and tanh's last bits differ
-            p := CASE WHEN z >= 0 THEN 1.0::float8 / (1.0::float8 + exp(greatest(-z, -745.0)))
-                      ELSE exp(greatest(z, -745.0)) / (1.0::float8 + exp(greatest(z, -745.0))) END;
+        IF logistic_loss THEN
+            -- Links.sigmoid, not augur.sigmoid: the trajectory is the engine's bit for bit (golden vectors), and tanh's
+            -- last bits differ. PostgreSQL raises 22003 where IEEE arithmetic rounds a result to 0, so exp beyond its
+            -- range is 0 here, and a subnormal gradient (|z| past ~708 on the wrong side) is 0: the engine's step with
+            -- it moves no weight of a normal magnitude.
+            ez := CASE WHEN abs(z) > 745 THEN 0 ELSE exp(-abs(z)) END;
+            p := CASE WHEN z >= 0 THEN 1.0::float8 / (1.0::float8 + ez) ELSE ez / (1.0::float8 + ez) END;
             g := p - p_target[e];
+            IF abs(g) < 2.2250738585072014e-308 THEN
+                g := 0;
+            END IF;
         ELSE
             y := CASE WHEN p_target[e] = 1 THEN 1.0 ELSE -1.0 END;
             g := CASE WHEN y * z < 1 THEN -y ELSE 0 END;

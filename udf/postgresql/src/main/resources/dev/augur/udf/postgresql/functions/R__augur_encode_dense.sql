@@ -9,7 +9,7 @@ BEGIN
         RETURN NULL;  -- a damaged row: no payload encodes it
     END IF;
     b := '\x4155474d'::bytea || int2send(1::int2)
-        || augur.u8(CASE d.kind WHEN 'linear' THEN 1 WHEN 'logistic' THEN 2 WHEN 'svm' THEN 3 ELSE 4 END) || augur.u8(1)
+        || augur.u8((SELECT k.id FROM augur.kinds() k WHERE k.name = d.kind)) || augur.u8(1)
         || augur.str(d.name) || int4send(cardinality(d.inputs));
     FOREACH s IN ARRAY d.inputs LOOP
         b := b || augur.str(s);

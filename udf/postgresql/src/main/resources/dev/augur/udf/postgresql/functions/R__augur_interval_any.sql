@@ -7,9 +7,9 @@ DECLARE r record; d augur.model_defs; q float8; m float8[]; y float8;
 BEGIN
     IF level IS NULL THEN RETURN NULL; END IF;
     r := augur.resolve(model); d := augur.defs(r.name, r.version);
-    IF d.kind <> 'linear' THEN
+    IF augur.kind_link(d.kind) <> 'identity' THEN
         PERFORM augur.err('42809', format('model ''%s'' is a %s classifier; PREDICT_INTERVAL is for regressors: use '
-            || 'PREDICT_SET(model, alpha, ...) for its conformal set of classes', d.name, d.kind));
+            || 'PREDICT_SET(model, alpha, ...) for its conformal set of classes', d.name, (SELECT k.title FROM augur.kinds() k WHERE k.name = d.kind)));
     END IF;
     q := (augur.conformal_quantiles(r.name, r.version, level, true, 'PREDICT_INTERVAL'))[1];
     m := augur.margins(d, x, body);

@@ -33,7 +33,7 @@ BEGIN
         RETURN NULL;
     END IF;
     head := '\x4155474d'::bytea || int2send(1::int2)
-        || augur.u8(CASE d.kind WHEN 'linear' THEN 1 WHEN 'logistic' THEN 2 WHEN 'svm' THEN 3 ELSE 4 END) || augur.u8(2)
+        || augur.u8((SELECT k.id FROM augur.kinds() k WHERE k.name = d.kind)) || augur.u8(2)
         || augur.str(d.name) || augur.str(d.inputs[1])
         || augur.u8(CASE d.weighting WHEN 'binary' THEN 1 WHEN 'tf' THEN 2 ELSE 3 END) || augur.u8(d.ngrams) || augur.u8(d.hash_bits)
         || augur.u8(CASE WHEN d.normalize THEN 1 ELSE 0 END);

@@ -1,14 +1,18 @@
 CREATE OR REPLACE FUNCTION augur.proba(d augur.model_defs, clazz text, m float8[]) RETURNS float8 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
 DECLARE c integer;
 BEGIN
-    IF d.kind = 'linear' THEN
-        PERFORM augur.err('22023', format('model ''%s'' is a linear regression model and has no classes; use PREDICT for its value', d.name));
+    IF augur.kind_link(d.kind) = 'identity' THEN
+        PERFORM augur.err('22023', format('model ''%s'' is a %s model and has no classes; use PREDICT for its value', d.name,
+            (SELECT k.title FROM augur.kinds() k WHERE k.name = d.kind)));
     END IF;
     c := array_position(d.classes, clazz);
     IF c IS NULL THEN
         PERFORM augur.err('22023', format('model ''%s'' has no class ''%s'' (classes: %s)', d.name, clazz, array_to_string(d.classes, ', ')));
     END IF;
     IF m IS NULL THEN RETURN NULL; END IF;
-    IF d.kind = 'softmax' THEN RETURN (augur.softmax(m))[c]; END IF;
+    IF augur.kind_ensemble(d.kind) THEN
+        RETURN CASE WHEN c = 2 THEN augur.ensemble_mean(augur.kind_link(d.kind), m) ELSE 1 - augur.ensemble_mean(augur.kind_link(d.kind), m) END;
+    END IF;
+    IF augur.kind_link(d.kind) = 'softmax' THEN RETURN (augur.softmax(m))[c]; END IF;
     RETURN CASE WHEN c = 2 THEN augur.sigmoid(m[1]) ELSE 1 - augur.sigmoid(m[1]) END;
 END $$;

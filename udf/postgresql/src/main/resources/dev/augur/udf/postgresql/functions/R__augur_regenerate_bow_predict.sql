@@ -9,12 +9,10 @@ BEGIN
     FOR r IN SELECT md.name, md.version, md.kind, m.sha256, (dp.version IS NOT NULL) AS is_deployed
              FROM augur.model_defs md JOIN augur.models m ON m.name = md.name AND m.version = md.version
              LEFT JOIN augur.deployed dp ON dp.name = md.name AND dp.version = md.version
-             WHERE md.feature_type = 'bag_of_words' AND md.kind <> 'softmax'
+             WHERE md.feature_type = 'bag_of_words' AND augur.kind_link(md.kind) <> 'softmax' AND NOT augur.kind_ensemble(md.kind)
              ORDER BY md.name, md.version LOOP
         expr := format('(augur.bow_margins(augur.def_of(%L, %s), x1))[1]', r.name, r.version);
-        IF r.kind <> 'linear' THEN
-            expr := format('augur.sigmoid(%s)', expr);
-        END IF;
+        expr := augur.link_score_sql(augur.kind_link(r.kind), expr);
         expr := format('CASE WHEN augur.intact(%L, %s, %L) THEN CASE WHEN x1 IS NULL THEN NULL::float8 ELSE %s END '
             || 'ELSE augur.corrupt(%L, %s) END', r.name, r.version, r.sha256, expr, r.name, r.version);
         arms := arms || format(' WHEN %L THEN %s', r.name || '@' || r.version, expr);

@@ -14,16 +14,24 @@ DECLARE
 BEGIN
     SELECT string_agg(format('x%s float8', i), ', ' ORDER BY i), string_agg(format('x%s', i), ', ' ORDER BY i)
     INTO params, args FROM generate_series(1, n) i;
-    FOR r IN SELECT md.name, md.version, md.kind, md.inputs, m.sha256, (dp.version IS NOT NULL) AS is_deployed
+    FOR r IN SELECT md.name, md.version, md.kind, md.inputs, md.outputs, m.sha256, (dp.version IS NOT NULL) AS is_deployed
              FROM augur.model_defs md JOIN augur.models m ON m.name = md.name AND m.version = md.version
              LEFT JOIN augur.deployed dp ON dp.name = md.name AND dp.version = md.version
-             WHERE md.feature_type = 'dense' AND md.kind <> 'softmax' AND cardinality(md.inputs) = n
+             WHERE md.feature_type = 'dense' AND augur.kind_link(md.kind) <> 'softmax' AND cardinality(md.inputs) = n
              ORDER BY md.name, md.version LOOP
-        expr := format('augur.affine(augur.coefs(%L, %s), %s)', r.name, r.version, args);
-        expr := format('coalesce(nullif(nullif(nullif(%s, float8 ''NaN''), float8 ''Infinity''), float8 ''-Infinity''), '
-            || 'augur.nonfinite_any(%L, %L::text[], ARRAY[%s]::float8[]))', expr, r.name, r.inputs, args);
-        IF r.kind <> 'linear' THEN
-            expr := format('augur.sigmoid(%s)', expr);
+        -- one member's score: its margin through the link (a single model is its one member); an ensemble's is the
+        -- members' scores summed in member order, over K (BaggedEnsemble.score)
+        expr := NULL;
+        FOR o IN 1 .. CASE WHEN augur.kind_ensemble(r.kind) THEN r.outputs ELSE 1 END LOOP
+            expr := CASE WHEN expr IS NULL THEN '' ELSE expr || ' + ' END || augur.link_score_sql(augur.kind_link(r.kind), format(
+                'coalesce(nullif(nullif(nullif(%s, float8 ''NaN''), float8 ''Infinity''), float8 ''-Infinity''), '
+                || 'augur.nonfinite_any(%L, %L::text[], ARRAY[%s]::float8[]))',
+                CASE WHEN augur.kind_ensemble(r.kind) THEN format('augur.affine(augur.member_coefs(%L, %s, %s), %s)', r.name, r.version, o, args)
+                     ELSE format('augur.affine(augur.coefs(%L, %s), %s)', r.name, r.version, args) END,
+                r.name, r.inputs, args));
+        END LOOP;
+        IF augur.kind_ensemble(r.kind) THEN
+            expr := format('(%s) / %s::float8', expr, r.outputs);
         END IF;
         expr := format('CASE WHEN augur.intact(%L, %s, %L) THEN %s ELSE augur.corrupt(%L, %s) END', r.name, r.version, r.sha256, expr,
             r.name, r.version);

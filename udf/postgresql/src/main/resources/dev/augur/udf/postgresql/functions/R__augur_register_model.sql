@@ -8,7 +8,9 @@ DECLARE
     j jsonb;
     f jsonb;
     kind text;
+    k record;
     kind_id integer;
+    twice text;
     ftype text;
     inputs text[];
     classes text[] := '{}';
@@ -47,10 +49,12 @@ BEGIN
     END IF;
     PERFORM augur.json_text(j, 'name');
     kind := lower(trim(augur.json_text(j, 'kind')));
-    kind_id := CASE kind WHEN 'linear' THEN 1 WHEN 'logistic' THEN 2 WHEN 'svm' THEN 3 WHEN 'softmax' THEN 4 END;
-    IF kind_id IS NULL THEN
-        PERFORM augur.bad_json(format('"kind": unknown model kind ''%s''; kinds: linear, logistic, svm, softmax', j ->> 'kind'));
+    SELECT * INTO k FROM augur.kinds() x WHERE x.name = kind;
+    IF NOT FOUND THEN
+        PERFORM augur.bad_json(format('"kind": unknown model kind ''%s''; kinds: %s', j ->> 'kind',
+            (SELECT string_agg(x.name, ', ' ORDER BY x.id) FROM augur.kinds() x)));
     END IF;
+    kind_id := k.id;
     f := j -> 'features';
     IF f IS NULL OR jsonb_typeof(f) = 'null' THEN
         PERFORM augur.bad_json('missing field "features"');
@@ -105,14 +109,36 @@ BEGIN
             PERFORM augur.bad_json('"classes" must be an array of labels');
         END IF;
         SELECT coalesce(array_agg(e #>> '{}' ORDER BY i), '{}') INTO classes FROM jsonb_array_elements(j -> 'classes') WITH ORDINALITY t(e, i);
-    ELSIF kind IN ('logistic', 'svm') THEN
-        classes := ARRAY['0', '1'];
+    ELSE
+        classes := k.default_classes;
     END IF;
-    outputs := CASE WHEN kind = 'softmax' THEN cardinality(classes) ELSE 1 END;
+    -- distinct classes, and inputs case-insensitively (they name columns), as ModelJson checks them
+    SELECT s.c INTO twice FROM (SELECT t.c, t.i, row_number() OVER (PARTITION BY t.c ORDER BY t.i) AS n
+                                FROM unnest(classes) WITH ORDINALITY t(c, i)) s WHERE s.n = 2 ORDER BY s.i LIMIT 1;
+    IF twice IS NOT NULL THEN
+        PERFORM augur.duplicate(nm, 'class', twice, classes);
+    END IF;
+    IF ftype = 'dense' THEN
+        SELECT s.c INTO twice FROM (SELECT t.c, t.i, row_number() OVER (PARTITION BY lower(t.c) ORDER BY t.i) AS n
+                                    FROM unnest(inputs) WITH ORDINALITY t(c, i)) s WHERE s.n = 2 ORDER BY s.i LIMIT 1;
+        IF twice IS NOT NULL THEN
+            PERFORM augur.duplicate(nm, 'input', twice, inputs);
+        END IF;
+    END IF;
+    IF k.ensemble THEN
+        -- one weight row per member (ModelJson)
+        IF jsonb_typeof(j -> 'weights') IS DISTINCT FROM 'array' OR jsonb_array_length(j -> 'weights') = 0
+           OR jsonb_typeof(j -> 'weights' -> 0) <> 'array' THEN
+            PERFORM augur.bad_json(format('"weights" of a %s model must be an array of arrays, one per member', k.title));
+        END IF;
+        outputs := jsonb_array_length(j -> 'weights');
+    ELSE
+        outputs := CASE WHEN k.link = 'softmax' THEN cardinality(classes) ELSE 1 END;
+    END IF;
     IF j -> 'weights' IS NULL OR jsonb_typeof(j -> 'weights') = 'null' THEN
         PERFORM augur.bad_json('missing field "weights"');
     END IF;
-    IF outputs = 1 THEN
+    IF outputs = 1 AND NOT k.ensemble THEN
         weights := augur.json_numbers(j -> 'weights', 'weights', dim);
     ELSE
         IF jsonb_typeof(j -> 'weights') <> 'array' OR jsonb_array_length(j -> 'weights') <> outputs THEN
@@ -132,14 +158,15 @@ BEGIN
         bias := augur.json_numbers(j -> 'bias', 'bias', outputs);
     END IF;
     -- the model's own checks
-    IF kind = 'linear' AND cardinality(classes) > 0 THEN
-        PERFORM augur.bad_json(format('a linear regression model has no classes, got [%s]', array_to_string(classes, ', ')));
-    ELSIF kind IN ('logistic', 'svm') AND cardinality(classes) <> 2 THEN
-        PERFORM augur.bad_json(format('a %s model needs exactly 2 classes, got [%s]', kind, array_to_string(classes, ', ')));
-    ELSIF kind = 'softmax' AND cardinality(classes) < 2 THEN
-        PERFORM augur.bad_json(format('a softmax model needs at least 2 classes, got [%s]', array_to_string(classes, ', ')));
-    ELSIF kind = 'softmax' AND (SELECT count(DISTINCT c) FROM unnest(classes) c) <> cardinality(classes) THEN
-        PERFORM augur.bad_json(format('softmax classes must be distinct, got [%s]', array_to_string(classes, ', ')));
+    -- the model's own checks (ModelKind.classesProblem)
+    IF k.max_classes = 0 AND cardinality(classes) > 0 THEN
+        PERFORM augur.bad_json(format('a %s model has no classes, got [%s]', k.title, array_to_string(classes, ', ')));
+    ELSIF k.min_classes = k.max_classes AND cardinality(classes) <> k.min_classes THEN
+        PERFORM augur.bad_json(format('a %s model needs exactly %s classes, got [%s]', k.title, k.min_classes, array_to_string(classes, ', ')));
+    ELSIF cardinality(classes) < k.min_classes THEN
+        PERFORM augur.bad_json(format('a %s model needs at least %s classes, got [%s]', k.title, k.min_classes, array_to_string(classes, ', ')));
+    ELSIF k.ensemble AND outputs < 2 THEN
+        PERFORM augur.bad_json(format('a %s model needs at least 2 members, got %s', k.title, outputs));
     END IF;
 
     -- the payload, byte for byte as ModelCodec.encode writes it

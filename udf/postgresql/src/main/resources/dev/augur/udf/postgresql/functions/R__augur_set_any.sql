@@ -7,9 +7,9 @@ DECLARE r record; d augur.model_defs;
 BEGIN
     IF alpha IS NULL THEN RETURN NULL; END IF;
     r := augur.resolve(model); d := augur.defs(r.name, r.version);
-    IF d.kind = 'linear' THEN
-        PERFORM augur.err('42809', format('model ''%s'' is a linear regression model without classes; %s is for classifiers: use '
-            || 'PREDICT_INTERVAL(model, level, ...) for its conformal interval', d.name, p_function));
+    IF augur.kind_link(d.kind) = 'identity' THEN
+        PERFORM augur.err('42809', format('model ''%s'' is a %s model without classes; %s is for classifiers: use '
+            || 'PREDICT_INTERVAL(model, level, ...) for its conformal interval', d.name, (SELECT k.title FROM augur.kinds() k WHERE k.name = d.kind), p_function));
     END IF;
     RETURN augur.conformal_set(d, augur.conformal_quantiles(r.name, r.version, alpha, false, p_function), augur.margins(d, x, body));
 END $$;

@@ -6,8 +6,8 @@ LANGUAGE plpgsql IMMUTABLE AS $gen$
 DECLARE
     m text := format('(augur.bow_margins(vr_def, (b.%I)::text))[1]', c);
     n text := format('augur.bow_norms(vr_def, (b.%I)::text)', c);
-    lbl text := 'CASE WHEN %1$s IS NULL OR p_kind = ''linear'' THEN NULL WHEN %1$s >= 0 THEN p_classes[2] ELSE p_classes[1] END';
-    scr text := 'CASE WHEN p_kind = ''linear'' THEN %1$s ELSE augur.sigmoid(%1$s) END';
+    lbl text := augur.link_label_case_sql('augur.kind_link(p_kind)', '%1$s', 'p_classes');
+    scr text := augur.link_score_case_sql('augur.kind_link(p_kind)', '%1$s');
 BEGIN
     RETURN format($body$
 DECLARE w augur.view_work; nrows bigint; vr_def augur.model_defs := augur.defs(%4$L, p_ver);

@@ -5,9 +5,8 @@
 CREATE OR REPLACE FUNCTION augur.view_create(p_name text, p_query text, p_options text, p_schema text, p_rel oid, p_role name) RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET extra_float_digits = 3 SET row_security = off AS $$
 DECLARE
-    ident constant text := '[A-Za-z_][A-Za-z0-9_]*';
     nm text := augur.view_name(p_name);
-    parts text[];
+    q record;
     key text;
     model text;
     inputs text[];
@@ -28,19 +27,15 @@ DECLARE
     w augur.view_work;
     v augur.views;
 BEGIN
-    IF p_query IS NOT NULL THEN
-        parts := regexp_match(p_query, '^\s*SELECT\s+(' || ident || ')\s*,\s*PREDICT\s*\(\s*''([^'']+)''\s*((?:,\s*' || ident
-            || '\s*)+)\)\s*(?:AS\s+' || ident || '\s*)?FROM\s+(' || ident || '(?:\.' || ident || ')?)\s*;?\s*$', 'i');
-    END IF;
-    IF parts IS NULL THEN
+    q := augur.view_query(p_query);
+    IF q.key IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = '42601', MESSAGE = 'a prediction view is defined as SELECT key, PREDICT(''model'', column, ...)'
             || ' FROM table (plain column names), got: ' || coalesce(p_query, 'null');
     END IF;
-    key := lower(parts[1]);
-    model := augur.check_name(parts[2]);
-    SELECT array_agg(lower(trim(c)) ORDER BY i) INTO inputs
-    FROM unnest(string_to_array(parts[3], ',')) WITH ORDINALITY u(c, i) WHERE trim(c) <> '';
-    tbl := parts[4];
+    key := q.key;
+    model := augur.check_name(q.model);
+    inputs := q.inputs;
+    tbl := q.tbl;
     -- options
     opts := augur.view_options(p_options, ARRAY['mode', 'tolerance', 'alpha']);
     mode := lower(coalesce(opts ->> 'mode', 'eager'));

@@ -8,7 +8,7 @@ BEGIN
     IF v.mode = 'lazy' THEN
         args := (SELECT string_agg(format('%I', c), ', ' ORDER BY i) FROM unnest(inputs) WITH ORDINALITY u(c, i));
         EXECUTE format('CREATE VIEW %I.%I AS SELECT %I, public.predict(%L, %s) AS score%s FROM %s', v.view_schema, v.name, v.key_column,
-            v.model, args, CASE WHEN d.kind <> 'linear' THEN format(', public.predict_label(%L, %s) AS label', v.model, args) ELSE '' END, base);
+            v.model, args, CASE WHEN augur.kind_link(d.kind) <> 'identity' THEN format(', public.predict_label(%L, %s) AS label', v.model, args) ELSE '' END, base);
     ELSE
         EXECUTE format('CREATE VIEW %I.%I AS SELECT r.%I, public.predict(%L, %s) AS score, r.label, r.model_version, r.scored_at '
             || 'FROM %I.%I r JOIN %s b ON b.%I = r.%I', v.view_schema, v.name, v.key_column, v.model,

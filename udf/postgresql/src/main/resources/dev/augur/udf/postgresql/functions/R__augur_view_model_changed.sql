@@ -36,6 +36,6 @@ BEGIN
                          WHERE mw.name = d.name AND mw.version = d.version AND mw.output = 0) y ON y.feature = x.feature) z;
     END IF;
     step := augur.view_incremental(v, total, dl1, dl2, dlinf, abs(d.bias[1] - a.bias[1]),
-                                   CASE WHEN d.kind = 'linear' THEN 1.0 ELSE 0.25 END, d.kind <> 'linear');
+                                   (SELECT k.lipschitz FROM augur.kinds() k WHERE k.name = d.kind), augur.kind_link(d.kind) <> 'identity');
     RETURN augur.view_finish_change(v, p_event, p_full, t0, step.w, step.full_plan, reorganize, step.bound);
 END $$;

@@ -6,10 +6,10 @@
 CREATE OR REPLACE FUNCTION augur.view_rescoring_sql(vt text, base text, k text, m_sql text, norms_sql text, fence text) RETURNS text
 LANGUAGE plpgsql IMMUTABLE AS $gen$
 DECLARE
-    lbl text := 'CASE WHEN %1$s IS NULL OR p_kind = ''linear'' THEN NULL WHEN %1$s >= 0 THEN p_classes[2] ELSE p_classes[1] END';
-    scr text := 'CASE WHEN p_kind = ''linear'' THEN %1$s ELSE augur.sigmoid(%1$s) END';
+    lbl text := augur.link_label_case_sql('augur.kind_link(p_kind)', '%1$s', 'p_classes');
+    scr text := augur.link_score_case_sql('augur.kind_link(p_kind)', '%1$s');
     drift text := 'least(p_dlinf * v.norm_1, p_dl2 * v.norm_2, p_dl1 * v.norm_inf) + p_db + abs(v.anchor_margin - v.margin)';
-    safe text := '((p_kind = ''linear'' OR abs(%1$s) > %2$s) AND p_lip * %2$s <= p_tol AND NOT (p_tol = 0 AND %2$s > 0))';
+    safe text := '((augur.kind_link(p_kind) = ''identity'' OR abs(%1$s) > %2$s) AND p_lip * %2$s <= p_tol AND NOT (p_tol = 0 AND %2$s > 0))';
     full_m text := m_sql || ' AS m' || CASE WHEN norms_sql IS NULL THEN '' ELSE ', ' || norms_sql || ' AS n' END || fence;
     full_n text := CASE WHEN norms_sql IS NULL THEN '' ELSE ', mm.n' END;
     full_set text := CASE WHEN norms_sql IS NULL THEN '' ELSE '

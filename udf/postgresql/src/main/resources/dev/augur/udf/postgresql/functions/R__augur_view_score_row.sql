@@ -29,8 +29,8 @@ BEGIN
         norm_inf := greatest(norm_inf, abs(x[i]));
     END LOOP;
     norm_2 := sqrt(s2);
-    score := CASE WHEN d.kind = 'linear' THEN margin ELSE augur.sigmoid(margin) END;
-    label := CASE WHEN d.kind = 'linear' THEN NULL WHEN margin >= 0 THEN d.classes[2] ELSE d.classes[1] END;
+    score := CASE augur.kind_link(d.kind) WHEN 'identity' THEN margin ELSE augur.sigmoid(margin) END;
+    label := CASE WHEN augur.kind_link(d.kind) = 'identity' OR margin IS NULL THEN NULL WHEN margin >= 0 THEN d.classes[2] ELSE d.classes[1] END;
     model_version := v.model_version;
     IF norm_1 > v.max_norm_1 OR norm_2 > v.max_norm_2 OR norm_inf > v.max_norm_inf OR abs(anchor_margin - margin) > v.max_deviation THEN
         UPDATE augur.views w SET max_norm_1 = greatest(w.max_norm_1, norm_1), max_norm_2 = greatest(w.max_norm_2, norm_2),

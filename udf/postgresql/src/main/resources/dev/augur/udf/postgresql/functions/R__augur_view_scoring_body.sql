@@ -10,8 +10,8 @@ DECLARE
     n2 text := '0::float8';
     ninf text := '0::float8';
     finite text := '';
-    lbl text := 'CASE WHEN %1$s IS NULL OR p_kind = ''linear'' THEN NULL WHEN %1$s >= 0 THEN p_classes[2] ELSE p_classes[1] END';
-    scr text := 'CASE WHEN p_kind = ''linear'' THEN %1$s ELSE augur.sigmoid(%1$s) END';
+    lbl text := augur.link_label_case_sql('augur.kind_link(p_kind)', '%1$s', 'p_classes');
+    scr text := augur.link_score_case_sql('augur.kind_link(p_kind)', '%1$s');
 BEGIN
     FOR i IN 1 .. cardinality(x) LOOP
         m := format('%s + p_w[%s] * %s', m, i, x[i]);

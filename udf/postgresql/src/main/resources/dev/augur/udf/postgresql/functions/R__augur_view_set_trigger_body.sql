@@ -48,8 +48,8 @@ BEGIN
     END IF;%3$s
     WITH s AS (
         INSERT INTO %1$s AS w (%2$I, score, label, margin, norm_1, norm_2, norm_inf, model_version, scored_at, anchor_margin, dirty)
-        SELECT n.%2$I, CASE WHEN d.kind = 'linear' THEN mm.m ELSE augur.sigmoid(mm.m) END,
-               CASE WHEN mm.m IS NULL OR d.kind = 'linear' THEN NULL WHEN mm.m >= 0 THEN d.classes[2] ELSE d.classes[1] END,
+        SELECT n.%2$I, CASE augur.kind_link(d.kind) WHEN 'identity' THEN mm.m ELSE augur.sigmoid(mm.m) END,
+               CASE WHEN mm.m IS NULL OR augur.kind_link(d.kind) = 'identity' THEN NULL WHEN mm.m >= 0 THEN d.classes[2] ELSE d.classes[1] END,
                mm.m, mm.n1, mm.n2, mm.ninf, CASE WHEN mm.m IS NULL THEN NULL ELSE v.model_version END, CURRENT_TIMESTAMP, mm.am, true
         FROM %%1$s n, LATERAL (SELECT CASE WHEN %9$s THEN NULL ELSE %4$s END AS m, CASE WHEN %9$s THEN NULL ELSE %5$s END AS am,
                                        CASE WHEN %9$s THEN NULL ELSE %6$s END AS n1, CASE WHEN %9$s THEN NULL ELSE sqrt(%7$s) END AS n2,

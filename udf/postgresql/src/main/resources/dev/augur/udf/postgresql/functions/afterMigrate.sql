@@ -123,7 +123,7 @@ BEGIN
     -- the scores an eager view holds for a logistic or svm model are augur.sigmoid of its margins, as PREDICT's are;
     -- bag-of-words views scored with another formula of the logistic function up to 25032aa (the last bits differ)
     FOR v IN SELECT x.name, x.view_schema FROM augur.views x JOIN augur.model_defs d ON d.name = x.model AND d.version = x.model_version
-             WHERE x.kind = 'prediction' AND x.mode = 'eager' AND d.feature_type = 'bag_of_words' AND d.kind <> 'linear' ORDER BY x.name LOOP
+             WHERE x.kind = 'prediction' AND x.mode = 'eager' AND d.feature_type = 'bag_of_words' AND augur.kind_link(d.kind) <> 'identity' ORDER BY x.name LOOP
         EXECUTE format('UPDATE %I.%I SET score = augur.sigmoid(margin) WHERE score IS DISTINCT FROM augur.sigmoid(margin)',
                        v.view_schema, v.name);
     END LOOP;
@@ -173,8 +173,8 @@ BEGIN
     END LOOP;
     FOR f IN SELECT p.oid::regprocedure AS sig FROM pg_catalog.pg_proc p
              WHERE p.pronamespace = 'public'::regnamespace AND p.proowner = owner
-               AND p.proname IN ('predict', 'predict_label', 'predict_proba', 'predict_explain', 'predict_set', 'predict_label_if_certain',
-                                 'predict_interval') LOOP
+               AND p.proname IN ('predict', 'predict_label', 'predict_proba', 'predict_explain', 'predict_stddev', 'predict_set',
+                                 'predict_label_if_certain', 'predict_interval') LOOP
         EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', f.sig);
         EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO augur_user', f.sig);
     END LOOP;

@@ -1,0 +1,145 @@
+package dev.augur.sql;
+
+import dev.augur.engine.model.ModelKind;
+import dev.augur.engine.model.ModelKind.Link;
+import dev.augur.engine.model.SqlDialect;
+
+import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.RoundEnvironment;
+import javax.annotation.processing.SupportedAnnotationTypes;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.TypeElement;
+import javax.tools.Diagnostic;
+import javax.tools.StandardLocation;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.util.Set;
+import java.util.StringJoiner;
+
+/**
+ * Writes the PostgreSQL binding's {@code R__augur_kinds.sql} at build time from the engine's {@link ModelKind}: the
+ * kinds' facts as a table function ({@code augur.kinds()}), the link of a kind as an inlinable function (the PREDICT
+ * family's hot path branches on it), and the engine's single-margin score and label rendered as SQL text for the
+ * catalog's generators. The catalog's functions branch on links, never on kind names, so a new kind with an existing
+ * link needs nothing in PL/pgSQL. Run by the PostgreSQL binding's compiler (its pom names this processor); nothing it
+ * writes is committed.
+ */
+@SupportedAnnotationTypes("*")
+public final class PgKindsProcessor extends AbstractProcessor {
+    static final String PACKAGE = "dev.augur.udf.postgresql.functions";
+    static final String FILE = "R__augur_kinds.sql";
+    private static final String MARGIN = "%2$s";
+    private static final String CLASSES = "%3$s";
+    private boolean written;
+
+    @Override
+    public SourceVersion getSupportedSourceVersion() {
+        return SourceVersion.latestSupported();
+    }
+
+    @Override
+    public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+        if (written || round.processingOver()) {
+            return false;
+        }
+        written = true;
+        try (Writer out = processingEnv.getFiler().createResource(StandardLocation.CLASS_OUTPUT, PACKAGE, FILE).openWriter()) {
+            out.write(script());
+        } catch (IOException e) {
+            processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, "cannot write " + FILE + ": " + e.getMessage());
+            throw new UncheckedIOException(e);
+        }
+        return false;
+    }
+
+    /** The script's text. */
+    static String script() {
+        StringBuilder s = new StringBuilder();
+        s.append("-- Generated at build time by dev.augur.sql.PgKindsProcessor from dev.augur.engine.model.ModelKind (edit the\n")
+                .append("-- engine, not this file): the model kinds and how each link scores one margin, as the engine does.\n\n");
+
+        StringJoiner rows = new StringJoiner(",\n        ");
+        for (ModelKind k : ModelKind.values()) {
+            rows.add("(" + literal(k.sqlName()) + ", " + k.id() + ", " + literal(k.title()) + ", " + literal(k.link().sqlName())
+                    + ", " + literal(k.loss().sqlName()) + ", "
+                    + (Double.isNaN(k.link().lipschitz()) ? "NULL::float8" : k.link().lipschitz() + "::float8") + ", "
+                    + k.minClasses() + ", " + (k.maxClasses() == Integer.MAX_VALUE ? "NULL::integer" : k.maxClasses()) + ", "
+                    + array(k.defaultClasses()) + ", " + k.isEnsemble() + ")");
+        }
+        s.append("-- every kind: its name in SQL and JSON, its codec id, how messages name it, its link and training loss, the\n")
+                .append("-- link's Lipschitz constant (NULL: none a view can use), its class count (max NULL: no limit), and the\n")
+                .append("-- classes a model file may leave out; whether it is an ensemble (one margin per member, each through the\n")
+                .append("-- link, averaged)\n")
+                .append("-- (dropped first: a new column is a new return type, which CREATE OR REPLACE refuses)\n")
+                .append("DROP FUNCTION IF EXISTS augur.kinds();\n")
+                .append("CREATE FUNCTION augur.kinds() RETURNS TABLE (name text, id integer, title text, link text, loss text,\n")
+                .append("    lipschitz float8, min_classes integer, max_classes integer, default_classes text[], ensemble boolean)\n")
+                .append("LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$\n    VALUES ").append(rows).append("\n$$;\n\n");
+
+        StringJoiner links = new StringJoiner(" ");
+        for (ModelKind k : ModelKind.values()) {
+            links.add("WHEN " + literal(k.sqlName()) + " THEN " + literal(k.link().sqlName()));
+        }
+        StringJoiner ensembles = new StringJoiner(", ");
+        for (ModelKind k : ModelKind.values()) {
+            if (k.isEnsemble()) {
+                ensembles.add(literal(k.sqlName()));
+            }
+        }
+        s.append("-- whether a kind is an ensemble, inlined where a row is scored\n")
+                .append("CREATE OR REPLACE FUNCTION augur.kind_ensemble(p_kind text) RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$\n")
+                .append("    SELECT p_kind IN (").append(ensembles).append(")\n$$;\n\n");
+        s.append("-- a kind's link, of each member for an ensemble (NULL for an unknown kind), inlined where a row is scored\n")
+                .append("CREATE OR REPLACE FUNCTION augur.kind_link(p_kind text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$\n")
+                .append("    SELECT CASE p_kind ").append(links).append(" END\n$$;\n\n");
+
+        StringJoiner scoreKnown = new StringJoiner(" ");
+        StringJoiner labelKnown = new StringJoiner(" ");
+        StringJoiner scoreCase = new StringJoiner(" || ");
+        StringJoiner labelCase = new StringJoiner(" || ");
+        for (Link l : Link.values()) {
+            if (!l.singleMargin()) {
+                continue;
+            }
+            String name = literal(l.sqlName());
+            scoreKnown.add("WHEN " + name + " THEN format(" + template(l.sqlScoreOf(MARGIN, SqlDialect.POSTGRESQL)) + ", NULL, p_margin_sql)");
+            labelKnown.add("WHEN " + name + " THEN format(" + template(l.sqlLabelOf(MARGIN, CLASSES)) + ", NULL, p_margin_sql, p_classes_sql)");
+            String arm = literal(" WHEN " + name + " THEN ");
+            scoreCase.add(arm + " || augur.link_score_sql(" + name + ", p_margin_sql)");
+            labelCase.add(arm + " || augur.link_label_sql(" + name + ", p_margin_sql, p_classes_sql)");
+        }
+        s.append("-- the score of one margin (SQL text p_margin_sql) under link p_link, as SQL text; NULL for softmax, which has a\n")
+                .append("-- margin per class\n")
+                .append("CREATE OR REPLACE FUNCTION augur.link_score_sql(p_link text, p_margin_sql text) RETURNS text\n")
+                .append("LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$\n    SELECT CASE p_link ").append(scoreKnown).append(" END\n$$;\n\n")
+                .append("-- the label of one margin under link p_link over the 1-based class array p_classes_sql (negative first), as\n")
+                .append("-- SQL text: NULL for a NULL margin and for a link with no labels\n")
+                .append("CREATE OR REPLACE FUNCTION augur.link_label_sql(p_link text, p_margin_sql text, p_classes_sql text) RETURNS text\n")
+                .append("LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$\n    SELECT CASE p_link ").append(labelKnown).append(" END\n$$;\n\n")
+                .append("-- the same where the link is known only when the SQL runs (p_link_sql, SQL text): a CASE over the links\n")
+                .append("CREATE OR REPLACE FUNCTION augur.link_score_case_sql(p_link_sql text, p_margin_sql text) RETURNS text\n")
+                .append("LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$\n    SELECT 'CASE ' || p_link_sql || ").append(scoreCase)
+                .append(" || ' END'\n$$;\n\n")
+                .append("CREATE OR REPLACE FUNCTION augur.link_label_case_sql(p_link_sql text, p_margin_sql text, p_classes_sql text) RETURNS text\n")
+                .append("LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$\n    SELECT 'CASE ' || p_link_sql || ").append(labelCase)
+                .append(" || ' END'\n$$;\n");
+        return s.toString();
+    }
+
+    /** A rendered expression as a format() template: its own % signs doubled, the placeholders kept. */
+    private static String template(String sql) {
+        String escaped = sql.replace("%", "%%").replace("%%2$s", MARGIN).replace("%%3$s", CLASSES);
+        return literal(escaped);
+    }
+
+    private static String literal(String s) {
+        return "'" + s.replace("'", "''") + "'";
+    }
+
+    private static String array(java.util.List<String> values) {
+        StringJoiner j = new StringJoiner(", ", "ARRAY[", "]::text[]");
+        values.forEach(v -> j.add(literal(v)));
+        return j.toString();
+    }
+}
