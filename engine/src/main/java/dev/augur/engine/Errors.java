@@ -21,6 +21,8 @@ public final class Errors {
     public static final String FEATURE_NOT_SUPPORTED = "0A000";
     public static final String IO_ERROR = "58030";
     public static final String INSUFFICIENT_PRIVILEGE = "42501";
+    /** A function asked of the wrong kind of model (PREDICT_SET of a regressor, PREDICT_INTERVAL of a classifier). */
+    public static final String WRONG_OBJECT_TYPE = "42809";
     /** PostgreSQL's statement_too_complex, which it also raises when a statement nests beyond its stack. */
     public static final String STATEMENT_TOO_COMPLEX = "54001";
 

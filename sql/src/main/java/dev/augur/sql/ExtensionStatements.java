@@ -1,6 +1,7 @@
 package dev.augur.sql;
 
 import dev.augur.engine.AugurException;
+import dev.augur.engine.calibration.Method;
 import dev.augur.engine.Errors;
 import dev.augur.engine.Names;
 import dev.augur.engine.codec.ModelJson;
@@ -27,6 +28,7 @@ import java.util.regex.Pattern;
  * TRAIN MODEL spam KIND logistic FROM (SELECT body, is_spam FROM emails) [WITH (epochs = 5, l2 = 1e-5)]
  * IMPORT MODEL spam FROM 'models/spam.json'
  * DEPLOY MODEL spam [VERSION 3 | VERSION LATEST]
+ * CALIBRATE MODEL spam [VERSION 3] FROM (SELECT body, is_spam FROM held_out) [WITH (method = mondrian)]
  * ROLLBACK MODEL spam
  * DROP MODEL spam
  * CREATE PREDICTION VIEW spam_scores AS SELECT id, PREDICT('spam', body) FROM emails [WITH (mode = eager, tolerance = 0)]
@@ -72,7 +74,7 @@ public final class ExtensionStatements {
             return Optional.empty();
         }
         String verb = first.upper();
-        if (!List.of("TRAIN", "IMPORT", "DEPLOY", "ROLLBACK", "DROP").contains(verb)) {
+        if (!List.of("TRAIN", "IMPORT", "DEPLOY", "ROLLBACK", "DROP", "CALIBRATE").contains(verb)) {
             return Optional.empty();
         }
         lx.next();
@@ -82,6 +84,7 @@ public final class ExtensionStatements {
             case "TRAIN" -> train(lx, name);
             case "IMPORT" -> importModel(lx, name, importBase);
             case "DEPLOY" -> deploy(lx, name);
+            case "CALIBRATE" -> calibrate(lx, name);
             case "ROLLBACK" -> "SELECT AUGUR.ROLLBACK_MODEL(" + literal(name) + ")";
             default -> "SELECT AUGUR.DROP_MODEL(" + literal(name) + ")";
         };
@@ -273,19 +276,43 @@ public final class ExtensionStatements {
             return "SELECT AUGUR.DEPLOY_MODEL(" + literal(name) + ")";
         }
         lx.next();
-        Token v = lx.next();
-        if (v.is("LATEST")) {
+        if (lx.peek(0).is("LATEST")) {
+            lx.next();
             return "SELECT AUGUR.DEPLOY_MODEL(" + literal(name) + ")";
         }
+        return "SELECT AUGUR.DEPLOY_MODEL(" + literal(name) + ", " + version(lx, "a version number or LATEST") + ")";
+    }
+
+    /** The version number after VERSION: 1 to 2^31 − 1. */
+    private static BigInteger version(Lexer lx, String expected) {
+        Token v = lx.next();
         if (v.type != Type.NUMBER || !v.text.matches("\\d+")) {
-            throw lx.error(v, "expected a version number or LATEST after VERSION, found " + v.describe());
+            throw lx.error(v, "expected " + expected + " after VERSION, found " + v.describe());
         }
         BigInteger version = new BigInteger(v.text);
         if (version.compareTo(BigInteger.valueOf(Integer.MAX_VALUE)) > 0) {
             throw Errors.invalidParameter("model versions are between 1 and " + Integer.MAX_VALUE + ", got VERSION "
                     + Errors.abbreviate(v.text, 40));
         }
-        return "SELECT AUGUR.DEPLOY_MODEL(" + literal(name) + ", " + version + ")";
+        return version;
+    }
+
+    /** CALIBRATE MODEL: AUGUR.CALIBRATE_MODEL of a version (default: the deployed one) on a calibration query. */
+    private static String calibrate(Lexer lx, String name) {
+        String version = "NULL";
+        if (lx.peek(0).is("VERSION")) {
+            lx.next();
+            version = version(lx, "a version number").toString();
+        }
+        lx.expectWord("FROM");
+        String query = lx.parenthesized("the calibration query in parentheses, e.g. FROM (SELECT body, is_spam FROM held_out)");
+        String options = null;
+        if (lx.peek(0).is("WITH")) {
+            lx.next();
+            options = options(lx, Method::fromObject);
+        }
+        return "SELECT AUGUR.CALIBRATE_MODEL(" + literal(name) + ", " + version + ", " + literal(query)
+                + (options == null ? "" : ", " + literal(options)) + ")";
     }
 
     private static String modelName(Lexer lx) {

@@ -93,6 +93,8 @@ public final class H2OverloadsProcessor extends AbstractProcessor {
             case "integer" -> "Integer";
             case "double precision" -> "Double";
             case "boolean" -> "Boolean";
+            case "text[]" -> "String[]";
+            case "double precision[]" -> "Double[]";
             default -> throw new IllegalArgumentException("no Java type for SQL type " + sqlType);
         };
     }

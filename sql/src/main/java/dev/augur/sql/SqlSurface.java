@@ -55,6 +55,10 @@ public final class SqlSurface {
     private static final String INT = "integer";
     private static final String FLOAT = "double precision";
     private static final String BOOL = "boolean";
+    /** PREDICT_SET's result: the class labels of the set (H2: VARCHAR ARRAY). */
+    private static final String TEXT_ARRAY = "text[]";
+    /** PREDICT_INTERVAL's result: {lower, upper} (H2: DOUBLE PRECISION ARRAY). */
+    private static final String FLOAT_ARRAY = "double precision[]";
 
     private static final List<Function> FUNCTIONS = List.of(
             new Function(Family.PREDICT, "PUBLIC", "PREDICT", List.of(p("model", TEXT)), 1, true, FLOAT),
@@ -62,6 +66,9 @@ public final class SqlSurface {
             new Function(Family.PREDICT, "PUBLIC", "PREDICT_PROBA", List.of(p("model", TEXT), p("clazz", TEXT)), 2, true, FLOAT),
             new Function(Family.PREDICT, "PUBLIC", "PREDICT_EXPLAIN", List.of(p("model", TEXT), p("k", INT)), 2, true, TEXT),
             new Function(Family.PREDICT, "PUBLIC", "PREDICT_STDDEV", List.of(p("model", TEXT)), 1, true, FLOAT),
+            new Function(Family.PREDICT, "PUBLIC", "PREDICT_SET", List.of(p("model", TEXT), p("alpha", FLOAT)), 2, true, TEXT_ARRAY),
+            new Function(Family.PREDICT, "PUBLIC", "PREDICT_LABEL_IF_CERTAIN", List.of(p("model", TEXT), p("alpha", FLOAT)), 2, true, TEXT),
+            new Function(Family.PREDICT, "PUBLIC", "PREDICT_INTERVAL", List.of(p("model", TEXT), p("level", FLOAT)), 2, true, FLOAT_ARRAY),
             new Function(Family.MODELS, "AUGUR", "TRAIN_MODEL",
                     List.of(p("name", TEXT), p("kind", TEXT), p("query", TEXT), p("options", TEXT)), 3, false, INT),
             new Function(Family.MODELS, "AUGUR", "IMPORT_MODEL", List.of(p("name", TEXT), p("json", TEXT)), 2, false, INT),
@@ -69,6 +76,8 @@ public final class SqlSurface {
             new Function(Family.MODELS, "AUGUR", "DEPLOY_MODEL", List.of(p("name", TEXT), p("version", INT)), 1, false, INT),
             new Function(Family.MODELS, "AUGUR", "ROLLBACK_MODEL", List.of(p("name", TEXT)), 1, false, INT),
             new Function(Family.MODELS, "AUGUR", "DROP_MODEL", List.of(p("name", TEXT)), 1, false, INT),
+            new Function(Family.MODELS, "AUGUR", "CALIBRATE_MODEL",
+                    List.of(p("name", TEXT), p("version", INT), p("query", TEXT), p("options", TEXT)), 3, false, INT),
             new Function(Family.VIEWS, "AUGUR", "CREATE_PREDICTION_VIEW",
                     List.of(p("name", TEXT), p("query", TEXT), p("options", TEXT)), 2, false, INT),
             new Function(Family.VIEWS, "AUGUR", "CREATE_CLASSIFICATION_VIEW",

@@ -37,17 +37,28 @@ public final class TrainingQuery {
             throw dev.augur.engine.Errors.invalidParameter("TRAIN_MODEL needs a training query, e.g. "
                     + "'SELECT body, is_spam FROM emails' (inputs first, the label last)");
         }
-        List<String> inputs = new ArrayList<>();
+        Rows rows = read(conn, query);
+        int n = rows.columns().size();
+        if (n < 2) {
+            throw dev.augur.engine.Errors.invalidParameter("the training query returns " + n
+                    + " column; it needs the inputs followed by the label column");
+        }
+        return SgdTrainer.train(model, modelKind, rows.columns().subList(0, n - 1), rows.rows(), options, null);
+    }
+
+    /** A query's column labels (lower case) and its rows as JDBC values (CLOBs read as text). */
+    public record Rows(List<String> columns, List<Object[]> rows) {
+    }
+
+    /** Runs a labelled query (inputs, then the label: training and calibration queries) in the caller's transaction. */
+    public static Rows read(Connection conn, String query) throws SQLException {
+        List<String> columns = new ArrayList<>();
         List<Object[]> rows = new ArrayList<>();
         try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(query)) {
             ResultSetMetaData md = rs.getMetaData();
             int n = md.getColumnCount();
-            if (n < 2) {
-                throw dev.augur.engine.Errors.invalidParameter("the training query returns " + n
-                        + " column; it needs the inputs followed by the label column");
-            }
-            for (int c = 1; c < n; c++) {
-                inputs.add(md.getColumnLabel(c).toLowerCase(Locale.ROOT));
+            for (int c = 1; c <= n; c++) {
+                columns.add(md.getColumnLabel(c).toLowerCase(Locale.ROOT));
             }
             while (rs.next()) {
                 Object[] row = new Object[n];
@@ -57,7 +68,7 @@ public final class TrainingQuery {
                 rows.add(row);
             }
         }
-        return SgdTrainer.train(model, modelKind, inputs, rows, options, null);
+        return new Rows(columns, rows);
     }
 
     private static Object value(Object v) throws SQLException {

@@ -1,5 +1,6 @@
 package dev.augur.tests;
 
+import dev.augur.engine.calibration.Calibration;
 import dev.augur.engine.codec.ModelJson;
 import dev.augur.engine.features.BagOfWords;
 import dev.augur.engine.features.DenseFeatures;
@@ -703,6 +704,51 @@ class PgGoldenVectorsTest {
 
     private static List<String> strings(Array a) throws SQLException {
         return a == null ? List.of() : Arrays.asList((String[]) a.getArray());
+    }
+
+    // ------------------------------------------------------------------ conformal rank rule
+
+    /**
+     * PREDICT_SET's quantile is the k-th smallest of n calibration scores, k = ⌈(n + 1)(1 − alpha)⌉, and the smallest n that
+     * works is named in an error: PL/pgSQL's augur.conformal_rank and augur.conformal_minimum give the engine's k and n for
+     * every n up to 3000, at alphas where (n + 1)(1 − alpha) is an integer in exact arithmetic (float8 rounding decides
+     * the ceiling there) and at random ones.
+     */
+    @Test
+    void conformalRankAndMinimumSizeAreTheEngines() throws Exception {
+        List<Double> alphas = new ArrayList<>(List.of(0.1, 0.05, 0.2, 0.25, 0.3, 0.5, 0.7, 0.9, 0.01, 0.001, 1.0 / 3, 2.0 / 3,
+                0.15, 0.95, 0.99, 1e-6, Math.nextUp(0.0), Math.nextDown(1.0)));
+        Random rnd = new Random(20261201);
+        for (int i = 0; i < 40; i++) {
+            alphas.add(rnd.nextDouble() * 0.5 + 1e-3);
+        }
+        int n = 3000;
+        try (PreparedStatement rank = pg.prepareStatement("SELECT array_agg(augur.conformal_rank(g, ?) ORDER BY g) FROM generate_series(1, ?) g");
+             PreparedStatement minimum = pg.prepareStatement("SELECT augur.conformal_minimum(?)")) {
+            for (double alpha : alphas) {
+                List<Long> expected = new ArrayList<>();
+                for (long g = 1; g <= n; g++) {
+                    expected.add(Calibration.rank(g, alpha));
+                }
+                rank.setDouble(1, alpha);
+                rank.setInt(2, n);
+                try (ResultSet rs = rank.executeQuery()) {
+                    rs.next();
+                    assertThat(Arrays.stream((Object[]) rs.getArray(1).getArray()).map(v -> ((Number) v).longValue()).toList())
+                            .as("ranks at alpha %s", alpha).isEqualTo(expected);
+                }
+                minimum.setDouble(1, alpha);
+                try (ResultSet rs = minimum.executeQuery()) {
+                    rs.next();
+                    long min = Calibration.minimumSize(alpha);
+                    assertThat(rs.getLong(1)).as("minimum calibration size at alpha %s", alpha).isEqualTo(min);
+                    if (alpha >= 1e-9) {
+                        assertThat(Calibration.rank(min, alpha)).isLessThanOrEqualTo(min);
+                        assertThat(min == 1 || Calibration.rank(min - 1, alpha) > min - 1).as("no smaller size works").isTrue();
+                    }
+                }
+            }
+        }
     }
 
     private static List<Integer> ints(Array a) throws SQLException {

@@ -72,6 +72,44 @@ class PgRolesTest {
         }
     }
 
+    /**
+     * CALIBRATE_MODEL is augur_admin's and runs its query with the caller's rights; the calibration tables are written
+     * only by the owner's augur.calibration_register; augur_user gets conformal sets and nothing else.
+     */
+    @Test
+    void adminCalibratesWithItsOwnRightsAndUserOnlyGetsSets() throws Exception {
+        String url = PgServer.newDatabase("roles_conformal");
+        String suffix = "_" + ProcessHandle.current().pid() + "_" + System.nanoTime() % 100000;
+        String admin = "carol" + suffix;
+        String user = "dave" + suffix;
+        try (Connection su = new AugurDataSource(url, null, null, null).getConnection()) {
+            H2Db.exec(su, "CREATE ROLE " + admin + " LOGIN", "GRANT augur_admin TO " + admin,
+                    "CREATE ROLE " + user + " LOGIN", "GRANT augur_user TO " + user,
+                    "CREATE TABLE held (a float8, b float8, y int)",
+                    "INSERT INTO held SELECT sin(g), cos(g * 3), CASE WHEN sin(g) - cos(g * 5) > 0 THEN 1 ELSE 0 END FROM generate_series(1, 60) g",
+                    "CREATE TABLE secret (a float8, b float8, y int)", "INSERT INTO secret VALUES (1, 2, 1)",
+                    "GRANT SELECT ON held TO " + admin + ", " + user);
+        }
+        try (Connection a = DriverManager.getConnection(as(url, admin))) {
+            assertThat(H2Db.intValue(a, "SELECT augur.import_model('m', ?)", ConformanceTest.DENSE)).isEqualTo(1);
+            assertThat(H2Db.intValue(a, "SELECT AUGUR.CALIBRATE_MODEL('m', 1, 'SELECT a, b, y FROM held')")).isEqualTo(2);
+            // the query runs as the caller, not as the catalog's owner: a table the admin may not read stays unread
+            assertDenied(a, "SELECT AUGUR.CALIBRATE_MODEL('m', 1, 'SELECT a, b, y FROM secret')", "secret");
+        }
+        try (Connection u = DriverManager.getConnection(as(url, user))) {
+            assertThat(H2Db.intValue(u, "SELECT cardinality(PREDICT_SET('m@2', 0.2, 1, 2)) + 0")).isBetween(0, 2);
+            assertThat(H2Db.intValue(u, "SELECT count(*) FROM augur.calibration_scores WHERE name = 'm'")).isEqualTo(1);
+            assertDenied(u, "SELECT AUGUR.CALIBRATE_MODEL('m', 1, 'SELECT a, b, y FROM held')", "calibrate_model");
+            assertDenied(u, "SELECT augur.calibration_register('m', 1, 'split', '{0}', '{0.5}')", "calibration_register");
+            assertDenied(u, "UPDATE augur.calibration_scores SET scores = '{1}'", "calibration_scores");
+        }
+        try (Connection a = DriverManager.getConnection(as(url, admin))) {
+            assertDenied(a, "DELETE FROM augur.calibrations", "calibrations");
+            assertThat(H2Db.intValue(a, "SELECT augur.drop_model('m')")).as("a calibrated version drops with its calibration").isEqualTo(2);
+            assertThat(H2Db.intValue(a, "SELECT count(*) FROM augur.calibration_scores")).isZero();
+        }
+    }
+
     private static void assertDenied(Connection c, String sql, String object, Object... params) {
         assertThatThrownBy(() -> H2Db.scalar(c, sql, params))
                 .isInstanceOfSatisfying(SQLException.class, e -> {

@@ -68,6 +68,15 @@ public final class Admin {
         return call(() -> new CatalogStore(conn).drop(name));
     }
 
+    /**
+     * Calibrates version {@code version} (null: the deployed one) on a calibration query (the model's inputs, then the
+     * true label or value) and registers the calibrated copy; returns its version (not deployed).
+     */
+    public static int calibrateModel(Connection conn, String name, Integer version, String query, String optionsJson)
+            throws SQLException {
+        return call(() -> new CalibrationStore(conn).calibrate(name, version, query, optionsJson));
+    }
+
     /** Runs a catalog call, turning Augur's errors into SQLExceptions that keep their SQLSTATE. */
     static <T> T call(H2Internals.SqlCall<T> body) throws SQLException {
         try {

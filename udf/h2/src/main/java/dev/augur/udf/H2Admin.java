@@ -53,6 +53,14 @@ public final class H2Admin {
         });
     }
 
+    public static int calibrateModel(Connection c, String name, Integer version, String query) throws SQLException {
+        return H2Statements.carryingStatement(c, () -> Admin.calibrateModel(c, name, version, query, null));
+    }
+
+    public static int calibrateModel(Connection c, String name, Integer version, String query, String options) throws SQLException {
+        return H2Statements.carryingStatement(c, () -> Admin.calibrateModel(c, name, version, query, options));
+    }
+
     /** Drops a model no prediction view depends on. */
     public static int dropModel(Connection c, String name) throws SQLException {
         return H2Statements.carryingStatement(c, () -> {

@@ -1,6 +1,7 @@
 package dev.augur.udf;
 
 import dev.augur.engine.AugurException;
+import dev.augur.engine.calibration.Calibration;
 import dev.augur.engine.model.Model;
 
 import java.sql.Connection;
@@ -19,8 +20,48 @@ import java.util.Map;
  * resolve again, which may then see a deploy committed meanwhile.
  */
 final class H2Statements {
-    /** A model resolved for the current statement. */
-    record Resolved(Model model, int version) {
+    /** A model resolved for the current statement, and its conformal calibration once a function asks for it. */
+    static final class Resolved {
+        private final CatalogStore.VersionRef ref;
+        private final Model model;
+        private Calibration calibration;
+
+        Resolved(CatalogStore.VersionRef ref, Model model) {
+            this.ref = ref;
+            this.model = model;
+        }
+
+        Model model() {
+            return model;
+        }
+
+        int version() {
+            return ref.version();
+        }
+
+        /** The version's calibration, read once per statement; 55000 when it has none. */
+        Calibration calibration(Connection conn, String function) throws SQLException {
+            if (calibration == null) {
+                Object session = H2Internals.sessionOf(conn);
+                Object before = H2Internals.statementStamp(conn);
+                try {
+                    calibration = new CalibrationStore(conn).require(ref, function);
+                } catch (AugurException e) {
+                    throw new SQLException(e.getMessage(), e.sqlState(), e);
+                }
+                // the catalog query above moved the statement stamp: this statement keeps its resolved models
+                Current current = CURRENT.get();
+                if (current.session == session && before.equals(current.statement)) {
+                    current.statement = H2Internals.statementStamp(conn);
+                }
+            }
+            return calibration;
+        }
+
+        /** How error messages name the model: {@code 'spam' version 3}. */
+        String shown() {
+            return "'" + ref.name() + "' version " + ref.version();
+        }
     }
 
     private static final class Current {
@@ -48,7 +89,7 @@ final class H2Statements {
             try {
                 CatalogStore store = new CatalogStore(conn);
                 CatalogStore.VersionRef v = store.resolve(ref);
-                r = new Resolved(store.load(v), v.version());
+                r = new Resolved(v, store.load(v));
             } catch (AugurException e) {
                 throw new SQLException(e.getMessage(), e.sqlState(), e);
             }

@@ -2,6 +2,7 @@ package dev.augur.udf;
 
 import dev.augur.engine.AugurException;
 import dev.augur.engine.Errors;
+import dev.augur.engine.calibration.Conformal;
 import dev.augur.engine.features.BagOfWords;
 import dev.augur.engine.model.Evaluation;
 import dev.augur.engine.model.Explanations;
@@ -24,6 +25,10 @@ import java.util.regex.Pattern;
 final class Predictions {
     static final int MAX_INPUTS = dev.augur.sql.SqlSurface.MAX_INPUTS;
     private static final Pattern NUMBER_TEXT = Pattern.compile("\\s*[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?\\s*");
+
+    /** The second argument of a correct call, for the messages of a call without inputs (PREDICT_EXPLAIN's k otherwise). */
+    private static final java.util.Map<String, String> EXAMPLE_SECOND = java.util.Map.of("PREDICT_PROBA", "'1', ",
+            "PREDICT_SET", "0.1, ", "PREDICT_LABEL_IF_CERTAIN", "0.1, ", "PREDICT_INTERVAL", "0.9, ");
 
     private Predictions() {
     }
@@ -98,6 +103,59 @@ final class Predictions {
         }
     }
 
+    /** PREDICT_SET: the conformal set of classes at miscoverage {@code alpha} of a calibrated classifier. */
+    static String[] predictSet(Connection conn, String ref, Double alpha, Value[] x) throws SQLException {
+        if (alpha == null) {
+            return null;
+        }
+        H2Statements.Resolved r = H2Statements.resolve(conn, ref);
+        double[] thresholds = thresholds(conn, r, alpha, "PREDICT_SET");
+        Evaluation e = evaluate(arity(r.model(), x), x);
+        return e == null ? null : Conformal.predictionSet(r.model(), thresholds, e).toArray(new String[0]);
+    }
+
+    /** PREDICT_LABEL_IF_CERTAIN: the label when the conformal set at {@code alpha} is one class; NULL (abstain) otherwise. */
+    static String predictLabelIfCertain(Connection conn, String ref, Double alpha, Value[] x) throws SQLException {
+        if (alpha == null) {
+            return null;
+        }
+        H2Statements.Resolved r = H2Statements.resolve(conn, ref);
+        double[] thresholds = thresholds(conn, r, alpha, "PREDICT_LABEL_IF_CERTAIN");
+        Evaluation e = evaluate(arity(r.model(), x), x);
+        return e == null ? null : Conformal.labelIfCertain(r.model(), thresholds, e);
+    }
+
+    /** PREDICT_INTERVAL: [lower, upper], the conformal interval at {@code level} of a calibrated regressor. */
+    static Double[] predictInterval(Connection conn, String ref, Double level, Value[] x) throws SQLException {
+        if (level == null) {
+            return null;
+        }
+        H2Statements.Resolved r = H2Statements.resolve(conn, ref);
+        double halfWidth;
+        try {
+            Conformal.requireRegressor(r.model());
+            halfWidth = Conformal.halfWidth(r.model(), r.calibration(conn, "PREDICT_INTERVAL"), level, r.shown());
+        } catch (AugurException ex) {
+            throw sql(ex);
+        }
+        Evaluation e = evaluate(arity(r.model(), x), x);
+        if (e == null) {
+            return null;
+        }
+        double[] interval = Conformal.interval(halfWidth, e);
+        return new Double[]{interval[0], interval[1]};
+    }
+
+    /** A classifier's thresholds at alpha: the kind first, then the calibration, then alpha against it. */
+    private static double[] thresholds(Connection conn, H2Statements.Resolved r, double alpha, String function) throws SQLException {
+        try {
+            Conformal.requireClassifier(r.model(), function);
+            return Conformal.thresholds(r.model(), r.calibration(conn, function), alpha, r.shown(), function);
+        } catch (AugurException ex) {
+            throw sql(ex);
+        }
+    }
+
     /**
      * A call with no inputs, or more than {@link #MAX_INPUTS}: the error names what the model expects (or, with no
      * model name either, what the call takes).
@@ -105,7 +163,7 @@ final class Predictions {
      * @param leading the arguments before the inputs (the model; PREDICT_PROBA's class, PREDICT_EXPLAIN's k)
      */
     static SQLException inputCount(Connection conn, String function, int leading, Value[] args) {
-        String example = function + "('spam', " + (leading == 2 ? (function.endsWith("PROBA") ? "'1', " : "3, ") : "") + "body)";
+        String example = function + "('spam', " + (leading == 2 ? EXAMPLE_SECOND.getOrDefault(function, "3, ") : "") + "body)";
         int got = Math.max(0, args.length - leading);
         if (args.length == 0 || args[0] == ValueNull.INSTANCE) {
             return sql(Errors.inputCount(example, null, null, got, MAX_INPUTS));
@@ -119,7 +177,10 @@ final class Predictions {
     }
 
     private static Evaluation evaluate(Connection conn, String ref, Value[] x) throws SQLException {
-        Model m = model(conn, ref, x);
+        return evaluate(model(conn, ref, x), x);
+    }
+
+    private static Evaluation evaluate(Model m, Value[] x) throws SQLException {
         Object[] in = inputs(m, x);
         try {
             return in == null ? null : m.evaluate(in);

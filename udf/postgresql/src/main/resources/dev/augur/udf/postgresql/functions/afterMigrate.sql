@@ -144,7 +144,7 @@ DECLARE
     f record;
     admin constant text[] := ARRAY['register_model', 'import_model', 'train_model', 'deploy_model', 'rollback_model', 'drop_model',
         'sync_predict', 'create_prediction_view', 'refresh_prediction_view', 'drop_prediction_view', 'create_classification_view',
-        'view_create', 'cv_create'];
+        'view_create', 'cv_create', 'calibrate_model', 'calibration_register'];
     owner_only constant text[] := ARRAY['regenerate_predict', 'regenerate_bow_predict', 'view_generate', 'view_make_table',
         'view_index_table', 'view_make_sql_view'];
 BEGIN
@@ -173,7 +173,8 @@ BEGIN
     END LOOP;
     FOR f IN SELECT p.oid::regprocedure AS sig FROM pg_catalog.pg_proc p
              WHERE p.pronamespace = 'public'::regnamespace AND p.proowner = owner
-               AND p.proname IN ('predict', 'predict_label', 'predict_proba', 'predict_explain', 'predict_stddev') LOOP
+               AND p.proname IN ('predict', 'predict_label', 'predict_proba', 'predict_explain', 'predict_stddev', 'predict_set',
+                                 'predict_label_if_certain', 'predict_interval') LOOP
         EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', f.sig);
         EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO augur_user', f.sig);
     END LOOP;

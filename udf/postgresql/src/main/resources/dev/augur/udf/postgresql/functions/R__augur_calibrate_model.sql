@@ -1,0 +1,116 @@
+-- AUGUR.CALIBRATE_MODEL(name, version, calibration_query [, options]): scores the calibration query's rows (the model's
+-- inputs, then the true class or value) with version p_version (NULL: the deployed one), as the engine's
+-- Conformal.calibrate does (rows with a NULL skipped; classifiers 1 - p(true class), regressors |y - score|), and
+-- registers a calibrated copy of the version through augur.calibration_register; returns its version (not deployed).
+-- Runs as its caller (the query reads the caller's tables with the caller's rights); augur_admin's.
+CREATE OR REPLACE FUNCTION augur.calibrate_model(p_name text, p_version integer, p_query text, p_options text DEFAULT NULL)
+RETURNS integer LANGUAGE plpgsql AS $$
+DECLARE
+    nm text := augur.check_name(p_name);
+    ver integer;
+    d augur.model_defs;
+    opts jsonb;
+    bad text;
+    meth text := 'split';
+    nin integer;
+    row_json json;
+    vals json[];
+    types text[];
+    x float8[];
+    body text;
+    lab text;
+    c integer;
+    m float8[];
+    r integer := 0;
+    strata integer[] := '{}';
+    scores float8[] := '{}';
+BEGIN
+    ver := CASE WHEN p_version IS NULL THEN augur.require_deployed(nm) ELSE augur.require_version(nm, p_version) END;
+    IF p_options IS NOT NULL AND trim(p_options) <> '' THEN
+        BEGIN
+            opts := p_options::jsonb;
+        EXCEPTION WHEN others THEN
+            PERFORM augur.err('22032', 'calibration options are not valid JSON: ' || p_options || ' (example: {"method": "mondrian"})');
+        END;
+        IF jsonb_typeof(opts) <> 'object' THEN
+            PERFORM augur.err('22032', 'calibration options must be a JSON object, got: ' || p_options || ' (example: {"method": "mondrian"})');
+        END IF;
+        SELECT k INTO bad FROM jsonb_object_keys(opts) k WHERE k <> 'method' LIMIT 1;
+        IF bad IS NOT NULL THEN
+            PERFORM augur.err('22023', format('unknown calibration option ''%s''; options: method', bad));
+        END IF;
+        IF opts ? 'method' THEN
+            IF jsonb_typeof(opts -> 'method') = 'string' AND lower(trim(opts ->> 'method')) IN ('split', 'mondrian') THEN
+                meth := lower(trim(opts ->> 'method'));
+            ELSE
+                PERFORM augur.err('22023', format('option method must be split or mondrian, got %s', opts -> 'method'));
+            END IF;
+        END IF;
+    END IF;
+    IF p_query IS NULL OR trim(p_query) = '' THEN
+        PERFORM augur.err('22023', 'CALIBRATE_MODEL needs a calibration query, e.g. ''SELECT body, is_spam FROM held_out'''
+            || ' (the model''s inputs first, the true label last)');
+    END IF;
+    d := augur.defs(nm, ver);
+    nin := cardinality(d.inputs);
+    IF meth = 'mondrian' AND augur.kind_link(d.kind) = 'identity' THEN
+        PERFORM augur.err('22023', format('model ''%s'' is a %s model without classes; Mondrian calibration groups rows by class: '
+            || 'use method split', nm, (SELECT k.title FROM augur.kinds() k WHERE k.name = d.kind)));
+    END IF;
+    -- json (not jsonb) keeps the columns in order, repeated names included
+    FOR row_json IN EXECUTE format('SELECT row_to_json(q) FROM (%s) q', p_query) LOOP
+        r := r + 1;
+        SELECT array_agg(e.value ORDER BY e.ord), array_agg(json_typeof(e.value) ORDER BY e.ord) INTO vals, types
+        FROM json_each(row_json) WITH ORDINALITY e(key, value, ord);
+        IF coalesce(cardinality(vals), 0) <> nin + 1 THEN
+            PERFORM augur.err('22023', format('the calibration query returns %s column%s; model ''%s'' needs its %s input%s (%s) followed by the %s',
+                coalesce(cardinality(vals), 0), CASE WHEN cardinality(vals) = 1 THEN '' ELSE 's' END, nm, nin,
+                CASE WHEN nin = 1 THEN '' ELSE 's' END, array_to_string(d.inputs, ', '),
+                CASE WHEN augur.kind_link(d.kind) = 'identity' THEN 'true value' ELSE 'true class' END));
+        END IF;
+        IF 'null' = ANY (types) THEN
+            CONTINUE;
+        END IF;
+        body := NULL;
+        x := NULL;
+        IF d.feature_type = 'bag_of_words' THEN
+            IF types[1] <> 'string' THEN
+                PERFORM augur.wrong_type(nm, d.inputs[1], 'text', vals[1]::text);
+            END IF;
+            body := vals[1] #>> '{}';
+        ELSE
+            x := '{}';
+            FOR i IN 1 .. nin LOOP
+                IF types[i] = 'boolean' THEN
+                    x := x || CASE WHEN (vals[i] #>> '{}')::boolean THEN 1::float8 ELSE 0::float8 END;
+                ELSE
+                    BEGIN
+                        x := x || trim(vals[i] #>> '{}')::float8;
+                    EXCEPTION WHEN invalid_text_representation THEN
+                        PERFORM augur.wrong_type(nm, d.inputs[i], 'a number', 'text ''' || left(vals[i] #>> '{}', 40) || '''');
+                    END;
+                END IF;
+            END LOOP;
+        END IF;
+        m := augur.margins(d, x, body);
+        IF augur.kind_link(d.kind) = 'identity' THEN
+            IF types[nin + 1] <> 'number' THEN
+                PERFORM augur.err('42804', format('calibration row %s has the value %s; model ''%s'' is a regressor and needs a finite '
+                    || 'number as the last column', r, vals[nin + 1] #>> '{}', nm));
+            END IF;
+            strata := strata || 0;
+            scores := scores || abs((vals[nin + 1] #>> '{}')::float8 - augur.score(d, m));
+        ELSE
+            -- the label's text as the engine's SgdTrainer.labelText writes it: 1, 1.0 and 1e0 are class 1
+            lab := CASE WHEN types[nin + 1] = 'number' THEN trim_scale((vals[nin + 1] #>> '{}')::numeric)::text ELSE vals[nin + 1] #>> '{}' END;
+            c := array_position(d.classes, lab);
+            IF c IS NULL THEN
+                PERFORM augur.err('22023', format('calibration row %s has the label ''%s'', not a class of model ''%s'' (classes: %s)', r,
+                    CASE WHEN length(lab) <= 40 THEN lab ELSE left(lab, 40) || '...' END, nm, array_to_string(d.classes, ', ')));
+            END IF;
+            strata := strata || CASE WHEN meth = 'split' THEN 0 ELSE c END;
+            scores := scores || (1 - augur.proba(d, lab, m));
+        END IF;
+    END LOOP;
+    RETURN augur.calibration_register(nm, ver, meth, strata, scores);
+END $$;

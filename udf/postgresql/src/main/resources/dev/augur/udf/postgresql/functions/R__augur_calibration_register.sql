@@ -1,0 +1,54 @@
+-- Registers a calibrated copy of version p_from of a model: a new version with the same payload, definition and
+-- weights, carrying the nonconformity scores (p_scores, each of stratum p_strata: 0 for split, the class's position for
+-- Mondrian), sorted per stratum; AUGUR.MODELS.CALIBRATION says how. Returns the new version (not deployed). Run as the
+-- catalog's owner (SECURITY DEFINER; augur_admin's): only here are the calibration tables written.
+CREATE OR REPLACE FUNCTION augur.calibration_register(p_name text, p_from integer, p_method text, p_strata integer[], p_scores float8[])
+RETURNS integer LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET extra_float_digits = 3 AS $$
+DECLARE nm text := augur.check_name(p_name); d augur.model_defs; ver integer; k integer; missing text;
+BEGIN
+    PERFORM augur.lock();
+    PERFORM augur.require_version(nm, p_from);
+    d := augur.defs(nm, p_from);
+    IF p_method IS NULL OR p_method NOT IN ('split', 'mondrian') OR p_method = 'mondrian' AND augur.kind_link(d.kind) = 'identity' THEN
+        PERFORM augur.err('22023', format('unknown calibration method ''%s'' for a %s model; methods: split%s', p_method, d.kind,
+            CASE WHEN augur.kind_link(d.kind) = 'identity' THEN '' ELSE ', mondrian' END));
+    END IF;
+    k := CASE WHEN p_method = 'split' THEN 0 ELSE cardinality(d.classes) END;
+    IF cardinality(p_strata) IS DISTINCT FROM cardinality(p_scores)
+       OR EXISTS (SELECT 1 FROM unnest(p_strata, p_scores) u(s, v)
+                  WHERE s IS NULL OR v IS NULL OR NOT (abs(v) <= 1.7976931348623157e308)
+                     OR CASE WHEN p_method = 'split' THEN s <> 0 ELSE s NOT BETWEEN 1 AND k END) THEN
+        PERFORM augur.err('22023', 'calibration scores must be finite, one per stratum (0 for split, a class''s position for mondrian)');
+    END IF;
+    SELECT string_agg(CASE WHEN p_method = 'split' THEN '' ELSE format(' of class ''%s''', d.classes[s]) END, ',') INTO missing
+    FROM generate_series(CASE WHEN p_method = 'split' THEN 0 ELSE 1 END, k) s
+    WHERE s <> ALL (coalesce(p_strata, '{}'));
+    IF missing IS NOT NULL THEN
+        PERFORM augur.err('22023', format('the calibration query for model ''%s'' has no rows without NULL%s', nm,
+            CASE WHEN p_method = 'split' THEN '' ELSE split_part(missing, ',', 1) || '; Mondrian calibration needs examples of every class' END));
+    END IF;
+    ver := augur.latest(nm) + 1;
+    INSERT INTO augur.models (name, version, kind, inputs, classes, spec, sha256, payload_bytes, source, calibration)
+    SELECT m.name, ver, m.kind, m.inputs, m.classes, m.spec, m.sha256, m.payload_bytes, 'calibrate', p_method
+    FROM augur.models m WHERE m.name = nm AND m.version = p_from;
+    INSERT INTO augur.model_payloads (name, version, payload)
+    SELECT p.name, ver, p.payload FROM augur.model_payloads p WHERE p.name = nm AND p.version = p_from;
+    INSERT INTO augur.model_defs (name, version, kind, feature_type, inputs, classes, outputs, dimension, bias, weights,
+                                  weighting, ngrams, hash_bits, normalize)
+    SELECT x.name, ver, x.kind, x.feature_type, x.inputs, x.classes, x.outputs, x.dimension, x.bias, x.weights,
+           x.weighting, x.ngrams, x.hash_bits, x.normalize
+    FROM augur.model_defs x WHERE x.name = nm AND x.version = p_from;
+    INSERT INTO augur.model_terms (name, version, feature, term, idf)
+    SELECT t.name, ver, t.feature, t.term, t.idf FROM augur.model_terms t WHERE t.name = nm AND t.version = p_from;
+    INSERT INTO augur.model_weights (name, version, feature, output, weight)
+    SELECT w.name, ver, w.feature, w.output, w.weight FROM augur.model_weights w WHERE w.name = nm AND w.version = p_from;
+    INSERT INTO augur.calibrations (name, version, method, calibrated_from, rows_used)
+    VALUES (nm, ver, p_method, p_from, cardinality(p_scores));
+    INSERT INTO augur.calibration_scores (name, version, stratum, class_label, n, scores)
+    SELECT nm, ver, u.s, CASE WHEN u.s = 0 THEN NULL ELSE d.classes[u.s] END, count(*), array_agg(u.v ORDER BY u.v)
+    FROM unnest(p_strata, p_scores) u(s, v) GROUP BY u.s;
+    IF d.feature_type = 'dense' THEN
+        PERFORM augur.regenerate_predict(cardinality(d.inputs));
+    END IF;
+    RETURN ver;
+END $$;
