@@ -84,8 +84,7 @@ final class RobustBench implements Callable<Integer> {
             SpamConformal.Coverage all = SpamConformal.coverage(c, "spam_time", vt, ALPHA, "part_time = 'test'");
             line(report, String.format(Locale.ROOT, "conformal coverage (time split, alpha 0.1, all newer mails): %.4f, mean set size %.2f"
                     + " (the older groups' calibration does not carry over to drifted mail: exchangeability is broken)", all.coverage(), all.meanSetSize()));
-            // Ensembles (issue 12) add their line here, measured in this run:
-            //   "ensemble cost ratio (20 members / 1, bag of words): x.xx"
+            ensembleCost(c, report);
 
             List<String> categories = new ArrayList<>(List.of("random"));
             categories.addAll(names);
@@ -99,6 +98,91 @@ final class RobustBench implements Callable<Integer> {
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, report.toString());
         return 0;
+    }
+
+    private static final int MEMBERS = 20;
+    private static final int REPS = 5;
+
+    /**
+     * What an ensemble costs per row against one model, side by side in this run (alternating, medians): PREDICT of a
+     * 20-member bag-of-words ensemble over the test mails (the text is tokenized once, the members share its features)
+     * and of a 20-member dense ensemble over generated rows of 16 inputs, each against one model of the same features.
+     */
+    private void ensembleCost(Connection c, StringBuilder report) throws Exception {
+        try (java.sql.Statement st = c.createStatement()) {
+            st.execute("SET OPTIMIZE_REUSE_RESULTS FALSE");
+            String train = "SELECT body, is_spam FROM mails WHERE part_random = ''train''";
+            st.executeQuery("SELECT AUGUR.DEPLOY_MODEL('cost_one', AUGUR.TRAIN_MODEL('cost_one', 'logistic', '" + train
+                    + "', '{\"epochs\": 5}'))").close();
+            st.executeQuery("SELECT AUGUR.DEPLOY_MODEL('cost_bag', AUGUR.TRAIN_MODEL('cost_bag', 'bagged_logistic', '" + train
+                    + "', '{\"epochs\": 5, \"members\": " + MEMBERS + "}'))").close();
+            double[] bow = alternate(c, "SELECT SUM(PREDICT('cost_one', body)) FROM mails WHERE part_random = 'test'",
+                    "SELECT SUM(PREDICT('cost_bag', body)) FROM mails WHERE part_random = 'test'");
+            int mails = (int) SpamConformal.scalar(c, "SELECT COUNT(*) FROM mails WHERE part_random = 'test'");
+            line(report, String.format(Locale.ROOT, "ensembles, H2, median of %d alternating runs: bag of words over %d test mails, one model"
+                    + " %.1f µs/mail, %d members %.1f µs/mail", REPS, mails, bow[0] / mails / 1e3, MEMBERS, bow[1] / mails / 1e3));
+            line(report, String.format(Locale.ROOT, "ensemble cost ratio (%d members / 1, bag of words): %.2f", MEMBERS, bow[1] / bow[0]));
+
+            int inputs = 16;
+            int rows = 200_000;
+            java.util.StringJoiner cols = new java.util.StringJoiner(", ");
+            java.util.StringJoiner gen = new java.util.StringJoiner(", ");
+            java.util.StringJoiner names = new java.util.StringJoiner(", ");
+            java.util.StringJoiner quoted = new java.util.StringJoiner("\", \"", "[\"", "\"]");
+            for (int i = 0; i < inputs; i++) {
+                String col = "x" + i;
+                cols.add(col + " DOUBLE PRECISION");
+                gen.add("RAND()");
+                names.add(col);
+                quoted.add(col);
+            }
+            st.execute("CREATE TABLE cost_rows (" + cols + ")");
+            st.execute("INSERT INTO cost_rows SELECT " + gen + " FROM SYSTEM_RANGE(1, " + rows + ")");
+            java.util.Random rnd = new java.util.Random(12);
+            java.util.StringJoiner members = new java.util.StringJoiner(", ", "[", "]");
+            java.util.StringJoiner biases = new java.util.StringJoiner(", ", "[", "]");
+            String first = null;
+            for (int k = 0; k < MEMBERS; k++) {
+                java.util.StringJoiner w = new java.util.StringJoiner(", ", "[", "]");
+                for (int i = 0; i < inputs; i++) {
+                    w.add(String.valueOf(rnd.nextGaussian()));
+                }
+                first = first == null ? w.toString() : first;
+                members.add(w.toString());
+                biases.add(String.valueOf(rnd.nextGaussian()));
+            }
+            String features = "{\"type\": \"dense\", \"inputs\": " + quoted + "}";
+            st.executeQuery("SELECT AUGUR.DEPLOY_MODEL('cost_d1', AUGUR.IMPORT_MODEL('cost_d1', '{\"name\": \"cost_d1\", \"kind\": \"logistic\","
+                    + " \"features\": " + features + ", \"weights\": " + first + ", \"bias\": 0.5}'))").close();
+            st.executeQuery("SELECT AUGUR.DEPLOY_MODEL('cost_dk', AUGUR.IMPORT_MODEL('cost_dk', '{\"name\": \"cost_dk\", \"kind\": \"bagged_logistic\","
+                    + " \"features\": " + features + ", \"weights\": " + members + ", \"bias\": " + biases + "}'))").close();
+            double[] dense = alternate(c, "SELECT SUM(PREDICT('cost_d1', " + names + ")) FROM cost_rows",
+                    "SELECT SUM(PREDICT('cost_dk', " + names + ")) FROM cost_rows");
+            line(report, String.format(Locale.ROOT, "ensembles, H2: dense, %d inputs, %,d rows: one model %.0f ns/row, %d members %.0f ns/row",
+                    inputs, rows, dense[0] / rows, MEMBERS, dense[1] / rows));
+            line(report, String.format(Locale.ROOT, "ensemble cost ratio (%d members / 1, dense): %.2f", MEMBERS, dense[1] / dense[0]));
+        }
+    }
+
+    /** The median time in ns of each of two queries, run alternately (one warm-up each). */
+    private static double[] alternate(Connection c, String a, String b) throws Exception {
+        long[][] t = new long[2][REPS];
+        try (java.sql.Statement st = c.createStatement()) {
+            for (int r = -1; r < REPS; r++) {
+                for (int q = 0; q < 2; q++) {
+                    long start = System.nanoTime();
+                    try (java.sql.ResultSet rs = st.executeQuery(q == 0 ? a : b)) {
+                        rs.next();
+                    }
+                    if (r >= 0) {
+                        t[q][r] = System.nanoTime() - start;
+                    }
+                }
+            }
+        }
+        java.util.Arrays.sort(t[0]);
+        java.util.Arrays.sort(t[1]);
+        return new double[]{t[0][REPS / 2], t[1][REPS / 2]};
     }
 
     private static void line(StringBuilder report, String s) {

@@ -188,7 +188,8 @@ final class CrashState implements CrashWorkload.Listener {
                     && actualDeployed == Integer.parseInt(w[1])));
             if (!explained) {
                 lost++;
-                problems.add("deployed version is " + actualDeployed + ", acknowledged " + deployed + " (in flight: " + op + ")");
+                problems.add("deployed version is " + actualDeployed + ", acknowledged " + deployed + " (in flight: " + op
+                        + "; before it: " + String.join(", ", recent) + ")");
             }
             deployed = actualDeployed;
         }

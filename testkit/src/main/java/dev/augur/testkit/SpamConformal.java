@@ -154,7 +154,8 @@ public final class SpamConformal {
         return out;
     }
 
-    private static double scalar(Connection c, String sql) throws SQLException {
+    /** The first column of the first row of {@code sql}, as a number. */
+    public static double scalar(Connection c, String sql) throws SQLException {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return rs.getDouble(1);
