@@ -166,6 +166,8 @@ class ConformanceTest {
                 "SELECT PREDICT('m', 1, CAST('Infinity' AS DOUBLE PRECISION))",
                 "SELECT PREDICT_LABEL('m', CAST('-Infinity' AS DOUBLE PRECISION), 2)",
                 "SELECT PREDICT_EXPLAIN('m', 0, 1, 2)",
+                "SELECT PREDICT_PROBA('m', 'purple', 1, 2)", "SELECT PREDICT_PROBA('m@1', 'purple', 1, 2)",
+                "SELECT PREDICT_LABEL('m', 1, CAST('NaN' AS DOUBLE PRECISION))", "SELECT PREDICT_PROBA('m', '1', CAST('Infinity' AS DOUBLE PRECISION), 2)",
                 "SELECT PREDICT(NULL, 1, 2)",
                 "SELECT AUGUR.IMPORT_MODEL('x''; DROP TABLE pts; --', '" + DENSE + "')",
                 "SELECT AUGUR.DEPLOY_MODEL('m; DROP TABLE pts', 1)",

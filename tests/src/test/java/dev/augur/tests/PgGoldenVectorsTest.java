@@ -566,18 +566,28 @@ class PgGoldenVectorsTest {
                 assertThat(src).contains("augur.member_coefs('gens', 1, " + o + ")");
             }
         }
-        try (PreparedStatement ps = pg.prepareStatement("SELECT predict('gens', ?, ?, ?), predict('gens@1', ?, ?, ?)")) {
+        for (String sig : List.of("public.predict_label(text, float8, float8, float8)", "public.predict_proba(text, text, float8, float8, float8)")) {
+            try (Statement st = pg.createStatement(); ResultSet rs = st.executeQuery("SELECT prosrc FROM pg_proc WHERE oid = '" + sig + "'::regprocedure")) {
+                rs.next();
+                assertThat(rs.getString(1)).as(sig + " inlines the ensemble").contains("augur.member_coefs('gens', 1, " + k + ")");
+            }
+        }
+        try (PreparedStatement ps = pg.prepareStatement("SELECT predict('gens', ?, ?, ?), predict('gens@1', ?, ?, ?),"
+                + " predict_label('gens', ?, ?, ?), predict_proba('gens', '0', ?, ?, ?)")) {
             for (int row = 0; row < 50; row++) {
                 double[] x = {rnd.nextGaussian() * 2, rnd.nextGaussian(), rnd.nextGaussian() * 3};
                 for (int j = 0; j < 3; j++) {
-                    ps.setDouble(1 + j, x[j]);
-                    ps.setDouble(4 + j, x[j]);
+                    for (int rep = 0; rep < 4; rep++) {
+                        ps.setDouble(1 + 3 * rep + j, x[j]);
+                    }
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     // each member through augur.sigmoid, tanh's form: within 4e-16 of the engine's per member (see below)
                     assertThat(rs.getDouble(1)).isCloseTo(m.score(x), org.assertj.core.api.Assertions.within(1e-15));
                     assertThat(rs.getDouble(2)).isEqualTo(rs.getDouble(1));
+                    assertThat(rs.getString(3)).isEqualTo(m.evaluate(x[0], x[1], x[2]).label());
+                    assertThat(rs.getDouble(4)).isCloseTo(1 - m.score(x), org.assertj.core.api.Assertions.within(1e-15));
                 }
             }
         }

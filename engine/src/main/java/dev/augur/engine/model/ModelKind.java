@@ -75,13 +75,13 @@ public enum ModelKind {
 
         /**
          * The label of one margin as SQL text over a 1-based array of the classes (negative first): NULL for a NULL
-         * margin and where the link has no label.
+         * margin and where the link has no label. The margin is referenced once, so an inlined expression is computed
+         * once per row.
          */
         public String sqlLabelOf(String margin, String classesArray) {
             return switch (this) {
                 case IDENTITY -> "NULL";
-                case LOGISTIC -> "CASE WHEN " + margin + " IS NULL THEN NULL WHEN " + margin + " >= 0 THEN "
-                        + classesArray + "[2] ELSE " + classesArray + "[1] END";
+                case LOGISTIC -> "(" + classesArray + ")[2 - CAST(" + margin + " < 0 AS INTEGER)]";
                 case SOFTMAX -> throw new IllegalStateException("softmax has one margin per class");
             };
         }

@@ -3,18 +3,27 @@
 -- the generated PREDICT(model, x1 .. xn) of arity n, an arm per dense model version of n inputs, each arm served
 -- only while its version is intact. An arm is augur.affine(augur.coefs(name, version), x1, .., xn): the planner folds
 -- the coefficients into a constant array, inlines augur.affine (c[1] + c[2] * x1 + ...) and folds each subscript, so the
--- plan holds the model's arithmetic with its weights as constants, and pg_proc holds none.
+-- plan holds the model's arithmetic with its weights as constants, and pg_proc holds none. PREDICT_LABEL and
+-- PREDICT_PROBA of arity n likewise, with arms for the binary classifiers (single or ensembles): the label and the
+-- class probability from the same inlined margins, by the engine's rules (ModelKind.Link); every other call (linear,
+-- softmax, a class the model lacks) takes the general path, which answers or raises as before.
 CREATE OR REPLACE FUNCTION augur.regenerate_predict(n integer) RETURNS void LANGUAGE plpgsql SET extra_float_digits = 3 AS $$
 DECLARE
     params text;
     args text;
     arms text := '';
+    label_arms text := '';
+    proba_arms text := '';
     expr text;
+    margin text;
+    lbl text;
+    prb text;
+    intact text;
     r record;
 BEGIN
     SELECT string_agg(format('x%s float8', i), ', ' ORDER BY i), string_agg(format('x%s', i), ', ' ORDER BY i)
     INTO params, args FROM generate_series(1, n) i;
-    FOR r IN SELECT md.name, md.version, md.kind, md.inputs, md.outputs, m.sha256, (dp.version IS NOT NULL) AS is_deployed
+    FOR r IN SELECT md.name, md.version, md.kind, md.inputs, md.outputs, md.classes, m.sha256, (dp.version IS NOT NULL) AS is_deployed
              FROM augur.model_defs md JOIN augur.models m ON m.name = md.name AND m.version = md.version
              LEFT JOIN augur.deployed dp ON dp.name = md.name AND dp.version = md.version
              WHERE md.feature_type = 'dense' AND augur.kind_link(md.kind) <> 'softmax' AND cardinality(md.inputs) = n
@@ -23,18 +32,34 @@ BEGIN
         -- members' scores summed in member order, over K (BaggedEnsemble.score)
         expr := NULL;
         FOR o IN 1 .. CASE WHEN augur.kind_ensemble(r.kind) THEN r.outputs ELSE 1 END LOOP
-            expr := CASE WHEN expr IS NULL THEN '' ELSE expr || ' + ' END || augur.link_score_sql(augur.kind_link(r.kind), format(
+            margin := format(
                 'coalesce(nullif(nullif(nullif(%s, float8 ''NaN''), float8 ''Infinity''), float8 ''-Infinity''), '
                 || 'augur.nonfinite_any(%L, %L::text[], ARRAY[%s]::float8[]))',
                 CASE WHEN augur.kind_ensemble(r.kind) THEN format('augur.affine(augur.member_coefs(%L, %s, %s), %s)', r.name, r.version, o, args)
                      ELSE format('augur.affine(augur.coefs(%L, %s), %s)', r.name, r.version, args) END,
-                r.name, r.inputs, args));
+                r.name, r.inputs, args);
+            expr := CASE WHEN expr IS NULL THEN '' ELSE expr || ' + ' END || augur.link_score_sql(augur.kind_link(r.kind), margin);
         END LOOP;
         IF augur.kind_ensemble(r.kind) THEN
             expr := format('(%s) / %s::float8', expr, r.outputs);
         END IF;
-        expr := format('CASE WHEN augur.intact(%L, %s, %L) THEN %s ELSE augur.corrupt(%L, %s) END', r.name, r.version, r.sha256, expr,
-            r.name, r.version);
+        intact := format('augur.intact(%L, %s, %L)', r.name, r.version, r.sha256);
+        IF augur.kind_link(r.kind) = 'logistic' THEN
+            -- a single classifier's label is its margin's sign, an ensemble's its mean's side of 1/2 (BaggedEnsemble)
+            lbl := CASE WHEN augur.kind_ensemble(r.kind) THEN format('(%L::text[])[2 - CAST(%s < 0.5 AS INTEGER)]', r.classes, expr)
+                        ELSE augur.link_label_sql('logistic', margin, format('%L::text[]', r.classes)) END;
+            prb := format('CASE clazz WHEN %L THEN %s WHEN %L THEN 1 - %s ELSE augur.proba_any(model, clazz, ARRAY[%s], NULL) END',
+                r.classes[2], expr, r.classes[1], expr, args);
+            lbl := format('CASE WHEN %s THEN %s ELSE augur.corrupt(%L, %s)::text END', intact, lbl, r.name, r.version);
+            prb := format('CASE WHEN %s THEN %s ELSE augur.corrupt(%L, %s) END', intact, prb, r.name, r.version);
+            label_arms := label_arms || format(' WHEN %L THEN %s', r.name || '@' || r.version, lbl);
+            proba_arms := proba_arms || format(' WHEN %L THEN %s', r.name || '@' || r.version, prb);
+            IF r.is_deployed THEN
+                label_arms := label_arms || format(' WHEN %L THEN %s', r.name, lbl);
+                proba_arms := proba_arms || format(' WHEN %L THEN %s', r.name, prb);
+            END IF;
+        END IF;
+        expr := format('CASE WHEN %s THEN %s ELSE augur.corrupt(%L, %s) END', intact, expr, r.name, r.version);
         arms := arms || format(' WHEN %L THEN %s', r.name || '@' || r.version, expr);
         IF r.is_deployed THEN
             arms := arms || format(' WHEN %L THEN %s', r.name, expr);
@@ -49,4 +74,15 @@ BEGIN
         params, 'SELECT ' || CASE WHEN arms = '' THEN '' ELSE 'CASE model' || arms || ' ELSE ' END
             || format('CASE WHEN augur.intact_ref(model) THEN augur.predict_any(model, ARRAY[%s], NULL) ELSE augur.corrupt_ref(model) END',
                       args) || CASE WHEN arms = '' THEN '' ELSE ' END' END);
+    EXECUTE format('CREATE OR REPLACE FUNCTION public.predict_label(model text, %s) RETURNS text LANGUAGE sql STABLE PARALLEL SAFE AS %L',
+        params, 'SELECT ' || CASE WHEN label_arms = '' THEN '' ELSE 'CASE model' || label_arms || ' ELSE ' END
+            || format('CASE WHEN augur.intact_ref(model) THEN augur.label_any(model, ARRAY[%s], NULL) ELSE augur.corrupt_ref(model)::text END',
+                      args) || CASE WHEN label_arms = '' THEN '' ELSE ' END' END);
+    -- PostgreSQL passes a function at most 100 arguments: PREDICT_PROBA of 99 inputs keeps its VARIADIC form only
+    IF n + 2 <= 100 THEN
+        EXECUTE format('CREATE OR REPLACE FUNCTION public.predict_proba(model text, clazz text, %s) RETURNS float8 LANGUAGE sql STABLE PARALLEL SAFE AS %L',
+            params, 'SELECT ' || CASE WHEN proba_arms = '' THEN '' ELSE 'CASE model' || proba_arms || ' ELSE ' END
+                || format('CASE WHEN augur.intact_ref(model) THEN augur.proba_any(model, clazz, ARRAY[%s], NULL) ELSE augur.corrupt_ref(model) END',
+                          args) || CASE WHEN proba_arms = '' THEN '' ELSE ' END' END);
+    END IF;
 END $$;
