@@ -39,7 +39,7 @@ class FeedbackTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = ViewsDatabase.class, names = "H2")
+    @EnumSource(ViewsDatabase.class)
     void randomInterleavingsKeepLiveMetricsEqualToABatchRecomputation(ViewsDatabase db) throws Exception {
         for (long seed : new long[]{3, 17, 29}) {
             interleavings(db, seed);
