@@ -242,6 +242,10 @@ class FeedbackTest {
         }
     }
 
+    static OffsetDateTime timestamp(long micros) {
+        return OffsetDateTime.ofInstant(Instant.EPOCH.plus(micros, ChronoUnit.MICROS), ZoneOffset.UTC);
+    }
+
     static long micros(OffsetDateTime t) {
         return ChronoUnit.MICROS.between(Instant.EPOCH, t.toInstant());
     }
