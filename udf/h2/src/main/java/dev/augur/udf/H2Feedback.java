@@ -69,9 +69,10 @@ public final class H2Feedback {
                 }
                 CatalogStore store = new CatalogStore(c);
                 int v = version == null ? store.requireDeployed(m).version() : store.version(m, version).version();
-                try (PreparedStatement ps = c.prepareStatement(at == null
+                {
+                    PreparedStatement ps = SessionStatements.of(c, at == null
                         ? "INSERT INTO AUGUR.SERVED_PREDICTIONS (MODEL, KEY_TEXT, MODEL_VERSION, SCORE) VALUES (?, ?, ?, ?)"
-                        : "INSERT INTO AUGUR.SERVED_PREDICTIONS (MODEL, KEY_TEXT, MODEL_VERSION, SCORE, SERVED_AT) VALUES (?, ?, ?, ?, ?)")) {
+                        : "INSERT INTO AUGUR.SERVED_PREDICTIONS (MODEL, KEY_TEXT, MODEL_VERSION, SCORE, SERVED_AT) VALUES (?, ?, ?, ?, ?)");
                     ps.setString(1, m);
                     ps.setString(2, key);
                     ps.setInt(3, v);
@@ -151,8 +152,9 @@ public final class H2Feedback {
                 long windowUs = FeedbackRule.intervalMicros("WINDOW",
                         windowSeconds == null ? FeedbackRule.DEFAULT_WINDOW_SECONDS : windowSeconds);
                 checkLabelTable(c, name, labels, key, label, at);
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO AUGUR.FEEDBACKS (NAME, MODEL, LABEL_TABLE, KEY_COLUMN,"
-                        + " LABEL_COLUMN, AT_COLUMN, TARGET, CLASSES, IMPLICIT_AFTER_US, WINDOW_US) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                {
+                    PreparedStatement ps = SessionStatements.of(c, "INSERT INTO AUGUR.FEEDBACKS (NAME, MODEL, LABEL_TABLE, KEY_COLUMN,"
+                        + " LABEL_COLUMN, AT_COLUMN, TARGET, CLASSES, IMPLICIT_AFTER_US, WINDOW_US) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
                     ps.setString(1, name);
                     ps.setString(2, model);
                     ps.setString(3, labels);
@@ -183,6 +185,7 @@ public final class H2Feedback {
                     st.execute("CREATE TRIGGER " + name + LABEL_TRIGGER_SUFFIX + " AFTER INSERT ON " + labels
                             + " FOR EACH ROW CALL '" + LabelTrigger.class.getName() + "'");
                 }
+                forget(c);
                 return n;
             } catch (AugurException e) {
                 throw Predictions.sql(e);
@@ -197,13 +200,15 @@ public final class H2Feedback {
             if (name == null || !Names.isIdentifier(name) || load(c, name) == null) {
                 throw Predictions.sql(unknownFeedback(c, String.valueOf(rawName)));
             }
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM AUGUR.FEEDBACKS WHERE NAME = ?")) {
+            {
+                PreparedStatement ps = SessionStatements.of(c, "DELETE FROM AUGUR.FEEDBACKS WHERE NAME = ?");
                 ps.setString(1, name);
                 ps.executeUpdate();
             }
             try (Statement st = c.createStatement()) {
                 st.execute("DROP TRIGGER IF EXISTS " + name + LABEL_TRIGGER_SUFFIX);
             }
+            forget(c);
             return 1;
         });
     }
@@ -237,8 +242,9 @@ public final class H2Feedback {
         if (at == null) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement("SELECT DATA_TYPE FROM INFORMATION_SCHEMA.COLUMNS WHERE UPPER(TABLE_NAME) = UPPER(?)"
-                + " AND UPPER(COLUMN_NAME) = UPPER(?) AND TABLE_SCHEMA <> 'INFORMATION_SCHEMA'")) {
+        {
+            PreparedStatement ps = SessionStatements.of(c, "SELECT DATA_TYPE FROM INFORMATION_SCHEMA.COLUMNS WHERE UPPER(TABLE_NAME) = UPPER(?)"
+                + " AND UPPER(COLUMN_NAME) = UPPER(?) AND TABLE_SCHEMA <> 'INFORMATION_SCHEMA'");
             ps.setString(1, table);
             ps.setString(2, at);
             try (ResultSet rs = ps.executeQuery()) {
@@ -262,8 +268,9 @@ public final class H2Feedback {
     }
 
     static Definition load(Connection c, String name) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT MODEL, AT_COLUMN, TARGET, CLASSES, IMPLICIT_AFTER_US, WINDOW_US"
-                + " FROM AUGUR.FEEDBACKS WHERE NAME = ?")) {
+        {
+            PreparedStatement ps = SessionStatements.of(c, "SELECT MODEL, AT_COLUMN, TARGET, CLASSES, IMPLICIT_AFTER_US, WINDOW_US"
+                + " FROM AUGUR.FEEDBACKS WHERE NAME = ?");
             ps.setString(1, name);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -278,9 +285,67 @@ public final class H2Feedback {
         }
     }
 
+    /**
+     * What the served trigger needs per database, kept in memory (an H2 database is open in one process): the
+     * feedbacks of each model (cleared on CREATE and DROP FEEDBACK, whose DDL commits), and per feedback an upper bound
+     * of its labels' times (raised by every label received, committed or not), so that a prediction served after every
+     * label (the usual case: served now, labelled later) costs no query.
+     */
+    private static final Map<Object, Map<String, List<Definition>>> FEEDBACKS_OF_MODEL = new java.util.WeakHashMap<>();
+    private static final Map<Object, Map<String, Long>> LATEST_LABEL = new java.util.WeakHashMap<>();
+
+    private static void forget(Connection c) {
+        synchronized (FEEDBACKS_OF_MODEL) {
+            FEEDBACKS_OF_MODEL.remove(H2Internals.database(c));
+            LATEST_LABEL.remove(H2Internals.database(c));
+        }
+    }
+
+    private static List<Definition> cachedOfModel(Connection c, String model) throws SQLException {
+        Map<String, List<Definition>> byModel;
+        synchronized (FEEDBACKS_OF_MODEL) {
+            byModel = FEEDBACKS_OF_MODEL.computeIfAbsent(H2Internals.database(c), d -> new java.util.concurrent.ConcurrentHashMap<>());
+        }
+        List<Definition> defs = byModel.get(model);
+        if (defs == null) {
+            defs = List.copyOf(ofModel(c, model));
+            byModel.put(model, defs);
+        }
+        return defs;
+    }
+
+    /** An upper bound of the times of feedback {@code f}'s labels (Long.MIN_VALUE: none). */
+    private static long latestLabel(Connection c, String feedback) throws SQLException {
+        Map<String, Long> bounds;
+        synchronized (FEEDBACKS_OF_MODEL) {
+            bounds = LATEST_LABEL.computeIfAbsent(H2Internals.database(c), d -> new java.util.concurrent.ConcurrentHashMap<>());
+        }
+        Long bound = bounds.get(feedback);
+        if (bound == null) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT MAX(LABEL_AT) FROM AUGUR.FEEDBACK_LABELS WHERE FEEDBACK = ?")) {
+                ps.setString(1, feedback);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    OffsetDateTime t = rs.getObject(1, OffsetDateTime.class);
+                    bound = t == null ? Long.MIN_VALUE : micros(t);
+                }
+            }
+            bounds.merge(feedback, bound, Math::max);
+        }
+        return bounds.get(feedback);
+    }
+
+    private static void labelSeen(Connection c, String feedback, long atUs) throws SQLException {
+        latestLabel(c, feedback);
+        synchronized (FEEDBACKS_OF_MODEL) {
+            LATEST_LABEL.get(H2Internals.database(c)).merge(feedback, atUs, Math::max);
+        }
+    }
+
     private static List<Definition> ofModel(Connection c, String model) throws SQLException {
         List<String> names = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT NAME FROM AUGUR.FEEDBACKS WHERE MODEL = ? ORDER BY NAME")) {
+        {
+            PreparedStatement ps = SessionStatements.of(c, "SELECT NAME FROM AUGUR.FEEDBACKS WHERE MODEL = ? ORDER BY NAME");
             ps.setString(1, model);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -315,6 +380,7 @@ public final class H2Feedback {
         }
         String keyText = SgdTrainer.labelText(key);
         String labelText = SgdTrainer.labelText(label);
+        labelSeen(c, f.name(), atUs);
         try {
             if (f.target() == LiveMetrics.Target.CLASS) {
                 LiveMetrics.classIndex(f.classes(), labelText);
@@ -324,49 +390,47 @@ public final class H2Feedback {
         } catch (AugurException e) {
             throw new SQLException("feedback '" + f.name() + "', key " + keyText + ": " + e.getMessage(), e.sqlState(), e);
         }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO AUGUR.FEEDBACK_LABELS (FEEDBACK, KEY_TEXT, LABEL, LABEL_AT,"
-                + " IMPLICIT, OUTCOME) VALUES (?, ?, ?, ?, FALSE, 'unmatched')")) {
-            ps.setString(1, f.name());
-            ps.setString(2, keyText);
-            ps.setString(3, labelText);
-            ps.setObject(4, timestamp(atUs));
-            ps.executeUpdate();
-        }
+        Incoming incoming = new Incoming(labelText, atUs);
         if (f.implicitAfterUs() == null) {
-            resolveKey(c, f, keyText, null);
+            resolveKey(c, f, keyText, null, incoming);
             return;
         }
         Long clock = clock(c, f.name());
         if (clock != null && atUs <= clock) {
-            resolveKey(c, f, keyText, clock);
+            resolveKey(c, f, keyText, clock, incoming);
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement("UPDATE AUGUR.FEEDBACKS SET CLOCK = ? WHERE NAME = ?")) {
+        {
+            PreparedStatement ps = SessionStatements.of(c, "UPDATE AUGUR.FEEDBACKS SET CLOCK = ? WHERE NAME = ?");
             ps.setObject(1, timestamp(atUs));
             ps.setString(2, f.name());
             ps.executeUpdate();
         }
         // the served predictions whose interval ended between the old clock and the new one: their keys resolve again
+        resolveKey(c, f, keyText, atUs, incoming);
         Set<String> keys = new LinkedHashSet<>();
-        keys.add(keyText);
-        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT KEY_TEXT FROM AUGUR.SERVED_PREDICTIONS WHERE MODEL = ?"
-                + " AND SERVED_AT > ? AND SERVED_AT <= ?")) {
+        {
+            PreparedStatement ps = SessionStatements.of(c, "SELECT DISTINCT KEY_TEXT FROM AUGUR.SERVED_PREDICTIONS WHERE MODEL = ?"
+                + " AND SERVED_AT > ? AND SERVED_AT <= ?");
             ps.setString(1, f.model());
             ps.setObject(2, clock == null ? OffsetDateTime.of(1, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC) : timestamp(clock - f.implicitAfterUs()));
             ps.setObject(3, timestamp(atUs - f.implicitAfterUs()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    keys.add(rs.getString(1));
+                    if (!rs.getString(1).equals(keyText)) {
+                        keys.add(rs.getString(1));
+                    }
                 }
             }
         }
         for (String k : keys) {
-            resolveKey(c, f, k, atUs);
+            resolveKey(c, f, k, atUs, null);
         }
     }
 
     private static Long clock(Connection c, String feedback) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT CLOCK FROM AUGUR.FEEDBACKS WHERE NAME = ?")) {
+        {
+            PreparedStatement ps = SessionStatements.of(c, "SELECT CLOCK FROM AUGUR.FEEDBACKS WHERE NAME = ?");
             ps.setString(1, feedback);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -378,12 +442,16 @@ public final class H2Feedback {
 
     /** A served prediction was recorded: the keys of feedbacks on its model that it may change resolve again. */
     static void served(Connection c, String model, String keyText, long servedAtUs) throws SQLException {
-        for (Definition f : ofModel(c, model)) {
+        for (Definition f : cachedOfModel(c, model)) {
+            if (servedAtUs > latestLabel(c, f.name())) {
+                continue; // no label at or after it, and no implicit negative due (the clock is a label's time)
+            }
             Long clock = f.implicitAfterUs() == null ? null : clock(c, f.name());
             boolean implicitDue = clock != null && servedAtUs + f.implicitAfterUs() <= clock;
             boolean labelled;
-            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM AUGUR.FEEDBACK_LABELS WHERE FEEDBACK = ? AND KEY_TEXT = ?"
-                    + " AND LABEL_AT >= ? LIMIT 1")) {
+            {
+                PreparedStatement ps = SessionStatements.of(c, "SELECT 1 FROM AUGUR.FEEDBACK_LABELS WHERE FEEDBACK = ? AND KEY_TEXT = ?"
+                    + " AND LABEL_AT >= ? LIMIT 1");
                 ps.setString(1, f.name());
                 ps.setString(2, keyText);
                 ps.setObject(3, timestamp(servedAtUs));
@@ -392,19 +460,27 @@ public final class H2Feedback {
                 }
             }
             if (labelled || implicitDue) {
-                resolveKey(c, f, keyText, clock);
+                resolveKey(c, f, keyText, clock, null);
             }
         }
     }
+
+    /** The label being received: stored once its outcome is known (one INSERT, no UPDATE after). */
+    private record Incoming(String label, long atUs) {
+    }
+
+    /** It arrived after every stored label: the rule breaks its ties by arrival. */
+    private static final long INCOMING_SEQ = Long.MAX_VALUE;
 
     private record StoredLabel(long seq, String label, long atUs, boolean implicit, String outcome, Long servedId) {
     }
 
     /** Applies {@link FeedbackRule#resolve} to one key: outcomes updated, implicit negatives added or removed, metrics moved. */
-    private static void resolveKey(Connection c, Definition f, String keyText, Long clock) throws SQLException {
+    private static void resolveKey(Connection c, Definition f, String keyText, Long clock, Incoming incoming) throws SQLException {
         Map<Long, FeedbackRule.Served> served = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT ID, MODEL_VERSION, SCORE, SERVED_AT FROM AUGUR.SERVED_PREDICTIONS"
-                + " WHERE MODEL = ? AND KEY_TEXT = ?")) {
+        {
+            PreparedStatement ps = SessionStatements.of(c, "SELECT ID, MODEL_VERSION, SCORE, SERVED_AT FROM AUGUR.SERVED_PREDICTIONS"
+                + " WHERE MODEL = ? AND KEY_TEXT = ?");
             ps.setString(1, f.model());
             ps.setString(2, keyText);
             try (ResultSet rs = ps.executeQuery()) {
@@ -415,8 +491,9 @@ public final class H2Feedback {
             }
         }
         List<StoredLabel> stored = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT SEQ, LABEL, LABEL_AT, IMPLICIT, OUTCOME, SERVED_ID FROM AUGUR.FEEDBACK_LABELS"
-                + " WHERE FEEDBACK = ? AND KEY_TEXT = ?")) {
+        {
+            PreparedStatement ps = SessionStatements.of(c, "SELECT SEQ, LABEL, LABEL_AT, IMPLICIT, OUTCOME, SERVED_ID FROM AUGUR.FEEDBACK_LABELS"
+                + " WHERE FEEDBACK = ? AND KEY_TEXT = ?");
             ps.setString(1, f.name());
             ps.setString(2, keyText);
             try (ResultSet rs = ps.executeQuery()) {
@@ -433,14 +510,33 @@ public final class H2Feedback {
                 real.add(new FeedbackRule.Label(s.seq(), s.label(), s.atUs()));
             }
         }
+        if (incoming != null) {
+            real.add(new FeedbackRule.Label(INCOMING_SEQ, incoming.label(), incoming.atUs()));
+        }
         FeedbackRule.Resolution r = FeedbackRule.resolve(new ArrayList<>(served.values()), real, f.implicitAfterUs(), clock);
+        if (incoming != null) {
+            FeedbackRule.Resolved now = r.labels().get(INCOMING_SEQ);
+            PreparedStatement ps = SessionStatements.of(c, "INSERT INTO AUGUR.FEEDBACK_LABELS (FEEDBACK, KEY_TEXT, LABEL, LABEL_AT,"
+                    + " IMPLICIT, OUTCOME, SERVED_ID) VALUES (?, ?, ?, ?, FALSE, ?, ?)");
+            ps.setString(1, f.name());
+            ps.setString(2, keyText);
+            ps.setString(3, incoming.label());
+            ps.setObject(4, timestamp(incoming.atUs()));
+            ps.setString(5, now.outcome().sqlName());
+            ps.setObject(6, now.servedId());
+            ps.executeUpdate();
+            if (now.outcome() == FeedbackRule.Outcome.JOINED) {
+                contribute(c, f, served.get(now.servedId()), incoming.label(), +1);
+            }
+        }
         Map<Long, Long> implicitWanted = new HashMap<>(r.implicit());
         for (StoredLabel s : stored) {
             boolean wasJoined = s.outcome().equals("joined");
             if (s.implicit()) {
                 if (implicitWanted.remove(s.servedId()) == null) {
                     contribute(c, f, served.get(s.servedId()), s.label(), -1);
-                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM AUGUR.FEEDBACK_LABELS WHERE SEQ = ?")) {
+                    {
+                        PreparedStatement ps = SessionStatements.of(c, "DELETE FROM AUGUR.FEEDBACK_LABELS WHERE SEQ = ?");
                         ps.setLong(1, s.seq());
                         ps.executeUpdate();
                     }
@@ -457,7 +553,8 @@ public final class H2Feedback {
                 contribute(c, f, served.get(now.servedId()), s.label(), +1);
             }
             if (!now.outcome().sqlName().equals(s.outcome()) || !sameTarget) {
-                try (PreparedStatement ps = c.prepareStatement("UPDATE AUGUR.FEEDBACK_LABELS SET OUTCOME = ?, SERVED_ID = ? WHERE SEQ = ?")) {
+                {
+                    PreparedStatement ps = SessionStatements.of(c, "UPDATE AUGUR.FEEDBACK_LABELS SET OUTCOME = ?, SERVED_ID = ? WHERE SEQ = ?");
                     ps.setString(1, now.outcome().sqlName());
                     ps.setObject(2, now.servedId());
                     ps.setLong(3, s.seq());
@@ -467,8 +564,9 @@ public final class H2Feedback {
         }
         for (Map.Entry<Long, Long> e : implicitWanted.entrySet()) {
             String negative = f.classes().get(0);
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO AUGUR.FEEDBACK_LABELS (FEEDBACK, KEY_TEXT, LABEL, LABEL_AT,"
-                    + " IMPLICIT, OUTCOME, SERVED_ID) VALUES (?, ?, ?, ?, TRUE, 'joined', ?)")) {
+            {
+                PreparedStatement ps = SessionStatements.of(c, "INSERT INTO AUGUR.FEEDBACK_LABELS (FEEDBACK, KEY_TEXT, LABEL, LABEL_AT,"
+                    + " IMPLICIT, OUTCOME, SERVED_ID) VALUES (?, ?, ?, ?, TRUE, 'joined', ?)");
                 ps.setString(1, f.name());
                 ps.setString(2, keyText);
                 ps.setString(3, negative);
@@ -489,9 +587,10 @@ public final class H2Feedback {
         LiveMetrics.Terms t = LiveMetrics.terms(f.target(), f.classes(), s.score(), label);
         OffsetDateTime window = timestamp(FeedbackRule.windowStart(s.servedAtMicros(), f.windowUs()));
         int updated;
-        try (PreparedStatement ps = c.prepareStatement("UPDATE AUGUR.FEEDBACK_METRICS SET N = N + ?, CORRECT = CORRECT + ?,"
+        {
+            PreparedStatement ps = SessionStatements.of(c, "UPDATE AUGUR.FEEDBACK_METRICS SET N = N + ?, CORRECT = CORRECT + ?,"
                 + " LOG_LOSS_SUM = LOG_LOSS_SUM + ?, BRIER_SUM = BRIER_SUM + ?, ABS_ERROR_SUM = ABS_ERROR_SUM + ?,"
-                + " SQUARED_ERROR_SUM = SQUARED_ERROR_SUM + ? WHERE FEEDBACK = ? AND MODEL_VERSION = ? AND WINDOW_START = ?")) {
+                + " SQUARED_ERROR_SUM = SQUARED_ERROR_SUM + ? WHERE FEEDBACK = ? AND MODEL_VERSION = ? AND WINDOW_START = ?");
             ps.setLong(1, sign);
             ps.setLong(2, sign * t.correct());
             ps.setDouble(3, sign * t.logLoss());
@@ -504,8 +603,9 @@ public final class H2Feedback {
             updated = ps.executeUpdate();
         }
         if (updated == 0) {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO AUGUR.FEEDBACK_METRICS (FEEDBACK, MODEL_VERSION, WINDOW_START, N,"
-                    + " CORRECT, LOG_LOSS_SUM, BRIER_SUM, ABS_ERROR_SUM, SQUARED_ERROR_SUM) VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?)")) {
+            {
+                PreparedStatement ps = SessionStatements.of(c, "INSERT INTO AUGUR.FEEDBACK_METRICS (FEEDBACK, MODEL_VERSION, WINDOW_START, N,"
+                    + " CORRECT, LOG_LOSS_SUM, BRIER_SUM, ABS_ERROR_SUM, SQUARED_ERROR_SUM) VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?)");
                 ps.setString(1, f.name());
                 ps.setInt(2, s.version());
                 ps.setObject(3, window);
@@ -522,8 +622,9 @@ public final class H2Feedback {
         if (f.target() != LiveMetrics.Target.CLASS) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement("UPDATE AUGUR.FEEDBACK_CALIBRATION SET N = N + ?, SCORE_SUM = SCORE_SUM + ?,"
-                + " POSITIVES = POSITIVES + ? WHERE FEEDBACK = ? AND MODEL_VERSION = ? AND WINDOW_START = ? AND BIN = ?")) {
+        {
+            PreparedStatement ps = SessionStatements.of(c, "UPDATE AUGUR.FEEDBACK_CALIBRATION SET N = N + ?, SCORE_SUM = SCORE_SUM + ?,"
+                + " POSITIVES = POSITIVES + ? WHERE FEEDBACK = ? AND MODEL_VERSION = ? AND WINDOW_START = ? AND BIN = ?");
             ps.setLong(1, sign);
             ps.setDouble(2, sign * s.score());
             ps.setLong(3, sign * t.positive());
@@ -534,8 +635,9 @@ public final class H2Feedback {
             updated = ps.executeUpdate();
         }
         if (updated == 0) {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO AUGUR.FEEDBACK_CALIBRATION (FEEDBACK, MODEL_VERSION, WINDOW_START,"
-                    + " BIN, N, SCORE_SUM, POSITIVES) VALUES (?, ?, ?, ?, 1, ?, ?)")) {
+            {
+                PreparedStatement ps = SessionStatements.of(c, "INSERT INTO AUGUR.FEEDBACK_CALIBRATION (FEEDBACK, MODEL_VERSION, WINDOW_START,"
+                    + " BIN, N, SCORE_SUM, POSITIVES) VALUES (?, ?, ?, ?, 1, ?, ?)");
                 ps.setString(1, f.name());
                 ps.setInt(2, s.version());
                 ps.setObject(3, window);
@@ -552,8 +654,9 @@ public final class H2Feedback {
     /** A window (or bin) whose last pair left is removed, as a batch recomputation would not have it. */
     private static void deleteEmpty(Connection c, String table, String feedback, int version, OffsetDateTime window, Integer bin)
             throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE FEEDBACK = ? AND MODEL_VERSION = ?"
-                + " AND WINDOW_START = ? AND N = 0" + (bin == null ? "" : " AND BIN = ?"))) {
+        {
+            PreparedStatement ps = SessionStatements.of(c, "DELETE FROM " + table + " WHERE FEEDBACK = ? AND MODEL_VERSION = ?"
+                + " AND WINDOW_START = ? AND N = 0" + (bin == null ? "" : " AND BIN = ?"));
             ps.setString(1, feedback);
             ps.setInt(2, version);
             ps.setObject(3, window);
@@ -615,7 +718,8 @@ public final class H2Feedback {
         }
 
         private static String[] columns(Connection c, String name) throws SQLException {
-            try (PreparedStatement ps = c.prepareStatement("SELECT KEY_COLUMN, LABEL_COLUMN, AT_COLUMN FROM AUGUR.FEEDBACKS WHERE NAME = ?")) {
+            {
+                PreparedStatement ps = SessionStatements.of(c, "SELECT KEY_COLUMN, LABEL_COLUMN, AT_COLUMN FROM AUGUR.FEEDBACKS WHERE NAME = ?");
                 ps.setString(1, name);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
