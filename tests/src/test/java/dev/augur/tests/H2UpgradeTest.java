@@ -109,7 +109,8 @@ class H2UpgradeTest {
         try (Connection c = DriverManager.getConnection("jdbc:augur:h2:file:" + file)) {
             assertThat(intValue(c, "SELECT COUNT(*) FROM INFORMATION_SCHEMA.ROUTINES WHERE ROUTINE_SCHEMA = 'AUGUR'"
                     + " AND ROUTINE_NAME = 'DROP_MODEL'")).isPositive();
-            List<List<Object>> now = rows(c, history);
+            // the old versions, then those added since (applied by this migrate)
+            List<List<Object>> now = rows(c, history).subList(0, oldChecksums.size());
             assertThat(now).extracting(r -> r.get(0)).isEqualTo(oldChecksums.stream().map(r -> r.get(0)).toList());
             assertThat(now).as("V1..V3 realigned with the shipped scripts").isNotEqualTo(oldChecksums);
             assertThat(intValue(c, "SELECT VERSION FROM AUGUR.DEPLOYED WHERE NAME = 'dense'")).isEqualTo(1);
