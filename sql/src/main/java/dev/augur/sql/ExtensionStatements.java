@@ -36,6 +36,9 @@ import java.util.regex.Pattern;
  *     FEATURE FUNCTION bag_of_words(body) [USING svm|logistic] [WITH (learning_rate = 0.5)]
  * REFRESH PREDICTION VIEW spam_scores [FULL]
  * DROP PREDICTION VIEW spam_scores
+ * CREATE FEEDBACK spam_fb FOR MODEL spam FROM spam_labels KEY id LABEL is_spam [AT labelled_at]
+ *     [IMPLICIT NEGATIVE AFTER 7 DAYS] [WINDOW 1 HOUR]
+ * DROP FEEDBACK spam_fb
  * </pre>
  * Anything else is not ours and passes to the database untouched. Syntax errors are SQLSTATE 42601 with the position;
  * option values are checked here as the AUGUR functions check them (22023 naming the option and its range), parentheses
@@ -67,6 +70,13 @@ public final class ExtensionStatements {
             lx.next();
             lx.next();
             String out = view(lx, first.upper(), second.upper(), sql);
+            lx.expectEnd();
+            return Optional.of(out);
+        }
+        if ((first.is("CREATE") || first.is("DROP")) && second.is("FEEDBACK")) {
+            lx.next();
+            lx.next();
+            String out = Feedback.statement(lx, first.is("CREATE"));
             lx.expectEnd();
             return Optional.of(out);
         }
@@ -324,6 +334,77 @@ public final class ExtensionStatements {
             throw lx.error(t, "invalid model name '" + t.text + "': use letters, digits and underscores, starting with a letter");
         }
         return Names.checkModelName(t.text);
+    }
+
+    // ------------------------------------------------------------------ feedback (issue 13)
+
+    /** CREATE FEEDBACK and DROP FEEDBACK, translated into AUGUR.CREATE_FEEDBACK and AUGUR.DROP_FEEDBACK. */
+    static final class Feedback {
+        private Feedback() {
+        }
+
+        static String statement(Lexer lx, boolean create) {
+            String name = identifier(lx, "a feedback name");
+            if (!create) {
+                return "SELECT AUGUR.DROP_FEEDBACK(" + literal(name) + ")";
+            }
+            lx.expectWord("FOR");
+            lx.expectWord("MODEL");
+            String model = modelName(lx);
+            lx.expectWord("FROM");
+            String labels = identifier(lx, "the labels table");
+            lx.expectWord("KEY");
+            String key = identifier(lx, "the labels' key column (the key predictions were served for)");
+            lx.expectWord("LABEL");
+            String label = identifier(lx, "the label column");
+            String at = null;
+            String implicit = null;
+            String window = null;
+            if (lx.peek(0).is("AT")) {
+                lx.next();
+                at = identifier(lx, "the labels' time column");
+            }
+            if (lx.peek(0).is("IMPLICIT")) {
+                lx.next();
+                lx.expectWord("NEGATIVE");
+                lx.expectWord("AFTER");
+                implicit = interval(lx);
+            }
+            if (lx.peek(0).is("WINDOW")) {
+                lx.next();
+                window = interval(lx);
+            }
+            return "SELECT AUGUR.CREATE_FEEDBACK(" + String.join(", ", literal(name), literal(model), literal(labels), literal(key),
+                    literal(label), at == null ? "NULL" : literal(at), implicit == null ? "NULL" : implicit,
+                    window == null ? "NULL" : window) + ")";
+        }
+
+        private static String identifier(Lexer lx, String what) {
+            Token t = lx.expect(Type.WORD, what);
+            if (!Names.isIdentifier(t.text)) {
+                throw lx.error(t, "invalid name '" + t.text + "' for " + what + ": use letters, digits and underscores");
+            }
+            return t.text.toLowerCase(Locale.ROOT);
+        }
+
+        /** {@code N SECOND[S] | MINUTE[S] | HOUR[S] | DAY[S]} as seconds (a number the AUGUR function checks). */
+        private static String interval(Lexer lx) {
+            Token n = lx.next();
+            if (n.type != Type.NUMBER || !NUMBER.matcher(n.text).matches()) {
+                throw lx.error(n, "expected an interval such as 30 MINUTES or 7 DAYS, found " + n.describe());
+            }
+            Token unit = lx.expect(Type.WORD, "a unit: SECONDS, MINUTES, HOURS or DAYS");
+            String u = unit.upper();
+            long factor = switch (u.endsWith("S") ? u.substring(0, u.length() - 1) : u) {
+                case "SECOND" -> 1;
+                case "MINUTE" -> 60;
+                case "HOUR" -> 3600;
+                case "DAY" -> 86_400;
+                default -> throw lx.error(unit, "expected a unit SECONDS, MINUTES, HOURS or DAYS, found " + unit.describe());
+            };
+            BigDecimal seconds = new BigDecimal(n.text).multiply(BigDecimal.valueOf(factor));
+            return seconds.toPlainString();
+        }
     }
 
     /** A SQL string literal; standard quoting, the same on H2 and PostgreSQL. */

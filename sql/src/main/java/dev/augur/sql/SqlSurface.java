@@ -19,8 +19,8 @@ public final class SqlSurface {
     private SqlSurface() {
     }
 
-    /** Which part of a binding answers a function: the PREDICT family, model administration, prediction views. */
-    public enum Family { PREDICT, MODELS, VIEWS }
+    /** Which part of a binding answers a function: the PREDICT family, model administration, prediction views, feedback. */
+    public enum Family { PREDICT, MODELS, VIEWS, FEEDBACK }
 
     public record Parameter(String name, String type) {
     }
@@ -59,6 +59,7 @@ public final class SqlSurface {
     private static final String TEXT_ARRAY = "text[]";
     /** PREDICT_INTERVAL's result: {lower, upper} (H2: DOUBLE PRECISION ARRAY). */
     private static final String FLOAT_ARRAY = "double precision[]";
+    private static final String TIMESTAMP = "timestamp with time zone";
 
     private static final List<Function> FUNCTIONS = List.of(
             new Function(Family.PREDICT, "PUBLIC", "PREDICT", List.of(p("model", TEXT)), 1, true, FLOAT),
@@ -85,7 +86,14 @@ public final class SqlSurface {
                             p("example_key", TEXT), p("label", TEXT), p("feature_function", TEXT), p("kind", TEXT),
                             p("options", TEXT)), 7, false, INT),
             new Function(Family.VIEWS, "AUGUR", "REFRESH_PREDICTION_VIEW", List.of(p("name", TEXT), p("full", BOOL)), 1, false, INT),
-            new Function(Family.VIEWS, "AUGUR", "DROP_PREDICTION_VIEW", List.of(p("name", TEXT)), 1, false, INT));
+            new Function(Family.VIEWS, "AUGUR", "DROP_PREDICTION_VIEW", List.of(p("name", TEXT)), 1, false, INT),
+            // ---- feedback (issue 13: what was served, delayed labels, live metrics)
+            new Function(Family.FEEDBACK, "AUGUR", "RECORD_PREDICTION",
+                    List.of(p("model", TEXT), p("key", TEXT), p("score", FLOAT), p("version", INT), p("served_at", TIMESTAMP)), 3, false, INT),
+            new Function(Family.FEEDBACK, "AUGUR", "CREATE_FEEDBACK",
+                    List.of(p("name", TEXT), p("model", TEXT), p("labels", TEXT), p("key", TEXT), p("label", TEXT), p("at", TEXT),
+                            p("implicit_after_seconds", FLOAT), p("window_seconds", FLOAT)), 5, false, INT),
+            new Function(Family.FEEDBACK, "AUGUR", "DROP_FEEDBACK", List.of(p("name", TEXT)), 1, false, INT));
 
     /** Every function of the surface, the PREDICT family first. */
     public static List<Function> functions() {

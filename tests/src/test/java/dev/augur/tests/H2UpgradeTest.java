@@ -109,7 +109,7 @@ class H2UpgradeTest {
         try (Connection c = DriverManager.getConnection("jdbc:augur:h2:file:" + file)) {
             assertThat(intValue(c, "SELECT COUNT(*) FROM INFORMATION_SCHEMA.ROUTINES WHERE ROUTINE_SCHEMA = 'AUGUR'"
                     + " AND ROUTINE_NAME = 'DROP_MODEL'")).isPositive();
-            // the fixture's V1..V3 come first; the migrations shipped since it (V4: calibrations) follow them
+            // the fixture's V1..V3 come first; the migrations shipped since it (V4: calibrations, V5: feedback) follow them
             List<List<Object>> now = rows(c, history).subList(0, oldChecksums.size());
             assertThat(now).extracting(r -> r.get(0)).isEqualTo(oldChecksums.stream().map(r -> r.get(0)).toList());
             assertThat(now).as("V1..V3 realigned with the shipped scripts").isNotEqualTo(oldChecksums);

@@ -17,6 +17,9 @@ import java.util.List;
 public final class H2Binding implements DatabaseBinding {
     /** H2's own, not part of the shared surface: run when a database opens. */
     private static final String FINISH_INTERRUPTED_VIEWS = "AUGUR.FINISH_INTERRUPTED_VIEWS";
+    /** A served prediction recorded may join labels that came before it (feedback). */
+    private static final String SERVED_TRIGGER = "CREATE TRIGGER IF NOT EXISTS AUGUR." + H2Feedback.SERVED_TRIGGER
+            + " AFTER INSERT ON AUGUR.SERVED_PREDICTIONS FOR EACH ROW CALL '" + H2Feedback.ServedTrigger.class.getName() + "'";
 
     @Override
     public String name() {
@@ -39,6 +42,7 @@ public final class H2Binding implements DatabaseBinding {
     public List<String> functionDeclarations() {
         List<String> out = new ArrayList<>();
         aliases().forEach((name, method) -> out.add("CREATE ALIAS IF NOT EXISTS " + name + " FOR '" + method + "'"));
+        out.add(SERVED_TRIGGER);
         return out;
     }
 
@@ -63,7 +67,14 @@ public final class H2Binding implements DatabaseBinding {
                 present.add(rs.getString(1));
             }
         }
-        return aliases().entrySet().stream().allMatch(e -> present.contains(e.getKey() + "=" + e.getValue()));
+        if (!aliases().entrySet().stream().allMatch(e -> present.contains(e.getKey() + "=" + e.getValue()))) {
+            return false;
+        }
+        try (Statement st = connection.createStatement(); java.sql.ResultSet rs = st.executeQuery(
+                "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TRIGGERS WHERE TRIGGER_SCHEMA = 'AUGUR' AND TRIGGER_NAME = '"
+                        + H2Feedback.SERVED_TRIGGER + "'")) {
+            return rs.next() && rs.getInt(1) == 1;
+        }
     }
 
     private static Class<?> classOf(SqlSurface.Family family) {
@@ -71,6 +82,7 @@ public final class H2Binding implements DatabaseBinding {
             case PREDICT -> H2Functions.class;
             case MODELS -> H2Admin.class;
             case VIEWS -> H2Views.class;
+            case FEEDBACK -> H2Feedback.class;
         };
     }
 

@@ -144,9 +144,13 @@ DECLARE
     f record;
     admin constant text[] := ARRAY['register_model', 'import_model', 'train_model', 'deploy_model', 'rollback_model', 'drop_model',
         'sync_predict', 'create_prediction_view', 'refresh_prediction_view', 'drop_prediction_view', 'create_classification_view',
-        'view_create', 'cv_create', 'calibrate_model', 'calibration_register'];
+        'view_create', 'cv_create', 'calibrate_model', 'calibration_register',
+        'create_feedback', 'feedback_create', 'drop_feedback'];  -- feedback (issue 13)
     owner_only constant text[] := ARRAY['regenerate_predict', 'regenerate_bow_predict', 'view_generate', 'view_make_table',
-        'view_index_table', 'view_make_sql_view'];
+        'view_index_table', 'view_make_sql_view',
+        'feedback_served', 'feedback_resolve', 'feedback_contribute'];  -- feedback (issue 13)
+    -- what serving takes: augur_user's, as the PREDICT family (issue 13)
+    users constant text[] := ARRAY['record_prediction'];
 BEGIN
     SELECT string_agg(format('%s (%s)', p.oid::regprocedure, p.proowner::regrole), ', ') INTO STRICT f
     FROM pg_catalog.pg_proc p WHERE p.pronamespace = 'augur'::regnamespace AND p.proowner <> owner;
@@ -163,6 +167,9 @@ BEGIN
         IF f.proname = ANY (admin) THEN
             EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC, augur_user', f.sig);
             EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO augur_admin', f.sig);
+        ELSIF f.proname = ANY (users) THEN
+            EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC, augur_admin', f.sig);
+            EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO augur_user', f.sig);
         ELSIF f.proname = ANY (owner_only) OR f.proname ~ '^augur_(v[rtix]|c[tl])_[0-9a-f]{32}$' THEN
             EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC, augur_user, augur_admin', f.sig);
         ELSIF f.proacl IS NOT NULL THEN

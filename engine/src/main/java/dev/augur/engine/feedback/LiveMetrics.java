@@ -1,0 +1,95 @@
+package dev.augur.engine.feedback;
+
+import dev.augur.engine.AugurException;
+import dev.augur.engine.Errors;
+
+import java.util.List;
+
+/**
+ * The live metrics' definitions, written once: what one joined pair (a served score and its label) adds to the sums
+ * that {@code AUGUR.FEEDBACK_METRICS} and {@code AUGUR.FEEDBACK_CALIBRATION} keep per model version and window, and how
+ * the view {@code AUGUR.LIVE_METRICS} turns the sums into metrics. For a binary classifier the score is the probability
+ * of the positive class (the second of the model's classes) and y is 1 for that class, 0 for the other:
+ * <ul>
+ *   <li>accuracy: the share of pairs whose predicted class (positive when score ≥ 1/2) is the label;</li>
+ *   <li>log loss: the mean of −(y ln p + (1 − y) ln(1 − p)), p the score clipped to [{@value #EPSILON}, 1 − {@value #EPSILON}];</li>
+ *   <li>Brier score: the mean of (score − y)²;</li>
+ *   <li>expected calibration error: Σ over {@value #BINS} equal-width score bins b of |Σ_b y − Σ_b score| / n
+ *       (bin ⌊10·score⌋, a score of 1 in the last bin), i.e. the bins' |accuracy − confidence| weighted by their share.</li>
+ * </ul>
+ * For a regressor: MAE, the mean of |score − y|, and RMSE, the square root of the mean of (score − y)².
+ */
+public final class LiveMetrics {
+    /** Log loss clips probabilities this far from 0 and 1 (a sure wrong prediction costs ln(1e15) ≈ 34.5, not infinity). */
+    public static final double EPSILON = 1e-15;
+    /** Calibration bins of equal width over [0, 1]. */
+    public static final int BINS = 10;
+
+    private LiveMetrics() {
+    }
+
+    /** What a feedback's labels are: a class of a binary classifier, or a regressor's value. */
+    public enum Target {
+        CLASS, VALUE;
+
+        public String sqlName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        public static Target fromSqlName(String s) {
+            return valueOf(s.toUpperCase(java.util.Locale.ROOT));
+        }
+    }
+
+    /**
+     * One pair's terms. Classifier: correct (0/1), log loss, Brier, bin, positive (0/1); regressor: absolute and squared error
+     * (the other terms 0).
+     */
+    public record Terms(long correct, double logLoss, double brier, int bin, long positive, double absError, double squaredError) {
+    }
+
+    /** The terms of a served score and its label: a class among {@code classes} (negative first), or a value. */
+    public static Terms terms(Target target, List<String> classes, double score, String label) {
+        if (target == Target.VALUE) {
+            double y = value(label);
+            double e = score - y;
+            return new Terms(0, 0, 0, 0, 0, Math.abs(e), e * e);
+        }
+        int y = classIndex(classes, label);
+        double p = Math.min(Math.max(score, EPSILON), 1 - EPSILON);
+        double logLoss = y == 1 ? -Math.log(p) : -Math.log(1 - p);
+        double d = score - y;
+        int predicted = score >= 0.5 ? 1 : 0;
+        return new Terms(predicted == y ? 1 : 0, logLoss, d * d, bin(score), y, 0, 0);
+    }
+
+    /** The calibration bin of a score in [0, 1]. */
+    public static int bin(double score) {
+        return Math.min(BINS - 1, Math.max(0, (int) Math.floor(score * BINS)));
+    }
+
+    /** 0 or 1: the label's position among a binary classifier's classes; 22023 naming them otherwise. */
+    public static int classIndex(List<String> classes, String label) {
+        int i = classes.indexOf(label);
+        if (i < 0) {
+            throw new AugurException(Errors.INVALID_PARAMETER, "label '" + Errors.abbreviate(label, 60) + "' is not one of the model's classes ("
+                    + String.join(", ", classes) + "); insert labels of those classes only");
+        }
+        return i;
+    }
+
+    /** A regressor's label as a finite number; 22023 otherwise. */
+    public static double value(String label) {
+        double y;
+        try {
+            y = Double.parseDouble(label);
+        } catch (NumberFormatException e) {
+            y = Double.NaN;
+        }
+        if (!Double.isFinite(y)) {
+            throw new AugurException(Errors.INVALID_PARAMETER, "label '" + Errors.abbreviate(label, 60) + "' of a regressor's feedback is not a"
+                    + " finite number; insert numeric labels");
+        }
+        return y;
+    }
+}

@@ -1,0 +1,105 @@
+package dev.augur.tests;
+
+import dev.augur.engine.feedback.FeedbackRule;
+import dev.augur.engine.feedback.LiveMetrics;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Golden vectors the engine computes for PostgreSQL's hand-written feedback arithmetic (R__augur_feedback_terms.sql,
+ * R__augur_feedback_window.sql): each pair's terms (log loss with its clipping, Brier, the calibration bin, accuracy's
+ * predicted class, a regressor's errors) and the window a served time falls in.
+ */
+class PgFeedbackGoldenVectorsTest {
+    private static Connection pg;
+
+    @BeforeAll
+    static void connect() throws SQLException {
+        pg = DriverManager.getConnection("jdbc:augur:" + PgServer.newDatabase("feedback_golden").substring("jdbc:".length()));
+    }
+
+    @AfterAll
+    static void close() throws SQLException {
+        if (pg != null) {
+            pg.close();
+        }
+    }
+
+    @Test
+    void eachPairsTermsAreTheEngines() throws SQLException {
+        Random rnd = new Random(13);
+        List<Double> scores = new ArrayList<>(List.of(0.0, 1.0, 0.5, Math.nextDown(0.5), Math.nextUp(0.5), 1e-16, 1e-15, 1 - 1e-16,
+                Math.nextDown(1.0), 0.1, 0.2, 0.3, 0.7, 0.9, 0.99, Math.nextDown(0.1), Math.nextUp(0.9)));
+        for (int i = 0; i < 300; i++) {
+            scores.add(rnd.nextDouble());
+            scores.add(Math.pow(rnd.nextDouble(), 30));
+        }
+        List<String> classes = List.of("0", "1");
+        int checked = 0;
+        try (PreparedStatement ps = pg.prepareStatement("SELECT correct, log_loss, brier, bin, positive, abs_error, squared_error"
+                + " FROM augur.feedback_terms(?, ?::text[], ?, ?)")) {
+            for (double score : scores) {
+                for (String target : List.of("class", "value")) {
+                    for (String label : target.equals("class") ? List.of("0", "1") : List.of("0", "-3.25", "1e6", String.valueOf(rnd.nextGaussian()))) {
+                        LiveMetrics.Terms t = LiveMetrics.terms(LiveMetrics.Target.fromSqlName(target), classes,
+                                target.equals("class") ? score : score * 1e3 - 400, label);
+                        ps.setString(1, target);
+                        ps.setString(2, "{0,1}");
+                        ps.setDouble(3, target.equals("class") ? score : score * 1e3 - 400);
+                        ps.setString(4, label);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            rs.next();
+                            String what = target + " score " + score + " label " + label;
+                            assertThat(rs.getLong(1)).as("correct, " + what).isEqualTo(t.correct());
+                            assertUlps(rs.getDouble(2), t.logLoss(), "log loss, " + what);
+                            assertThat(rs.getDouble(3)).as("Brier, " + what).isEqualTo(t.brier());
+                            assertThat(rs.getInt(4)).as("bin, " + what).isEqualTo(t.bin());
+                            assertThat(rs.getLong(5)).as("positive, " + what).isEqualTo(t.positive());
+                            assertThat(rs.getDouble(6)).as("abs error, " + what).isEqualTo(t.absError());
+                            assertThat(rs.getDouble(7)).as("squared error, " + what).isEqualTo(t.squaredError());
+                            checked++;
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(checked).isGreaterThan(2000);
+    }
+
+    /** ln is the C library's on PostgreSQL and Math.log in Java: each within 1 ulp of the true value. */
+    private static void assertUlps(double actual, double expected, String what) {
+        assertThat(Math.abs(actual - expected)).as(what + ": " + actual + " vs " + expected).isLessThanOrEqualTo(2 * Math.ulp(expected));
+    }
+
+    @Test
+    void theWindowOfAServedTimeIsTheEngines() throws SQLException {
+        Random rnd = new Random(5);
+        long[] windows = {1, 1_000_000, 3_600_000_000L, 86_400_000_000L, 7 * 86_400_000_000L, 999_999_937L};
+        try (PreparedStatement ps = pg.prepareStatement("SELECT augur.feedback_micros(augur.feedback_window(?, ?))")) {
+            for (int i = 0; i < 400; i++) {
+                // from 1950 to 2090, to the microsecond, both sides of the epoch
+                long micros = (long) ((rnd.nextDouble() - 0.14) * 3.8e15);
+                long w = windows[i % windows.length];
+                ps.setObject(1, FeedbackTest.timestamp(micros));
+                ps.setLong(2, w);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    assertThat(rs.getLong(1)).as("window %d of %d", w, micros).isEqualTo(FeedbackRule.windowStart(micros, w));
+                }
+            }
+        }
+    }
+}
