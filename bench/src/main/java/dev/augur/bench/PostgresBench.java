@@ -100,13 +100,17 @@ final class PostgresBench implements Callable<Integer> {
             line("              SQL body but cannot fold the CASE, so every row compares the name with each generated arm");
             line("              (one per dense version of that arity) before the arithmetic. PREDICT on PostgreSQL has no");
             line("              separate non-inlinable dense form; the general PL/pgSQL path (augur.predict_any: softmax,");
-            line("              names no arm covers; also PREDICT_LABEL/PROBA/EXPLAIN) is timed on its own below the ratios");
+            line("              names no arm covers; PREDICT_EXPLAIN; PREDICT_LABEL/PROBA of linear and softmax models) is timed");
+            line("              on its own below the ratios");
+            line("  label/proba PREDICT_LABEL/PREDICT_PROBA of a logistic model of the same weights, generated and inlined like");
+            line("              PREDICT, against CASE WHEN margin >= 0 ... and 1 / (1 + exp(-margin)) written by hand");
             line("  handwritten the same weights as float8 constants: bias + w1*a + ... + w16*p");
             line("  bow         PREDICT('bench_bow', body) (general path: tokenizer, vocabulary join, weights join per doc) vs");
             line("              a MADlib-style query: tokens of each doc (same regex split) joined to a weights table, summed, per doc");
             line(String.format(Locale.ROOT, "pg inlined/handwritten ratio: %.2f", dense.inlined));
             line(String.format(Locale.ROOT, "pg function/handwritten ratio: %.2f", dense.function));
             line(String.format(Locale.ROOT, "pg bow predict/token-join ratio: %.2f", bow));
+            line(String.format(Locale.ROOT, "pg dense label/handwritten ratio: %.2f, proba/handwritten ratio: %.2f", dense.label, dense.proba));
             line(String.format(Locale.ROOT, "general path (augur.predict_any, %,d rows): %.2fx the hand-written arithmetic per row",
                     generalRows, dense.general));
             if (viewRows > 0) {
@@ -132,7 +136,7 @@ final class PostgresBench implements Callable<Integer> {
         return 0;
     }
 
-    private record Ratio(double inlined, double function, double general) {
+    private record Ratio(double inlined, double function, double general, double label, double proba) {
     }
 
     /** What the chart shows, once measured. */
@@ -189,7 +193,21 @@ final class PostgresBench implements Callable<Integer> {
         line(String.format(Locale.ROOT, "  %-28s %9.1f ms %8.1f ns/row  (%,d rows)", "hand-written, same rows", gen[1] / 1e6,
                 gen[1] / generalRows, generalRows));
         line(String.format(Locale.ROOT, "  pinned/handwritten %.2f, unpinned/handwritten %.2f", med[1] / med[3], med[0] / med[3]));
-        return new Ratio(Math.max(med[0], med[1]) / med[3], med[2] / med[3], gen[0] / gen[1]);
+        // the same weights as a logistic model: PREDICT_LABEL and PREDICT_PROBA against their hand-written arithmetic
+        dropModel(st, "bench_l");
+        importModel(c, "bench_l", "{\"name\": \"bench_l\", \"kind\": \"logistic\", \"features\": {\"type\": \"dense\", \"inputs\": " + names
+                + "}, \"classes\": [\"no\", \"yes\"], \"weights\": " + weights + ", \"bias\": " + bias + "}");
+        st.execute("SELECT augur.deploy_model('bench_l', 1)");
+        double[] lp = time(st, List.of(
+                "SELECT count(*) FROM bench_dense WHERE PREDICT_LABEL('bench_l', " + args + ") = 'yes'",
+                "SELECT count(*) FROM bench_dense WHERE (CASE WHEN " + hand + " >= 0 THEN 'yes' ELSE 'no' END) = 'yes'",
+                "SELECT count(*) FROM bench_dense WHERE PREDICT_PROBA('bench_l', 'yes', " + args + ") > 0.5",
+                "SELECT count(*) FROM bench_dense WHERE 1 / (1 + exp(-(" + hand + "))) > 0.5"));
+        line(String.format(Locale.ROOT, "  %-28s %9.1f ms %8.1f ns/row", "PREDICT_LABEL('bench_l', ...)", lp[0] / 1e6, lp[0] / rows));
+        line(String.format(Locale.ROOT, "  %-28s %9.1f ms %8.1f ns/row", "hand-written label", lp[1] / 1e6, lp[1] / rows));
+        line(String.format(Locale.ROOT, "  %-28s %9.1f ms %8.1f ns/row", "PREDICT_PROBA('bench_l', ...)", lp[2] / 1e6, lp[2] / rows));
+        line(String.format(Locale.ROOT, "  %-28s %9.1f ms %8.1f ns/row", "hand-written probability", lp[3] / 1e6, lp[3] / rows));
+        return new Ratio(Math.max(med[0], med[1]) / med[3], med[2] / med[3], gen[0] / gen[1], lp[0] / lp[1], lp[2] / lp[3]);
     }
 
     private double bagOfWords(Connection c, Statement st) throws Exception {
