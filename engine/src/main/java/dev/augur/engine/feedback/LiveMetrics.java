@@ -28,6 +28,25 @@ public final class LiveMetrics {
     private LiveMetrics() {
     }
 
+    /**
+     * The query of the view {@code AUGUR.LIVE_METRICS} (one row per feedback, model version and window), the sums turned
+     * into the metrics defined above. Plain SQL that H2 and PostgreSQL read alike (unquoted names, standard casts): the
+     * H2 binding declares it on install, PostgreSQL's catalog script is written from it at build time.
+     */
+    public static String viewQuery() {
+        String cls = "f.target = '" + Target.CLASS.sqlName() + "'";
+        String val = "f.target = '" + Target.VALUE.sqlName() + "'";
+        return "SELECT m.feedback, f.model, m.model_version, m.window_start, m.n,\n"
+                + "       CASE WHEN " + cls + " THEN CAST(m.correct AS DOUBLE PRECISION) / m.n END AS accuracy,\n"
+                + "       CASE WHEN " + cls + " THEN m.log_loss_sum / m.n END AS log_loss,\n"
+                + "       CASE WHEN " + cls + " THEN m.brier_sum / m.n END AS brier,\n"
+                + "       CASE WHEN " + cls + " THEN (SELECT SUM(ABS(c.positives - c.score_sum)) FROM augur.feedback_calibration c\n"
+                + "            WHERE c.feedback = m.feedback AND c.model_version = m.model_version AND c.window_start = m.window_start) / m.n END AS ece,\n"
+                + "       CASE WHEN " + val + " THEN m.abs_error_sum / m.n END AS mae,\n"
+                + "       CASE WHEN " + val + " THEN SQRT(m.squared_error_sum / m.n) END AS rmse\n"
+                + "FROM augur.feedback_metrics m JOIN augur.feedbacks f ON f.name = m.feedback";
+    }
+
     /** What a feedback's labels are: a class of a binary classifier, or a regressor's value. */
     public enum Target {
         CLASS, VALUE;

@@ -74,17 +74,8 @@ CREATE TABLE AUGUR.FEEDBACK_CALIBRATION (
     FOREIGN KEY (FEEDBACK) REFERENCES AUGUR.FEEDBACKS (NAME) ON DELETE CASCADE
 );
 
--- what a BI tool charts: one row per feedback, model version and window
-CREATE VIEW AUGUR.LIVE_METRICS AS
-SELECT m.FEEDBACK, f.MODEL, m.MODEL_VERSION, m.WINDOW_START, m.N,
-       CASE WHEN f.TARGET = 'class' THEN CAST(m.CORRECT AS DOUBLE PRECISION) / m.N END AS ACCURACY,
-       CASE WHEN f.TARGET = 'class' THEN m.LOG_LOSS_SUM / m.N END AS LOG_LOSS,
-       CASE WHEN f.TARGET = 'class' THEN m.BRIER_SUM / m.N END AS BRIER,
-       CASE WHEN f.TARGET = 'class' THEN (SELECT SUM(ABS(c.POSITIVES - c.SCORE_SUM)) FROM AUGUR.FEEDBACK_CALIBRATION c
-            WHERE c.FEEDBACK = m.FEEDBACK AND c.MODEL_VERSION = m.MODEL_VERSION AND c.WINDOW_START = m.WINDOW_START) / m.N END AS ECE,
-       CASE WHEN f.TARGET = 'value' THEN m.ABS_ERROR_SUM / m.N END AS MAE,
-       CASE WHEN f.TARGET = 'value' THEN SQRT(m.SQUARED_ERROR_SUM / m.N) END AS RMSE
-FROM AUGUR.FEEDBACK_METRICS m JOIN AUGUR.FEEDBACKS f ON f.NAME = m.FEEDBACK;
+-- AUGUR.LIVE_METRICS, what a BI tool charts, is declared by the H2 binding on install from the engine's
+-- LiveMetrics.viewQuery (the metrics' definitions written once)
 
 -- labels by outcome: how many joined, were duplicates, or found no served prediction
 CREATE VIEW AUGUR.FEEDBACK_COUNTS AS

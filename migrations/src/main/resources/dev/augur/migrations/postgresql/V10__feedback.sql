@@ -69,16 +69,8 @@ CREATE TABLE augur.feedback_calibration (
     PRIMARY KEY (feedback, model_version, window_start, bin)
 );
 
-CREATE VIEW augur.live_metrics AS
-SELECT m.feedback, f.model, m.model_version, m.window_start, m.n,
-       CASE WHEN f.target = 'class' THEN m.correct::float8 / m.n END AS accuracy,
-       CASE WHEN f.target = 'class' THEN m.log_loss_sum / m.n END AS log_loss,
-       CASE WHEN f.target = 'class' THEN m.brier_sum / m.n END AS brier,
-       CASE WHEN f.target = 'class' THEN (SELECT sum(abs(c.positives - c.score_sum)) FROM augur.feedback_calibration c
-            WHERE c.feedback = m.feedback AND c.model_version = m.model_version AND c.window_start = m.window_start) / m.n END AS ece,
-       CASE WHEN f.target = 'value' THEN m.abs_error_sum / m.n END AS mae,
-       CASE WHEN f.target = 'value' THEN sqrt(m.squared_error_sum / m.n) END AS rmse
-FROM augur.feedback_metrics m JOIN augur.feedbacks f ON f.name = m.feedback;
+-- augur.live_metrics (what a BI tool charts) is the repeatable script R__augur_live_metrics.sql, written at build
+-- time from the engine's LiveMetrics.viewQuery (the metrics' definitions written once)
 
 CREATE VIEW augur.feedback_counts AS
 SELECT f.name AS feedback,
@@ -91,7 +83,7 @@ FROM augur.feedbacks f;
 
 -- readable by every Augur role (a BI tool charts them); written only by the catalog owner's functions
 REVOKE ALL ON augur.served_predictions, augur.feedbacks, augur.feedback_labels, augur.feedback_metrics, augur.feedback_calibration,
-    augur.live_metrics, augur.feedback_counts FROM PUBLIC;
+    augur.feedback_counts FROM PUBLIC;
 GRANT SELECT ON augur.served_predictions, augur.feedbacks, augur.feedback_labels, augur.feedback_metrics, augur.feedback_calibration,
-    augur.live_metrics, augur.feedback_counts TO augur_user;
+    augur.feedback_counts TO augur_user;
 

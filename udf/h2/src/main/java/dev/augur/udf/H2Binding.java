@@ -43,8 +43,14 @@ public final class H2Binding implements DatabaseBinding {
         List<String> out = new ArrayList<>();
         aliases().forEach((name, method) -> out.add("CREATE ALIAS IF NOT EXISTS " + name + " FOR '" + method + "'"));
         out.add(SERVED_TRIGGER);
+        out.add("CREATE OR REPLACE VIEW AUGUR.LIVE_METRICS AS " + dev.augur.engine.feedback.LiveMetrics.viewQuery());
+        out.add("COMMENT ON VIEW AUGUR.LIVE_METRICS IS '" + LIVE_METRICS_STAMP + "'");
         return out;
     }
+
+    /** Names the engine's query the view was declared from: a changed definition is declared again on connect. */
+    private static final String LIVE_METRICS_STAMP = "Augur live metrics " + Integer.toHexString(
+            dev.augur.engine.feedback.LiveMetrics.viewQuery().hashCode());
 
     /** Qualified alias name to the Java method it calls. */
     private static java.util.Map<String, String> aliases() {
@@ -73,7 +79,13 @@ public final class H2Binding implements DatabaseBinding {
         try (Statement st = connection.createStatement(); java.sql.ResultSet rs = st.executeQuery(
                 "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TRIGGERS WHERE TRIGGER_SCHEMA = 'AUGUR' AND TRIGGER_NAME = '"
                         + H2Feedback.SERVED_TRIGGER + "'")) {
-            return rs.next() && rs.getInt(1) == 1;
+            if (!rs.next() || rs.getInt(1) != 1) {
+                return false;
+            }
+        }
+        try (Statement st = connection.createStatement(); java.sql.ResultSet rs = st.executeQuery(
+                "SELECT REMARKS FROM INFORMATION_SCHEMA.TABLES WHERE UPPER(TABLE_SCHEMA) = 'AUGUR' AND UPPER(TABLE_NAME) = 'LIVE_METRICS'")) {
+            return rs.next() && LIVE_METRICS_STAMP.equals(rs.getString(1));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.augur.sql;
 
+import dev.augur.engine.feedback.LiveMetrics;
 import dev.augur.engine.model.ModelKind;
 import dev.augur.engine.model.ModelKind.Link;
 import dev.augur.engine.model.SqlDialect;
@@ -18,7 +19,9 @@ import java.util.Set;
 import java.util.StringJoiner;
 
 /**
- * Writes the PostgreSQL binding's {@code R__augur_kinds.sql} at build time from the engine's {@link ModelKind}: the
+ * Writes the PostgreSQL binding's catalog scripts that are rendered from the engine, at build time:
+ * {@code R__augur_live_metrics.sql} (the view of the live metrics, {@link LiveMetrics#viewQuery}) and
+ * {@code R__augur_kinds.sql} from the engine's {@link ModelKind}: the
  * kinds' facts as a table function ({@code augur.kinds()}), the link of a kind as an inlinable function (the PREDICT
  * family's hot path branches on it), and the engine's single-margin score and label rendered as SQL text for the
  * catalog's generators. The catalog's functions branch on links, never on kind names, so a new kind with an existing
@@ -26,7 +29,7 @@ import java.util.StringJoiner;
  * writes is committed.
  */
 @SupportedAnnotationTypes("*")
-public final class PgKindsProcessor extends AbstractProcessor {
+public final class PgCatalogProcessor extends AbstractProcessor {
     static final String PACKAGE = "dev.augur.udf.postgresql.functions";
     static final String FILE = "R__augur_kinds.sql";
     private static final String MARGIN = "%2$s";
@@ -44,19 +47,35 @@ public final class PgKindsProcessor extends AbstractProcessor {
             return false;
         }
         written = true;
-        try (Writer out = processingEnv.getFiler().createResource(StandardLocation.CLASS_OUTPUT, PACKAGE, FILE).openWriter()) {
-            out.write(script());
+        write(FILE, script());
+        write(LIVE_METRICS_FILE, liveMetricsScript());
+        return false;
+    }
+
+    private void write(String file, String text) {
+        try (Writer out = processingEnv.getFiler().createResource(StandardLocation.CLASS_OUTPUT, PACKAGE, file).openWriter()) {
+            out.write(text);
         } catch (IOException e) {
-            processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, "cannot write " + FILE + ": " + e.getMessage());
+            processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, "cannot write " + file + ": " + e.getMessage());
             throw new UncheckedIOException(e);
         }
-        return false;
+    }
+
+    static final String LIVE_METRICS_FILE = "R__augur_live_metrics.sql";
+
+    /** The view of the live metrics, from the engine's one definition, readable by every Augur role. */
+    static String liveMetricsScript() {
+        return "-- Generated at build time by dev.augur.sql.PgCatalogProcessor from dev.augur.engine.feedback.LiveMetrics (edit the\n"
+                + "-- engine, not this file): what a BI tool charts, one row per feedback, model version and window.\n"
+                + "CREATE OR REPLACE VIEW augur.live_metrics AS\n" + LiveMetrics.viewQuery() + ";\n"
+                + "REVOKE ALL ON augur.live_metrics FROM PUBLIC;\n"
+                + "GRANT SELECT ON augur.live_metrics TO augur_user;\n";
     }
 
     /** The script's text. */
     static String script() {
         StringBuilder s = new StringBuilder();
-        s.append("-- Generated at build time by dev.augur.sql.PgKindsProcessor from dev.augur.engine.model.ModelKind (edit the\n")
+        s.append("-- Generated at build time by dev.augur.sql.PgCatalogProcessor from dev.augur.engine.model.ModelKind (edit the\n")
                 .append("-- engine, not this file): the model kinds and how each link scores one margin, as the engine does.\n\n");
 
         StringJoiner rows = new StringJoiner(",\n        ");
