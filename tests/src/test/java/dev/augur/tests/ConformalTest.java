@@ -165,7 +165,7 @@ class ConformalTest {
             int covered = 0;
             List<Object[]> test = rows(st, "SELECT a, b, v, PREDICT_INTERVAL('r@2', 0.9, a, b) FROM test ORDER BY id");
             for (Object[] row : test) {
-                double[] want = Conformal.interval(half, m.evaluate(row[0], row[1]));
+                double[] want = Conformal.interval(expected, half, m.evaluate(row[0], row[1]));
                 Object[] got = (Object[]) ((Array) row[3]).getArray();
                 assertThat(got).hasSize(2);
                 assertThat(((Number) got[0]).doubleValue()).isCloseTo(want[0], org.assertj.core.data.Offset.offset(db.exactSlack()));
@@ -192,16 +192,56 @@ class ConformalTest {
             Model el = exported(st, "el", 2);
             double[] q = Conformal.thresholds(e, Conformal.calibrate(e, Method.SPLIT,
                     rows(st, "SELECT a, b, y FROM calib WHERE id <= 200 ORDER BY id")), 0.2, "e", "PREDICT_SET");
-            double half = Conformal.halfWidth(el, Conformal.calibrate(el, Method.SPLIT,
-                    rows(st, "SELECT a, b, v FROM calib WHERE id <= 200 ORDER BY id")), 0.8, "el");
+            Calibration elCal = Conformal.calibrate(el, Method.SPLIT, rows(st, "SELECT a, b, v FROM calib WHERE id <= 200 ORDER BY id"));
+            double half = Conformal.halfWidth(el, elCal, 0.8, "el");
             for (Object[] row : rows(st, "SELECT a, b, PREDICT_SET('e@2', 0.2, a, b), PREDICT_INTERVAL('el@2', 0.8, a, b)"
                     + " FROM calib WHERE id > 200 ORDER BY id")) {
                 assertThat(texts((Array) row[2])).isEqualTo(Conformal.predictionSet(e, q, e.evaluate(row[0], row[1])));
                 Object[] got = (Object[]) ((Array) row[3]).getArray();
-                double[] want = Conformal.interval(half, el.evaluate(row[0], row[1]));
+                double[] want = Conformal.interval(elCal, half, el.evaluate(row[0], row[1]));
                 assertThat(((Number) got[0]).doubleValue()).isCloseTo(want[0], org.assertj.core.data.Offset.offset(1e-12));
                 assertThat(((Number) got[1]).doubleValue()).isCloseTo(want[1], org.assertj.core.data.Offset.offset(1e-12));
             }
+        }
+    }
+
+    /**
+     * Normalized calibration of an ensemble of regressors: the residual over the row's spread plus the median spread;
+     * the intervals are the engine's on both databases, wider where the members disagree. A single model, or members
+     * that agree, are 22023.
+     */
+    @ParameterizedTest
+    @EnumSource(ViewsDatabase.class)
+    void normalizedIntervalsOfAnEnsembleAreTheEngines(ViewsDatabase db) throws Exception {
+        try (Connection c = db.open(); Statement st = c.createStatement()) {
+            labelledRows(st, db, "calib", 300, 0);
+            String linear = ConformanceTest.BAGGED.replace("\"bagged_logistic\"", "\"bagged_linear\"").replace("\"classes\":[\"0\",\"1\"],", "");
+            st.executeQuery("SELECT AUGUR.IMPORT_MODEL('el', '" + linear + "')").close();
+            assertThat(intValue(st, "SELECT AUGUR.CALIBRATE_MODEL('el', 1, 'SELECT a, b, v FROM calib WHERE id <= 200',"
+                    + " '{\"method\": \"normalized\"}')")).isEqualTo(2);
+            assertThat(rows(st, "SELECT CALIBRATION FROM AUGUR.MODELS WHERE NAME = 'el' AND VERSION = 2").get(0)[0]).isEqualTo("normalized");
+            Model el = exported(st, "el", 2);
+            Calibration cal = Conformal.calibrate(el, Method.NORMALIZED, rows(st, "SELECT a, b, v FROM calib WHERE id <= 200 ORDER BY id"));
+            double half = Conformal.halfWidth(el, cal, 0.8, "el");
+            double narrowest = Double.POSITIVE_INFINITY;
+            double widest = 0;
+            for (Object[] row : rows(st, "SELECT a, b, PREDICT_INTERVAL('el@2', 0.8, a, b) FROM calib WHERE id > 200 ORDER BY id")) {
+                Object[] got = (Object[]) ((Array) row[2]).getArray();
+                double[] want = Conformal.interval(cal, half, el.evaluate(row[0], row[1]));
+                assertThat(((Number) got[0]).doubleValue()).isCloseTo(want[0], org.assertj.core.data.Offset.offset(1e-9));
+                assertThat(((Number) got[1]).doubleValue()).isCloseTo(want[1], org.assertj.core.data.Offset.offset(1e-9));
+                narrowest = Math.min(narrowest, want[1] - want[0]);
+                widest = Math.max(widest, want[1] - want[0]);
+            }
+            assertThat(widest).as("intervals follow the members' disagreement").isGreaterThan(1.5 * narrowest);
+            model(st, "r", "linear", 1.4, 0.2, 0.05);
+            assertSqlState(st, "SELECT AUGUR.CALIBRATE_MODEL('r', 1, 'SELECT a, b, v FROM calib', '{\"method\": \"normalized\"}')",
+                    "22023", "only an ensemble of regressors has");
+            String same = linear.replace("[[0.5,-1.25],[1.5,0.25],[-0.5,2.0]]", "[[0.5,-1.25],[0.5,-1.25],[0.5,-1.25]]")
+                    .replace("[0.1,-0.4,0.3]", "[0.1,0.1,0.1]");
+            st.executeQuery("SELECT AUGUR.IMPORT_MODEL('same', '" + same + "')").close();
+            assertSqlState(st, "SELECT AUGUR.CALIBRATE_MODEL('same', 1, 'SELECT a, b, v FROM calib', '{\"method\": \"normalized\"}')",
+                    "22023", "median spread 0");
         }
     }
 

@@ -100,7 +100,7 @@ class PgRolesTest {
             assertThat(H2Db.intValue(u, "SELECT cardinality(PREDICT_SET('m@2', 0.2, 1, 2)) + 0")).isBetween(0, 2);
             assertThat(H2Db.intValue(u, "SELECT count(*) FROM augur.calibration_scores WHERE name = 'm'")).isEqualTo(1);
             assertDenied(u, "SELECT AUGUR.CALIBRATE_MODEL('m', 1, 'SELECT a, b, y FROM held')", "calibrate_model");
-            assertDenied(u, "SELECT augur.calibration_register('m', 1, 'split', '{0}', '{0.5}')", "calibration_register");
+            assertDenied(u, "SELECT augur.calibration_register('m', 1, 'split', '{0}', '{0.5}', NULL)", "calibration_register");
             assertDenied(u, "UPDATE augur.calibration_scores SET scores = '{1}'", "calibration_scores");
         }
         try (Connection a = DriverManager.getConnection(as(url, admin))) {

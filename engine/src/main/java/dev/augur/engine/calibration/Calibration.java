@@ -22,11 +22,30 @@ public final class Calibration {
     private final Method method;
     private final List<String> strata;
     private final double[][] scores;
+    private final double spreadOffset;
 
-    private Calibration(Method method, List<String> strata, double[][] scores) {
+    private Calibration(Method method, List<String> strata, double[][] scores, double spreadOffset) {
         this.method = method;
         this.strata = strata;
         this.scores = scores;
+        this.spreadOffset = spreadOffset;
+    }
+
+    /**
+     * A {@link Method#NORMALIZED} calibration: its scores (residuals over spread + offset) and the offset added to every
+     * spread, the calibration rows' median spread (positive and finite).
+     */
+    public static Calibration normalized(double[] scores, double spreadOffset) {
+        if (!(spreadOffset > 0) || !Double.isFinite(spreadOffset)) {
+            throw Errors.corruptPayload("a normalized calibration's spread offset is " + spreadOffset);
+        }
+        Calibration c = of(Method.NORMALIZED, List.of(), new double[][]{scores});
+        return new Calibration(c.method, c.strata, c.scores, spreadOffset);
+    }
+
+    /** What a normalized calibration adds to every spread (NaN for the other methods). */
+    public double spreadOffset() {
+        return spreadOffset;
     }
 
     /**
@@ -37,10 +56,10 @@ public final class Calibration {
     public static Calibration of(Method method, List<String> strata, double[][] scores) {
         Objects.requireNonNull(method);
         List<String> names = List.copyOf(strata);
-        int expected = method == Method.SPLIT ? 1 : names.size();
-        if (method == Method.SPLIT && !names.isEmpty() || method == Method.MONDRIAN && names.isEmpty()
-                || scores.length != expected) {
-            throw Errors.corruptPayload("a " + method.sqlName() + " calibration needs " + (method == Method.SPLIT
+        boolean pooled = method != Method.MONDRIAN;
+        int expected = pooled ? 1 : names.size();
+        if (pooled && !names.isEmpty() || !pooled && names.isEmpty() || scores.length != expected) {
+            throw Errors.corruptPayload("a " + method.sqlName() + " calibration needs " + (pooled
                     ? "one list of scores" : "one list of scores per class") + ", got " + scores.length + " for classes " + names);
         }
         double[][] sorted = new double[scores.length][];
@@ -53,7 +72,7 @@ public final class Calibration {
             }
             Arrays.sort(sorted[s]);
         }
-        return new Calibration(method, names, sorted);
+        return new Calibration(method, names, sorted, Double.NaN);
     }
 
     public Method method() {
@@ -86,7 +105,7 @@ public final class Calibration {
 
     /** The stratum of a class: its index for Mondrian, 0 for split; -1 when Mondrian has no such class. */
     public int stratumOf(String clazz) {
-        return method == Method.SPLIT ? 0 : strata.indexOf(clazz);
+        return method != Method.MONDRIAN ? 0 : strata.indexOf(clazz);
     }
 
     /**
@@ -102,10 +121,10 @@ public final class Calibration {
         double[] sc = scores[s];
         long k = rank(sc.length, alpha);
         if (k > sc.length) {
-            String where = method == Method.SPLIT ? "" : " of class '" + strata.get(s) + "'";
+            String where = method != Method.MONDRIAN ? "" : " of class '" + strata.get(s) + "'";
             throw Errors.invalidParameter("model " + model + " is calibrated on " + sc.length + " row" + (sc.length == 1 ? "" : "s")
                     + where + ", too few for " + asked + ": a conformal guarantee at " + asked + " needs at least "
-                    + minimumSize(alpha) + " calibration rows" + (method == Method.SPLIT ? "" : " per class")
+                    + minimumSize(alpha) + " calibration rows" + (method != Method.MONDRIAN ? "" : " per class")
                     + "; calibrate on more rows or use a larger alpha");
         }
         return sc[(int) k - 1];

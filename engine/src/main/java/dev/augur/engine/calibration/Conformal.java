@@ -53,6 +53,9 @@ public final class Conformal {
             throw Errors.invalidParameter("model '" + model.name() + "' is a " + model.kind().title()
                     + " model without classes; Mondrian calibration groups rows by class: use method split");
         }
+        if (method == Method.NORMALIZED) {
+            return calibrateNormalized(model, rows);
+        }
         List<String> classes = model.classes();
         int strata = method == Method.SPLIT ? 1 : classes.size();
         double[][] buffers = new double[strata][16];
@@ -99,6 +102,55 @@ public final class Conformal {
             buffers[s] = Arrays.copyOf(buffers[s], counts[s]);
         }
         return Calibration.of(method, method == Method.SPLIT ? List.of() : classes, buffers);
+    }
+
+    /**
+     * Normalized calibration: residual |y − ŷ| over (σ + β), σ the row's spread, β the median spread of the rows (the
+     * lower median: the ⌈n/2⌉-th smallest, as PostgreSQL's percentile_disc(0.5) takes it).
+     */
+    private static Calibration calibrateNormalized(Model model, List<Object[]> rows) {
+        if (model.kind().isClassifier() || !model.outputsSupported().contains(Model.Output.SPREAD)) {
+            throw Errors.invalidParameter("model '" + model.name() + "' is a " + model.kind().title() + " model; normalized calibration"
+                    + " divides a regressor's residual by its spread, which only an ensemble of regressors has (bagged_linear):"
+                    + " use method split");
+        }
+        int nIn = model.inputs().size();
+        double[] residuals = new double[rows.size()];
+        double[] spreads = new double[rows.size()];
+        int n = 0;
+        for (int r = 0; r < rows.size(); r++) {
+            Object[] row = rows.get(r);
+            if (row.length != nIn + 1) {
+                throw columns(model, row.length);
+            }
+            Object label = row[nIn];
+            Evaluation e = label == null ? null : model.evaluate(Arrays.copyOf(row, nIn));
+            if (e == null) {
+                continue;
+            }
+            if (!(label instanceof Number y) || !Double.isFinite(y.doubleValue())) {
+                throw new AugurException(Errors.DATATYPE_MISMATCH, "calibration row " + (r + 1) + " has the value " + label
+                        + "; model '" + model.name() + "' is a regressor and needs a finite number as the last column");
+            }
+            residuals[n] = Math.abs(y.doubleValue() - e.score());
+            spreads[n] = e.spread();
+            n++;
+        }
+        if (n == 0) {
+            throw Errors.invalidParameter("the calibration query for model '" + model.name() + "' has no rows without NULL");
+        }
+        double[] sorted = Arrays.copyOf(spreads, n);
+        Arrays.sort(sorted);
+        double offset = sorted[(n - 1) / 2];
+        if (!(offset > 0)) {
+            throw Errors.invalidParameter("the members of model '" + model.name() + "' agree exactly on at least half of the calibration"
+                    + " rows (median spread 0), so its spread cannot scale the residuals: use method split");
+        }
+        double[] scores = new double[n];
+        for (int i = 0; i < n; i++) {
+            scores[i] = residuals[i] / (spreads[i] + offset);
+        }
+        return Calibration.normalized(scores, offset);
     }
 
     /** The calibration query's column count does not match the model: its inputs, then the label. */
@@ -160,10 +212,11 @@ public final class Conformal {
         return calibration.quantile(alphaOfLevel(level), 0, ref, "level " + level);
     }
 
-    /** PREDICT_INTERVAL: [ŷ − q̂, ŷ + q̂]. */
-    public static double[] interval(double halfWidth, Evaluation e) {
+    /** PREDICT_INTERVAL: [ŷ − q̂, ŷ + q̂]; normalized, [ŷ − q̂ (σ + β), ŷ + q̂ (σ + β)]. */
+    public static double[] interval(Calibration calibration, double halfWidth, Evaluation e) {
         double y = e.score();
-        return new double[]{y - halfWidth, y + halfWidth};
+        double h = calibration.method() == Method.NORMALIZED ? halfWidth * (e.spread() + calibration.spreadOffset()) : halfWidth;
+        return new double[]{y - h, y + h};
     }
 
     /** PREDICT_SET and PREDICT_LABEL_IF_CERTAIN are for classifiers: a regressor is 42809, naming PREDICT_INTERVAL. */

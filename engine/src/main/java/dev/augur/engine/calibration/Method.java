@@ -16,7 +16,13 @@ public enum Method {
      * Class-conditional (Mondrian) split conformal: the scores of each true class apart, one quantile per class, so
      * that the guarantee holds for every class on its own (a rare class is not covered at the expense of a common one).
      */
-    MONDRIAN("mondrian");
+    MONDRIAN("mondrian"),
+    /**
+     * Normalized split conformal for regressors with a spread (bagged ensembles): each residual divided by the row's
+     * spread plus the calibration rows' median spread (so that no row divides by 0), one pool; an interval is
+     * ŷ ± q̂ (σ + that median), wide where the members disagree and narrow where they agree.
+     */
+    NORMALIZED("normalized");
 
     private final String sqlName;
 
@@ -24,7 +30,7 @@ public enum Method {
         this.sqlName = sqlName;
     }
 
-    /** The name SQL uses: {@code split}, {@code mondrian} (CALIBRATE_MODEL's option, AUGUR.MODELS' column). */
+    /** The name SQL uses: {@code split}, {@code mondrian}, {@code normalized} (CALIBRATE_MODEL's option, AUGUR.MODELS' column). */
     public String sqlName() {
         return sqlName;
     }
@@ -41,7 +47,7 @@ public enum Method {
     public static Method fromObject(ObjectNode o) {
         OptionValues.checkKeys(o, "calibration option", OPTION_KEYS);
         JsonNode m = o.get("method");
-        return m == null ? SPLIT : fromSqlName(OptionValues.word("method", m, List.of("split", "mondrian")));
+        return m == null ? SPLIT : fromSqlName(OptionValues.word("method", m, List.of("split", "mondrian", "normalized")));
     }
 
     public static Method fromSqlName(String name) {
@@ -50,6 +56,6 @@ public enum Method {
                 return m;
             }
         }
-        throw Errors.invalidParameter("unknown calibration method '" + name + "'; methods: split, mondrian");
+        throw Errors.invalidParameter("unknown calibration method '" + name + "'; methods: split, mondrian, normalized");
     }
 }

@@ -4,14 +4,15 @@
 -- with the same payload) keeps its nonconformity scores on the calibration set here, sorted, in one pool ('split',
 -- stratum 0) or one list per true class ('mondrian', stratum 1..k in the model's class order).
 -- AUGUR.MODELS.CALIBRATION says which versions are calibrated and how (NULL: not calibrated).
-ALTER TABLE augur.models ADD COLUMN calibration varchar(16) CHECK (calibration IN ('split', 'mondrian'));
+ALTER TABLE augur.models ADD COLUMN calibration varchar(16) CHECK (calibration IN ('split', 'mondrian', 'normalized'));
 
 CREATE TABLE augur.calibrations (
     name             varchar(63) NOT NULL,
     version          integer     NOT NULL,
-    method           varchar(16) NOT NULL CHECK (method IN ('split', 'mondrian')),
+    method           varchar(16) NOT NULL CHECK (method IN ('split', 'mondrian', 'normalized')),
     calibrated_from  integer     NOT NULL,
     rows_used        integer     NOT NULL,
+    spread_offset    float8,     -- normalized: the median spread added to every spread
     created_at       timestamptz DEFAULT CURRENT_TIMESTAMP NOT NULL,
     PRIMARY KEY (name, version),
     FOREIGN KEY (name, version) REFERENCES augur.models (name, version) ON DELETE CASCADE

@@ -68,12 +68,17 @@ final class CalibrationStore {
             ps.executeUpdate();
         }
         try (PreparedStatement ps = conn.prepareStatement("INSERT INTO AUGUR.CALIBRATIONS (NAME, VERSION, METHOD, CALIBRATED_FROM,"
-                + " ROWS_USED) VALUES (?, ?, ?, ?, ?)")) {
+                + " ROWS_USED, SPREAD_OFFSET) VALUES (?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, name);
             ps.setInt(2, to);
             ps.setString(3, method.sqlName());
             ps.setInt(4, from.version());
             ps.setInt(5, calibration.size());
+            if (method == Method.NORMALIZED) {
+                ps.setDouble(6, calibration.spreadOffset());
+            } else {
+                ps.setNull(6, java.sql.Types.DOUBLE);
+            }
             ps.executeUpdate();
         }
         try (PreparedStatement ps = conn.prepareStatement("INSERT INTO AUGUR.CALIBRATION_SCORES (NAME, VERSION, STRATUM, CLASS_LABEL,"
@@ -86,8 +91,8 @@ final class CalibrationStore {
                 }
                 ps.setString(1, name);
                 ps.setInt(2, to);
-                ps.setInt(3, method == Method.SPLIT ? 0 : s + 1);
-                ps.setString(4, method == Method.SPLIT ? null : calibration.strata().get(s));
+                ps.setInt(3, method != Method.MONDRIAN ? 0 : s + 1);
+                ps.setString(4, method != Method.MONDRIAN ? null : calibration.strata().get(s));
                 ps.setInt(5, scores.length);
                 ps.setArray(6, conn.createArrayOf("DOUBLE PRECISION", boxed));
                 ps.executeUpdate();
@@ -100,7 +105,8 @@ final class CalibrationStore {
     /** The calibration of a version, or a 55000 naming CALIBRATE_MODEL when it has none. */
     Calibration require(CatalogStore.VersionRef ref, String function) throws SQLException {
         Method method;
-        try (PreparedStatement ps = conn.prepareStatement("SELECT METHOD FROM AUGUR.CALIBRATIONS WHERE NAME = ? AND VERSION = ?")) {
+        double offset;
+        try (PreparedStatement ps = conn.prepareStatement("SELECT METHOD, SPREAD_OFFSET FROM AUGUR.CALIBRATIONS WHERE NAME = ? AND VERSION = ?")) {
             ps.setString(1, ref.name());
             ps.setInt(2, ref.version());
             try (ResultSet rs = ps.executeQuery()) {
@@ -108,6 +114,7 @@ final class CalibrationStore {
                     throw Conformal.notCalibrated(ref.name(), ref.version(), function);
                 }
                 method = Method.fromSqlName(rs.getString(1));
+                offset = rs.getDouble(2);
             }
         }
         List<String> strata = new ArrayList<>();
@@ -130,6 +137,13 @@ final class CalibrationStore {
                     scores.add(s);
                 }
             }
+        }
+        if (method == Method.NORMALIZED) {
+            if (scores.size() != 1) {
+                throw Errors.corruptPayload("the normalized calibration of model '" + ref.name() + "' version " + ref.version()
+                        + " has " + scores.size() + " lists of scores");
+            }
+            return Calibration.normalized(scores.get(0), offset);
         }
         return Calibration.of(method, strata, scores.toArray(new double[0][]));
     }

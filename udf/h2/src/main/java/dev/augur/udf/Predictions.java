@@ -132,9 +132,11 @@ final class Predictions {
         }
         H2Statements.Resolved r = H2Statements.resolve(conn, ref);
         double halfWidth;
+        dev.augur.engine.calibration.Calibration calibration;
         try {
             Conformal.requireRegressor(r.model());
-            halfWidth = Conformal.halfWidth(r.model(), r.calibration(conn, "PREDICT_INTERVAL"), level, r.shown());
+            calibration = r.calibration(conn, "PREDICT_INTERVAL");
+            halfWidth = Conformal.halfWidth(r.model(), calibration, level, r.shown());
         } catch (AugurException ex) {
             throw sql(ex);
         }
@@ -142,7 +144,12 @@ final class Predictions {
         if (e == null) {
             return null;
         }
-        double[] interval = Conformal.interval(halfWidth, e);
+        double[] interval;
+        try {
+            interval = Conformal.interval(calibration, halfWidth, e);
+        } catch (AugurException ex) {
+            throw sql(ex);
+        }
         return new Double[]{interval[0], interval[1]};
     }
 

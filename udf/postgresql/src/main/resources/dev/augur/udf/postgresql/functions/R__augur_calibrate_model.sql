@@ -24,6 +24,8 @@ DECLARE
     r integer := 0;
     strata integer[] := '{}';
     scores float8[] := '{}';
+    spreads float8[] := '{}';
+    offset_ float8;
 BEGIN
     ver := CASE WHEN p_version IS NULL THEN augur.require_deployed(nm) ELSE augur.require_version(nm, p_version) END;
     IF p_options IS NOT NULL AND trim(p_options) <> '' THEN
@@ -40,10 +42,10 @@ BEGIN
             PERFORM augur.err('22023', format('unknown calibration option ''%s''; options: method', bad));
         END IF;
         IF opts ? 'method' THEN
-            IF jsonb_typeof(opts -> 'method') = 'string' AND lower(trim(opts ->> 'method')) IN ('split', 'mondrian') THEN
+            IF jsonb_typeof(opts -> 'method') = 'string' AND lower(trim(opts ->> 'method')) IN ('split', 'mondrian', 'normalized') THEN
                 meth := lower(trim(opts ->> 'method'));
             ELSE
-                PERFORM augur.err('22023', format('option method must be split or mondrian, got %s', opts -> 'method'));
+                PERFORM augur.err('22023', format('option method must be split, mondrian or normalized, got %s', opts -> 'method'));
             END IF;
         END IF;
     END IF;
@@ -56,6 +58,11 @@ BEGIN
     IF meth = 'mondrian' AND augur.kind_link(d.kind) = 'identity' THEN
         PERFORM augur.err('22023', format('model ''%s'' is a %s model without classes; Mondrian calibration groups rows by class: '
             || 'use method split', nm, (SELECT k.title FROM augur.kinds() k WHERE k.name = d.kind)));
+    END IF;
+    IF meth = 'normalized' AND (augur.kind_link(d.kind) <> 'identity' OR NOT augur.kind_ensemble(d.kind)) THEN
+        PERFORM augur.err('22023', format('model ''%s'' is a %s model; normalized calibration divides a regressor''s residual by its '
+            || 'spread, which only an ensemble of regressors has (bagged_linear): use method split', nm,
+            (SELECT k.title FROM augur.kinds() k WHERE k.name = d.kind)));
     END IF;
     -- json (not jsonb) keeps the columns in order, repeated names included
     FOR row_json IN EXECUTE format('SELECT row_to_json(q) FROM (%s) q', p_query) LOOP
@@ -100,6 +107,9 @@ BEGIN
             END IF;
             strata := strata || 0;
             scores := scores || abs((vals[nin + 1] #>> '{}')::float8 - augur.score(d, m));
+            IF meth = 'normalized' THEN
+                spreads := spreads || augur.spread(d, m);
+            END IF;
         ELSE
             -- the label's text as the engine's SgdTrainer.labelText writes it: 1, 1.0 and 1e0 are class 1
             lab := CASE WHEN types[nin + 1] = 'number' THEN trim_scale((vals[nin + 1] #>> '{}')::numeric)::text ELSE vals[nin + 1] #>> '{}' END;
@@ -112,5 +122,14 @@ BEGIN
             scores := scores || (1 - augur.proba(d, lab, m));
         END IF;
     END LOOP;
-    RETURN augur.calibration_register(nm, ver, meth, strata, scores);
+    IF meth = 'normalized' AND cardinality(scores) > 0 THEN
+        -- Conformal.calibrateNormalized: the residual over (spread + the rows' lower median spread)
+        SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY s) INTO offset_ FROM unnest(spreads) s;
+        IF NOT offset_ > 0 THEN
+            PERFORM augur.err('22023', format('the members of model ''%s'' agree exactly on at least half of the calibration rows '
+                || '(median spread 0), so its spread cannot scale the residuals: use method split', nm));
+        END IF;
+        SELECT array_agg(u.v / (u.s + offset_) ORDER BY u.i) INTO scores FROM unnest(scores, spreads) WITH ORDINALITY u(v, s, i);
+    END IF;
+    RETURN augur.calibration_register(nm, ver, meth, strata, scores, offset_);
 END $$;
