@@ -1,15 +1,8 @@
 package dev.augur.sql;
 
-import javax.annotation.processing.AbstractProcessor;
-import javax.annotation.processing.RoundEnvironment;
 import javax.annotation.processing.SupportedAnnotationTypes;
-import javax.lang.model.SourceVersion;
-import javax.lang.model.element.TypeElement;
-import javax.tools.Diagnostic;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.util.Set;
 import java.util.StringJoiner;
 
 /**
@@ -21,29 +14,15 @@ import java.util.StringJoiner;
  * committed.
  */
 @SupportedAnnotationTypes("*")
-public final class H2OverloadsProcessor extends AbstractProcessor {
+public final class H2OverloadsProcessor extends WriteOnceProcessor {
     private static final String PACKAGE = "dev.augur.udf";
     private static final String CLASS = "H2Functions";
-    private boolean written;
 
     @Override
-    public SourceVersion getSupportedSourceVersion() {
-        return SourceVersion.latestSupported();
-    }
-
-    @Override
-    public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
-        if (written || round.processingOver()) {
-            return false;
-        }
-        written = true;
+    void writeAll() throws IOException {
         try (Writer out = processingEnv.getFiler().createSourceFile(PACKAGE + "." + CLASS).openWriter()) {
             out.write(source());
-        } catch (IOException e) {
-            processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, "cannot write " + CLASS + ": " + e.getMessage());
-            throw new UncheckedIOException(e);
         }
-        return false;
     }
 
     /** The Java source of the class. */

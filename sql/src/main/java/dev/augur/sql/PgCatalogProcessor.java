@@ -5,17 +5,10 @@ import dev.augur.engine.model.ModelKind;
 import dev.augur.engine.model.ModelKind.Link;
 import dev.augur.engine.model.SqlDialect;
 
-import javax.annotation.processing.AbstractProcessor;
-import javax.annotation.processing.RoundEnvironment;
 import javax.annotation.processing.SupportedAnnotationTypes;
-import javax.lang.model.SourceVersion;
-import javax.lang.model.element.TypeElement;
-import javax.tools.Diagnostic;
 import javax.tools.StandardLocation;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.util.Set;
 import java.util.StringJoiner;
 
 /**
@@ -29,35 +22,21 @@ import java.util.StringJoiner;
  * writes is committed.
  */
 @SupportedAnnotationTypes("*")
-public final class PgCatalogProcessor extends AbstractProcessor {
+public final class PgCatalogProcessor extends WriteOnceProcessor {
     static final String PACKAGE = "dev.augur.udf.postgresql.functions";
     static final String FILE = "R__augur_kinds.sql";
     private static final String MARGIN = "%2$s";
     private static final String CLASSES = "%3$s";
-    private boolean written;
 
     @Override
-    public SourceVersion getSupportedSourceVersion() {
-        return SourceVersion.latestSupported();
-    }
-
-    @Override
-    public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
-        if (written || round.processingOver()) {
-            return false;
-        }
-        written = true;
+    void writeAll() throws IOException {
         write(FILE, script());
         write(LIVE_METRICS_FILE, liveMetricsScript());
-        return false;
     }
 
-    private void write(String file, String text) {
+    private void write(String file, String text) throws IOException {
         try (Writer out = processingEnv.getFiler().createResource(StandardLocation.CLASS_OUTPUT, PACKAGE, file).openWriter()) {
             out.write(text);
-        } catch (IOException e) {
-            processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, "cannot write " + file + ": " + e.getMessage());
-            throw new UncheckedIOException(e);
         }
     }
 
