@@ -67,17 +67,7 @@ BEGIN
         bow := false;
         SELECT array_agg(lower(trim(c)) ORDER BY i) INTO inputs FROM unnest(string_to_array(parts[1], ',')) WITH ORDINALITY u(c, i);
     END IF;
-    IF EXISTS (SELECT 1 FROM augur.views x WHERE x.name = nm) THEN
-        RAISE EXCEPTION USING ERRCODE = '42710', MESSAGE = format('prediction view ''%s'' already exists; drop it first', nm);
-    END IF;
-    IF vschema IS NULL THEN
-        RAISE EXCEPTION USING ERRCODE = '3F000', MESSAGE = 'no schema to create the view in: set search_path';
-    END IF;
-    PERFORM augur.view_require_role(p_role);
-    PERFORM augur.view_require_schema(vschema, nm, p_role);
-    IF to_regclass(format('%I.%I', vschema, nm)) IS NOT NULL THEN
-        RAISE EXCEPTION USING ERRCODE = '42710', MESSAGE = format('a table or view named ''%s'' already exists; choose another view name', nm);
-    END IF;
+    PERFORM augur.view_require_new(nm, vschema, p_role);
     FOR i IN 1 .. 2 LOOP
         IF (CASE i WHEN 1 THEN p_entities_rel ELSE p_examples_rel END) IS NOT NULL
            AND EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid = CASE i WHEN 1 THEN p_entities_rel ELSE p_examples_rel END) THEN

@@ -49,17 +49,7 @@ BEGIN
     END IF;
     alp := augur.view_option(opts, 'alpha', 1.0);
     -- a new name
-    IF EXISTS (SELECT 1 FROM augur.views x WHERE x.name = nm) THEN
-        RAISE EXCEPTION USING ERRCODE = '42710', MESSAGE = format('prediction view ''%s'' already exists; drop it first', nm);
-    END IF;
-    IF vschema IS NULL THEN
-        RAISE EXCEPTION USING ERRCODE = '3F000', MESSAGE = 'no schema to create the view in: set search_path';
-    END IF;
-    PERFORM augur.view_require_role(p_role);
-    PERFORM augur.view_require_schema(vschema, nm, p_role);
-    IF to_regclass(format('%I.%I', vschema, nm)) IS NOT NULL THEN
-        RAISE EXCEPTION USING ERRCODE = '42710', MESSAGE = format('a table or view named ''%s'' already exists; choose another view name', nm);
-    END IF;
+    PERFORM augur.view_require_new(nm, vschema, p_role);
     IF mode = 'hybrid' AND length(nm) > 56 THEN
         RAISE EXCEPTION USING ERRCODE = '42602', MESSAGE = format('hybrid view name ''%s'' is too long: at most 56 characters, as its '
             || 'labels live in table NAME_labels', nm);
