@@ -412,7 +412,10 @@ public final class SgdTrainer {
 
     /** Label values mapped to targets: the value (linear) or a class index into sorted classes. */
     record Labels(ModelKind kind, List<String> classes, double[] targets) {
-        /** One margin for regression and binary kinds; one per class for softmax, also with only 2 classes. */
+        /**
+         * One margin for regression and binary kinds; one per class for softmax, also with only 2 classes (what SGD fits;
+         * the Bayesian and quantile kinds size their own rows).
+         */
         int outputs() {
             return kind.member().outputCount(classes.size(), 0, true);
         }
