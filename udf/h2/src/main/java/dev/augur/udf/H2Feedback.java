@@ -67,18 +67,21 @@ public final class H2Feedback {
                 if (score == null || !Double.isFinite(score)) {
                     throw Errors.invalidParameter("the served score of model '" + m + "' must be a finite number, got " + score);
                 }
-                CatalogStore store = new CatalogStore(c);
-                int v = version == null ? store.requireDeployed(m).version() : store.version(m, version).version();
+                // no version: the key's routing (its model's experiment, else the deployed version)
+                H2Experiments.Routed r = version == null ? H2Experiments.routed(c, m, key)
+                        : new H2Experiments.Routed(new CatalogStore(c).version(m, version).version(), H2Experiments.experimentOf(c, m, version));
+                int v = r.version();
                 {
                     PreparedStatement ps = SessionStatements.of(c, at == null
-                        ? "INSERT INTO AUGUR.SERVED_PREDICTIONS (MODEL, KEY_TEXT, MODEL_VERSION, SCORE) VALUES (?, ?, ?, ?)"
-                        : "INSERT INTO AUGUR.SERVED_PREDICTIONS (MODEL, KEY_TEXT, MODEL_VERSION, SCORE, SERVED_AT) VALUES (?, ?, ?, ?, ?)");
+                        ? "INSERT INTO AUGUR.SERVED_PREDICTIONS (MODEL, KEY_TEXT, MODEL_VERSION, SCORE, EXPERIMENT) VALUES (?, ?, ?, ?, ?)"
+                        : "INSERT INTO AUGUR.SERVED_PREDICTIONS (MODEL, KEY_TEXT, MODEL_VERSION, SCORE, EXPERIMENT, SERVED_AT) VALUES (?, ?, ?, ?, ?, ?)");
                     ps.setString(1, m);
                     ps.setString(2, key);
                     ps.setInt(3, v);
                     ps.setDouble(4, score);
+                    ps.setObject(5, r.experiment());
                     if (at != null) {
-                        ps.setObject(5, at);
+                        ps.setObject(6, at);
                     }
                     ps.executeUpdate();
                 }
@@ -200,6 +203,7 @@ public final class H2Feedback {
             if (name == null || !Names.isIdentifier(name) || load(c, name) == null) {
                 throw Predictions.sql(unknownFeedback(c, String.valueOf(rawName)));
             }
+            H2Experiments.refuseFeedbackDrop(c, name);
             {
                 PreparedStatement ps = SessionStatements.of(c, "DELETE FROM AUGUR.FEEDBACKS WHERE NAME = ?");
                 ps.setString(1, name);
@@ -622,6 +626,7 @@ public final class H2Feedback {
         if (f.target() != LiveMetrics.Target.CLASS) {
             return;
         }
+        H2Experiments.rewarded(c, f.name(), s.id(), s.version(), t.correct(), sign);
         {
             PreparedStatement ps = SessionStatements.of(c, "UPDATE AUGUR.FEEDBACK_CALIBRATION SET N = N + ?, SCORE_SUM = SCORE_SUM + ?,"
                 + " POSITIVES = POSITIVES + ? WHERE FEEDBACK = ? AND MODEL_VERSION = ? AND WINDOW_START = ? AND BIN = ?");
