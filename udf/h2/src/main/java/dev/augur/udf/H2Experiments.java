@@ -162,29 +162,23 @@ public final class H2Experiments {
     }
 
     /**
-     * A joined pair of feedback {@code feedback} was added ({@code sign} 1) or removed (-1): the arm that served it, in
-     * the experiment that routed it, gains or loses the reward; {@code best} promotes a winner in the same transaction.
+     * A joined pair of feedback {@code feedback} was added ({@code sign} 1) or removed (-1) for a prediction that
+     * {@code experiment} routed: the arm that served it gains or loses the reward (when the experiment is this
+     * feedback's); {@code best} promotes a winner in the same transaction.
      */
-    static void rewarded(Connection c, String feedback, long servedId, int version, long correct, int sign) throws SQLException {
+    static void rewarded(Connection c, String feedback, String model, long experiment, int version, long correct, int sign)
+            throws SQLException {
         PreparedStatement ps = SessionStatements.of(c, "UPDATE AUGUR.EXPERIMENT_ARMS SET LABELS = LABELS + ?, CORRECT = CORRECT + ?"
-                + " WHERE MODEL_VERSION = ? AND EXPERIMENT = (SELECT s.EXPERIMENT FROM AUGUR.SERVED_PREDICTIONS s"
-                + " JOIN AUGUR.EXPERIMENTS e ON e.ID = s.EXPERIMENT WHERE s.ID = ? AND e.FEEDBACK = ?)");
+                + " WHERE EXPERIMENT = ? AND MODEL_VERSION = ?"
+                + " AND EXISTS (SELECT 1 FROM AUGUR.EXPERIMENTS e WHERE e.ID = ? AND e.FEEDBACK = ?)");
         ps.setLong(1, sign);
         ps.setLong(2, sign * correct);
-        ps.setInt(3, version);
-        ps.setLong(4, servedId);
-        ps.setString(5, feedback);
+        ps.setLong(3, experiment);
+        ps.setInt(4, version);
+        ps.setLong(5, experiment);
+        ps.setString(6, feedback);
         if (ps.executeUpdate() == 0 || sign < 0) {
             return;
-        }
-        String model;
-        {
-            PreparedStatement q = SessionStatements.of(c, "SELECT MODEL FROM AUGUR.SERVED_PREDICTIONS WHERE ID = ?");
-            q.setLong(1, servedId);
-            try (ResultSet rs = q.executeQuery()) {
-                rs.next();
-                model = rs.getString(1);
-            }
         }
         Active a = active(c, model);
         if (a == null || a.strategy() != Experiment.Strategy.BEST) {
