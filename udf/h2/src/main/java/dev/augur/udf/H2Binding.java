@@ -95,6 +95,7 @@ public final class H2Binding implements DatabaseBinding {
             case MODELS -> H2Admin.class;
             case VIEWS -> H2Views.class;
             case FEEDBACK -> H2Feedback.class;
+            case EXPERIMENTS -> H2Experiments.class;
         };
     }
 

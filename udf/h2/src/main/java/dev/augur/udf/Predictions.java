@@ -68,6 +68,11 @@ final class Predictions {
         }
     }
 
+    /** PREDICT_SERVED: PREDICT by the version the key is routed to, recorded as served ({@link H2Experiments}). */
+    static Double predictServed(Connection conn, String model, String key, Value[] x) throws SQLException {
+        return H2Experiments.predictServed(conn, model, key, x);
+    }
+
     /** PREDICT_STDDEV: how far an ensemble's members disagree on the row. */
     static Double predictStddev(Connection conn, String ref, Value[] x) throws SQLException {
         Evaluation e = evaluate(conn, ref, x);
