@@ -35,7 +35,7 @@ final class CrashState implements CrashWorkload.Listener {
     private final Set<String> views = new TreeSet<>();
     private String inFlight;
     int acknowledged;
-    /** The latest acknowledged operations, named in a finding so that it can be reproduced. */
+    /** The operations acknowledged since the last check (the latest 400), named in a finding so that it can be reproduced. */
     private final java.util.ArrayDeque<String> recent = new java.util.ArrayDeque<>();
 
     synchronized String inFlight() {
@@ -52,7 +52,7 @@ final class CrashState implements CrashWorkload.Listener {
         inFlight = null;
         acknowledged++;
         recent.addLast(op + " -> " + result);
-        if (recent.size() > 12) {
+        if (recent.size() > 400) {
             recent.removeFirst();
         }
         if (!result.startsWith("error")) {
