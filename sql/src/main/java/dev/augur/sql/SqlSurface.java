@@ -20,7 +20,7 @@ public final class SqlSurface {
     }
 
     /** Which part of a binding answers a function: the PREDICT family, model administration, prediction views, feedback. */
-    public enum Family { PREDICT, MODELS, VIEWS, FEEDBACK }
+    public enum Family { PREDICT, MODELS, VIEWS, FEEDBACK, MONITOR }
 
     public record Parameter(String name, String type) {
     }
@@ -93,7 +93,23 @@ public final class SqlSurface {
             new Function(Family.FEEDBACK, "AUGUR", "CREATE_FEEDBACK",
                     List.of(p("name", TEXT), p("model", TEXT), p("labels", TEXT), p("key", TEXT), p("label", TEXT), p("at", TEXT),
                             p("implicit_after_seconds", FLOAT), p("window_seconds", FLOAT)), 5, false, INT),
-            new Function(Family.FEEDBACK, "AUGUR", "DROP_FEEDBACK", List.of(p("name", TEXT)), 1, false, INT));
+            new Function(Family.FEEDBACK, "AUGUR", "DROP_FEEDBACK", List.of(p("name", TEXT)), 1, false, INT),
+            // ---- monitoring without labels (issue 13: references, drift, estimated accuracy, alarms)
+            new Function(Family.MONITOR, "AUGUR", "CAPTURE_REFERENCE",
+                    List.of(p("model", TEXT), p("query", TEXT), p("version", INT)), 2, false, INT),
+            new Function(Family.MONITOR, "AUGUR", "SET_MONITOR",
+                    List.of(p("model", TEXT), p("window_seconds", FLOAT), p("ph_delta", FLOAT), p("ph_lambda", FLOAT),
+                            p("ph_min_observations", INT)), 2, false, INT),
+            new Function(Family.MONITOR, "AUGUR", "SCORE_DRIFT", List.of(p("model", TEXT), p("version", INT)), 1, false, FLOAT),
+            new Function(Family.MONITOR, "AUGUR", "INPUT_DRIFT",
+                    List.of(p("model", TEXT), p("query", TEXT), p("version", INT)), 2, false, TEXT));
+
+    /**
+     * Functions H2 answers and PostgreSQL does not yet (their PL/pgSQL is still to be written): the PostgreSQL
+     * declaration test skips these names, and only these. Empty once both databases offer the whole surface.
+     */
+    public static final java.util.Set<String> NOT_YET_ON_POSTGRESQL = java.util.Set.of(
+            "AUGUR.CAPTURE_REFERENCE", "AUGUR.SET_MONITOR", "AUGUR.SCORE_DRIFT", "AUGUR.INPUT_DRIFT");
 
     /** Every function of the surface, the PREDICT family first. */
     public static List<Function> functions() {

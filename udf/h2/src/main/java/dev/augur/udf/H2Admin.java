@@ -72,7 +72,9 @@ public final class H2Admin {
                             + (views.size() == 1 ? "it" : "them") + " first", "2BP01");
                 }
             }
-            return Admin.dropModel(c, name);
+            int dropped = Admin.dropModel(c, name);
+            H2Monitor.modelDropped(c, name.toLowerCase(java.util.Locale.ROOT));
+            return dropped;
         });
     }
 }

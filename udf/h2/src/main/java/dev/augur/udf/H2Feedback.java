@@ -527,6 +527,7 @@ public final class H2Feedback {
             ps.executeUpdate();
             if (now.outcome() == FeedbackRule.Outcome.JOINED) {
                 contribute(c, f, served.get(now.servedId()), incoming.label(), +1);
+                errorSeen(c, f, served.get(now.servedId()), incoming.label());
             }
         }
         Map<Long, Long> implicitWanted = new HashMap<>(r.implicit());
@@ -575,7 +576,16 @@ public final class H2Feedback {
                 ps.executeUpdate();
             }
             contribute(c, f, served.get(e.getKey()), negative, +1);
+            errorSeen(c, f, served.get(e.getKey()), negative);
         }
+    }
+
+    /**
+     * A label joined as it arrived (or an implicit negative fell due): the realized error's detector sees it once, in
+     * arrival order (a later re-resolution that moves a label does not feed the detector again).
+     */
+    private static void errorSeen(Connection c, Definition f, FeedbackRule.Served s, String label) throws SQLException {
+        H2Monitor.labelJoined(c, f.name(), f.model(), f.target(), f.classes(), s.id(), s.version(), s.score(), s.servedAtMicros(), label);
     }
 
     /** Adds ({@code sign} 1) or removes (-1) one joined pair's terms in its version's window. */
@@ -749,7 +759,10 @@ public final class H2Feedback {
                 return;
             }
             // ID, MODEL, KEY_TEXT, MODEL_VERSION, SCORE, SERVED_AT
-            served(c, (String) newRow[1], (String) newRow[2], micros(newRow[5]));
+            long at = micros(newRow[5]);
+            H2Monitor.served(c, ((Number) newRow[0]).longValue(), (String) newRow[1], ((Number) newRow[3]).intValue(),
+                    ((Number) newRow[4]).doubleValue(), at);
+            served(c, (String) newRow[1], (String) newRow[2], at);
         }
     }
 }
