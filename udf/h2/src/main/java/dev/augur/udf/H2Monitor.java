@@ -408,14 +408,15 @@ public final class H2Monitor {
 
     /**
      * A label joined a served prediction (as it arrived, or as an implicit negative): its error (a classifier's 0 or 1,
-     * a regressor's absolute error) is seen by the feedback's error detector.
+     * a regressor's absolute error) is seen by the feedback's error detector; an alarm is timed by the label (when the
+     * evidence came), a score alarm by the served prediction.
      */
     static void labelJoined(Connection c, String feedback, String model, LiveMetrics.Target target, List<String> classes,
-                            long servedId, int version, double score, long servedAtUs, String label) throws SQLException {
+                            long servedId, int version, double score, long labelAtUs, String label) throws SQLException {
         LiveMetrics.Terms t = LiveMetrics.terms(target, classes, score, label);
         double error = target == LiveMetrics.Target.CLASS ? 1 - t.correct() : t.absError();
         Stored s = stored(c, model, version);
-        observe(c, model, version, ERROR, feedback, error, s == null ? PageHinkley.Options.DEFAULT : s.options(), servedId, servedAtUs);
+        observe(c, model, version, ERROR, feedback, error, s == null ? PageHinkley.Options.DEFAULT : s.options(), servedId, labelAtUs);
     }
 
     /** One observation for a detector: its state moved (or reset by an alarm, which is written as an event). */
