@@ -311,6 +311,24 @@ class MonitoringTest {
         }
     }
 
+    /** As augur serve and the demo open a database: lower-cased names (INFORMATION_SCHEMA then names types in lower case). */
+    @Test
+    void feedbackAndMonitoringWorkInADatabaseThatLowerCasesItsNames() throws Exception {
+        try (Connection c = java.sql.DriverManager.getConnection(H2Db.augurUrl(H2Db.uniqueName("monitor_lower"))
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH", "sa", ""); Statement st = c.createStatement()) {
+            trainingRows(st, new Random(1), 50);
+            st.execute("TRAIN MODEL m KIND logistic FROM (SELECT a, b, y FROM train_rows)");
+            st.execute("DEPLOY MODEL m VERSION 1");
+            st.execute("CREATE TABLE labels (id INT, y INT, at TIMESTAMP WITH TIME ZONE)");
+            st.execute("CREATE FEEDBACK fb FOR MODEL m FROM labels KEY id LABEL y AT at");
+            st.executeQuery("SELECT AUGUR.RECORD_PREDICTION('m', '1', 0.8, NULL, " + ts(0) + ")").close();
+            st.execute("INSERT INTO labels VALUES (1, 1, " + ts(1) + ")");
+            assertThat(intValue(st, "SELECT n FROM augur.live_metrics WHERE feedback = 'fb'")).isEqualTo(1);
+            assertThat(intValue(st, "SELECT n FROM augur.model_drift WHERE model = 'm'")).isEqualTo(1);
+            assertThat(intValue(st, "SELECT labelled FROM augur.accuracy_estimates WHERE feedback = 'fb'")).isEqualTo(1);
+        }
+    }
+
     private static void fails(Statement st, String sql, String state, String... words) {
         assertThatThrownBy(() -> st.executeQuery(sql).close()).as(sql).isInstanceOfSatisfying(SQLException.class, e -> {
             assertThat(e.getSQLState()).as(e.getMessage()).isEqualTo(state);
