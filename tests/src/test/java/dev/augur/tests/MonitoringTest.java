@@ -2,6 +2,7 @@ package dev.augur.tests;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.augur.engine.feedback.FeedbackRule;
+import dev.augur.engine.monitor.AdaptiveConformal;
 import dev.augur.engine.monitor.PageHinkley;
 import dev.augur.engine.monitor.Psi;
 import dev.augur.engine.monitor.Reference;
@@ -308,6 +309,80 @@ class MonitoringTest {
         try (ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return H2Db.JSON.readTree(rs.getString(1));
+        }
+    }
+
+    @Test
+    void adaptiveConformalMovesAlphaFromTheLabelsAndKeepsItsLongRunCoverage() throws Exception {
+        Random rnd = new Random(13);
+        try (Connection c = H2Db.open("monitor_aci"); Statement st = c.createStatement()) {
+            trainingRows(st, rnd, 300);
+            st.execute("TRAIN MODEL m KIND logistic FROM (SELECT a, b, y FROM train_rows)");
+            assertThat(intValue(st, "SELECT AUGUR.CALIBRATE_MODEL('m', 1, 'SELECT a, b, y FROM train_rows')")).isEqualTo(2);
+            st.execute("DEPLOY MODEL m VERSION 2");
+            st.executeQuery("SELECT AUGUR.SET_ADAPTIVE_CONFORMAL('m', 0.1, 0.05)").close();
+            st.execute("CREATE TABLE labels (id INT, y INT, at TIMESTAMP WITH TIME ZONE)");
+            st.execute("CREATE FEEDBACK fb FOR MODEL m FROM labels KEY id LABEL y AT at WINDOW 1 HOUR");
+            double[] sorted;
+            try (ResultSet rs = st.executeQuery("SELECT SCORES FROM AUGUR.CALIBRATION_SCORES WHERE NAME = 'm' AND VERSION = 2")) {
+                rs.next();
+                Object[] v = (Object[]) rs.getArray(1).getArray();
+                sorted = java.util.Arrays.stream(v).mapToDouble(x -> ((Number) x).doubleValue()).toArray();
+            }
+            dev.augur.engine.calibration.Calibration cal = dev.augur.engine.calibration.Calibration.of(
+                    dev.augur.engine.calibration.Method.SPLIT, List.of(), new double[][]{sorted});
+            AdaptiveConformal.Options o = new AdaptiveConformal.Options(0.1, 0.05);
+            double alphaT = o.alpha();
+            int misses = 0;
+            int staticMisses = 0;
+            Map<Long, int[]> windows = new TreeMap<>(); // n, static covered, adaptive covered
+            int t = 300;
+            for (int i = 0; i < t; i++) {
+                double score;
+                try (ResultSet rs = st.executeQuery("SELECT PREDICT('m', " + rnd.nextGaussian() + ", " + rnd.nextGaussian() + ")")) {
+                    rs.next();
+                    score = rs.getDouble(1);
+                }
+                st.executeQuery("SELECT AUGUR.RECORD_PREDICTION('m', '" + i + "', " + score + ", NULL, " + ts(i) + ")").close();
+                // after 100 the labels drift away from the model: the static set misses far more than alpha
+                boolean agree = rnd.nextDouble() < (i < 100 ? 0.85 : 0.6);
+                int y = (score >= 0.5) == agree ? 1 : 0;
+                st.execute("INSERT INTO labels VALUES (" + i + ", " + y + ", " + ts(i) + ")");
+                boolean adaptive = AdaptiveConformal.covered(cal, List.of("0", "1"), score, String.valueOf(y), alphaT);
+                boolean fixed = AdaptiveConformal.covered(cal, List.of("0", "1"), score, String.valueOf(y), o.alpha());
+                misses += adaptive ? 0 : 1;
+                staticMisses += fixed ? 0 : 1;
+                alphaT = AdaptiveConformal.next(alphaT, adaptive, o);
+                long w = FeedbackRule.windowStart(micros(OffsetDateTime.parse("2026-12-01T00:00:00Z").plusMinutes(i)), 3_600_000_000L);
+                int[] cell = windows.computeIfAbsent(w, k -> new int[3]);
+                cell[0]++;
+                cell[1] += fixed ? 1 : 0;
+                cell[2] += adaptive ? 1 : 0;
+            }
+            // Gibbs and Candes: |misses / T - alpha| <= (max(alpha_1, 1 - alpha_1) + gamma) / (gamma T), whatever the labels
+            assertThat(Math.abs((double) misses / t - 0.1)).isLessThanOrEqualTo((0.9 + 0.05) / (0.05 * t));
+            assertThat(staticMisses).as("the drift shows in the static set").isGreaterThan(misses);
+            List<String> expected = new ArrayList<>();
+            windows.forEach((w, cell) -> expected.add(String.format(Locale.ROOT, "%d n=%d static=%.9f adaptive=%.9f", w, cell[0],
+                    (double) cell[1] / cell[0], (double) cell[2] / cell[0])));
+            List<String> actual = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery("SELECT WINDOW_START, N, STATIC_COVERAGE, ADAPTIVE_COVERAGE, TARGET_ALPHA FROM AUGUR.LIVE_COVERAGE"
+                    + " WHERE FEEDBACK = 'fb' ORDER BY WINDOW_START")) {
+                while (rs.next()) {
+                    assertThat(rs.getDouble(5)).isEqualTo(0.1);
+                    actual.add(String.format(Locale.ROOT, "%d n=%d static=%.9f adaptive=%.9f", micros(rs.getObject(1, OffsetDateTime.class)),
+                            rs.getInt(2), rs.getDouble(3), rs.getDouble(4)));
+                }
+            }
+            assertThat(actual).isEqualTo(expected);
+            try (ResultSet rs = st.executeQuery("SELECT ALPHA_T, N FROM AUGUR.ADAPTIVE_CONFORMAL_STATE WHERE FEEDBACK = 'fb'")) {
+                rs.next();
+                assertThat(rs.getDouble(1)).isCloseTo(alphaT, within(1e-12));
+                assertThat(rs.getInt(2)).isEqualTo(t);
+            }
+            fails(st, "SELECT AUGUR.SET_ADAPTIVE_CONFORMAL('m', 1.5, 0.05)", "22023", "alpha");
+            fails(st, "SELECT AUGUR.SET_ADAPTIVE_CONFORMAL('m', 0.1, 0)", "22023", "gamma");
+            fails(st, "SELECT AUGUR.SET_ADAPTIVE_CONFORMAL('nosuch', 0.1, 0.05)", "42704", "nosuch");
         }
     }
 

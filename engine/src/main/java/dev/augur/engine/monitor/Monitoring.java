@@ -54,6 +54,16 @@ public final class Monitoring {
                 + "WHERE d.estimated_accuracy IS NOT NULL";
     }
 
+    /** {@code AUGUR.LIVE_COVERAGE}: per feedback, version and window, the static and the adaptive sets' coverage of the labels. */
+    public static String coverageViewQuery() {
+        return "SELECT v.feedback, f.model, v.model_version, v.window_start, v.n, a.alpha AS target_alpha,\n"
+                + "       CAST(v.covered_static AS DOUBLE PRECISION) / v.n AS static_coverage,\n"
+                + "       CAST(v.covered_adaptive AS DOUBLE PRECISION) / v.n AS adaptive_coverage,\n"
+                + "       v.alpha_t_sum / v.n AS mean_alpha_t\n"
+                + "FROM augur.conformal_coverage v JOIN augur.feedbacks f ON f.name = v.feedback\n"
+                + "LEFT JOIN augur.adaptive_conformal a ON a.model = f.model";
+    }
+
     /** What an alarm says moved, in words (AUGUR.MONITOR_EVENTS.WHAT). */
     public static String what(String signal, String source, PageHinkley.Alarm a) {
         String subject = signal.equals("score") ? "the served scores' mean" : "the realized error of feedback " + source;

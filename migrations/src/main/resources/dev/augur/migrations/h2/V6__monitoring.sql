@@ -99,3 +99,34 @@ CREATE INDEX AUGUR.MONITOR_EVENTS_BY_MODEL ON AUGUR.MONITOR_EVENTS (MODEL, MODEL
 
 -- AUGUR.MODEL_DRIFT and AUGUR.ACCURACY_ESTIMATES are declared by the H2 binding on install from the engine's
 -- dev.augur.engine.monitor.Monitoring (the definitions written once)
+
+-- adaptive conformal inference (AUGUR.SET_ADAPTIVE_CONFORMAL): the target miscoverage and step of a model; each
+-- feedback moves its own alpha_t per calibrated version, from the labels as they join (dev.augur.engine.monitor.AdaptiveConformal)
+CREATE TABLE AUGUR.ADAPTIVE_CONFORMAL (
+    MODEL VARCHAR(63) NOT NULL PRIMARY KEY,
+    ALPHA DOUBLE PRECISION NOT NULL,
+    GAMMA DOUBLE PRECISION NOT NULL
+);
+
+CREATE TABLE AUGUR.ADAPTIVE_CONFORMAL_STATE (
+    FEEDBACK      VARCHAR(63) NOT NULL,
+    MODEL_VERSION INTEGER     NOT NULL,
+    N             BIGINT      NOT NULL,
+    ALPHA_T       DOUBLE PRECISION NOT NULL,
+    PRIMARY KEY (FEEDBACK, MODEL_VERSION),
+    FOREIGN KEY (FEEDBACK) REFERENCES AUGUR.FEEDBACKS (NAME) ON DELETE CASCADE
+);
+
+-- per feedback, version and window (of the served time): labels seen, those inside the static set (alpha) and inside
+-- the adaptive one (alpha_t before the label), and the sum of alpha_t
+CREATE TABLE AUGUR.CONFORMAL_COVERAGE (
+    FEEDBACK         VARCHAR(63) NOT NULL,
+    MODEL_VERSION    INTEGER     NOT NULL,
+    WINDOW_START     TIMESTAMP WITH TIME ZONE NOT NULL,
+    N                BIGINT      NOT NULL,
+    COVERED_STATIC   BIGINT      NOT NULL,
+    COVERED_ADAPTIVE BIGINT      NOT NULL,
+    ALPHA_T_SUM      DOUBLE PRECISION NOT NULL,
+    PRIMARY KEY (FEEDBACK, MODEL_VERSION, WINDOW_START),
+    FOREIGN KEY (FEEDBACK) REFERENCES AUGUR.FEEDBACKS (NAME) ON DELETE CASCADE
+);

@@ -586,7 +586,7 @@ public final class H2Feedback {
      * arrival order (a later re-resolution that moves a label does not feed the detector again).
      */
     private static void errorSeen(Connection c, Definition f, FeedbackRule.Served s, String label, long labelAtUs) throws SQLException {
-        H2Monitor.labelJoined(c, f.name(), f.model(), f.target(), f.classes(), s.id(), s.version(), s.score(), labelAtUs, label);
+        H2Monitor.labelJoined(c, f.name(), f.model(), f.target(), f.classes(), f.windowUs(), s, labelAtUs, label);
     }
 
     /** Adds ({@code sign} 1) or removes (-1) one joined pair's terms in its version's window. */

@@ -7,6 +7,7 @@ import dev.augur.engine.feedback.FeedbackRule;
 import dev.augur.engine.feedback.LiveMetrics;
 import dev.augur.engine.model.Model;
 import dev.augur.engine.model.ModelKind;
+import dev.augur.engine.monitor.AdaptiveConformal;
 import dev.augur.engine.monitor.InputDrift;
 import dev.augur.engine.monitor.Monitoring;
 import dev.augur.engine.monitor.PageHinkley;
@@ -411,12 +412,119 @@ public final class H2Monitor {
      * a regressor's absolute error) is seen by the feedback's error detector; an alarm is timed by the label (when the
      * evidence came), a score alarm by the served prediction.
      */
-    static void labelJoined(Connection c, String feedback, String model, LiveMetrics.Target target, List<String> classes,
-                            long servedId, int version, double score, long labelAtUs, String label) throws SQLException {
-        LiveMetrics.Terms t = LiveMetrics.terms(target, classes, score, label);
+    static void labelJoined(Connection c, String feedback, String model, LiveMetrics.Target target, List<String> classes, long windowUs,
+                            FeedbackRule.Served served, long labelAtUs, String label) throws SQLException {
+        LiveMetrics.Terms t = LiveMetrics.terms(target, classes, served.score(), label);
         double error = target == LiveMetrics.Target.CLASS ? 1 - t.correct() : t.absError();
-        Stored s = stored(c, model, version);
-        observe(c, model, version, ERROR, feedback, error, s == null ? PageHinkley.Options.DEFAULT : s.options(), servedId, labelAtUs);
+        Stored s = stored(c, model, served.version());
+        observe(c, model, served.version(), ERROR, feedback, error, s == null ? PageHinkley.Options.DEFAULT : s.options(),
+                served.id(), labelAtUs);
+        if (target == LiveMetrics.Target.CLASS) {
+            adaptiveConformal(c, feedback, model, classes, windowUs, served, label);
+        }
+    }
+
+    // ------------------------------------------------------------------ adaptive conformal
+
+    /**
+     * Sets a model's adaptive conformal target miscoverage and step; every feedback on the model then moves an alpha_t per
+     * calibrated version from its labels (starting at alpha; a change keeps the alpha_t reached). Returns 1.
+     */
+    public static int setAdaptiveConformal(Connection c, String rawModel, Double alpha, Double gamma) throws SQLException {
+        return H2Statements.carryingStatement(c, () -> {
+            try {
+                CatalogStore store = new CatalogStore(c);
+                String model = Names.checkModelName(rawModel);
+                if (store.versions(model).isEmpty()) {
+                    throw Errors.unknownModel(model, store.modelNames());
+                }
+                AdaptiveConformal.Options o = new AdaptiveConformal.Options(alpha == null ? Double.NaN : alpha,
+                        gamma == null ? Double.NaN : gamma);
+                PreparedStatement del = SessionStatements.of(c, "DELETE FROM AUGUR.ADAPTIVE_CONFORMAL WHERE MODEL = ?");
+                del.setString(1, model);
+                del.executeUpdate();
+                PreparedStatement ps = SessionStatements.of(c, "INSERT INTO AUGUR.ADAPTIVE_CONFORMAL (MODEL, ALPHA, GAMMA) VALUES (?, ?, ?)");
+                ps.setString(1, model);
+                ps.setDouble(2, o.alpha());
+                ps.setDouble(3, o.gamma());
+                ps.executeUpdate();
+                return 1;
+            } catch (AugurException e) {
+                throw Predictions.sql(e);
+            }
+        });
+    }
+
+    /** Calibrations by database and version (a version's calibration never changes; the SHA guards a model dropped and made again). */
+    private static final Map<Object, Map<String, dev.augur.engine.calibration.Calibration>> CALIBRATIONS = new java.util.WeakHashMap<>();
+
+    /** One label against the static set (alpha) and the adaptive one (alpha_t), counted in its window; alpha_t moves. */
+    private static void adaptiveConformal(Connection c, String feedback, String model, List<String> classes, long windowUs,
+                                          FeedbackRule.Served served, String label) throws SQLException {
+        PreparedStatement q = SessionStatements.of(c, "SELECT a.ALPHA, a.GAMMA, m.SHA256, m.CALIBRATION FROM AUGUR.ADAPTIVE_CONFORMAL a"
+                + " JOIN AUGUR.MODELS m ON m.NAME = a.MODEL AND m.VERSION = ? WHERE a.MODEL = ?");
+        q.setInt(1, served.version());
+        q.setString(2, model);
+        AdaptiveConformal.Options o;
+        String sha;
+        try (ResultSet rs = q.executeQuery()) {
+            if (!rs.next() || rs.getString(4) == null) {
+                return; // no adaptive conformal on this model, or a version without a calibration
+            }
+            o = new AdaptiveConformal.Options(rs.getDouble(1), rs.getDouble(2));
+            sha = rs.getString(3);
+        }
+        Map<String, dev.augur.engine.calibration.Calibration> cache;
+        synchronized (CALIBRATIONS) {
+            cache = CALIBRATIONS.computeIfAbsent(H2Internals.database(c), d -> new java.util.concurrent.ConcurrentHashMap<>());
+        }
+        String key = model + "@" + served.version() + "#" + sha;
+        dev.augur.engine.calibration.Calibration cal = cache.get(key);
+        if (cal == null) {
+            cal = new CalibrationStore(c).require(new CatalogStore.VersionRef(model, served.version(), sha), "adaptive conformal");
+            cache.put(key, cal);
+        }
+        PreparedStatement st = SessionStatements.of(c, "SELECT ALPHA_T FROM AUGUR.ADAPTIVE_CONFORMAL_STATE WHERE FEEDBACK = ? AND MODEL_VERSION = ?");
+        st.setString(1, feedback);
+        st.setInt(2, served.version());
+        Double alphaT = null;
+        try (ResultSet rs = st.executeQuery()) {
+            if (rs.next()) {
+                alphaT = rs.getDouble(1);
+            }
+        }
+        boolean exists = alphaT != null;
+        double a = exists ? alphaT : o.alpha();
+        boolean adaptive = AdaptiveConformal.covered(cal, classes, served.score(), label, a);
+        boolean fixed = AdaptiveConformal.covered(cal, classes, served.score(), label, o.alpha());
+        PreparedStatement w = SessionStatements.of(c, exists
+                ? "UPDATE AUGUR.ADAPTIVE_CONFORMAL_STATE SET N = N + 1, ALPHA_T = ? WHERE FEEDBACK = ? AND MODEL_VERSION = ?"
+                : "INSERT INTO AUGUR.ADAPTIVE_CONFORMAL_STATE (N, ALPHA_T, FEEDBACK, MODEL_VERSION) VALUES (1, ?, ?, ?)");
+        w.setDouble(1, AdaptiveConformal.next(a, adaptive, o));
+        w.setString(2, feedback);
+        w.setInt(3, served.version());
+        w.executeUpdate();
+        OffsetDateTime window = H2Feedback.timestamp(FeedbackRule.windowStart(served.servedAtMicros(), windowUs));
+        PreparedStatement up = SessionStatements.of(c, "UPDATE AUGUR.CONFORMAL_COVERAGE SET N = N + 1, COVERED_STATIC = COVERED_STATIC + ?,"
+                + " COVERED_ADAPTIVE = COVERED_ADAPTIVE + ?, ALPHA_T_SUM = ALPHA_T_SUM + ? WHERE FEEDBACK = ? AND MODEL_VERSION = ?"
+                + " AND WINDOW_START = ?");
+        up.setInt(1, fixed ? 1 : 0);
+        up.setInt(2, adaptive ? 1 : 0);
+        up.setDouble(3, a);
+        up.setString(4, feedback);
+        up.setInt(5, served.version());
+        up.setObject(6, window);
+        if (up.executeUpdate() == 0) {
+            PreparedStatement in = SessionStatements.of(c, "INSERT INTO AUGUR.CONFORMAL_COVERAGE (FEEDBACK, MODEL_VERSION, WINDOW_START, N,"
+                    + " COVERED_STATIC, COVERED_ADAPTIVE, ALPHA_T_SUM) VALUES (?, ?, ?, 1, ?, ?, ?)");
+            in.setString(1, feedback);
+            in.setInt(2, served.version());
+            in.setObject(3, window);
+            in.setInt(4, fixed ? 1 : 0);
+            in.setInt(5, adaptive ? 1 : 0);
+            in.setDouble(6, a);
+            in.executeUpdate();
+        }
     }
 
     /** One observation for a detector: its state moved (or reset by an alarm, which is written as an event). */
