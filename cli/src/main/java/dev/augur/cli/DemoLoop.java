@@ -33,6 +33,8 @@ final class DemoLoop {
     static final int WINDOW = 500;
     private static final int BATCH = 50;
     private static final int[] DELAYS = {0, 50, 500};
+    private static final double ALPHA = 0.1;
+    private static final double GAMMA = 0.005;
     /** Mail i is served at T0 + i seconds; T0 is a multiple of the window, so window k holds mails 500k to 500k + 499. */
     private static final Instant T0 = Instant.ofEpochSecond(1_796_000_000L);
 
@@ -74,14 +76,14 @@ final class DemoLoop {
         int boundary = older.size();
         try (Statement st = c.createStatement()) {
             st.execute("CREATE TABLE emails (id VARCHAR(64) PRIMARY KEY, grp VARCHAR(32) NOT NULL, is_spam INT NOT NULL,"
-                    + " split VARCHAR(8) NOT NULL, body VARCHAR(1000000) NOT NULL)");
+                    + " split VARCHAR(11) NOT NULL, body VARCHAR(1000000) NOT NULL)");
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO emails VALUES (?, ?, ?, ?, ?)")) {
             for (Corpus.Message m : messages) {
                 ps.setString(1, m.id());
                 ps.setString(2, m.group());
                 ps.setInt(3, m.spam());
-                ps.setString(4, m.inTrainingHalf() ? "train" : "test");
+                ps.setString(4, !m.inTrainingHalf() ? "test" : Math.floorMod(m.id().hashCode(), 4) == 0 ? "calibration" : "train");
                 ps.setString(5, m.text());
                 ps.addBatch();
             }
@@ -89,17 +91,21 @@ final class DemoLoop {
         }
         String train = "SELECT body, is_spam FROM emails WHERE grp LIKE '%-1' AND split = 'train'";
         String setup = "TRAIN MODEL spam KIND logistic FROM (" + train + ");\n"
-                + "DEPLOY MODEL spam VERSION 1;\n"
+                + "-- version 2: version 1 calibrated (split conformal) on a quarter of the older training half, kept out of training\n"
+                + "CALIBRATE MODEL spam VERSION 1 FROM (SELECT body, is_spam FROM emails WHERE grp LIKE '%-1' AND split = 'calibration');\n"
+                + "DEPLOY MODEL spam VERSION 2;\n"
                 + "-- monitoring windows of 500 s (500 mails); Page-Hinkley with its default options\n"
-                + "SELECT AUGUR.SET_MONITOR('spam', " + WINDOW + ");\n";
+                + "SELECT AUGUR.SET_MONITOR('spam', " + WINDOW + ");\n"
+                + "-- conformal sets at alpha 0.1, and adaptive ones whose alpha_t each feedback moves by gamma 0.005 per label\n"
+                + "SELECT AUGUR.SET_ADAPTIVE_CONFORMAL('spam', " + ALPHA + ", " + GAMMA + ");\n";
         StringBuilder feedbacks = new StringBuilder();
         for (int d : DELAYS) {
             feedbacks.append("CREATE TABLE labels_").append(d).append(" (id VARCHAR(64), is_spam INT, at TIMESTAMP WITH TIME ZONE);\n")
                     .append("CREATE FEEDBACK fb_").append(d).append(" FOR MODEL spam FROM labels_").append(d)
                     .append(" KEY id LABEL is_spam AT at WINDOW ").append(WINDOW).append(" SECONDS;\n");
         }
-        System.out.printf(Locale.ROOT, "%n%d mails train (the older groups' training half); %d older then %d newer mails are served,"
-                + " one a second%n", messages.stream().filter(m -> m.older() && m.inTrainingHalf()).count(), older.size(), newer.size());
+        System.out.printf(Locale.ROOT, "%n%d mails train and calibrate (the older groups' training half); %d older then %d newer mails"
+                + " are served, one a second%n", messages.stream().filter(m -> m.older() && m.inTrainingHalf()).count(), older.size(), newer.size());
         System.out.print((setup + feedbacks).indent(4));
         long t0 = System.nanoTime();
         try (Statement st = c.createStatement()) {
@@ -110,13 +116,13 @@ final class DemoLoop {
                 }
             }
         }
-        System.out.printf(Locale.ROOT, "   trained (reference captured) in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        System.out.printf(Locale.ROOT, "   trained (reference captured) and calibrated in %.1f s%n", (System.nanoTime() - t0) / 1e9);
 
         System.out.println("\nLive accuracy per 500-mail window, as each feedback knew it when the window closed (labels then / final):");
         System.out.printf(Locale.ROOT, "   %-7s %-11s %-22s %-22s %-22s%n", "window", "mails", "delay 0", "delay 50", "delay 500");
         Map<Integer, String[]> asKnown = new TreeMap<>();
         try (Progress bar = Progress.of(progress, "serve", stream.size())) {
-            serve(stream, "spam", boundary, asKnown, bar);
+            serve(stream, "spam", 2, asKnown, bar);
         }
         Map<Integer, double[]> finalAccuracy = new TreeMap<>();
         for (int d : DELAYS) {
@@ -157,6 +163,25 @@ final class DemoLoop {
             }
         }
         System.out.printf(Locale.ROOT, "estimated vs realized accuracy, largest window error: %.4f%n", largest);
+
+        System.out.printf(Locale.ROOT, "%nCoverage of the conformal sets at alpha %.2f (AUGUR.LIVE_COVERAGE): static (the calibration's"
+                + " alpha) against adaptive (alpha_t moved by the labels of fb_0, and of fb_500, 500 mails late):%n", ALPHA);
+        System.out.printf(Locale.ROOT, "   %-7s %-9s %-13s %-13s %-9s%n", "window", "static", "adaptive d=0", "adaptive d=500", "alpha_t d=0");
+        Map<Integer, double[]> coverage = new TreeMap<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT FEEDBACK, WINDOW_START, STATIC_COVERAGE,"
+                + " ADAPTIVE_COVERAGE, MEAN_ALPHA_T FROM AUGUR.LIVE_COVERAGE WHERE FEEDBACK IN ('fb_0', 'fb_500')")) {
+            while (rs.next()) {
+                double[] row = coverage.computeIfAbsent(windowOf(rs.getObject(2, OffsetDateTime.class)), k -> new double[4]);
+                if (rs.getString(1).equals("fb_0")) {
+                    row[0] = rs.getDouble(3);
+                    row[1] = rs.getDouble(4);
+                    row[3] = rs.getDouble(5);
+                } else {
+                    row[2] = rs.getDouble(4);
+                }
+            }
+        }
+        coverage.forEach((w, row) -> System.out.printf(Locale.ROOT, "   %-7d %-9.4f %-13.4f %-13.4f %-9.4f%n", w, row[0], row[1], row[2], row[3]));
 
         System.out.println("\nAlarms (AUGUR.MONITOR_EVENTS, Page-Hinkley in the served prediction's or the label's transaction):");
         Map<String, Integer> seqOf = new HashMap<>();
@@ -209,12 +234,12 @@ final class DemoLoop {
     }
 
     /** Serves the stream in batches, recording each prediction, and hands each delay's labels back when they are due. */
-    private void serve(List<Corpus.Message> stream, String model, int boundary, Map<Integer, String[]> asKnown, Progress bar)
+    private void serve(List<Corpus.Message> stream, String model, int version, Map<Integer, String[]> asKnown, Progress bar)
             throws SQLException {
         int[] labelled = new int[DELAYS.length];
         try (PreparedStatement score = c.prepareStatement("SELECT PREDICT('" + model + "', body) FROM emails WHERE id = ?");
              PreparedStatement record = c.prepareStatement("INSERT INTO AUGUR.SERVED_PREDICTIONS (MODEL, KEY_TEXT, MODEL_VERSION, SCORE,"
-                     + " SERVED_AT) VALUES (?, ?, 1, ?, ?)")) {
+                     + " SERVED_AT) VALUES (?, ?, " + version + ", ?, ?)")) {
             for (int from = 0; from < stream.size(); from += BATCH) {
                 int to = Math.min(stream.size(), from + BATCH);
                 for (int i = from; i < to; i++) {
@@ -301,7 +326,7 @@ final class DemoLoop {
             st.execute("SELECT AUGUR.SET_MONITOR('spam_shuffled', " + WINDOW + ")");
         }
         try (Progress bar = Progress.of(progress, "shuffled", mixed.size())) {
-            serve(mixed, "spam_shuffled", -1, null, bar);
+            serve(mixed, "spam_shuffled", 1, null, bar);
         }
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
                 "SELECT COUNT(*) FROM AUGUR.MONITOR_EVENTS WHERE MODEL = 'spam_shuffled' AND SIGNAL = 'score'")) {

@@ -323,6 +323,9 @@ class MonitoringTest {
             st.executeQuery("SELECT AUGUR.SET_ADAPTIVE_CONFORMAL('m', 0.1, 0.05)").close();
             st.execute("CREATE TABLE labels (id INT, y INT, at TIMESTAMP WITH TIME ZONE)");
             st.execute("CREATE FEEDBACK fb FOR MODEL m FROM labels KEY id LABEL y AT at WINDOW 1 HOUR");
+            // a second feedback whose labels all come after the last prediction was served
+            st.execute("CREATE TABLE late_labels (id INT, y INT, at TIMESTAMP WITH TIME ZONE)");
+            st.execute("CREATE FEEDBACK late FOR MODEL m FROM late_labels KEY id LABEL y AT at WINDOW 1 HOUR");
             double[] sorted;
             try (ResultSet rs = st.executeQuery("SELECT SCORES FROM AUGUR.CALIBRATION_SCORES WHERE NAME = 'm' AND VERSION = 2")) {
                 rs.next();
@@ -375,6 +378,19 @@ class MonitoringTest {
                 }
             }
             assertThat(actual).isEqualTo(expected);
+            // every prediction was served before any late label: each is judged against the set at alpha (served then)
+            st.execute("INSERT INTO late_labels SELECT id, y, DATEADD(HOUR, 10, at) FROM labels");
+            try (ResultSet rs = st.executeQuery("SELECT COUNT(*), SUM(ABS(STATIC_COVERAGE - ADAPTIVE_COVERAGE)), MAX(MEAN_ALPHA_T)"
+                    + " FROM AUGUR.LIVE_COVERAGE WHERE FEEDBACK = 'late'")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(windows.size());
+                assertThat(rs.getDouble(2)).isZero();
+                assertThat(rs.getDouble(3)).isCloseTo(0.1, within(1e-12)); // a mean of 0.1s
+            }
+            try (ResultSet rs = st.executeQuery("SELECT ALPHA_T FROM AUGUR.ADAPTIVE_CONFORMAL_STATE WHERE FEEDBACK = 'late'")) {
+                rs.next();
+                assertThat(rs.getDouble(1)).as("the late labels moved alpha_t all the same").isNotEqualTo(0.1);
+            }
             try (ResultSet rs = st.executeQuery("SELECT ALPHA_T, N FROM AUGUR.ADAPTIVE_CONFORMAL_STATE WHERE FEEDBACK = 'fb'")) {
                 rs.next();
                 assertThat(rs.getDouble(1)).isCloseTo(alphaT, within(1e-12));

@@ -12,7 +12,8 @@ import java.util.List;
  * taken at a miscoverage α_t that moves with the feedback, α_{t+1} = α_t + γ (α − err_t), err_t = 1 when the label
  * fell outside the set at α_t. Over any stretch of T labels the miss rate is within (max(α_1, 1 − α_1) + γ) / (γ T) of α,
  * whatever the drift, where the static set (α fixed) keeps its guarantee only while the data look like the
- * calibration set. The set at α_t is the split (or Mondrian) set of the version's calibration: the class c is in it
+ * calibration set. With delayed labels the set judged is the one served (at the α_t of its serving), and the update
+ * moves the α_t reached when the label comes. The set at α_t is the split (or Mondrian) set of the version's calibration: the class c is in it
  * when 1 − p(c) ≤ q̂(α_t); α_t ≤ 0 (or a calibration too small for α_t) gives every class, α_t ≥ 1 none.
  */
 public final class AdaptiveConformal {

@@ -117,8 +117,18 @@ CREATE TABLE AUGUR.ADAPTIVE_CONFORMAL_STATE (
     FOREIGN KEY (FEEDBACK) REFERENCES AUGUR.FEEDBACKS (NAME) ON DELETE CASCADE
 );
 
+-- the alpha_t of each feedback when a prediction was served: its adaptive set is the one taken then, so a label that
+-- comes late is judged against the set that was served (and moves the alpha_t reached by then)
+CREATE TABLE AUGUR.ADAPTIVE_CONFORMAL_SERVED (
+    FEEDBACK  VARCHAR(63) NOT NULL,
+    SERVED_ID BIGINT      NOT NULL,
+    ALPHA_T   DOUBLE PRECISION NOT NULL,
+    PRIMARY KEY (FEEDBACK, SERVED_ID),
+    FOREIGN KEY (FEEDBACK) REFERENCES AUGUR.FEEDBACKS (NAME) ON DELETE CASCADE
+);
+
 -- per feedback, version and window (of the served time): labels seen, those inside the static set (alpha) and inside
--- the adaptive one (alpha_t before the label), and the sum of alpha_t
+-- the adaptive one (at the alpha_t of its serving), and the sum of those alpha_t
 CREATE TABLE AUGUR.CONFORMAL_COVERAGE (
     FEEDBACK         VARCHAR(63) NOT NULL,
     MODEL_VERSION    INTEGER     NOT NULL,

@@ -405,6 +405,25 @@ public final class H2Monitor {
             }
         }
         observe(c, model, version, SCORE, SERVED, score, s == null ? PageHinkley.Options.DEFAULT : s.options(), servedId, servedAtUs);
+        // with adaptive conformal on the model: each feedback's alpha_t now, the set this prediction is served with
+        PreparedStatement aci = SessionStatements.of(c, "SELECT f.NAME, COALESCE(s.ALPHA_T, a.ALPHA) FROM AUGUR.ADAPTIVE_CONFORMAL a"
+                + " JOIN AUGUR.FEEDBACKS f ON f.MODEL = a.MODEL LEFT JOIN AUGUR.ADAPTIVE_CONFORMAL_STATE s ON s.FEEDBACK = f.NAME"
+                + " AND s.MODEL_VERSION = ? WHERE a.MODEL = ?");
+        aci.setInt(1, version);
+        aci.setString(2, model);
+        List<Object[]> alphas = new ArrayList<>();
+        try (ResultSet rs = aci.executeQuery()) {
+            while (rs.next()) {
+                alphas.add(new Object[]{rs.getString(1), rs.getDouble(2)});
+            }
+        }
+        for (Object[] a : alphas) {
+            PreparedStatement in = SessionStatements.of(c, "INSERT INTO AUGUR.ADAPTIVE_CONFORMAL_SERVED (FEEDBACK, SERVED_ID, ALPHA_T) VALUES (?, ?, ?)");
+            in.setString(1, (String) a[0]);
+            in.setLong(2, servedId);
+            in.setDouble(3, (Double) a[1]);
+            in.executeUpdate();
+        }
     }
 
     /**
@@ -458,7 +477,11 @@ public final class H2Monitor {
     /** Calibrations by database and version (a version's calibration never changes; the SHA guards a model dropped and made again). */
     private static final Map<Object, Map<String, dev.augur.engine.calibration.Calibration>> CALIBRATIONS = new java.util.WeakHashMap<>();
 
-    /** One label against the static set (alpha) and the adaptive one (alpha_t), counted in its window; alpha_t moves. */
+    /**
+     * One label against the static set (alpha) and the adaptive one it was served with (the alpha_t of its serving),
+     * counted in its window; the alpha_t reached moves by gamma (alpha - err), Gibbs and Candès' update with delayed
+     * feedback.
+     */
     private static void adaptiveConformal(Connection c, String feedback, String model, List<String> classes, long windowUs,
                                           FeedbackRule.Served served, String label) throws SQLException {
         PreparedStatement q = SessionStatements.of(c, "SELECT a.ALPHA, a.GAMMA, m.SHA256, m.CALIBRATION FROM AUGUR.ADAPTIVE_CONFORMAL a"
@@ -494,13 +517,23 @@ public final class H2Monitor {
             }
         }
         boolean exists = alphaT != null;
-        double a = exists ? alphaT : o.alpha();
+        double now = exists ? alphaT : o.alpha();
+        // the set it was served with (a prediction served before adaptive conformal was set: the alpha_t now)
+        PreparedStatement sv = SessionStatements.of(c, "SELECT ALPHA_T FROM AUGUR.ADAPTIVE_CONFORMAL_SERVED WHERE FEEDBACK = ? AND SERVED_ID = ?");
+        sv.setString(1, feedback);
+        sv.setLong(2, served.id());
+        double a = now;
+        try (ResultSet rs = sv.executeQuery()) {
+            if (rs.next()) {
+                a = rs.getDouble(1);
+            }
+        }
         boolean adaptive = AdaptiveConformal.covered(cal, classes, served.score(), label, a);
         boolean fixed = AdaptiveConformal.covered(cal, classes, served.score(), label, o.alpha());
         PreparedStatement w = SessionStatements.of(c, exists
                 ? "UPDATE AUGUR.ADAPTIVE_CONFORMAL_STATE SET N = N + 1, ALPHA_T = ? WHERE FEEDBACK = ? AND MODEL_VERSION = ?"
                 : "INSERT INTO AUGUR.ADAPTIVE_CONFORMAL_STATE (N, ALPHA_T, FEEDBACK, MODEL_VERSION) VALUES (1, ?, ?, ?)");
-        w.setDouble(1, AdaptiveConformal.next(a, adaptive, o));
+        w.setDouble(1, AdaptiveConformal.next(now, adaptive, o));
         w.setString(2, feedback);
         w.setInt(3, served.version());
         w.executeUpdate();
