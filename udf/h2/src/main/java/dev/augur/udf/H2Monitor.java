@@ -50,26 +50,13 @@ public final class H2Monitor {
      * trained elsewhere, has none); replaces the one it had; returns the rows it read.
      */
     public static int captureReference(Connection c, String rawModel, String query, Integer version) throws SQLException {
-        return H2Statements.carryingStatement(c, () -> {
-            try {
-                CatalogStore store = new CatalogStore(c);
-                CatalogStore.VersionRef ref = versionOf(store, rawModel, version);
-                Model m = store.load(ref);
-                if (query == null || query.isBlank()) {
-                    throw Errors.invalidParameter("CAPTURE_REFERENCE needs a query of the model's inputs, e.g. 'SELECT "
-                            + String.join(", ", m.inputs()) + " FROM reference_rows'");
-                }
-                TrainingQuery.Rows rows = TrainingQuery.read(c, query);
-                if (rows.columns().size() != m.inputs().size()) {
-                    throw Errors.invalidParameter("the reference query of model '" + ref.name() + "' returns " + rows.columns().size()
-                            + " columns; it needs the model's inputs (" + String.join(", ", m.inputs()) + "), no label");
-                }
-                Reference r = Reference.capture(m, rows.rows());
-                store(c, ref.name(), ref.version(), "query", r);
-                return (int) r.rows();
-            } catch (AugurException e) {
-                throw Predictions.sql(e);
-            }
+        return function(c, () -> {
+            CatalogStore store = new CatalogStore(c);
+            CatalogStore.VersionRef ref = versionOf(store, rawModel, version);
+            Model m = store.load(ref);
+            Reference r = Reference.capture(m, inputRows(c, m, query, "CAPTURE_REFERENCE", "reference_rows"));
+            store(c, ref.name(), ref.version(), "query", r);
+            return (int) r.rows();
         });
     }
 
@@ -92,33 +79,29 @@ public final class H2Monitor {
      */
     public static int setMonitor(Connection c, String rawModel, Double windowSeconds, Double delta, Double lambda, Integer minN)
             throws SQLException {
-        return H2Statements.carryingStatement(c, () -> {
-            try {
-                CatalogStore store = new CatalogStore(c);
-                String model = Names.checkModelName(rawModel);
-                if (store.versions(model).isEmpty()) {
-                    throw Errors.unknownModel(model, store.modelNames());
-                }
-                long windowUs = FeedbackRule.intervalMicros("WINDOW", windowSeconds == null ? Monitoring.DEFAULT_WINDOW_SECONDS : windowSeconds);
-                PageHinkley.Options d = PageHinkley.Options.DEFAULT;
-                PageHinkley.Options o = new PageHinkley.Options(delta == null ? d.delta() : delta, lambda == null ? d.lambda() : lambda,
-                        minN == null ? d.minObservations() : minN);
-                PreparedStatement del = SessionStatements.of(c, "DELETE FROM AUGUR.MONITORS WHERE MODEL = ?");
-                del.setString(1, model);
-                del.executeUpdate();
-                PreparedStatement ps = SessionStatements.of(c, "INSERT INTO AUGUR.MONITORS (MODEL, WINDOW_US, PH_DELTA, PH_LAMBDA, PH_MIN_N)"
-                        + " VALUES (?, ?, ?, ?, ?)");
-                ps.setString(1, model);
-                ps.setLong(2, windowUs);
-                ps.setDouble(3, o.delta());
-                ps.setDouble(4, o.lambda());
-                ps.setInt(5, o.minObservations());
-                ps.executeUpdate();
-                recount(c, model);
-                return 1;
-            } catch (AugurException e) {
-                throw Predictions.sql(e);
+        return function(c, () -> {
+            CatalogStore store = new CatalogStore(c);
+            String model = Names.checkModelName(rawModel);
+            if (store.versions(model).isEmpty()) {
+                throw Errors.unknownModel(model, store.modelNames());
             }
+            long windowUs = FeedbackRule.intervalMicros("WINDOW", windowSeconds == null ? Monitoring.DEFAULT_WINDOW_SECONDS : windowSeconds);
+            PageHinkley.Options d = PageHinkley.Options.DEFAULT;
+            PageHinkley.Options o = new PageHinkley.Options(delta == null ? d.delta() : delta, lambda == null ? d.lambda() : lambda,
+                    minN == null ? d.minObservations() : minN);
+            PreparedStatement del = SessionStatements.of(c, "DELETE FROM AUGUR.MONITORS WHERE MODEL = ?");
+            del.setString(1, model);
+            del.executeUpdate();
+            PreparedStatement ps = SessionStatements.of(c, "INSERT INTO AUGUR.MONITORS (MODEL, WINDOW_US, PH_DELTA, PH_LAMBDA, PH_MIN_N)"
+                    + " VALUES (?, ?, ?, ?, ?)");
+            ps.setString(1, model);
+            ps.setLong(2, windowUs);
+            ps.setDouble(3, o.delta());
+            ps.setDouble(4, o.lambda());
+            ps.setInt(5, o.minObservations());
+            ps.executeUpdate();
+            recount(c, model);
+            return 1;
         });
     }
 
@@ -128,24 +111,20 @@ public final class H2Monitor {
 
     /** The PSI of every score served by a version (null: the deployed one) against its reference; NULL when none was served. */
     public static Double scoreDrift(Connection c, String rawModel, Integer version) throws SQLException {
-        return H2Statements.carryingStatement(c, () -> {
-            try {
-                CatalogStore store = new CatalogStore(c);
-                CatalogStore.VersionRef ref = versionOf(store, rawModel, version);
-                Reference r = requireReference(c, ref);
-                List<Double> scores = new ArrayList<>();
-                PreparedStatement ps = SessionStatements.of(c, "SELECT SCORE FROM AUGUR.SERVED_PREDICTIONS WHERE MODEL = ? AND MODEL_VERSION = ?");
-                ps.setString(1, ref.name());
-                ps.setInt(2, ref.version());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        scores.add(rs.getDouble(1));
-                    }
+        return function(c, () -> {
+            CatalogStore store = new CatalogStore(c);
+            CatalogStore.VersionRef ref = versionOf(store, rawModel, version);
+            Reference r = requireReference(c, ref);
+            List<Double> scores = new ArrayList<>();
+            PreparedStatement ps = SessionStatements.of(c, "SELECT SCORE FROM AUGUR.SERVED_PREDICTIONS WHERE MODEL = ? AND MODEL_VERSION = ?");
+            ps.setString(1, ref.name());
+            ps.setInt(2, ref.version());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    scores.add(rs.getDouble(1));
                 }
-                return Psi.of(r.scoreCounts(), r.scoreHistogram(scores.stream().mapToDouble(Double::doubleValue).toArray()));
-            } catch (AugurException e) {
-                throw Predictions.sql(e);
             }
+            return Psi.of(r.scoreCounts(), r.scoreHistogram(scores.stream().mapToDouble(Double::doubleValue).toArray()));
         });
     }
 
@@ -155,26 +134,38 @@ public final class H2Monitor {
 
     /** How far the inputs a query returns moved from a version's reference (null: the deployed one), as JSON. */
     public static String inputDrift(Connection c, String rawModel, String query, Integer version) throws SQLException {
+        return function(c, () -> {
+            CatalogStore store = new CatalogStore(c);
+            CatalogStore.VersionRef ref = versionOf(store, rawModel, version);
+            Reference r = requireReference(c, ref);
+            Model m = store.load(ref);
+            return InputDrift.of(r, m, inputRows(c, m, query, "INPUT_DRIFT", "recent_rows"));
+        });
+    }
+
+    /** An AUGUR function's body: the calling statement's resolved models kept, Augur's errors as SQLExceptions with their SQLSTATE. */
+    private static <T> T function(Connection c, H2Internals.SqlCall<T> body) throws SQLException {
         return H2Statements.carryingStatement(c, () -> {
             try {
-                CatalogStore store = new CatalogStore(c);
-                CatalogStore.VersionRef ref = versionOf(store, rawModel, version);
-                Reference r = requireReference(c, ref);
-                Model m = store.load(ref);
-                if (query == null || query.isBlank()) {
-                    throw Errors.invalidParameter("INPUT_DRIFT needs a query of the model's live inputs, e.g. 'SELECT "
-                            + String.join(", ", m.inputs()) + " FROM recent_rows'");
-                }
-                TrainingQuery.Rows rows = TrainingQuery.read(c, query);
-                if (rows.columns().size() != m.inputs().size()) {
-                    throw Errors.invalidParameter("the input drift query of model '" + ref.name() + "' returns " + rows.columns().size()
-                            + " columns; it needs the model's inputs (" + String.join(", ", m.inputs()) + ")");
-                }
-                return InputDrift.of(r, m, rows.rows());
+                return body.run();
             } catch (AugurException e) {
                 throw Predictions.sql(e);
             }
         });
+    }
+
+    /** The rows of a query of the model's inputs (no label), for {@code function}; 22023 for no query or other columns. */
+    private static List<Object[]> inputRows(Connection c, Model m, String query, String function, String exampleTable) throws SQLException {
+        if (query == null || query.isBlank()) {
+            throw Errors.invalidParameter(function + " needs a query of the model's inputs, e.g. 'SELECT "
+                    + String.join(", ", m.inputs()) + " FROM " + exampleTable + "'");
+        }
+        TrainingQuery.Rows rows = TrainingQuery.read(c, query);
+        if (rows.columns().size() != m.inputs().size()) {
+            throw Errors.invalidParameter("the query of " + function + " for model '" + m.name() + "' returns " + rows.columns().size()
+                    + " columns; it needs the model's inputs (" + String.join(", ", m.inputs()) + "), no label");
+        }
+        return rows.rows();
     }
 
     private static CatalogStore.VersionRef versionOf(CatalogStore store, String rawModel, Integer version) throws SQLException {
@@ -450,27 +441,23 @@ public final class H2Monitor {
      * calibrated version from its labels (starting at alpha; a change keeps the alpha_t reached). Returns 1.
      */
     public static int setAdaptiveConformal(Connection c, String rawModel, Double alpha, Double gamma) throws SQLException {
-        return H2Statements.carryingStatement(c, () -> {
-            try {
-                CatalogStore store = new CatalogStore(c);
-                String model = Names.checkModelName(rawModel);
-                if (store.versions(model).isEmpty()) {
-                    throw Errors.unknownModel(model, store.modelNames());
-                }
-                AdaptiveConformal.Options o = new AdaptiveConformal.Options(alpha == null ? Double.NaN : alpha,
-                        gamma == null ? Double.NaN : gamma);
-                PreparedStatement del = SessionStatements.of(c, "DELETE FROM AUGUR.ADAPTIVE_CONFORMAL WHERE MODEL = ?");
-                del.setString(1, model);
-                del.executeUpdate();
-                PreparedStatement ps = SessionStatements.of(c, "INSERT INTO AUGUR.ADAPTIVE_CONFORMAL (MODEL, ALPHA, GAMMA) VALUES (?, ?, ?)");
-                ps.setString(1, model);
-                ps.setDouble(2, o.alpha());
-                ps.setDouble(3, o.gamma());
-                ps.executeUpdate();
-                return 1;
-            } catch (AugurException e) {
-                throw Predictions.sql(e);
+        return function(c, () -> {
+            CatalogStore store = new CatalogStore(c);
+            String model = Names.checkModelName(rawModel);
+            if (store.versions(model).isEmpty()) {
+                throw Errors.unknownModel(model, store.modelNames());
             }
+            AdaptiveConformal.Options o = new AdaptiveConformal.Options(alpha == null ? Double.NaN : alpha,
+                    gamma == null ? Double.NaN : gamma);
+            PreparedStatement del = SessionStatements.of(c, "DELETE FROM AUGUR.ADAPTIVE_CONFORMAL WHERE MODEL = ?");
+            del.setString(1, model);
+            del.executeUpdate();
+            PreparedStatement ps = SessionStatements.of(c, "INSERT INTO AUGUR.ADAPTIVE_CONFORMAL (MODEL, ALPHA, GAMMA) VALUES (?, ?, ?)");
+            ps.setString(1, model);
+            ps.setDouble(2, o.alpha());
+            ps.setDouble(3, o.gamma());
+            ps.executeUpdate();
+            return 1;
         });
     }
 
