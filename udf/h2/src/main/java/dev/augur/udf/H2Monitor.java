@@ -226,7 +226,7 @@ public final class H2Monitor {
     }
 
     /** What the served trigger needs of a version: binary classifier or not, its reference (null: none), the options. */
-    private record Stored(boolean binary, Reference reference, long windowUs, PageHinkley.Options options) {
+    private record Stored(boolean binary, Reference reference, long windowUs, PageHinkley.Options options, boolean adaptive) {
     }
 
     /** Parsed references by database and REF_ID (an identity, never reused: a cached entry is never stale). */
@@ -234,15 +234,17 @@ public final class H2Monitor {
 
     /** Null when the version is not in the catalog (a row inserted into the served log by hand may name any). */
     private static Stored stored(Connection c, String model, int version) throws SQLException {
-        PreparedStatement ps = SessionStatements.of(c, "SELECT mo.KIND, mo.CLASSES, r.REF_ID, m.WINDOW_US, m.PH_DELTA, m.PH_LAMBDA, m.PH_MIN_N"
-                + " FROM AUGUR.MODELS mo LEFT JOIN AUGUR.MODEL_REFERENCES r ON r.NAME = mo.NAME AND r.VERSION = mo.VERSION"
-                + " LEFT JOIN AUGUR.MONITORS m ON m.MODEL = mo.NAME WHERE mo.NAME = ? AND mo.VERSION = ?");
+        PreparedStatement ps = SessionStatements.of(c, "SELECT mo.KIND, mo.CLASSES, r.REF_ID, m.WINDOW_US, m.PH_DELTA, m.PH_LAMBDA, m.PH_MIN_N,"
+                + " a.MODEL FROM AUGUR.MODELS mo LEFT JOIN AUGUR.MODEL_REFERENCES r ON r.NAME = mo.NAME AND r.VERSION = mo.VERSION"
+                + " LEFT JOIN AUGUR.MONITORS m ON m.MODEL = mo.NAME LEFT JOIN AUGUR.ADAPTIVE_CONFORMAL a ON a.MODEL = mo.NAME"
+                + " WHERE mo.NAME = ? AND mo.VERSION = ?");
         ps.setString(1, model);
         ps.setInt(2, version);
         long refId;
         boolean binary;
         Long windowUs;
         PageHinkley.Options options;
+        boolean adaptive;
         try (ResultSet rs = ps.executeQuery()) {
             if (!rs.next()) {
                 return null;
@@ -258,6 +260,7 @@ public final class H2Monitor {
             windowUs = rs.wasNull() ? null : w;
             options = windowUs == null ? PageHinkley.Options.DEFAULT
                     : new PageHinkley.Options(rs.getDouble(5), rs.getDouble(6), rs.getInt(7));
+            adaptive = rs.getString(8) != null;
         }
         Reference r = null;
         if (refId >= 0) {
@@ -276,7 +279,7 @@ public final class H2Monitor {
                 byId.put(refId, r);
             }
         }
-        return new Stored(binary, r, windowUs == null ? Monitoring.defaultWindowMicros() : windowUs, options);
+        return new Stored(binary, r, windowUs == null ? Monitoring.defaultWindowMicros() : windowUs, options, adaptive);
     }
 
     /** The model's window counts and score bins, from the served log (after its window or a reference changed). */
@@ -396,6 +399,9 @@ public final class H2Monitor {
             }
         }
         observe(c, model, version, SCORE, SERVED, score, s == null ? PageHinkley.Options.DEFAULT : s.options(), servedId, servedAtUs);
+        if (s == null || !s.adaptive()) {
+            return;
+        }
         // with adaptive conformal on the model: each feedback's alpha_t now, the set this prediction is served with
         PreparedStatement aci = SessionStatements.of(c, "SELECT f.NAME, COALESCE(s.ALPHA_T, a.ALPHA) FROM AUGUR.ADAPTIVE_CONFORMAL a"
                 + " JOIN AUGUR.FEEDBACKS f ON f.MODEL = a.MODEL LEFT JOIN AUGUR.ADAPTIVE_CONFORMAL_STATE s ON s.FEEDBACK = f.NAME"
@@ -429,7 +435,7 @@ public final class H2Monitor {
         Stored s = stored(c, model, served.version());
         observe(c, model, served.version(), ERROR, feedback, error, s == null ? PageHinkley.Options.DEFAULT : s.options(),
                 served.id(), labelAtUs);
-        if (target == LiveMetrics.Target.CLASS) {
+        if (target == LiveMetrics.Target.CLASS && s != null && s.adaptive()) {
             adaptiveConformal(c, feedback, model, classes, windowUs, served, label);
         }
     }
