@@ -28,7 +28,7 @@ import java.util.Set;
  *   <li>bag of words: the {@value #TOP_TERMS} terms in most documents, with their document counts, and the count of
  *       the other (document, term) pairs.</li>
  * </ul>
- * For a classifier it also keeps the mean confidence max(p, 1 − p), the accuracy its scores promise.
+ * For a binary classifier it also keeps the mean confidence max(p, 1 − p), the accuracy its scores promise (NaN otherwise).
  */
 public record Reference(boolean classifier, long rows, double[] scoreEdges, long[] scoreCounts, double meanConfidence,
                         List<Feature> features, List<String> terms, long[] termDocuments, long otherTermPairs) {
@@ -68,8 +68,10 @@ public record Reference(boolean classifier, long rows, double[] scoreEdges, long
         scores = Arrays.copyOf(scores, n);
         double[] edges = classifier ? fixedEdges() : quantileEdges(scores);
         long[] counts = histogram(edges, scores);
-        double confidence = 0;
-        if (classifier) {
+        // the promise of max(p, 1 - p) is a binary classifier's (a softmax score is already the top class's probability)
+        boolean binary = classifier && model.classes().size() == 2;
+        double confidence = binary ? 0 : Double.NaN;
+        if (binary) {
             for (double s : scores) {
                 confidence += confidence(s);
             }
@@ -194,7 +196,9 @@ public record Reference(boolean classifier, long rows, double[] scoreEdges, long
         o.put("rows", rows);
         o.set("score_edges", doubles(scoreEdges));
         o.set("score_counts", longs(scoreCounts));
-        o.put("mean_confidence", meanConfidence);
+        if (!Double.isNaN(meanConfidence)) {
+            o.put("mean_confidence", meanConfidence);
+        }
         ArrayNode fs = o.putArray("features");
         for (Feature f : features) {
             ObjectNode fo = fs.addObject();
@@ -222,7 +226,7 @@ public record Reference(boolean classifier, long rows, double[] scoreEdges, long
             List<String> terms = new ArrayList<>();
             o.get("terms").forEach(t -> terms.add(t.asText()));
             return new Reference(o.get("classifier").asBoolean(), o.get("rows").asLong(), doubles(o.get("score_edges")),
-                    longs(o.get("score_counts")), o.get("mean_confidence").asDouble(), fs, terms, longs(o.get("term_documents")),
+                    longs(o.get("score_counts")), o.path("mean_confidence").asDouble(Double.NaN), fs, terms, longs(o.get("term_documents")),
                     o.get("other_term_pairs").asLong());
         } catch (java.io.IOException | RuntimeException e) {
             throw Errors.corruptPayload("a stored monitoring reference is not readable: " + e.getMessage());

@@ -88,12 +88,14 @@ class MonitorTest {
         }
         Reference r = Reference.capture(m, rows);
         assertThat(r.classifier()).isFalse();
+        assertThat(r.meanConfidence()).as("a regressor promises no accuracy").isNaN();
         assertThat(r.scoreEdges()).hasSize(9);
         assertThat(r.scoreCounts()).containsOnly(100L);
         assertThat(r.features().get(0).mean()).isCloseTo(499.5, within(1e-9));
         assertThat(r.features().get(1).std()).isZero();
         assertThat(r.features().get(1).edges()).isEmpty(); // a constant input: one bin
         Reference back = Reference.fromJson(r.toJson());
+        assertThat(back.meanConfidence()).isNaN();
         assertThat(back.scoreEdges()).containsExactly(r.scoreEdges());
         assertThat(back.scoreCounts()).containsExactly(r.scoreCounts());
         assertThat(back.features().get(0).counts()).containsExactly(r.features().get(0).counts());

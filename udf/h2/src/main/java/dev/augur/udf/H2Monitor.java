@@ -199,7 +199,7 @@ public final class H2Monitor {
         ps.setInt(2, version);
         ps.setString(3, source);
         ps.setLong(4, r.rows());
-        ps.setObject(5, r.classifier() ? r.meanConfidence() : null);
+        ps.setObject(5, Double.isNaN(r.meanConfidence()) ? null : r.meanConfidence());
         ps.setString(6, r.toJson());
         ps.executeUpdate();
         PreparedStatement bins = SessionStatements.of(c, "INSERT INTO AUGUR.REFERENCE_SCORE_BINS (NAME, VERSION, BIN, LOWER, UPPER, N)"
