@@ -40,6 +40,29 @@ class DemoCommandTest {
         assertThat(Files.readString(foreign.resolve("keep.txt"))).isEqualTo("mine");
     }
 
+    @Test
+    void demoLoopPrintsItsContractLinesFromTheTablesItFilled() throws Exception {
+        // a small generated corpus with the real one's shape (older and newer groups, the newer spam drifting)
+        Path corpus = dir.resolve("small.jsonl.gz");
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        try (java.io.Writer w = new java.io.OutputStreamWriter(new java.util.zip.GZIPOutputStream(Files.newOutputStream(corpus)),
+                StandardCharsets.UTF_8)) {
+            for (dev.augur.testkit.Corpus.Message m : dev.augur.testkit.Corpus.generate(1200, 7)) {
+                w.write(json.writeValueAsString(java.util.Map.of("id", m.id(), "group", m.group(), "spam", m.spam(), "text", m.text())) + "\n");
+            }
+        }
+        String out = run("demo", "--loop", "--data", dir.resolve("loop").toString(), "--corpus", corpus.toString(), "--no-progress");
+        Matcher estimate = Pattern.compile("(?m)^estimated vs realized accuracy, largest window error: (0\\.\\d{4})$").matcher(out);
+        Matcher delay = Pattern.compile("(?m)^drift alarm delay \\(mails after the boundary\\): (\\d+|none .*)$").matcher(out);
+        Matcher labels = Pattern.compile("(?m)^feedback labels per second \\(H2, batches\\): (\\d+)$").matcher(out);
+        assertThat(estimate.find()).as(out).isTrue();
+        assertThat(delay.find()).as(out).isTrue();
+        assertThat(labels.find()).as(out).isTrue();
+        assertThat(Long.parseLong(labels.group(1))).isPositive();
+        // each delay's live accuracy per window, the coverage table, and no line for a bandit that does not exist
+        assertThat(out).contains("delay 500").contains("adaptive d=0").doesNotContain("bandit");
+    }
+
     private static String run(String... args) {
         PrintStream old = System.out;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();

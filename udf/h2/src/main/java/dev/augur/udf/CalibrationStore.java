@@ -101,6 +101,8 @@ final class CalibrationStore {
                 ps.executeUpdate();
             }
         }
+        // the same payload scores as its source did: the copy is monitored against the source's reference
+        H2Monitor.copyReference(conn, name, from.version(), to);
         ModelCache.get(name, to, from.sha256(), () -> model);
         return to;
     }

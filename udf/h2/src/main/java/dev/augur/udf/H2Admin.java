@@ -80,6 +80,7 @@ public final class H2Admin {
             }
             int dropped = Admin.dropModel(c, name);
             H2Experiments.modelDropped(c, name.toLowerCase(java.util.Locale.ROOT));
+            H2Monitor.modelDropped(c, name.toLowerCase(java.util.Locale.ROOT));
             return dropped;
         });
     }

@@ -253,7 +253,8 @@ public final class H2Feedback {
             ps.setString(2, at);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    String type = rs.getString(1);
+                    // upper case, except in a database that lower-cases its names (DATABASE_TO_LOWER, as augur serve opens them)
+                    String type = rs.getString(1).toUpperCase(Locale.ROOT);
                     if (!type.equals("TIMESTAMP") && !type.equals("TIMESTAMP WITH TIME ZONE")) {
                         throw new AugurException(Errors.DATATYPE_MISMATCH, "feedback '" + name + "': the label time " + table + "." + at
                                 + " is " + type + ", not a timestamp; make it TIMESTAMP WITH TIME ZONE (or TIMESTAMP), or leave AT out"
@@ -536,6 +537,7 @@ public final class H2Feedback {
             ps.executeUpdate();
             if (now.outcome() == FeedbackRule.Outcome.JOINED) {
                 contribute(c, f, experiments, served.get(now.servedId()), incoming.label(), +1);
+                errorSeen(c, f, served.get(now.servedId()), incoming.label(), incoming.atUs());
             }
         }
         Map<Long, Long> implicitWanted = new HashMap<>(r.implicit());
@@ -584,7 +586,16 @@ public final class H2Feedback {
                 ps.executeUpdate();
             }
             contribute(c, f, experiments, served.get(e.getKey()), negative, +1);
+            errorSeen(c, f, served.get(e.getKey()), negative, e.getValue());
         }
+    }
+
+    /**
+     * A label joined as it arrived (or an implicit negative fell due): the realized error's detector sees it once, in
+     * arrival order (a later re-resolution that moves a label does not feed the detector again).
+     */
+    private static void errorSeen(Connection c, Definition f, FeedbackRule.Served s, String label, long labelAtUs) throws SQLException {
+        H2Monitor.labelJoined(c, f.name(), f.model(), f.target(), f.classes(), f.windowUs(), s, labelAtUs, label);
     }
 
     /** Adds ({@code sign} 1) or removes (-1) one joined pair's terms in its version's window. */
@@ -763,7 +774,10 @@ public final class H2Feedback {
                 return;
             }
             // ID, MODEL, KEY_TEXT, MODEL_VERSION, SCORE, SERVED_AT
-            served(c, (String) newRow[1], (String) newRow[2], micros(newRow[5]));
+            long at = micros(newRow[5]);
+            H2Monitor.served(c, ((Number) newRow[0]).longValue(), (String) newRow[1], ((Number) newRow[3]).intValue(),
+                    ((Number) newRow[4]).doubleValue(), at);
+            served(c, (String) newRow[1], (String) newRow[2], at);
         }
     }
 }
