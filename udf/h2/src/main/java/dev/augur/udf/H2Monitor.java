@@ -1,5 +1,7 @@
 package dev.augur.udf;
 
+import dev.augur.engine.calibration.Conformal;
+
 import dev.augur.engine.AugurException;
 import dev.augur.engine.Errors;
 import dev.augur.engine.Names;
@@ -497,7 +499,10 @@ public final class H2Monitor {
         String key = model + "@" + served.version() + "#" + sha;
         dev.augur.engine.calibration.Calibration cal = cache.get(key);
         if (cal == null) {
-            cal = new CalibrationStore(c).require(new CatalogStore.VersionRef(model, served.version(), sha), "adaptive conformal");
+            cal = new CalibrationStore(c).find(new CatalogStore.VersionRef(model, served.version(), sha));
+            if (cal == null) {
+                throw Conformal.notCalibrated(model, served.version(), "adaptive conformal");
+            }
             cache.put(key, cal);
         }
         PreparedStatement st = SessionStatements.of(c, "SELECT ALPHA_T FROM AUGUR.ADAPTIVE_CONFORMAL_STATE WHERE FEEDBACK = ? AND MODEL_VERSION = ?");
