@@ -27,7 +27,8 @@ import java.util.TreeMap;
  * three feedbacks, 0, 50 and 500 mails later. The corpus has no time beyond its groups, so within each side the order
  * is a fixed shuffle. It prints the live accuracy per 500-mail window as each delay knew it, the estimated accuracy (from
  * the scores alone) against the realized one, the drift alarm's delay after the older/newer boundary, its alarms on the
- * same mails shuffled (false alarms) and the labels' throughput.
+ * same mails shuffled (false alarms) and the labels' throughput; then a bandit between the frozen model and one refreshed
+ * on the first labels of the newer groups, and the share of traffic the better one gets after 1,000 labels.
  */
 final class DemoLoop {
     static final int WINDOW = 500;
@@ -218,7 +219,101 @@ final class DemoLoop {
         System.out.printf(Locale.ROOT, "   (%d labels in INSERTs of up to %d rows, a transaction each, every label joined, counted, seen by the"
                 + " error detector and adaptive conformal in it; %.2f s in all)%n",
                 labels, BATCH, labelNanos / 1e9);
+        bandit(newer);
         return 0;
+    }
+
+    /** Labels after which the bandit's traffic is measured (the contract's number; fewer on a small corpus). */
+    private static final int BANDIT_LABELS = 1000;
+
+    /**
+     * A bandit (DEPLOY MODEL ... STRATEGY bandit) between the frozen model and one refreshed on the labels that came back
+     * for the first third of the newer mails; the rest are served through PREDICT_SERVED, each labelled right after
+     * (delay 0). Prints the share of the traffic after {@link #BANDIT_LABELS} labels that went to the better version,
+     * the better being the more accurate of the two on those same mails.
+     */
+    private void bandit(List<Corpus.Message> newer) throws SQLException {
+        int refresh = newer.size() / 3;
+        List<Corpus.Message> rest = newer.subList(refresh, newer.size());
+        int after = Math.min(BANDIT_LABELS, rest.size() / 2);
+        try (Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE refresh_ids (id VARCHAR(64) PRIMARY KEY)");
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO refresh_ids VALUES (?)")) {
+                for (Corpus.Message m : newer.subList(0, refresh)) {
+                    ps.setString(1, m.id());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            String older = "SELECT body, is_spam FROM emails WHERE grp LIKE '%-1' AND split = 'train'";
+            String sql = "TRAIN MODEL spam_bandit KIND logistic FROM (" + older + ");\n"
+                    + "-- version 2: refreshed on the older training half and the labels of the first " + refresh + " newer mails\n"
+                    + "TRAIN MODEL spam_bandit KIND logistic FROM (" + older + " UNION ALL SELECT e.body, e.is_spam FROM emails e"
+                    + " JOIN refresh_ids r ON r.id = e.id);\n"
+                    + "DEPLOY MODEL spam_bandit VERSION 1;\n"
+                    + "CREATE TABLE labels_bandit (id VARCHAR(64), is_spam INT);\n"
+                    + "CREATE FEEDBACK fb_bandit FOR MODEL spam_bandit FROM labels_bandit KEY id LABEL is_spam;\n"
+                    + "DEPLOY MODEL spam_bandit STRATEGY bandit OVER VERSIONS (1, 2) WITH (floor = 0.1, seed = 1);\n";
+            System.out.printf(Locale.ROOT, "%nA bandit between the frozen model (version 1) and a refreshed one (version 2), over the other %d"
+                    + " newer mails, each served by PREDICT_SERVED and labelled right after:%n", rest.size());
+            System.out.print(sql.indent(4));
+            for (String q : sql.split(";\n")) {
+                String t = q.replaceAll("(?m)^--[^\n]*$", "").trim();
+                if (!t.isEmpty()) {
+                    st.execute(t);
+                }
+            }
+        }
+        int[] routedTo = new int[3];
+        int[] afterTo = new int[3];
+        int[][] rightAfter = new int[3][1];
+        try (PreparedStatement serve = c.prepareStatement("SELECT PREDICT_SERVED('spam_bandit', id, body) FROM emails WHERE id = ?");
+             PreparedStatement version = c.prepareStatement("SELECT MODEL_VERSION FROM AUGUR.SERVED_PREDICTIONS"
+                     + " WHERE MODEL = 'spam_bandit' AND KEY_TEXT = ?");
+             PreparedStatement both = c.prepareStatement("SELECT PREDICT_LABEL('spam_bandit@1', body), PREDICT_LABEL('spam_bandit@2', body),"
+                     + " is_spam FROM emails WHERE id = ?");
+             PreparedStatement label = c.prepareStatement("INSERT INTO labels_bandit VALUES (?, ?)");
+             Progress bar = Progress.of(progress, "bandit", rest.size())) {
+            for (int i = 0; i < rest.size(); i++) {
+                Corpus.Message m = rest.get(i);
+                serve.setString(1, m.id());
+                serve.executeQuery().close();
+                version.setString(1, m.id());
+                int v;
+                try (ResultSet rs = version.executeQuery()) {
+                    rs.next();
+                    v = rs.getInt(1);
+                }
+                routedTo[v]++;
+                if (i >= after) {
+                    afterTo[v]++;
+                    both.setString(1, m.id());
+                    try (ResultSet rs = both.executeQuery()) {
+                        rs.next();
+                        for (int k = 1; k <= 2; k++) {
+                            rightAfter[k][0] += rs.getString(k).equals(rs.getString(3)) ? 1 : 0;
+                        }
+                    }
+                }
+                label.setString(1, m.id());
+                label.setInt(2, m.spam());
+                label.executeUpdate();
+                bar.stepTo(i + 1);
+            }
+        }
+        int n = rest.size() - after;
+        int better = rightAfter[2][0] >= rightAfter[1][0] ? 2 : 1;
+        System.out.printf(Locale.ROOT, "   on the %d mails after the first %d labels: version 1 right on %.4f, version 2 on %.4f;"
+                + " routed: version 1 %d, version 2 %d (over all %d: %d and %d)%n", n, after, (double) rightAfter[1][0] / n,
+                (double) rightAfter[2][0] / n, afterTo[1], afterTo[2], rest.size(), routedTo[1], routedTo[2]);
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT MODEL_VERSION, LABELS, CORRECT, ACCURACY"
+                + " FROM AUGUR.EXPERIMENT_STATUS WHERE MODEL = 'spam_bandit' ORDER BY ARM")) {
+            while (rs.next()) {
+                System.out.printf(Locale.ROOT, "   AUGUR.EXPERIMENT_STATUS: version %d, %d labels, accuracy %.4f%n", rs.getInt(1),
+                        rs.getLong(2), rs.getDouble(4));
+            }
+        }
+        System.out.printf(Locale.ROOT, "bandit share to the better model after %d labels: %.2f%n", after, (double) afterTo[better] / n);
     }
 
     private static int indexOf(int delay) {

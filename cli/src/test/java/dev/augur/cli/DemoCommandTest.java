@@ -59,8 +59,21 @@ class DemoCommandTest {
         assertThat(delay.find()).as(out).isTrue();
         assertThat(labels.find()).as(out).isTrue();
         assertThat(Long.parseLong(labels.group(1))).isPositive();
-        // each delay's live accuracy per window, the coverage table, and no line for a bandit that does not exist
-        assertThat(out).contains("delay 500").contains("adaptive d=0").doesNotContain("bandit");
+        // each delay's live accuracy per window, the coverage table
+        assertThat(out).contains("delay 500").contains("adaptive d=0");
+        // the bandit: fewer than 1,000 labels on this small corpus, and the line says how many
+        Matcher bandit = Pattern.compile("(?m)^bandit share to the better model after (\\d+) labels: (\\d\\.\\d{2})$").matcher(out);
+        assertThat(bandit.find()).as(out).isTrue();
+        assertThat(Integer.parseInt(bandit.group(1))).isPositive().isLessThan(1000);
+        assertThat(Double.parseDouble(bandit.group(2))).isBetween(0.0, 1.0);
+        Matcher arms = Pattern.compile("(?m)^   AUGUR.EXPERIMENT_STATUS: version (\\d), (\\d+) labels").matcher(out);
+        long labelled = 0;
+        while (arms.find()) {
+            labelled += Long.parseLong(arms.group(2));
+        }
+        Matcher served = Pattern.compile("over the other (\\d+) newer mails").matcher(out);
+        assertThat(served.find()).as(out).isTrue();
+        assertThat(labelled).as("every bandit mail's label rewarded its arm").isEqualTo(Long.parseLong(served.group(1)));
     }
 
     private static String run(String... args) {
