@@ -28,7 +28,7 @@ import java.util.TreeMap;
  * is a fixed shuffle. It prints the live accuracy per 500-mail window as each delay knew it, the estimated accuracy (from
  * the scores alone) against the realized one, the drift alarm's delay after the older/newer boundary, its alarms on the
  * same mails shuffled (false alarms) and the labels' throughput; then a bandit between the frozen model and one refreshed
- * on the first labels of the newer groups, and the share of traffic the better one gets after 1,000 labels.
+ * on the first labels of the newer groups (a quarter of them), and the share of traffic the better one gets after 1,000 labels.
  */
 final class DemoLoop {
     static final int WINDOW = 500;
@@ -228,12 +228,12 @@ final class DemoLoop {
 
     /**
      * A bandit (DEPLOY MODEL ... STRATEGY bandit) between the frozen model and one refreshed on the labels that came back
-     * for the first third of the newer mails; the rest are served through PREDICT_SERVED, each labelled right after
+     * for the first quarter of the newer mails; the rest are served through PREDICT_SERVED, each labelled right after
      * (delay 0). Prints the share of the traffic after {@link #BANDIT_LABELS} labels that went to the better version,
      * the better being the more accurate of the two on those same mails.
      */
     private void bandit(List<Corpus.Message> newer) throws SQLException {
-        int refresh = newer.size() / 3;
+        int refresh = newer.size() / 4;
         List<Corpus.Message> rest = newer.subList(refresh, newer.size());
         int after = Math.min(BANDIT_LABELS, rest.size() / 2);
         try (Statement st = c.createStatement()) {
