@@ -5,10 +5,10 @@ import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.SQLException;
 
+import static dev.augur.tests.PgRoleChecks.as;
+import static dev.augur.tests.PgRoleChecks.denied;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Experiments' privileges on PostgreSQL: augur_admin starts and ends them; augur_user routes and serves keys
@@ -56,16 +56,5 @@ class PgExperimentRolesTest {
             assertThat(H2Db.intValue(a, "SELECT augur.rollback_model('m')")).isEqualTo(1);
             assertThat(H2Db.scalar(a, "SELECT outcome FROM augur.experiments")).isEqualTo("ended by ROLLBACK MODEL");
         }
-    }
-
-    private static void denied(Connection c, String sql, String object) {
-        assertThatThrownBy(() -> H2Db.scalar(c, sql)).as(sql).isInstanceOfSatisfying(SQLException.class, e -> {
-            assertThat(e.getSQLState()).as(e.getMessage()).isEqualTo("42501");
-            assertThat(e.getMessage()).contains(object);
-        });
-    }
-
-    private static String as(String url, String role) {
-        return url.replace("user=postgres", "user=" + role);
     }
 }

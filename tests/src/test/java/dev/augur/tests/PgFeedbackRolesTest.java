@@ -5,10 +5,10 @@ import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.SQLException;
 
+import static dev.augur.tests.PgRoleChecks.as;
+import static dev.augur.tests.PgRoleChecks.denied;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Feedback's privileges on PostgreSQL, as views': augur_admin creates and drops feedbacks over tables it may read and
@@ -58,16 +58,5 @@ class PgFeedbackRolesTest {
         try (Connection a = DriverManager.getConnection(as(url, admin))) {
             assertThat(H2Db.intValue(a, "SELECT augur.drop_feedback('fb')")).isEqualTo(1);
         }
-    }
-
-    private static void denied(Connection c, String sql, String object) {
-        assertThatThrownBy(() -> H2Db.scalar(c, sql)).as(sql).isInstanceOfSatisfying(SQLException.class, e -> {
-            assertThat(e.getSQLState()).as(e.getMessage()).isEqualTo("42501");
-            assertThat(e.getMessage()).contains(object);
-        });
-    }
-
-    private static String as(String url, String role) {
-        return url.replace("user=postgres", "user=" + role);
     }
 }

@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 
+import static dev.augur.tests.PgRoleChecks.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -116,9 +117,5 @@ class PgRolesTest {
                     assertThat(e.getSQLState()).as(sql).isEqualTo("42501");
                     assertThat(e.getMessage()).as(sql).contains("permission denied").contains(object);
                 });
-    }
-
-    private static String as(String url, String role) {
-        return url.replace("user=postgres", "user=" + role);
     }
 }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static dev.augur.tests.PgRoleChecks.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -38,10 +39,6 @@ class PgSecurityTest {
 
     private static String suffix() {
         return "_" + ProcessHandle.current().pid() + "_" + System.nanoTime() % 1000000;
-    }
-
-    private static String as(String url, String role) {
-        return url.replace("user=postgres", "user=" + role);
     }
 
     /** The superuser's connection through the jdbc:augur: driver (which installs the catalog). */
