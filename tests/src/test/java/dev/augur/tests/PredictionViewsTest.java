@@ -108,13 +108,44 @@ class PredictionViewsTest {
         randomInterleavings(db, 11, 0.02);
     }
 
+    @ParameterizedTest
+    @EnumSource(ViewsDatabase.class)
+    void ensembleViewsKeepLabelsScoresAndSpreadsEqualToAFullRescoring(ViewsDatabase db) throws Exception {
+        randomInterleavings(db, 13, 0, "bagged_logistic");
+    }
+
+    @ParameterizedTest
+    @EnumSource(ViewsDatabase.class)
+    void ensembleViewsWithAToleranceKeepLabelsExactAndScoresAndSpreadsClose(ViewsDatabase db) throws Exception {
+        randomInterleavings(db, 17, 0.02, "bagged_logistic");
+        randomInterleavings(db, 19, 0.02, "bagged_linear");
+    }
+
     private static void randomInterleavings(ViewsDatabase db, long seed, double tolerance) throws Exception {
+        randomInterleavings(db, seed, tolerance, "logistic");
+    }
+
+    /** Six versions of a model of {@code kind} near (1, -1, 0) (an ensemble: of 10 members), then random changes and deploys. */
+    private static void randomInterleavings(ViewsDatabase db, long seed, double tolerance, String kind) throws Exception {
         Random rnd = new Random(seed);
         try (Connection c = db.open(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE t (id INT PRIMARY KEY, a DOUBLE PRECISION, b DOUBLE PRECISION)");
             st.execute("INSERT INTO t SELECT g, sin(g * 12.9898), cos(g * 78.233) FROM " + db.series(300));
+            double[][] members = new double[kind.startsWith("bagged_") ? 10 : 0][];
+            for (int k = 0; k < members.length; k++) {
+                members[k] = new double[]{1 + rnd.nextGaussian() * 0.5, -1 + rnd.nextGaussian() * 0.5, rnd.nextGaussian() * 0.3};
+            }
             for (int v = 0; v < 6; v++) {
-                model(st, "m", 1 + rnd.nextGaussian() * 0.05, -1 + rnd.nextGaussian() * 0.05, rnd.nextGaussian() * 0.05);
+                if (kind.startsWith("bagged_")) {
+                    double[][] version = new double[members.length][];
+                    for (int k = 0; k < members.length; k++) {
+                        version[k] = new double[]{members[k][0] + rnd.nextGaussian() * 0.05, members[k][1] + rnd.nextGaussian() * 0.05,
+                                members[k][2] + rnd.nextGaussian() * 0.05};
+                    }
+                    ViewsDatabase.ensemble(st, "m", kind, version);
+                } else {
+                    model(st, "m", kind, 1 + rnd.nextGaussian() * 0.05, -1 + rnd.nextGaussian() * 0.05, rnd.nextGaussian() * 0.05);
+                }
             }
             st.execute("DEPLOY MODEL m VERSION 1");
             st.execute("CREATE PREDICTION VIEW v AS SELECT id, PREDICT('m', a, b) FROM t WITH (tolerance = " + tolerance + ", alpha = 0.5)");
