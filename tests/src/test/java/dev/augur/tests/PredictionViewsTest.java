@@ -215,6 +215,42 @@ class PredictionViewsTest {
 
     @ParameterizedTest
     @EnumSource(ViewsDatabase.class)
+    void ensembleViewsHoldEnsemblesOfDenseInputs(ViewsDatabase db) throws Exception {
+        try (Connection c = db.open(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE t (id INT PRIMARY KEY, a DOUBLE PRECISION, b DOUBLE PRECISION, body VARCHAR(100))");
+            st.execute("INSERT INTO t SELECT g, sin(g), cos(g), 'buy now' FROM " + db.series(50));
+            ViewsDatabase.ensemble(st, "e", "bagged_logistic", new double[][]{{1, -1, 0}, {0.5, -2, 0.25}, {2, 0.5, -0.5}});
+            model(st, "e", 1, -1, 0);
+            ViewsDatabase.ensemble(st, "e", "bagged_svm", new double[][]{{1, -1, 0}, {0.5, -2, 0.25}});
+            st.execute("DEPLOY MODEL e VERSION 1");
+            st.execute("CREATE PREDICTION VIEW v AS SELECT id, PREDICT('e', a, b) FROM t");
+            db.assertViewEqualsFullRescoring(st, "v", "e");
+            // the view's table has a spread column: one model cannot take its place
+            assertFails(st, "DEPLOY MODEL e VERSION 2", "0A000", "prediction view 'v' cannot hold");
+            assertThat(intValue(st, "SELECT VERSION FROM AUGUR.DEPLOYED WHERE NAME = 'e'")).isEqualTo(1);
+            db.assertViewEqualsFullRescoring(st, "v", "e");
+            // another ensemble kind, another member count: no bound covers the change, everything re-scored
+            st.execute("DEPLOY MODEL e VERSION 3");
+            db.assertViewEqualsFullRescoring(st, "v", "e");
+            // lazy and hybrid views of an ensemble compute the spread on read
+            st.execute("CREATE PREDICTION VIEW lz AS SELECT id, PREDICT('e', a, b) FROM t WITH (mode = lazy)");
+            st.execute("CREATE PREDICTION VIEW hy AS SELECT id, PREDICT('e', a, b) FROM t WITH (mode = hybrid)");
+            db.assertViewEqualsFullRescoring(st, "lz", "e");
+            db.assertViewEqualsFullRescoring(st, "hy", "e");
+            // a bag-of-words ensemble has no view (its rows are scored dense on PostgreSQL), and softmax none at all
+            st.executeQuery("SELECT AUGUR.IMPORT_MODEL('eb', '" + ConformanceTest.BAGGED_BOW + "')").close();
+            st.execute("DEPLOY MODEL eb VERSION 1");
+            assertFails(st, "CREATE PREDICTION VIEW x AS SELECT id, PREDICT('eb', body) FROM t", "0A000", "dense inputs", "eb");
+            st.executeQuery("SELECT AUGUR.IMPORT_MODEL('sm', '{\"name\": \"sm\", \"kind\": \"softmax\", \"features\": {\"type\": \"dense\","
+                    + " \"inputs\": [\"a\", \"b\"]}, \"classes\": [\"x\", \"y\", \"z\"], \"weights\": [[1, 0], [0, 1], [1, 1]],"
+                    + " \"bias\": [0, 0, 0]}')").close();
+            st.execute("DEPLOY MODEL sm VERSION 1");
+            assertFails(st, "CREATE PREDICTION VIEW x AS SELECT id, PREDICT('sm', a, b) FROM t", "0A000", "bagged ensembles", "softmax");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ViewsDatabase.class)
     void badDefinitionsGetClearErrors(ViewsDatabase db) throws Exception {
         try (Connection c = db.open(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE t (id INT, a DOUBLE PRECISION, b DOUBLE PRECISION, c VARCHAR(10))");
