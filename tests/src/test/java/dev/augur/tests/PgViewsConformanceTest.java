@@ -27,19 +27,6 @@ class PgViewsConformanceTest {
                 + " \"inputs\": [\"a\", \"b\"]}, \"weights\": [" + wa + ", " + wb + "], \"bias\": " + bias + "}')";
     }
 
-    /** A version of bagged ensemble {@code name} over (a, b): one {wa, wb, bias} per member. */
-    private static String ensemble(String name, String kind, double[][] members) {
-        StringBuilder w = new StringBuilder();
-        StringBuilder b = new StringBuilder();
-        for (int k = 0; k < members.length; k++) {
-            w.append(k == 0 ? "" : ", ").append("[").append(members[k][0]).append(", ").append(members[k][1]).append("]");
-            b.append(k == 0 ? "" : ", ").append(members[k][2]);
-        }
-        String classes = kind.equals("bagged_linear") ? "" : " \"classes\": [\"no\", \"yes\"],";
-        return "SELECT AUGUR.IMPORT_MODEL('" + name + "', '{\"name\": \"" + name + "\", \"kind\": \"" + kind + "\", \"features\":"
-                + " {\"type\": \"dense\", \"inputs\": [\"a\", \"b\"]}," + classes + " \"weights\": [" + w + "], \"bias\": [" + b + "]}')";
-    }
-
     private static String bow(String name, String kind, double[] weights, double bias) {
         StringBuilder w = new StringBuilder();
         for (int i = 0; i < weights.length; i++) {
@@ -169,8 +156,8 @@ class PgViewsConformanceTest {
             for (int k = 0; k < members.length; k++) {
                 version[k] = new double[]{members[k][0] + scale * (k - 1.5), members[k][1] - scale * k, members[k][2] + scale * 0.1};
             }
-            script.add(ensemble("e", "bagged_logistic", version));
-            script.add(ensemble("el", "bagged_linear", version));
+            script.add(ViewsDatabase.ensembleImport("e", "bagged_logistic", "\"no\", \"yes\"", version));
+            script.add(ViewsDatabase.ensembleImport("el", "bagged_linear", null, version));
         }
         script.add("DEPLOY MODEL e VERSION 1");
         script.add("DEPLOY MODEL el VERSION 1");

@@ -90,16 +90,23 @@ enum ViewsDatabase {
 
     /** Imports a bagged ensemble over inputs (a, b) as the next version of {@code name}: one {wa, wb, bias} per member. */
     static void ensemble(Statement st, String name, String kind, double[][] members) throws SQLException {
+        st.executeQuery(ensembleImport(name, kind, "\"0\", \"1\"", members)).close();
+    }
+
+    /**
+     * The AUGUR.IMPORT_MODEL call of a bagged ensemble over inputs (a, b): one {wa, wb, bias} per member; {@code classes}
+     * as JSON strings (none for bagged_linear).
+     */
+    static String ensembleImport(String name, String kind, String classes, double[][] members) {
         StringBuilder w = new StringBuilder();
         StringBuilder b = new StringBuilder();
         for (int k = 0; k < members.length; k++) {
             w.append(k == 0 ? "" : ", ").append("[").append(members[k][0]).append(", ").append(members[k][1]).append("]");
             b.append(k == 0 ? "" : ", ").append(members[k][2]);
         }
-        String classes = kind.equals("bagged_linear") ? "" : " \"classes\": [\"0\", \"1\"],";
-        String json = "{\"name\": \"" + name + "\", \"kind\": \"" + kind + "\", \"features\": {\"type\": \"dense\", \"inputs\": [\"a\", \"b\"]},"
-                + classes + " \"weights\": [" + w + "], \"bias\": [" + b + "]}";
-        st.executeQuery("SELECT AUGUR.IMPORT_MODEL('" + name + "', '" + json + "')").close();
+        String classList = kind.equals("bagged_linear") ? "" : " \"classes\": [" + classes + "],";
+        return "SELECT AUGUR.IMPORT_MODEL('" + name + "', '{\"name\": \"" + name + "\", \"kind\": \"" + kind + "\", \"features\":"
+                + " {\"type\": \"dense\", \"inputs\": [\"a\", \"b\"]}," + classList + " \"weights\": [" + w + "], \"bias\": [" + b + "]}')";
     }
 
     static int intValue(Statement st, String sql) throws SQLException {
