@@ -35,8 +35,11 @@ final class CrashState implements CrashWorkload.Listener {
     private final Set<String> views = new TreeSet<>();
     private String inFlight;
     int acknowledged;
-    /** The latest acknowledged operations, named in a finding so that it can be reproduced. */
+    /** The operations acknowledged since the last check (the latest 400), named in a finding so that it can be reproduced. */
     private final java.util.ArrayDeque<String> recent = new java.util.ArrayDeque<>();
+    /** Every operation begun, acknowledged or left in flight, by check cycle: a wrong row is named with its own history. */
+    private final List<String> history = new ArrayList<>();
+    private int cycle = 1;
 
     synchronized String inFlight() {
         return inFlight;
@@ -45,6 +48,7 @@ final class CrashState implements CrashWorkload.Listener {
     @Override
     public synchronized void begin(String op) {
         inFlight = op;
+        history.add("[" + cycle + "] begin " + op);
     }
 
     @Override
@@ -52,7 +56,8 @@ final class CrashState implements CrashWorkload.Listener {
         inFlight = null;
         acknowledged++;
         recent.addLast(op + " -> " + result);
-        if (recent.size() > 12) {
+        history.add("[" + cycle + "] " + op + " -> " + result);
+        if (recent.size() > 400) {
             recent.removeFirst();
         }
         if (!result.startsWith("error")) {
@@ -107,7 +112,8 @@ final class CrashState implements CrashWorkload.Listener {
                     if (!Objects.equals(actualRows.get(e.getKey()), e.getValue())) {
                         missing++;
                         if (examples.size() < 5) {
-                            examples.add("id " + e.getKey() + ": " + actualRows.get(e.getKey()) + " instead of " + e.getValue());
+                            examples.add("id " + e.getKey() + ": " + actualRows.get(e.getKey()) + " instead of " + e.getValue()
+                                    + " (its history: " + historyOf(e.getKey()) + ")");
                         }
                     }
                 }
@@ -235,11 +241,25 @@ final class CrashState implements CrashWorkload.Listener {
             }
         }
         recent.clear();
+        history.add("[" + cycle + "] checked after the kill" + (op == null ? "" : ", in flight: " + op));
+        cycle++;
         return new Findings(lost, viewsWrong, problems);
     }
 
     private static boolean isRowOp(String verb) {
         return verb.equals("bulk") || verb.equals("insert") || verb.equals("update") || verb.equals("delete");
+    }
+
+    /** The operations that named row {@code id}, with their check cycles ([n]: before the n-th check). */
+    private String historyOf(int id) {
+        java.util.regex.Pattern named = java.util.regex.Pattern.compile("\\b(update|delete|insert) " + id + "\\b");
+        List<String> out = new ArrayList<>();
+        for (String h : history) {
+            if (named.matcher(h).find()) {
+                out.add(h);
+            }
+        }
+        return out.isEmpty() ? "none of its own; bulk-inserted" : String.join("; ", out);
     }
 
     private static void applyToRows(Map<Integer, Double> target, String[] w) {

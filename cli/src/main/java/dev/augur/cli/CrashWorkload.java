@@ -22,7 +22,7 @@ final class CrashWorkload {
     interface Listener {
         void begin(String op);
 
-        /** {@code result} is what the operation returned, or {@code "error SQLSTATE"} when it failed. */
+        /** {@code result} is what the operation returned, or {@code "error SQLSTATE message"} when it failed. */
         void ack(String op, String result);
     }
 
@@ -102,7 +102,9 @@ final class CrashWorkload {
             if (e.getSQLState() != null && e.getSQLState().startsWith("08") || !c.isValid(5)) {
                 throw e;
             }
-            result = "error " + e.getSQLState();
+            // the message too: an error acknowledged for an operation whose effect is found later says which one
+            String message = String.valueOf(e.getMessage()).replaceAll("[\\r\\n|]+", " ");
+            result = "error " + e.getSQLState() + " " + (message.length() > 160 ? message.substring(0, 160) + "..." : message);
         }
         listener.ack(op, result);
     }

@@ -42,6 +42,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--online", description = "instead: a classification view learning online on the corpus drift, scored prequentially")
     boolean online;
 
+    @Option(names = "--loop", description = "instead: closing the loop: served predictions with delayed labels, live and estimated"
+            + " accuracy per window, drift alarms (see DemoLoop)")
+    boolean loop;
+
     @Option(names = "--progress", negatable = true, description = Progress.DESCRIPTION)
     Boolean progress;
 
@@ -52,6 +56,12 @@ final class DemoCommand implements Callable<Integer> {
         List<Corpus.Message> messages = loadCorpus();
         if (online) {
             return online(dir, messages);
+        }
+        if (loop) {
+            String url = "jdbc:h2:file:" + dir.resolve(DatabaseOptions.DATABASE_NAME) + DatabaseOptions.PG_COMPATIBLE;
+            int rc = DemoLoop.run(url, messages, Progress.enabled(progress));
+            Files.writeString(dir.resolve(MARKER), "created by augur demo\n");
+            return rc;
         }
         long spam = messages.stream().filter(m -> m.spam() == 1).count();
         System.out.printf(Locale.ROOT, "%d messages (%d spam, %d ham)%n", messages.size(), spam, messages.size() - spam);

@@ -40,6 +40,42 @@ class DemoCommandTest {
         assertThat(Files.readString(foreign.resolve("keep.txt"))).isEqualTo("mine");
     }
 
+    @Test
+    void demoLoopPrintsItsContractLinesFromTheTablesItFilled() throws Exception {
+        // a small generated corpus with the real one's shape (older and newer groups, the newer spam drifting)
+        Path corpus = dir.resolve("small.jsonl.gz");
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        try (java.io.Writer w = new java.io.OutputStreamWriter(new java.util.zip.GZIPOutputStream(Files.newOutputStream(corpus)),
+                StandardCharsets.UTF_8)) {
+            for (dev.augur.testkit.Corpus.Message m : dev.augur.testkit.Corpus.generate(1200, 7)) {
+                w.write(json.writeValueAsString(java.util.Map.of("id", m.id(), "group", m.group(), "spam", m.spam(), "text", m.text())) + "\n");
+            }
+        }
+        String out = run("demo", "--loop", "--data", dir.resolve("loop").toString(), "--corpus", corpus.toString(), "--no-progress");
+        Matcher estimate = Pattern.compile("(?m)^estimated vs realized accuracy, largest window error: (0\\.\\d{4})$").matcher(out);
+        Matcher delay = Pattern.compile("(?m)^drift alarm delay \\(mails after the boundary\\): (\\d+|none .*)$").matcher(out);
+        Matcher labels = Pattern.compile("(?m)^feedback labels per second \\(H2, batches\\): (\\d+)$").matcher(out);
+        assertThat(estimate.find()).as(out).isTrue();
+        assertThat(delay.find()).as(out).isTrue();
+        assertThat(labels.find()).as(out).isTrue();
+        assertThat(Long.parseLong(labels.group(1))).isPositive();
+        // each delay's live accuracy per window, the coverage table
+        assertThat(out).contains("delay 500").contains("adaptive d=0");
+        // the bandit: fewer than 1,000 labels on this small corpus, and the line says how many
+        Matcher bandit = Pattern.compile("(?m)^bandit share to the better model after (\\d+) labels: (\\d\\.\\d{2})$").matcher(out);
+        assertThat(bandit.find()).as(out).isTrue();
+        assertThat(Integer.parseInt(bandit.group(1))).isPositive().isLessThan(1000);
+        assertThat(Double.parseDouble(bandit.group(2))).isBetween(0.0, 1.0);
+        Matcher arms = Pattern.compile("(?m)^   AUGUR.EXPERIMENT_STATUS: version (\\d), (\\d+) labels").matcher(out);
+        long labelled = 0;
+        while (arms.find()) {
+            labelled += Long.parseLong(arms.group(2));
+        }
+        Matcher served = Pattern.compile("over the other (\\d+) newer mails").matcher(out);
+        assertThat(served.find()).as(out).isTrue();
+        assertThat(labelled).as("every bandit mail's label rewarded its arm").isEqualTo(Long.parseLong(served.group(1)));
+    }
+
     private static String run(String... args) {
         PrintStream old = System.out;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();

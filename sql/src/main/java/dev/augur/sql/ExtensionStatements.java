@@ -28,6 +28,7 @@ import java.util.regex.Pattern;
  * TRAIN MODEL spam KIND logistic FROM (SELECT body, is_spam FROM emails) [WITH (epochs = 5, l2 = 1e-5)]
  * IMPORT MODEL spam FROM 'models/spam.json'
  * DEPLOY MODEL spam [VERSION 3 | VERSION LATEST]
+ * DEPLOY MODEL spam STRATEGY bandit|best OVER VERSIONS (3, 4) [WITH (floor = 0.1, seed = 1, feedback = 'spam_fb')]
  * CALIBRATE MODEL spam [VERSION 3] FROM (SELECT body, is_spam FROM held_out) [WITH (method = mondrian)]
  * ROLLBACK MODEL spam
  * DROP MODEL spam
@@ -282,6 +283,9 @@ public final class ExtensionStatements {
     }
 
     private static String deploy(Lexer lx, String name) {
+        if (lx.peek(0).is("STRATEGY")) {
+            return experiment(lx, name);
+        }
         if (!lx.peek(0).is("VERSION")) {
             return "SELECT AUGUR.DEPLOY_MODEL(" + literal(name) + ")";
         }
@@ -291,6 +295,43 @@ public final class ExtensionStatements {
             return "SELECT AUGUR.DEPLOY_MODEL(" + literal(name) + ")";
         }
         return "SELECT AUGUR.DEPLOY_MODEL(" + literal(name) + ", " + version(lx, "a version number or LATEST") + ")";
+    }
+
+    /** {@code STRATEGY bandit|best OVER VERSIONS (3, 4) [WITH (...)]}: an experiment over versions of the model. */
+    private static String experiment(Lexer lx, String name) {
+        lx.next();
+        Token strategy = lx.expect(Type.WORD, "a strategy, bandit or best");
+        try {
+            dev.augur.engine.selection.Experiment.Strategy.of(strategy.text);
+        } catch (AugurException e) {
+            throw lx.error(strategy, e.getMessage());
+        }
+        lx.expectWord("OVER");
+        lx.expectWord("VERSIONS");
+        lx.expect(Type.LPAREN, "'(' to open the list of versions, e.g. OVER VERSIONS (3, 4)");
+        java.util.StringJoiner versions = new java.util.StringJoiner(",");
+        while (true) {
+            Token v = lx.next();
+            if (v.type != Type.NUMBER || !v.text.matches("\\d+") || new BigInteger(v.text).compareTo(BigInteger.valueOf(Integer.MAX_VALUE)) > 0
+                    || new BigInteger(v.text).signum() == 0) {
+                throw lx.error(v, "expected a version number in OVER VERSIONS, found " + v.describe());
+            }
+            versions.add(new BigInteger(v.text).toString());
+            Token sep = lx.next();
+            if (sep.type == Type.RPAREN) {
+                break;
+            }
+            if (sep.type != Type.COMMA) {
+                throw lx.error(sep, "expected ',' or ')' in OVER VERSIONS, found " + sep.describe());
+            }
+        }
+        String options = null;
+        if (lx.peek(0).is("WITH")) {
+            lx.next();
+            options = options(lx, dev.augur.engine.selection.Experiment.Options::fromObject);
+        }
+        return "SELECT AUGUR.START_EXPERIMENT(" + literal(name) + ", " + literal(strategy.text.toLowerCase(Locale.ROOT)) + ", "
+                + literal(versions.toString()) + (options == null ? "" : ", " + literal(options)) + ")";
     }
 
     /** The version number after VERSION: 1 to 2^31 − 1. */

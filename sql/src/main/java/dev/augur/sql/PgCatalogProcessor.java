@@ -63,16 +63,20 @@ public final class PgCatalogProcessor extends WriteOnceProcessor {
                     + ", " + literal(k.loss().sqlName()) + ", "
                     + (Double.isNaN(k.link().lipschitz()) ? "NULL::float8" : k.link().lipschitz() + "::float8") + ", "
                     + k.minClasses() + ", " + (k.maxClasses() == Integer.MAX_VALUE ? "NULL::integer" : k.maxClasses()) + ", "
-                    + array(k.defaultClasses()) + ", " + k.isEnsemble() + ")");
+                    + array(k.defaultClasses()) + ", " + k.isEnsemble() + ", " + literal(k.uncertainty().sqlName()) + ", "
+                    + k.hasSpread() + ", " + k.hasModelInterval() + ")");
         }
         s.append("-- every kind: its name in SQL and JSON, its codec id, how messages name it, its link and training loss, the\n")
                 .append("-- link's Lipschitz constant (NULL: none a view can use), its class count (max NULL: no limit), and the\n")
                 .append("-- classes a model file may leave out; whether it is an ensemble (one margin per member, each through the\n")
-                .append("-- link, averaged)\n")
+                .append("-- link, averaged); what it knows of its uncertainty (none, members, posterior: Gaussian rows after the\n")
+                .append("-- mean, quantiles: median, lower, upper, level), whether PREDICT_STDDEV answers for it, and whether it has an\n")
+                .append("-- interval of its own without a calibration\n")
                 .append("-- (dropped first: a new column is a new return type, which CREATE OR REPLACE refuses)\n")
                 .append("DROP FUNCTION IF EXISTS augur.kinds();\n")
                 .append("CREATE FUNCTION augur.kinds() RETURNS TABLE (name text, id integer, title text, link text, loss text,\n")
-                .append("    lipschitz float8, min_classes integer, max_classes integer, default_classes text[], ensemble boolean)\n")
+                .append("    lipschitz float8, min_classes integer, max_classes integer, default_classes text[], ensemble boolean,\n")
+                .append("    uncertainty text, spread boolean, model_interval boolean)\n")
                 .append("LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$\n    VALUES ").append(rows).append("\n$$;\n\n");
 
         StringJoiner links = new StringJoiner(" ");
@@ -88,6 +92,13 @@ public final class PgCatalogProcessor extends WriteOnceProcessor {
         s.append("-- whether a kind is an ensemble, inlined where a row is scored\n")
                 .append("CREATE OR REPLACE FUNCTION augur.kind_ensemble(p_kind text) RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$\n")
                 .append("    SELECT p_kind IN (").append(ensembles).append(")\n$$;\n\n");
+        StringJoiner uncertainties = new StringJoiner(" ");
+        for (ModelKind k : ModelKind.values()) {
+            uncertainties.add("WHEN " + literal(k.sqlName()) + " THEN " + literal(k.uncertainty().sqlName()));
+        }
+        s.append("-- what a kind knows of its uncertainty (ModelKind.Uncertainty), inlined where a row is scored\n")
+                .append("CREATE OR REPLACE FUNCTION augur.kind_uncertainty(p_kind text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$\n")
+                .append("    SELECT CASE p_kind ").append(uncertainties).append(" END\n$$;\n\n");
         s.append("-- a kind's link, of each member for an ensemble (NULL for an unknown kind), inlined where a row is scored\n")
                 .append("CREATE OR REPLACE FUNCTION augur.kind_link(p_kind text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$\n")
                 .append("    SELECT CASE p_kind ").append(links).append(" END\n$$;\n\n");

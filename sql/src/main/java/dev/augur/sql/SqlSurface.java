@@ -20,7 +20,7 @@ public final class SqlSurface {
     }
 
     /** Which part of a binding answers a function: the PREDICT family, model administration, prediction views, feedback. */
-    public enum Family { PREDICT, MODELS, VIEWS, FEEDBACK }
+    public enum Family { PREDICT, MODELS, VIEWS, FEEDBACK, EXPERIMENTS, MONITOR }
 
     public record Parameter(String name, String type) {
     }
@@ -70,6 +70,8 @@ public final class SqlSurface {
             new Function(Family.PREDICT, "PUBLIC", "PREDICT_SET", List.of(p("model", TEXT), p("alpha", FLOAT)), 2, true, TEXT_ARRAY),
             new Function(Family.PREDICT, "PUBLIC", "PREDICT_LABEL_IF_CERTAIN", List.of(p("model", TEXT), p("alpha", FLOAT)), 2, true, TEXT),
             new Function(Family.PREDICT, "PUBLIC", "PREDICT_INTERVAL", List.of(p("model", TEXT), p("level", FLOAT)), 2, true, FLOAT_ARRAY),
+            // PREDICT for a key, by the version its model's experiment routes it to (else the deployed one), recorded as served
+            new Function(Family.PREDICT, "PUBLIC", "PREDICT_SERVED", List.of(p("model", TEXT), p("key", TEXT)), 2, true, FLOAT),
             new Function(Family.MODELS, "AUGUR", "TRAIN_MODEL",
                     List.of(p("name", TEXT), p("kind", TEXT), p("query", TEXT), p("options", TEXT)), 3, false, INT),
             new Function(Family.MODELS, "AUGUR", "IMPORT_MODEL", List.of(p("name", TEXT), p("json", TEXT)), 2, false, INT),
@@ -93,7 +95,30 @@ public final class SqlSurface {
             new Function(Family.FEEDBACK, "AUGUR", "CREATE_FEEDBACK",
                     List.of(p("name", TEXT), p("model", TEXT), p("labels", TEXT), p("key", TEXT), p("label", TEXT), p("at", TEXT),
                             p("implicit_after_seconds", FLOAT), p("window_seconds", FLOAT)), 5, false, INT),
-            new Function(Family.FEEDBACK, "AUGUR", "DROP_FEEDBACK", List.of(p("name", TEXT)), 1, false, INT));
+            new Function(Family.FEEDBACK, "AUGUR", "DROP_FEEDBACK", List.of(p("name", TEXT)), 1, false, INT),
+            // ---- automatic model selection (issue 13): experiments over versions
+            new Function(Family.EXPERIMENTS, "AUGUR", "START_EXPERIMENT",
+                    List.of(p("model", TEXT), p("strategy", TEXT), p("versions", TEXT), p("options", TEXT)), 3, false, INT),
+            new Function(Family.EXPERIMENTS, "AUGUR", "ROUTE", List.of(p("model", TEXT), p("key", TEXT)), 2, false, INT),
+            // ---- monitoring without labels (issue 13: references, drift, estimated accuracy, alarms)
+            new Function(Family.MONITOR, "AUGUR", "CAPTURE_REFERENCE",
+                    List.of(p("model", TEXT), p("query", TEXT), p("version", INT)), 2, false, INT),
+            new Function(Family.MONITOR, "AUGUR", "SET_MONITOR",
+                    List.of(p("model", TEXT), p("window_seconds", FLOAT), p("ph_delta", FLOAT), p("ph_lambda", FLOAT),
+                            p("ph_min_observations", INT)), 2, false, INT),
+            new Function(Family.MONITOR, "AUGUR", "SCORE_DRIFT", List.of(p("model", TEXT), p("version", INT)), 1, false, FLOAT),
+            new Function(Family.MONITOR, "AUGUR", "INPUT_DRIFT",
+                    List.of(p("model", TEXT), p("query", TEXT), p("version", INT)), 2, false, TEXT),
+            new Function(Family.MONITOR, "AUGUR", "SET_ADAPTIVE_CONFORMAL",
+                    List.of(p("model", TEXT), p("alpha", FLOAT), p("gamma", FLOAT)), 3, false, INT));
+
+    /**
+     * Functions H2 answers and PostgreSQL does not yet (their PL/pgSQL is still to be written): the PostgreSQL
+     * declaration test skips these names, and only these. Empty once both databases offer the whole surface.
+     */
+    public static final java.util.Set<String> NOT_YET_ON_POSTGRESQL = java.util.Set.of(
+            "AUGUR.CAPTURE_REFERENCE", "AUGUR.SET_MONITOR", "AUGUR.SCORE_DRIFT", "AUGUR.INPUT_DRIFT",
+            "AUGUR.SET_ADAPTIVE_CONFORMAL");
 
     /** Every function of the surface, the PREDICT family first. */
     public static List<Function> functions() {

@@ -30,6 +30,15 @@ public final class TrainingQuery {
      * steps every database binding shares.
      */
     public static Model train(Connection conn, String name, String kind, String query, String optionsJson) throws SQLException {
+        return trainKeepingRows(conn, name, kind, query, optionsJson).model();
+    }
+
+    /** A trained model and the rows it was trained on (inputs, then the label), for what is captured beside it. */
+    public record Trained(Model model, List<Object[]> rows) {
+    }
+
+    /** {@link #train}, keeping the training rows (monitoring captures its reference from them). */
+    public static Trained trainKeepingRows(Connection conn, String name, String kind, String query, String optionsJson) throws SQLException {
         String model = Names.checkModelName(name);
         ModelKind modelKind = ModelKind.fromSqlName(kind);
         TrainingOptions options = TrainingOptions.fromJson(optionsJson);
@@ -43,7 +52,7 @@ public final class TrainingQuery {
             throw dev.augur.engine.Errors.invalidParameter("the training query returns " + n
                     + " column; it needs the inputs followed by the label column");
         }
-        return SgdTrainer.train(model, modelKind, rows.columns().subList(0, n - 1), rows.rows(), options, null);
+        return new Trained(SgdTrainer.train(model, modelKind, rows.columns().subList(0, n - 1), rows.rows(), options, null), rows.rows());
     }
 
     /** A query's column labels (lower case) and its rows as JDBC values (CLOBs read as text). */

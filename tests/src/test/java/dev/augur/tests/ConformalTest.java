@@ -236,7 +236,7 @@ class ConformalTest {
             assertThat(widest).as("intervals follow the members' disagreement").isGreaterThan(1.5 * narrowest);
             model(st, "r", "linear", 1.4, 0.2, 0.05);
             assertSqlState(st, "SELECT AUGUR.CALIBRATE_MODEL('r', 1, 'SELECT a, b, v FROM calib', '{\"method\": \"normalized\"}')",
-                    "22023", "only an ensemble of regressors has");
+                    "22023", "only regressors with a spread have (bagged_linear, bayes_linear)");
             String same = linear.replace("[[0.5,-1.25],[1.5,0.25],[-0.5,2.0]]", "[[0.5,-1.25],[0.5,-1.25],[0.5,-1.25]]")
                     .replace("[0.1,-0.4,0.3]", "[0.1,0.1,0.1]");
             st.executeQuery("SELECT AUGUR.IMPORT_MODEL('same', '" + same + "')").close();

@@ -782,6 +782,49 @@ class PgGoldenVectorsTest {
         }
     }
 
+    // ------------------------------------------------------------------ Bayesian intervals and probabilities
+
+    /**
+     * A Bayesian regressor's interval is μ ± Φ⁻¹((1 + level)/2)·sd and a Bayesian classifier's probability σ(μ / sqrt(1 +
+     * π s²/8)): PL/pgSQL's augur.normal_quantile and augur.probit_corrected are the engine's Links arithmetic, the same
+     * float8 operations in the same order except the logarithm (libm's against Java's, within an ulp or two) and the
+     * sigmoid (tanh against exp), so they agree to a few ulps, at levels near the ends of (0, 1) and in the middle.
+     */
+    @Test
+    void normalQuantileAndProbitCorrectionAreTheEngines() throws Exception {
+        List<Double> ps = new ArrayList<>(List.of(0.5, 0.95, 0.975, 0.9, 0.8, 0.05, 0.02425, 0.97575, 1e-6, 1 - 1e-6, 1e-300,
+                Math.nextUp(0.0), Math.nextDown(1.0)));
+        Random rnd = new Random(20261202);
+        for (int i = 0; i < 200; i++) {
+            ps.add(rnd.nextDouble());
+        }
+        try (PreparedStatement q = pg.prepareStatement("SELECT augur.normal_quantile(?)");
+             PreparedStatement probit = pg.prepareStatement("SELECT augur.probit_corrected(?, ?)")) {
+            for (double p : ps) {
+                if (!(p > 0 && p < 1)) {
+                    continue;
+                }
+                q.setDouble(1, p);
+                try (ResultSet rs = q.executeQuery()) {
+                    rs.next();
+                    double want = dev.augur.engine.model.Links.normalQuantile(p);
+                    assertThat(rs.getDouble(1)).as("quantile at %s", p).isCloseTo(want, org.assertj.core.data.Offset.offset(8 * Math.ulp(want) + 1e-300));
+                }
+            }
+            for (int i = 0; i < 200; i++) {
+                double mu = rnd.nextGaussian() * 5;
+                double s2 = rnd.nextDouble() * 30;
+                probit.setDouble(1, mu);
+                probit.setDouble(2, s2);
+                try (ResultSet rs = probit.executeQuery()) {
+                    rs.next();
+                    assertThat(rs.getDouble(1)).isCloseTo(dev.augur.engine.model.Links.probitCorrected(mu, s2),
+                            org.assertj.core.data.Offset.offset(1e-15));
+                }
+            }
+        }
+    }
+
     private static List<Integer> ints(Array a) throws SQLException {
         return a == null ? List.of() : Arrays.asList((Integer[]) a.getArray());
     }

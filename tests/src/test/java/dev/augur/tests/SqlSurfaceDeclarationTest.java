@@ -41,6 +41,9 @@ class SqlSurfaceDeclarationTest {
              PreparedStatement ps = c.prepareStatement("SELECT pg_get_function_arguments(p.oid) FROM pg_proc p "
                      + "JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = ? AND p.proname = ?")) {
             for (SqlSurface.Function f : SqlSurface.functions()) {
+                if (SqlSurface.NOT_YET_ON_POSTGRESQL.contains(f.qualifiedName())) {
+                    continue; // listed where the surface is declared, so the gap stays visible
+                }
                 ps.setString(1, f.schema().toLowerCase(Locale.ROOT));
                 ps.setString(2, f.name().toLowerCase(Locale.ROOT));
                 List<String> overloads = new ArrayList<>();

@@ -4,6 +4,7 @@ import dev.augur.engine.AugurException;
 import dev.augur.engine.Errors;
 import dev.augur.engine.model.Evaluation;
 import dev.augur.engine.model.Model;
+import dev.augur.engine.model.ModelKind;
 import dev.augur.engine.train.SgdTrainer;
 
 import java.util.ArrayList;
@@ -53,11 +54,20 @@ public final class Conformal {
             throw Errors.invalidParameter("model '" + model.name() + "' is a " + model.kind().title()
                     + " model without classes; Mondrian calibration groups rows by class: use method split");
         }
+        boolean quantiles = model.kind().uncertainty() == ModelKind.Uncertainty.QUANTILES;
+        if (method == Method.CQR && !quantiles) {
+            throw Errors.invalidParameter("model '" + model.name() + "' is a " + model.kind().title() + " model; method cqr"
+                    + " conformalizes a quantile model's trained interval (" + ModelKind.QUANTILE_LINEAR.sqlName() + "): use method split");
+        }
+        if (quantiles && method == Method.SPLIT) {
+            // split conformal of a quantile model scores its interval, not its median (conformalized quantile regression)
+            method = Method.CQR;
+        }
         if (method == Method.NORMALIZED) {
             return calibrateNormalized(model, rows);
         }
         List<String> classes = model.classes();
-        int strata = method == Method.SPLIT ? 1 : classes.size();
+        int strata = method != Method.MONDRIAN ? 1 : classes.size();
         double[][] buffers = new double[strata][16];
         int[] counts = new int[strata];
         for (int r = 0; r < rows.size(); r++) {
@@ -87,7 +97,7 @@ public final class Conformal {
                     throw new AugurException(Errors.DATATYPE_MISMATCH, "calibration row " + (r + 1) + " has the value " + label
                             + "; model '" + model.name() + "' is a regressor and needs a finite number as the last column");
                 }
-                score = Math.abs(y.doubleValue() - e.score());
+                score = method == Method.CQR ? cqrScore(y.doubleValue(), e) : Math.abs(y.doubleValue() - e.score());
             }
             if (counts[s] == buffers[s].length) {
                 buffers[s] = Arrays.copyOf(buffers[s], counts[s] * 2);
@@ -97,11 +107,17 @@ public final class Conformal {
         for (int s = 0; s < strata; s++) {
             if (counts[s] == 0) {
                 throw Errors.invalidParameter("the calibration query for model '" + model.name() + "' has no rows without NULL"
-                        + (method == Method.SPLIT ? "" : " of class '" + classes.get(s) + "'; Mondrian calibration needs examples of every class"));
+                        + (method != Method.MONDRIAN ? "" : " of class '" + classes.get(s) + "'; Mondrian calibration needs examples of every class"));
             }
             buffers[s] = Arrays.copyOf(buffers[s], counts[s]);
         }
-        return Calibration.of(method, method == Method.SPLIT ? List.of() : classes, buffers);
+        return Calibration.of(method, method != Method.MONDRIAN ? List.of() : classes, buffers);
+    }
+
+    /** CQR's nonconformity: max(lo − y, y − hi) over the trained interval (negative when y lies inside it). */
+    public static double cqrScore(double y, Evaluation e) {
+        double[] interval = e.quantileInterval();
+        return Math.max(interval[0] - y, y - interval[1]);
     }
 
     /**
@@ -111,8 +127,8 @@ public final class Conformal {
     private static Calibration calibrateNormalized(Model model, List<Object[]> rows) {
         if (model.kind().isClassifier() || !model.outputsSupported().contains(Model.Output.SPREAD)) {
             throw Errors.invalidParameter("model '" + model.name() + "' is a " + model.kind().title() + " model; normalized calibration"
-                    + " divides a regressor's residual by its spread, which only an ensemble of regressors has (bagged_linear):"
-                    + " use method split");
+                    + " divides a regressor's residual by its spread, which only regressors with a spread have ("
+                    + ModelKind.regressorSpreadNames() + "): use method split");
         }
         int nIn = model.inputs().size();
         double[] residuals = new double[rows.size()];
@@ -143,7 +159,8 @@ public final class Conformal {
         Arrays.sort(sorted);
         double offset = sorted[(n - 1) / 2];
         if (!(offset > 0)) {
-            throw Errors.invalidParameter("the members of model '" + model.name() + "' agree exactly on at least half of the calibration"
+            throw Errors.invalidParameter((model.kind().isEnsemble() ? "the members of model '" + model.name() + "' agree exactly"
+                    : "model '" + model.name() + "' has a spread of 0") + " on at least half of the calibration"
                     + " rows (median spread 0), so its spread cannot scale the residuals: use method split");
         }
         double[] scores = new double[n];
@@ -212,11 +229,30 @@ public final class Conformal {
         return calibration.quantile(alphaOfLevel(level), 0, ref, "level " + level);
     }
 
-    /** PREDICT_INTERVAL: [ŷ − q̂, ŷ + q̂]; normalized, [ŷ − q̂ (σ + β), ŷ + q̂ (σ + β)]. */
+    /** PREDICT_INTERVAL: [ŷ − q̂, ŷ + q̂]; normalized, [ŷ − q̂ (σ + β), ŷ + q̂ (σ + β)]; CQR, [lo − q̂, hi + q̂]. */
     public static double[] interval(Calibration calibration, double halfWidth, Evaluation e) {
+        if (calibration.method() == Method.CQR) {
+            double[] trained = e.quantileInterval();
+            return new double[]{trained[0] - halfWidth, trained[1] + halfWidth};
+        }
         double y = e.score();
         double h = calibration.method() == Method.NORMALIZED ? halfWidth * (e.spread() + calibration.spreadOffset()) : halfWidth;
         return new double[]{y - h, y + h};
+    }
+
+    /**
+     * PREDICT_INTERVAL of an uncalibrated version: checked before any row is scored (the kind, 42809; a kind with no
+     * interval of its own, 55000 naming CALIBRATE_MODEL; the level, 22023; a quantile model's trained level, 22023).
+     * Afterwards {@link Evaluation#modelInterval} answers each row: a Bayesian regressor's μ ± z·sd, a quantile model's
+     * trained interval.
+     */
+    public static void checkModelInterval(Model model, int version, double level) {
+        requireRegressor(model);
+        if (!model.kind().hasModelInterval()) {
+            throw notCalibrated(model.name(), version, "PREDICT_INTERVAL");
+        }
+        alphaOfLevel(level);
+        model.checkModelIntervalLevel(level);
     }
 
     /** PREDICT_SET and PREDICT_LABEL_IF_CERTAIN are for classifiers: a regressor is 42809, naming PREDICT_INTERVAL. */

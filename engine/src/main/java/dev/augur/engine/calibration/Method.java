@@ -22,7 +22,13 @@ public enum Method {
      * spread plus the calibration rows' median spread (so that no row divides by 0), one pool; an interval is
      * ŷ ± q̂ (σ + that median), wide where the members disagree and narrow where they agree.
      */
-    NORMALIZED("normalized");
+    NORMALIZED("normalized"),
+    /**
+     * Conformalized quantile regression (CQR) for quantile models: the score of a row is max(lo − y, y − hi), how far
+     * the true value falls outside the trained interval (negative inside), one pool; an interval is [lo − q̂, hi + q̂] at
+     * any level. Split calibration of a quantile model is this method.
+     */
+    CQR("cqr");
 
     private final String sqlName;
 
@@ -30,7 +36,7 @@ public enum Method {
         this.sqlName = sqlName;
     }
 
-    /** The name SQL uses: {@code split}, {@code mondrian}, {@code normalized} (CALIBRATE_MODEL's option, AUGUR.MODELS' column). */
+    /** The name SQL uses: {@code split}, {@code mondrian}, {@code normalized}, {@code cqr} (CALIBRATE_MODEL's option, AUGUR.MODELS' column). */
     public String sqlName() {
         return sqlName;
     }
@@ -47,7 +53,7 @@ public enum Method {
     public static Method fromObject(ObjectNode o) {
         OptionValues.checkKeys(o, "calibration option", OPTION_KEYS);
         JsonNode m = o.get("method");
-        return m == null ? SPLIT : fromSqlName(OptionValues.word("method", m, List.of("split", "mondrian", "normalized")));
+        return m == null ? SPLIT : fromSqlName(OptionValues.word("method", m, List.of("split", "mondrian", "normalized", "cqr")));
     }
 
     public static Method fromSqlName(String name) {
@@ -56,6 +62,6 @@ public enum Method {
                 return m;
             }
         }
-        throw Errors.invalidParameter("unknown calibration method '" + name + "'; methods: split, mondrian, normalized");
+        throw Errors.invalidParameter("unknown calibration method '" + name + "'; methods: split, mondrian, normalized, cqr");
     }
 }

@@ -164,7 +164,8 @@ public final class ModelJson {
             distinct(modelName, "input", features.inputs(), true);
             int d = features.dimension();
             JsonNode wNode = field(root, "", "weights");
-            int outputs = kind.isEnsemble() ? members(kind, wNode) : kind.outputCount(classes.size());
+            int fixed = kind.outputCount(classes.size(), d, features instanceof BagOfWords);
+            int outputs = fixed < 0 ? members(kind, wNode) : fixed;
             double[] weights = new double[outputs * d];
             if (outputs == 1 && !kind.isEnsemble()) {
                 readRow(wNode, "weights", weights, 0, d);

@@ -24,9 +24,19 @@ public final class Evaluation {
         return model.labelOf(margins);
     }
 
-    /** PREDICT_STDDEV: the members' standard deviation (an ensemble's; 22023 for one model). */
+    /** PREDICT_STDDEV: the members' standard deviation (an ensemble's), a posterior's; 22023 for one plain model. */
     public double spread() {
         return model.spreadOf(margins);
+    }
+
+    /** PREDICT_INTERVAL of an uncalibrated model with one of its own (see {@link Model#checkModelIntervalLevel}). */
+    public double[] modelInterval(double level) {
+        return model.modelIntervalOf(margins, level);
+    }
+
+    /** A quantile model's trained {lower, upper} (its CQR calibration widens it), ordered. */
+    public double[] quantileInterval() {
+        return QuantileRegression.interval(margins);
     }
 
     /** PREDICT_PROBA: the probability of one class, named by its label. */

@@ -48,7 +48,7 @@ public final class Explanations {
         }
         if (model.outputsSupported().contains(Model.Output.LABEL)) {
             label = eval.label();
-            if (model.outputs() > 1 && !model.kind().isEnsemble()) {
+            if (model.kind().link() == ModelKind.Link.SOFTMAX) {
                 // one margin per class: the predicted class's margin is the one to explain
                 output = model.classes().indexOf(label);
             }

@@ -28,7 +28,8 @@ import java.util.Set;
  *
  * <p>Binary classifiers and regressors have one output whose margin is w·x + b; softmax has one per class.
  */
-public abstract sealed class Model permits LinearRegression, SignClassifier, SoftmaxRegression, BaggedEnsemble {
+public abstract sealed class Model permits LinearRegression, SignClassifier, SoftmaxRegression, BaggedEnsemble, BayesianModel,
+        QuantileRegression {
     /** What a PREDICT function may ask of a model. */
     public enum Output {
         /** PREDICT. */
@@ -37,7 +38,7 @@ public abstract sealed class Model permits LinearRegression, SignClassifier, Sof
         LABEL,
         /** PREDICT_PROBA. */
         PROBABILITY,
-        /** PREDICT_STDDEV: how far an ensemble's members disagree. */
+        /** PREDICT_STDDEV: how far an ensemble's members disagree, or a posterior's standard deviation. */
         SPREAD
     }
 
@@ -76,7 +77,7 @@ public abstract sealed class Model permits LinearRegression, SignClassifier, Sof
             distinct(this.name, "input", features.inputs(), true);
         }
         // kind() is a constant of each subclass, so calling it before the subclass is constructed is safe
-        int outputs = kind().outputsFor(this.classes, bias.length);
+        int outputs = kind().outputsFor(this.classes, bias.length, features.dimension(), features instanceof BagOfWords);
         int d = features.dimension();
         if (weights.length != (long) outputs * d) {
             throw Errors.invalidParameter("model '" + name + "' needs " + outputs + " x " + d + " = " + (outputs * d)
@@ -115,6 +116,9 @@ public abstract sealed class Model permits LinearRegression, SignClassifier, Sof
             case BAGGED_LINEAR -> new BaggedEnsemble.Linear(name, features, classes, weights, bias);
             case BAGGED_LOGISTIC -> new BaggedEnsemble.Logistic(name, features, classes, weights, bias);
             case BAGGED_SVM -> new BaggedEnsemble.Svm(name, features, classes, weights, bias);
+            case BAYES_LINEAR -> new BayesianModel.Linear(name, features, classes, weights, bias);
+            case BAYES_LOGISTIC -> new BayesianModel.Logistic(name, features, classes, weights, bias);
+            case QUANTILE_LINEAR -> new QuantileRegression(name, features, classes, weights, bias);
         };
     }
 
@@ -155,10 +159,39 @@ public abstract sealed class Model permits LinearRegression, SignClassifier, Sof
     /** PREDICT_PROBA of class {@code clazz} (checked: a clear error when the model has no such class). */
     abstract double probabilityOf(String clazz, double[] margins);
 
-    /** PREDICT_STDDEV from the margins of one row: an ensemble's; one model has none (22023). */
+    /** PREDICT_STDDEV from the margins of one row: an ensemble's, a posterior's; one plain model has none (22023). */
     double spreadOf(double[] margins) {
         throw Errors.invalidParameter("model '" + name + "' is one " + kind().title() + " model, not an ensemble, and has no spread;"
-                + " PREDICT_STDDEV needs a bagged kind (" + ModelKind.ensembleNames() + ")");
+                + " PREDICT_STDDEV needs a bagged or Bayesian kind (" + ModelKind.spreadNames() + ")");
+    }
+
+    /**
+     * PREDICT_INTERVAL without a calibration, from the margins of one row: {lower, upper} at {@code level}, for the kinds
+     * that state one ({@link ModelKind#hasModelInterval}); callers check the kind first, so the others never get here.
+     */
+    double[] modelIntervalOf(double[] margins, double level) {
+        throw new IllegalStateException(kind() + " has no model-based interval");
+    }
+
+    /**
+     * Checks {@code level} for this model's own interval before any row is scored (a quantile model answers only at its
+     * trained level); the level itself is checked to lie in (0, 1) by the caller.
+     */
+    public void checkModelIntervalLevel(double level) {
+    }
+
+    /** The margins of one feature vector, one per output (a diagonal posterior's variance row is no linear margin). */
+    double[] marginsOf(FeatureVector x) {
+        double[] m = new double[outputs()];
+        for (int o = 0; o < m.length; o++) {
+            m[o] = x instanceof SparseVector sv ? margin(sv, o) : margin(((DenseVector) x).values(), o);
+        }
+        return m;
+    }
+
+    /** True where {@link #evaluate} scores the text by the bag of words' fused margins (every row a linear margin). */
+    boolean linearRows() {
+        return true;
     }
 
     /** The bound a prediction view may use when this model replaces another. */
@@ -322,6 +355,11 @@ public abstract sealed class Model permits LinearRegression, SignClassifier, Sof
         return out;
     }
 
+    /** The weights themselves (no copy), for the subclasses' scoring. */
+    final double[] weightsView() {
+        return weights;
+    }
+
     /** The weight of feature {@code i} of output {@code o}. */
     final double weight(int o, int i) {
         return weights[o * dimension() + i];
@@ -374,6 +412,9 @@ public abstract sealed class Model permits LinearRegression, SignClassifier, Sof
         if (features instanceof BagOfWords bow) {
             if (!(inputs[0] instanceof String text)) {
                 throw Errors.wrongType(name, names.get(0), "text", inputs[0]);
+            }
+            if (!linearRows()) {
+                return new Evaluation(this, marginsOf(bow.vectorize(text)));
             }
             bow.margins(text, weights, bias, margins);
         } else {

@@ -29,7 +29,35 @@ public enum ModelKind {
     /** A bagged ensemble of logistic regressions: the score is the members' mean probability, the label its side of 1/2. */
     BAGGED_LOGISTIC(6, "bagged_logistic", "bagged logistic", 2, 2),
     /** A bagged ensemble of linear SVMs, scored as {@link #BAGGED_LOGISTIC} (each member's logistic, uncalibrated). */
-    BAGGED_SVM(7, "bagged_svm", "bagged svm", 2, 2);
+    BAGGED_SVM(7, "bagged_svm", "bagged svm", 2, 2),
+    /**
+     * Bayesian linear regression: a Gaussian prior on the weights, the noise variance estimated from the residuals; the
+     * score is the posterior mean's prediction, the spread the predictive standard deviation sqrt(σ² + x̃ᵀΣx̃).
+     */
+    BAYES_LINEAR(8, "bayes_linear", "Bayesian linear regression", 0, 0),
+    /**
+     * Bayesian logistic regression (Laplace approximation at the MAP): the score is the probit-corrected probability
+     * σ(μ / sqrt(1 + π s²/8)), s² = x̃ᵀΣx̃ the margin's posterior variance; the spread is s; the label μ's sign.
+     */
+    BAYES_LOGISTIC(9, "bayes_logistic", "Bayesian logistic", 2, 2),
+    /**
+     * Quantile linear regression (pinball loss): the median and the lower and upper quantiles of a trained level; the
+     * score is the median.
+     */
+    QUANTILE_LINEAR(10, "quantile_linear", "quantile linear regression", 0, 0);
+
+    /**
+     * What a kind knows of its own uncertainty, beyond its score: nothing; its members' disagreement (an ensemble); a
+     * Gaussian posterior over its weights (rows after the first: see {@link Model}); or trained quantiles. The SQL names
+     * are the catalog's (PostgreSQL's PL/pgSQL branches on them, never on kind names).
+     */
+    public enum Uncertainty {
+        NONE, MEMBERS, POSTERIOR, QUANTILES;
+
+        public String sqlName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     /**
      * How a kind's margins become its score and label: the identity (no label), the logistic of one margin (the label
@@ -89,7 +117,7 @@ public enum ModelKind {
 
     /** The loss a kind is trained with (LinearSgd's gradient); the SQL names are the catalog's. */
     public enum Loss {
-        SQUARED, LOGISTIC, HINGE, CROSS_ENTROPY;
+        SQUARED, LOGISTIC, HINGE, CROSS_ENTROPY, PINBALL;
 
         public String sqlName() {
             return name().toLowerCase(Locale.ROOT);
@@ -131,8 +159,8 @@ public enum ModelKind {
 
     private Link memberLink() {
         return switch (this) {
-            case LINEAR, BAGGED_LINEAR -> Link.IDENTITY;
-            case LOGISTIC, SVM, BAGGED_LOGISTIC, BAGGED_SVM -> Link.LOGISTIC;
+            case LINEAR, BAGGED_LINEAR, BAYES_LINEAR, QUANTILE_LINEAR -> Link.IDENTITY;
+            case LOGISTIC, SVM, BAGGED_LOGISTIC, BAGGED_SVM, BAYES_LOGISTIC -> Link.LOGISTIC;
             case SOFTMAX -> Link.SOFTMAX;
         };
     }
@@ -140,11 +168,34 @@ public enum ModelKind {
     /** The kind of one member: the kind itself, or for an ensemble the kind each member is trained as. */
     public ModelKind member() {
         return switch (this) {
-            case LINEAR, LOGISTIC, SVM, SOFTMAX -> this;
+            case LINEAR, LOGISTIC, SVM, SOFTMAX, BAYES_LINEAR, BAYES_LOGISTIC, QUANTILE_LINEAR -> this;
             case BAGGED_LINEAR -> LINEAR;
             case BAGGED_LOGISTIC -> LOGISTIC;
             case BAGGED_SVM -> SVM;
         };
+    }
+
+    /** What the kind knows of its uncertainty (see {@link Uncertainty}). */
+    public Uncertainty uncertainty() {
+        return switch (this) {
+            case LINEAR, LOGISTIC, SVM, SOFTMAX -> Uncertainty.NONE;
+            case BAGGED_LINEAR, BAGGED_LOGISTIC, BAGGED_SVM -> Uncertainty.MEMBERS;
+            case BAYES_LINEAR, BAYES_LOGISTIC -> Uncertainty.POSTERIOR;
+            case QUANTILE_LINEAR -> Uncertainty.QUANTILES;
+        };
+    }
+
+    /** True where PREDICT_STDDEV answers: an ensemble's spread, a posterior's standard deviation. */
+    public boolean hasSpread() {
+        return uncertainty() == Uncertainty.MEMBERS || uncertainty() == Uncertainty.POSTERIOR;
+    }
+
+    /**
+     * True where PREDICT_INTERVAL has an answer without a calibration: a Bayesian regressor's Gaussian interval, a
+     * quantile model's trained interval (at its trained level only).
+     */
+    public boolean hasModelInterval() {
+        return !isClassifier() && (uncertainty() == Uncertainty.POSTERIOR || uncertainty() == Uncertainty.QUANTILES);
     }
 
     /** True for an ensemble: one margin per member, averaged through the link. */
@@ -169,6 +220,9 @@ public enum ModelKind {
             case LOGISTIC -> Loss.LOGISTIC;
             case SVM -> Loss.HINGE;
             case SOFTMAX -> Loss.CROSS_ENTROPY;
+            case BAYES_LINEAR -> Loss.SQUARED;
+            case BAYES_LOGISTIC -> Loss.LOGISTIC;
+            case QUANTILE_LINEAR -> Loss.PINBALL;
             case BAGGED_LINEAR, BAGGED_LOGISTIC, BAGGED_SVM -> throw new IllegalStateException("a member is never an ensemble");
         };
     }
@@ -194,7 +248,7 @@ public enum ModelKind {
 
     /** True for kinds whose score and label are functions of one margin (what a prediction view stores). */
     public boolean isSingleMargin() {
-        return !isEnsemble() && link().singleMargin();
+        return uncertainty() == Uncertainty.NONE && link().singleMargin();
     }
 
     /** The problem with {@code classes} for this kind, in the words of every binding; null when there is none. */
@@ -220,7 +274,7 @@ public enum ModelKind {
      * The number of margins a model of this kind has over {@code classes}, which are checked for the kind; an
      * ensemble has as many as it has members, {@code given} (at least {@link #MIN_MEMBERS}).
      */
-    int outputsFor(List<String> classes, int given) {
+    int outputsFor(List<String> classes, int given, int dimension, boolean bagOfWords) {
         String problem = classesProblem(classes);
         if (problem != null) {
             throw Errors.invalidParameter(problem);
@@ -228,16 +282,26 @@ public enum ModelKind {
         if (isEnsemble() && given < MIN_MEMBERS) {
             throw Errors.invalidParameter("a " + title + " model needs at least " + MIN_MEMBERS + " members, got " + given);
         }
-        return isEnsemble() ? given : outputCount(classes.size());
+        return isEnsemble() ? given : outputCount(classes.size(), dimension, bagOfWords);
     }
 
     /**
-     * The number of margins over {@code classes} labels, unchecked (to size what a reader parses before the model); an
-     * ensemble's is its member count, which the classes do not give: -1.
+     * The number of margins over {@code classes} labels and {@code dimension} features, unchecked (to size what a reader
+     * parses before the model): an ensemble's is its member count, which neither gives: -1. A posterior's rows: the mean,
+     * then the factor A of Σ = AᵀA over (1, x) (d + 1 rows; bag of words: one row of variances, a diagonal Σ), then for
+     * a regressor the noise row (bias σ); a quantile model's: median, lower, upper, the trained level (bias).
      */
-    public int outputCount(int classes) {
-        return isEnsemble() ? -1 : link() == Link.SOFTMAX ? classes : 1;
+    public int outputCount(int classes, int dimension, boolean bagOfWords) {
+        return switch (uncertainty()) {
+            case NONE -> link() == Link.SOFTMAX ? classes : 1;
+            case MEMBERS -> -1;
+            case POSTERIOR -> 1 + (bagOfWords ? 1 : dimension + 1) + (isClassifier() ? 0 : 1);
+            case QUANTILES -> QUANTILE_ROWS;
+        };
     }
+
+    /** A quantile model's rows: median, lower, upper, and the trained level. */
+    public static final int QUANTILE_ROWS = 4;
 
     /** The classes a model file may leave out: "0" and "1" for binary kinds, none otherwise. */
     public List<String> defaultClasses() {
@@ -274,6 +338,17 @@ public enum ModelKind {
     /** The ensemble kinds' names, comma-separated. */
     public static String ensembleNames() {
         return Arrays.stream(values()).filter(ModelKind::isEnsemble).map(ModelKind::sqlName).collect(Collectors.joining(", "));
+    }
+
+    /** The names of the kinds PREDICT_STDDEV answers for, comma-separated. */
+    public static String spreadNames() {
+        return Arrays.stream(values()).filter(ModelKind::hasSpread).map(ModelKind::sqlName).collect(Collectors.joining(", "));
+    }
+
+    /** The names of the regressors with a spread (what normalized calibration divides by), comma-separated. */
+    public static String regressorSpreadNames() {
+        return Arrays.stream(values()).filter(k -> k.hasSpread() && !k.isClassifier()).map(ModelKind::sqlName)
+                .collect(Collectors.joining(", "));
     }
 
     /** The kinds' names, comma-separated. */

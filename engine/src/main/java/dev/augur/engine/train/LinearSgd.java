@@ -15,7 +15,8 @@ import java.util.Arrays;
  * global scale (w = scale · v), so a step costs O(nonzeros) on sparse inputs. Used by the trainer and by online
  * learning on classification views.
  *
- * <p>Losses by kind: squared (linear), logistic (logistic), hinge (svm), cross-entropy (softmax).
+ * <p>Losses by kind: squared (linear), logistic (logistic), hinge (svm), cross-entropy (softmax), pinball (quantile_linear,
+ * one quantile per output).
  * The squared loss takes the implicit (proximal) step, r / (1 + eta·(‖x‖² + 1)) instead of r, which equals the plain
  * step when eta·‖x‖² is small and never overshoots the residual when it is not (a plain step diverges as soon as
  * eta·(‖x‖² + 1) &gt; 2, e.g. 100 standardized inputs at rate 0.05). The other losses have bounded gradients.
@@ -31,13 +32,29 @@ public final class LinearSgd {
     private final double[] bias;
     private final double l2;
     private double scale = 1;
+    /** The quantile of each output (pinball loss only), else null. */
+    private final double[] quantiles;
 
     public LinearSgd(ModelKind kind, int dim, int outputs, double l2) {
         this(kind, dim, outputs, l2, new double[outputs * dim], new double[outputs]);
     }
 
+    /** Pinball-loss SGD: one output per quantile in (0, 1), all fitted to the same target. */
+    public static LinearSgd quantiles(int dim, double l2, double... quantiles) {
+        return new LinearSgd(ModelKind.QUANTILE_LINEAR, dim, quantiles.length, l2, new double[quantiles.length * dim],
+                new double[quantiles.length], quantiles.clone());
+    }
+
     /** Resumes from existing weights (copied). */
     public LinearSgd(ModelKind kind, int dim, int outputs, double l2, double[] weights, double[] bias) {
+        this(kind, dim, outputs, l2, weights, bias, null);
+    }
+
+    private LinearSgd(ModelKind kind, int dim, int outputs, double l2, double[] weights, double[] bias, double[] quantiles) {
+        if (kind.loss() == ModelKind.Loss.PINBALL && (quantiles == null || quantiles.length != outputs)) {
+            throw new IllegalArgumentException("the pinball loss needs one quantile per output");
+        }
+        this.quantiles = quantiles;
         if (weights.length != (long) dim * outputs || bias.length != outputs) {
             throw new IllegalArgumentException("weights " + weights.length + " and bias " + bias.length
                     + " do not match " + outputs + " x " + dim);
@@ -45,7 +62,7 @@ public final class LinearSgd {
         this.kind = kind;
         this.implicitStep = switch (kind.loss()) {
             case SQUARED -> true;
-            case LOGISTIC, HINGE, CROSS_ENTROPY -> false;
+            case LOGISTIC, HINGE, CROSS_ENTROPY, PINBALL -> false;
         };
         this.dim = dim;
         this.outputs = outputs;
@@ -147,6 +164,17 @@ public final class LinearSgd {
                     g[o] = p[o] - (o == c ? 1 : 0);
                 }
                 yield -Math.log(Math.max(p[c], 1e-300));
+            }
+            case PINBALL -> {
+                // pinball loss of quantile tau: tau·(y − z) above the target, (1 − tau)·(z − y) below; its subgradient
+                double loss = 0;
+                for (int o = 0; o < outputs; o++) {
+                    double tau = quantiles[o];
+                    double r = z[o] - target;
+                    g[o] = r > 0 ? 1 - tau : -tau;
+                    loss += r > 0 ? (1 - tau) * r : -tau * r;
+                }
+                yield loss;
             }
         };
     }

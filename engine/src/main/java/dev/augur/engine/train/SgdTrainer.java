@@ -60,12 +60,30 @@ public final class SgdTrainer {
             throw Errors.invalidParameter("option members trains an ensemble: use a bagged kind (" + ModelKind.ensembleNames()
                     + "), not " + kind.sqlName() + (kind.bagged() == null ? "" : "; KIND " + kind.bagged().sqlName()));
         }
+        if (kind.uncertainty() != ModelKind.Uncertainty.POSTERIOR && options.prior() != 0) {
+            throw Errors.invalidParameter("option prior is the prior precision of a Bayesian kind (" + names(ModelKind.Uncertainty.POSTERIOR)
+                    + "), not of " + kind.sqlName());
+        }
+        if (kind.uncertainty() != ModelKind.Uncertainty.QUANTILES && options.level() != 0) {
+            throw Errors.invalidParameter("option level is the interval level a quantile kind is trained for ("
+                    + names(ModelKind.Uncertainty.QUANTILES) + "), not " + kind.sqlName());
+        }
         boolean text = nIn == 1 && rows.get(0)[0] instanceof String;
         Labels labels = Labels.of(model, kind, rows, nIn);
         if (text) {
             return trainText(model, kind, inputNames.get(0), rows, labels, options, progress);
         }
         return trainDense(model, kind, inputNames, rows, labels, options, progress);
+    }
+
+    private static String names(ModelKind.Uncertainty u) {
+        StringBuilder s = new StringBuilder();
+        for (ModelKind k : ModelKind.values()) {
+            if (k.uncertainty() == u) {
+                s.append(s.isEmpty() ? "" : ", ").append(k.sqlName());
+            }
+        }
+        return s.toString();
     }
 
     private static Model trainText(String model, ModelKind kind, String input, List<Object[]> rows, Labels labels,
@@ -135,6 +153,29 @@ public final class SgdTrainer {
             x[i] = bow.vectorize(docs[i]);
         }
         double rate = o.learningRate() > 0 ? o.learningRate() : TrainingOptions.DEFAULT_TEXT_RATE;
+        if (kind.uncertainty() == ModelKind.Uncertainty.POSTERIOR) {
+            // the mean by SGD with the prior as its L2 term (prior/2 ‖w‖² over n examples), the diagonal posterior around it
+            double prior = o.priorOrDefault();
+            TrainingOptions meanOptions = new TrainingOptions(o.epochs(), o.learningRate(), prior / n, o.seed(), o.weighting(),
+                    o.ngrams(), o.hashBits(), o.minDf(), o.maxFeatures(), o.normalize(), 0);
+            double[][] mean = fit(kind, dim, 1, n, meanOptions, rate, progress, (sgd, i, eta) -> sgd.step(x[i], labels.target(i), eta));
+            double[] y = new double[n];
+            Arrays.setAll(y, labels::target);
+            double[][] map = BayesianFit.diagonal(kind.isClassifier(), x, y, mean[0], mean[1][0], prior);
+            return Model.of(model, kind, bow, labels.classes(), map[0], map[1]);
+        }
+        if (kind.uncertainty() == ModelKind.Uncertainty.QUANTILES) {
+            // the pinball loss moves a margin by the rate whatever the target's scale: fitted to the standardized target,
+            // at the dense rate (a text's vector has norm 1), then scaled back
+            double[] y = new double[n];
+            Arrays.setAll(y, labels::target);
+            double[] scale = meanAndDeviation(y);
+            double quantileRate = o.learningRate() > 0 ? o.learningRate() : TrainingOptions.DEFAULT_DENSE_RATE;
+            double[][] map = fit(kind, dim, labels.outputs(), n, o, quantileRate, progress,
+                    (sgd, i, eta) -> sgd.step(x[i], (y[i] - scale[0]) / scale[1], eta));
+            unstandardizeTarget(kind, map[0], map[1], dim, scale[0], scale[1]);
+            return Model.of(model, kind, bow, labels.classes(), map[0], map[1]);
+        }
         double[][] map = fit(kind, dim, labels.outputs(), n, o, rate, progress, (sgd, i, eta) -> sgd.step(x[i], labels.target(i), eta));
         return Model.of(model, kind, bow, labels.classes(), map[0], map[1]);
     }
@@ -195,11 +236,23 @@ public final class SgdTrainer {
         double ym = yMean;
         double ys = yStd;
         double rate = o.learningRate() > 0 ? o.learningRate() : TrainingOptions.DEFAULT_DENSE_RATE;
-        double[][] map = fit(kind, d, labels.outputs(), n, o, rate, progress, (sgd, i, eta) -> sgd.step(x[i],
-                regression ? (labels.target(i) - ym) / ys : labels.target(i), eta));
+        double[][] map;
+        if (kind.uncertainty() == ModelKind.Uncertainty.POSTERIOR) {
+            double[] y = new double[n];
+            Arrays.setAll(y, i -> regression ? (labels.target(i) - ym) / ys : labels.target(i));
+            map = regression ? BayesianFit.denseLinear(model, x, y, o.priorOrDefault())
+                    : BayesianFit.denseLogistic(model, x, y, o.priorOrDefault());
+            if (progress != null) {
+                progress.accept(o.epochs());
+            }
+        } else {
+            map = fit(kind, d, labels.outputs(), n, o, rate, progress, (sgd, i, eta) -> sgd.step(x[i],
+                    regression ? (labels.target(i) - ym) / ys : labels.target(i), eta));
+        }
         double[] w = map[0];
         double[] b = map[1];
         int outputs = b.length;
+        // every row is affine in the standardized inputs (a constant row has no weights): fold the scaling back
         for (int out = 0; out < outputs; out++) {
             for (int j = 0; j < d; j++) {
                 w[out * d + j] /= std[j];
@@ -207,14 +260,54 @@ public final class SgdTrainer {
             }
         }
         if (regression) {
-            for (int out = 0; out < outputs; out++) {
-                for (int j = 0; j < d; j++) {
-                    w[out * d + j] *= yStd;
-                }
-                b[out] = b[out] * yStd + yMean;
-            }
+            unstandardizeTarget(kind, w, b, d, yMean, yStd);
         }
         return Model.of(model, kind, new DenseFeatures(inputs), labels.classes(), w, b);
+    }
+
+    /**
+     * How a regressor's row scales with the standardized target: a prediction (the mean, a quantile) is y's scale and
+     * offset, a deviation (a covariance factor row, the noise) its scale only, a constant (a quantile model's level) neither.
+     */
+    private enum RowScale {
+        PREDICTION, DEVIATION, NONE
+    }
+
+    /** Rows fitted to (y − mean) / deviation, scaled back to y row by row ({@link RowScale}). */
+    private static void unstandardizeTarget(ModelKind kind, double[] w, double[] b, int d, double yMean, double yStd) {
+        for (int out = 0; out < b.length; out++) {
+            RowScale role = rowScale(kind, out);
+            if (role == RowScale.NONE) {
+                continue;
+            }
+            for (int j = 0; j < d; j++) {
+                w[out * d + j] *= yStd;
+            }
+            b[out] = role == RowScale.PREDICTION ? b[out] * yStd + yMean : b[out] * yStd;
+        }
+    }
+
+    /** {mean, population deviation} of values (a deviation below 1e-12 is 1: a constant needs no scaling). */
+    private static double[] meanAndDeviation(double[] y) {
+        double mean = 0;
+        for (double v : y) {
+            mean += v;
+        }
+        mean /= y.length;
+        double ss = 0;
+        for (double v : y) {
+            ss += (v - mean) * (v - mean);
+        }
+        double sd = Math.sqrt(ss / y.length);
+        return new double[]{mean, sd < 1e-12 ? 1 : sd};
+    }
+
+    private static RowScale rowScale(ModelKind kind, int row) {
+        return switch (kind.uncertainty()) {
+            case NONE, MEMBERS -> RowScale.PREDICTION;
+            case POSTERIOR -> row == 0 ? RowScale.PREDICTION : RowScale.DEVIATION;
+            case QUANTILES -> row < ModelKind.QUANTILE_ROWS - 1 ? RowScale.PREDICTION : RowScale.NONE;
+        };
     }
 
     private interface Step {
@@ -230,6 +323,42 @@ public final class SgdTrainer {
                                   IntConsumer progress, Step step) {
         int[] all = new int[n];
         Arrays.setAll(all, i -> i);
+        if (kind.uncertainty() == ModelKind.Uncertainty.QUANTILES) {
+            // median, lower and upper quantiles in one pass over the same shuffles; the level row after them (weights 0)
+            double level = o.levelOrDefault();
+            LinearSgd sgd = LinearSgd.quantiles(dim, o.l2(), 0.5, (1 - level) / 2, (1 + level) / 2);
+            // the pinball loss's subgradient never vanishes, so the last iterate jitters around the quantile by about the
+            // step: the mean of the iterates at the ends of the later half of the epochs is kept instead
+            int quantileRows = ModelKind.QUANTILE_ROWS - 1;
+            double[] w = new double[ModelKind.QUANTILE_ROWS * dim];
+            double[] b = new double[ModelKind.QUANTILE_ROWS];
+            int from = o.epochs() / 2;
+            int[] kept = new int[1];
+            runEpochs(all, new Random(o.seed()), o.epochs(), rate, e -> {
+                if (e > from) {
+                    double[] sw = sgd.weights();
+                    double[] sb = sgd.bias();
+                    for (int i = 0; i < sw.length; i++) {
+                        w[i] += sw[i];
+                    }
+                    for (int i = 0; i < quantileRows; i++) {
+                        b[i] += sb[i];
+                    }
+                    kept[0]++;
+                }
+                if (progress != null) {
+                    progress.accept(e);
+                }
+            }, (i, eta) -> step.run(sgd, i, eta));
+            for (int i = 0; i < quantileRows * dim; i++) {
+                w[i] /= kept[0];
+            }
+            for (int i = 0; i < quantileRows; i++) {
+                b[i] /= kept[0];
+            }
+            b[ModelKind.QUANTILE_ROWS - 1] = level;
+            return new double[][]{w, b};
+        }
         if (!kind.isEnsemble()) {
             LinearSgd sgd = new LinearSgd(kind, dim, outputs, o.l2());
             runEpochs(all, new Random(o.seed()), o.epochs(), rate, progress, (i, eta) -> step.run(sgd, i, eta));
@@ -283,9 +412,12 @@ public final class SgdTrainer {
 
     /** Label values mapped to targets: the value (linear) or a class index into sorted classes. */
     record Labels(ModelKind kind, List<String> classes, double[] targets) {
-        /** One margin for regression and binary kinds; one per class for softmax, also with only 2 classes. */
+        /**
+         * One margin for regression and binary kinds; one per class for softmax, also with only 2 classes (what SGD fits;
+         * the Bayesian and quantile kinds size their own rows).
+         */
         int outputs() {
-            return kind.member().outputCount(classes.size());
+            return kind.member().outputCount(classes.size(), 0, true);
         }
 
         double target(int i) {

@@ -17,7 +17,7 @@ import java.util.Map;
  */
 public record TrainingOptions(int epochs, double learningRate, double l2, long seed,
                               BagOfWords.Weighting weighting, int ngrams, int hashBits, int minDf, int maxFeatures,
-                              boolean normalize, int members) {
+                              boolean normalize, int members, double prior, double level) {
     /**
      * Learning rate used when none is given, by input shape. Text vectors are L2-normalized (‖x‖ = 1), so the rate is
      * how far one step can move a margin; classifier losses have bounded gradients and the squared loss takes a
@@ -26,13 +26,24 @@ public record TrainingOptions(int epochs, double learningRate, double l2, long s
     public static final double DEFAULT_TEXT_RATE = 5.0;
     public static final double DEFAULT_DENSE_RATE = 0.05;
 
-    private static final List<String> KEYS = List.of("epochs", "features", "hash_bits", "l2", "learning_rate", "max_features",
-            "members", "min_df", "ngrams", "normalize", "seed");
+    private static final List<String> KEYS = List.of("epochs", "features", "hash_bits", "l2", "learning_rate", "level", "max_features",
+            "members", "min_df", "ngrams", "normalize", "prior", "seed");
     private static final String EXAMPLE = "{\"epochs\": 5, \"l2\": 1e-5}";
     public static final int MAX_EPOCHS = 10_000;
     /** The members of a bagged kind when the options name none. */
     public static final int DEFAULT_MEMBERS = 10;
     public static final int MAX_MEMBERS = 1_000;
+
+    /** The prior precision of a Bayesian kind when the options name none. */
+    public static final double DEFAULT_PRIOR = 1.0;
+    /** The interval level a quantile kind is trained for when the options name none. */
+    public static final double DEFAULT_LEVEL = 0.9;
+
+    /** Options without prior and level (0: not given). */
+    public TrainingOptions(int epochs, double learningRate, double l2, long seed, BagOfWords.Weighting weighting, int ngrams,
+                           int hashBits, int minDf, int maxFeatures, boolean normalize, int members) {
+        this(epochs, learningRate, l2, seed, weighting, ngrams, hashBits, minDf, maxFeatures, normalize, members, 0, 0);
+    }
 
     public TrainingOptions {
         if (epochs < 1 || epochs > MAX_EPOCHS) {
@@ -55,6 +66,13 @@ public record TrainingOptions(int epochs, double learningRate, double l2, long s
         }
         if (members != 0 && (members < 2 || members > MAX_MEMBERS)) {
             throw Errors.invalidParameter("option members must be an integer between 2 and " + MAX_MEMBERS + " (an ensemble of one is one model), got " + members);
+        }
+        if (prior != 0 && !(prior > 0 && Double.isFinite(prior))) {
+            throw Errors.invalidParameter("option prior must be a finite number > 0 (the prior precision of the weights), got " + prior);
+        }
+        if (level != 0 && !(level > 0 && level < 1)) {
+            throw Errors.invalidParameter("option level must lie strictly between 0 and 1 (the share of rows the trained interval"
+                    + " should hold, e.g. 0.9), got " + level);
         }
         if (hashBits < 0 || hashBits > 26) {
             throw Errors.invalidParameter("option hash_bits must be an integer between 0 and 26 (0 for a vocabulary), got " + hashBits);
@@ -93,6 +111,8 @@ public record TrainingOptions(int epochs, double learningRate, double l2, long s
         int maxFeatures = o.maxFeatures;
         boolean normalize = o.normalize;
         int members = o.members;
+        double prior = o.prior;
+        double level = o.level;
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             String k = e.getKey();
@@ -110,10 +130,25 @@ public record TrainingOptions(int epochs, double learningRate, double l2, long s
                 case "min_df" -> minDf = OptionValues.integer(k, v, 1, Integer.MAX_VALUE, null);
                 case "max_features" -> maxFeatures = OptionValues.integer(k, v, 1, Integer.MAX_VALUE, null);
                 case "normalize" -> normalize = normalizeValue(v);
+                case "prior" -> prior = OptionValues.number(k, v, Double.MIN_VALUE, Double.MAX_VALUE,
+                        "a finite number > 0 (the prior precision of the weights)");
+                case "level" -> level = OptionValues.number(k, v, Double.MIN_VALUE, Math.nextDown(1.0),
+                        "a number strictly between 0 and 1 (the share of rows the trained interval should hold, e.g. 0.9)");
                 default -> throw new IllegalStateException(k); // checkKeys refused it
             }
         }
-        return new TrainingOptions(epochs, rate, l2, seed, weighting, ngrams, hashBits, minDf, maxFeatures, normalize, members);
+        return new TrainingOptions(epochs, rate, l2, seed, weighting, ngrams, hashBits, minDf, maxFeatures, normalize, members,
+                prior, level);
+    }
+
+    /** The prior precision a Bayesian kind trains with. */
+    public double priorOrDefault() {
+        return prior == 0 ? DEFAULT_PRIOR : prior;
+    }
+
+    /** The level a quantile kind trains for. */
+    public double levelOrDefault() {
+        return level == 0 ? DEFAULT_LEVEL : level;
     }
 
     /** true/false, or "l2"/"none"; anything else is an error (the string "false" must not mean true). */
@@ -131,6 +166,7 @@ public record TrainingOptions(int epochs, double learningRate, double l2, long s
     }
 
     public TrainingOptions withEpochs(int e) {
-        return new TrainingOptions(e, learningRate, l2, seed, weighting, ngrams, hashBits, minDf, maxFeatures, normalize, members);
+        return new TrainingOptions(e, learningRate, l2, seed, weighting, ngrams, hashBits, minDf, maxFeatures, normalize, members,
+                prior, level);
     }
 }

@@ -78,7 +78,7 @@ class ConformalPropertiesTest {
     @Example
     void normalizedCalibrationNeedsARegressorWithASpread() {
         assertThatThrownBy(() -> Conformal.calibrate(LINEAR, Method.NORMALIZED, regressionRows(new Random(1), 50)))
-                .isInstanceOf(AugurException.class).hasMessageContaining("only an ensemble of regressors has");
+                .isInstanceOf(AugurException.class).hasMessageContaining("which only regressors with a spread have (bagged_linear, bayes_linear)");
         Model same = Model.of("same", ModelKind.BAGGED_LINEAR, new DenseFeatures(List.of("a")), List.of(),
                 new double[]{1, 1, 1}, new double[]{0, 0, 0});
         assertThatThrownBy(() -> Conformal.calibrate(same, Method.NORMALIZED, heteroscedastic(new Random(2), 50)))
@@ -239,7 +239,7 @@ class ConformalPropertiesTest {
                 .hasMessageContaining("not a class of model 'bin'");
         assertThatThrownBy(() -> Conformal.calibrate(THREE, Method.MONDRIAN, List.<Object[]>of(new Object[]{1.0, 2.0, "mid"})))
                 .hasMessageContaining("of class 'high'");
-        assertThatThrownBy(() -> Method.fromOptions("{\"method\": \"best\"}")).hasMessageContaining("option method must be split, mondrian or normalized");
+        assertThatThrownBy(() -> Method.fromOptions("{\"method\": \"best\"}")).hasMessageContaining("option method must be split, mondrian, normalized or cqr");
         assertThat(Method.fromOptions(null)).isEqualTo(Method.SPLIT);
         assertThat(Method.fromOptions("{\"method\": \"Mondrian\"}")).isEqualTo(Method.MONDRIAN);
     }

@@ -35,7 +35,7 @@ class EveryKindTest {
             assertThat(m.outputsSupported()).contains(Model.Output.SCORE);
             assertThat(m.outputsSupported().contains(Model.Output.LABEL)).as("%s labels", kind).isEqualTo(kind.isClassifier());
             assertThat(m.outputsSupported().contains(Model.Output.PROBABILITY)).as("%s probabilities", kind).isEqualTo(kind.isClassifier());
-            assertThat(m.outputsSupported().contains(Model.Output.SPREAD)).as("%s spread", kind).isEqualTo(kind.isEnsemble());
+            assertThat(m.outputsSupported().contains(Model.Output.SPREAD)).as("%s spread", kind).isEqualTo(kind.hasSpread());
             // a view keeps one margin per row, or an ensemble's decision value: softmax has no bound, and so re-scores in full
             if (m.outputs() != 1) {
                 assertThat(m.viewBound()).isEqualTo(kind.isEnsemble() ? Model.ViewBound.HOLDER_PER_MEMBER : Model.ViewBound.NONE);
@@ -57,8 +57,9 @@ class EveryKindTest {
         BagOfWords bow = new BagOfWords("body", BagOfWords.Weighting.BINARY, 1, 0, false, new String[]{"a", "b"}, null);
         for (ModelKind kind : ModelKind.values()) {
             List<String> classes = classes(kind);
-            int outputs = outputs(kind);
-            Model m = Model.of("t", kind, bow, classes, new double[2 * outputs], new double[outputs]);
+            int outputs = kind.isEnsemble() ? 4 : kind.outputCount(classes.size(), 2, true);
+            double[] w = new double[2 * outputs];
+            Model m = Model.of("t", kind, bow, classes, w, ModelArbitraries.conform(kind, bow, w, new double[outputs]));
             assertThat(m.sqlScore(List.of("body"), SqlDialect.POSTGRESQL)).as("%s", kind).isEmpty();
         }
     }
@@ -95,38 +96,40 @@ class EveryKindTest {
         Arbitrary<Double> value = Arbitraries.doubles().between(-1e3, 1e3);
         return Combinators.combine(Arbitraries.of(ModelKind.class), Arbitraries.integers().between(1, 6))
                 .flatAs((kind, d) -> {
-                    int outputs = outputs(kind);
+                    int outputs = outputs(kind, d);
                     List<String> inputs = new ArrayList<>();
                     for (int i = 0; i < d; i++) {
                         inputs.add("x" + i);
                     }
                     return Combinators.combine(value.array(double[].class).ofSize(outputs * d),
                                     value.array(double[].class).ofSize(outputs), value.array(double[].class).ofSize(d))
-                            .as((w, b, x) -> new Object[]{Model.of("m", kind, new DenseFeatures(inputs), classes(kind), w, b), x});
+                            .as((w, b, x) -> new Object[]{Model.of("m", kind, new DenseFeatures(inputs), classes(kind), w,
+                                    ModelArbitraries.conform(kind, new DenseFeatures(inputs), w, b)), x});
                 });
     }
 
     private static List<String> classes(ModelKind kind) {
         return switch (kind) {
-            case LINEAR, BAGGED_LINEAR -> List.of();
-            case LOGISTIC, SVM, BAGGED_LOGISTIC, BAGGED_SVM -> List.of("0", "1");
+            case LINEAR, BAGGED_LINEAR, BAYES_LINEAR, QUANTILE_LINEAR -> List.of();
+            case LOGISTIC, SVM, BAGGED_LOGISTIC, BAGGED_SVM, BAYES_LOGISTIC -> List.of("0", "1");
             case SOFTMAX -> List.of("x", "y", "z");
         };
     }
 
     /** Margins of the test models: an ensemble's are its 4 members'. */
-    private static int outputs(ModelKind kind) {
-        return kind.isEnsemble() ? 4 : kind.outputCount(classes(kind).size());
+    private static int outputs(ModelKind kind, int dimension) {
+        return kind.isEnsemble() ? 4 : kind.outputCount(classes(kind).size(), dimension, false);
     }
 
     private static Model twoInputModel(ModelKind kind) {
         List<String> classes = classes(kind);
-        int outputs = outputs(kind);
+        int outputs = outputs(kind, 2);
         double[] w = new double[2 * outputs];
         double[] b = new double[outputs];
         for (int i = 0; i < w.length; i++) {
             w[i] = 0.25 * (i + 1) - 0.6;
         }
-        return Model.of("k_" + kind.sqlName(), kind, new DenseFeatures(List.of("a", "b")), classes, w, b);
+        DenseFeatures features = new DenseFeatures(List.of("a", "b"));
+        return Model.of("k_" + kind.sqlName(), kind, features, classes, w, ModelArbitraries.conform(kind, features, w, b));
     }
 }

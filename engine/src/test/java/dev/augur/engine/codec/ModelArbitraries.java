@@ -51,19 +51,42 @@ final class ModelArbitraries {
 
     private static Arbitrary<Model> model(String name, ModelKind kind, Features features) {
         Arbitrary<List<String>> classes = switch (kind) {
-            case LINEAR, BAGGED_LINEAR -> Arbitraries.just(List.of());
-            case LOGISTIC, SVM, BAGGED_LOGISTIC, BAGGED_SVM -> labels().list().uniqueElements().ofSize(2);
+            case LINEAR, BAGGED_LINEAR, BAYES_LINEAR, QUANTILE_LINEAR -> Arbitraries.just(List.of());
+            case LOGISTIC, SVM, BAGGED_LOGISTIC, BAGGED_SVM, BAYES_LOGISTIC -> labels().list().uniqueElements().ofSize(2);
             case SOFTMAX -> labels().list().uniqueElements().ofMinSize(2).ofMaxSize(5);
         };
         // an ensemble has 2 to 6 members, whatever its classes
         Arbitrary<Integer> members = kind.isEnsemble() ? Arbitraries.integers().between(2, 6) : Arbitraries.just(0);
         return Combinators.combine(classes, members).flatAs((cs, k) -> {
-            int outputs = kind.isEnsemble() ? k : kind.outputCount(cs.size());
+            int outputs = kind.isEnsemble() ? k : kind.outputCount(cs.size(), features.dimension(), features instanceof BagOfWords);
             return Combinators.combine(
                             anyFiniteDouble().array(double[].class).ofSize(outputs * features.dimension()),
                             anyFiniteDouble().array(double[].class).ofSize(outputs))
-                    .as((w, b) -> Model.of(name, kind, features, cs, w, b));
+                    .as((w, b) -> Model.of(name, kind, features, cs, w, conform(kind, features, w, b)));
         });
+    }
+
+    /**
+     * Makes random rows a valid payload of {@code kind} (in place; returns the bias): a regressor's noise row and a quantile
+     * model's level row have no weights, the noise is non-negative, the level in (0, 1), a diagonal posterior's variances
+     * non-negative.
+     */
+    static double[] conform(ModelKind kind, Features features, double[] w, double[] b) {
+        int d = features.dimension();
+        int last = b.length - 1;
+        boolean constantLast = kind.uncertainty() == ModelKind.Uncertainty.QUANTILES
+                || kind.uncertainty() == ModelKind.Uncertainty.POSTERIOR && !kind.isClassifier();
+        if (constantLast) {
+            java.util.Arrays.fill(w, last * d, (last + 1) * d, 0);
+            b[last] = kind.uncertainty() == ModelKind.Uncertainty.QUANTILES ? 1 / (2 + Math.abs(b[last] % 7)) : Math.abs(b[last]);
+        }
+        if (kind.uncertainty() == ModelKind.Uncertainty.POSTERIOR && features instanceof BagOfWords) {
+            for (int i = d; i < 2 * d; i++) {
+                w[i] = Math.abs(w[i]);
+            }
+            b[1] = Math.abs(b[1]);
+        }
+        return b;
     }
 
     /** Model names as users type them (any case): the model keeps the lower-case form. */

@@ -154,8 +154,10 @@ class SgdTrainerTest {
             assertThat(bow.vocabulary()).contains("cheap", "meeting", "19");
         });
         if (!kind.isClassifier()) {
-            assertThat(model.evaluate("Cheap PILLS, buy now! offer 3").score()).isCloseTo(1, within(0.05));
-            assertThat(model.evaluate("Meeting agenda for Monday, notes 3").score()).isCloseTo(0, within(0.05));
+            // a Bayesian mean is shrunk toward 0 by its prior (precision 1 against 40 rows), toward the intercept
+            double tolerance = kind.uncertainty() == ModelKind.Uncertainty.POSTERIOR ? 0.15 : 0.05;
+            assertThat(model.evaluate("Cheap PILLS, buy now! offer 3").score()).isCloseTo(1, within(tolerance));
+            assertThat(model.evaluate("Meeting agenda for Monday, notes 3").score()).isCloseTo(0, within(tolerance));
             assertThat(model.evaluate("buy cheap pills").score()).isGreaterThan(0.5);
             assertThat(model.evaluate("the meeting agenda").score()).isLessThan(0.5);
         } else {
@@ -365,7 +367,7 @@ class SgdTrainerTest {
     @Test
     void unknownOptionIsInvalidParameterListingTheOptions() {
         assertInvalid(() -> TrainingOptions.fromJson("{\"epoch\": 5}"), "unknown training option 'epoch'",
-                "epochs, features, hash_bits, l2, learning_rate, max_features, members, min_df, ngrams, normalize, seed");
+                "epochs, features, hash_bits, l2, learning_rate, level, max_features, members, min_df, ngrams, normalize, prior, seed");
     }
 
     @Test

@@ -20,7 +20,14 @@ public final class Admin {
     /** Trains on a query whose last column is the label and registers the model; returns its version (not deployed). */
     public static int trainModel(Connection conn, String name, String kind, String query, String optionsJson)
             throws SQLException {
-        return call(() -> new CatalogStore(conn).register(TrainingQuery.train(conn, name, kind, query, optionsJson), "train", optionsJson));
+        return call(() -> {
+            TrainingQuery.Trained t = TrainingQuery.trainKeepingRows(conn, name, kind, query, optionsJson);
+            int version = new CatalogStore(conn).register(t.model(), "train", optionsJson);
+            // monitoring's yardstick: the training rows' scores and inputs, captured once, beside the version
+            H2Monitor.store(conn, t.model().name(), version, "train",
+                    dev.augur.engine.monitor.Reference.capture(t.model(), t.rows()));
+            return version;
+        });
     }
 
     public static int trainModel(Connection conn, String name, String kind, String query) throws SQLException {

@@ -50,14 +50,17 @@ final class CalibrationStore {
             throw Conformal.columns(model, rows.columns().size());
         }
         Calibration calibration = Conformal.calibrate(model, method, rows.rows());
+        // the calibration's own method: split calibration of a quantile model is CQR
+        method = calibration.method();
         int to = catalog.latest(name) + 1;
         try (PreparedStatement ps = conn.prepareStatement("INSERT INTO AUGUR.MODELS (NAME, VERSION, KIND, INPUTS, CLASSES, SPEC,"
-                + " SHA256, PAYLOAD_BYTES, SOURCE, CALIBRATION) SELECT NAME, ?, KIND, INPUTS, CLASSES, SPEC, SHA256, PAYLOAD_BYTES,"
-                + " 'calibrate', ? FROM AUGUR.MODELS WHERE NAME = ? AND VERSION = ?")) {
+                + " SHA256, PAYLOAD_BYTES, SOURCE, CALIBRATION, INTERVAL_SOURCE) SELECT NAME, ?, KIND, INPUTS, CLASSES, SPEC, SHA256,"
+                + " PAYLOAD_BYTES, 'calibrate', ?, ? FROM AUGUR.MODELS WHERE NAME = ? AND VERSION = ?")) {
             ps.setInt(1, to);
             ps.setString(2, method.sqlName());
-            ps.setString(3, name);
-            ps.setInt(4, from.version());
+            ps.setString(3, CatalogStore.intervalSource(model.kind(), true));
+            ps.setString(4, name);
+            ps.setInt(5, from.version());
             ps.executeUpdate();
         }
         try (PreparedStatement ps = conn.prepareStatement("INSERT INTO AUGUR.MODEL_PAYLOADS (NAME, VERSION, PAYLOAD)"
@@ -98,12 +101,14 @@ final class CalibrationStore {
                 ps.executeUpdate();
             }
         }
+        // the same payload scores as its source did: the copy is monitored against the source's reference
+        H2Monitor.copyReference(conn, name, from.version(), to);
         ModelCache.get(name, to, from.sha256(), () -> model);
         return to;
     }
 
-    /** The calibration of a version, or a 55000 naming CALIBRATE_MODEL when it has none. */
-    Calibration require(CatalogStore.VersionRef ref, String function) throws SQLException {
+    /** The calibration of a version, or null when it has none. */
+    Calibration find(CatalogStore.VersionRef ref) throws SQLException {
         Method method;
         double offset;
         try (PreparedStatement ps = conn.prepareStatement("SELECT METHOD, SPREAD_OFFSET FROM AUGUR.CALIBRATIONS WHERE NAME = ? AND VERSION = ?")) {
@@ -111,7 +116,7 @@ final class CalibrationStore {
             ps.setInt(2, ref.version());
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
-                    throw Conformal.notCalibrated(ref.name(), ref.version(), function);
+                    return null;
                 }
                 method = Method.fromSqlName(rs.getString(1));
                 offset = rs.getDouble(2);

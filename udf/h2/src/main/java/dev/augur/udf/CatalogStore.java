@@ -8,6 +8,7 @@ import dev.augur.engine.codec.ModelCodec;
 import dev.augur.engine.codec.ModelJson;
 import dev.augur.engine.features.BagOfWords;
 import dev.augur.engine.model.Model;
+import dev.augur.engine.model.ModelKind;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -50,8 +51,8 @@ public final class CatalogStore {
                 version = rs.getInt(1);
             }
         }
-        try (PreparedStatement ps = conn.prepareStatement("INSERT INTO AUGUR.MODELS"
-                + " (NAME, VERSION, KIND, INPUTS, CLASSES, SPEC, SHA256, PAYLOAD_BYTES, SOURCE) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        try (PreparedStatement ps = conn.prepareStatement("INSERT INTO AUGUR.MODELS (NAME, VERSION, KIND, INPUTS, CLASSES, SPEC,"
+                + " SHA256, PAYLOAD_BYTES, SOURCE, INTERVAL_SOURCE) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, model.name());
             ps.setInt(2, version);
             ps.setString(3, model.kind().sqlName());
@@ -61,6 +62,7 @@ public final class CatalogStore {
             ps.setString(7, sha);
             ps.setInt(8, payload.length);
             ps.setString(9, source);
+            ps.setString(10, intervalSource(model.kind(), false));
             ps.executeUpdate();
         }
         try (PreparedStatement ps = conn.prepareStatement(
@@ -72,6 +74,18 @@ public final class CatalogStore {
         }
         ModelCache.get(model.name(), version, sha, () -> model);
         return version;
+    }
+
+    /**
+     * What answers PREDICT_INTERVAL for a version of {@code kind}: a calibrated regressor's conformal interval, else an
+     * uncalibrated one's own (Bayesian, quantile: 'model'); null where it has none (a classifier, an uncalibrated plain
+     * regressor). AUGUR.MODELS.INTERVAL_SOURCE.
+     */
+    static String intervalSource(ModelKind kind, boolean calibrated) {
+        if (kind.isClassifier()) {
+            return null;
+        }
+        return calibrated ? "conformal" : kind.hasModelInterval() ? "model" : null;
     }
 
     /** A human-readable summary of the model, stored beside the payload for BI tools and reviews. */

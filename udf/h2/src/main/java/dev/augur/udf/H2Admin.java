@@ -31,6 +31,7 @@ public final class H2Admin {
     /** Deploys the latest version; eager prediction views on the model follow in the same transaction. */
     public static int deployModel(Connection c, String name) throws SQLException {
         return H2Statements.carryingStatement(c, () -> {
+            H2Experiments.refuseDeploy(c, name);
             int v = Admin.deployModel(c, name);
             H2Views.modelDeployed(c, name);
             return v;
@@ -39,6 +40,7 @@ public final class H2Admin {
 
     public static int deployModel(Connection c, String name, Integer version) throws SQLException {
         return H2Statements.carryingStatement(c, () -> {
+            H2Experiments.refuseDeploy(c, name);
             int v = Admin.deployModel(c, name, version);
             H2Views.modelDeployed(c, name);
             return v;
@@ -47,6 +49,10 @@ public final class H2Admin {
 
     public static int rollbackModel(Connection c, String name) throws SQLException {
         return H2Statements.carryingStatement(c, () -> {
+            Integer kept = H2Experiments.endByRollback(c, name);
+            if (kept != null) {
+                return kept; // the experiment ends; the version deployed before it still is
+            }
             int v = Admin.rollbackModel(c, name);
             H2Views.modelDeployed(c, name);
             return v;
@@ -72,7 +78,10 @@ public final class H2Admin {
                             + (views.size() == 1 ? "it" : "them") + " first", "2BP01");
                 }
             }
-            return Admin.dropModel(c, name);
+            int dropped = Admin.dropModel(c, name);
+            H2Experiments.modelDropped(c, name.toLowerCase(java.util.Locale.ROOT));
+            H2Monitor.modelDropped(c, name.toLowerCase(java.util.Locale.ROOT));
+            return dropped;
         });
     }
 }

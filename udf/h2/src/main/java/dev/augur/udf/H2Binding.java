@@ -45,12 +45,17 @@ public final class H2Binding implements DatabaseBinding {
         out.add(SERVED_TRIGGER);
         out.add("CREATE OR REPLACE VIEW AUGUR.LIVE_METRICS AS " + dev.augur.engine.feedback.LiveMetrics.viewQuery());
         out.add("COMMENT ON VIEW AUGUR.LIVE_METRICS IS '" + LIVE_METRICS_STAMP + "'");
+        out.add("CREATE OR REPLACE VIEW AUGUR.MODEL_DRIFT AS " + dev.augur.engine.monitor.Monitoring.driftViewQuery());
+        out.add("CREATE OR REPLACE VIEW AUGUR.ACCURACY_ESTIMATES AS " + dev.augur.engine.monitor.Monitoring.accuracyViewQuery());
+        out.add("CREATE OR REPLACE VIEW AUGUR.LIVE_COVERAGE AS " + dev.augur.engine.monitor.Monitoring.coverageViewQuery());
         return out;
     }
 
     /** Names the engine's query the view was declared from: a changed definition is declared again on connect. */
     private static final String LIVE_METRICS_STAMP = "Augur live metrics " + Integer.toHexString(
-            dev.augur.engine.feedback.LiveMetrics.viewQuery().hashCode());
+            (dev.augur.engine.feedback.LiveMetrics.viewQuery() + dev.augur.engine.monitor.Monitoring.driftViewQuery()
+                    + dev.augur.engine.monitor.Monitoring.accuracyViewQuery()
+                    + dev.augur.engine.monitor.Monitoring.coverageViewQuery()).hashCode());
 
     /** Qualified alias name to the Java method it calls. */
     private static java.util.Map<String, String> aliases() {
@@ -95,6 +100,8 @@ public final class H2Binding implements DatabaseBinding {
             case MODELS -> H2Admin.class;
             case VIEWS -> H2Views.class;
             case FEEDBACK -> H2Feedback.class;
+            case EXPERIMENTS -> H2Experiments.class;
+            case MONITOR -> H2Monitor.class;
         };
     }
 

@@ -67,18 +67,21 @@ public final class H2Feedback {
                 if (score == null || !Double.isFinite(score)) {
                     throw Errors.invalidParameter("the served score of model '" + m + "' must be a finite number, got " + score);
                 }
-                CatalogStore store = new CatalogStore(c);
-                int v = version == null ? store.requireDeployed(m).version() : store.version(m, version).version();
+                // no version: the key's routing (its model's experiment, else the deployed version)
+                H2Experiments.Routed r = version == null ? H2Experiments.routed(c, m, key)
+                        : new H2Experiments.Routed(new CatalogStore(c).version(m, version).version(), H2Experiments.experimentOf(c, m, version));
+                int v = r.version();
                 {
                     PreparedStatement ps = SessionStatements.of(c, at == null
-                        ? "INSERT INTO AUGUR.SERVED_PREDICTIONS (MODEL, KEY_TEXT, MODEL_VERSION, SCORE) VALUES (?, ?, ?, ?)"
-                        : "INSERT INTO AUGUR.SERVED_PREDICTIONS (MODEL, KEY_TEXT, MODEL_VERSION, SCORE, SERVED_AT) VALUES (?, ?, ?, ?, ?)");
+                        ? "INSERT INTO AUGUR.SERVED_PREDICTIONS (MODEL, KEY_TEXT, MODEL_VERSION, SCORE, EXPERIMENT) VALUES (?, ?, ?, ?, ?)"
+                        : "INSERT INTO AUGUR.SERVED_PREDICTIONS (MODEL, KEY_TEXT, MODEL_VERSION, SCORE, EXPERIMENT, SERVED_AT) VALUES (?, ?, ?, ?, ?, ?)");
                     ps.setString(1, m);
                     ps.setString(2, key);
                     ps.setInt(3, v);
                     ps.setDouble(4, score);
+                    ps.setObject(5, r.experiment());
                     if (at != null) {
-                        ps.setObject(5, at);
+                        ps.setObject(6, at);
                     }
                     ps.executeUpdate();
                 }
@@ -200,6 +203,7 @@ public final class H2Feedback {
             if (name == null || !Names.isIdentifier(name) || load(c, name) == null) {
                 throw Predictions.sql(unknownFeedback(c, String.valueOf(rawName)));
             }
+            H2Experiments.refuseFeedbackDrop(c, name);
             {
                 PreparedStatement ps = SessionStatements.of(c, "DELETE FROM AUGUR.FEEDBACKS WHERE NAME = ?");
                 ps.setString(1, name);
@@ -249,7 +253,8 @@ public final class H2Feedback {
             ps.setString(2, at);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    String type = rs.getString(1);
+                    // upper case, except in a database that lower-cases its names (DATABASE_TO_LOWER, as augur serve opens them)
+                    String type = rs.getString(1).toUpperCase(Locale.ROOT);
                     if (!type.equals("TIMESTAMP") && !type.equals("TIMESTAMP WITH TIME ZONE")) {
                         throw new AugurException(Errors.DATATYPE_MISMATCH, "feedback '" + name + "': the label time " + table + "." + at
                                 + " is " + type + ", not a timestamp; make it TIMESTAMP WITH TIME ZONE (or TIMESTAMP), or leave AT out"
@@ -478,8 +483,9 @@ public final class H2Feedback {
     /** Applies {@link FeedbackRule#resolve} to one key: outcomes updated, implicit negatives added or removed, metrics moved. */
     private static void resolveKey(Connection c, Definition f, String keyText, Long clock, Incoming incoming) throws SQLException {
         Map<Long, FeedbackRule.Served> served = new HashMap<>();
+        Map<Long, Long> experiments = new HashMap<>(); // served id -> the experiment that routed it
         {
-            PreparedStatement ps = SessionStatements.of(c, "SELECT ID, MODEL_VERSION, SCORE, SERVED_AT FROM AUGUR.SERVED_PREDICTIONS"
+            PreparedStatement ps = SessionStatements.of(c, "SELECT ID, MODEL_VERSION, SCORE, SERVED_AT, EXPERIMENT FROM AUGUR.SERVED_PREDICTIONS"
                 + " WHERE MODEL = ? AND KEY_TEXT = ?");
             ps.setString(1, f.model());
             ps.setString(2, keyText);
@@ -487,6 +493,10 @@ public final class H2Feedback {
                 while (rs.next()) {
                     served.put(rs.getLong(1), new FeedbackRule.Served(rs.getLong(1), rs.getInt(2), rs.getDouble(3),
                             micros(rs.getObject(4, OffsetDateTime.class))));
+                    long experiment = rs.getLong(5);
+                    if (!rs.wasNull()) {
+                        experiments.put(rs.getLong(1), experiment);
+                    }
                 }
             }
         }
@@ -526,7 +536,8 @@ public final class H2Feedback {
             ps.setObject(6, now.servedId());
             ps.executeUpdate();
             if (now.outcome() == FeedbackRule.Outcome.JOINED) {
-                contribute(c, f, served.get(now.servedId()), incoming.label(), +1);
+                contribute(c, f, experiments, served.get(now.servedId()), incoming.label(), +1);
+                errorSeen(c, f, served.get(now.servedId()), incoming.label(), incoming.atUs());
             }
         }
         Map<Long, Long> implicitWanted = new HashMap<>(r.implicit());
@@ -534,7 +545,7 @@ public final class H2Feedback {
             boolean wasJoined = s.outcome().equals("joined");
             if (s.implicit()) {
                 if (implicitWanted.remove(s.servedId()) == null) {
-                    contribute(c, f, served.get(s.servedId()), s.label(), -1);
+                    contribute(c, f, experiments, served.get(s.servedId()), s.label(), -1);
                     {
                         PreparedStatement ps = SessionStatements.of(c, "DELETE FROM AUGUR.FEEDBACK_LABELS WHERE SEQ = ?");
                         ps.setLong(1, s.seq());
@@ -547,10 +558,10 @@ public final class H2Feedback {
             boolean isJoined = now.outcome() == FeedbackRule.Outcome.JOINED;
             boolean sameTarget = java.util.Objects.equals(now.servedId(), s.servedId());
             if (wasJoined && (!isJoined || !sameTarget)) {
-                contribute(c, f, served.get(s.servedId()), s.label(), -1);
+                contribute(c, f, experiments, served.get(s.servedId()), s.label(), -1);
             }
             if (isJoined && (!wasJoined || !sameTarget)) {
-                contribute(c, f, served.get(now.servedId()), s.label(), +1);
+                contribute(c, f, experiments, served.get(now.servedId()), s.label(), +1);
             }
             if (!now.outcome().sqlName().equals(s.outcome()) || !sameTarget) {
                 {
@@ -574,12 +585,22 @@ public final class H2Feedback {
                 ps.setLong(5, e.getKey());
                 ps.executeUpdate();
             }
-            contribute(c, f, served.get(e.getKey()), negative, +1);
+            contribute(c, f, experiments, served.get(e.getKey()), negative, +1);
+            errorSeen(c, f, served.get(e.getKey()), negative, e.getValue());
         }
     }
 
+    /**
+     * A label joined as it arrived (or an implicit negative fell due): the realized error's detector sees it once, in
+     * arrival order (a later re-resolution that moves a label does not feed the detector again).
+     */
+    private static void errorSeen(Connection c, Definition f, FeedbackRule.Served s, String label, long labelAtUs) throws SQLException {
+        H2Monitor.labelJoined(c, f.name(), f.model(), f.target(), f.classes(), f.windowUs(), s, labelAtUs, label);
+    }
+
     /** Adds ({@code sign} 1) or removes (-1) one joined pair's terms in its version's window. */
-    private static void contribute(Connection c, Definition f, FeedbackRule.Served s, String label, int sign) throws SQLException {
+    private static void contribute(Connection c, Definition f, Map<Long, Long> experiments, FeedbackRule.Served s, String label, int sign)
+            throws SQLException {
         if (s == null) {
             throw new SQLException("a served prediction that feedback '" + f.name() + "' joined is gone from AUGUR.SERVED_PREDICTIONS;"
                     + " the served log is append-only: drop and create the feedback again", "55000");
@@ -621,6 +642,10 @@ public final class H2Feedback {
         }
         if (f.target() != LiveMetrics.Target.CLASS) {
             return;
+        }
+        Long experiment = experiments.get(s.id());
+        if (experiment != null) {
+            H2Experiments.rewarded(c, f.name(), f.model(), experiment, s.version(), t.correct(), sign);
         }
         {
             PreparedStatement ps = SessionStatements.of(c, "UPDATE AUGUR.FEEDBACK_CALIBRATION SET N = N + ?, SCORE_SUM = SCORE_SUM + ?,"
@@ -749,7 +774,10 @@ public final class H2Feedback {
                 return;
             }
             // ID, MODEL, KEY_TEXT, MODEL_VERSION, SCORE, SERVED_AT
-            served(c, (String) newRow[1], (String) newRow[2], micros(newRow[5]));
+            long at = micros(newRow[5]);
+            H2Monitor.served(c, ((Number) newRow[0]).longValue(), (String) newRow[1], ((Number) newRow[3]).intValue(),
+                    ((Number) newRow[4]).doubleValue(), at);
+            served(c, (String) newRow[1], (String) newRow[2], at);
         }
     }
 }

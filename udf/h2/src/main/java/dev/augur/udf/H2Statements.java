@@ -2,6 +2,7 @@ package dev.augur.udf;
 
 import dev.augur.engine.AugurException;
 import dev.augur.engine.calibration.Calibration;
+import dev.augur.engine.calibration.Conformal;
 import dev.augur.engine.model.Model;
 
 import java.sql.Connection;
@@ -25,6 +26,7 @@ final class H2Statements {
         private final CatalogStore.VersionRef ref;
         private final Model model;
         private Calibration calibration;
+        private boolean calibrationRead;
 
         Resolved(CatalogStore.VersionRef ref, Model model) {
             this.ref = ref;
@@ -41,14 +43,24 @@ final class H2Statements {
 
         /** The version's calibration, read once per statement; 55000 when it has none. */
         Calibration calibration(Connection conn, String function) throws SQLException {
-            if (calibration == null) {
+            Calibration c = calibrationIfAny(conn);
+            if (c == null) {
+                throw Predictions.sql(Conformal.notCalibrated(ref.name(), ref.version(), function));
+            }
+            return c;
+        }
+
+        /** The version's calibration, read once per statement; null when it has none. */
+        Calibration calibrationIfAny(Connection conn) throws SQLException {
+            if (!calibrationRead) {
                 Object session = H2Internals.sessionOf(conn);
                 Object before = H2Internals.statementStamp(conn);
                 try {
-                    calibration = new CalibrationStore(conn).require(ref, function);
+                    calibration = new CalibrationStore(conn).find(ref);
                 } catch (AugurException e) {
                     throw new SQLException(e.getMessage(), e.sqlState(), e);
                 }
+                calibrationRead = true;
                 // the catalog query above moved the statement stamp: this statement keeps its resolved models
                 Current current = CURRENT.get();
                 if (current.session == session && before.equals(current.statement)) {

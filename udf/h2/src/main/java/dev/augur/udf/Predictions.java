@@ -68,6 +68,11 @@ final class Predictions {
         }
     }
 
+    /** PREDICT_SERVED: PREDICT by the version the key is routed to, recorded as served ({@link H2Experiments}). */
+    static Double predictServed(Connection conn, String model, String key, Value[] x) throws SQLException {
+        return H2Experiments.predictServed(conn, model, key, x);
+    }
+
     /** PREDICT_STDDEV: how far an ensemble's members disagree on the row. */
     static Double predictStddev(Connection conn, String ref, Value[] x) throws SQLException {
         Evaluation e = evaluate(conn, ref, x);
@@ -125,18 +130,26 @@ final class Predictions {
         return e == null ? null : Conformal.labelIfCertain(r.model(), thresholds, e);
     }
 
-    /** PREDICT_INTERVAL: [lower, upper], the conformal interval at {@code level} of a calibrated regressor. */
+    /**
+     * PREDICT_INTERVAL: [lower, upper], the conformal interval at {@code level} of a calibrated regressor, or an uncalibrated
+     * Bayesian or quantile model's own.
+     */
     static Double[] predictInterval(Connection conn, String ref, Double level, Value[] x) throws SQLException {
         if (level == null) {
             return null;
         }
         H2Statements.Resolved r = H2Statements.resolve(conn, ref);
-        double halfWidth;
+        double halfWidth = Double.NaN;
         dev.augur.engine.calibration.Calibration calibration;
         try {
             Conformal.requireRegressor(r.model());
-            calibration = r.calibration(conn, "PREDICT_INTERVAL");
-            halfWidth = Conformal.halfWidth(r.model(), calibration, level, r.shown());
+            // a calibration answers when there is one; an uncalibrated Bayesian or quantile model answers its own interval
+            calibration = r.model().kind().hasModelInterval() ? r.calibrationIfAny(conn) : r.calibration(conn, "PREDICT_INTERVAL");
+            if (calibration == null) {
+                Conformal.checkModelInterval(r.model(), r.version(), level);
+            } else {
+                halfWidth = Conformal.halfWidth(r.model(), calibration, level, r.shown());
+            }
         } catch (AugurException ex) {
             throw sql(ex);
         }
@@ -146,7 +159,7 @@ final class Predictions {
         }
         double[] interval;
         try {
-            interval = Conformal.interval(calibration, halfWidth, e);
+            interval = calibration == null ? e.modelInterval(level) : Conformal.interval(calibration, halfWidth, e);
         } catch (AugurException ex) {
             throw sql(ex);
         }

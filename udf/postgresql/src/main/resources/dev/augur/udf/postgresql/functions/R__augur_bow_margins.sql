@@ -69,9 +69,11 @@ BEGIN
         IF d.normalize AND ss > 0 THEN
             inv := 1.0::float8 / sqrt(ss);
         END IF;
+        -- a diagonal posterior's variance row (output 1 of a Bayesian kind) is bias + Σ v_i x_i², every other row a margin
         SELECT array_agg(d.bias[o] + coalesce(t.s, 0) ORDER BY o) INTO m
         FROM generate_series(1, d.outputs) AS o
-        LEFT JOIN (SELECT mw.output, sum(mw.weight * (x.v * inv)) AS s
+        LEFT JOIN (SELECT mw.output, sum(mw.weight * CASE WHEN mw.output = 1 AND augur.kind_uncertainty(d.kind) = 'posterior'
+                                                        THEN (x.v * inv) * (x.v * inv) ELSE x.v * inv END) AS s
                    FROM unnest(fs, vs) AS x(f, v)
                    JOIN augur.model_weights mw ON mw.name = d.name AND mw.version = d.version AND mw.feature = x.f
                    GROUP BY mw.output) t ON t.output = o - 1;

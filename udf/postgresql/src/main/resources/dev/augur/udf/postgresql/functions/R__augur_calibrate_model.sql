@@ -42,10 +42,10 @@ BEGIN
             PERFORM augur.err('22023', format('unknown calibration option ''%s''; options: method', bad));
         END IF;
         IF opts ? 'method' THEN
-            IF jsonb_typeof(opts -> 'method') = 'string' AND lower(trim(opts ->> 'method')) IN ('split', 'mondrian', 'normalized') THEN
+            IF jsonb_typeof(opts -> 'method') = 'string' AND lower(trim(opts ->> 'method')) IN ('split', 'mondrian', 'normalized', 'cqr') THEN
                 meth := lower(trim(opts ->> 'method'));
             ELSE
-                PERFORM augur.err('22023', format('option method must be split, mondrian or normalized, got %s', opts -> 'method'));
+                PERFORM augur.err('22023', format('option method must be split, mondrian, normalized or cqr, got %s', opts -> 'method'));
             END IF;
         END IF;
     END IF;
@@ -59,10 +59,20 @@ BEGIN
         PERFORM augur.err('22023', format('model ''%s'' is a %s model without classes; Mondrian calibration groups rows by class: '
             || 'use method split', nm, (SELECT k.title FROM augur.kinds() k WHERE k.name = d.kind)));
     END IF;
-    IF meth = 'normalized' AND (augur.kind_link(d.kind) <> 'identity' OR NOT augur.kind_ensemble(d.kind)) THEN
+    IF meth = 'cqr' AND augur.kind_uncertainty(d.kind) <> 'quantiles' THEN
+        PERFORM augur.err('22023', format('model ''%s'' is a %s model; method cqr conformalizes a quantile model''s trained interval '
+            || '(%s): use method split', nm, (SELECT k.title FROM augur.kinds() k WHERE k.name = d.kind),
+            (SELECT string_agg(k.name, ', ' ORDER BY k.id) FROM augur.kinds() k WHERE k.uncertainty = 'quantiles')));
+    END IF;
+    -- split conformal of a quantile model scores its interval, not its median (conformalized quantile regression)
+    IF meth = 'split' AND augur.kind_uncertainty(d.kind) = 'quantiles' THEN
+        meth := 'cqr';
+    END IF;
+    IF meth = 'normalized' AND (augur.kind_link(d.kind) <> 'identity' OR NOT (SELECT k.spread FROM augur.kinds() k WHERE k.name = d.kind)) THEN
         PERFORM augur.err('22023', format('model ''%s'' is a %s model; normalized calibration divides a regressor''s residual by its '
-            || 'spread, which only an ensemble of regressors has (bagged_linear): use method split', nm,
-            (SELECT k.title FROM augur.kinds() k WHERE k.name = d.kind)));
+            || 'spread, which only regressors with a spread have (%s): use method split', nm,
+            (SELECT k.title FROM augur.kinds() k WHERE k.name = d.kind),
+            (SELECT string_agg(k.name, ', ' ORDER BY k.id) FROM augur.kinds() k WHERE k.spread AND k.link = 'identity')));
     END IF;
     -- json (not jsonb) keeps the columns in order, repeated names included
     FOR row_json IN EXECUTE format('SELECT row_to_json(q) FROM (%s) q', p_query) LOOP
@@ -106,7 +116,11 @@ BEGIN
                     || 'number as the last column', r, vals[nin + 1] #>> '{}', nm));
             END IF;
             strata := strata || 0;
-            scores := scores || abs((vals[nin + 1] #>> '{}')::float8 - augur.score(d, m));
+            scores := scores || CASE WHEN meth = 'cqr'
+                -- Conformal.cqrScore: max(lo - y, y - hi)
+                THEN greatest((augur.quantile_interval(m))[1] - (vals[nin + 1] #>> '{}')::float8,
+                              (vals[nin + 1] #>> '{}')::float8 - (augur.quantile_interval(m))[2])
+                ELSE abs((vals[nin + 1] #>> '{}')::float8 - augur.score(d, m)) END;
             IF meth = 'normalized' THEN
                 spreads := spreads || augur.spread(d, m);
             END IF;
@@ -126,8 +140,10 @@ BEGIN
         -- Conformal.calibrateNormalized: the residual over (spread + the rows' lower median spread)
         SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY s) INTO offset_ FROM unnest(spreads) s;
         IF NOT offset_ > 0 THEN
-            PERFORM augur.err('22023', format('the members of model ''%s'' agree exactly on at least half of the calibration rows '
-                || '(median spread 0), so its spread cannot scale the residuals: use method split', nm));
+            PERFORM augur.err('22023', format('%s on at least half of the calibration rows '
+                || '(median spread 0), so its spread cannot scale the residuals: use method split',
+                CASE WHEN augur.kind_ensemble(d.kind) THEN format('the members of model ''%s'' agree exactly', nm)
+                     ELSE format('model ''%s'' has a spread of 0', nm) END));
         END IF;
         SELECT array_agg(u.v / (u.s + offset_) ORDER BY u.i) INTO scores FROM unnest(scores, spreads) WITH ORDINALITY u(v, s, i);
     END IF;

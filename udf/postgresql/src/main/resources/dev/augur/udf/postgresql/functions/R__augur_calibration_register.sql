@@ -12,10 +12,14 @@ BEGIN
     PERFORM augur.lock();
     PERFORM augur.require_version(nm, p_from);
     d := augur.defs(nm, p_from);
-    IF p_method IS NULL OR p_method NOT IN ('split', 'mondrian', 'normalized') OR p_method = 'mondrian' AND augur.kind_link(d.kind) = 'identity'
-       OR p_method = 'normalized' AND NOT (augur.kind_link(d.kind) = 'identity' AND augur.kind_ensemble(d.kind)) THEN
-        PERFORM augur.err('22023', format('unknown calibration method ''%s'' for a %s model; methods: split%s', p_method, d.kind,
-            CASE WHEN augur.kind_link(d.kind) <> 'identity' THEN ', mondrian' WHEN augur.kind_ensemble(d.kind) THEN ', normalized' ELSE '' END));
+    -- a quantile model's pooled calibration is CQR; a regressor with a spread may be normalized
+    IF p_method IS NULL OR p_method NOT IN ('split', 'mondrian', 'normalized', 'cqr') OR p_method = 'mondrian' AND augur.kind_link(d.kind) = 'identity'
+       OR p_method = 'normalized' AND NOT (augur.kind_link(d.kind) = 'identity' AND (SELECT k.spread FROM augur.kinds() k WHERE k.name = d.kind))
+       OR (p_method = 'cqr') IS DISTINCT FROM (augur.kind_uncertainty(d.kind) = 'quantiles') AND p_method <> 'mondrian' AND p_method <> 'normalized' THEN
+        PERFORM augur.err('22023', format('unknown calibration method ''%s'' for a %s model; methods: %s', p_method, d.kind,
+            CASE WHEN augur.kind_uncertainty(d.kind) = 'quantiles' THEN 'cqr'
+                 WHEN augur.kind_link(d.kind) <> 'identity' THEN 'split, mondrian'
+                 WHEN (SELECT k.spread FROM augur.kinds() k WHERE k.name = d.kind) THEN 'split, normalized' ELSE 'split' END));
     END IF;
     IF (p_method = 'normalized') IS DISTINCT FROM (p_offset IS NOT NULL) OR p_method = 'normalized' AND NOT (p_offset > 0 AND p_offset <= 1.7976931348623157e308) THEN
         PERFORM augur.err('22023', 'a normalized calibration needs a positive, finite spread offset, and only it has one');
@@ -37,8 +41,9 @@ BEGIN
             CASE WHEN pooled THEN '' ELSE split_part(missing, ',', 1) || '; Mondrian calibration needs examples of every class' END));
     END IF;
     ver := augur.latest(nm) + 1;
-    INSERT INTO augur.models (name, version, kind, inputs, classes, spec, sha256, payload_bytes, source, calibration)
-    SELECT m.name, ver, m.kind, m.inputs, m.classes, m.spec, m.sha256, m.payload_bytes, 'calibrate', p_method
+    INSERT INTO augur.models (name, version, kind, inputs, classes, spec, sha256, payload_bytes, source, calibration, interval_source)
+    SELECT m.name, ver, m.kind, m.inputs, m.classes, m.spec, m.sha256, m.payload_bytes, 'calibrate', p_method,
+           CASE WHEN augur.kind_link(d.kind) = 'identity' THEN 'conformal' END
     FROM augur.models m WHERE m.name = nm AND m.version = p_from;
     INSERT INTO augur.model_payloads (name, version, payload)
     SELECT p.name, ver, p.payload FROM augur.model_payloads p WHERE p.name = nm AND p.version = p_from;

@@ -36,9 +36,9 @@ DECLARE
     v augur.views;
     l augur.view_learners;
 BEGIN
-    IF augur.kind_link(kind) IS DISTINCT FROM 'logistic' OR augur.kind_ensemble(kind) THEN
+    IF augur.kind_link(kind) IS DISTINCT FROM 'logistic' OR augur.kind_uncertainty(kind) IS DISTINCT FROM 'none' THEN
         RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('a classification view learns a binary classifier: USING %s, got %s',
-            (SELECT string_agg(k.name, ' or ' ORDER BY k.id) FROM augur.kinds() k WHERE k.link = 'logistic' AND NOT k.ensemble), p_kind);
+            (SELECT string_agg(k.name, ' or ' ORDER BY k.id) FROM augur.kinds() k WHERE k.link = 'logistic' AND k.uncertainty = 'none'), p_kind);
     END IF;
     opts := augur.view_options(p_options, ARRAY['learning_rate', 'l2', 'hash_bits', 'epochs', 'tolerance', 'alpha', 'seed']);
     rate := augur.view_option(opts, 'learning_rate', 0.5);

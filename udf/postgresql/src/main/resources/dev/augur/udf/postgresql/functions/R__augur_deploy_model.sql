@@ -6,6 +6,11 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET extr
 DECLARE nm text := augur.check_name(p_name); ver integer; cur integer;
 BEGIN
     PERFORM augur.lock();
+    IF EXISTS (SELECT 1 FROM augur.experiments x WHERE x.model = nm AND x.ended_at IS NULL) THEN
+        RAISE EXCEPTION USING ERRCODE = '55000', MESSAGE = format('model ''%s'' is in an experiment (%s); end it with ROLLBACK MODEL %s '
+            || 'before deploying a version', nm, augur.experiment_describe((SELECT x.id FROM augur.experiments x WHERE x.model = nm
+            AND x.ended_at IS NULL)), nm);
+    END IF;
     ver := CASE WHEN p_version IS NULL THEN augur.latest(nm) ELSE augur.require_version(nm, p_version) END;
     PERFORM augur.check_payload(nm, ver);
     SELECT version INTO cur FROM augur.deployed WHERE name = nm;

@@ -14,6 +14,11 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = '42501', MESSAGE = format('permission denied to drop feedback ''%s'': it is %s''s, and login role %s '
             || 'cannot SET ROLE to it', f.name, f.created_by, session_user);
     END IF;
+    IF EXISTS (SELECT 1 FROM augur.experiments x WHERE x.feedback = f.name AND x.ended_at IS NULL) THEN
+        RAISE EXCEPTION USING ERRCODE = '55000', MESSAGE = format('feedback ''%s'' rewards the running experiment on model ''%s''; end it with '
+            || 'ROLLBACK MODEL %s first', f.name, (SELECT x.model FROM augur.experiments x WHERE x.feedback = f.name AND x.ended_at IS NULL),
+            (SELECT x.model FROM augur.experiments x WHERE x.feedback = f.name AND x.ended_at IS NULL));
+    END IF;
     IF EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid = f.label_relation) THEN
         EXECUTE format('DROP TRIGGER IF EXISTS %I ON %s', 'augur_fb_' || md5(f.name), f.label_relation::regclass);
     END IF;

@@ -13,6 +13,7 @@ BEGIN
         PERFORM augur.unknown_model(nm);
     END IF;
     SELECT array_agg(DISTINCT cardinality(inputs)) INTO arities FROM augur.model_defs WHERE name = nm AND feature_type = 'dense';
+    DELETE FROM augur.experiments WHERE model = nm;
     DELETE FROM augur.deployed WHERE name = nm;
     DELETE FROM augur.deployments WHERE name = nm;
     DELETE FROM augur.model_payloads WHERE name = nm;

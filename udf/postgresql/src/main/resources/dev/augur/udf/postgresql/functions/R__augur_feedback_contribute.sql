@@ -26,6 +26,7 @@ BEGIN
     IF f.target <> 'class' THEN
         RETURN;
     END IF;
+    PERFORM augur.experiment_rewarded(f.name, p_served, s.model_version, t.correct, p_sign);
     INSERT INTO augur.feedback_calibration AS c (feedback, model_version, window_start, bin, n, score_sum, positives)
     VALUES (f.name, s.model_version, w, t.bin, p_sign, p_sign * s.score, p_sign * t.positive)
     ON CONFLICT (feedback, model_version, window_start, bin) DO UPDATE SET n = c.n + EXCLUDED.n, score_sum = c.score_sum + EXCLUDED.score_sum,

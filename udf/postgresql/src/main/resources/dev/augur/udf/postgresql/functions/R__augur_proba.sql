@@ -14,5 +14,9 @@ BEGIN
         RETURN CASE WHEN c = 2 THEN augur.ensemble_mean(augur.kind_link(d.kind), m) ELSE 1 - augur.ensemble_mean(augur.kind_link(d.kind), m) END;
     END IF;
     IF augur.kind_link(d.kind) = 'softmax' THEN RETURN (augur.softmax(m))[c]; END IF;
+    IF augur.kind_uncertainty(d.kind) = 'posterior' THEN
+        -- BayesianModel.Logistic: probit-corrected
+        RETURN CASE WHEN c = 2 THEN augur.score(d, m) ELSE 1 - augur.score(d, m) END;
+    END IF;
     RETURN CASE WHEN c = 2 THEN augur.sigmoid(m[1]) ELSE 1 - augur.sigmoid(m[1]) END;
 END $$;

@@ -9,7 +9,7 @@ BEGIN
     FOR r IN SELECT md.name, md.version, md.kind, m.sha256, (dp.version IS NOT NULL) AS is_deployed
              FROM augur.model_defs md JOIN augur.models m ON m.name = md.name AND m.version = md.version
              LEFT JOIN augur.deployed dp ON dp.name = md.name AND dp.version = md.version
-             WHERE md.feature_type = 'bag_of_words' AND augur.kind_link(md.kind) <> 'softmax' AND NOT augur.kind_ensemble(md.kind)
+             WHERE md.feature_type = 'bag_of_words' AND augur.kind_link(md.kind) <> 'softmax' AND augur.kind_uncertainty(md.kind) = 'none'
              ORDER BY md.name, md.version LOOP
         expr := format('(augur.bow_margins(augur.def_of(%L, %s), x1))[1]', r.name, r.version);
         expr := augur.link_score_sql(augur.kind_link(r.kind), expr);

@@ -27,6 +27,8 @@ BEGIN
              FROM augur.model_defs md JOIN augur.models m ON m.name = md.name AND m.version = md.version
              LEFT JOIN augur.deployed dp ON dp.name = md.name AND dp.version = md.version
              WHERE md.feature_type = 'dense' AND augur.kind_link(md.kind) <> 'softmax' AND cardinality(md.inputs) = n
+               -- a posterior's or a quantile model's rows after the first are no members: the general path scores them
+               AND augur.kind_uncertainty(md.kind) IN ('none', 'members')
              ORDER BY md.name, md.version LOOP
         -- one member's score: its margin through the link (a single model is its one member); an ensemble's is the
         -- members' scores summed in member order, over K (BaggedEnsemble.score)

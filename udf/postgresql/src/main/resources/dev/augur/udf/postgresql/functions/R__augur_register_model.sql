@@ -132,6 +132,13 @@ BEGIN
             PERFORM augur.bad_json(format('"weights" of a %s model must be an array of arrays, one per member', k.title));
         END IF;
         outputs := jsonb_array_length(j -> 'weights');
+    ELSIF k.uncertainty = 'posterior' THEN
+        -- ModelKind.outputCount: the mean, the covariance's rows (dense: its factor over (1, x); bag of words: its
+        -- diagonal), a regressor's noise row
+        outputs := 1 + CASE WHEN ftype = 'bag_of_words' THEN 1 ELSE dim + 1 END + CASE WHEN k.link = 'identity' THEN 1 ELSE 0 END;
+    ELSIF k.uncertainty = 'quantiles' THEN
+        -- median, lower, upper, the trained level
+        outputs := 4;
     ELSE
         outputs := CASE WHEN k.link = 'softmax' THEN cardinality(classes) ELSE 1 END;
     END IF;
@@ -168,6 +175,25 @@ BEGIN
     ELSIF k.ensemble AND outputs < 2 THEN
         PERFORM augur.bad_json(format('a %s model needs at least 2 members, got %s', k.title, outputs));
     END IF;
+    -- BayesianModel's and QuantileRegression's checks of their constant rows and variances
+    IF k.uncertainty = 'quantiles' OR k.uncertainty = 'posterior' AND k.link = 'identity' THEN
+        SELECT w INTO twice FROM unnest(weights[(outputs - 1) * dim + 1 : outputs * dim]) w WHERE w <> 0 LIMIT 1;
+        IF twice IS NOT NULL THEN
+            PERFORM augur.bad_json(format('model ''%s'' has a %s row (its last) with a weight %s; the %s row''s weights are 0 and its bias is '
+                || '%s', nm, CASE WHEN k.uncertainty = 'quantiles' THEN 'level' ELSE 'noise' END, augur.fmt(twice::float8),
+                CASE WHEN k.uncertainty = 'quantiles' THEN 'level' ELSE 'noise' END,
+                CASE WHEN k.uncertainty = 'quantiles' THEN 'the trained level' ELSE 'the noise deviation' END));
+        END IF;
+        IF k.uncertainty = 'quantiles' AND NOT (bias[outputs] > 0 AND bias[outputs] < 1) THEN
+            PERFORM augur.bad_json(format('model ''%s'' has a trained level %s; it must lie strictly between 0 and 1', nm, augur.fmt(bias[outputs])));
+        ELSIF k.uncertainty = 'posterior' AND NOT (bias[outputs] >= 0) THEN
+            PERFORM augur.bad_json(format('model ''%s'' has a negative noise deviation %s', nm, augur.fmt(bias[outputs])));
+        END IF;
+    END IF;
+    IF k.uncertainty = 'posterior' AND ftype = 'bag_of_words'
+       AND (NOT (bias[2] >= 0) OR EXISTS (SELECT 1 FROM unnest(weights[dim + 1 : 2 * dim]) w WHERE NOT (w >= 0))) THEN
+        PERFORM augur.bad_json(format('model ''%s'' has a negative posterior variance', nm));
+    END IF;
 
     -- the payload, byte for byte as ModelCodec.encode writes it
     payload := '\x4155474d'::bytea || int2send(1::int2) || augur.u8(kind_id) || augur.u8(CASE ftype WHEN 'dense' THEN 1 ELSE 2 END)
@@ -192,9 +218,9 @@ BEGIN
         || CASE WHEN p_options IS NOT NULL AND trim(p_options) <> '' THEN ',"training_options":' || p_options ELSE '' END || '}';
 
     SELECT coalesce(max(m.version), 0) + 1 INTO ver FROM augur.models m WHERE m.name = nm;
-    INSERT INTO augur.models (name, version, kind, inputs, classes, spec, sha256, payload_bytes, source)
+    INSERT INTO augur.models (name, version, kind, inputs, classes, spec, sha256, payload_bytes, source, interval_source)
     VALUES (nm, ver, kind, array_to_string(inputs, ','), CASE WHEN cardinality(classes) = 0 THEN NULL ELSE array_to_string(classes, ',') END,
-            spec, sha, length(payload), coalesce(p_source, 'import'));
+            spec, sha, length(payload), coalesce(p_source, 'import'), CASE WHEN k.model_interval THEN 'model' END);
     INSERT INTO augur.model_payloads (name, version, payload) VALUES (nm, ver, payload);
     INSERT INTO augur.model_defs (name, version, kind, feature_type, inputs, classes, outputs, dimension, bias, weights,
                                   weighting, ngrams, hash_bits, normalize)

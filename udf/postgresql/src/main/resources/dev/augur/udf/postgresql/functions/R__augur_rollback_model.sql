@@ -3,6 +3,11 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET extr
 DECLARE nm text := augur.check_name(p_name); cur integer; active bigint[]; versions integer[]; prev integer;
 BEGIN
     PERFORM augur.lock();
+    -- while an experiment runs, ROLLBACK MODEL ends it; the version deployed before it still is
+    IF EXISTS (SELECT 1 FROM augur.experiments x WHERE x.model = nm AND x.ended_at IS NULL) THEN
+        UPDATE augur.experiments x SET ended_at = CURRENT_TIMESTAMP, outcome = 'ended by ROLLBACK MODEL' WHERE x.model = nm AND x.ended_at IS NULL;
+        RETURN augur.require_deployed(nm);
+    END IF;
     SELECT array_agg(id ORDER BY id DESC), array_agg(version ORDER BY id DESC) INTO active, versions
     FROM augur.deployments WHERE name = nm AND action = 'deploy' AND NOT rolled_back;
     cur := augur.require_deployed(nm);

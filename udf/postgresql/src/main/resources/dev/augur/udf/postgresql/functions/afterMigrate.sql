@@ -145,12 +145,14 @@ DECLARE
     admin constant text[] := ARRAY['register_model', 'import_model', 'train_model', 'deploy_model', 'rollback_model', 'drop_model',
         'sync_predict', 'create_prediction_view', 'refresh_prediction_view', 'drop_prediction_view', 'create_classification_view',
         'view_create', 'cv_create', 'calibrate_model', 'calibration_register',
-        'create_feedback', 'feedback_create', 'drop_feedback'];  -- feedback (issue 13)
+        'create_feedback', 'feedback_create', 'drop_feedback',  -- feedback (issue 13)
+        'start_experiment'];  -- experiments (issue 13)
     owner_only constant text[] := ARRAY['regenerate_predict', 'regenerate_bow_predict', 'view_generate', 'view_make_table',
         'view_index_table', 'view_make_sql_view',
-        'feedback_served', 'feedback_resolve', 'feedback_contribute'];  -- feedback (issue 13)
+        'feedback_served', 'feedback_resolve', 'feedback_contribute',  -- feedback (issue 13)
+        'experiment_rewarded'];  -- experiments (issue 13)
     -- what serving takes: augur_user's, as the PREDICT family (issue 13)
-    users constant text[] := ARRAY['record_prediction'];
+    users constant text[] := ARRAY['record_prediction', 'route', 'serve'];
 BEGIN
     SELECT string_agg(format('%s (%s)', p.oid::regprocedure, p.proowner::regrole), ', ') INTO STRICT f
     FROM pg_catalog.pg_proc p WHERE p.pronamespace = 'augur'::regnamespace AND p.proowner <> owner;
@@ -181,7 +183,7 @@ BEGIN
     FOR f IN SELECT p.oid::regprocedure AS sig FROM pg_catalog.pg_proc p
              WHERE p.pronamespace = 'public'::regnamespace AND p.proowner = owner
                AND p.proname IN ('predict', 'predict_label', 'predict_proba', 'predict_explain', 'predict_stddev', 'predict_set',
-                                 'predict_label_if_certain', 'predict_interval') LOOP
+                                 'predict_label_if_certain', 'predict_interval', 'predict_served') LOOP
         EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', f.sig);
         EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO augur_user', f.sig);
     END LOOP;

@@ -1,0 +1,19 @@
+-- where a key's prediction is served: the version its model's running experiment routes it to (and the experiment),
+-- else the deployed version (experiment NULL)
+CREATE OR REPLACE FUNCTION augur.experiment_routed(p_model text, p_key text, OUT version integer, OUT experiment bigint)
+LANGUAGE plpgsql STABLE AS $$
+DECLARE e augur.experiments; labels bigint[]; correct bigint[]; versions integer[];
+BEGIN
+    IF p_key IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = '22004', MESSAGE = 'the key to route is NULL; pass the key the prediction is served for';
+    END IF;
+    SELECT * INTO e FROM augur.experiments x WHERE x.model = p_model AND x.ended_at IS NULL;
+    IF NOT FOUND THEN
+        version := augur.require_deployed(p_model);
+        RETURN;
+    END IF;
+    SELECT array_agg(a.labels ORDER BY a.arm), array_agg(a.correct ORDER BY a.arm), array_agg(a.model_version ORDER BY a.arm)
+    INTO labels, correct, versions FROM augur.experiment_arms a WHERE a.experiment = e.id;
+    version := versions[1 + augur.experiment_route(e.strategy, e.exploration_floor, e.seed, labels, correct, p_key)];
+    experiment := e.id;
+END $$;
