@@ -459,11 +459,25 @@ class PgGoldenVectorsTest {
 
     @Test
     void incrementalOrFullIsTheEnginesViewIndexDecision() throws Exception {
+        assertPlansAreTheEngines("gp", ModelKind.LOGISTIC, 1, 400);
+    }
+
+    /** The same for an ensemble's view: its per-member bounds (augur.ensemble_margin_bound, _spread_bound) are ViewBounds'. */
+    @Test
+    void incrementalOrFullOfAnEnsembleIsTheEnginesViewIndexDecision() throws Exception {
+        assertPlansAreTheEngines("ge", ModelKind.BAGGED_LOGISTIC, 4, 150);
+    }
+
+    /**
+     * Views of one table under seven option sets, through model versions of {@code kind} with {@code members} margins
+     * (one, or an ensemble's): after every deploy, each view's event is the plan the engine's ViewIndex makes.
+     */
+    private static void assertPlansAreTheEngines(String table, ModelKind kind, int members, int n) throws Exception {
         Random rnd = new Random(23);
-        int n = 400;
-        H2Db.exec(pg, "CREATE TABLE gp (id INT PRIMARY KEY, a DOUBLE PRECISION, b DOUBLE PRECISION, c DOUBLE PRECISION)");
+        String model = table + "m";
+        H2Db.exec(pg, "CREATE TABLE " + table + " (id INT PRIMARY KEY, a DOUBLE PRECISION, b DOUBLE PRECISION, c DOUBLE PRECISION)");
         Map<Integer, Object[]> rows = new LinkedHashMap<>();
-        try (PreparedStatement ps = pg.prepareStatement("INSERT INTO gp VALUES (?, ?, ?, ?)")) {
+        try (PreparedStatement ps = pg.prepareStatement("INSERT INTO " + table + " VALUES (?, ?, ?, ?)")) {
             for (int id = 1; id <= n; id++) {
                 Object[] r = {rnd.nextGaussian(), rnd.nextGaussian() * 2, rnd.nextDouble() * 4 - 2};
                 rows.put(id, r);
@@ -478,26 +492,33 @@ class PgGoldenVectorsTest {
         double[] base = {0.8, -0.6, 1.1};
         double[] steps = {1e-4, 3e-3, 2e-2, 1e-4, 0.5, 1e-5, 5e-3, 2.0, 1e-3, 1e-3, 1e-3, 4e-2, 1e-6, 1e-3, 0.1, 1e-4};
         List<Model> versions = new ArrayList<>();
-        double[] w = base.clone();
-        double b = 0.05;
+        double[] w = new double[3 * members];
+        double[] b = new double[members];
+        for (int k = 0; k < members; k++) {
+            for (int j = 0; j < 3; j++) {
+                w[3 * k + j] = base[j] * (1 + 0.3 * k);
+            }
+            b[k] = 0.05 * (1 - k);
+        }
         for (int v = 0; v <= steps.length; v++) {
             if (v > 0) {
                 for (int j = 0; j < w.length; j++) {
                     w[j] += steps[v - 1] * rnd.nextGaussian();
                 }
-                b += steps[v - 1] * rnd.nextGaussian() * 0.5;
+                for (int k = 0; k < members; k++) {
+                    b[k] += steps[v - 1] * rnd.nextGaussian() * 0.5;
+                }
             }
-            Model m = Model.of("gpm", ModelKind.LOGISTIC, new DenseFeatures(List.of("a", "b", "c")), List.of("0", "1"), w.clone(),
-                    new double[]{b});
+            Model m = Model.of(model, kind, new DenseFeatures(List.of("a", "b", "c")), List.of("0", "1"), w.clone(), b.clone());
             versions.add(m);
-            H2Db.exec(pg, "SELECT AUGUR.IMPORT_MODEL('gpm', '" + ModelJson.toJson(m) + "')");
+            H2Db.exec(pg, "SELECT AUGUR.IMPORT_MODEL('" + model + "', '" + ModelJson.toJson(m) + "')");
         }
-        H2Db.exec(pg, "SELECT AUGUR.DEPLOY_MODEL('gpm', 1)");
+        H2Db.exec(pg, "SELECT AUGUR.DEPLOY_MODEL('" + model + "', 1)");
         List<PlanCase> cases = new ArrayList<>();
         double[][] options = {{0.01, 1}, {0.05, 2}, {0, 1}, {0.2, 0.05}, {0.01, 0}, {0.001, 0.5}, {0.3, 10}};
         for (int k = 0; k < options.length; k++) {
-            String view = "gp_v" + k;
-            H2Db.exec(pg, "SELECT AUGUR.CREATE_PREDICTION_VIEW('" + view + "', 'SELECT id, PREDICT(''gpm'', a, b, c) FROM gp', "
+            String view = table + "_v" + k;
+            H2Db.exec(pg, "SELECT AUGUR.CREATE_PREDICTION_VIEW('" + view + "', 'SELECT id, PREDICT(''" + model + "'', a, b, c) FROM " + table + "', "
                     + String.format(Locale.ROOT, "'{\"tolerance\": %s, \"alpha\": %s}')", options[k][0], options[k][1]));
             ViewIndex index = new ViewIndex(versions.get(0), 1);
             for (Map.Entry<Integer, Object[]> e : rows.entrySet()) {
@@ -511,7 +532,7 @@ class PgGoldenVectorsTest {
         int boundsFull = 0;
         for (int v = 2; v <= versions.size(); v++) {
             Model current = versions.get(v - 1);
-            H2Db.exec(pg, "SELECT AUGUR.DEPLOY_MODEL('gpm', " + v + ")");
+            H2Db.exec(pg, "SELECT AUGUR.DEPLOY_MODEL('" + model + "', " + v + ")");
             for (PlanCase pc : cases) {
                 String where = "version " + v + " on " + pc.view() + " (tolerance " + pc.tolerance() + ", alpha " + pc.alpha()
                         + ", incremental cost " + pc.index().incrementalCost() + ", " + pc.index().size() + " rows)";

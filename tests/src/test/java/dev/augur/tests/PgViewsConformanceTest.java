@@ -18,6 +18,8 @@ class PgViewsConformanceTest {
     /** A hybrid view (scores computed on read) and the labels kept behind it. */
     private static final String HYBRID = "SELECT id, score, label, model_version FROM %s ORDER BY id";
     private static final String LABELS = "SELECT id, label, model_version FROM %s_labels ORDER BY id";
+    /** An ensemble's view: its spread beside the score. */
+    private static final String ENSEMBLE_ROWS = "SELECT id, score, label, spread, margin, norm_1, norm_2, norm_inf, model_version FROM %s ORDER BY id";
     private static final String EVENTS = "SELECT EVENT, MODEL_VERSION, ROWS_WRITTEN FROM AUGUR.VIEW_EVENTS WHERE VIEW_NAME = '%s' ORDER BY ID";
 
     private static String model(String kind, double wa, double wb, double bias) {
@@ -139,6 +141,49 @@ class PgViewsConformanceTest {
                 "REFRESH PREDICTION VIEW bv",
                 "DEPLOY MODEL sp VERSION 1",
                 "REFRESH PREDICTION VIEW bvt FULL"));
+        // views of bagged ensembles: the same rows, spreads and events; deploys within and beyond the bounds
+        script.add("CREATE TABLE te (id INT PRIMARY KEY, a DOUBLE PRECISION, b DOUBLE PRECISION, note VARCHAR(10))");
+        StringBuilder ensembleRows = new StringBuilder("INSERT INTO te VALUES ");
+        for (int i = 1; i <= 80; i++) {
+            ensembleRows.append(i == 1 ? "" : ", ").append("(").append(i).append(", ")
+                    .append(i % 31 == 0 ? "NULL" : String.format(Locale.ROOT, "%.6f", rnd.nextDouble() * 2 - 1)).append(", ")
+                    .append(String.format(Locale.ROOT, "%.6f", rnd.nextDouble() * 2 - 1)).append(", 'n')");
+        }
+        script.add(ensembleRows.toString());
+        double[][] members = {{1.0, -1.0, 0.05}, {0.5, -1.5, 0.2}, {1.5, -0.5, -0.1}, {0.8, -1.2, 0.0}};
+        for (double scale : new double[]{0, 0.002, 0.05, 1}) {
+            double[][] version = new double[members.length][];
+            for (int k = 0; k < members.length; k++) {
+                version[k] = new double[]{members[k][0] + scale * (k - 1.5), members[k][1] - scale * k, members[k][2] + scale * 0.1};
+            }
+            script.add(ViewsDatabase.ensembleImport("e", "bagged_logistic", "\"no\", \"yes\"", version));
+            script.add(ViewsDatabase.ensembleImport("el", "bagged_linear", null, version));
+        }
+        script.add("DEPLOY MODEL e VERSION 1");
+        script.add("DEPLOY MODEL el VERSION 1");
+        List<String> ensembleCheck = List.of(String.format(ENSEMBLE_ROWS, "ev"), String.format(ENSEMBLE_ROWS, "evt"),
+                String.format(ENSEMBLE_ROWS, "elv"), String.format(EVENTS, "ev"), String.format(EVENTS, "evt"), String.format(EVENTS, "elv"),
+                "SELECT id, score, label, spread FROM elz ORDER BY id", "SELECT id, score, label, spread, model_version FROM eh ORDER BY id",
+                String.format(LABELS, "eh"));
+        script.addAll(List.of("SELECT AUGUR.CREATE_PREDICTION_VIEW('ev', 'SELECT id, PREDICT(''e'', a, b) FROM te')",
+                "CREATE PREDICTION VIEW evt AS SELECT id, PREDICT('e', a, b) FROM te WITH (tolerance = 0.05, alpha = 2)",
+                "CREATE PREDICTION VIEW elv AS SELECT id, PREDICT('el', a, b) FROM te WITH (tolerance = 0.01, alpha = 2)",
+                "CREATE PREDICTION VIEW elz AS SELECT id, PREDICT('e', a, b) FROM te WITH (mode = lazy)",
+                "CREATE PREDICTION VIEW eh AS SELECT id, PREDICT('e', a, b) FROM te WITH (mode = hybrid)"));
+        addSteps(script, ensembleCheck, dataChanges("te", "(500, 0.25, -0.125, 'x'), (501, NULL, 0.5, 'y'), (502, -0.75, 0.5, 'z')", "a = -a"));
+        addSteps(script, ensembleCheck, List.of(
+                "DEPLOY MODEL e VERSION 2",
+                "DEPLOY MODEL el VERSION 2",
+                "UPDATE te SET b = b * 0.5 WHERE MOD(id, 3) = 0",
+                "DEPLOY MODEL e VERSION 3",
+                "DEPLOY MODEL el VERSION 3",
+                "DEPLOY MODEL e VERSION 2",
+                "ROLLBACK MODEL e",
+                "DEPLOY MODEL e VERSION 4",
+                "DEPLOY MODEL el VERSION 4",
+                "REFRESH PREDICTION VIEW ev",
+                "DEPLOY MODEL e VERSION 1",
+                "REFRESH PREDICTION VIEW evt FULL"));
         script.add("DROP PREDICTION VIEW bv");
         script.add("DROP PREDICTION VIEW bvt");
         script.add("DROP PREDICTION VIEW hv");
@@ -157,12 +202,23 @@ class PgViewsConformanceTest {
                 "CREATE PREDICTION VIEW x AS SELECT id, PREDICT('nope', a, b) FROM t",
                 "CREATE PREDICTION VIEW v AS SELECT id, PREDICT('m', a, b) FROM t",
                 "SELECT AUGUR.CREATE_PREDICTION_VIEW('9x', 'SELECT id, PREDICT(''m'', a, b) FROM t')",
+                // an ensemble's view holds ensembles: a deploy of one model onto it fails whole; a bag-of-words ensemble
+                // has no view (0A000 both)
+                "SELECT AUGUR.IMPORT_MODEL('e', '{\"name\": \"e\", \"kind\": \"logistic\", \"features\": {\"type\": \"dense\","
+                        + " \"inputs\": [\"a\", \"b\"]}, \"classes\": [\"no\", \"yes\"], \"weights\": [1, -1], \"bias\": 0}')",
+                "DEPLOY MODEL e VERSION 5",
+                "SELECT version FROM AUGUR.DEPLOYED WHERE name = 'e'",
+                "SELECT AUGUR.IMPORT_MODEL('eb', '" + ConformanceTest.BAGGED_BOW + "')",
+                "DEPLOY MODEL eb VERSION 1",
+                "CREATE PREDICTION VIEW x AS SELECT id, PREDICT('eb', note) FROM te",
                 "SELECT AUGUR.CREATE_PREDICTION_VIEW('x', 'SELECT id FROM t')",
                 "CREATE PREDICTION VIEW x AS SELECT id, PREDICT('m', a, b) FROM t WITH (mode = sometimes)",
                 "INSERT INTO t VALUES (1, 0.5, 0.5, 'dup')",
                 "DROP MODEL m",
                 "DROP PREDICTION VIEW nope",
                 "DROP PREDICTION VIEW v", "DROP PREDICTION VIEW vt", "DROP PREDICTION VIEW lz", "DROP PREDICTION VIEW hy",
+                "DROP PREDICTION VIEW ev", "DROP PREDICTION VIEW evt", "DROP PREDICTION VIEW elv", "DROP PREDICTION VIEW elz",
+                "DROP PREDICTION VIEW eh",
                 "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE LOWER(TABLE_NAME) IN ('hy', 'hy_labels')",
                 "SELECT COUNT(*) FROM AUGUR.VIEWS", "SELECT COUNT(*) FROM AUGUR.VIEW_EVENTS"));
 

@@ -108,18 +108,51 @@ class PredictionViewsTest {
         randomInterleavings(db, 11, 0.02);
     }
 
+    @ParameterizedTest
+    @EnumSource(ViewsDatabase.class)
+    void ensembleViewsKeepLabelsScoresAndSpreadsEqualToAFullRescoring(ViewsDatabase db) throws Exception {
+        randomInterleavings(db, 13, 0, "bagged_logistic");
+    }
+
+    @ParameterizedTest
+    @EnumSource(ViewsDatabase.class)
+    void ensembleViewsWithAToleranceKeepLabelsExactAndScoresAndSpreadsClose(ViewsDatabase db) throws Exception {
+        randomInterleavings(db, 17, 0.02, "bagged_logistic");
+        randomInterleavings(db, 19, 0.02, "bagged_linear");
+    }
+
     private static void randomInterleavings(ViewsDatabase db, long seed, double tolerance) throws Exception {
+        randomInterleavings(db, seed, tolerance, "logistic");
+    }
+
+    /** Six versions of a model of {@code kind} near (1, -1, 0) (an ensemble: of 10 members), then random changes and deploys. */
+    private static void randomInterleavings(ViewsDatabase db, long seed, double tolerance, String kind) throws Exception {
         Random rnd = new Random(seed);
         try (Connection c = db.open(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE t (id INT PRIMARY KEY, a DOUBLE PRECISION, b DOUBLE PRECISION)");
             st.execute("INSERT INTO t SELECT g, sin(g * 12.9898), cos(g * 78.233) FROM " + db.series(300));
+            double[][] members = new double[kind.startsWith("bagged_") ? 10 : 0][];
+            for (int k = 0; k < members.length; k++) {
+                members[k] = new double[]{1 + rnd.nextGaussian() * 0.5, -1 + rnd.nextGaussian() * 0.5, rnd.nextGaussian() * 0.3};
+            }
             for (int v = 0; v < 6; v++) {
-                model(st, "m", 1 + rnd.nextGaussian() * 0.05, -1 + rnd.nextGaussian() * 0.05, rnd.nextGaussian() * 0.05);
+                if (kind.startsWith("bagged_")) {
+                    double[][] version = new double[members.length][];
+                    for (int k = 0; k < members.length; k++) {
+                        version[k] = new double[]{members[k][0] + rnd.nextGaussian() * 0.05, members[k][1] + rnd.nextGaussian() * 0.05,
+                                members[k][2] + rnd.nextGaussian() * 0.05};
+                    }
+                    ViewsDatabase.ensemble(st, "m", kind, version);
+                } else {
+                    model(st, "m", kind, 1 + rnd.nextGaussian() * 0.05, -1 + rnd.nextGaussian() * 0.05, rnd.nextGaussian() * 0.05);
+                }
             }
             st.execute("DEPLOY MODEL m VERSION 1");
             st.execute("CREATE PREDICTION VIEW v AS SELECT id, PREDICT('m', a, b) FROM t WITH (tolerance = " + tolerance + ", alpha = 0.5)");
             int nextId = 1000;
-            for (int step = 0; step < 200; step++) {
+            // an ensemble's view is kept row by row on PostgreSQL (a PL/pgSQL call per member per row): fewer steps
+            int steps = kind.startsWith("bagged_") ? 60 : 200;
+            for (int step = 0; step < steps; step++) {
                 boolean rollback = rnd.nextInt(6) == 0;
                 c.setAutoCommit(false);
                 int ops = 1 + rnd.nextInt(3);
@@ -178,6 +211,42 @@ class PredictionViewsTest {
                 assertThat(e.getMessage()).contains(part);
             }
         });
+    }
+
+    @ParameterizedTest
+    @EnumSource(ViewsDatabase.class)
+    void ensembleViewsHoldEnsemblesOfDenseInputs(ViewsDatabase db) throws Exception {
+        try (Connection c = db.open(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE t (id INT PRIMARY KEY, a DOUBLE PRECISION, b DOUBLE PRECISION, body VARCHAR(100))");
+            st.execute("INSERT INTO t SELECT g, sin(g), cos(g), 'buy now' FROM " + db.series(50));
+            ViewsDatabase.ensemble(st, "e", "bagged_logistic", new double[][]{{1, -1, 0}, {0.5, -2, 0.25}, {2, 0.5, -0.5}});
+            model(st, "e", 1, -1, 0);
+            ViewsDatabase.ensemble(st, "e", "bagged_svm", new double[][]{{1, -1, 0}, {0.5, -2, 0.25}});
+            st.execute("DEPLOY MODEL e VERSION 1");
+            st.execute("CREATE PREDICTION VIEW v AS SELECT id, PREDICT('e', a, b) FROM t");
+            db.assertViewEqualsFullRescoring(st, "v", "e");
+            // the view's table has a spread column: one model cannot take its place
+            assertFails(st, "DEPLOY MODEL e VERSION 2", "0A000", "prediction view 'v' cannot hold");
+            assertThat(intValue(st, "SELECT VERSION FROM AUGUR.DEPLOYED WHERE NAME = 'e'")).isEqualTo(1);
+            db.assertViewEqualsFullRescoring(st, "v", "e");
+            // another ensemble kind, another member count: no bound covers the change, everything re-scored
+            st.execute("DEPLOY MODEL e VERSION 3");
+            db.assertViewEqualsFullRescoring(st, "v", "e");
+            // lazy and hybrid views of an ensemble compute the spread on read
+            st.execute("CREATE PREDICTION VIEW lz AS SELECT id, PREDICT('e', a, b) FROM t WITH (mode = lazy)");
+            st.execute("CREATE PREDICTION VIEW hy AS SELECT id, PREDICT('e', a, b) FROM t WITH (mode = hybrid)");
+            db.assertViewEqualsFullRescoring(st, "lz", "e");
+            db.assertViewEqualsFullRescoring(st, "hy", "e");
+            // a bag-of-words ensemble has no view (its rows are scored dense on PostgreSQL), and softmax none at all
+            st.executeQuery("SELECT AUGUR.IMPORT_MODEL('eb', '" + ConformanceTest.BAGGED_BOW + "')").close();
+            st.execute("DEPLOY MODEL eb VERSION 1");
+            assertFails(st, "CREATE PREDICTION VIEW x AS SELECT id, PREDICT('eb', body) FROM t", "0A000", "dense inputs", "eb");
+            st.executeQuery("SELECT AUGUR.IMPORT_MODEL('sm', '{\"name\": \"sm\", \"kind\": \"softmax\", \"features\": {\"type\": \"dense\","
+                    + " \"inputs\": [\"a\", \"b\"]}, \"classes\": [\"x\", \"y\", \"z\"], \"weights\": [[1, 0], [0, 1], [1, 1]],"
+                    + " \"bias\": [0, 0, 0]}')").close();
+            st.execute("DEPLOY MODEL sm VERSION 1");
+            assertFails(st, "CREATE PREDICTION VIEW x AS SELECT id, PREDICT('sm', a, b) FROM t", "0A000", "bagged ensembles", "softmax");
+        }
     }
 
     @ParameterizedTest

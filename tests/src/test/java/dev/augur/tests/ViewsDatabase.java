@@ -88,6 +88,27 @@ enum ViewsDatabase {
         st.executeQuery("SELECT AUGUR.IMPORT_MODEL('" + name + "', '" + json + "')").close();
     }
 
+    /** Imports a bagged ensemble over inputs (a, b) as the next version of {@code name}: one {wa, wb, bias} per member. */
+    static void ensemble(Statement st, String name, String kind, double[][] members) throws SQLException {
+        st.executeQuery(ensembleImport(name, kind, "\"0\", \"1\"", members)).close();
+    }
+
+    /**
+     * The AUGUR.IMPORT_MODEL call of a bagged ensemble over inputs (a, b): one {wa, wb, bias} per member; {@code classes}
+     * as JSON strings (none for bagged_linear).
+     */
+    static String ensembleImport(String name, String kind, String classes, double[][] members) {
+        StringBuilder w = new StringBuilder();
+        StringBuilder b = new StringBuilder();
+        for (int k = 0; k < members.length; k++) {
+            w.append(k == 0 ? "" : ", ").append("[").append(members[k][0]).append(", ").append(members[k][1]).append("]");
+            b.append(k == 0 ? "" : ", ").append(members[k][2]);
+        }
+        String classList = kind.equals("bagged_linear") ? "" : " \"classes\": [" + classes + "],";
+        return "SELECT AUGUR.IMPORT_MODEL('" + name + "', '{\"name\": \"" + name + "\", \"kind\": \"" + kind + "\", \"features\":"
+                + " {\"type\": \"dense\", \"inputs\": [\"a\", \"b\"]}," + classList + " \"weights\": [" + w + "], \"bias\": [" + b + "]}')";
+    }
+
     static int intValue(Statement st, String sql) throws SQLException {
         try (ResultSet rs = st.executeQuery(sql)) {
             assertThat(rs.next()).as("a row from %s", sql).isTrue();
@@ -103,40 +124,54 @@ enum ViewsDatabase {
     /**
      * The view's rows against PREDICT / PREDICT_LABEL over the base table {@code t} with the deployed model: the same
      * keys, the same labels (NULL for a linear model), NULL scores for NULL inputs, scores within {@code tolerance}
-     * (0: within {@link #exactSlack()}).
+     * (0: within {@link #exactSlack()}); for an ensemble, spreads against PREDICT_STDDEV within the same.
      */
     void assertViewWithinTolerance(Statement st, String view, String model, double tolerance) throws SQLException {
-        Map<Object, String> labels = new HashMap<>();
-        Map<Object, Double> scores = new HashMap<>();
-        try (ResultSet rs = st.executeQuery("SELECT id, label, score FROM " + view)) {
-            while (rs.next()) {
-                labels.put(rs.getObject(1), rs.getString(2));
-                scores.put(rs.getObject(1), rs.getObject(3) == null ? null : rs.getDouble(3));
-            }
-        }
-        boolean linear;
+        String kind;
         try (ResultSet rs = st.executeQuery("SELECT m.KIND FROM AUGUR.MODELS m JOIN AUGUR.DEPLOYED d ON d.NAME = m.NAME"
                 + " AND d.VERSION = m.VERSION WHERE m.NAME = '" + model + "'")) {
             assertThat(rs.next()).as("deployed model %s", model).isTrue();
-            linear = rs.getString(1).equals("linear");
+            kind = rs.getString(1);
+        }
+        boolean linear = kind.equals("linear") || kind.equals("bagged_linear");
+        boolean ensemble = kind.startsWith("bagged_");
+        Map<Object, String> labels = new HashMap<>();
+        Map<Object, Double> scores = new HashMap<>();
+        Map<Object, Double> spreads = new HashMap<>();
+        try (ResultSet rs = st.executeQuery("SELECT id, label, score" + (ensemble ? ", spread" : "") + " FROM " + view)) {
+            while (rs.next()) {
+                labels.put(rs.getObject(1), rs.getString(2));
+                scores.put(rs.getObject(1), rs.getObject(3) == null ? null : rs.getDouble(3));
+                if (ensemble) {
+                    spreads.put(rs.getObject(1), rs.getObject(4) == null ? null : rs.getDouble(4));
+                }
+            }
         }
         String label = linear ? "CAST(NULL AS VARCHAR(10))" : "PREDICT_LABEL('" + model + "', a, b)";
+        String spread = ensemble ? "PREDICT_STDDEV('" + model + "', a, b)" : "CAST(NULL AS DOUBLE PRECISION)";
         Map<Object, String> fullLabels = new HashMap<>();
         double slack = Math.max(tolerance, exactSlack());
-        try (ResultSet rs = st.executeQuery("SELECT id, " + label + ", PREDICT('" + model + "', a, b) FROM t")) {
+        try (ResultSet rs = st.executeQuery("SELECT id, " + label + ", PREDICT('" + model + "', a, b), " + spread + " FROM t")) {
             while (rs.next()) {
                 Object key = rs.getObject(1);
                 fullLabels.put(key, rs.getString(2));
                 assertThat(scores).as("view row for key " + key).containsKey(key);
-                Double stored = scores.get(key);
-                if (rs.getObject(3) == null) {
-                    assertThat(stored).as("score of key " + key + " (NULL input)").isNull();
-                } else {
-                    assertThat(stored).as("score of key " + key).isNotNull();
-                    assertThat(Math.abs(stored - rs.getDouble(3))).as("score of key " + key).isLessThanOrEqualTo(slack);
+                assertWithin(scores.get(key), rs.getObject(3) == null ? null : rs.getDouble(3), slack, "score of key " + key);
+                if (ensemble) {
+                    assertWithin(spreads.get(key), rs.getObject(4) == null ? null : rs.getDouble(4), slack, "spread of key " + key);
                 }
             }
         }
         assertThat(labels).isEqualTo(fullLabels);
+    }
+
+    /** A stored value against a full re-scoring's: both NULL (a NULL input), or within {@code slack}. */
+    private static void assertWithin(Double stored, Double full, double slack, String what) {
+        if (full == null) {
+            assertThat(stored).as(what + " (NULL input)").isNull();
+        } else {
+            assertThat(stored).as(what).isNotNull();
+            assertThat(Math.abs(stored - full)).as(what).isLessThanOrEqualTo(slack);
+        }
     }
 }

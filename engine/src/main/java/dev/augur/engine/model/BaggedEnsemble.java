@@ -118,10 +118,22 @@ abstract sealed class BaggedEnsemble extends Model permits BaggedEnsemble.Linear
         return c == 1 ? p : 1 - p;
     }
 
-    /** A view stores one margin per row; an ensemble has one per member: no bound, and no single-margin score. */
+    /** Each member's Hölder bound through the link, averaged (see {@link ViewBounds}). */
     @Override
     public ViewBound viewBound() {
-        return ViewBound.NONE;
+        return ViewBound.HOLDER_PER_MEMBER;
+    }
+
+    /**
+     * A view stores the decision value as the margin: the mean score less 1/2 for a classifier (exact where the mean is
+     * at least 1/4, by Sterbenz's lemma, and of the mean's side of 1/2 everywhere, so its sign is the label), the mean
+     * for a regressor; the score is the mean itself, not the margin plus 1/2, so that it equals PREDICT bit for bit.
+     */
+    @Override
+    public ViewValues viewValues(double[] margins) {
+        double mean = scoreOf(margins);
+        boolean classifier = kind().isClassifier();
+        return new ViewValues(classifier ? mean - 0.5 : mean, classifier ? labelOf(margins) : null, mean, spreadOf(margins));
     }
 
     @Override

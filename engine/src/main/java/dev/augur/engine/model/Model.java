@@ -51,6 +51,11 @@ public abstract sealed class Model permits LinearRegression, SignClassifier, Sof
          * margin's sign: the Hölder bound bounds both.
          */
         HOLDER_THROUGH_LINK,
+        /**
+         * An ensemble: each member's margin bounded by Hölder, through the link by its Lipschitz constant, averaged
+         * over the members for the score (and so the label) and their root mean square for the spread ({@link ViewBounds}).
+         */
+        HOLDER_PER_MEMBER,
         /** No bound: every change re-scores the whole view. */
         NONE
     }
@@ -197,6 +202,20 @@ public abstract sealed class Model permits LinearRegression, SignClassifier, Sof
         return kind().link().lipschitz();
     }
 
+    /**
+     * What a prediction view stores for one row: its view margin (one model: the margin; an ensemble: its decision value,
+     * the mean score less 1/2 for a classifier, whose sign is the label, or the mean for a regressor), its label (null
+     * where the kind has none), its score and its spread (NaN for one model, which has none).
+     */
+    public record ViewValues(double margin, String label, double score, double spread) {
+    }
+
+    /** What a prediction view stores for a row of these margins (one per output); see {@link ViewValues}. */
+    public ViewValues viewValues(double[] margins) {
+        double m = margins[0];
+        return new ViewValues(m, labelOfMargin(m), scoreOfMargin(m), Double.NaN);
+    }
+
     /** The score of a single-output model from its margin, as a view stores it. */
     public abstract double scoreOfMargin(double margin);
 
@@ -284,6 +303,15 @@ public abstract sealed class Model permits LinearRegression, SignClassifier, Sof
         return m;
     }
 
+    /** The margins of every output for a feature vector of this model's feature function. */
+    public final double[] margins(FeatureVector x) {
+        double[] out = new double[outputs()];
+        for (int o = 0; o < out.length; o++) {
+            out[o] = x instanceof SparseVector sv ? margin(sv, o) : margin(((DenseVector) x).values(), o);
+        }
+        return out;
+    }
+
     /** Margin of output 0 for a feature vector of this model's feature function. */
     public final double margin(FeatureVector x) {
         return x instanceof SparseVector sv ? margin(sv, 0) : margin(((DenseVector) x).values());
@@ -306,6 +334,25 @@ public abstract sealed class Model permits LinearRegression, SignClassifier, Sof
             return null;
         }
         return HolderBound.of(weights, bias[0], to.weights, to.bias[0]);
+    }
+
+    /**
+     * Each output's Hölder bound for a change to {@code to} (one per member of an ensemble), or null when no bound covers
+     * it: another kind, number of outputs, shape, feature function or classes.
+     */
+    final HolderBound[] memberBoundsTo(Model to) {
+        int k = outputs();
+        int d = dimension();
+        if (k != to.outputs() || d != to.dimension() || kind() != to.kind() || !classes.equals(to.classes)
+                || !features.sameFunctionAs(to.features)) {
+            return null;
+        }
+        HolderBound[] out = new HolderBound[k];
+        for (int o = 0; o < k; o++) {
+            out[o] = HolderBound.of(Arrays.copyOfRange(weights, o * d, (o + 1) * d), bias[o],
+                    Arrays.copyOfRange(to.weights, o * d, (o + 1) * d), to.bias[o]);
+        }
+        return out;
     }
 
     /** The weights themselves (no copy), for the subclasses' scoring. */

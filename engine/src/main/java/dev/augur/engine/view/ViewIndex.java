@@ -7,8 +7,8 @@ import dev.augur.engine.features.BagOfWords;
 import dev.augur.engine.features.FeatureVector;
 import dev.augur.engine.features.Norms;
 import dev.augur.engine.features.SparseVector;
-import dev.augur.engine.model.HolderBound;
 import dev.augur.engine.model.Model;
+import dev.augur.engine.model.ViewBounds;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,20 +26,22 @@ import java.util.Set;
  * <p>Not thread-safe: the database binding serializes maintenance of one view.
  */
 public final class ViewIndex {
-    /** What is known of one entity. Immutable, so an undo log can keep old entries. */
+    /**
+     * What is known of one entity. Immutable, so an undo log can keep old entries. Margins are view margins
+     * ({@link Model.ViewValues}); the spreads are an ensemble's (NaN for one model).
+     */
     public record Entry(Object key, FeatureVector features, double norm1, double norm2, double normInf,
-                        double anchorMargin, double storedMargin, String storedLabel, double storedScore, int storedVersion) {
-        Entry withStored(double margin, String label, double score, int version) {
-            return new Entry(key, features, norm1, norm2, normInf, anchorMargin, margin, label, score, version);
-        }
-
-        Entry withAnchor(double anchor) {
-            return new Entry(key, features, norm1, norm2, normInf, anchor, storedMargin, storedLabel, storedScore, storedVersion);
+                        double anchorMargin, double storedMargin, String storedLabel, double storedScore, int storedVersion,
+                        double anchorSpread, double storedSpread) {
+        Entry withStored(Scored s, int version) {
+            return new Entry(key, features, norm1, norm2, normInf, anchorMargin, s.margin(), s.label(), s.score(), version,
+                    anchorSpread, s.spread());
         }
     }
 
-    /** A row to write: its new stored values. */
-    public record Scored(Object key, double margin, String label, double score, double norm1, double norm2, double normInf) {
+    /** A row to write: its new stored values (spread: an ensemble's, NaN for one model). */
+    public record Scored(Object key, double margin, String label, double score, double norm1, double norm2, double normInf,
+                         double spread) {
     }
 
     /** The outcome of maintaining the view after a model change. */
@@ -53,6 +55,8 @@ public final class ViewIndex {
     private Object[] sortedKeys = new Object[0];
     private Set<Object> unsorted = new HashSet<>();
     private double maxDeviation;
+    /** The largest |anchor spread − stored spread| (an ensemble's; 0 for one model). */
+    private double maxSpreadDeviation;
     private double maxNorm1;
     private double maxNorm2;
     private double maxNormInf;
@@ -96,11 +100,11 @@ public final class ViewIndex {
         return new double[]{Norms.of(v, 0, v.length, 1), Norms.of(v, 0, v.length, 2), Norms.of(v, 0, v.length, Double.POSITIVE_INFINITY)};
     }
 
-    /** Scores features under a single-output model: margin, label (null for a regressor), score. */
+    /** Scores features: view margin, label (null for a regressor), score and spread (see {@link Model.ViewValues}). */
     public static Scored score(Object key, Model model, FeatureVector features) {
         double[] n = norms(features);
-        double m = model.margin(features);
-        return new Scored(key, m, model.labelOfMargin(m), model.scoreOfMargin(m), n[0], n[1], n[2]);
+        Model.ViewValues v = model.viewValues(model.margins(features));
+        return new Scored(key, v.margin(), v.label(), v.score(), n[0], n[1], n[2], v.spread());
     }
 
     // ------------------------------------------------------------------ data changes
@@ -116,8 +120,9 @@ public final class ViewIndex {
             return null;
         }
         Scored s = score(key, current, features);
-        double anchorMargin = anchor.margin(features);
-        Entry e = new Entry(key, features, s.norm1(), s.norm2(), s.normInf(), anchorMargin, s.margin(), s.label(), s.score(), version);
+        Model.ViewValues a = anchor.viewValues(anchor.margins(features));
+        Entry e = new Entry(key, features, s.norm1(), s.norm2(), s.normInf(), a.margin(), s.margin(), s.label(), s.score(), version,
+                a.spread(), s.spread());
         entries.put(key, e);
         unsorted.add(key);
         track(e);
@@ -170,6 +175,7 @@ public final class ViewIndex {
 
     private void track(Entry e) {
         maxDeviation = Math.max(maxDeviation, Math.abs(e.anchorMargin() - e.storedMargin()));
+        maxSpreadDeviation = Math.max(maxSpreadDeviation, spreadDeviation(e));
         maxNorm1 = Math.max(maxNorm1, e.norm1());
         maxNorm2 = Math.max(maxNorm2, e.norm2());
         maxNormInf = Math.max(maxNormInf, e.normInf());
@@ -194,18 +200,18 @@ public final class ViewIndex {
      */
     public Plan modelChanged(Model current, int version, double tolerance) {
         boolean labels = switch (current.viewBound()) {
-            case NONE -> false;
-            case HOLDER_ON_MARGIN -> false;
+            case NONE, HOLDER_ON_MARGIN -> false;
             case HOLDER_THROUGH_LINK -> true;
+            case HOLDER_PER_MEMBER -> current.kind().isClassifier();
         };
-        HolderBound delta = current.viewBound() == Model.ViewBound.NONE ? null : HolderBound.between(anchor, current);
-        if (delta == null) {
+        ViewBounds bounds = ViewBounds.between(anchor, current);
+        if (bounds == null) {
             return rescoreAll(current, version);
         }
-        double lipschitz = current.linkLipschitz();
-        double maxBound = Math.min(delta.deltaLinf() * maxNorm1, Math.min(delta.deltaL2() * maxNorm2, delta.deltaL1() * maxNormInf))
-                + delta.deltaBias();
-        boolean scoresSafe = lipschitz * (maxBound + maxDeviation) <= tolerance;
+        double lipschitz = bounds.scoreLipschitz();
+        double maxBound = bounds.margin(maxNorm1, maxNorm2, maxNormInf);
+        boolean scoresSafe = lipschitz * (maxBound + maxDeviation) <= tolerance
+                && bounds.spread(maxNorm1, maxNorm2, maxNormInf) + maxSpreadDeviation <= tolerance;
         List<Scored> changed = new ArrayList<>();
         long checked = 0;
         long rescored = 0;
@@ -222,7 +228,7 @@ public final class ViewIndex {
                     continue;
                 }
                 checked++;
-                if (check(e, current, version, delta, lipschitz, labels, tolerance, changed)) {
+                if (check(e, current, version, bounds, labels, tolerance, changed)) {
                     rescored++;
                 }
             }
@@ -232,7 +238,7 @@ public final class ViewIndex {
                     continue;
                 }
                 checked++;
-                if (check(e, current, version, delta, lipschitz, labels, tolerance, changed)) {
+                if (check(e, current, version, bounds, labels, tolerance, changed)) {
                     rescored++;
                 }
             }
@@ -241,7 +247,7 @@ public final class ViewIndex {
             // re-anchors) costs less than checking and journaling row by row
             long needed = 0;
             for (Entry e : entries.values()) {
-                if (!safe(e, delta, lipschitz, labels, tolerance)) {
+                if (!safe(e, bounds, labels, tolerance)) {
                     needed++;
                 }
             }
@@ -250,7 +256,7 @@ public final class ViewIndex {
             }
             for (Entry e : new ArrayList<>(entries.values())) {
                 checked++;
-                if (check(e, current, version, delta, lipschitz, labels, tolerance, changed)) {
+                if (check(e, current, version, bounds, labels, tolerance, changed)) {
                     rescored++;
                 }
             }
@@ -259,28 +265,45 @@ public final class ViewIndex {
         return new Plan(changed, checked, rescored, maxBound, false, CpuScorer.INSTANCE.name());
     }
 
-    /** Whether the row's own bound proves its stored label and score still hold under {@code current}. */
-    private static boolean safe(Entry e, HolderBound delta, double lipschitz, boolean labels, double tolerance) {
-        double drift = delta.forRow(e.norm1(), e.norm2(), e.normInf()) + Math.abs(e.anchorMargin() - e.storedMargin());
+    /** How far a row's stored spread is from its spread under the anchor (0 for one model, which has none). */
+    private static double spreadDeviation(Entry e) {
+        return Double.isNaN(e.anchorSpread()) && Double.isNaN(e.storedSpread()) ? 0 : Math.abs(e.anchorSpread() - e.storedSpread());
+    }
+
+    /**
+     * Whether the row's own bound proves its stored label, score and spread still hold under {@code current}: the bound
+     * since the anchor plus how far the stored values are from the anchor's (the triangle inequality). A NaN (a row
+     * never scored) is never safe.
+     */
+    private static boolean safe(Entry e, ViewBounds bounds, boolean labels, double tolerance) {
+        double drift = bounds.margin(e.norm1(), e.norm2(), e.normInf()) + Math.abs(e.anchorMargin() - e.storedMargin());
         boolean labelSafe = !labels || Math.abs(e.storedMargin()) > drift;
-        boolean scoreSafe = lipschitz * drift <= tolerance && !(tolerance == 0 && drift > 0);
-        return labelSafe && scoreSafe;
+        boolean scoreSafe = within(bounds.scoreLipschitz() * drift, tolerance);
+        boolean spreadSafe = bounds.singleMargin() || within(bounds.spread(e.norm1(), e.norm2(), e.normInf()) + spreadDeviation(e), tolerance);
+        return labelSafe && scoreSafe && spreadSafe;
+    }
+
+    /** Whether a value that may move by {@code drift} stays within {@code tolerance} (0: must not move at all). */
+    private static boolean within(double drift, double tolerance) {
+        return drift <= tolerance && !(tolerance == 0 && drift > 0);
     }
 
     /** Re-scores one entry when its bound requires; returns whether it was re-scored. */
-    private boolean check(Entry e, Model current, int version, HolderBound delta, double lipschitz, boolean labels,
-                          double tolerance, List<Scored> changed) {
-        if (safe(e, delta, lipschitz, labels, tolerance)) {
+    private boolean check(Entry e, Model current, int version, ViewBounds bounds, boolean labels, double tolerance,
+                          List<Scored> changed) {
+        if (safe(e, bounds, labels, tolerance)) {
             return false;
         }
         Scored s = score(e.key(), current, e.features());
-        // write what must change: a label, or a score past half the tolerance (a row left as it is keeps a valid
-        // bound, as bounds are taken from the stored margin); with tolerance 0, any change
+        // write what must change: a label, or a score (or spread) past half the tolerance (a row left as it is keeps a
+        // valid bound, as bounds are taken from the stored values); with tolerance 0, any change
         boolean labelChanged = !java.util.Objects.equals(s.label(), e.storedLabel());
-        boolean scoreChanged = tolerance == 0 ? s.margin() != e.storedMargin() : Math.abs(s.score() - e.storedScore()) > tolerance / 2;
-        if (labelChanged || scoreChanged) {
+        boolean valuesChanged = tolerance == 0
+                ? s.margin() != e.storedMargin() || s.score() != e.storedScore() || Double.compare(s.spread(), e.storedSpread()) != 0
+                : Math.abs(s.score() - e.storedScore()) > tolerance / 2 || Math.abs(s.spread() - e.storedSpread()) > tolerance / 2;
+        if (labelChanged || valuesChanged) {
             journal(e.key(), e);
-            Entry updated = e.withStored(s.margin(), s.label(), s.score(), version);
+            Entry updated = e.withStored(s, version);
             entries.put(e.key(), updated);
             track(updated);
             changed.add(s);
@@ -293,22 +316,25 @@ public final class ViewIndex {
      * batches by the backend {@link Scorers#choose} picks for the view's size (the CPU unless another is configured).
      */
     public Plan rescoreAll(Model current, int version) {
-        if (current.outputs() != 1) {
-            throw new IllegalArgumentException("a prediction view holds one margin per row; " + current + " has " + current.outputs());
+        if (current.viewBound() == Model.ViewBound.NONE) {
+            throw new IllegalArgumentException("a prediction view holds one margin, or one ensemble, per row; " + current + " has neither");
         }
         Entry[] all = entries.values().toArray(new Entry[0]);
-        double[] margins = new double[all.length];
-        Scorer scorer = Scorers.choose(all.length, current.dimension(), false);
+        int k = current.outputs();
+        double[] margins = new double[all.length * k];
+        Scorer scorer = Scorers.choose(all.length, current.dimension() * k, false);
         batchMargins(scorer, current, all, margins);
         List<Scored> changed = new ArrayList<>();
         Map<Object, Entry> next = new HashMap<>(all.length * 2);
         for (int i = 0; i < all.length; i++) {
             Entry e = all[i];
-            double m = margins[i];
-            String label = current.labelOfMargin(m);
-            Scored s = new Scored(e.key(), m, label, current.scoreOfMargin(m), e.norm1(), e.norm2(), e.normInf());
-            Entry updated = new Entry(e.key(), e.features(), e.norm1(), e.norm2(), e.normInf(), m, m, label, s.score(), version);
-            if (m != e.storedMargin() || !java.util.Objects.equals(label, e.storedLabel()) || e.storedVersion() != version) {
+            Model.ViewValues v = current.viewValues(Arrays.copyOfRange(margins, i * k, (i + 1) * k));
+            double m = v.margin();
+            Scored s = new Scored(e.key(), m, v.label(), v.score(), e.norm1(), e.norm2(), e.normInf(), v.spread());
+            Entry updated = new Entry(e.key(), e.features(), e.norm1(), e.norm2(), e.normInf(), m, m, v.label(), v.score(), version,
+                    v.spread(), v.spread());
+            if (m != e.storedMargin() || v.score() != e.storedScore() || Double.compare(v.spread(), e.storedSpread()) != 0
+                    || !java.util.Objects.equals(v.label(), e.storedLabel()) || e.storedVersion() != version) {
                 changed.add(s);
             }
             next.put(e.key(), updated);
@@ -325,10 +351,14 @@ public final class ViewIndex {
 
     private static final int BATCH = 4096;
 
-    /** Margins of every entry in batches of {@value #BATCH} rows: dense rows packed row-major, sparse rows as CSR. */
+    /**
+     * Margins of every entry (outputs per row, row-major) in batches of {@value #BATCH} rows: dense rows packed row-major,
+     * sparse rows as CSR.
+     */
     private static void batchMargins(Scorer scorer, Model model, Entry[] all, double[] out) {
         int d = model.dimension();
-        double[] block = new double[BATCH];
+        int outputs = model.outputs();
+        double[] block = new double[BATCH * outputs];
         for (int from = 0; from < all.length; from += BATCH) {
             int n = Math.min(BATCH, all.length - from);
             if (model.features() instanceof BagOfWords) {
@@ -355,18 +385,19 @@ public final class ViewIndex {
                 }
                 model.denseMargins(scorer, x, n, block);
             }
-            System.arraycopy(block, 0, out, from, n);
+            System.arraycopy(block, 0, out, from * outputs, n * outputs);
         }
     }
 
     /** The whole state, for undoing a reorganization. */
     record Snapshot(Map<Object, Entry> entries, Model anchor, int anchorVersion, double[] sortedAnchorMargins,
-                           Object[] sortedKeys, Set<Object> unsorted, double maxDeviation, double[] maxNorms, double incrementalCost) {
+                           Object[] sortedKeys, Set<Object> unsorted, double maxDeviation, double maxSpreadDeviation, double[] maxNorms,
+                           double incrementalCost) {
     }
 
     Snapshot snapshot() {
         return new Snapshot(entries, anchor, anchorVersion, sortedAnchorMargins, sortedKeys, new HashSet<>(unsorted), maxDeviation,
-                new double[]{maxNorm1, maxNorm2, maxNormInf}, incrementalCost);
+                maxSpreadDeviation, new double[]{maxNorm1, maxNorm2, maxNormInf}, incrementalCost);
     }
 
     void restore(Snapshot s) {
@@ -377,6 +408,7 @@ public final class ViewIndex {
         sortedKeys = s.sortedKeys();
         unsorted = s.unsorted();
         maxDeviation = s.maxDeviation();
+        maxSpreadDeviation = s.maxSpreadDeviation();
         maxNorm1 = s.maxNorms()[0];
         maxNorm2 = s.maxNorms()[1];
         maxNormInf = s.maxNorms()[2];
@@ -391,6 +423,7 @@ public final class ViewIndex {
         sortedAnchorMargins = new double[n];
         sortedKeys = new Object[n];
         maxDeviation = 0;
+        maxSpreadDeviation = 0;
         maxNorm1 = 0;
         maxNorm2 = 0;
         maxNormInf = 0;
@@ -416,13 +449,19 @@ public final class ViewIndex {
         journal(key, e);
         double[] n = norms(features);
         entries.put(key, new Entry(key, features, n[0], n[1], n[2], e.anchorMargin(), e.storedMargin(), e.storedLabel(),
-                e.storedScore(), e.storedVersion()));
+                e.storedScore(), e.storedVersion(), e.anchorSpread(), e.storedSpread()));
     }
 
-    /** Loads an entity as stored (on start): features from the base table, stored values from the view table. */
-    public void load(Object key, FeatureVector features, double storedMargin, String storedLabel, double storedScore, int storedVersion) {
+    /**
+     * Loads an entity as stored (on start): features from the base table, stored values from the view table (the spread
+     * an ensemble's, NaN for one model).
+     */
+    public void load(Object key, FeatureVector features, double storedMargin, String storedLabel, double storedScore, int storedVersion,
+                     double storedSpread) {
         double[] n = norms(features);
-        Entry e = new Entry(key, features, n[0], n[1], n[2], anchor.margin(features), storedMargin, storedLabel, storedScore, storedVersion);
+        Model.ViewValues a = anchor.viewValues(anchor.margins(features));
+        Entry e = new Entry(key, features, n[0], n[1], n[2], a.margin(), storedMargin, storedLabel, storedScore, storedVersion,
+                a.spread(), storedSpread);
         entries.put(key, e);
     }
 

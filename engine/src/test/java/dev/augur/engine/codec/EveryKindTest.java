@@ -36,9 +36,9 @@ class EveryKindTest {
             assertThat(m.outputsSupported().contains(Model.Output.LABEL)).as("%s labels", kind).isEqualTo(kind.isClassifier());
             assertThat(m.outputsSupported().contains(Model.Output.PROBABILITY)).as("%s probabilities", kind).isEqualTo(kind.isClassifier());
             assertThat(m.outputsSupported().contains(Model.Output.SPREAD)).as("%s spread", kind).isEqualTo(kind.hasSpread());
-            // a view keeps one margin per row: a kind with several has no bound, and so re-scores in full
+            // a view keeps one margin per row, or an ensemble's decision value: softmax has no bound, and so re-scores in full
             if (m.outputs() != 1) {
-                assertThat(m.viewBound()).isEqualTo(Model.ViewBound.NONE);
+                assertThat(m.viewBound()).isEqualTo(kind.isEnsemble() ? Model.ViewBound.HOLDER_PER_MEMBER : Model.ViewBound.NONE);
                 assertThat(m.sqlScore(List.of("a", "b"), SqlDialect.H2)).isEmpty();
             } else {
                 assertThat(m.viewBound()).isNotEqualTo(Model.ViewBound.NONE);

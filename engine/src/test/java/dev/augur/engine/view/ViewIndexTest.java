@@ -58,6 +58,68 @@ class ViewIndexTest {
         }
     }
 
+    /**
+     * The same for ensembles, over several successive changes (so rows left as they were carry their deviation from the
+     * anchor): every stored label is the new mean's, every score and spread within the tolerance of the ensemble's
+     * (tolerance 0: equal to PREDICT and PREDICT_STDDEV bit for bit), and small changes skip rows.
+     */
+    @Property(tries = 300)
+    void ensembleMaintenanceKeepsLabelsScoresAndSpreadsWithinTheTolerance(@ForAll("ensembles") ModelKind kind,
+                                                                          @ForAll("tolerances") double tolerance,
+                                                                          @ForAll("rows") double[][] rows,
+                                                                          @ForAll("memberMaps") double[] before,
+                                                                          @ForAll("memberMaps") double[] delta1,
+                                                                          @ForAll("memberMaps") double[] delta2) {
+        Model anchor = ensemble(kind, before);
+        ViewIndex index = new ViewIndex(anchor, 1);
+        for (int r = 0; r < rows.length; r++) {
+            index.put(r, anchor.featureVector(boxed(rows[r])), anchor, 1);
+        }
+        index.resort();
+        double[] map = before.clone();
+        int version = 1;
+        for (double[] delta : List.of(delta1, delta2)) {
+            for (int i = 0; i < map.length; i++) {
+                map[i] += delta[i];
+            }
+            Model current = ensemble(kind, map);
+            index.modelChanged(current, ++version, tolerance);
+            for (int r = 0; r < rows.length; r++) {
+                ViewIndex.Entry e = index.get(r);
+                var full = current.evaluate(boxed(rows[r]));
+                assertThat(e.storedLabel()).as("label of row %s", r).isEqualTo(kind.isClassifier() ? full.label() : null);
+                if (tolerance == 0) {
+                    assertThat(e.storedScore()).as("score of row %s", r).isEqualTo(full.score());
+                    assertThat(e.storedSpread()).as("spread of row %s", r).isEqualTo(full.spread());
+                } else {
+                    assertThat(Math.abs(e.storedScore() - full.score())).as("score of row %s", r).isLessThanOrEqualTo(tolerance);
+                    assertThat(Math.abs(e.storedSpread() - full.spread())).as("spread of row %s", r).isLessThanOrEqualTo(tolerance);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aSmallEnsembleChangeSkipsRowsWhoseBoundsHold() {
+        double[] before = new double[3 * 4];
+        for (int i = 0; i < before.length; i++) {
+            before[i] = Math.sin(i + 1);
+        }
+        Model anchor = ensemble(ModelKind.BAGGED_LOGISTIC, before);
+        ViewIndex index = new ViewIndex(anchor, 1);
+        for (int r = 0; r < 200; r++) {
+            index.put(r, anchor.featureVector(boxed(new double[]{Math.sin(r), Math.cos(3 * r), Math.sin(7 * r)})), anchor, 1);
+        }
+        index.resort();
+        double[] after = before.clone();
+        after[0] += 1e-4;
+        after[5] -= 1e-4;
+        ViewIndex.Plan plan = index.modelChanged(ensemble(ModelKind.BAGGED_LOGISTIC, after), 2, 0.01);
+        assertThat(plan.full()).isFalse();
+        assertThat(plan.rowsRescored()).as("rows re-scored of %s checked", plan.rowsChecked()).isLessThan(200);
+        assertThat(plan.bound()).isPositive().isLessThan(1e-3);
+    }
+
     @Property(tries = 50)
     void theSkiingRuleReanchorsOnceIncrementalWorkExceedsAlphaFullRescorings(
             @ForAll @IntRange(min = 1, max = 40) int size, @ForAll @DoubleRange(min = 0.01, max = 4) double alpha) {
@@ -100,6 +162,23 @@ class ViewIndexTest {
     }
 
     @Provide
+    Arbitrary<ModelKind> ensembles() {
+        return Arbitraries.of(ModelKind.BAGGED_LINEAR, ModelKind.BAGGED_LOGISTIC, ModelKind.BAGGED_SVM);
+    }
+
+    /** Three members' weights then bias, each member's four values as {@link #maps()} draws them. */
+    @Provide
+    Arbitrary<double[]> memberMaps() {
+        return maps().array(double[][].class).ofSize(3).map(ms -> {
+            double[] out = new double[12];
+            for (int k = 0; k < 3; k++) {
+                System.arraycopy(ms[k], 0, out, 4 * k, 4);
+            }
+            return out;
+        });
+    }
+
+    @Provide
     Arbitrary<Double> tolerances() {
         return Arbitraries.of(0.0, 1e-6, 1e-3, 0.1);
     }
@@ -126,6 +205,18 @@ class ViewIndexTest {
     private static Model model(ModelKind kind, double[] map) {
         List<String> classes = kind.isClassifier() ? List.of("0", "1") : List.of();
         return Model.of("v", kind, new DenseFeatures(INPUTS), classes, new double[]{map[0], map[1], map[2]}, new double[]{map[3]});
+    }
+
+    /** An ensemble of three members, each member's weights then bias in {@code map}. */
+    private static Model ensemble(ModelKind kind, double[] map) {
+        List<String> classes = kind.isClassifier() ? List.of("0", "1") : List.of();
+        double[] w = new double[9];
+        double[] b = new double[3];
+        for (int k = 0; k < 3; k++) {
+            System.arraycopy(map, 4 * k, w, 3 * k, 3);
+            b[k] = map[4 * k + 3];
+        }
+        return Model.of("v", kind, new DenseFeatures(INPUTS), classes, w, b);
     }
 
     private static Object[] boxed(double[] x) {

@@ -74,13 +74,15 @@ public final class H2Views {
                 if (current.inputs().size() != inputs.size()) {
                     throw Errors.wrongArity(model, current.inputs(), inputs.size());
                 }
-                if (current.outputs() != 1) {
-                    throw new AugurException(Errors.FEATURE_NOT_SUPPORTED, "prediction views hold linear, logistic and svm models;"
-                            + " model '" + model + "' is " + current.kind().sqlName() + ": query it with PREDICT instead");
+                if (current.viewBound() == Model.ViewBound.NONE) {
+                    throw new AugurException(Errors.FEATURE_NOT_SUPPORTED, "prediction views hold linear, logistic and svm models"
+                            + " and their bagged ensembles; model '" + model + "' is " + current.kind().sqlName() + ": query it with PREDICT instead");
                 }
+                requireDenseEnsemble(current, deployed.version());
                 if (mode.equals("lazy")) {
                     String args = String.join(", ", inputs);
                     String label = current.kind().isClassifier() ? ", PREDICT_LABEL('" + model + "', " + args + ") AS LABEL" : "";
+                    label += current.kind().isEnsemble() ? ", PREDICT_STDDEV('" + model + "', " + args + ") AS SPREAD" : "";
                     insertDefinition(c, name, "prediction", mode, tolerance, alpha, table, key, inputs, model, deployed.version(),
                             deployed.sha256(), null, null, null, 0, 0, query);
                     execute(c, "CREATE VIEW " + name + " AS SELECT " + key + ", PREDICT('" + model + "', " + args + ") AS SCORE" + label
@@ -93,14 +95,15 @@ public final class H2Views {
                 ViewMaintenance.saveViewModel(c, name, "anchor", current, deployed.version());
                 if (mode.equals("hybrid")) {
                     // labels kept eagerly in NAME_labels; scores computed on read, so they are exact whatever the model does
-                    int rows = materialize(c, name, name + "_labels", table, key, inputs);
+                    int rows = materialize(c, name, name + "_labels", table, key, inputs, current.kind().isEnsemble());
                     String args = ViewRuntime.prefixed("b", inputs);
+                    String spread = current.kind().isEnsemble() ? " PREDICT_STDDEV('" + model + "', " + args + ") AS SPREAD," : "";
                     execute(c, "CREATE VIEW " + name + " AS SELECT r." + key + ", PREDICT('" + model + "', " + args + ") AS SCORE,"
-                            + " r.LABEL, r.MODEL_VERSION, r.SCORED_AT FROM " + name + "_labels r JOIN " + table + " b ON b." + key
+                            + " r.LABEL," + spread + " r.MODEL_VERSION, r.SCORED_AT FROM " + name + "_labels r JOIN " + table + " b ON b." + key
                             + " = r." + key);
                     return rows;
                 }
-                return materialize(c, name, name, table, key, inputs);
+                return materialize(c, name, name, table, key, inputs, current.kind().isEnsemble());
             } catch (AugurException e) {
                 throw Predictions.sql(e);
             }
@@ -192,7 +195,7 @@ public final class H2Views {
                                 + examplesKey + " LABEL " + label + " FEATURE FUNCTION " + featureFunction + " USING " + kind.sqlName());
                 ViewMaintenance.saveViewModel(c, name, "anchor", initial, 1);
                 ViewMaintenance.saveViewModel(c, name, "live", initial, 1);
-                int rows = materialize(c, name, name, entities, key, inputs);
+                int rows = materialize(c, name, name, entities, key, inputs, kind.isEnsemble());
                 execute(c, "CREATE TRIGGER " + name + "_AUGUR_LEARN AFTER INSERT ON " + examples + " FOR EACH ROW CALL '"
                         + ExampleTrigger.class.getName() + "'");
                 execute(c, "CREATE TRIGGER " + name + "_AUGUR_LEARNED AFTER INSERT ON " + examples + " CALL '"
@@ -251,7 +254,7 @@ public final class H2Views {
             ViewRuntime rt = ViewRuntime.of(c, name);
             rt.enter(c);
             if (Boolean.TRUE.equals(full)) {
-                giveEveryEntityOneRow(c, def);
+                giveEveryEntityOneRow(c, def, rt.ensemble());
                 rt.reloadForRebuild(c);
             }
             if (!def.classification()) {
@@ -273,7 +276,7 @@ public final class H2Views {
      * are deleted, missing ones added (unscored, so the re-scoring writes them), rows of entities with a NULL input
      * set to NULLs.
      */
-    private static void giveEveryEntityOneRow(Connection c, ViewDefinition def) throws SQLException {
+    private static void giveEveryEntityOneRow(Connection c, ViewDefinition def, boolean spread) throws SQLException {
         String v = def.table();
         String k = def.keyColumn();
         String b = def.baseTable();
@@ -281,9 +284,10 @@ public final class H2Views {
         execute(c, "INSERT INTO " + v + " (" + k + ") SELECT " + k + " FROM " + b + " WHERE " + k + " IS NOT NULL AND " + k
                 + " NOT IN (SELECT " + k + " FROM " + v + ")");
         String anyNull = def.inputColumns().stream().map(col -> col + " IS NULL").collect(java.util.stream.Collectors.joining(" OR "));
-        execute(c, "UPDATE " + v + " SET SCORE = NULL, LABEL = NULL, MARGIN = NULL, NORM_1 = NULL, NORM_2 = NULL, NORM_INF = NULL,"
-                + " MODEL_VERSION = NULL WHERE (COALESCE(SCORE, MARGIN, NORM_1, NORM_2, NORM_INF) IS NOT NULL OR LABEL IS NOT NULL"
-                + " OR MODEL_VERSION IS NOT NULL) AND " + k + " IN (SELECT " + k + " FROM " + b + " WHERE " + anyNull + ")");
+ execute(c, "UPDATE " + v + " SET SCORE = NULL, LABEL = NULL, MARGIN = NULL, NORM_1 = NULL, NORM_2 = NULL, NORM_INF = NULL,"
+                + (spread ? " SPREAD = NULL," : "") + " MODEL_VERSION = NULL WHERE (COALESCE(SCORE, MARGIN, NORM_1, NORM_2, NORM_INF" + (spread ? ", SPREAD" : "")
+                + ") IS NOT NULL OR LABEL IS NOT NULL OR MODEL_VERSION IS NOT NULL) AND " + k + " IN (SELECT " + k + " FROM " + b
+                + " WHERE " + anyNull + ")");
     }
 
     public static int dropPredictionView(Connection c, String rawName) throws SQLException {
@@ -426,10 +430,12 @@ public final class H2Views {
                             + "' takes " + next.inputs().size() + " inputs but prediction view '" + view + "' passes "
                             + rt.def.inputColumns().size() + "; drop the view or deploy a model with the same inputs");
                 }
-                if (next.outputs() != 1) {
+                // the view's table has a spread column exactly when it holds an ensemble
+                if (next.viewBound() == Model.ViewBound.NONE || next.kind().isEnsemble() != rt.index.anchor().kind().isEnsemble()) {
                     throw new AugurException(Errors.FEATURE_NOT_SUPPORTED, "version " + deployed.version() + " of model '" + model
                             + "' is " + next.kind().sqlName() + ", which prediction view '" + view + "' cannot hold; drop the view first");
                 }
+                requireDenseEnsemble(next, deployed.version());
                 if (next.features().getClass() != rt.index.anchor().features().getClass()) {
                     throw Errors.viewFeatureKind(model, deployed.version(), next.features() instanceof BagOfWords, view,
                             rt.index.anchor().features() instanceof BagOfWords);
@@ -439,6 +445,14 @@ public final class H2Views {
             }
         } catch (AugurException e) {
             throw Predictions.sql(e);
+        }
+    }
+
+    /** A view of an ensemble takes dense inputs (PostgreSQL's scoring of its rows is dense): 0A000 for a bag of words. */
+    private static void requireDenseEnsemble(Model model, int version) {
+        if (model.kind().isEnsemble() && model.features() instanceof BagOfWords) {
+            throw new AugurException(Errors.FEATURE_NOT_SUPPORTED, "prediction views of ensembles take dense inputs; version " + version
+                    + " of model '" + model.name() + "' is a bag-of-words " + model.kind().sqlName() + " model: query it with PREDICT instead");
         }
     }
 
@@ -486,11 +500,12 @@ public final class H2Views {
      * Creates the view's table {@code rows}, its trigger, and scores every entity. DDL commits on H2, so it comes after
      * the catalog rows.
      */
-    private static int materialize(Connection c, String name, String rows, String table, String key, List<String> inputs)
-            throws SQLException {
+    private static int materialize(Connection c, String name, String rows, String table, String key, List<String> inputs,
+                                   boolean spread) throws SQLException {
         long t0 = System.nanoTime();
         execute(c, "CREATE TABLE " + rows + " AS SELECT " + key + ", CAST(NULL AS DOUBLE PRECISION) AS SCORE,"
-                + " CAST(NULL AS VARCHAR(256)) AS LABEL, CAST(NULL AS DOUBLE PRECISION) AS MARGIN, CAST(NULL AS DOUBLE PRECISION) AS NORM_1,"
+                + " CAST(NULL AS VARCHAR(256)) AS LABEL," + (spread ? " CAST(NULL AS DOUBLE PRECISION) AS SPREAD," : "")
+                + " CAST(NULL AS DOUBLE PRECISION) AS MARGIN, CAST(NULL AS DOUBLE PRECISION) AS NORM_1,"
                 + " CAST(NULL AS DOUBLE PRECISION) AS NORM_2, CAST(NULL AS DOUBLE PRECISION) AS NORM_INF, CAST(NULL AS INTEGER) AS MODEL_VERSION,"
                 + " CAST(NULL AS TIMESTAMP WITH TIME ZONE) AS SCORED_AT FROM " + table + " WITH NO DATA");
         execute(c, "ALTER TABLE " + rows + " ALTER COLUMN " + key + " SET NOT NULL");
@@ -510,9 +525,9 @@ public final class H2Views {
                 scored.add(s);
             }
         });
-        ViewMaintenance.write(c, rows, key, scored, rt.currentVersion, true, null);
+        ViewMaintenance.write(c, rows, key, scored, rt.currentVersion, true, null, spread);
         for (Object k : nullKeys) {
-            ViewMaintenance.write(c, rows, key, List.of(), rt.currentVersion, true, k);
+            ViewMaintenance.write(c, rows, key, List.of(), rt.currentVersion, true, k, spread);
         }
         rt.index.resort();
         // the time the creation took: the view's table, its trigger and scoring every entity

@@ -49,7 +49,7 @@ final class ViewMaintenance {
             throw Predictions.sql(e);
         }
         ViewIndex.Scored s = rt.index.put(newKey, features, rt.current, rt.currentVersion);
-        write(conn, rt.def.table(), rt.def.keyColumn(), s == null ? List.of() : List.of(s), rt.currentVersion, true, newKey);
+        write(conn, rt.def.table(), rt.def.keyColumn(), s == null ? List.of() : List.of(s), rt.currentVersion, true, newKey, rt.ensemble());
     }
 
     /**
@@ -70,7 +70,7 @@ final class ViewMaintenance {
         if (plan.full()) {
             saveViewModel(conn, rt.name, "anchor", rt.current, rt.currentVersion);
         }
-        write(conn, rt.def.table(), rt.def.keyColumn(), plan.changed(), rt.currentVersion, false, null);
+        write(conn, rt.def.table(), rt.def.keyColumn(), plan.changed(), rt.currentVersion, false, null, rt.ensemble());
         double millis = (System.nanoTime() - t0) / 1e6;
         String kind = plan.full() ? (full ? "refresh_full" : "reorganize") : event;
         try (PreparedStatement ps = conn.prepareStatement("INSERT INTO AUGUR.VIEW_EVENTS (VIEW_NAME, EVENT, MODEL_VERSION,"
@@ -143,21 +143,26 @@ final class ViewMaintenance {
 
     /**
      * Writes scored rows: MERGE for data changes (a row may be new), UPDATE for model changes. A NULL input
-     * gives a row of NULLs for {@code nullKey}.
+     * gives a row of NULLs for {@code nullKey}. {@code spread}: the view holds an ensemble, and its table a SPREAD column.
      */
     static void write(Connection conn, String view, String keyColumn, List<ViewIndex.Scored> rows, int version, boolean merge,
-                      Object nullKey) throws SQLException {
+                      Object nullKey, boolean spread) throws SQLException {
+        // the spread goes last, after the key, so the other columns keep their positions whatever the view holds
         String sql = merge
                 ? "MERGE INTO " + view + " (SCORE, LABEL, MARGIN, NORM_1, NORM_2, NORM_INF, MODEL_VERSION, SCORED_AT, " + keyColumn
-                + ") KEY (" + keyColumn + ") VALUES (?, ?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP, ?)"
-                : "UPDATE " + view + " SET SCORE = ?, LABEL = ?, MARGIN = ?, NORM_1 = ?, NORM_2 = ?, NORM_INF = ?, MODEL_VERSION = ?,"
-                + " SCORED_AT = CURRENT_TIMESTAMP WHERE " + keyColumn + " = ?";
+                + (spread ? ", SPREAD" : "") + ") KEY (" + keyColumn + ") VALUES (?, ?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP, ?"
+                + (spread ? ", ?" : "") + ")"
+                : "UPDATE " + view + " SET SCORE = ?1, LABEL = ?2, MARGIN = ?3, NORM_1 = ?4, NORM_2 = ?5, NORM_INF = ?6, MODEL_VERSION = ?7,"
+                + " SCORED_AT = CURRENT_TIMESTAMP" + (spread ? ", SPREAD = ?9" : "") + " WHERE " + keyColumn + " = ?8";
         try (PreparedStatement ps = conn.prepareStatement(sql)) {
             if (rows.isEmpty() && nullKey != null) {
                 for (int i = 1; i <= 7; i++) {
                     ps.setNull(i, i == 2 ? Types.VARCHAR : (i == 7 ? Types.INTEGER : Types.DOUBLE));
                 }
                 ps.setObject(8, nullKey);
+                if (spread) {
+                    ps.setNull(9, Types.DOUBLE);
+                }
                 ps.executeUpdate();
                 return;
             }
@@ -171,6 +176,9 @@ final class ViewMaintenance {
                 ps.setDouble(6, s.normInf());
                 ps.setInt(7, version);
                 ps.setObject(8, s.key());
+                if (spread) {
+                    ps.setDouble(9, s.spread());
+                }
                 ps.addBatch();
                 if (++pending == 1000) {
                     ps.executeBatch();

@@ -217,8 +217,9 @@ final class ViewRuntime {
             }
         }
         ViewIndex fresh = new ViewIndex(anchor, anchorVersion);
+        boolean spread = anchor.kind().isEnsemble();
         String sql = "SELECT b." + def.keyColumn() + ", " + prefixed("b", def.inputColumns()) + ", v.MARGIN, v.LABEL, v.SCORE, v.MODEL_VERSION,"
-                + " v.NORM_1, v.NORM_2, v.NORM_INF FROM " + def.baseTable() + " b LEFT JOIN " + def.table() + " v ON v." + def.keyColumn()
+                + " v.NORM_1, v.NORM_2, v.NORM_INF, " + (spread ? "v.SPREAD" : "CAST(NULL AS DOUBLE PRECISION)") + " FROM " + def.baseTable() + " b LEFT JOIN " + def.table() + " v ON v." + def.keyColumn()
                 + " = b." + def.keyColumn();
         Model scoring = current;
         int n = def.inputColumns().size();
@@ -232,12 +233,14 @@ final class ViewRuntime {
                 FeatureVector features = ViewIndex.featuresOf(anchor, inputs);
                 Object margin = rs.getObject(n + 2);
                 if (features != null && margin != null) {
-                    fresh.load(key, features, ((Number) margin).doubleValue(), rs.getString(n + 3), rs.getDouble(n + 4), rs.getInt(n + 5));
+                    Object storedSpread = rs.getObject(n + 9);
+                    fresh.load(key, features, ((Number) margin).doubleValue(), rs.getString(n + 3), rs.getDouble(n + 4), rs.getInt(n + 5),
+                            storedSpread == null ? Double.NaN : ((Number) storedSpread).doubleValue());
                     if (unscored && !consistent(fresh.get(key), scoring, rs.getDouble(n + 6), rs.getDouble(n + 7), rs.getDouble(n + 8))) {
-                        fresh.load(key, features, Double.NaN, null, Double.NaN, 0);
+                        fresh.load(key, features, Double.NaN, null, Double.NaN, 0, Double.NaN);
                     }
                 } else if (features != null && unscored) {
-                    fresh.load(key, features, Double.NaN, null, Double.NaN, 0);
+                    fresh.load(key, features, Double.NaN, null, Double.NaN, 0, Double.NaN);
                 }
             }
         } catch (AugurException e) {
@@ -254,10 +257,23 @@ final class ViewRuntime {
      * holds its entity's norms: a full refresh re-writes every row that does not, whatever left it so.
      */
     private static boolean consistent(ViewIndex.Entry e, Model model, double norm1, double norm2, double normInf) {
+        if (model.kind().isEnsemble()) {
+            // the stored margin, score and spread are the ensemble's of the row's features, or the row is re-written
+            Model.ViewValues v = model.viewValues(model.margins(e.features()));
+            return Double.compare(e.storedMargin(), v.margin()) == 0 && Double.compare(e.storedScore(), v.score()) == 0
+                    && Double.compare(e.storedSpread(), v.spread()) == 0 && java.util.Objects.equals(v.label(), e.storedLabel())
+                    && Double.compare(norm1, e.norm1()) == 0 && Double.compare(norm2, e.norm2()) == 0
+                    && Double.compare(normInf, e.normInf()) == 0;
+        }
         double m = e.storedMargin();
         String label = model.labelOfMargin(m);
         return Double.compare(e.storedScore(), model.scoreOfMargin(m)) == 0 && java.util.Objects.equals(label, e.storedLabel())
                 && Double.compare(norm1, e.norm1()) == 0 && Double.compare(norm2, e.norm2()) == 0 && Double.compare(normInf, e.normInf()) == 0;
+    }
+
+    /** Whether the view holds an ensemble (its table then has a SPREAD column): its anchor's kind, which deploys keep. */
+    boolean ensemble() {
+        return index.anchor().kind().isEnsemble();
     }
 
     private String anchorSha(Connection conn) throws SQLException {

@@ -11,15 +11,26 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('version %s of model ''%s'' takes %s inputs but prediction view ''%s'' '
             || 'passes %s; drop the view or deploy a model with the same inputs', d.version, d.name, cardinality(d.inputs), p_view, n_inputs);
     END IF;
-    IF d.outputs <> 1 THEN
+    IF d.outputs <> 1 AND NOT augur.kind_ensemble(d.kind) THEN
         IF creating THEN
-            RAISE EXCEPTION USING ERRCODE = '0A000', MESSAGE = format('prediction views hold linear, logistic and svm models; model ''%s'' '
-                || 'is %s: query it with PREDICT instead', d.name, d.kind);
+            RAISE EXCEPTION USING ERRCODE = '0A000', MESSAGE = format('prediction views hold linear, logistic and svm models and their '
+                || 'bagged ensembles; model ''%s'' is %s: query it with PREDICT instead', d.name, d.kind);
         END IF;
         RAISE EXCEPTION USING ERRCODE = '0A000', MESSAGE = format('version %s of model ''%s'' is %s, which prediction view ''%s'' cannot hold; '
             || 'drop the view first', d.version, d.name, d.kind, p_view);
     END IF;
+    IF augur.kind_ensemble(d.kind) AND d.feature_type = 'bag_of_words' THEN
+        RAISE EXCEPTION USING ERRCODE = '0A000', MESSAGE = format('prediction views of ensembles take dense inputs; version %s of model '
+            || '''%s'' is a bag-of-words %s model: query it with PREDICT instead', d.version, d.name, d.kind);
+    END IF;
     IF NOT creating THEN
+        -- the view's table has a spread column exactly when it holds an ensemble
+        SELECT md.kind INTO had FROM augur.views v JOIN augur.model_defs md ON md.name = v.model AND md.version = v.anchor_version
+        WHERE v.name = p_view;
+        IF had IS NOT NULL AND augur.kind_ensemble(had) <> augur.kind_ensemble(d.kind) THEN
+            RAISE EXCEPTION USING ERRCODE = '0A000', MESSAGE = format('version %s of model ''%s'' is %s, which prediction view ''%s'' cannot hold; '
+                || 'drop the view first', d.version, d.name, d.kind, p_view);
+        END IF;
         SELECT md.feature_type INTO had FROM augur.views v JOIN augur.model_defs md ON md.name = v.model AND md.version = v.anchor_version
         WHERE v.name = p_view;
         IF had IS NOT NULL AND had <> d.feature_type THEN

@@ -76,7 +76,7 @@ BEGIN
     IF cardinality(d.inputs) <> cardinality(inputs) THEN
         PERFORM augur.wrong_arity(d, cardinality(inputs));
     END IF;
-    IF d.outputs <> 1 THEN
+    IF d.outputs <> 1 OR augur.kind_ensemble(d.kind) THEN
         PERFORM augur.view_check_model(nm, d, cardinality(inputs), true);
     END IF;
     IF mode = 'lazy' THEN
@@ -111,13 +111,17 @@ BEGIN
     RETURNING * INTO v;
     PERFORM augur.view_save_anchor(nm, model, ver);
     PERFORM augur.view_make_table(vt, key, src.key_type, false, true);
+    IF augur.kind_ensemble(d.kind) THEN
+        -- an ensemble's spread, and its spread under the anchor (what the bound on the spread starts from)
+        EXECUTE format('ALTER TABLE %s ADD COLUMN spread float8, ADD COLUMN anchor_spread float8', vt);
+    END IF;
     PERFORM augur.view_index_table(vt, key);
     PERFORM augur.view_generate(nm);
     -- score every row
     v := augur.view_lock(nm);
     w := augur.view_run(v, 'create', d, 0, 0, 0, 0, 0, 0, 0);
     UPDATE augur.views x SET max_norm_1 = coalesce(w.max_n1, 0), max_norm_2 = coalesce(w.max_n2, 0),
-        max_norm_inf = coalesce(w.max_ninf, 0), max_deviation = 0, incremental_cost = 0
+        max_norm_inf = coalesce(w.max_ninf, 0), max_deviation = 0, max_spread_deviation = 0, incremental_cost = 0
     WHERE x.name = nm;
     INSERT INTO augur.view_events (view_name, event, model_version, rows_checked, rows_rescored, rows_written, millis, scorer)
     VALUES (nm, 'create', ver, w.written, w.rescored, w.written, 0, 'sql');

@@ -12,7 +12,7 @@ DECLARE
 BEGIN
     IF full_plan THEN
         w := augur.view_run_live(v, 'full', 0, 0, 0, 0, 0, 0, 0);
-        UPDATE augur.views x SET anchor_version = v.model_version, incremental_cost = 0, max_deviation = 0,
+        UPDATE augur.views x SET anchor_version = v.model_version, incremental_cost = 0, max_deviation = 0, max_spread_deviation = 0,
             max_norm_1 = coalesce(w.max_n1, 0), max_norm_2 = coalesce(w.max_n2, 0), max_norm_inf = coalesce(w.max_ninf, 0)
         WHERE x.name = v.name;
         IF v.kind = 'classification' THEN

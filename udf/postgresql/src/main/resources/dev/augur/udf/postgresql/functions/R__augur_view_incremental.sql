@@ -22,7 +22,7 @@ BEGIN
         END IF;
         w := augur.view_run_live(v, 'band', '-Infinity', 'Infinity', dl1, dl2, dlinf, db, lip);
     END IF;
-    UPDATE augur.views x SET incremental_cost = x.incremental_cost + w.checked * 0.05::float8 + w.rescored,
+    UPDATE augur.views x SET incremental_cost = x.incremental_cost + (w.checked * 0.05::float8 + w.rescored),
         max_deviation = greatest(x.max_deviation, coalesce(w.max_dev, 0))
     WHERE x.name = v.name;
 END $$;

@@ -7,12 +7,14 @@ DECLARE inputs text[] := string_to_array(v.input_columns, ','); d augur.model_de
 BEGIN
     IF v.mode = 'lazy' THEN
         args := (SELECT string_agg(format('%I', c), ', ' ORDER BY i) FROM unnest(inputs) WITH ORDINALITY u(c, i));
-        EXECUTE format('CREATE VIEW %I.%I AS SELECT %I, public.predict(%L, %s) AS score%s FROM %s', v.view_schema, v.name, v.key_column,
-            v.model, args, CASE WHEN augur.kind_link(d.kind) <> 'identity' THEN format(', public.predict_label(%L, %s) AS label', v.model, args) ELSE '' END, base);
+        EXECUTE format('CREATE VIEW %I.%I AS SELECT %I, public.predict(%L, %s) AS score%s%s FROM %s', v.view_schema, v.name, v.key_column,
+            v.model, args, CASE WHEN augur.kind_link(d.kind) <> 'identity' THEN format(', public.predict_label(%L, %s) AS label', v.model, args) ELSE '' END,
+            CASE WHEN augur.kind_ensemble(d.kind) THEN format(', public.predict_stddev(%L, %s) AS spread', v.model, args) ELSE '' END, base);
     ELSE
-        EXECUTE format('CREATE VIEW %I.%I AS SELECT r.%I, public.predict(%L, %s) AS score, r.label, r.model_version, r.scored_at '
-            || 'FROM %I.%I r JOIN %s b ON b.%I = r.%I', v.view_schema, v.name, v.key_column, v.model,
-            (SELECT string_agg(format('b.%I', c), ', ' ORDER BY i) FROM unnest(inputs) WITH ORDINALITY u(c, i)),
+        args := (SELECT string_agg(format('b.%I', c), ', ' ORDER BY i) FROM unnest(inputs) WITH ORDINALITY u(c, i));
+        EXECUTE format('CREATE VIEW %I.%I AS SELECT r.%I, public.predict(%L, %s) AS score, r.label,%s r.model_version, r.scored_at '
+            || 'FROM %I.%I r JOIN %s b ON b.%I = r.%I', v.view_schema, v.name, v.key_column, v.model, args,
+            CASE WHEN augur.kind_ensemble(d.kind) THEN format(' public.predict_stddev(%L, %s) AS spread,', v.model, args) ELSE '' END,
             v.view_schema, v.name || '_labels', base, v.key_column, v.key_column);
     END IF;
     EXECUTE format('GRANT SELECT ON %I.%I TO augur_user', v.view_schema, v.name);

@@ -1,7 +1,8 @@
 -- Brings an eager view to its model's deployed version (its catalog row's model_version): incrementally where the
 -- Hölder bound allows, else by a full re-scoring that becomes the new anchor (skiing rule: alpha; or p_full). A bound
 -- covers the change only between models of the same kind, inputs and classes (bag of words: the same feature
--- function, vocabulary and idf included, so rows keep their vectors). Returns the rows written.
+-- function, vocabulary and idf included, so rows keep their vectors), and between ensembles of as many members
+-- (augur.view_ensemble_incremental). Returns the rows written.
 CREATE OR REPLACE FUNCTION augur.view_model_changed(p_view text, p_event text, p_full boolean) RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
     t0 timestamptz := clock_timestamp();
@@ -14,9 +15,13 @@ DECLARE
     step record;
     dl1 float8 := 0; dl2 float8 := 0; dlinf float8 := 0; dd float8;
 BEGIN
-    IF reorganize OR NOT coalesce(a.kind = d.kind AND a.classes = d.classes AND a.outputs = 1 AND d.outputs = 1
-                                  AND augur.view_same_features(a, d), false) THEN
+    IF reorganize OR NOT coalesce(a.kind = d.kind AND a.classes = d.classes AND a.outputs = d.outputs
+                                  AND (d.outputs = 1 OR augur.kind_ensemble(d.kind)) AND augur.view_same_features(a, d), false) THEN
         RETURN augur.view_finish_change(v, p_event, p_full, t0, NULL, true, reorganize, NULL);
+    END IF;
+    IF augur.kind_ensemble(d.kind) THEN
+        step := augur.view_ensemble_incremental(v, total, a, d);
+        RETURN augur.view_finish_change(v, p_event, p_full, t0, step.w, step.full_plan, reorganize, step.bound);
     END IF;
     IF d.feature_type = 'dense' THEN
         FOR i IN 1 .. d.dimension LOOP

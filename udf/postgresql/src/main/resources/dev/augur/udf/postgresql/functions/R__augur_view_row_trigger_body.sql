@@ -1,10 +1,17 @@
 -- The data trigger's body of an eager view (dense or bag of words) or a classification view: the changed row of the
 -- base table follows in the same transaction. cols: the key's companions that predictions read (an update of other
 -- columns changes none); score_sql: the PL/pgSQL that scores row NEW into record r (and, with features, first computes
--- its feature vector into record f, which the classification view's row keeps for online learning).
-CREATE OR REPLACE FUNCTION augur.view_row_trigger_body(p_view text, vt text, k text, cols text[], score_sql text, features boolean)
-RETURNS text LANGUAGE plpgsql IMMUTABLE AS $gen$
-DECLARE same text := format('OLD.%1$I IS NOT DISTINCT FROM NEW.%1$I', k);
+-- its feature vector into record f, which the classification view's row keeps for online learning); spread: the view
+-- holds an ensemble, and r its spread and its anchor's (augur.view_score_ensemble_row).
+DROP FUNCTION IF EXISTS augur.view_row_trigger_body(text, text, text, text[], text, boolean);
+CREATE OR REPLACE FUNCTION augur.view_row_trigger_body(p_view text, vt text, k text, cols text[], score_sql text, features boolean,
+    spread boolean) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $gen$
+DECLARE
+    same text := format('OLD.%1$I IS NOT DISTINCT FROM NEW.%1$I', k);
+    extra_cols text := CASE WHEN features THEN ', f_idx, f_val' ELSE '' END || CASE WHEN spread THEN ', spread, anchor_spread' ELSE '' END;
+    extra_vals text := CASE WHEN features THEN ', f.idx, f.val' ELSE '' END || CASE WHEN spread THEN ', r.spread, r.anchor_spread' ELSE '' END;
+    extra_set text := CASE WHEN features THEN ', f_idx = EXCLUDED.f_idx, f_val = EXCLUDED.f_val' ELSE '' END
+        || CASE WHEN spread THEN ', spread = EXCLUDED.spread, anchor_spread = EXCLUDED.anchor_spread' ELSE '' END;
 BEGIN
     FOR i IN 1 .. cardinality(cols) LOOP
         same := same || format(' AND OLD.%1$I IS NOT DISTINCT FROM NEW.%1$I', cols[i]);
@@ -44,7 +51,5 @@ BEGIN
         norm_1 = EXCLUDED.norm_1, norm_2 = EXCLUDED.norm_2, norm_inf = EXCLUDED.norm_inf, model_version = EXCLUDED.model_version,
         scored_at = EXCLUDED.scored_at, anchor_margin = EXCLUDED.anchor_margin, dirty = true%8$s;
     RETURN NULL;
-END $body$, p_view, vt, k, same, score_sql,
-        CASE WHEN features THEN ', f_idx, f_val' ELSE '' END, CASE WHEN features THEN ', f.idx, f.val' ELSE '' END,
-        CASE WHEN features THEN ', f_idx = EXCLUDED.f_idx, f_val = EXCLUDED.f_val' ELSE '' END);
+END $body$, p_view, vt, k, same, score_sql, extra_cols, extra_vals, extra_set);
 END $gen$;
