@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import static dev.augur.tests.ViewsDatabase.intValue;
+import static dev.augur.tests.ViewsDatabase.rows;
 import static dev.augur.tests.ViewsDatabase.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -36,23 +37,6 @@ class ConformalTest {
                 + " sin(g + " + offset + ") * 3 + sin((g + " + offset + ") * 11) FROM " + db.series(n));
     }
 
-    private static List<Object[]> rows(Statement st, String sql) throws SQLException {
-        List<Object[]> out = new ArrayList<>();
-        try (ResultSet rs = st.executeQuery(sql)) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                Object[] row = new Object[n];
-                for (int c = 0; c < n; c++) {
-                    row[c] = rs.getObject(c + 1);
-                    if (row[c] instanceof Number num && !(row[c] instanceof Integer)) {
-                        row[c] = num.doubleValue();
-                    }
-                }
-                out.add(row);
-            }
-        }
-        return out;
-    }
 
     private static Model exported(Statement st, String name, int version) throws SQLException {
         try (ResultSet rs = st.executeQuery("SELECT AUGUR.EXPORT_MODEL('" + name + "', " + version + ")")) {

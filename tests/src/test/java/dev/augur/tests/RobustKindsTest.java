@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static dev.augur.tests.ViewsDatabase.intValue;
+import static dev.augur.tests.ViewsDatabase.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -33,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class RobustKindsTest {
     /** Rows (id, a, b, y, v): v grows noisier with |a|, y a noisy sign of a − b. */
-    private static void rows(Statement st, ViewsDatabase db, String table, int n, int offset) throws SQLException {
+    private static void fill(Statement st, ViewsDatabase db, String table, int n, int offset) throws SQLException {
         String g = "(g + " + offset + ")";
         st.execute("CREATE TABLE " + table + " (id INT PRIMARY KEY, a DOUBLE PRECISION, b DOUBLE PRECISION, y INT, v DOUBLE PRECISION,"
                 + " body VARCHAR(200))");
@@ -44,28 +45,11 @@ class RobustKindsTest {
                 + " || CASE WHEN cos(" + g + " * 3) > 0 THEN ' friday' ELSE '' END FROM " + db.series(n));
     }
 
-    private static List<Object[]> select(Statement st, String sql) throws SQLException {
-        List<Object[]> out = new ArrayList<>();
-        try (ResultSet rs = st.executeQuery(sql)) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                Object[] row = new Object[n];
-                for (int c = 0; c < n; c++) {
-                    row[c] = rs.getObject(c + 1);
-                    if (row[c] instanceof Number num && !(row[c] instanceof Integer)) {
-                        row[c] = num.doubleValue();
-                    }
-                }
-                out.add(row);
-            }
-        }
-        return out;
-    }
 
     /** Trains in the engine on the table's rows and imports the JSON, so both databases hold the very same model. */
     private static Model trainAndImport(Statement st, String name, ModelKind kind, String query, List<String> inputs, String options)
             throws SQLException {
-        Model m = SgdTrainer.train(name, kind, inputs, select(st, query), TrainingOptions.fromJson(options), null);
+        Model m = SgdTrainer.train(name, kind, inputs, rows(st, query), TrainingOptions.fromJson(options), null);
         st.executeQuery("SELECT AUGUR.IMPORT_MODEL('" + name + "', '" + ModelJson.toJson(m).replace("'", "''") + "')").close();
         st.execute("DEPLOY MODEL " + name + " VERSION 1");
         return m;
@@ -85,13 +69,13 @@ class RobustKindsTest {
     @EnumSource(ViewsDatabase.class)
     void bayesianLinearIsTheEnginesBeforeAndAfterCalibration(ViewsDatabase db) throws Exception {
         try (Connection c = db.open(); Statement st = c.createStatement()) {
-            rows(st, db, "train", 300, 0);
-            rows(st, db, "calib", 200, 1000);
+            fill(st, db, "train", 300, 0);
+            fill(st, db, "calib", 200, 1000);
             Model m = trainAndImport(st, "bl", ModelKind.BAYES_LINEAR, "SELECT a, b, v FROM train ORDER BY id", List.of("a", "b"),
                     "{\"prior\": 0.5}");
-            assertThat(select(st, "SELECT KIND, CALIBRATION, INTERVAL_SOURCE FROM AUGUR.MODELS WHERE NAME = 'bl'").get(0))
+            assertThat(rows(st, "SELECT KIND, CALIBRATION, INTERVAL_SOURCE FROM AUGUR.MODELS WHERE NAME = 'bl'").get(0))
                     .containsExactly("bayes_linear", null, "model");
-            for (Object[] row : select(st, "SELECT a, b, PREDICT('bl', a, b), PREDICT_STDDEV('bl', a, b), PREDICT_INTERVAL('bl', 0.9, a, b)"
+            for (Object[] row : rows(st, "SELECT a, b, PREDICT('bl', a, b), PREDICT_STDDEV('bl', a, b), PREDICT_INTERVAL('bl', 0.9, a, b)"
                     + " FROM calib ORDER BY id")) {
                 Evaluation e = m.evaluate(row[0], row[1]);
                 assertThat((double) row[2]).isCloseTo(e.score(), near(db, e.score()));
@@ -103,11 +87,11 @@ class RobustKindsTest {
             }
             assertThat(intValue(st, "SELECT AUGUR.CALIBRATE_MODEL('bl', 1, 'SELECT a, b, v FROM calib WHERE id <= 150',"
                     + " '{\"method\": \"normalized\"}')")).isEqualTo(2);
-            assertThat(select(st, "SELECT CALIBRATION, INTERVAL_SOURCE FROM AUGUR.MODELS WHERE NAME = 'bl' AND VERSION = 2").get(0))
+            assertThat(rows(st, "SELECT CALIBRATION, INTERVAL_SOURCE FROM AUGUR.MODELS WHERE NAME = 'bl' AND VERSION = 2").get(0))
                     .containsExactly("normalized", "conformal");
-            Calibration cal = Conformal.calibrate(m, Method.NORMALIZED, select(st, "SELECT a, b, v FROM calib WHERE id <= 150 ORDER BY id"));
+            Calibration cal = Conformal.calibrate(m, Method.NORMALIZED, rows(st, "SELECT a, b, v FROM calib WHERE id <= 150 ORDER BY id"));
             double half = Conformal.halfWidth(m, cal, 0.8, "bl");
-            for (Object[] row : select(st, "SELECT a, b, PREDICT_INTERVAL('bl@2', 0.8, a, b) FROM calib WHERE id > 150 ORDER BY id")) {
+            for (Object[] row : rows(st, "SELECT a, b, PREDICT_INTERVAL('bl@2', 0.8, a, b) FROM calib WHERE id > 150 ORDER BY id")) {
                 double[] want = Conformal.interval(cal, half, m.evaluate(row[0], row[1]));
                 double[] got = interval(row[2]);
                 assertThat(got[0]).isCloseTo(want[0], Offset.offset(1e-9));
@@ -120,10 +104,10 @@ class RobustKindsTest {
     @EnumSource(ViewsDatabase.class)
     void bayesianLogisticIsProbitCorrectedOnBothDatabases(ViewsDatabase db) throws Exception {
         try (Connection c = db.open(); Statement st = c.createStatement()) {
-            rows(st, db, "train", 300, 0);
+            fill(st, db, "train", 300, 0);
             Model m = trainAndImport(st, "bg", ModelKind.BAYES_LOGISTIC, "SELECT a, b, y FROM train ORDER BY id", List.of("a", "b"), "{}");
-            assertThat(select(st, "SELECT INTERVAL_SOURCE FROM AUGUR.MODELS WHERE NAME = 'bg'").get(0)[0]).isNull();
-            for (Object[] row : select(st, "SELECT a, b, PREDICT('bg', a, b), PREDICT_PROBA('bg', '0', a, b), PREDICT_LABEL('bg', a, b),"
+            assertThat(rows(st, "SELECT INTERVAL_SOURCE FROM AUGUR.MODELS WHERE NAME = 'bg'").get(0)[0]).isNull();
+            for (Object[] row : rows(st, "SELECT a, b, PREDICT('bg', a, b), PREDICT_PROBA('bg', '0', a, b), PREDICT_LABEL('bg', a, b),"
                     + " PREDICT_STDDEV('bg', a, b) FROM train WHERE id <= 100 ORDER BY id")) {
                 Evaluation e = m.evaluate(row[0], row[1]);
                 assertThat((double) row[2]).isCloseTo(e.score(), near(db, 1));
@@ -139,12 +123,12 @@ class RobustKindsTest {
     @EnumSource(ViewsDatabase.class)
     void quantileIntervalsAreTrainedThenConformalized(ViewsDatabase db) throws Exception {
         try (Connection c = db.open(); Statement st = c.createStatement()) {
-            rows(st, db, "train", 400, 0);
-            rows(st, db, "calib", 300, 2000);
+            fill(st, db, "train", 400, 0);
+            fill(st, db, "calib", 300, 2000);
             Model m = trainAndImport(st, "q", ModelKind.QUANTILE_LINEAR, "SELECT a, b, v FROM train ORDER BY id", List.of("a", "b"),
                     "{\"epochs\": 20, \"level\": 0.8}");
-            assertThat(select(st, "SELECT INTERVAL_SOURCE FROM AUGUR.MODELS WHERE NAME = 'q'").get(0)[0]).isEqualTo("model");
-            for (Object[] row : select(st, "SELECT a, b, PREDICT('q', a, b), PREDICT_INTERVAL('q', 0.8, a, b) FROM calib ORDER BY id")) {
+            assertThat(rows(st, "SELECT INTERVAL_SOURCE FROM AUGUR.MODELS WHERE NAME = 'q'").get(0)[0]).isEqualTo("model");
+            for (Object[] row : rows(st, "SELECT a, b, PREDICT('q', a, b), PREDICT_INTERVAL('q', 0.8, a, b) FROM calib ORDER BY id")) {
                 Evaluation e = m.evaluate(row[0], row[1]);
                 assertThat((double) row[2]).isCloseTo(e.score(), near(db, e.score()));
                 double[] got = interval(row[3]);
@@ -155,12 +139,12 @@ class RobustKindsTest {
             assertSqlState(st, "SELECT PREDICT_INTERVAL('q', 0.9, a, b) FROM calib", "22023", "trained for level 0.8 and is not calibrated");
             assertSqlState(st, "SELECT PREDICT_STDDEV('q', a, b) FROM calib", "22023", "bagged or Bayesian kind");
             assertThat(intValue(st, "SELECT AUGUR.CALIBRATE_MODEL('q', 1, 'SELECT a, b, v FROM calib WHERE id <= 200')")).isEqualTo(2);
-            assertThat(select(st, "SELECT CALIBRATION, INTERVAL_SOURCE FROM AUGUR.MODELS WHERE NAME = 'q' AND VERSION = 2").get(0))
+            assertThat(rows(st, "SELECT CALIBRATION, INTERVAL_SOURCE FROM AUGUR.MODELS WHERE NAME = 'q' AND VERSION = 2").get(0))
                     .containsExactly("cqr", "conformal");
-            Calibration cal = Conformal.calibrate(m, Method.SPLIT, select(st, "SELECT a, b, v FROM calib WHERE id <= 200 ORDER BY id"));
+            Calibration cal = Conformal.calibrate(m, Method.SPLIT, rows(st, "SELECT a, b, v FROM calib WHERE id <= 200 ORDER BY id"));
             for (double level : new double[]{0.6, 0.9}) {
                 double half = Conformal.halfWidth(m, cal, level, "q");
-                for (Object[] row : select(st, "SELECT a, b, PREDICT_INTERVAL('q@2', " + level + ", a, b) FROM calib WHERE id > 200 ORDER BY id")) {
+                for (Object[] row : rows(st, "SELECT a, b, PREDICT_INTERVAL('q@2', " + level + ", a, b) FROM calib WHERE id > 200 ORDER BY id")) {
                     double[] want = Conformal.interval(cal, half, m.evaluate(row[0], row[1]));
                     double[] got = interval(row[2]);
                     assertThat(got[0]).isCloseTo(want[0], Offset.offset(1e-9));
@@ -174,10 +158,10 @@ class RobustKindsTest {
     @EnumSource(ViewsDatabase.class)
     void aBagOfWordsPosteriorIsDiagonalOnBothDatabases(ViewsDatabase db) throws Exception {
         try (Connection c = db.open(); Statement st = c.createStatement()) {
-            rows(st, db, "train", 200, 0);
+            fill(st, db, "train", 200, 0);
             Model m = trainAndImport(st, "bw", ModelKind.BAYES_LINEAR, "SELECT body, v FROM train ORDER BY id", List.of("body"), "{}");
             Model g = trainAndImport(st, "bwg", ModelKind.BAYES_LOGISTIC, "SELECT body, y FROM train ORDER BY id", List.of("body"), "{}");
-            for (Object[] row : select(st, "SELECT body, PREDICT('bw', body), PREDICT_STDDEV('bw', body), PREDICT_PROBA('bwg', '1', body),"
+            for (Object[] row : rows(st, "SELECT body, PREDICT('bw', body), PREDICT_STDDEV('bw', body), PREDICT_PROBA('bwg', '1', body),"
                     + " PREDICT_STDDEV('bwg', body) FROM train WHERE id <= 60 ORDER BY id")) {
                 Evaluation e = m.evaluate(row[0]);
                 Evaluation eg = g.evaluate(row[0]);
@@ -193,7 +177,7 @@ class RobustKindsTest {
     @EnumSource(ViewsDatabase.class)
     void badInputIsAClearErrorWithItsSqlstate(ViewsDatabase db) throws Exception {
         try (Connection c = db.open(); Statement st = c.createStatement()) {
-            rows(st, db, "train", 100, 0);
+            fill(st, db, "train", 100, 0);
             trainAndImport(st, "bl", ModelKind.BAYES_LINEAR, "SELECT a, b, v FROM train ORDER BY id", List.of("a", "b"), "{}");
             ViewsDatabase.model(st, "r", "linear", 1.4, 0.2, 0.05);
             st.execute("DEPLOY MODEL r VERSION 1");

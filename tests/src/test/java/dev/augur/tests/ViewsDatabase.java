@@ -5,6 +5,8 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -107,6 +109,25 @@ enum ViewsDatabase {
         String classList = kind.equals("bagged_linear") ? "" : " \"classes\": [" + classes + "],";
         return "SELECT AUGUR.IMPORT_MODEL('" + name + "', '{\"name\": \"" + name + "\", \"kind\": \"" + kind + "\", \"features\":"
                 + " {\"type\": \"dense\", \"inputs\": [\"a\", \"b\"]}," + classList + " \"weights\": [" + w + "], \"bias\": [" + b + "]}')";
+    }
+
+    /** Every row of a query, numbers other than INTEGER as Double (so that both databases' rows compare equal). */
+    static List<Object[]> rows(Statement st, String sql) throws SQLException {
+        List<Object[]> out = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery(sql)) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                Object[] row = new Object[n];
+                for (int c = 0; c < n; c++) {
+                    row[c] = rs.getObject(c + 1);
+                    if (row[c] instanceof Number num && !(row[c] instanceof Integer)) {
+                        row[c] = num.doubleValue();
+                    }
+                }
+                out.add(row);
+            }
+        }
+        return out;
     }
 
     static int intValue(Statement st, String sql) throws SQLException {
