@@ -20,6 +20,7 @@ import java.util.List;
 import static dev.augur.tests.ViewsDatabase.intValue;
 import static dev.augur.tests.ViewsDatabase.rows;
 import static dev.augur.tests.ViewsDatabase.model;
+import static dev.augur.tests.ViewsDatabase.assertSqlState;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -268,18 +269,5 @@ class ConformalTest {
             assertThat(intValue(st, "SELECT AUGUR.DROP_MODEL('m')")).isEqualTo(3);
             assertThat(intValue(st, "SELECT COUNT(*) FROM AUGUR.CALIBRATION_SCORES WHERE NAME = 'm'")).isZero();
         }
-    }
-
-    private static void assertSqlState(Statement st, String sql, String state, String message) {
-        assertThatThrownBy(() -> {
-            try (ResultSet rs = st.executeQuery(sql)) {
-                while (rs.next()) {
-                    rs.getObject(1);
-                }
-            }
-        }).as(sql).isInstanceOfSatisfying(SQLException.class, e -> {
-            assertThat(e.getSQLState()).as(sql + ": " + e.getMessage()).isEqualTo(state);
-            assertThat(e.getMessage()).as(sql).contains(message);
-        });
     }
 }

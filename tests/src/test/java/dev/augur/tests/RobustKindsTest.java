@@ -23,6 +23,7 @@ import java.util.List;
 
 import static dev.augur.tests.ViewsDatabase.intValue;
 import static dev.augur.tests.ViewsDatabase.rows;
+import static dev.augur.tests.ViewsDatabase.assertSqlState;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -194,18 +195,5 @@ class RobustKindsTest {
                     + " \"weights\": [[1], [1], [1], [0]], \"bias\": [0, -1, 1, 1.5]}";
             assertSqlState(st, "SELECT AUGUR.IMPORT_MODEL('q', '" + badLevel + "')", "22032", "trained level 1.5");
         }
-    }
-
-    private static void assertSqlState(Statement st, String sql, String state, String message) {
-        assertThatThrownBy(() -> {
-            try (ResultSet rs = st.executeQuery(sql)) {
-                while (rs.next()) {
-                    rs.getObject(1);
-                }
-            }
-        }).as(sql).isInstanceOfSatisfying(SQLException.class, e -> {
-            assertThat(e.getSQLState()).as(sql + ": " + e.getMessage()).isEqualTo(state);
-            assertThat(e.getMessage()).as(sql).contains(message);
-        });
     }
 }

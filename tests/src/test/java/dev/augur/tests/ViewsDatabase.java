@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The databases a view scenario runs on, through the {@code jdbc:augur:} driver: views have the same meaning on both
@@ -128,6 +129,20 @@ enum ViewsDatabase {
             }
         }
         return out;
+    }
+
+    /** The statement (its rows read to the end) fails with {@code state} and a message containing {@code message}. */
+    static void assertSqlState(Statement st, String sql, String state, String message) {
+        assertThatThrownBy(() -> {
+            try (ResultSet rs = st.executeQuery(sql)) {
+                while (rs.next()) {
+                    rs.getObject(1);
+                }
+            }
+        }).as(sql).isInstanceOfSatisfying(SQLException.class, e -> {
+            assertThat(e.getSQLState()).as(sql + ": " + e.getMessage()).isEqualTo(state);
+            assertThat(e.getMessage()).as(sql).contains(message);
+        });
     }
 
     static int intValue(Statement st, String sql) throws SQLException {
