@@ -50,6 +50,9 @@ final class ViewsBench implements Callable<Integer> {
         spam();
         line(String.format(Locale.ROOT, "rows re-scored after one SGD step: %.3f%%", denseStep[0] * 100));
         line(String.format(Locale.ROOT, "one-step refresh speedup vs full: %.1fx", denseStep[1]));
+        line(String.format(Locale.ROOT, "full re-scoring of %s rows: %.1f s", rows == 1_000_000 ? "1M" : String.format(Locale.ROOT, "%,d", rows),
+                fullRescoreMs / 1e3));
+        line(String.format(Locale.ROOT, "sustained learning, 1 example per statement: %.2f examples/s", sustainedOneByOne));
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, report.toString());
         Charts.bars(Charts.beside(out), "One SGD step under a " + String.format(Locale.ROOT, "%,d", rows)
@@ -62,6 +65,10 @@ final class ViewsBench implements Callable<Integer> {
     private final java.util.List<String> stepRates = new java.util.ArrayList<>();
     private final java.util.List<Double> stepIncremental = new java.util.ArrayList<>();
     private final java.util.List<Double> stepFull = new java.util.ArrayList<>();
+    /** A deploy under the dense prediction view with alpha = 0: every row re-scored and re-written. */
+    private double fullRescoreMs = Double.NaN;
+    /** Dense entities learning from one example per INSERT. */
+    private double sustainedOneByOne = Double.NaN;
 
     /** Dense d=50 entities, a classification view learning from examples, a prediction view on a deployed model. */
     private double[] dense() throws Exception {
@@ -110,7 +117,7 @@ final class ViewsBench implements Callable<Integer> {
                 }
             }
             st.execute("UPDATE AUGUR.VIEWS SET LEARNING_RATE = 0.01 WHERE NAME = 'dv'");
-            sustained(st, "ex", "y", 3);
+            sustainedOneByOne = sustained(st, "ex", "y", 3);
             // a prediction view on a deployed logistic model, then a deploy of a retrained version
             String features = ViewRuntimeNames.prefixed("e", names.toString());
             st.execute("TRAIN MODEL m KIND logistic FROM (SELECT " + features + ", x.y FROM ent e JOIN ex x ON x.id = e.id"
@@ -120,6 +127,7 @@ final class ViewsBench implements Callable<Integer> {
             st.execute("DEPLOY MODEL m VERSION 1");
             st.execute("CREATE PREDICTION VIEW pv AS SELECT id, PREDICT('m', " + names + ") FROM ent WITH (tolerance = 0.05)");
             line("  deploy of a retrained version: " + deployAgainstFull(st, "pv", "m"));
+            fullRescoreMs = lastFullMs;
             st.execute("UPDATE AUGUR.VIEWS SET ALPHA = 1 WHERE NAME = 'pv'");
             reads(c, "pv", "m", "ent", names.toString(), rows);
             // the same for a 10-member bagged ensemble: each member's bound through the sigmoid, averaged; spreads kept
@@ -175,9 +183,12 @@ final class ViewsBench implements Callable<Integer> {
         double deployShare = lastEventShare(st, view, rows);
         st.execute("UPDATE AUGUR.VIEWS SET ALPHA = 0 WHERE NAME = '" + view + "'");
         double fullMs = timeMs(st, "DEPLOY MODEL " + model + " VERSION 1");
+        lastFullMs = fullMs;
         return String.format(Locale.ROOT, "%.3f%% of rows re-scored, %.1f ms vs full re-scoring %.1f ms (%.1fx)", deployShare * 100, deployMs,
                 fullMs, fullMs / deployMs);
     }
+
+    private double lastFullMs;
 
     private static double scalarDouble(Statement st, String sql) throws Exception {
         try (ResultSet rs = st.executeQuery(sql)) {
@@ -194,7 +205,9 @@ final class ViewsBench implements Callable<Integer> {
         }
     }
 
-    private void sustained(Statement st, String examples, String label, int seconds) throws Exception {
+    /** Examples per second, one per INSERT then 50 per INSERT; returns the first. */
+    private double sustained(Statement st, String examples, String label, int seconds) throws Exception {
+        double oneByOne = Double.NaN;
         for (int batch : new int[]{1, 50}) {
             long end = System.nanoTime() + seconds * 1_000_000_000L;
             int inserted = 0;
@@ -211,9 +224,13 @@ final class ViewsBench implements Callable<Integer> {
                 inserted += batch;
             }
             double secs = (System.nanoTime() - t0) / 1e9;
+            if (batch == 1) {
+                oneByOne = inserted / secs;
+            }
             line(String.format(Locale.ROOT, "  sustained learning, %d example%s per statement: %.2f examples/s", batch, batch == 1 ? "" : "s",
                     inserted / secs));
         }
+        return oneByOne;
     }
 
     /** Single-entity reads and an all-members query: from the view vs PREDICT on the fly. */

@@ -419,7 +419,11 @@ public final class ViewIndex {
     public void resort() {
         int n = entries.size();
         Entry[] all = entries.values().toArray(new Entry[0]);
-        Arrays.sort(all, (a, b) -> Double.compare(a.anchorMargin(), b.anchorMargin()));
+        double[] margins = new double[n];
+        for (int i = 0; i < n; i++) {
+            margins[i] = all[i].anchorMargin();
+        }
+        int[] order = MarginOrder.ascending(margins);
         sortedAnchorMargins = new double[n];
         sortedKeys = new Object[n];
         maxDeviation = 0;
@@ -428,9 +432,10 @@ public final class ViewIndex {
         maxNorm2 = 0;
         maxNormInf = 0;
         for (int i = 0; i < n; i++) {
-            sortedAnchorMargins[i] = all[i].anchorMargin();
-            sortedKeys[i] = all[i].key();
-            track(all[i]);
+            Entry e = all[order[i]];
+            sortedAnchorMargins[i] = e.anchorMargin();
+            sortedKeys[i] = e.key();
+            track(e);
         }
         unsorted = new HashSet<>();
     }

@@ -510,7 +510,6 @@ public final class H2Views {
                 + " CAST(NULL AS TIMESTAMP WITH TIME ZONE) AS SCORED_AT FROM " + table + " WITH NO DATA");
         execute(c, "ALTER TABLE " + rows + " ALTER COLUMN " + key + " SET NOT NULL");
         execute(c, "ALTER TABLE " + rows + " ADD CONSTRAINT " + rows + "_PK PRIMARY KEY (" + key + ")");
-        execute(c, "CREATE INDEX " + rows + "_MARGIN ON " + rows + " (MARGIN)");
         execute(c, "CREATE TRIGGER " + name + "_AUGUR_DATA AFTER INSERT, UPDATE, DELETE ON " + table + " FOR EACH ROW CALL '"
                 + DataTrigger.class.getName() + "'");
         ViewRuntime rt = ViewRuntime.of(c, name);

@@ -154,6 +154,9 @@ final class ViewMaintenance {
                 + (spread ? ", ?" : "") + ")"
                 : "UPDATE " + view + " SET SCORE = ?1, LABEL = ?2, MARGIN = ?3, NORM_1 = ?4, NORM_2 = ?5, NORM_INF = ?6, MODEL_VERSION = ?7,"
                 + " SCORED_AT = CURRENT_TIMESTAMP" + (spread ? ", SPREAD = ?9" : "") + " WHERE " + keyColumn + " = ?8";
+        if (!rows.isEmpty() && H2Internals.writeViewRows(conn, view, keyColumn, rows, version, spread)) {
+            return;
+        }
         try (PreparedStatement ps = conn.prepareStatement(sql)) {
             if (rows.isEmpty() && nullKey != null) {
                 for (int i = 1; i <= 7; i++) {
