@@ -233,6 +233,34 @@ final class ViewsBench implements Callable<Integer> {
         return oneByOne;
     }
 
+    /**
+     * Single-entity reads from the view by a stock H2 client over TCP (H2's TCP server in this process, on the
+     * loopback): what an application server in another process pays.
+     */
+    private void tcpReads(String view, int n) throws Exception {
+        org.h2.tools.Server server = org.h2.tools.Server.createTcpServer("-tcpPort", "0").start();
+        try (Connection remote = java.sql.DriverManager.getConnection("jdbc:h2:tcp://localhost:" + server.getPort() + "/mem:bench_views_dense", "sa", "");
+             PreparedStatement v = remote.prepareStatement("SELECT label, score FROM " + view + " WHERE id = ?")) {
+            Random rnd = new Random(4);
+            long[] times = new long[2000];
+            for (int i = -200; i < times.length; i++) {
+                v.setInt(1, 1 + rnd.nextInt(n));
+                long t0 = System.nanoTime();
+                try (ResultSet rs = v.executeQuery()) {
+                    rs.next();
+                }
+                if (i >= 0) {
+                    times[i] = System.nanoTime() - t0;
+                }
+            }
+            Arrays.sort(times);
+            line(String.format(Locale.ROOT, "  single-entity read over H2 TCP (loopback, stock H2 client): p50 %.1f us, p99 %.1f us",
+                    times[1000] / 1e3, times[1980] / 1e3));
+        } finally {
+            server.stop();
+        }
+    }
+
     /** Single-entity reads and an all-members query: from the view vs PREDICT on the fly. */
     private void reads(Connection c, String view, String model, String table, String inputs, int n) throws Exception {
         Random rnd = new Random(3);
@@ -261,6 +289,7 @@ final class ViewsBench implements Callable<Integer> {
         Arrays.sort(onTheFly);
         line(String.format(Locale.ROOT, "  single-entity read: view p50 %.1f us, p99 %.1f us; PREDICT on the fly p50 %.1f us, p99 %.1f us",
                 fromView[1000] / 1e3, fromView[1980] / 1e3, onTheFly[1000] / 1e3, onTheFly[1980] / 1e3));
+        tcpReads(view, n);
         try (Statement st = c.createStatement()) {
             double viewMs = timeMs(st, "SELECT COUNT(*) FROM " + view + " WHERE label = '1'");
             double flyMs = timeMs(st, "SELECT COUNT(*) FROM " + table + " WHERE PREDICT_LABEL('" + model + "', " + inputs + ") = '1'");
