@@ -32,10 +32,15 @@ public final class ViewIndex {
      */
     public record Entry(Object key, FeatureVector features, double norm1, double norm2, double normInf,
                         double anchorMargin, double storedMargin, String storedLabel, double storedScore, int storedVersion,
-                        double anchorSpread, double storedSpread) {
+                        double anchorSpread, double storedSpread, int slot) {
         Entry withStored(Scored s, int version) {
             return new Entry(key, features, norm1, norm2, normInf, anchorMargin, s.margin(), s.label(), s.score(), version,
-                    anchorSpread, s.spread());
+                    anchorSpread, s.spread(), slot);
+        }
+
+        Entry inSlot(int position) {
+            return new Entry(key, features, norm1, norm2, normInf, anchorMargin, storedMargin, storedLabel, storedScore, storedVersion,
+                    anchorSpread, storedSpread, position);
         }
     }
 
@@ -51,8 +56,21 @@ public final class ViewIndex {
     private Map<Object, Entry> entries = new HashMap<>();
     private Model anchor;
     private int anchorVersion;
+    /*
+     * The entities as sorted by anchor margin at the last sort, slot by slot: the entry and, packed in arrays, what a
+     * bound reads (so a scan of a million rows reads memory in order instead of chasing a million objects). A slot
+     * is dead once its entity changed otherwise than by a re-scoring (inserted anew, removed); entities inserted since
+     * the sort are in {@code unsorted}. An entry's own slot is its {@link Entry#slot()} (-1: none).
+     */
     private double[] sortedAnchorMargins = new double[0];
-    private Object[] sortedKeys = new Object[0];
+    private Entry[] sortedEntries = new Entry[0];
+    private double[] slotNorm1 = new double[0];
+    private double[] slotNorm2 = new double[0];
+    private double[] slotNormInf = new double[0];
+    private double[] slotStoredMargin = new double[0];
+    private double[] slotAnchorSpread = new double[0];
+    private double[] slotStoredSpread = new double[0];
+    private boolean[] dead = new boolean[0];
     private Set<Object> unsorted = new HashSet<>();
     private double maxDeviation;
     /** The largest |anchor spread − stored spread| (an ensemble's; 0 for one model). */
@@ -103,8 +121,13 @@ public final class ViewIndex {
     /** Scores features: view margin, label (null for a regressor), score and spread (see {@link Model.ViewValues}). */
     public static Scored score(Object key, Model model, FeatureVector features) {
         double[] n = norms(features);
+        return score(key, model, features, n[0], n[1], n[2]);
+    }
+
+    /** {@link #score(Object, Model, FeatureVector)} of an entity whose norms are known (they depend on its features only). */
+    private static Scored score(Object key, Model model, FeatureVector features, double norm1, double norm2, double normInf) {
         Model.ViewValues v = model.viewValues(model.margins(features));
-        return new Scored(key, v.margin(), v.label(), v.score(), n[0], n[1], n[2], v.spread());
+        return new Scored(key, v.margin(), v.label(), v.score(), norm1, norm2, normInf, v.spread());
     }
 
     // ------------------------------------------------------------------ data changes
@@ -114,7 +137,9 @@ public final class ViewIndex {
      * must store, or null when an input is NULL (then the entity has no row: NULL in, NULL out).
      */
     public Scored put(Object key, FeatureVector features, Model current, int version) {
-        journal(key, entries.get(key));
+        Entry old = entries.get(key);
+        journal(key, old);
+        kill(old);
         if (features == null) {
             entries.remove(key);
             return null;
@@ -122,7 +147,7 @@ public final class ViewIndex {
         Scored s = score(key, current, features);
         Model.ViewValues a = anchor.viewValues(anchor.margins(features));
         Entry e = new Entry(key, features, s.norm1(), s.norm2(), s.normInf(), a.margin(), s.margin(), s.label(), s.score(), version,
-                a.spread(), s.spread());
+                a.spread(), s.spread(), -1);
         entries.put(key, e);
         unsorted.add(key);
         track(e);
@@ -130,7 +155,45 @@ public final class ViewIndex {
     }
 
     public void remove(Object key) {
-        journal(key, entries.remove(key));
+        Entry old = entries.remove(key);
+        journal(key, old);
+        kill(old);
+    }
+
+    // ------------------------------------------------------------------ slots
+
+    /** Whether {@code e} is the live entry of its slot (then the sorted scans see it, and {@code unsorted} need not). */
+    private boolean live(Entry e) {
+        int i = e.slot();
+        return i >= 0 && i < sortedEntries.length && sortedEntries[i] == e && !dead[i];
+    }
+
+    /** Takes {@code e} out of the sorted scans (its entity now has another entry, or none). */
+    private void kill(Entry e) {
+        if (e != null && live(e)) {
+            dead[e.slot()] = true;
+        }
+    }
+
+    /** Makes {@code e} the live entry of slot {@code i}, its values packed for the scans. */
+    private void setSlot(int i, Entry e) {
+        sortedEntries[i] = e;
+        sortedAnchorMargins[i] = e.anchorMargin();
+        slotNorm1[i] = e.norm1();
+        slotNorm2[i] = e.norm2();
+        slotNormInf[i] = e.normInf();
+        slotStoredMargin[i] = e.storedMargin();
+        slotAnchorSpread[i] = e.anchorSpread();
+        slotStoredSpread[i] = e.storedSpread();
+        dead[i] = false;
+    }
+
+    /** An entity's entry changed by a re-scoring or new features: the map, and its slot when it has a live one. */
+    private void replace(Entry before, Entry after) {
+        entries.put(after.key(), after);
+        if (live(before)) {
+            setSlot(before.slot(), after);
+        }
     }
 
     // ------------------------------------------------------------------ journal (the binding's transactions)
@@ -164,13 +227,19 @@ public final class ViewIndex {
     }
 
     private void restore(Object key, Entry previous) {
+        kill(entries.get(key));
         if (previous == null) {
             entries.remove(key);
-        } else {
-            entries.put(key, previous);
-            unsorted.add(key);
-            track(previous);
+            return;
         }
+        entries.put(key, previous);
+        int i = previous.slot();
+        if (i >= 0 && i < sortedEntries.length && sortedEntries[i] != null && sortedEntries[i].key().equals(key)) {
+            setSlot(i, previous);
+        } else {
+            unsorted.add(key);
+        }
+        track(previous);
     }
 
     private void track(Entry e) {
@@ -220,21 +289,19 @@ public final class ViewIndex {
             double band = maxBound + 2 * maxDeviation;
             int from = lowerBound(sortedAnchorMargins, -band);
             int to = upperBound(sortedAnchorMargins, band);
-            Set<Object> seen = new HashSet<>();
             for (int i = from; i < to; i++) {
-                Object key = sortedKeys[i];
-                Entry e = entries.get(key);
-                if (e == null || e.anchorMargin() != sortedAnchorMargins[i] || !seen.add(key)) {
+                if (dead[i]) {
                     continue;
                 }
                 checked++;
-                if (check(e, current, version, bounds, labels, tolerance, changed)) {
+                if (!safe(i, bounds, labels, tolerance)) {
+                    rescore(sortedEntries[i], current, version, tolerance, changed);
                     rescored++;
                 }
             }
             for (Object key : unsorted) {
                 Entry e = entries.get(key);
-                if (e == null || !seen.add(key)) {
+                if (e == null || live(e)) {
                     continue;
                 }
                 checked++;
@@ -245,21 +312,26 @@ public final class ViewIndex {
         } else {
             // a cheap first pass: when the bounds leave most rows to re-score, a full re-scoring (which also
             // re-anchors) costs less than checking and journaling row by row
-            long needed = 0;
-            for (Entry e : entries.values()) {
-                if (!safe(e, bounds, labels, tolerance)) {
-                    needed++;
+            List<Entry> needed = new ArrayList<>();
+            for (int i = 0; i < sortedEntries.length; i++) {
+                if (!dead[i] && !safe(i, bounds, labels, tolerance)) {
+                    needed.add(sortedEntries[i]);
                 }
             }
-            if (needed > entries.size() / 2) {
+            for (Object key : unsorted) {
+                Entry e = entries.get(key);
+                if (e != null && !live(e) && !safe(e, bounds, labels, tolerance)) {
+                    needed.add(e);
+                }
+            }
+            if (needed.size() > entries.size() / 2) {
                 return rescoreAll(current, version);
             }
-            for (Entry e : new ArrayList<>(entries.values())) {
-                checked++;
-                if (check(e, current, version, bounds, labels, tolerance, changed)) {
-                    rescored++;
-                }
+            checked = entries.size();
+            for (Entry e : needed) {
+                rescore(e, current, version, tolerance, changed);
             }
+            rescored = needed.size();
         }
         incrementalCost += checked * 0.05 + rescored;
         return new Plan(changed, checked, rescored, maxBound, false, CpuScorer.INSTANCE.name());
@@ -267,7 +339,11 @@ public final class ViewIndex {
 
     /** How far a row's stored spread is from its spread under the anchor (0 for one model, which has none). */
     private static double spreadDeviation(Entry e) {
-        return Double.isNaN(e.anchorSpread()) && Double.isNaN(e.storedSpread()) ? 0 : Math.abs(e.anchorSpread() - e.storedSpread());
+        return spreadDeviation(e.anchorSpread(), e.storedSpread());
+    }
+
+    private static double spreadDeviation(double anchorSpread, double storedSpread) {
+        return Double.isNaN(anchorSpread) && Double.isNaN(storedSpread) ? 0 : Math.abs(anchorSpread - storedSpread);
     }
 
     /**
@@ -276,10 +352,23 @@ public final class ViewIndex {
      * never scored) is never safe.
      */
     private static boolean safe(Entry e, ViewBounds bounds, boolean labels, double tolerance) {
-        double drift = bounds.margin(e.norm1(), e.norm2(), e.normInf()) + Math.abs(e.anchorMargin() - e.storedMargin());
-        boolean labelSafe = !labels || Math.abs(e.storedMargin()) > drift;
+        return safe(e.norm1(), e.norm2(), e.normInf(), e.anchorMargin(), e.storedMargin(), e.anchorSpread(), e.storedSpread(), bounds,
+                labels, tolerance);
+    }
+
+    /** {@link #safe(Entry, ViewBounds, boolean, double)} of the live entry of slot {@code i}, from the packed arrays. */
+    private boolean safe(int i, ViewBounds bounds, boolean labels, double tolerance) {
+        return safe(slotNorm1[i], slotNorm2[i], slotNormInf[i], sortedAnchorMargins[i], slotStoredMargin[i], slotAnchorSpread[i],
+                slotStoredSpread[i], bounds, labels, tolerance);
+    }
+
+    private static boolean safe(double norm1, double norm2, double normInf, double anchorMargin, double storedMargin, double anchorSpread,
+                                double storedSpread, ViewBounds bounds, boolean labels, double tolerance) {
+        double drift = bounds.margin(norm1, norm2, normInf) + Math.abs(anchorMargin - storedMargin);
+        boolean labelSafe = !labels || Math.abs(storedMargin) > drift;
         boolean scoreSafe = within(bounds.scoreLipschitz() * drift, tolerance);
-        boolean spreadSafe = bounds.singleMargin() || within(bounds.spread(e.norm1(), e.norm2(), e.normInf()) + spreadDeviation(e), tolerance);
+        boolean spreadSafe = bounds.singleMargin()
+                || within(bounds.spread(norm1, norm2, normInf) + spreadDeviation(anchorSpread, storedSpread), tolerance);
         return labelSafe && scoreSafe && spreadSafe;
     }
 
@@ -294,7 +383,13 @@ public final class ViewIndex {
         if (safe(e, bounds, labels, tolerance)) {
             return false;
         }
-        Scored s = score(e.key(), current, e.features());
+        rescore(e, current, version, tolerance, changed);
+        return true;
+    }
+
+    /** Re-scores one entry its bound does not cover, and keeps (and journals) what must change. */
+    private void rescore(Entry e, Model current, int version, double tolerance, List<Scored> changed) {
+        Scored s = score(e.key(), current, e.features(), e.norm1(), e.norm2(), e.normInf());
         // write what must change: a label, or a score (or spread) past half the tolerance (a row left as it is keeps a
         // valid bound, as bounds are taken from the stored values); with tolerance 0, any change
         boolean labelChanged = !java.util.Objects.equals(s.label(), e.storedLabel());
@@ -304,11 +399,10 @@ public final class ViewIndex {
         if (labelChanged || valuesChanged) {
             journal(e.key(), e);
             Entry updated = e.withStored(s, version);
-            entries.put(e.key(), updated);
+            replace(e, updated);
             track(updated);
             changed.add(s);
         }
-        return true;
     }
 
     /**
@@ -325,26 +419,25 @@ public final class ViewIndex {
         Scorer scorer = Scorers.choose(all.length, current.dimension() * k, false);
         batchMargins(scorer, current, all, margins);
         List<Scored> changed = new ArrayList<>();
-        Map<Object, Entry> next = new HashMap<>(all.length * 2);
+        Entry[] rescoredAll = new Entry[all.length];
         for (int i = 0; i < all.length; i++) {
             Entry e = all[i];
             Model.ViewValues v = current.viewValues(Arrays.copyOfRange(margins, i * k, (i + 1) * k));
             double m = v.margin();
             Scored s = new Scored(e.key(), m, v.label(), v.score(), e.norm1(), e.norm2(), e.normInf(), v.spread());
             Entry updated = new Entry(e.key(), e.features(), e.norm1(), e.norm2(), e.normInf(), m, m, v.label(), v.score(), version,
-                    v.spread(), v.spread());
+                    v.spread(), v.spread(), -1);
             if (m != e.storedMargin() || v.score() != e.storedScore() || Double.compare(v.spread(), e.storedSpread()) != 0
                     || !java.util.Objects.equals(v.label(), e.storedLabel()) || e.storedVersion() != version) {
                 changed.add(s);
             }
-            next.put(e.key(), updated);
+            rescoredAll[i] = updated;
         }
         Snapshot before = snapshot();
         undoLog.add(() -> restore(before));
-        entries = next;
+        install(rescoredAll);
         anchor = current;
         anchorVersion = version;
-        resort();
         incrementalCost = 0;
         return new Plan(changed, all.length, all.length, Double.NaN, true, scorer.name());
     }
@@ -390,13 +483,18 @@ public final class ViewIndex {
     }
 
     /** The whole state, for undoing a reorganization. */
-    record Snapshot(Map<Object, Entry> entries, Model anchor, int anchorVersion, double[] sortedAnchorMargins,
-                           Object[] sortedKeys, Set<Object> unsorted, double maxDeviation, double maxSpreadDeviation, double[] maxNorms,
-                           double incrementalCost) {
+    /**
+     * The whole state, for undoing a reorganization: the map and the slot arrays are replaced, never changed, by what
+     * comes after a snapshot, and the journal undoes later changes first.
+     */
+    record Snapshot(Map<Object, Entry> entries, Model anchor, int anchorVersion, double[][] slotValues, Entry[] sortedEntries,
+                    boolean[] dead, Set<Object> unsorted, double maxDeviation, double maxSpreadDeviation, double[] maxNorms,
+                    double incrementalCost) {
     }
 
     Snapshot snapshot() {
-        return new Snapshot(entries, anchor, anchorVersion, sortedAnchorMargins, sortedKeys, new HashSet<>(unsorted), maxDeviation,
+        return new Snapshot(entries, anchor, anchorVersion, new double[][]{sortedAnchorMargins, slotNorm1, slotNorm2, slotNormInf,
+                slotStoredMargin, slotAnchorSpread, slotStoredSpread}, sortedEntries, dead, new HashSet<>(unsorted), maxDeviation,
                 maxSpreadDeviation, new double[]{maxNorm1, maxNorm2, maxNormInf}, incrementalCost);
     }
 
@@ -404,8 +502,16 @@ public final class ViewIndex {
         entries = s.entries();
         anchor = s.anchor();
         anchorVersion = s.anchorVersion();
-        sortedAnchorMargins = s.sortedAnchorMargins();
-        sortedKeys = s.sortedKeys();
+        double[][] v = s.slotValues();
+        sortedAnchorMargins = v[0];
+        slotNorm1 = v[1];
+        slotNorm2 = v[2];
+        slotNormInf = v[3];
+        slotStoredMargin = v[4];
+        slotAnchorSpread = v[5];
+        slotStoredSpread = v[6];
+        sortedEntries = s.sortedEntries();
+        dead = s.dead();
         unsorted = s.unsorted();
         maxDeviation = s.maxDeviation();
         maxSpreadDeviation = s.maxSpreadDeviation();
@@ -415,29 +521,74 @@ public final class ViewIndex {
         incrementalCost = s.incrementalCost();
     }
 
-    /** Sorts entities by anchor margin; later inserts and updates go to a small unsorted set until the next sort. */
+    /** Sorts entities by anchor margin; later inserts go to a small unsorted set until the next sort. */
     public void resort() {
-        int n = entries.size();
-        Entry[] all = entries.values().toArray(new Entry[0]);
+        if (!undoLog.isEmpty()) {
+            Snapshot before = snapshot();
+            undoLog.add(() -> restore(before));
+        }
+        install(entries.values().toArray(new Entry[0]));
+    }
+
+    /** Makes {@code all} the entities, in new slots sorted by anchor margin, in a new map (a snapshot keeps the old). */
+    private void install(Entry[] all) {
+        int n = all.length;
         double[] margins = new double[n];
         for (int i = 0; i < n; i++) {
             margins[i] = all[i].anchorMargin();
         }
         int[] order = MarginOrder.ascending(margins);
+        Map<Object, Entry> next = new HashMap<>(Math.max(16, n * 2));
         sortedAnchorMargins = new double[n];
-        sortedKeys = new Object[n];
+        sortedEntries = new Entry[n];
+        slotNorm1 = new double[n];
+        slotNorm2 = new double[n];
+        slotNormInf = new double[n];
+        slotStoredMargin = new double[n];
+        slotAnchorSpread = new double[n];
+        slotStoredSpread = new double[n];
+        dead = new boolean[n];
         maxDeviation = 0;
         maxSpreadDeviation = 0;
         maxNorm1 = 0;
         maxNorm2 = 0;
         maxNormInf = 0;
         for (int i = 0; i < n; i++) {
-            Entry e = all[order[i]];
-            sortedAnchorMargins[i] = e.anchorMargin();
-            sortedKeys[i] = e.key();
+            Entry e = all[order[i]].inSlot(i);
+            next.put(e.key(), e);
+            setSlot(i, e);
             track(e);
         }
+        entries = next;
         unsorted = new HashSet<>();
+    }
+
+    /**
+     * What the scans rely on, for tests: every entity is either the live entry of its slot or in {@code unsorted}, and a
+     * live slot's packed values are its entry's. Null when it holds, else what is wrong.
+     */
+    String structureProblem() {
+        for (Entry e : entries.values()) {
+            if (!live(e) && !unsorted.contains(e.key())) {
+                return "entity " + e.key() + " is in no slot and not unsorted: a scan would miss it";
+            }
+        }
+        for (int i = 0; i < sortedEntries.length; i++) {
+            Entry e = sortedEntries[i];
+            if (dead[i]) {
+                continue;
+            }
+            if (entries.get(e.key()) != e || e.slot() != i) {
+                return "slot " + i + " holds a stale entry of " + e.key();
+            }
+            if (Double.compare(slotNorm1[i], e.norm1()) != 0 || Double.compare(slotNorm2[i], e.norm2()) != 0
+                    || Double.compare(slotNormInf[i], e.normInf()) != 0 || Double.compare(sortedAnchorMargins[i], e.anchorMargin()) != 0
+                    || Double.compare(slotStoredMargin[i], e.storedMargin()) != 0 || Double.compare(slotAnchorSpread[i], e.anchorSpread()) != 0
+                    || Double.compare(slotStoredSpread[i], e.storedSpread()) != 0) {
+                return "slot " + i + " packs other values than its entry " + e.key();
+            }
+        }
+        return null;
     }
 
     /** Whether two models turn SQL values into the same feature vectors (else stored features must be recomputed). */
@@ -453,8 +604,8 @@ public final class ViewIndex {
         }
         journal(key, e);
         double[] n = norms(features);
-        entries.put(key, new Entry(key, features, n[0], n[1], n[2], e.anchorMargin(), e.storedMargin(), e.storedLabel(),
-                e.storedScore(), e.storedVersion(), e.anchorSpread(), e.storedSpread()));
+        replace(e, new Entry(key, features, n[0], n[1], n[2], e.anchorMargin(), e.storedMargin(), e.storedLabel(),
+                e.storedScore(), e.storedVersion(), e.anchorSpread(), e.storedSpread(), e.slot()));
     }
 
     /**
@@ -466,8 +617,9 @@ public final class ViewIndex {
         double[] n = norms(features);
         Model.ViewValues a = anchor.viewValues(anchor.margins(features));
         Entry e = new Entry(key, features, n[0], n[1], n[2], a.margin(), storedMargin, storedLabel, storedScore, storedVersion,
-                a.spread(), storedSpread);
-        entries.put(key, e);
+                a.spread(), storedSpread, -1);
+        kill(entries.put(key, e));
+        unsorted.add(key); // until resort(), which a load is followed by
     }
 
     private static int lowerBound(double[] a, double v) {

@@ -156,6 +156,90 @@ class ViewIndexTest {
         assertThat(index.get("k").storedLabel()).isEqualTo("1");
     }
 
+    /**
+     * Random interleavings of inserts, updates and deletes, model changes (small and large), re-sorts, statement rollbacks
+     * and commits, as a binding's transactions drive them: after every step the index holds exactly the entities a
+     * replay says it holds, with their features, every stored label the current model's and every score within the
+     * tolerance, and its scan structure intact (no entity missed by the sorted slots and the unsorted set).
+     */
+    @Property(tries = 200)
+    void interleavedChangesAndRollbacksKeepTheIndexExact(@ForAll("kinds") ModelKind kind, @ForAll("tolerances") double tolerance,
+                                                        @ForAll("operations") List<int[]> operations, @ForAll("maps") double[] start) {
+        java.util.Random rnd = new java.util.Random(operations.size() * 31L + operations.hashCode());
+        Model model = model(kind, start);
+        ViewIndex index = new ViewIndex(model, 1);
+        java.util.Map<Object, double[]> truth = new java.util.HashMap<>();
+        // the binding's statement marks: journal position, the model then and the entities then
+        java.util.Deque<Object[]> marks = new java.util.ArrayDeque<>();
+        int version = 1;
+        for (int[] op : operations) {
+            int key = op[1];
+            switch (op[0]) {
+                case 0 -> { // insert or update an entity
+                    double[] x = {rnd.nextGaussian() * 3, rnd.nextGaussian() * 3, rnd.nextGaussian() * 3};
+                    index.put(key, model.featureVector(boxed(x)), model, version);
+                    truth.put(key, x);
+                }
+                case 1 -> {
+                    index.remove(key);
+                    truth.remove(key);
+                }
+                case 2 -> { // a model change, a small or a large step
+                    double scale = op[2] == 0 ? 1e-3 : op[2] == 1 ? 0.1 : 2;
+                    double[] w = model.weights().clone();
+                    double[] map = {w[0] + scale * rnd.nextGaussian(), w[1] + scale * rnd.nextGaussian(), w[2] + scale * rnd.nextGaussian(),
+                            model.bias()[0] + scale * rnd.nextGaussian()};
+                    model = model(kind, map);
+                    version++;
+                    if (index.shouldReanchor(1.0, op[2] == 2 && key % 2 == 0, false)) {
+                        index.rescoreAll(model, version);
+                    } else {
+                        index.modelChanged(model, version, tolerance);
+                    }
+                }
+                case 3 -> index.resort();
+                case 4 -> marks.push(new Object[]{index.journalPosition(), model, version, new java.util.HashMap<>(truth)});
+                case 5 -> {
+                    if (!marks.isEmpty()) {
+                        Object[] m = marks.pop();
+                        index.rollbackJournalTo((Integer) m[0]);
+                        model = (Model) m[1];
+                        version = (Integer) m[2];
+                        @SuppressWarnings("unchecked")
+                        java.util.Map<Object, double[]> then = (java.util.Map<Object, double[]>) m[3];
+                        truth = then;
+                    }
+                }
+                default -> {
+                    index.commitJournal();
+                    marks.clear();
+                }
+            }
+            assertThat(index.structureProblem()).as("after %s", java.util.Arrays.toString(op)).isNull();
+            assertThat(index.size()).isEqualTo(truth.size());
+            for (java.util.Map.Entry<Object, double[]> t : truth.entrySet()) {
+                ViewIndex.Entry e = index.get(t.getKey());
+                assertThat(e).as("entity %s", t.getKey()).isNotNull();
+                assertThat(e.features().values()).containsExactly(t.getValue());
+                double m = model.margin(e.features());
+                assertThat(e.storedLabel()).as("label of %s", t.getKey()).isEqualTo(model.labelOfMargin(m));
+                if (tolerance == 0) {
+                    assertThat(e.storedScore()).isEqualTo(model.scoreOfMargin(m));
+                } else {
+                    assertThat(Math.abs(e.storedScore() - model.scoreOfMargin(m))).isLessThanOrEqualTo(tolerance);
+                }
+            }
+        }
+    }
+
+    /** (operation, key, size): insert/update, delete, model change, resort, statement mark, rollback to it, commit. */
+    @Provide
+    Arbitrary<List<int[]>> operations() {
+        Arbitrary<int[]> op = Combinators.combine(Arbitraries.integers().between(0, 6), Arbitraries.integers().between(0, 11),
+                Arbitraries.integers().between(0, 2)).as((o, k, size) -> new int[]{o, k, size});
+        return op.list().ofMinSize(1).ofMaxSize(60);
+    }
+
     @Provide
     Arbitrary<ModelKind> kinds() {
         return Arbitraries.of(ModelKind.LINEAR, ModelKind.LOGISTIC, ModelKind.SVM);
