@@ -310,6 +310,14 @@ class MonitoringTest {
         }
     }
 
+    private static List<String> rowsOf(Statement st, String sql) throws SQLException {
+        List<String> out = new ArrayList<>();
+        for (Object[] r : ViewsDatabase.rows(st, sql)) {
+            out.add(java.util.Arrays.toString(r));
+        }
+        return out;
+    }
+
     private static JsonNode json(Statement st, String sql) throws Exception {
         try (ResultSet rs = st.executeQuery(sql)) {
             rs.next();
@@ -325,6 +333,10 @@ class MonitoringTest {
             trainingRows(st, rnd, 300);
             st.execute("TRAIN MODEL m KIND logistic FROM (SELECT a, b, y FROM train_rows)");
             assertThat(intValue(st, "SELECT AUGUR.CALIBRATE_MODEL('m', 1, 'SELECT a, b, y FROM train_rows')")).isEqualTo(2);
+            // the calibrated copy (the same payload) is monitored against its source's reference
+            assertThat(rowsOf(st, "SELECT SOURCE, ROWS_USED, SPEC FROM AUGUR.MODEL_REFERENCES WHERE NAME = 'm' AND VERSION = 2"))
+                    .isEqualTo(rowsOf(st, "SELECT 'calibration', ROWS_USED, SPEC FROM AUGUR.MODEL_REFERENCES WHERE NAME = 'm' AND VERSION = 1"))
+                    .hasSize(1);
             st.execute("DEPLOY MODEL m VERSION 2");
             st.executeQuery("SELECT AUGUR.SET_ADAPTIVE_CONFORMAL('m', 0.1, 0.05)").close();
             st.execute("CREATE TABLE labels (id INT, y INT, at TIMESTAMP WITH TIME ZONE)");
