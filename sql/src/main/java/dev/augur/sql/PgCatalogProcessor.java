@@ -4,6 +4,9 @@ import dev.augur.engine.feedback.LiveMetrics;
 import dev.augur.engine.model.ModelKind;
 import dev.augur.engine.model.ModelKind.Link;
 import dev.augur.engine.model.SqlDialect;
+import dev.augur.engine.monitor.Monitoring;
+import dev.augur.engine.monitor.PageHinkley;
+import dev.augur.engine.monitor.Psi;
 
 import javax.annotation.processing.SupportedAnnotationTypes;
 import javax.tools.StandardLocation;
@@ -13,7 +16,8 @@ import java.util.StringJoiner;
 
 /**
  * Writes the PostgreSQL binding's catalog scripts that are rendered from the engine, at build time:
- * {@code R__augur_live_metrics.sql} (the view of the live metrics, {@link LiveMetrics#viewQuery}) and
+ * {@code R__augur_live_metrics.sql} (the view of the live metrics, {@link LiveMetrics#viewQuery}),
+ * {@code R__augur_monitoring.sql} (monitoring's views and constants, {@link #monitoringScript}) and
  * {@code R__augur_kinds.sql} from the engine's {@link ModelKind}: the
  * kinds' facts as a table function ({@code augur.kinds()}), the link of a kind as an inlinable function (the PREDICT
  * family's hot path branches on it), and the engine's single-margin score and label rendered as SQL text for the
@@ -32,6 +36,7 @@ public final class PgCatalogProcessor extends WriteOnceProcessor {
     void writeAll() throws IOException {
         write(FILE, script());
         write(LIVE_METRICS_FILE, liveMetricsScript());
+        write(MONITORING_FILE, monitoringScript());
     }
 
     private void write(String file, String text) throws IOException {
@@ -49,6 +54,29 @@ public final class PgCatalogProcessor extends WriteOnceProcessor {
                 + "CREATE OR REPLACE VIEW augur.live_metrics AS\n" + LiveMetrics.viewQuery() + ";\n"
                 + "REVOKE ALL ON augur.live_metrics FROM PUBLIC;\n"
                 + "GRANT SELECT ON augur.live_metrics TO augur_user;\n";
+    }
+
+    static final String MONITORING_FILE = "R__augur_monitoring.sql";
+
+    /**
+     * Monitoring's views and constants from the engine's one definition ({@link Monitoring}, {@link Psi},
+     * {@link PageHinkley.Options#DEFAULT}): what the catalog's PL/pgSQL reads instead of writing the numbers again.
+     */
+    static String monitoringScript() {
+        PageHinkley.Options d = PageHinkley.Options.DEFAULT;
+        return "-- Generated at build time by dev.augur.sql.PgCatalogProcessor from dev.augur.engine.monitor (edit the engine, not\n"
+                + "-- this file): monitoring's defaults, the PSI floor, and the views over the tables the served trigger keeps.\n"
+                + "CREATE OR REPLACE FUNCTION augur.monitor_defaults(OUT window_us bigint, OUT ph_delta float8, OUT ph_lambda float8,\n"
+                + "    OUT ph_min_n integer) LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$\n"
+                + "    SELECT CAST(" + Monitoring.defaultWindowMicros() + " AS bigint), CAST(" + d.delta() + " AS float8), CAST("
+                + d.lambda() + " AS float8), " + d.minObservations() + "\n$$;\n"
+                + "CREATE OR REPLACE FUNCTION augur.psi_floor() RETURNS float8 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$\n"
+                + "    SELECT CAST(" + Psi.FLOOR + " AS float8)\n$$;\n"
+                + "CREATE OR REPLACE VIEW augur.model_drift AS\n" + Monitoring.driftViewQuery() + ";\n"
+                + "CREATE OR REPLACE VIEW augur.accuracy_estimates AS\n" + Monitoring.accuracyViewQuery() + ";\n"
+                + "CREATE OR REPLACE VIEW augur.live_coverage AS\n" + Monitoring.coverageViewQuery() + ";\n"
+                + "REVOKE ALL ON augur.model_drift, augur.accuracy_estimates, augur.live_coverage FROM PUBLIC;\n"
+                + "GRANT SELECT ON augur.model_drift, augur.accuracy_estimates, augur.live_coverage TO augur_user;\n";
     }
 
     /** The script's text. */

@@ -116,9 +116,7 @@ public final class SqlSurface {
      * Functions H2 answers and PostgreSQL does not yet (their PL/pgSQL is still to be written): the PostgreSQL
      * declaration test skips these names, and only these. Empty once both databases offer the whole surface.
      */
-    public static final java.util.Set<String> NOT_YET_ON_POSTGRESQL = java.util.Set.of(
-            "AUGUR.CAPTURE_REFERENCE", "AUGUR.SET_MONITOR", "AUGUR.SCORE_DRIFT", "AUGUR.INPUT_DRIFT",
-            "AUGUR.SET_ADAPTIVE_CONFORMAL");
+    public static final java.util.Set<String> NOT_YET_ON_POSTGRESQL = java.util.Set.of();
 
     /** Every function of the surface, the PREDICT family first. */
     public static List<Function> functions() {

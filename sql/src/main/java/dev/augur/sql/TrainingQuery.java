@@ -55,6 +55,24 @@ public final class TrainingQuery {
         return new Trained(SgdTrainer.train(model, modelKind, rows.columns().subList(0, n - 1), rows.rows(), options, null), rows.rows());
     }
 
+    /**
+     * The rows of a query of a model's inputs (no label: monitoring's reference and live rows) for AUGUR function
+     * {@code function}; 22023 for no query or other columns, its example naming {@code exampleTable}.
+     */
+    public static List<Object[]> inputRows(Connection conn, dev.augur.engine.model.Model m, String query, String function,
+                                           String exampleTable) throws SQLException {
+        if (query == null || query.isBlank()) {
+            throw dev.augur.engine.Errors.invalidParameter(function + " needs a query of the model's inputs, e.g. 'SELECT "
+                    + String.join(", ", m.inputs()) + " FROM " + exampleTable + "'");
+        }
+        Rows rows = read(conn, query);
+        if (rows.columns().size() != m.inputs().size()) {
+            throw dev.augur.engine.Errors.invalidParameter("the query of " + function + " for model '" + m.name() + "' returns "
+                    + rows.columns().size() + " columns; it needs the model's inputs (" + String.join(", ", m.inputs()) + "), no label");
+        }
+        return rows.rows();
+    }
+
     /** A query's column labels (lower case) and its rows as JDBC values (CLOBs read as text). */
     public record Rows(List<String> columns, List<Object[]> rows) {
     }

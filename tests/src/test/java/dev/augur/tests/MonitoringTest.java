@@ -7,6 +7,8 @@ import dev.augur.engine.monitor.PageHinkley;
 import dev.augur.engine.monitor.Psi;
 import dev.augur.engine.monitor.Reference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -30,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * Monitoring without labels on H2: after every commit (and rollback) of random interleavings of served predictions,
+ * Monitoring without labels, on H2 and PostgreSQL alike (the same statements, tables and answers): after every commit (and rollback) of random interleavings of served predictions,
  * reference captures and window changes, AUGUR.MODEL_DRIFT, AUGUR.SCORE_DRIFT and the alarms in AUGUR.MONITOR_EVENTS
  * equal a recomputation from the raw tables (the served log, the stored references) written here with the engine's
  * definitions (PSI, Page-Hinkley) but none of the binding's bookkeeping.
@@ -52,16 +54,17 @@ class MonitoringTest {
         st.execute("INSERT INTO train_rows VALUES " + rows);
     }
 
-    @Test
-    void randomInterleavingsKeepDriftAndAlarmsEqualToARecomputationFromTheRawTables() throws Exception {
+    @ParameterizedTest
+    @EnumSource(ViewsDatabase.class)
+    void randomInterleavingsKeepDriftAndAlarmsEqualToARecomputationFromTheRawTables(ViewsDatabase db) throws Exception {
         for (long seed : new long[]{5, 11, 23}) {
-            interleavings(seed);
+            interleavings(db, seed);
         }
     }
 
-    private static void interleavings(long seed) throws Exception {
+    private static void interleavings(ViewsDatabase db, long seed) throws Exception {
         Random rnd = new Random(seed);
-        try (Connection c = H2Db.open("monitor"); Statement st = c.createStatement()) {
+        try (Connection c = db.open(); Statement st = c.createStatement()) {
             trainingRows(st, rnd, 300);
             st.execute("TRAIN MODEL m KIND logistic FROM (SELECT a, b, y FROM train_rows)");
             model(st, "m", 1, -1, 0.3); // version 2: imported, no reference until one is captured
@@ -200,10 +203,11 @@ class MonitoringTest {
         assertThat(events).as("score alarms (seed %d)", seed).isEqualTo(alarms);
     }
 
-    @Test
-    void theRealizedErrorHasItsDetectorAndTheEstimateStandsBesideTheRealizedAccuracy() throws Exception {
+    @ParameterizedTest
+    @EnumSource(ViewsDatabase.class)
+    void theRealizedErrorHasItsDetectorAndTheEstimateStandsBesideTheRealizedAccuracy(ViewsDatabase db) throws Exception {
         Random rnd = new Random(3);
-        try (Connection c = H2Db.open("monitor_error"); Statement st = c.createStatement()) {
+        try (Connection c = db.open(); Statement st = c.createStatement()) {
             trainingRows(st, rnd, 200);
             st.execute("TRAIN MODEL m KIND logistic FROM (SELECT a, b, y FROM train_rows)");
             st.execute("DEPLOY MODEL m VERSION 1");
@@ -275,10 +279,11 @@ class MonitoringTest {
         }
     }
 
-    @Test
-    void inputDriftComparesLiveInputsWithTheTrainingOnesDenseAndBagOfWords() throws Exception {
+    @ParameterizedTest
+    @EnumSource(ViewsDatabase.class)
+    void inputDriftComparesLiveInputsWithTheTrainingOnesDenseAndBagOfWords(ViewsDatabase db) throws Exception {
         Random rnd = new Random(9);
-        try (Connection c = H2Db.open("monitor_inputs"); Statement st = c.createStatement()) {
+        try (Connection c = db.open(); Statement st = c.createStatement()) {
             trainingRows(st, rnd, 400);
             st.execute("TRAIN MODEL m KIND logistic FROM (SELECT a, b, y FROM train_rows)");
             st.execute("DEPLOY MODEL m VERSION 1");
@@ -305,6 +310,14 @@ class MonitoringTest {
         }
     }
 
+    private static List<String> rowsOf(Statement st, String sql) throws SQLException {
+        List<String> out = new ArrayList<>();
+        for (Object[] r : ViewsDatabase.rows(st, sql)) {
+            out.add(java.util.Arrays.toString(r));
+        }
+        return out;
+    }
+
     private static JsonNode json(Statement st, String sql) throws Exception {
         try (ResultSet rs = st.executeQuery(sql)) {
             rs.next();
@@ -312,13 +325,18 @@ class MonitoringTest {
         }
     }
 
-    @Test
-    void adaptiveConformalMovesAlphaFromTheLabelsAndKeepsItsLongRunCoverage() throws Exception {
+    @ParameterizedTest
+    @EnumSource(ViewsDatabase.class)
+    void adaptiveConformalMovesAlphaFromTheLabelsAndKeepsItsLongRunCoverage(ViewsDatabase db) throws Exception {
         Random rnd = new Random(13);
-        try (Connection c = H2Db.open("monitor_aci"); Statement st = c.createStatement()) {
+        try (Connection c = db.open(); Statement st = c.createStatement()) {
             trainingRows(st, rnd, 300);
             st.execute("TRAIN MODEL m KIND logistic FROM (SELECT a, b, y FROM train_rows)");
             assertThat(intValue(st, "SELECT AUGUR.CALIBRATE_MODEL('m', 1, 'SELECT a, b, y FROM train_rows')")).isEqualTo(2);
+            // the calibrated copy (the same payload) is monitored against its source's reference
+            assertThat(rowsOf(st, "SELECT SOURCE, ROWS_USED, SPEC FROM AUGUR.MODEL_REFERENCES WHERE NAME = 'm' AND VERSION = 2"))
+                    .isEqualTo(rowsOf(st, "SELECT 'calibration', ROWS_USED, SPEC FROM AUGUR.MODEL_REFERENCES WHERE NAME = 'm' AND VERSION = 1"))
+                    .hasSize(1);
             st.execute("DEPLOY MODEL m VERSION 2");
             st.executeQuery("SELECT AUGUR.SET_ADAPTIVE_CONFORMAL('m', 0.1, 0.05)").close();
             st.execute("CREATE TABLE labels (id INT, y INT, at TIMESTAMP WITH TIME ZONE)");
@@ -379,7 +397,8 @@ class MonitoringTest {
             }
             assertThat(actual).isEqualTo(expected);
             // every prediction was served before any late label: each is judged against the set at alpha (served then)
-            st.execute("INSERT INTO late_labels SELECT id, y, DATEADD(HOUR, 10, at) FROM labels");
+            st.execute("INSERT INTO late_labels SELECT id, y, " + (db == ViewsDatabase.H2 ? "DATEADD(HOUR, 10, at)" : "at + INTERVAL '10 hours'")
+                    + " FROM labels");
             try (ResultSet rs = st.executeQuery("SELECT COUNT(*), SUM(ABS(STATIC_COVERAGE - ADAPTIVE_COVERAGE)), MAX(MEAN_ALPHA_T)"
                     + " FROM AUGUR.LIVE_COVERAGE WHERE FEEDBACK = 'late'")) {
                 rs.next();
@@ -429,9 +448,10 @@ class MonitoringTest {
         });
     }
 
-    @Test
-    void badInputGetsClearErrors() throws Exception {
-        try (Connection c = H2Db.open("monitor_bad"); Statement st = c.createStatement()) {
+    @ParameterizedTest
+    @EnumSource(ViewsDatabase.class)
+    void badInputGetsClearErrors(ViewsDatabase db) throws Exception {
+        try (Connection c = db.open(); Statement st = c.createStatement()) {
             model(st, "m", 1, -1, 0);
             st.execute("DEPLOY MODEL m VERSION 1");
             st.execute("CREATE TABLE r (a DOUBLE PRECISION, b DOUBLE PRECISION)");

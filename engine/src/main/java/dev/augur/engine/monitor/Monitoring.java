@@ -64,6 +64,14 @@ public final class Monitoring {
                 + "LEFT JOIN augur.adaptive_conformal a ON a.model = f.model";
     }
 
+    /** 55000 for a version without a reference, saying how to capture one (PostgreSQL's augur.no_reference says the same). */
+    public static dev.augur.engine.AugurException noReference(String model, int version) {
+        return new dev.augur.engine.AugurException(dev.augur.engine.Errors.NOT_IN_PREREQUISITE_STATE, "model '" + model + "' version "
+                + version + " has no monitoring reference (references are captured by TRAIN MODEL; an imported version has none): capture"
+                + " one with SELECT AUGUR.CAPTURE_REFERENCE('" + model + "', 'SELECT <its inputs> FROM <rows like its training data>', "
+                + version + ")");
+    }
+
     /** What an alarm says moved, in words (AUGUR.MONITOR_EVENTS.WHAT). */
     public static String what(String signal, String source, PageHinkley.Alarm a) {
         String subject = signal.equals("score") ? "the served scores' mean" : "the realized error of feedback " + source;

@@ -156,18 +156,8 @@ public final class H2Monitor {
         });
     }
 
-    /** The rows of a query of the model's inputs (no label), for {@code function}; 22023 for no query or other columns. */
     private static List<Object[]> inputRows(Connection c, Model m, String query, String function, String exampleTable) throws SQLException {
-        if (query == null || query.isBlank()) {
-            throw Errors.invalidParameter(function + " needs a query of the model's inputs, e.g. 'SELECT "
-                    + String.join(", ", m.inputs()) + " FROM " + exampleTable + "'");
-        }
-        TrainingQuery.Rows rows = TrainingQuery.read(c, query);
-        if (rows.columns().size() != m.inputs().size()) {
-            throw Errors.invalidParameter("the query of " + function + " for model '" + m.name() + "' returns " + rows.columns().size()
-                    + " columns; it needs the model's inputs (" + String.join(", ", m.inputs()) + "), no label");
-        }
-        return rows.rows();
+        return TrainingQuery.inputRows(c, m, query, function, exampleTable);
     }
 
     private static CatalogStore.VersionRef versionOf(CatalogStore store, String rawModel, Integer version) throws SQLException {
@@ -179,10 +169,7 @@ public final class H2Monitor {
     private static Reference requireReference(Connection c, CatalogStore.VersionRef ref) throws SQLException {
         Stored s = stored(c, ref.name(), ref.version());
         if (s == null || s.reference() == null) {
-            throw new AugurException(Errors.NOT_IN_PREREQUISITE_STATE, "model '" + ref.name() + "' version " + ref.version()
-                    + " has no monitoring reference (references are captured by TRAIN MODEL; an imported version has none): capture"
-                    + " one with SELECT AUGUR.CAPTURE_REFERENCE('" + ref.name() + "', 'SELECT <its inputs> FROM <rows like its training data>', "
-                    + ref.version() + ")");
+            throw Monitoring.noReference(ref.name(), ref.version());
         }
         return s.reference();
     }

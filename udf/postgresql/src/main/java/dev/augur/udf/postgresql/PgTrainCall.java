@@ -3,6 +3,7 @@ package dev.augur.udf.postgresql;
 import dev.augur.engine.AugurException;
 import dev.augur.engine.codec.ModelJson;
 import dev.augur.engine.model.Model;
+import dev.augur.engine.monitor.Reference;
 import dev.augur.sql.TrainingQuery;
 
 import java.sql.Connection;
@@ -13,8 +14,9 @@ import java.util.regex.Pattern;
 /**
  * {@code SELECT AUGUR.TRAIN_MODEL('name', 'kind', 'query' [, 'options'])} through {@code jdbc:augur:postgresql:}:
  * the engine reads the training query over the caller's connection (same transaction), trains, and the statement
- * becomes {@code SELECT augur.register_model('name', '<model json>', 'train', '<options>')}, which registers the
- * model in PL/pgSQL exactly as AUGUR.IMPORT_MODEL does (same payload and SHA-256 as on H2). Training happens when
+ * becomes {@code SELECT augur.register_trained('name', '<model json>', '<options>', '<reference json>')}, which registers the
+ * model in PL/pgSQL exactly as AUGUR.IMPORT_MODEL does (same payload and SHA-256 as on H2) with the monitoring reference
+ * the engine captured from the training rows (as H2's TRAIN does). Training happens when
  * the statement is executed, or when it is prepared for a prepared statement. Only literal arguments are
  * recognized; anything else reaches the in-database AUGUR.TRAIN_MODEL, which explains how to train.
  */
@@ -33,16 +35,15 @@ final class PgTrainCall {
         String query = unquote(m.group(3));
         String options = m.group(4) == null ? null : unquote(m.group(4));
         try {
-            Model model = train(raw, name, kind, query, options);
-            return "SELECT augur.register_model(" + literal(model.name()) + ", " + literal(ModelJson.toJson(model))
-                    + ", 'train', " + (options == null || options.isBlank() ? "NULL" : literal(options)) + ")";
+            TrainingQuery.Trained t = TrainingQuery.trainKeepingRows(raw, name, kind, query, options);
+            Model model = t.model();
+            // monitoring's yardstick: the training rows' scores and inputs, captured once, stored beside the version
+            String reference = Reference.capture(model, t.rows()).toJson();
+            return "SELECT augur.register_trained(" + literal(model.name()) + ", " + literal(ModelJson.toJson(model))
+                    + ", " + (options == null || options.isBlank() ? "NULL" : literal(options)) + ", " + literal(reference) + ") AS register_model";
         } catch (AugurException e) {
             throw new SQLException(e.getMessage(), e.sqlState(), e);
         }
-    }
-
-    static Model train(Connection conn, String name, String kind, String query, String optionsJson) throws SQLException {
-        return TrainingQuery.train(conn, name, kind, query, optionsJson);
     }
 
     static String unquote(String lit) {

@@ -9,10 +9,11 @@ import java.util.List;
 
 /**
  * The PostgreSQL binding: its catalog (tables in versioned migrations, functions in repeatable ones, each defined in
- * one file), TRAIN_MODEL's engine call, and (in {@link PgMaintainer}) the maintainer of engine-side views.
+ * one file), the engine calls of TRAIN_MODEL, CAPTURE_REFERENCE and INPUT_DRIFT, and (in {@link PgMaintainer}) the maintainer of engine-side views.
  */
 public final class PostgresBinding implements DatabaseBinding {
     private static final PgTrainCall TRAIN = new PgTrainCall();
+    private static final PgMonitorCall MONITOR = new PgMonitorCall();
 
     @Override
     public String name() {
@@ -32,6 +33,6 @@ public final class PostgresBinding implements DatabaseBinding {
 
     @Override
     public String rewriteEngineCall(Connection raw, String sql) throws SQLException {
-        return TRAIN.rewrite(raw, sql);
+        return MONITOR.rewrite(raw, TRAIN.rewrite(raw, sql));
     }
 }

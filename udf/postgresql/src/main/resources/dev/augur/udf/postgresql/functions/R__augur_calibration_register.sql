@@ -61,6 +61,7 @@ BEGIN
     INSERT INTO augur.calibration_scores (name, version, stratum, class_label, n, scores)
     SELECT nm, ver, u.s, CASE WHEN u.s = 0 THEN NULL ELSE d.classes[u.s] END, count(*), array_agg(u.v ORDER BY u.v)
     FROM unnest(p_strata, p_scores) u(s, v) GROUP BY u.s;
+    PERFORM augur.monitor_copy_reference(nm, p_from, ver);
     IF d.feature_type = 'dense' THEN
         PERFORM augur.regenerate_predict(cardinality(d.inputs));
     END IF;

@@ -14,6 +14,11 @@ BEGIN
     END IF;
     SELECT array_agg(DISTINCT cardinality(inputs)) INTO arities FROM augur.model_defs WHERE name = nm AND feature_type = 'dense';
     DELETE FROM augur.experiments WHERE model = nm;
+    -- its monitoring state goes (references with its versions; its events stay, as the served log does)
+    DELETE FROM augur.monitor_windows WHERE model = nm;
+    DELETE FROM augur.monitor_score_bins WHERE model = nm;
+    DELETE FROM augur.monitor_detectors WHERE model = nm;
+    DELETE FROM augur.monitors WHERE model = nm;
     DELETE FROM augur.deployed WHERE name = nm;
     DELETE FROM augur.deployments WHERE name = nm;
     DELETE FROM augur.model_payloads WHERE name = nm;

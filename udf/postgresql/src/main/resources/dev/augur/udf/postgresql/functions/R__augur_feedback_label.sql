@@ -13,6 +13,7 @@ DECLARE
     old_clock timestamptz;
     after interval;
     other text;
+    seq bigint;
 BEGIN
     SELECT * INTO f FROM augur.feedbacks x WHERE x.name = p_name FOR UPDATE;
     IF NOT FOUND OR f.label_relation <> p_rel OR NOT (has_table_privilege(session_user, p_rel, 'INSERT')
@@ -39,15 +40,16 @@ BEGIN
     EXCEPTION WHEN invalid_parameter_value THEN
         RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('feedback ''%s'', key %s: %s', f.name, k, SQLERRM);
     END;
-    INSERT INTO augur.feedback_labels (feedback, key_text, label, label_at, implicit, outcome) VALUES (f.name, k, lbl, at, false, 'unmatched');
+    INSERT INTO augur.feedback_labels (feedback, key_text, label, label_at, implicit, outcome) VALUES (f.name, k, lbl, at, false, 'unmatched')
+    RETURNING feedback_labels.seq INTO seq;
     IF f.implicit_after_us IS NULL OR (f.clock IS NOT NULL AND at <= f.clock) THEN
-        PERFORM augur.feedback_resolve(f, k);
+        PERFORM augur.feedback_resolve(f, k, seq);
         RETURN;
     END IF;
     old_clock := f.clock;
     UPDATE augur.feedbacks x SET clock = at WHERE x.name = f.name RETURNING * INTO f;
     after := f.implicit_after_us * interval '1 microsecond';
-    PERFORM augur.feedback_resolve(f, k);
+    PERFORM augur.feedback_resolve(f, k, seq);
     FOR other IN SELECT DISTINCT s.key_text FROM augur.served_predictions s WHERE s.model = f.model AND s.key_text <> k
                  AND (old_clock IS NULL OR s.served_at > old_clock - after) AND s.served_at <= at - after LOOP
         PERFORM augur.feedback_resolve(f, other);

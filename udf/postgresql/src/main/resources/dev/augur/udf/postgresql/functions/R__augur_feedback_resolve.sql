@@ -2,8 +2,11 @@
 -- latest prediction served for its key at or before its time (ties: the last recorded); each served prediction takes the
 -- earliest label (ties: the first to arrive), the others are duplicates; with implicit negatives, a served prediction no
 -- label reached by served_at + interval (inclusive) counts the negative class once the clock has passed that time.
--- Outcomes are updated, implicit negatives added or removed, and the metrics moved by the difference.
-CREATE OR REPLACE FUNCTION augur.feedback_resolve(f augur.feedbacks, p_key text) RETURNS void LANGUAGE plpgsql AS $$
+-- Outcomes are updated, implicit negatives added or removed, and the metrics moved by the difference. Monitoring's error
+-- detector sees a label once, as it arrives (p_incoming: the label just received, if it joins) or as an implicit negative
+-- falls due; a later re-resolution that moves a label does not feed it again (as H2's H2Feedback).
+DROP FUNCTION IF EXISTS augur.feedback_resolve(augur.feedbacks, text);
+CREATE OR REPLACE FUNCTION augur.feedback_resolve(f augur.feedbacks, p_key text, p_incoming bigint DEFAULT NULL) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     r record;
     after interval := f.implicit_after_us * interval '1 microsecond';
@@ -18,7 +21,7 @@ BEGIN
         imp AS (SELECT s.id AS sid FROM augur.served_predictions s LEFT JOIN win w ON w.sid = s.id
                 WHERE f.implicit_after_us IS NOT NULL AND f.clock IS NOT NULL AND s.model = f.model AND s.key_text = p_key
                   AND s.served_at + after <= f.clock AND (w.sid IS NULL OR w.label_at > s.served_at + after))
-        SELECT lab.seq, lab.label, lab.outcome, lab.old_sid, lab.sid,
+        SELECT lab.seq, lab.label, lab.label_at, lab.outcome, lab.old_sid, lab.sid,
                CASE WHEN lab.sid IS NULL THEN 'unmatched' WHEN w.seq = lab.seq AND i.sid IS NULL THEN 'joined' ELSE 'duplicate' END AS now
         FROM lab LEFT JOIN win w ON w.sid = lab.sid LEFT JOIN imp i ON i.sid = lab.sid
     LOOP
@@ -27,6 +30,9 @@ BEGIN
         END IF;
         IF r.now = 'joined' AND (r.outcome <> 'joined' OR r.sid IS DISTINCT FROM r.old_sid) THEN
             PERFORM augur.feedback_contribute(f, r.sid, r.label, 1);
+            IF r.seq = p_incoming THEN
+                PERFORM augur.monitor_label_joined(f, r.sid, r.label, r.label_at);
+            END IF;
         END IF;
         IF r.now <> r.outcome OR r.sid IS DISTINCT FROM r.old_sid THEN
             UPDATE augur.feedback_labels SET outcome = r.now, served_id = r.sid WHERE seq = r.seq;
@@ -57,6 +63,7 @@ BEGIN
             INSERT INTO augur.feedback_labels (feedback, key_text, label, label_at, implicit, outcome, served_id)
             VALUES (f.name, p_key, f.classes[1], r.due, true, 'joined', r.sid);
             PERFORM augur.feedback_contribute(f, r.sid, f.classes[1], 1);
+            PERFORM augur.monitor_label_joined(f, r.sid, f.classes[1], r.due);
         END IF;
     END LOOP;
 END $$;

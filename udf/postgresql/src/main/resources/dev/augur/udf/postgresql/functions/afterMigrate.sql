@@ -146,11 +146,14 @@ DECLARE
         'sync_predict', 'create_prediction_view', 'refresh_prediction_view', 'drop_prediction_view', 'create_classification_view',
         'view_create', 'cv_create', 'calibrate_model', 'calibration_register',
         'create_feedback', 'feedback_create', 'drop_feedback',  -- feedback (issue 13)
-        'start_experiment'];  -- experiments (issue 13)
+        'start_experiment',  -- experiments (issue 13)
+        'set_monitor', 'set_adaptive_conformal', 'store_reference', 'register_trained', 'capture_reference'];  -- monitoring (issue 13)
     owner_only constant text[] := ARRAY['regenerate_predict', 'regenerate_bow_predict', 'view_generate', 'view_make_table',
         'view_index_table', 'view_make_sql_view',
         'feedback_served', 'feedback_resolve', 'feedback_contribute',  -- feedback (issue 13)
-        'experiment_rewarded'];  -- experiments (issue 13)
+        'experiment_rewarded',  -- experiments (issue 13)
+        'monitor_served', 'monitor_observe', 'monitor_label_joined', 'monitor_adaptive', 'monitor_recount',
+        'monitor_copy_reference'];  -- monitoring (issue 13)
     -- what serving takes: augur_user's, as the PREDICT family (issue 13)
     users constant text[] := ARRAY['record_prediction', 'route', 'serve'];
 BEGIN
