@@ -53,7 +53,10 @@ public final class PgCatalogProcessor extends WriteOnceProcessor {
                 + "-- engine, not this file): what a BI tool charts, one row per feedback, model version and window.\n"
                 + "CREATE OR REPLACE VIEW augur.live_metrics AS\n" + LiveMetrics.viewQuery() + ";\n"
                 + "REVOKE ALL ON augur.live_metrics FROM PUBLIC;\n"
-                + "GRANT SELECT ON augur.live_metrics TO augur_user;\n";
+                + "GRANT SELECT ON augur.live_metrics TO augur_user;\n"
+                + "CREATE OR REPLACE VIEW augur.feedback_counts AS\n" + LiveMetrics.countsViewQuery() + ";\n"
+                + "REVOKE ALL ON augur.feedback_counts FROM PUBLIC;\n"
+                + "GRANT SELECT ON augur.feedback_counts TO augur_user;\n";
     }
 
     static final String MONITORING_FILE = "R__augur_monitoring.sql";

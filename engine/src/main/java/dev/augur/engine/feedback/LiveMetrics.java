@@ -36,15 +36,36 @@ public final class LiveMetrics {
     public static String viewQuery() {
         String cls = "f.target = '" + Target.CLASS.sqlName() + "'";
         String val = "f.target = '" + Target.VALUE.sqlName() + "'";
+        // outer joins only, and no correlated subquery: H2 stores a view as its plan, made again on every open, and a
+        // plan that depends on the tables' statistics (the order of an inner join, of a subquery's conditions) rewrites
+        // the view's catalog row while the database opens, which a kill at that moment leaves unopenable (see README,
+        // Durability). Every metrics row has its feedback (a foreign key), so the LEFT JOIN is the inner join.
         return "SELECT m.feedback, f.model, m.model_version, m.window_start, m.n,\n"
                 + "       CASE WHEN " + cls + " THEN CAST(m.correct AS DOUBLE PRECISION) / m.n END AS accuracy,\n"
                 + "       CASE WHEN " + cls + " THEN m.log_loss_sum / m.n END AS log_loss,\n"
                 + "       CASE WHEN " + cls + " THEN m.brier_sum / m.n END AS brier,\n"
-                + "       CASE WHEN " + cls + " THEN (SELECT SUM(ABS(c.positives - c.score_sum)) FROM augur.feedback_calibration c\n"
-                + "            WHERE c.feedback = m.feedback AND c.model_version = m.model_version AND c.window_start = m.window_start) / m.n END AS ece,\n"
+                + "       CASE WHEN " + cls + " THEN c.gap / m.n END AS ece,\n"
                 + "       CASE WHEN " + val + " THEN m.abs_error_sum / m.n END AS mae,\n"
                 + "       CASE WHEN " + val + " THEN SQRT(m.squared_error_sum / m.n) END AS rmse\n"
-                + "FROM augur.feedback_metrics m JOIN augur.feedbacks f ON f.name = m.feedback";
+                + "FROM augur.feedback_metrics m LEFT JOIN augur.feedbacks f ON f.name = m.feedback\n"
+                + "LEFT JOIN (SELECT feedback, model_version, window_start, SUM(ABS(positives - score_sum)) AS gap\n"
+                + "           FROM augur.feedback_calibration GROUP BY feedback, model_version, window_start) c\n"
+                + "       ON c.feedback = m.feedback AND c.model_version = m.model_version AND c.window_start = m.window_start";
+    }
+
+    /**
+     * {@code AUGUR.FEEDBACK_COUNTS}: per feedback, its labels by outcome (joined, duplicates, unmatched, implicit
+     * negatives). One outer join and counts of cases, for the reason {@link #viewQuery()} gives.
+     */
+    public static String countsViewQuery() {
+        return "SELECT f.name AS feedback,\n"
+                + "       COUNT(CASE WHEN NOT l.implicit THEN 1 END) AS labels,\n"
+                + "       COUNT(CASE WHEN l.outcome = 'joined' AND NOT l.implicit THEN 1 END) AS joined,\n"
+                + "       COUNT(CASE WHEN l.outcome = 'joined' AND l.implicit THEN 1 END) AS implicit_negatives,\n"
+                + "       COUNT(CASE WHEN l.outcome = 'duplicate' THEN 1 END) AS duplicates,\n"
+                + "       COUNT(CASE WHEN l.outcome = 'unmatched' THEN 1 END) AS unmatched\n"
+                + "FROM augur.feedbacks f LEFT JOIN augur.feedback_labels l ON l.feedback = f.name\n"
+                + "GROUP BY f.name";
     }
 
     /** What a feedback's labels are: a class of a binary classifier, or a regressor's value. */

@@ -45,6 +45,7 @@ public final class H2Binding implements DatabaseBinding {
         out.add(SERVED_TRIGGER);
         out.add("CREATE OR REPLACE VIEW AUGUR.LIVE_METRICS AS " + dev.augur.engine.feedback.LiveMetrics.viewQuery());
         out.add("COMMENT ON VIEW AUGUR.LIVE_METRICS IS '" + LIVE_METRICS_STAMP + "'");
+        out.add("CREATE OR REPLACE VIEW AUGUR.FEEDBACK_COUNTS AS " + dev.augur.engine.feedback.LiveMetrics.countsViewQuery());
         out.add("CREATE OR REPLACE VIEW AUGUR.MODEL_DRIFT AS " + dev.augur.engine.monitor.Monitoring.driftViewQuery());
         out.add("CREATE OR REPLACE VIEW AUGUR.ACCURACY_ESTIMATES AS " + dev.augur.engine.monitor.Monitoring.accuracyViewQuery());
         out.add("CREATE OR REPLACE VIEW AUGUR.LIVE_COVERAGE AS " + dev.augur.engine.monitor.Monitoring.coverageViewQuery());
@@ -53,7 +54,8 @@ public final class H2Binding implements DatabaseBinding {
 
     /** Names the engine's query the view was declared from: a changed definition is declared again on connect. */
     private static final String LIVE_METRICS_STAMP = "Augur live metrics " + Integer.toHexString(
-            (dev.augur.engine.feedback.LiveMetrics.viewQuery() + dev.augur.engine.monitor.Monitoring.driftViewQuery()
+            (dev.augur.engine.feedback.LiveMetrics.viewQuery() + dev.augur.engine.feedback.LiveMetrics.countsViewQuery()
+                    + dev.augur.engine.monitor.Monitoring.driftViewQuery()
                     + dev.augur.engine.monitor.Monitoring.accuracyViewQuery()
                     + dev.augur.engine.monitor.Monitoring.coverageViewQuery()).hashCode());
 
