@@ -100,8 +100,8 @@ final class PostgresBench implements Callable<Integer> {
             line("  function    PREDICT(model, a..p) with the model name read from a column: the planner still inlines the");
             line("              SQL body but cannot fold the CASE, so every row compares the name with each generated arm");
             line("              (one per dense version of that arity) before the arithmetic. PREDICT on PostgreSQL has no");
-            line("              separate non-inlinable dense form; the general PL/pgSQL path (augur.predict_any: softmax,");
-            line("              names no arm covers; PREDICT_EXPLAIN; PREDICT_LABEL/PROBA of linear and softmax models) is timed");
+            line("              separate non-inlinable dense form; the general PL/pgSQL path (augur.predict_any: softmax of");
+            line("              more than 32 classes, names no arm covers; PREDICT_EXPLAIN; PREDICT_LABEL/PROBA of linear models) is timed");
             line("              on its own below the ratios");
             line("  label/proba PREDICT_LABEL/PREDICT_PROBA of a logistic model of the same weights, generated and inlined like");
             line("              PREDICT, against CASE WHEN margin >= 0 ... and 1 / (1 + exp(-margin)) written by hand");
