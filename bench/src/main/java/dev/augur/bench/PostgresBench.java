@@ -88,6 +88,7 @@ final class PostgresBench implements Callable<Integer> {
                     version, local == null ? "--postgres URL" : "throw-away server started by the benchmark",
                     string(st, "SHOW jit"), string(st, "SHOW max_parallel_workers_per_gather"), string(st, "SHOW shared_buffers")));
             Ratio dense = dense(c, st);
+            double[] softmax = softmax(c, st);
             double bow = docs > 0 ? bagOfWords(c, st) : Double.NaN;
             chart = dense;
             chartBow = bow;
@@ -99,18 +100,23 @@ final class PostgresBench implements Callable<Integer> {
             line("  function    PREDICT(model, a..p) with the model name read from a column: the planner still inlines the");
             line("              SQL body but cannot fold the CASE, so every row compares the name with each generated arm");
             line("              (one per dense version of that arity) before the arithmetic. PREDICT on PostgreSQL has no");
-            line("              separate non-inlinable dense form; the general PL/pgSQL path (augur.predict_any: softmax,");
-            line("              names no arm covers; PREDICT_EXPLAIN; PREDICT_LABEL/PROBA of linear and softmax models) is timed");
+            line("              separate non-inlinable dense form; the general PL/pgSQL path (augur.predict_any: softmax of");
+            line("              more than 32 classes, names no arm covers; PREDICT_EXPLAIN; PREDICT_LABEL/PROBA of linear models) is timed");
             line("              on its own below the ratios");
             line("  label/proba PREDICT_LABEL/PREDICT_PROBA of a logistic model of the same weights, generated and inlined like");
             line("              PREDICT, against CASE WHEN margin >= 0 ... and 1 / (1 + exp(-margin)) written by hand");
             line("  handwritten the same weights as float8 constants: bias + w1*a + ... + w16*p");
+            line("  softmax     PREDICT_LABEL/PREDICT_PROBA of a softmax model of " + SOFTMAX_CLASSES + " classes over a..p (generated: its margins");
+            line("              inlined, passed once each to augur.softmax_label/_proba) against its margins written by hand in a");
+            line("              subquery (OFFSET 0, so each is computed once), the label by CASE WHEN m0 >= greatest(m1, ..) ..,");
+            line("              the probability exp(m0 - greatest(..)) / (exp(m0 - greatest(..)) + ..)");
             line("  bow         PREDICT('bench_bow', body) (general path: tokenizer, vocabulary join, weights join per doc) vs");
             line("              a MADlib-style query: tokens of each doc (same regex split) joined to a weights table, summed, per doc");
             line(String.format(Locale.ROOT, "pg inlined/handwritten ratio: %.2f", dense.inlined));
             line(String.format(Locale.ROOT, "pg function/handwritten ratio: %.2f", dense.function));
             line(String.format(Locale.ROOT, "pg bow predict/token-join ratio: %.2f", bow));
             line(String.format(Locale.ROOT, "pg dense label/handwritten ratio: %.2f, proba/handwritten ratio: %.2f", dense.label, dense.proba));
+            line(String.format(Locale.ROOT, "pg softmax label/handwritten ratio: %.2f, proba/handwritten ratio: %.2f", softmax[0], softmax[1]));
             line(String.format(Locale.ROOT, "general path (augur.predict_any, %,d rows): %.2fx the hand-written arithmetic per row",
                     generalRows, dense.general));
             if (viewRows > 0) {
@@ -208,6 +214,77 @@ final class PostgresBench implements Callable<Integer> {
         line(String.format(Locale.ROOT, "  %-28s %9.1f ms %8.1f ns/row", "PREDICT_PROBA('bench_l', ...)", lp[2] / 1e6, lp[2] / rows));
         line(String.format(Locale.ROOT, "  %-28s %9.1f ms %8.1f ns/row", "hand-written probability", lp[3] / 1e6, lp[3] / rows));
         return new Ratio(Math.max(med[0], med[1]) / med[3], med[2] / med[3], gen[0] / gen[1], lp[0] / lp[1], lp[2] / lp[3]);
+    }
+
+    private static final int SOFTMAX_CLASSES = 4;
+
+    /**
+     * A softmax model over bench_dense's 16 inputs: PREDICT_LABEL, PREDICT_PROBA and PREDICT against the same model
+     * written by hand, alternating; returns the label's and the probability's ratios to the hand-written queries.
+     */
+    private double[] softmax(Connection c, Statement st) throws Exception {
+        dropModel(st, "bench_s");
+        Random rnd = new Random(43);
+        StringJoiner names = new StringJoiner("\", \"", "[\"", "\"]");
+        StringJoiner args = new StringJoiner(", ");
+        for (int i = 0; i < INPUTS; i++) {
+            String col = String.valueOf((char) ('a' + i));
+            names.add(col);
+            args.add(col);
+        }
+        StringJoiner classes = new StringJoiner("\", \"", "[\"", "\"]");
+        StringJoiner weights = new StringJoiner(", ", "[", "]");
+        StringJoiner biases = new StringJoiner(", ", "[", "]");
+        StringJoiner margins = new StringJoiner(", ");
+        List<String> m = new ArrayList<>();
+        for (int k = 0; k < SOFTMAX_CLASSES; k++) {
+            classes.add("c" + k);
+            double bias = rnd.nextGaussian();
+            biases.add(String.valueOf(bias));
+            StringBuilder hand = new StringBuilder("float8 '" + bias + "'");
+            StringJoiner row = new StringJoiner(", ", "[", "]");
+            for (int i = 0; i < INPUTS; i++) {
+                double w = rnd.nextGaussian();
+                row.add(String.valueOf(w));
+                hand.append(" + float8 '").append(w).append("' * ").append((char) ('a' + i));
+            }
+            weights.add(row.toString());
+            margins.add(hand + " AS m" + k);
+            m.add("m" + k);
+        }
+        importModel(c, "bench_s", "{\"name\": \"bench_s\", \"kind\": \"softmax\", \"features\": {\"type\": \"dense\", \"inputs\": " + names
+                + "}, \"classes\": " + classes + ", \"weights\": " + weights + ", \"bias\": " + biases + "}");
+        st.execute("SELECT augur.deploy_model('bench_s', 1)");
+        String from = " FROM (SELECT " + margins + " FROM bench_dense OFFSET 0) s WHERE ";
+        StringBuilder label = new StringBuilder("CASE");
+        for (int k = 0; k < SOFTMAX_CLASSES - 1; k++) {
+            label.append(" WHEN m").append(k).append(" >= greatest(").append(String.join(", ", m.subList(k + 1, m.size())))
+                    .append(") THEN 'c").append(k).append("'");
+        }
+        label.append(" ELSE 'c").append(SOFTMAX_CLASSES - 1).append("' END");
+        String max = "greatest(" + String.join(", ", m) + ")";
+        StringJoiner sum = new StringJoiner(" + ", "(", ")");
+        m.forEach(x -> sum.add("exp(" + x + " - " + max + ")"));
+        // each pair counts the same rows (time checks it), so each is timed on its own, alternating within the pair
+        double[] lt = time(st, List.of(
+                "SELECT count(*) FROM bench_dense WHERE PREDICT_LABEL('bench_s', " + args + ") = 'c0'",
+                "SELECT count(*)" + from + "(" + label + ") = 'c0'"));
+        double[] pt = time(st, List.of(
+                "SELECT count(*) FROM bench_dense WHERE PREDICT_PROBA('bench_s', 'c0', " + args + ") > 0.5",
+                "SELECT count(*)" + from + "exp(m0 - " + max + ") / " + sum + " > 0.5"));
+        double[] top = time(st, List.of(
+                "SELECT count(*) FROM bench_dense WHERE PREDICT('bench_s', " + args + ") > 0.5",
+                "SELECT count(*)" + from + "1 / " + sum + " > 0.5"));
+        double[] t = {lt[0], lt[1], pt[0], pt[1], top[0], top[1]};
+        line(String.format(Locale.ROOT, "softmax model, %d classes, %d inputs, %,d rows, median of %d (alternating):", SOFTMAX_CLASSES, INPUTS,
+                rows, reps));
+        List<String> labels = List.of("PREDICT_LABEL('bench_s', ...)", "hand-written label", "PREDICT_PROBA('bench_s', ...)",
+                "hand-written probability", "PREDICT('bench_s', ...)", "hand-written top probability");
+        for (int i = 0; i < labels.size(); i++) {
+            line(String.format(Locale.ROOT, "  %-28s %9.1f ms %8.1f ns/row", labels.get(i), t[i] / 1e6, t[i] / rows));
+        }
+        line(String.format(Locale.ROOT, "  softmax predict/handwritten %.2f", t[4] / t[5]));
+        return new double[]{t[0] / t[1], t[2] / t[3]};
     }
 
     private double bagOfWords(Connection c, Statement st) throws Exception {

@@ -164,6 +164,46 @@ public final class PgCatalogProcessor extends WriteOnceProcessor {
                 .append("CREATE OR REPLACE FUNCTION augur.link_label_case_sql(p_link_sql text, p_margin_sql text, p_classes_sql text) RETURNS text\n")
                 .append("LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$\n    SELECT 'CASE ' || p_link_sql || ").append(labelCase)
                 .append(" || ' END'\n$$;\n");
+        s.append(softmaxFunctions());
+        return s.toString();
+    }
+
+    /**
+     * The most classes of a softmax model whose PREDICT family is generated as SQL (more take the general path):
+     * PostgreSQL passes a function at most 100 arguments, and each class is one.
+     */
+    static final int SOFTMAX_SQL_CLASSES = 32;
+
+    /**
+     * The engine's softmax of K margins, for K = 2 .. {@link #SOFTMAX_SQL_CLASSES}: the score, label and class
+     * probability of margins passed as arguments (so that each, inlined by the caller as arithmetic, is computed once
+     * per row and not once per reference), in PL/pgSQL, whose call costs less than a SQL function the planner cannot
+     * inline. STRICT: a NULL margin (a NULL input) gives NULL, as the general path.
+     */
+    static String softmaxFunctions() {
+        Link softmax = Link.SOFTMAX;
+        StringBuilder s = new StringBuilder("\n-- softmax of K margins (ModelKind.Link.SOFTMAX), called by the generated PREDICT family with each\n")
+                .append("-- margin computed once; the largest K rendered here\n")
+                .append("CREATE OR REPLACE FUNCTION augur.softmax_sql_classes() RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$\n")
+                .append("    SELECT ").append(SOFTMAX_SQL_CLASSES).append("\n$$;\n");
+        for (int k = 2; k <= SOFTMAX_SQL_CLASSES; k++) {
+            java.util.List<String> margins = new java.util.ArrayList<>();
+            for (int c = 1; c <= k; c++) {
+                margins.add("m" + c);
+            }
+            String params = margins.stream().map(m -> m + " float8").collect(java.util.stream.Collectors.joining(", "));
+            String max = "DECLARE mx float8 := " + Link.sqlMaxOf(margins) + ";\n";
+            String head = " LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$\n";
+            s.append("CREATE OR REPLACE FUNCTION augur.softmax_score(").append(params).append(") RETURNS float8").append(head)
+                    .append(max).append("BEGIN\n    RETURN ").append(softmax.sqlProbabilityOf(margins, "mx", "mx", SqlDialect.POSTGRESQL))
+                    .append(";\nEND $$;\n");
+            s.append("CREATE OR REPLACE FUNCTION augur.softmax_label(classes text[], ").append(params).append(") RETURNS text").append(head)
+                    .append("BEGIN\n    RETURN ").append(softmax.sqlLabelOf(margins, "classes")).append(";\nEND $$;\n");
+            s.append("CREATE OR REPLACE FUNCTION augur.softmax_proba(c integer, ").append(params).append(") RETURNS float8").append(head)
+                    .append(max).append("BEGIN\n    RETURN ")
+                    .append(softmax.sqlProbabilityOf(margins, "(ARRAY[" + String.join(", ", margins) + "])[c]", "mx", SqlDialect.POSTGRESQL))
+                    .append(";\nEND $$;\n");
+        }
         return s.toString();
     }
 

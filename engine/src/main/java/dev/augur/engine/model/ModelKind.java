@@ -113,6 +113,46 @@ public enum ModelKind {
                 case SOFTMAX -> throw new IllegalStateException("softmax has one margin per class");
             };
         }
+
+        /** The largest of non-NULL margins as SQL text: the shift softmax takes its exponentials from. */
+        public static String sqlMaxOf(List<String> margins) {
+            return "GREATEST(" + String.join(", ", margins) + ")";
+        }
+
+        /**
+         * The probability softmax gives the class of margin {@code classMargin} among {@code margins} (one per class, in
+         * class order, non-NULL), as SQL text: {@link Links#softmax}'s arithmetic, each margin's exponential shifted by
+         * {@code max} (SQL text of {@link #sqlMaxOf}, referenced once per class: pass a variable), summed in class order,
+         * the class's divided by the sum; the exponential is the dialect's ({@link SqlDialect#expOfShifted}).
+         */
+        public String sqlProbabilityOf(List<String> margins, String classMargin, String max, SqlDialect dialect) {
+            return switch (this) {
+                case IDENTITY, LOGISTIC -> throw new IllegalStateException(sqlName + " has one margin: see sqlScoreOf");
+                case SOFTMAX -> dialect.expOfShifted(classMargin + " - " + max) + " / ("
+                        + margins.stream().map(m -> dialect.expOfShifted(m + " - " + max)).collect(Collectors.joining(" + ")) + ")";
+            };
+        }
+
+        /**
+         * The label of margins (one per class, in class order, non-NULL) over a 1-based array of the classes, as SQL
+         * text: the class of the largest margin, the first of equals ({@link Links#argmax}).
+         */
+        public String sqlLabelOf(List<String> margins, String classesArray) {
+            return switch (this) {
+                case IDENTITY, LOGISTIC -> throw new IllegalStateException(sqlName + " has one margin: see sqlLabelOf(String, String)");
+                case SOFTMAX -> {
+                    // class c wins where its margin is at least every later one, all earlier ones having lost
+                    StringBuilder s = new StringBuilder("CASE");
+                    int k = margins.size();
+                    for (int c = 0; c < k - 1; c++) {
+                        String rest = k - c == 2 ? margins.get(k - 1) : sqlMaxOf(margins.subList(c + 1, k));
+                        s.append(" WHEN ").append(margins.get(c)).append(" >= ").append(rest)
+                                .append(" THEN (").append(classesArray).append(")[").append(c + 1).append("]");
+                    }
+                    yield s.append(" ELSE (").append(classesArray).append(")[").append(k).append("] END").toString();
+                }
+            };
+        }
     }
 
     /** The loss a kind is trained with (LinearSgd's gradient); the SQL names are the catalog's. */

@@ -28,4 +28,16 @@ public enum SqlDialect {
 
     /** The logistic function of a float64 expression. */
     public abstract String sigmoid(String margin);
+
+    /**
+     * The exponential of a margin shifted by the largest ({@code shifted} ≤ 0), as softmax takes it: H2's EXP is Java's
+     * ({@link Links#softmax}); PostgreSQL's exp raises 22003 where the result underflows to 0, so the argument is held
+     * at -700 or above (the catalog's augur.softmax since V1: a probability under 1e-304 either way).
+     */
+    public String expOfShifted(String shifted) {
+        return switch (this) {
+            case H2 -> "EXP(" + shifted + ")";
+            case POSTGRESQL -> "exp(greatest(" + shifted + ", " + number(-700) + "))";
+        };
+    }
 }

@@ -85,11 +85,13 @@ public final class PgMaintainer implements AutoCloseable {
         List<String> lines = new ArrayList<>();
         try (Connection c = pool.getConnection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT d.name, d.version, md.kind, md.feature_type, cardinality(md.inputs),"
-                     + " (SELECT max(version) FROM augur.models m WHERE m.name = d.name)"
+                     + " (SELECT max(version) FROM augur.models m WHERE m.name = d.name),"
+                     // what augur.regenerate_predict generates as SQL: a softmax model's only up to its largest class count
+                     + " md.kind <> 'softmax' OR cardinality(md.classes) <= augur.softmax_sql_classes()"
                      + " FROM augur.deployed d JOIN augur.model_defs md ON md.name = d.name AND md.version = d.version ORDER BY d.name")) {
             while (rs.next()) {
                 boolean dense = "dense".equals(rs.getString(4));
-                boolean inlined = dense && !"softmax".equals(rs.getString(3));
+                boolean inlined = dense && rs.getBoolean(7);
                 lines.add(String.format("%s@%d (%s, %s, %d input%s; latest version %d)%s", rs.getString(1), rs.getInt(2), rs.getString(3),
                         dense ? "dense" : "bag of words", rs.getInt(5), rs.getInt(5) == 1 ? "" : "s", rs.getInt(6),
                         inlined ? ": PREDICT inlined as SQL arithmetic" : ": PREDICT through the general path"));

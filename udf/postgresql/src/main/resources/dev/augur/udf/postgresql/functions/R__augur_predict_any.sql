@@ -1,4 +1,4 @@
--- the slow, general path of PREDICT (pinned versions not inlined, softmax, every check)
+-- the slow, general path of PREDICT (pinned versions not inlined, softmax of more classes than are generated, every check)
 CREATE OR REPLACE FUNCTION augur.predict_any(model text, x float8[], body text) RETURNS float8 LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
 DECLARE r record; d augur.model_defs;
 BEGIN

@@ -5,8 +5,10 @@
 -- the coefficients into a constant array, inlines augur.affine (c[1] + c[2] * x1 + ...) and folds each subscript, so the
 -- plan holds the model's arithmetic with its weights as constants, and pg_proc holds none. PREDICT_LABEL and
 -- PREDICT_PROBA of arity n likewise, with arms for the binary classifiers (single or ensembles): the label and the
--- class probability from the same inlined margins, by the engine's rules (ModelKind.Link); every other call (linear,
--- softmax, a class the model lacks) takes the general path, which answers or raises as before.
+-- class probability from the same inlined margins, by the engine's rules (ModelKind.Link), and for the softmax models
+-- of at most augur.softmax_sql_classes() classes: their K margins inlined as arguments of the engine's softmax rendered
+-- as augur.softmax_score/_label/_proba (R__augur_kinds.sql), so each is computed once per row; every other call (linear,
+-- a class the model lacks, more classes) takes the general path, which answers or raises as before.
 CREATE OR REPLACE FUNCTION augur.regenerate_predict(n integer) RETURNS void LANGUAGE plpgsql SET extra_float_digits = 3 AS $$
 DECLARE
     params text;
@@ -16,6 +18,7 @@ DECLARE
     proba_arms text := '';
     expr text;
     margin text;
+    margins text;
     lbl text;
     prb text;
     intact text;
@@ -26,32 +29,52 @@ BEGIN
     FOR r IN SELECT md.name, md.version, md.kind, md.inputs, md.outputs, md.classes, m.sha256, (dp.version IS NOT NULL) AS is_deployed
              FROM augur.model_defs md JOIN augur.models m ON m.name = md.name AND m.version = md.version
              LEFT JOIN augur.deployed dp ON dp.name = md.name AND dp.version = md.version
-             WHERE md.feature_type = 'dense' AND augur.kind_link(md.kind) <> 'softmax' AND cardinality(md.inputs) = n
+             WHERE md.feature_type = 'dense' AND cardinality(md.inputs) = n
+               AND (augur.kind_link(md.kind) <> 'softmax' OR cardinality(md.classes) <= augur.softmax_sql_classes())
                -- a posterior's or a quantile model's rows after the first are no members: the general path scores them
                AND augur.kind_uncertainty(md.kind) IN ('none', 'members')
              ORDER BY md.name, md.version LOOP
         -- one member's score: its margin through the link (a single model is its one member); an ensemble's is the
         -- members' scores summed in member order, over K (BaggedEnsemble.score)
+        -- (a softmax model's: one margin per class, in class order, its softmax by the engine's rendering)
         expr := NULL;
-        FOR o IN 1 .. CASE WHEN augur.kind_ensemble(r.kind) THEN r.outputs ELSE 1 END LOOP
+        margins := NULL;
+        lbl := NULL;
+        prb := NULL;
+        FOR o IN 1 .. CASE WHEN augur.kind_ensemble(r.kind) OR augur.kind_link(r.kind) = 'softmax' THEN r.outputs ELSE 1 END LOOP
             margin := format(
                 'coalesce(nullif(nullif(nullif(%s, float8 ''NaN''), float8 ''Infinity''), float8 ''-Infinity''), '
                 || 'augur.nonfinite_any(%L, %L::text[], ARRAY[%s]::float8[]))',
-                CASE WHEN augur.kind_ensemble(r.kind) THEN format('augur.affine(augur.member_coefs(%L, %s, %s), %s)', r.name, r.version, o, args)
+                CASE WHEN r.outputs > 1 THEN format('augur.affine(augur.member_coefs(%L, %s, %s), %s)', r.name, r.version, o, args)
                      ELSE format('augur.affine(augur.coefs(%L, %s), %s)', r.name, r.version, args) END,
                 r.name, r.inputs, args);
-            expr := CASE WHEN expr IS NULL THEN '' ELSE expr || ' + ' END || augur.link_score_sql(augur.kind_link(r.kind), margin);
+            IF augur.kind_link(r.kind) = 'softmax' THEN
+                margins := CASE WHEN margins IS NULL THEN '' ELSE margins || ', ' END || margin;
+            ELSE
+                expr := CASE WHEN expr IS NULL THEN '' ELSE expr || ' + ' END || augur.link_score_sql(augur.kind_link(r.kind), margin);
+            END IF;
         END LOOP;
+        IF margins IS NOT NULL THEN
+            expr := format('augur.softmax_score(%s)', margins);
+        END IF;
         IF augur.kind_ensemble(r.kind) THEN
             expr := format('(%s) / %s::float8', expr, r.outputs);
         END IF;
         intact := format('augur.intact(%L, %s, %L)', r.name, r.version, r.sha256);
+        IF margins IS NOT NULL THEN
+            lbl := format('augur.softmax_label(%L::text[], %s)', r.classes, margins);
+            -- a class the model lacks (or NULL) is the general path's to answer
+            prb := format('CASE WHEN clazz = ANY (%1$L::text[]) THEN augur.softmax_proba(array_position(%1$L::text[], clazz), %2$s) '
+                || 'ELSE augur.proba_any(model, clazz, ARRAY[%3$s], NULL) END', r.classes, margins, args);
+        END IF;
         IF augur.kind_link(r.kind) = 'logistic' THEN
             -- a single classifier's label is its margin's sign, an ensemble's its mean's side of 1/2 (BaggedEnsemble)
             lbl := CASE WHEN augur.kind_ensemble(r.kind) THEN format('(%L::text[])[2 - CAST(%s < 0.5 AS INTEGER)]', r.classes, expr)
                         ELSE augur.link_label_sql('logistic', margin, format('%L::text[]', r.classes)) END;
             prb := format('CASE clazz WHEN %L THEN %s WHEN %L THEN 1 - %s ELSE augur.proba_any(model, clazz, ARRAY[%s], NULL) END',
                 r.classes[2], expr, r.classes[1], expr, args);
+        END IF;
+        IF lbl IS NOT NULL THEN
             lbl := format('CASE WHEN %s THEN %s ELSE augur.corrupt(%L, %s)::text END', intact, lbl, r.name, r.version);
             prb := format('CASE WHEN %s THEN %s ELSE augur.corrupt(%L, %s) END', intact, prb, r.name, r.version);
             label_arms := label_arms || format(' WHEN %L THEN %s', r.name || '@' || r.version, lbl);
