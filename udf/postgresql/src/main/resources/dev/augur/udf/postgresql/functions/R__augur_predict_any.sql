@@ -2,9 +2,8 @@
 CREATE OR REPLACE FUNCTION augur.predict_any(model text, x float8[], body text) RETURNS float8 LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
 DECLARE r record; d augur.model_defs;
 BEGIN
-    IF body IS NULL AND cardinality(x) >= 2 AND array_position(x, NULL) IS NOT NULL THEN
-        RETURN NULL;  -- as on H2, where a NULL among 2+ numeric inputs gives NULL before the model is looked up
-    END IF;
+    -- a NULL input gives NULL, but only once the model and the number of inputs are right (augur.margins), as on H2:
+    -- a wrong call is an error whatever its values
     r := augur.resolve(model);
     d := augur.defs(r.name, r.version);
     IF body IS NULL AND d.feature_type = 'bag_of_words' AND cardinality(x) >= 2 THEN
