@@ -1,7 +1,5 @@
 package dev.augur.engine.train;
 
-import dev.augur.engine.features.FeatureVector;
-import dev.augur.engine.model.Model;
 import dev.augur.engine.selection.Experiment;
 
 /**
@@ -38,65 +36,5 @@ public final class OnlineBagging {
             cumulative = cumulative + term;
         }
         return n;
-    }
-
-    /**
-     * The members of an ensemble learning online, each its own {@link LinearSgd} (its own lazy L2 scale) over its row
-     * of the ensemble's weights; {@link #learn} is one example, ordinal by ordinal.
-     */
-    public static final class Learner {
-        private final LinearSgd[] members;
-        private final int dim;
-        private final long seed;
-
-        private Learner(LinearSgd[] members, int dim, long seed) {
-            this.members = members;
-            this.dim = dim;
-            this.seed = seed;
-        }
-
-        /** Resumes from an ensemble's weights (one row per member) with the view's l2 and seed. */
-        public static Learner resume(Model ensemble, double l2, long seed) {
-            if (!ensemble.kind().isEnsemble()) {
-                throw new IllegalArgumentException("online bagging learns an ensemble, not a " + ensemble.kind().sqlName() + " model");
-            }
-            int k = ensemble.outputs();
-            int dim = ensemble.dimension();
-            double[] w = ensemble.weights();
-            double[] b = ensemble.bias();
-            LinearSgd[] members = new LinearSgd[k];
-            for (int m = 0; m < k; m++) {
-                double[] row = new double[dim];
-                System.arraycopy(w, m * dim, row, 0, dim);
-                members[m] = new LinearSgd(ensemble.kind().member(), dim, 1, l2, row, new double[]{b[m]});
-            }
-            return new Learner(members, dim, seed);
-        }
-
-        /** Example {@code ordinal}: member k takes {@link #steps}(seed, k, ordinal) steps on it at rate {@code eta}. */
-        public void learn(FeatureVector x, int target, double eta, long ordinal) {
-            for (int m = 0; m < members.length; m++) {
-                for (int s = steps(seed, m, ordinal); s > 0; s--) {
-                    members[m].step(x, target, eta);
-                }
-            }
-        }
-
-        /** The members' weights, member by member (members × dim). */
-        public double[] weights() {
-            double[] w = new double[members.length * dim];
-            for (int m = 0; m < members.length; m++) {
-                System.arraycopy(members[m].weights(), 0, w, m * dim, dim);
-            }
-            return w;
-        }
-
-        public double[] bias() {
-            double[] b = new double[members.length];
-            for (int m = 0; m < members.length; m++) {
-                b[m] = members[m].bias()[0];
-            }
-            return b;
-        }
     }
 }

@@ -56,7 +56,7 @@ class OnlineBaggingTest {
         DenseFeatures features = new DenseFeatures(List.of("a", "b"));
         Model ensemble = Model.of("e", ModelKind.BAGGED_LOGISTIC, features, List.of("0", "1"),
                 new double[]{0.1, -0.2, 0.3, 0.4, -0.5, 0.6}, new double[]{0.05, -0.05, 0.0});
-        OnlineBagging.Learner learner = OnlineBagging.Learner.resume(ensemble, 1e-3, 7);
+        OnlineLearner learner = OnlineLearner.resume(ensemble, 1e-3, 7);
         double[][] xs = {{1.0, -2.0}, {0.5, 0.25}, {-1.5, 3.0}};
         int[] targets = {1, 0, 1};
         for (int i = 0; i < xs.length; i++) {
