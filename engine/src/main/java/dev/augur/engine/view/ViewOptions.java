@@ -60,8 +60,7 @@ public final class ViewOptions {
                     epochs == null ? 10 : OptionValues.integer("epochs", epochs, 0, TrainingOptions.MAX_EPOCHS, null),
                     number(o, "tolerance", 0.01), number(o, "alpha", 1.0),
                     seed == null ? 42 : OptionValues.int64("seed", seed),
-                    members == null ? 0 : OptionValues.integer("members", members, ModelKind.MIN_MEMBERS, TrainingOptions.MAX_MEMBERS,
-                            "(an ensemble of one is one model)"));
+                    members == null ? 0 : OptionValues.integer("members", members, ModelKind.MIN_MEMBERS, TrainingOptions.MAX_MEMBERS, null));
         }
 
         /** The members of a view of {@code kind}: the option, or the default for a bagged kind; members of another kind 22023. */
