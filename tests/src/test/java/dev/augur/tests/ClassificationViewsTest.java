@@ -218,29 +218,22 @@ class ClassificationViewsTest {
             st.execute("INSERT INTO ex VALUES (1, 1), (2, 0)");
             String create = "CREATE CLASSIFICATION VIEW cv KEY id ENTITIES FROM ent EXAMPLES FROM ex KEY id LABEL y"
                     + " FEATURE FUNCTION %s USING %s WITH (%s)";
-            assertThatThrownBy(() -> st.execute(String.format(create, "(a)", "bagged_logistic", "members = 1")))
-                    .isInstanceOfSatisfying(SQLException.class, e -> {
-                        assertThat(e.getSQLState()).isEqualTo("22023");
-                        assertThat(e.getMessage()).contains("members", "between 2 and");
-                    });
-            assertThatThrownBy(() -> st.execute(String.format(create, "(a)", "logistic", "members = 3")))
-                    .isInstanceOfSatisfying(SQLException.class, e -> {
-                        assertThat(e.getSQLState()).isEqualTo("22023");
-                        assertThat(e.getMessage()).contains("option members", "bagged_logistic");
-                    });
-            assertThatThrownBy(() -> st.execute(String.format(create, "bag_of_words(body)", "bagged_svm", "members = 3")))
-                    .isInstanceOfSatisfying(SQLException.class, e -> {
-                        assertThat(e.getSQLState()).isEqualTo("0A000");
-                        assertThat(e.getMessage()).contains("ensembles take dense features", "USING svm");
-                    });
-            assertThatThrownBy(() -> st.execute(String.format(create, "(a)", "bagged_linear", "members = 3")))
-                    .isInstanceOfSatisfying(SQLException.class, e -> {
-                        assertThat(e.getSQLState()).isEqualTo("22023");
-                        assertThat(e.getMessage()).contains("USING logistic or svm, or bagged_logistic or bagged_svm for an ensemble");
-                    });
+            fails(st, String.format(create, "(a)", "bagged_logistic", "members = 1"), "22023", "option members", "between 2 and");
+            fails(st, String.format(create, "(a)", "logistic", "members = 3"), "22023", "option members", "USING bagged_logistic");
+            fails(st, String.format(create, "bag_of_words(body)", "bagged_svm", "members = 3"), "0A000", "ensembles take dense features",
+                    "USING svm");
+            fails(st, String.format(create, "(a)", "bagged_linear", "members = 3"), "22023",
+                    "USING logistic or svm, or bagged_logistic or bagged_svm for an ensemble");
             st.execute(String.format(create, "(a)", "bagged_svm", "members = 2"));
             assertThat(intValue(st, "SELECT COUNT(*) FROM cv WHERE spread IS NOT NULL")).isEqualTo(2);
         }
+    }
+
+    private static void fails(Statement st, String sql, String state, String... fragments) {
+        assertThatThrownBy(() -> st.execute(sql)).as(sql).isInstanceOfSatisfying(SQLException.class, e -> {
+            assertThat(e.getSQLState()).as(e.getMessage()).isEqualTo(state);
+            assertThat(e.getMessage()).contains(fragments);
+        });
     }
 
     /** The seed is any 64-bit integer on both databases, as the engine takes it (PostgreSQL took 1 to 18 digits, and text). */

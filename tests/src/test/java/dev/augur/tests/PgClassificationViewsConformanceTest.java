@@ -31,22 +31,7 @@ class PgClassificationViewsConformanceTest {
     void classificationViewsLearnAndAnswerAlikeOnH2AndPostgres() throws Exception {
         Random rnd = new Random(11);
         List<String> script = new ArrayList<>();
-        // dense entities, labels from a noisy linear rule; examples for the first 40
-        script.add("CREATE TABLE ent (id INT PRIMARY KEY, a DOUBLE PRECISION, b DOUBLE PRECISION, note VARCHAR(10))");
-        StringBuilder rows = new StringBuilder("INSERT INTO ent VALUES ");
-        double[][] x = new double[301][];
-        for (int i = 1; i <= 150; i++) {
-            x[i] = new double[]{rnd.nextDouble() * 4 - 2, rnd.nextDouble() * 4 - 2};
-            rows.append(i == 1 ? "" : ", ").append("(").append(i).append(", ").append(i % 31 == 0 ? "NULL" : num(x[i][0]))
-                    .append(", ").append(num(x[i][1])).append(", 'n')");
-        }
-        script.add(rows.toString());
-        script.add("CREATE TABLE ex (id INT PRIMARY KEY, y INT)");
-        StringBuilder ex = new StringBuilder("INSERT INTO ex VALUES ");
-        for (int i = 1; i <= 40; i++) {
-            ex.append(i == 1 ? "" : ", ").append("(").append(i).append(", ").append(label(x[i], rnd)).append(")");
-        }
-        script.add(ex.toString());
+        double[][] x = denseEntitiesAndExamples(rnd, script);
         script.add("CREATE CLASSIFICATION VIEW cl KEY id ENTITIES FROM ent EXAMPLES FROM ex KEY id LABEL y FEATURE FUNCTION (a, b) "
                 + "USING logistic WITH (learning_rate = 0.2, epochs = 5)");
         script.add("SELECT AUGUR.CREATE_CLASSIFICATION_VIEW('cs', 'ent', 'id', 'ex', 'id', 'y', '(a, b)', 'svm', "
@@ -169,21 +154,7 @@ class PgClassificationViewsConformanceTest {
     void ensembleClassificationViewsLearnAndAnswerAlikeOnH2AndPostgres() throws Exception {
         Random rnd = new Random(12);
         List<String> script = new ArrayList<>();
-        script.add("CREATE TABLE ent (id INT PRIMARY KEY, a DOUBLE PRECISION, b DOUBLE PRECISION, note VARCHAR(10))");
-        StringBuilder rows = new StringBuilder("INSERT INTO ent VALUES ");
-        double[][] x = new double[301][];
-        for (int i = 1; i <= 150; i++) {
-            x[i] = new double[]{rnd.nextDouble() * 4 - 2, rnd.nextDouble() * 4 - 2};
-            rows.append(i == 1 ? "" : ", ").append("(").append(i).append(", ").append(i % 31 == 0 ? "NULL" : num(x[i][0]))
-                    .append(", ").append(num(x[i][1])).append(", 'n')");
-        }
-        script.add(rows.toString());
-        script.add("CREATE TABLE ex (id INT PRIMARY KEY, y INT)");
-        StringBuilder ex = new StringBuilder("INSERT INTO ex VALUES ");
-        for (int i = 1; i <= 40; i++) {
-            ex.append(i == 1 ? "" : ", ").append("(").append(i).append(", ").append(label(x[i], rnd)).append(")");
-        }
-        script.add(ex.toString());
+        double[][] x = denseEntitiesAndExamples(rnd, script);
         script.add("CREATE CLASSIFICATION VIEW el KEY id ENTITIES FROM ent EXAMPLES FROM ex KEY id LABEL y FEATURE FUNCTION (a, b) "
                 + "USING bagged_logistic WITH (learning_rate = 0.2, epochs = 5, members = 5, seed = 3)");
         script.add("SELECT AUGUR.CREATE_CLASSIFICATION_VIEW('es', 'ent', 'id', 'ex', 'id', 'y', '(a, b)', 'bagged_svm', "
@@ -235,6 +206,29 @@ class PgClassificationViewsConformanceTest {
                         + "USING bagged_linear",
                 "DROP PREDICTION VIEW el", "DROP PREDICTION VIEW es", "SELECT COUNT(*) FROM AUGUR.VIEWS"));
         ConformanceTest.conformScript("econf", script, i -> i < mustSucceed && !BAD_EXAMPLES.contains(script.get(i)), incrementalCheck);
+    }
+
+    /**
+     * Dense entities ent (id, a, b, note) 1..150 (a NULL for every 31st), labels from a noisy linear rule, examples ex for
+     * the first 40; returns the entities' inputs by id.
+     */
+    private static double[][] denseEntitiesAndExamples(Random rnd, List<String> script) {
+        script.add("CREATE TABLE ent (id INT PRIMARY KEY, a DOUBLE PRECISION, b DOUBLE PRECISION, note VARCHAR(10))");
+        StringBuilder rows = new StringBuilder("INSERT INTO ent VALUES ");
+        double[][] x = new double[301][];
+        for (int i = 1; i <= 150; i++) {
+            x[i] = new double[]{rnd.nextDouble() * 4 - 2, rnd.nextDouble() * 4 - 2};
+            rows.append(i == 1 ? "" : ", ").append("(").append(i).append(", ").append(i % 31 == 0 ? "NULL" : num(x[i][0]))
+                    .append(", ").append(num(x[i][1])).append(", 'n')");
+        }
+        script.add(rows.toString());
+        script.add("CREATE TABLE ex (id INT PRIMARY KEY, y INT)");
+        StringBuilder ex = new StringBuilder("INSERT INTO ex VALUES ");
+        for (int i = 1; i <= 40; i++) {
+            ex.append(i == 1 ? "" : ", ").append("(").append(i).append(", ").append(label(x[i], rnd)).append(")");
+        }
+        script.add(ex.toString());
+        return x;
     }
 
     private static int label(double[] x, Random rnd) {
