@@ -95,7 +95,7 @@ class OptionValuesTest {
         assertThat(ViewOptions.Prediction.fromJson("{\"mode\": \"LAZY\", \"tolerance\": 0.5}"))
                 .isEqualTo(new ViewOptions.Prediction("lazy", 0.5, 1.0));
         assertThat(ViewOptions.Classification.fromJson(""))
-                .isEqualTo(new ViewOptions.Classification(0.5, 1e-6, 18, 10, 0.01, 1.0, 42));
+                .isEqualTo(new ViewOptions.Classification(0.5, 1e-6, 18, 10, 0.01, 1.0, 42, 0));
         assertThat(ViewOptions.Classification.fromObject((com.fasterxml.jackson.databind.node.ObjectNode)
                 JSON.readTree("{\"hash_bits\": 24, \"epochs\": 0, \"seed\": -1}")).hashBits()).isEqualTo(24);
         assertInvalid(() -> ViewOptions.Prediction.fromJson("{\"mode\": 5}"), "option mode must be eager, lazy or hybrid, got 5");

@@ -4,9 +4,10 @@ import dev.augur.engine.codec.ModelCodec;
 import dev.augur.engine.model.Model;
 import dev.augur.engine.view.ViewIndex;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -14,6 +15,7 @@ import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.Stream;
 
 import static dev.augur.tests.ViewsDatabase.intValue;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,8 +32,9 @@ class ClassificationViewsTest {
     }
 
     /**
-     * key -> (label, score) of the view's live model over {@code ent (id, a, b)}. Each database keeps the live model
-     * its own way: H2 as an encoded model (scored by the engine), PostgreSQL as float8 arrays (w . x + b, logistic).
+     * key -> (label, score, spread) of the view's live model over {@code ent (id, a, b)}. Each database keeps the live
+     * model its own way: H2 as an encoded model (scored by the engine), PostgreSQL as float8 arrays (w . x + b per
+     * member, logistic, averaged; the spread the members' population standard deviation).
      */
     private static Map<Object, Object[]> liveScoring(ViewsDatabase db, Statement st, String view) throws SQLException {
         Map<Object, Object[]> out = new HashMap<>();
@@ -46,60 +49,86 @@ class ClassificationViewsTest {
                 while (rs.next()) {
                     ViewIndex.Scored s = ViewIndex.score(rs.getObject(1), model,
                             ViewIndex.featuresOf(model, new Object[]{rs.getDouble(2), rs.getDouble(3)}));
-                    out.put(rs.getObject(1), new Object[]{s.label(), s.score()});
+                    out.put(rs.getObject(1), new Object[]{s.label(), s.score(), s.spread()});
                 }
             }
             return out;
         }
-        double[] w;
-        double bias;
-        try (ResultSet rs = st.executeQuery("SELECT live_weights, live_bias FROM augur.view_learners WHERE view_name = '" + view + "'")) {
+        Double[] w;
+        Double[] bias;
+        try (ResultSet rs = st.executeQuery("SELECT live_weights, coalesce(live_biases, ARRAY[live_bias]) FROM augur.view_learners"
+                + " WHERE view_name = '" + view + "'")) {
             assertThat(rs.next()).isTrue();
-            Array a = rs.getArray(1);
-            Double[] boxed = (Double[]) a.getArray();
-            w = new double[]{boxed[0], boxed[1]};
-            bias = rs.getDouble(2);
+            w = (Double[]) rs.getArray(1).getArray();
+            bias = (Double[]) rs.getArray(2).getArray();
         }
+        int k = bias.length;
         try (ResultSet rs = st.executeQuery("SELECT id, a, b FROM ent")) {
             while (rs.next()) {
-                double m = w[0] * rs.getDouble(2) + w[1] * rs.getDouble(3) + bias;
-                out.put(rs.getObject(1), new Object[]{m >= 0 ? "1" : "0", H2Db.sigmoid(m)});
+                double[] p = new double[k];
+                double mean = 0;
+                for (int m = 0; m < k; m++) {
+                    p[m] = H2Db.sigmoid(w[2 * m] * rs.getDouble(2) + w[2 * m + 1] * rs.getDouble(3) + bias[m]);
+                    mean += p[m] / k;
+                }
+                double ss = 0;
+                for (double x : p) {
+                    ss += (x - mean) * (x - mean);
+                }
+                // a single model's label is its margin's sign; an ensemble's the side of 1/2 its mean probability is on
+                out.put(rs.getObject(1), new Object[]{mean >= 0.5 ? "1" : "0", mean, k == 1 ? Double.NaN : Math.sqrt(ss / k)});
             }
         }
         return out;
     }
 
-    /** Labels equal to the live model's on every entity, scores within the view's tolerance. */
-    private static void assertViewMatchesLiveModel(ViewsDatabase db, Statement st, double tolerance) throws SQLException {
+    /** Labels equal to the live model's on every entity, scores (and an ensemble's spreads) within the view's tolerance. */
+    private static void assertViewMatchesLiveModel(ViewsDatabase db, Statement st, double tolerance, boolean ensemble) throws SQLException {
         Map<Object, Object[]> live = liveScoring(db, st, "cv");
         Map<Object, Object[]> stored = new HashMap<>();
-        try (ResultSet rs = st.executeQuery("SELECT id, label, score FROM cv")) {
+        try (ResultSet rs = st.executeQuery("SELECT id, label, score, " + (ensemble ? "spread" : "NULL") + " FROM cv")) {
             while (rs.next()) {
-                stored.put(rs.getObject(1), new Object[]{rs.getString(2), rs.getDouble(3)});
+                stored.put(rs.getObject(1), new Object[]{rs.getString(2), rs.getDouble(3), rs.getDouble(4)});
             }
         }
+        double slack = Math.max(tolerance, db.exactSlack());
         for (Map.Entry<Object, Object[]> e : live.entrySet()) {
             Object[] row = stored.get(e.getKey());
             assertThat(row).as("view row of entity " + e.getKey()).isNotNull();
             assertThat(row[0]).as("label of entity " + e.getKey()).isEqualTo(e.getValue()[0]);
             assertThat(Math.abs((double) row[1] - (double) e.getValue()[1])).as("score of entity " + e.getKey())
-                    .isLessThanOrEqualTo(Math.max(tolerance, db.exactSlack()));
+                    .isLessThanOrEqualTo(slack);
+            if (ensemble) {
+                assertThat(Math.abs((double) row[2] - (double) e.getValue()[2])).as("spread of entity " + e.getKey())
+                        .isLessThanOrEqualTo(slack);
+            }
         }
         assertThat(stored).hasSameSizeAs(live);
     }
 
+    static Stream<Arguments> databasesAndKinds() {
+        return Stream.of(ViewsDatabase.values())
+                .flatMap(db -> Stream.of("logistic", "bagged_logistic", "bagged_svm").map(kind -> Arguments.of(db, kind)));
+    }
+
+    /**
+     * A random interleaving of example batches (some labels flipped), entity updates, commits and rollbacks: after every
+     * one the view equals a full re-scoring by the live model within its tolerance. Ensembles learn by online bagging.
+     */
     @ParameterizedTest
-    @EnumSource(ViewsDatabase.class)
-    void learnsFromInsertedExamplesAndUndoesRolledBackOnes(ViewsDatabase db) throws Exception {
+    @MethodSource("databasesAndKinds")
+    void learnsFromInsertedExamplesAndUndoesRolledBackOnes(ViewsDatabase db, String kind) throws Exception {
         Random rnd = new Random(3);
+        boolean ensemble = kind.startsWith("bagged_");
         try (Connection c = db.open(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE ent (id INT PRIMARY KEY, a DOUBLE PRECISION, b DOUBLE PRECISION)");
             st.execute("INSERT INTO ent SELECT g, sin(g * 12.9898), cos(g * 78.233) FROM " + db.series(400));
             st.execute("CREATE TABLE ex (id INT NOT NULL, y INT)");
             st.execute("INSERT INTO ex SELECT id, CASE WHEN a + b > 0 THEN 1 ELSE 0 END FROM ent WHERE id <= 40");
             st.execute("CREATE CLASSIFICATION VIEW cv KEY id ENTITIES FROM ent EXAMPLES FROM ex KEY id LABEL y"
-                    + " FEATURE FUNCTION (a, b) USING logistic WITH (learning_rate = 0.3, tolerance = 0.02)");
-            assertViewMatchesLiveModel(db, st, 0.02);
+                    + " FEATURE FUNCTION (a, b) USING " + kind + " WITH (learning_rate = 0.3, tolerance = 0.02"
+                    + (ensemble ? ", members = 4, seed = 11" : "") + ")");
+            assertViewMatchesLiveModel(db, st, 0.02, ensemble);
             for (int step = 0; step < 60; step++) {
                 boolean rollback = rnd.nextInt(5) == 0;
                 c.setAutoCommit(false);
@@ -123,10 +152,14 @@ class ClassificationViewsTest {
                     c.commit();
                 }
                 c.setAutoCommit(true);
-                assertViewMatchesLiveModel(db, st, 0.02);
+                assertViewMatchesLiveModel(db, st, 0.02, ensemble);
             }
             assertThat(intValue(st, "SELECT COUNT(*) FROM AUGUR.VIEW_EVENTS WHERE VIEW_NAME = 'cv' AND EVENT IN ('learn', 'reorganize')"))
                     .isPositive();
+            if (ensemble) {
+                // the members disagree somewhere: bootstrap samples and Poisson draws made them differ
+                assertThat(intValue(st, "SELECT COUNT(*) FROM cv WHERE spread > 0")).isPositive();
+            }
         }
     }
 
@@ -172,6 +205,35 @@ class ClassificationViewsTest {
                         assertThat(e.getMessage()).contains("position").contains("FUNCTION");
                     });
         }
+    }
+
+    /** An ensemble's options and features are checked: members from 2, members only for a bagged kind, dense features only. */
+    @ParameterizedTest
+    @EnumSource(ViewsDatabase.class)
+    void ensemblesRefuseTooFewMembersAndBagsOfWords(ViewsDatabase db) throws Exception {
+        try (Connection c = db.open(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE ent (id INT PRIMARY KEY, a DOUBLE PRECISION, body VARCHAR(100))");
+            st.execute("INSERT INTO ent VALUES (1, 0.5, 'cheap pills now'), (2, -0.5, 'meeting notes attached')");
+            st.execute("CREATE TABLE ex (id INT, y INT)");
+            st.execute("INSERT INTO ex VALUES (1, 1), (2, 0)");
+            String create = "CREATE CLASSIFICATION VIEW cv KEY id ENTITIES FROM ent EXAMPLES FROM ex KEY id LABEL y"
+                    + " FEATURE FUNCTION %s USING %s WITH (%s)";
+            fails(st, String.format(create, "(a)", "bagged_logistic", "members = 1"), "22023", "option members", "between 2 and");
+            fails(st, String.format(create, "(a)", "logistic", "members = 3"), "22023", "option members", "USING bagged_logistic");
+            fails(st, String.format(create, "bag_of_words(body)", "bagged_svm", "members = 3"), "0A000", "ensembles take dense features",
+                    "USING svm");
+            fails(st, String.format(create, "(a)", "bagged_linear", "members = 3"), "22023",
+                    "USING logistic or svm, or bagged_logistic or bagged_svm for an ensemble");
+            st.execute(String.format(create, "(a)", "bagged_svm", "members = 2"));
+            assertThat(intValue(st, "SELECT COUNT(*) FROM cv WHERE spread IS NOT NULL")).isEqualTo(2);
+        }
+    }
+
+    private static void fails(Statement st, String sql, String state, String... fragments) {
+        assertThatThrownBy(() -> st.execute(sql)).as(sql).isInstanceOfSatisfying(SQLException.class, e -> {
+            assertThat(e.getSQLState()).as(e.getMessage()).isEqualTo(state);
+            assertThat(e.getMessage()).contains(fragments);
+        });
     }
 
     /** The seed is any 64-bit integer on both databases, as the engine takes it (PostgreSQL took 1 to 18 digits, and text). */

@@ -31,22 +31,7 @@ class PgClassificationViewsConformanceTest {
     void classificationViewsLearnAndAnswerAlikeOnH2AndPostgres() throws Exception {
         Random rnd = new Random(11);
         List<String> script = new ArrayList<>();
-        // dense entities, labels from a noisy linear rule; examples for the first 40
-        script.add("CREATE TABLE ent (id INT PRIMARY KEY, a DOUBLE PRECISION, b DOUBLE PRECISION, note VARCHAR(10))");
-        StringBuilder rows = new StringBuilder("INSERT INTO ent VALUES ");
-        double[][] x = new double[301][];
-        for (int i = 1; i <= 150; i++) {
-            x[i] = new double[]{rnd.nextDouble() * 4 - 2, rnd.nextDouble() * 4 - 2};
-            rows.append(i == 1 ? "" : ", ").append("(").append(i).append(", ").append(i % 31 == 0 ? "NULL" : num(x[i][0]))
-                    .append(", ").append(num(x[i][1])).append(", 'n')");
-        }
-        script.add(rows.toString());
-        script.add("CREATE TABLE ex (id INT PRIMARY KEY, y INT)");
-        StringBuilder ex = new StringBuilder("INSERT INTO ex VALUES ");
-        for (int i = 1; i <= 40; i++) {
-            ex.append(i == 1 ? "" : ", ").append("(").append(i).append(", ").append(label(x[i], rnd)).append(")");
-        }
-        script.add(ex.toString());
+        double[][] x = denseEntitiesAndExamples(rnd, script);
         script.add("CREATE CLASSIFICATION VIEW cl KEY id ENTITIES FROM ent EXAMPLES FROM ex KEY id LABEL y FEATURE FUNCTION (a, b) "
                 + "USING logistic WITH (learning_rate = 0.2, epochs = 5)");
         script.add("SELECT AUGUR.CREATE_CLASSIFICATION_VIEW('cs', 'ent', 'id', 'ex', 'id', 'y', '(a, b)', 'svm', "
@@ -159,6 +144,91 @@ class PgClassificationViewsConformanceTest {
                 "INSERT INTO ex VALUES (101, 0)", "INSERT INTO dex VALUES (48, 'eggs')"));
 
         ConformanceTest.conformScript("cconf", script, i -> i < mustSucceed && !BAD_EXAMPLES.contains(script.get(i)), incrementalCheck);
+    }
+
+    /**
+     * Ensembles (online bagging): the same bootstrap-trained members, the same Poisson draws per example ordinal, so the
+     * same rows (spreads too), events and SQLSTATEs, through batches, entity changes, refreshes and bad examples.
+     */
+    @Test
+    void ensembleClassificationViewsLearnAndAnswerAlikeOnH2AndPostgres() throws Exception {
+        Random rnd = new Random(12);
+        List<String> script = new ArrayList<>();
+        double[][] x = denseEntitiesAndExamples(rnd, script);
+        script.add("CREATE CLASSIFICATION VIEW el KEY id ENTITIES FROM ent EXAMPLES FROM ex KEY id LABEL y FEATURE FUNCTION (a, b) "
+                + "USING bagged_logistic WITH (learning_rate = 0.2, epochs = 5, members = 5, seed = 3)");
+        script.add("SELECT AUGUR.CREATE_CLASSIFICATION_VIEW('es', 'ent', 'id', 'ex', 'id', 'y', '(a, b)', 'bagged_svm', "
+                + "'{\"learning_rate\": 0.05, \"tolerance\": 0, \"alpha\": 3, \"members\": 3, \"seed\": -7}')");
+        String ensembleRows = "SELECT id, score, label, spread, margin, norm_1, norm_2, norm_inf, model_version FROM %s ORDER BY id";
+        List<String> check = List.of(String.format(ensembleRows, "el"), String.format(ensembleRows, "es"), String.format(EVENTS, "el"),
+                String.format(EVENTS, "es"));
+        script.addAll(check);
+        List<String> steps = new ArrayList<>();
+        for (int i = 41; i <= 55; i++) {
+            steps.add("INSERT INTO ex VALUES (" + i + ", " + label(x[i], rnd) + ")");
+        }
+        StringBuilder batch = new StringBuilder("INSERT INTO ex VALUES ");
+        for (int i = 56; i <= 90; i++) {
+            if (i % 31 == 0) {
+                continue;
+            }
+            batch.append(i == 56 ? "" : ", ").append("(").append(i).append(", ").append(label(x[i], rnd)).append(")");
+        }
+        steps.add(batch.toString());
+        steps.addAll(List.of(
+                "INSERT INTO ent VALUES (500, 0.5, -0.25, 'x'), (501, NULL, 0.5, 'y'), (502, -1.5, 1.0, 'z')",
+                "UPDATE ent SET a = -a WHERE MOD(id, 7) = 0",
+                "DELETE FROM ent WHERE MOD(id, 13) = 0",
+                "INSERT INTO ex VALUES (500, 1), (502, 0)",
+                "REFRESH PREDICTION VIEW el",
+                "INSERT INTO ex VALUES (105, 1), (106, 0), (107, 1)",
+                "REFRESH PREDICTION VIEW es FULL",
+                // bad examples change nothing, the ordinals included: the next good example draws as if they never came
+                "INSERT INTO ex VALUES (94, NULL)",
+                "INSERT INTO ex VALUES (95, 1), (96, 7)",
+                "INSERT INTO ex VALUES (124, 1)",
+                "INSERT INTO ex VALUES (98, 0), (99, 1)"));
+        for (String step : steps) {
+            script.add(step);
+            script.addAll(check);
+        }
+        int incrementalCheck = script.size();
+        script.add("SELECT COUNT(*) FROM AUGUR.VIEW_EVENTS WHERE EVENT = 'learn' AND ROWS_RESCORED < ROWS_CHECKED");
+        int mustSucceed = script.size();
+        script.addAll(List.of(
+                "CREATE CLASSIFICATION VIEW x KEY id ENTITIES FROM ent EXAMPLES FROM ex KEY id LABEL y FEATURE FUNCTION (a, b) "
+                        + "USING bagged_logistic WITH (members = 1)",
+                "CREATE CLASSIFICATION VIEW x KEY id ENTITIES FROM ent EXAMPLES FROM ex KEY id LABEL y FEATURE FUNCTION (a, b) "
+                        + "USING svm WITH (members = 4)",
+                "CREATE CLASSIFICATION VIEW x KEY id ENTITIES FROM ent EXAMPLES FROM ex KEY id LABEL y FEATURE FUNCTION bag_of_words(note) "
+                        + "USING bagged_svm",
+                "CREATE CLASSIFICATION VIEW x KEY id ENTITIES FROM ent EXAMPLES FROM ex KEY id LABEL y FEATURE FUNCTION (a, b) "
+                        + "USING bagged_linear",
+                "DROP PREDICTION VIEW el", "DROP PREDICTION VIEW es", "SELECT COUNT(*) FROM AUGUR.VIEWS"));
+        ConformanceTest.conformScript("econf", script, i -> i < mustSucceed && !BAD_EXAMPLES.contains(script.get(i)), incrementalCheck);
+    }
+
+    /**
+     * Dense entities ent (id, a, b, note) 1..150 (a NULL for every 31st), labels from a noisy linear rule, examples ex for
+     * the first 40; returns the entities' inputs by id.
+     */
+    private static double[][] denseEntitiesAndExamples(Random rnd, List<String> script) {
+        script.add("CREATE TABLE ent (id INT PRIMARY KEY, a DOUBLE PRECISION, b DOUBLE PRECISION, note VARCHAR(10))");
+        StringBuilder rows = new StringBuilder("INSERT INTO ent VALUES ");
+        double[][] x = new double[301][];
+        for (int i = 1; i <= 150; i++) {
+            x[i] = new double[]{rnd.nextDouble() * 4 - 2, rnd.nextDouble() * 4 - 2};
+            rows.append(i == 1 ? "" : ", ").append("(").append(i).append(", ").append(i % 31 == 0 ? "NULL" : num(x[i][0]))
+                    .append(", ").append(num(x[i][1])).append(", 'n')");
+        }
+        script.add(rows.toString());
+        script.add("CREATE TABLE ex (id INT PRIMARY KEY, y INT)");
+        StringBuilder ex = new StringBuilder("INSERT INTO ex VALUES ");
+        for (int i = 1; i <= 40; i++) {
+            ex.append(i == 1 ? "" : ", ").append("(").append(i).append(", ").append(label(x[i], rnd)).append(")");
+        }
+        script.add(ex.toString());
+        return x;
     }
 
     private static int label(double[] x, Random rnd) {

@@ -375,6 +375,12 @@ public enum ModelKind {
                 .collect(Collectors.joining(" or "));
     }
 
+    /** The bagged ensembles of the binary kinds, as messages list them: {@code bagged_logistic or bagged_svm}. */
+    public static String baggedBinaryNames() {
+        return Arrays.stream(values()).filter(k -> k.isEnsemble() && k.isBinary()).map(ModelKind::sqlName)
+                .collect(Collectors.joining(" or "));
+    }
+
     /** The ensemble kinds' names, comma-separated. */
     public static String ensembleNames() {
         return Arrays.stream(values()).filter(ModelKind::isEnsemble).map(ModelKind::sqlName).collect(Collectors.joining(", "));

@@ -310,7 +310,8 @@ public final class SgdTrainer {
         };
     }
 
-    private interface Step {
+    /** One SGD step of {@code sgd} on example {@code example} (0-based) at rate {@code eta}. */
+    public interface Step {
         void run(LinearSgd sgd, int example, double eta);
     }
 
@@ -365,19 +366,30 @@ public final class SgdTrainer {
             return new double[][]{sgd.weights(), sgd.bias()};
         }
         int members = o.members() == 0 ? TrainingOptions.DEFAULT_MEMBERS : o.members();
+        return bagged(kind, dim, n, members, o.seed(), o.epochs(), rate, o.l2(), progress, step);
+    }
+
+    /**
+     * A bagged kind's members over examples 0..n-1: member k trains on its bootstrap sample of n examples drawn with
+     * replacement by {@code new Random(seeds.nextLong())} (seeds = {@code new Random(seed)}), whose generator then
+     * shuffles its epochs. Returns the weights (members × dim) and the bias (members). Used by TRAIN and by the initial
+     * training of a classification view of an ensemble.
+     */
+    public static double[][] bagged(ModelKind kind, int dim, int n, int members, long seed, int epochs, double rate, double l2,
+                                    IntConsumer progress, Step step) {
         double[] w = new double[members * dim];
         double[] b = new double[members];
-        Random seeds = new Random(o.seed());
+        Random seeds = new Random(seed);
         for (int k = 0; k < members; k++) {
             Random random = new Random(seeds.nextLong());
             int[] sample = new int[n];
             for (int i = 0; i < n; i++) {
                 sample[i] = random.nextInt(n);
             }
-            LinearSgd sgd = new LinearSgd(kind.member(), dim, 1, o.l2());
+            LinearSgd sgd = new LinearSgd(kind.member(), dim, 1, l2);
             int done = k;
-            runEpochs(sample, random, o.epochs(), rate,
-                    progress == null ? null : e -> progress.accept((int) (((long) done * o.epochs() + e) / members)),
+            runEpochs(sample, random, epochs, rate,
+                    progress == null ? null : e -> progress.accept((int) (((long) done * epochs + e) / members)),
                     (i, eta) -> step.run(sgd, i, eta));
             System.arraycopy(sgd.weights(), 0, w, k * dim, dim);
             b[k] = sgd.bias()[0];

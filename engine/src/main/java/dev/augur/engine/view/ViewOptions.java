@@ -1,6 +1,8 @@
 package dev.augur.engine.view;
 
+import dev.augur.engine.Errors;
 import dev.augur.engine.OptionValues;
+import dev.augur.engine.model.ModelKind;
 import dev.augur.engine.train.TrainingOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -15,7 +17,7 @@ import java.util.List;
 public final class ViewOptions {
     public static final List<String> PREDICTION_KEYS = List.of("mode", "tolerance", "alpha");
     public static final List<String> CLASSIFICATION_KEYS = List.of("learning_rate", "l2", "hash_bits", "epochs", "tolerance",
-            "alpha", "seed");
+            "alpha", "seed", "members");
     private static final String WHAT = "view options";
 
     private ViewOptions() {
@@ -37,10 +39,12 @@ public final class ViewOptions {
     /**
      * A classification view's options: learning_rate (0.5), l2 (1e-6), hash_bits of bag-of-words features (1 to 24,
      * default 18), epochs of the initial training (0 to 10000, default 10), tolerance on scores (0.01), alpha (1) and
-     * the seed of the initial training's shuffles (42).
+     * the seed of the initial training's shuffles (42; for an ensemble also of its bootstrap samples and of online
+     * bagging's draws), and members: an ensemble's member count (2 to {@link TrainingOptions#MAX_MEMBERS}; 0 when not
+     * given, {@link TrainingOptions#DEFAULT_MEMBERS} for a bagged kind).
      */
     public record Classification(double learningRate, double l2, int hashBits, int epochs, double tolerance, double alpha,
-                                 long seed) {
+                                 long seed, int members) {
         public static Classification fromJson(String json) {
             return fromObject(OptionValues.parse(json, WHAT, "{\"learning_rate\": 0.5, \"hash_bits\": 18}"));
         }
@@ -50,11 +54,26 @@ public final class ViewOptions {
             JsonNode bits = o.get("hash_bits");
             JsonNode epochs = o.get("epochs");
             JsonNode seed = o.get("seed");
+            JsonNode members = o.get("members");
             return new Classification(number(o, "learning_rate", 0.5), number(o, "l2", 1e-6),
                     bits == null ? 18 : OptionValues.integer("hash_bits", bits, 1, 24, null),
                     epochs == null ? 10 : OptionValues.integer("epochs", epochs, 0, TrainingOptions.MAX_EPOCHS, null),
                     number(o, "tolerance", 0.01), number(o, "alpha", 1.0),
-                    seed == null ? 42 : OptionValues.int64("seed", seed));
+                    seed == null ? 42 : OptionValues.int64("seed", seed),
+                    members == null ? 0 : OptionValues.integer("members", members, ModelKind.MIN_MEMBERS, TrainingOptions.MAX_MEMBERS, null));
+        }
+
+        /** The members of a view of {@code kind}: the option, or the default for a bagged kind; members of another kind 22023. */
+        public int membersFor(ModelKind kind) {
+            if (!kind.isEnsemble()) {
+                if (members != 0) {
+                    throw Errors.invalidParameter("option members makes a classification view of an ensemble: USING a bagged kind ("
+                            + ModelKind.ensembleNames() + "), not " + kind.sqlName()
+                            + (kind.bagged() == null ? "" : "; USING " + kind.bagged().sqlName()));
+                }
+                return 1;
+            }
+            return members == 0 ? TrainingOptions.DEFAULT_MEMBERS : members;
         }
     }
 

@@ -11,6 +11,7 @@ import dev.augur.engine.features.FeatureVector;
 import dev.augur.engine.model.Model;
 import dev.augur.engine.model.ModelKind;
 import dev.augur.engine.train.LinearSgd;
+import dev.augur.engine.train.OnlineLearner;
 import dev.augur.engine.train.SgdTrainer;
 import dev.augur.engine.view.ViewIndex;
 import dev.augur.engine.view.ViewOptions;
@@ -134,10 +135,12 @@ public final class H2Views {
             try {
                 String name = viewName(rawName);
                 ModelKind kind = ModelKind.fromSqlName(kindName == null ? "logistic" : kindName);
-                if (!kind.isBinary() || !kind.isSingleMargin()) {
-                    throw Errors.invalidParameter("a classification view learns a binary classifier: USING " + ModelKind.binaryNames() + ", got " + kindName);
+                if (!kind.isBinary() || !(kind.isSingleMargin() || kind.isEnsemble())) {
+                    throw Errors.invalidParameter("a classification view learns a binary classifier: USING " + ModelKind.binaryNames()
+                            + ", or " + ModelKind.baggedBinaryNames() + " for an ensemble, got " + kindName);
                 }
                 ViewOptions.Classification options = ViewOptions.Classification.fromJson(optionsJson);
+                int members = options.membersFor(kind);
                 double rate = options.learningRate();
                 double l2 = options.l2();
                 int hashBits = options.hashBits();
@@ -151,6 +154,12 @@ public final class H2Views {
                 List<String> inputs;
                 ViewDefinitions.FeatureFunction function = ViewDefinitions.featureFunction(featureFunction);
                 inputs = function.columns();
+                if (function.bagOfWords() && kind.isEnsemble()) {
+                    // as prediction views of ensembles: their rows are scored densely on PostgreSQL
+                    throw new AugurException(Errors.FEATURE_NOT_SUPPORTED, "classification views of ensembles take dense features;"
+                            + " view '" + name + "' USING " + kind.sqlName() + " has FEATURE FUNCTION " + featureFunction.trim()
+                            + ": use FEATURE FUNCTION (column, ...) or USING " + kind.member().sqlName());
+                }
                 if (function.bagOfWords()) {
                     features = new BagOfWords(inputs.get(0).toLowerCase(Locale.ROOT), BagOfWords.Weighting.BINARY, 1, hashBits, true, null, null);
                 } else {
@@ -161,7 +170,7 @@ public final class H2Views {
                 checkSource(c, examples, examplesKey, List.of(label));
                 // the examples present now train the first model
                 Map<Object, FeatureVector> featuresByKey = new HashMap<>();
-                Model shape = Model.of(name, kind, features, List.of("0", "1"), new double[features.dimension()], new double[1]);
+                Model shape = Model.of(name, kind.member(), features, List.of("0", "1"), new double[features.dimension()], new double[1]);
                 ViewMaintenance.forEachEntity(c, entities, key, inputs,
                         (k, in) -> featuresByKey.put(k, ViewIndex.featuresOf(shape, in)));
                 // in key order, so PostgreSQL's classification views (V6) train on the same sequence of examples
@@ -173,28 +182,38 @@ public final class H2Views {
                     }
                 }
                 List<String> classes = classes(name, labelled);
-                LinearSgd sgd = new LinearSgd(kind, features.dimension(), 1, l2);
-                Random random = new Random(options.seed());
-                List<Integer> order = new ArrayList<>();
-                for (int i = 0; i < labelled.size(); i++) {
-                    order.add(i);
-                }
-                for (int epoch = 0; epoch < epochs; epoch++) {
-                    java.util.Collections.shuffle(order, random);
-                    for (int i : order) {
-                        Object[] ex = labelled.get(i);
-                        FeatureVector f = entityFeatures(featuresByKey, ex[0], entities, name);
-                        if (f != null) {
-                            step(sgd, f, classes.indexOf(SgdTrainer.labelText(ex[1])), rate / Math.sqrt(1.0 + epoch));
+                Model initial;
+                if (kind.isEnsemble()) {
+                    initial = baggedInitialModel(name, kind, features, classes, labelled, featuresByKey, entities, members, options);
+                } else {
+                    LinearSgd sgd = new LinearSgd(kind, features.dimension(), 1, l2);
+                    Random random = new Random(options.seed());
+                    List<Integer> order = new ArrayList<>();
+                    for (int i = 0; i < labelled.size(); i++) {
+                        order.add(i);
+                    }
+                    for (int epoch = 0; epoch < epochs; epoch++) {
+                        java.util.Collections.shuffle(order, random);
+                        for (int i : order) {
+                            Object[] ex = labelled.get(i);
+                            FeatureVector f = entityFeatures(featuresByKey, ex[0], entities, name);
+                            if (f != null) {
+                                step(sgd, f, classes.indexOf(SgdTrainer.labelText(ex[1])), rate / Math.sqrt(1.0 + epoch));
+                            }
                         }
                     }
+                    initial = Model.of(name, kind, features, classes, sgd.weights(), sgd.bias());
                 }
-                Model initial = Model.of(name, kind, features, classes, sgd.weights(), sgd.bias());
                 byte[] payload = ModelCodec.encode(initial);
                 insertDefinition(c, name, "classification", "eager", tolerance, alpha, entities, key, inputs, name, 1,
                         ModelCodec.sha256(payload), examples, examplesKey, label, rate, l2,
                         "CLASSIFICATION VIEW KEY " + key + " ENTITIES FROM " + entities + " EXAMPLES FROM " + examples + " KEY "
                                 + examplesKey + " LABEL " + label + " FEATURE FUNCTION " + featureFunction + " USING " + kind.sqlName());
+                try (PreparedStatement ps = c.prepareStatement("UPDATE AUGUR.VIEWS SET SEED = ? WHERE NAME = ?")) {
+                    ps.setLong(1, options.seed());
+                    ps.setString(2, name);
+                    ps.executeUpdate();
+                }
                 ViewMaintenance.saveViewModel(c, name, "anchor", initial, 1);
                 ViewMaintenance.saveViewModel(c, name, "live", initial, 1);
                 int rows = materialize(c, name, name, entities, key, inputs, kind.isEnsemble());
@@ -207,6 +226,29 @@ public final class H2Views {
                 throw Predictions.sql(e);
             }
         });
+    }
+
+    /**
+     * An ensemble's first model as TRAIN trains a bagged kind ({@link SgdTrainer#bagged}: each member on its seeded
+     * bootstrap sample of the examples in key order), every example checked for its entity first.
+     */
+    private static Model baggedInitialModel(String name, ModelKind kind, Features features, List<String> classes, List<Object[]> labelled,
+                                            Map<Object, FeatureVector> featuresByKey, String entities, int members,
+                                            ViewOptions.Classification options) {
+        int n = labelled.size();
+        FeatureVector[] xs = new FeatureVector[n];
+        int[] targets = new int[n];
+        for (int i = 0; i < n; i++) {
+            xs[i] = entityFeatures(featuresByKey, labelled.get(i)[0], entities, name);
+            targets[i] = classes.indexOf(SgdTrainer.labelText(labelled.get(i)[1]));
+        }
+        double[][] fit = SgdTrainer.bagged(kind, features.dimension(), n, members, options.seed(), options.epochs(), options.learningRate(),
+                options.l2(), null, (sgd, i, eta) -> {
+                    if (xs[i] != null) {
+                        step(sgd, xs[i], targets[i], eta);
+                    }
+                });
+        return Model.of(name, kind, features, classes, fit[0], fit[1]);
     }
 
     private static List<String> classes(String view, List<Object[]> labelled) {
@@ -746,11 +788,21 @@ public final class H2Views {
                         + " (or its features are NULL); insert the entity first", "23503");
             }
             if (rt.learner == null) {
-                rt.learner = LinearSgd.resume(rt.current, rt.def.l2());
+                // the ordinal of the statement's first example: online bagging's draws are a function of it
+                long seed = 0;
+                try (PreparedStatement ps = c.prepareStatement("SELECT EXAMPLES_LEARNED, SEED FROM AUGUR.VIEWS WHERE NAME = ?")) {
+                    ps.setString(1, view);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        rt.examplesBefore = rs.getLong(1);
+                        seed = rs.getLong(2);
+                    }
+                }
+                rt.learner = OnlineLearner.resume(rt.current, rt.def.l2(), seed);
                 rt.learnedExamples = 0;
                 rt.index.journal(() -> rt.learner = null);
             }
-            step(rt.learner, entity.features(), target, rt.def.learningRate());
+            rt.learner.learn(entity.features(), target, rt.def.learningRate(), rt.examplesBefore + rt.learnedExamples);
             rt.learnedExamples++;
         }
     }
@@ -783,6 +835,11 @@ public final class H2Views {
             Model learned = Model.of(before.name(), before.kind(), before.features(), before.classes(), rt.learner.weights(),
                     rt.learner.bias());
             rt.learner = null;
+            try (PreparedStatement ps = c.prepareStatement("UPDATE AUGUR.VIEWS SET EXAMPLES_LEARNED = ? WHERE NAME = ?")) {
+                ps.setLong(1, rt.examplesBefore + rt.learnedExamples);
+                ps.setString(2, view);
+                ps.executeUpdate();
+            }
             byte[] payload = ModelCodec.encode(learned);
             String sha = ModelCodec.sha256(payload);
             moveTo(c, rt, learned, rt.currentVersion + 1, sha);

@@ -5,7 +5,7 @@ import dev.augur.engine.codec.ModelCache;
 import dev.augur.engine.codec.ModelCodec;
 import dev.augur.engine.features.FeatureVector;
 import dev.augur.engine.model.Model;
-import dev.augur.engine.train.LinearSgd;
+import dev.augur.engine.train.OnlineLearner;
 import dev.augur.engine.view.ViewIndex;
 
 import java.sql.Connection;
@@ -43,7 +43,9 @@ final class ViewRuntime {
     int currentVersion;
     String currentSha;
     /** A classification view's learner for the statement being run (null between statements). */
-    LinearSgd learner;
+    OnlineLearner learner;
+    /** The examples the view had learned online before the statement (AUGUR.VIEWS.EXAMPLES_LEARNED), and since. */
+    long examplesBefore;
     int learnedExamples;
 
     private record Marker(String token, int journal) {

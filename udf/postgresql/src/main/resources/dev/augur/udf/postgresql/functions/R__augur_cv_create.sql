@@ -9,7 +9,9 @@ DECLARE
     kind text := lower(coalesce(p_kind, 'logistic'));
     opts jsonb;
     bad text;
-    rate float8; l2 float8; tol float8; alp float8; bits integer; epochs integer; seed bigint;
+    rate float8; l2 float8; tol float8; alp float8; bits integer; epochs integer; seed bigint; members integer; view_seed bigint;
+    ens boolean;
+    bag record;
     parts text[];
     bow boolean;
     inputs text[];
@@ -36,11 +38,14 @@ DECLARE
     v augur.views;
     l augur.view_learners;
 BEGIN
-    IF augur.kind_link(kind) IS DISTINCT FROM 'logistic' OR augur.kind_uncertainty(kind) IS DISTINCT FROM 'none' THEN
-        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('a classification view learns a binary classifier: USING %s, got %s',
-            (SELECT string_agg(k.name, ' or ' ORDER BY k.id) FROM augur.kinds() k WHERE k.link = 'logistic' AND k.uncertainty = 'none'), p_kind);
+    IF augur.kind_link(kind) IS DISTINCT FROM 'logistic' OR augur.kind_uncertainty(kind) NOT IN ('none', 'members') THEN
+        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('a classification view learns a binary classifier: USING %s, '
+            || 'or %s for an ensemble, got %s',
+            (SELECT string_agg(k.name, ' or ' ORDER BY k.id) FROM augur.kinds() k WHERE k.link = 'logistic' AND k.uncertainty = 'none'),
+            (SELECT string_agg(k.name, ' or ' ORDER BY k.id) FROM augur.kinds() k WHERE k.link = 'logistic' AND k.ensemble), p_kind);
     END IF;
-    opts := augur.view_options(p_options, ARRAY['learning_rate', 'l2', 'hash_bits', 'epochs', 'tolerance', 'alpha', 'seed']);
+    ens := augur.kind_ensemble(kind);
+    opts := augur.view_options(p_options, ARRAY['learning_rate', 'l2', 'hash_bits', 'epochs', 'tolerance', 'alpha', 'seed', 'members']);
     rate := augur.view_option(opts, 'learning_rate', 0.5);
     l2 := augur.view_option(opts, 'l2', 1e-6);
     tol := augur.view_option(opts, 'tolerance', 0.01);
@@ -48,6 +53,17 @@ BEGIN
     bits := augur.view_int_option(opts, 'hash_bits', 18, 1, 24);
     epochs := augur.view_int_option(opts, 'epochs', 10, 0, NULL);
     seed := augur.view_seed_option(opts, 42);
+    view_seed := seed;
+    -- an ensemble's members: 2 to TrainingOptions.MAX_MEMBERS, TrainingOptions.DEFAULT_MEMBERS when not given (ViewOptions)
+    members := augur.view_int_option(opts, 'members', 10, 2, 1000);
+    IF NOT ens AND opts ? 'members' AND jsonb_typeof(opts -> 'members') <> 'null' THEN
+        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('option members makes a classification view of an ensemble: USING a '
+            || 'bagged kind (%s), not %s; USING bagged_%s', (SELECT string_agg(k.name, ', ' ORDER BY k.id) FROM augur.kinds() k WHERE k.ensemble),
+            kind, kind);
+    END IF;
+    IF NOT ens THEN
+        members := 1;
+    END IF;
     FOREACH bad IN ARRAY ARRAY[p_entities, p_key, p_examples, p_examples_key, p_label] LOOP
         IF bad IS NULL OR bad !~ ident THEN
             RAISE EXCEPTION USING ERRCODE = '42602', MESSAGE = format('invalid identifier ''%s'': use letters, digits and underscores',
@@ -66,6 +82,12 @@ BEGIN
         END IF;
         bow := false;
         SELECT array_agg(lower(trim(c)) ORDER BY i) INTO inputs FROM unnest(string_to_array(parts[1], ',')) WITH ORDINALITY u(c, i);
+    END IF;
+    IF bow AND ens THEN
+        -- as prediction views of ensembles: their rows are scored densely
+        RAISE EXCEPTION USING ERRCODE = '0A000', MESSAGE = format('classification views of ensembles take dense features; view ''%s'' '
+            || 'USING %s has FEATURE FUNCTION %s: use FEATURE FUNCTION (column, ...) or USING %s', nm, kind, trim(p_feature_function),
+            substr(kind, length('bagged_') + 1));
     END IF;
     PERFORM augur.view_require_new(nm, vschema, p_role);
     FOR i IN 1 .. 2 LOOP
@@ -108,6 +130,10 @@ BEGIN
     features := augur.cv_features_sql(v, l);
     label_text := augur.cv_label_sql(v);
     PERFORM augur.view_make_table(vt, key, ent.key_type, true, true);
+    IF ens THEN
+        -- an ensemble's spread, and its spread under the anchor (what the bound on the spread starts from)
+        EXECUTE format('ALTER TABLE %s ADD COLUMN spread float8, ADD COLUMN anchor_spread float8', vt);
+    END IF;
     EXECUTE format('INSERT INTO %s (%I, f_idx, f_val, model_version, dirty) SELECT b.%I, (f).idx, (f).val, 1, false '
         || 'FROM (SELECT b.%I, %s AS f FROM %s b OFFSET 0) b', vt, key, key, key, format(features, 'b'), ent.only_base);  -- once per row
     -- the classes: the examples' two distinct labels, in numeric order for numeric labels (H2Views.classes)
@@ -145,29 +171,40 @@ BEGIN
                 r.keys[e], nm, p_entities);
         END IF;
     END LOOP;
-    -- the initial training: epochs over the examples, each epoch in the order java.util.Random shuffles them to
-    order_ids := ARRAY(SELECT generate_series(0, n - 1));
-    seed := (seed # 25214903917) & 281474976710655;
-    FOR epoch IN 0 .. epochs - 1 LOOP
-        sh := augur.cv_shuffle(order_ids, seed);
-        order_ids := sh.items;
-        seed := sh.seed;
-        FOR s IN 1 .. n LOOP
-            IF r.usable[order_ids[s] + 1] THEN
-                steps := steps || (order_ids[s] + 1);
-                etas := etas || (rate / sqrt(1.0::float8 + epoch));
-            END IF;
+    IF ens THEN
+        -- each member on its bootstrap sample, as TRAIN trains a bagged kind
+        bag := augur.cv_bagged_train(kind, l2, dim, members, view_seed, epochs, rate, coalesce(r.idx, '{}'), coalesce(r.val, '{}'),
+                                     coalesce(r.off::integer[], '{0}'), r.targets, r.usable);
+        INSERT INTO augur.view_learners (view_name, kind, feature_type, hash_bits, inputs, classes, dimension, live_weights, live_bias,
+                                         anchor_weights, anchor_bias, members, seed, live_biases, anchor_biases)
+        VALUES (nm, kind, 'dense', NULL, inputs, classes, dim, bag.w, NULL, bag.w, NULL, members, view_seed, bag.b, bag.b);
+        v := augur.view_lock(nm);
+        w := augur.cv_ensemble_run(v, 'full', 0, 0);
+    ELSE
+        -- the initial training: epochs over the examples, each epoch in the order java.util.Random shuffles them to
+        order_ids := ARRAY(SELECT generate_series(0, n - 1));
+        seed := (seed # 25214903917) & 281474976710655;
+        FOR epoch IN 0 .. epochs - 1 LOOP
+            sh := augur.cv_shuffle(order_ids, seed);
+            order_ids := sh.items;
+            seed := sh.seed;
+            FOR s IN 1 .. n LOOP
+                IF r.usable[order_ids[s] + 1] THEN
+                    steps := steps || (order_ids[s] + 1);
+                    etas := etas || (rate / sqrt(1.0::float8 + epoch));
+                END IF;
+            END LOOP;
         END LOOP;
-    END LOOP;
-    sh := augur.cv_sgd(kind, l2, array_fill(0.0::float8, ARRAY[dim]), 0.0::float8, coalesce(r.idx, '{}'), coalesce(r.val, '{}'),
-                       coalesce(r.off::integer[], '{0}'), r.targets, steps, etas);
-    INSERT INTO augur.view_learners (view_name, kind, feature_type, hash_bits, inputs, classes, dimension, live_weights, live_bias,
-                                     anchor_weights, anchor_bias)
-    VALUES (nm, kind, CASE WHEN bow THEN 'bag_of_words' ELSE 'dense' END, CASE WHEN bow THEN bits END, inputs, classes, dim,
-            sh.w, sh.b, sh.w, sh.b);
-    -- score every entity
-    v := augur.view_lock(nm);
-    w := augur.cv_run(v, 'full', sh.w, sh.b, classes, 1, tol, 0, 0, 0, 0, 0, 0, 0.25);
+        sh := augur.cv_sgd(kind, l2, array_fill(0.0::float8, ARRAY[dim]), 0.0::float8, coalesce(r.idx, '{}'), coalesce(r.val, '{}'),
+                           coalesce(r.off::integer[], '{0}'), r.targets, steps, etas);
+        INSERT INTO augur.view_learners (view_name, kind, feature_type, hash_bits, inputs, classes, dimension, live_weights, live_bias,
+                                         anchor_weights, anchor_bias)
+        VALUES (nm, kind, CASE WHEN bow THEN 'bag_of_words' ELSE 'dense' END, CASE WHEN bow THEN bits END, inputs, classes, dim,
+                sh.w, sh.b, sh.w, sh.b);
+        -- score every entity
+        v := augur.view_lock(nm);
+        w := augur.cv_run(v, 'full', sh.w, sh.b, classes, 1, tol, 0, 0, 0, 0, 0, 0, 0.25);
+    END IF;
     EXECUTE format('UPDATE %s SET norm_1 = n.n1, norm_2 = n.n2, norm_inf = n.ninf FROM (SELECT v.%I AS key, '
         || 'coalesce((SELECT sum(abs(x)) FROM unnest(v.f_val) x), 0) AS n1, coalesce((SELECT sqrt(sum(x * x)) FROM unnest(v.f_val) x), 0) AS n2, '
         || 'coalesce((SELECT max(abs(x)) FROM unnest(v.f_val) x), 0) AS ninf FROM %s v WHERE v.f_idx IS NOT NULL) n WHERE %I = n.key',

@@ -14,6 +14,11 @@ BEGIN
         RETURN augur.view_finish_change(v, p_event, p_full, t0, NULL, true, reorganize, NULL);
     END IF;
     SELECT * INTO l FROM augur.view_learners x WHERE x.view_name = p_view;
+    IF l.members > 1 THEN
+        -- an ensemble: each member's bound since the anchor, as for an ensemble's prediction view
+        step := augur.view_ensemble_incremental(v, total, augur.cv_defs(l, 'anchor'), augur.cv_defs(l, 'live'));
+        RETURN augur.view_finish_change(v, p_event, p_full, t0, step.w, step.full_plan, reorganize, step.bound);
+    END IF;
     SELECT coalesce(sum(abs(x.lw - x.aw)), 0), coalesce(sqrt(sum((x.lw - x.aw) * (x.lw - x.aw))), 0), coalesce(max(abs(x.lw - x.aw)), 0)
     INTO dl1, dl2, dlinf FROM unnest(l.live_weights, l.anchor_weights) AS x(lw, aw);
     -- both kinds' scores are sigmoid(margin): Lipschitz 1/4

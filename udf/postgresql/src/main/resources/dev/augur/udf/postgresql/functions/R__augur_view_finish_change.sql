@@ -16,7 +16,8 @@ BEGIN
             max_norm_1 = coalesce(w.max_n1, 0), max_norm_2 = coalesce(w.max_n2, 0), max_norm_inf = coalesce(w.max_ninf, 0)
         WHERE x.name = v.name;
         IF v.kind = 'classification' THEN
-            UPDATE augur.view_learners x SET anchor_weights = x.live_weights, anchor_bias = x.live_bias WHERE x.view_name = v.name;
+            UPDATE augur.view_learners x SET anchor_weights = x.live_weights, anchor_bias = x.live_bias,
+                anchor_biases = x.live_biases WHERE x.view_name = v.name;
         ELSE
             PERFORM augur.view_save_anchor(v.name, v.model, v.model_version);
         END IF;

@@ -48,8 +48,10 @@ BEGIN
                 || 'AUGUR.DROP_PREDICTION_VIEW(''%s'')', nm, v.examples_table, nm);
         END IF;
         EXECUTE format('CREATE FUNCTION augur.%I() RETURNS trigger LANGUAGE plpgsql %s SET extra_float_digits = 3 AS %L', 'augur_ct_' || h,
-            definer, augur.view_guarded(augur.view_row_trigger_body(nm, vt, key, inputs, format('f := %s; r := augur.cv_score_row(%L, f.idx, f.val);',
-                                                                   format(augur.cv_features_sql(v, l), 'NEW'), nm), true, false),
+            definer, augur.view_guarded(augur.view_row_trigger_body(nm, vt, key, inputs, format('f := %s; r := augur.%s(%L, f.idx, f.val);',
+                                                                   format(augur.cv_features_sql(v, l), 'NEW'),
+                                                                   CASE WHEN l.members > 1 THEN 'cv_score_ensemble_row' ELSE 'cv_score_row' END, nm),
+                                                                   true, l.members > 1),
                                         augur.view_row_guard(nm, key || inputs)));
         EXECUTE format('CREATE FUNCTION augur.%I() RETURNS trigger LANGUAGE plpgsql %s SET extra_float_digits = 3 AS %L', 'augur_cl_' || h,
             definer, augur.view_guarded(augur.cv_examples_trigger_body(nm, vt, key, v.examples_key, augur.cv_label_sql(v)),
