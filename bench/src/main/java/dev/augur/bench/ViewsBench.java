@@ -93,8 +93,12 @@ final class ViewsBench implements Callable<Integer> {
                 rule.append(" + ").append(String.format(Locale.ROOT, "%.4f", rnd.nextGaussian())).append(" * x").append(i);
             }
             st.execute("CREATE TABLE ex (id INT NOT NULL, y INT NOT NULL)");
+            // every exampleStep-th entity is labelled; the two training halves below take alternate labelled entities (not
+            // odd and even ids: with a step of 50 every labelled entity is even, and the odd half would hold only the
+            // sustained-learning examples, of one class)
+            int exampleStep = Math.max(1, rows / 20000);
             st.execute("INSERT INTO ex SELECT id, CASE WHEN (" + rule + ") * (CASE WHEN RAND() < 0.05 THEN -1 ELSE 1 END) > 0 THEN 1 ELSE 0 END"
-                    + " FROM ent WHERE MOD(id, " + Math.max(1, rows / 20000) + ") = 0");
+                    + " FROM ent WHERE MOD(id, " + exampleStep + ") = 0");
             line(String.format(Locale.ROOT, "dense: %,d entities x %d features loaded in %.1f s", rows, DIMS, (System.nanoTime() - t0) / 1e9));
             t0 = System.nanoTime();
             st.execute("CREATE CLASSIFICATION VIEW dv KEY id ENTITIES FROM ent EXAMPLES FROM ex KEY id LABEL y FEATURE FUNCTION ("
@@ -121,9 +125,9 @@ final class ViewsBench implements Callable<Integer> {
             // a prediction view on a deployed logistic model, then a deploy of a retrained version
             String features = ViewRuntimeNames.prefixed("e", names.toString());
             st.execute("TRAIN MODEL m KIND logistic FROM (SELECT " + features + ", x.y FROM ent e JOIN ex x ON x.id = e.id"
-                    + " WHERE MOD(e.id, 2) = 0) WITH (epochs = 3)");
+                    + " WHERE MOD(e.id / " + exampleStep + ", 2) = 0) WITH (epochs = 3)");
             st.execute("TRAIN MODEL m KIND logistic FROM (SELECT " + features + ", x.y FROM ent e JOIN ex x ON x.id = e.id"
-                    + " WHERE MOD(e.id, 2) = 1) WITH (epochs = 3)");
+                    + " WHERE MOD(e.id / " + exampleStep + ", 2) = 1) WITH (epochs = 3)");
             st.execute("DEPLOY MODEL m VERSION 1");
             st.execute("CREATE PREDICTION VIEW pv AS SELECT id, PREDICT('m', " + names + ") FROM ent WITH (tolerance = 0.05)");
             line("  deploy of a retrained version: " + deployAgainstFull(st, "pv", "m"));
@@ -134,7 +138,7 @@ final class ViewsBench implements Callable<Integer> {
             st.execute("DROP PREDICTION VIEW pv");
             for (int half = 0; half < 2; half++) {
                 st.execute("TRAIN MODEL me KIND bagged_logistic FROM (SELECT " + features + ", x.y FROM ent e JOIN ex x ON x.id = e.id"
-                        + " WHERE MOD(e.id, 2) = " + half + ") WITH (epochs = 3, members = 10)");
+                        + " WHERE MOD(e.id / " + exampleStep + ", 2) = " + half + ") WITH (epochs = 3, members = 10)");
             }
             st.execute("DEPLOY MODEL me VERSION 1");
             st.execute("CREATE PREDICTION VIEW ev AS SELECT id, PREDICT('me', " + names + ") FROM ent WITH (tolerance = 0.05)");
