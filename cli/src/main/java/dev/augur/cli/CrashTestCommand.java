@@ -164,11 +164,23 @@ public final class CrashTestCommand implements Callable<Integer> {
             totals.fresh();
             Path migrations = Files.createDirectories(dir.resolve("no-migrations"));
             for (int cycle = 1; cycle <= kills + 1; cycle++) {
-                int tcp = freePort();
-                int pg = freePort();
-                Process server = start(List.of("dev.augur.cli.Main", "serve", "--data", dir.resolve("data").toString(),
-                        "--migrations", migrations.toString(), "--tcp-port", String.valueOf(tcp), "--pg-port", String.valueOf(pg),
-                        "--password", PASSWORD), "Press Ctrl-C");
+                int tcp = 0;
+                Process server = null;
+                for (int attempt = 1; server == null; attempt++) {
+                    int[] ports = twoFreePorts();
+                    tcp = ports[0];
+                    try {
+                        server = start(List.of("dev.augur.cli.Main", "serve", "--data", dir.resolve("data").toString(),
+                                "--migrations", migrations.toString(), "--tcp-port", String.valueOf(tcp), "--pg-port",
+                                String.valueOf(ports[1]), "--password", PASSWORD), "Press Ctrl-C");
+                    } catch (IOException e) {
+                        // a port found free was taken before the child bound it (another connection's ephemeral port): others
+                        if (attempt == 3 || e.getMessage() == null || !e.getMessage().contains("Address already in use")) {
+                            throw e;
+                        }
+                    }
+                }
+                Process serving = server;
                 String url = "jdbc:augur:h2:tcp://127.0.0.1:" + tcp + "/" + DatabaseOptions.DATABASE_NAME + DatabaseOptions.PG_COMPATIBLE;
                 check(totals, "serve, after kill " + (cycle - 1), () -> DriverManager.getConnection(url, "sa", PASSWORD), log);
                 if (cycle > kills) {
@@ -183,7 +195,7 @@ public final class CrashTestCommand implements Callable<Integer> {
                     } catch (InterruptedException e) {
                         return;
                     }
-                    server.destroyForcibly(); // SIGKILL on Unix
+                    serving.destroyForcibly(); // SIGKILL on Unix
                 }, "augur-crash-killer");
                 killer.start();
                 try (Connection c = DriverManager.getConnection(url, "sa", PASSWORD)) {
@@ -346,9 +358,11 @@ public final class CrashTestCommand implements Callable<Integer> {
         return p;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+    /** Two distinct ports free now (both held open while chosen, so they differ). */
+    private static int[] twoFreePorts() throws IOException {
+        try (ServerSocket a = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             ServerSocket b = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return new int[]{a.getLocalPort(), b.getLocalPort()};
         }
     }
 }
