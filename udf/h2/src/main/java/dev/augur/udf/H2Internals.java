@@ -124,11 +124,10 @@ final class H2Internals {
         session.lock();
         try {
             // rights are H2's to check when the statement runs; this only resolves the name
-            Prepared p = session.prepare("SELECT * FROM " + name, true, false, null);
-            if (!(p instanceof Select select) || select.getTopTableFilter() == null) {
+            table = resolveTable(session, name);
+            if (table == null) {
                 return null;
             }
-            table = select.getTopTableFilter().getTable();
         } catch (DbException e) {
             return null;
         } finally {
