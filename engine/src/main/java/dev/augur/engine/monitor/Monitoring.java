@@ -32,15 +32,20 @@ public final class Monitoring {
     public static String driftViewQuery() {
         String live = share("COALESCE(b.n, 0)", "w.n");
         String ref = share("r.n", "ref.rows_used");
+        // outer joins and a GROUP BY, not a correlated subquery: H2 plans a view again on every open, and a subquery
+        // whose conditions it may order otherwise makes it rewrite the view's catalog row (see H2CatalogReopenTest)
         return "SELECT w.model, w.model_version, w.window_start, w.n,\n"
                 + "       w.score_sum / w.n AS mean_score,\n"
-                + "       (SELECT SUM((" + live + " - " + ref + ") * LN(" + live + " / " + ref + "))\n"
-                + "          FROM augur.reference_score_bins r LEFT JOIN augur.monitor_score_bins b ON b.model = r.name\n"
-                + "               AND b.model_version = r.version AND b.window_start = w.window_start AND b.bin = r.bin\n"
-                + "         WHERE r.name = w.model AND r.version = w.model_version) AS score_psi,\n"
+                + "       SUM((" + live + " - " + ref + ") * LN(" + live + " / " + ref + ")) AS score_psi,\n"
                 + "       w.confidence_sum / w.n AS estimated_accuracy,\n"
                 + "       ref.mean_confidence AS reference_accuracy\n"
-                + "FROM augur.monitor_windows w LEFT JOIN augur.model_references ref ON ref.name = w.model AND ref.version = w.model_version";
+                + "FROM augur.monitor_windows w\n"
+                + "LEFT JOIN augur.model_references ref ON ref.name = w.model AND ref.version = w.model_version\n"
+                + "LEFT JOIN augur.reference_score_bins r ON r.name = w.model AND r.version = w.model_version\n"
+                + "LEFT JOIN augur.monitor_score_bins b ON b.model = w.model AND b.model_version = w.model_version\n"
+                + "     AND b.window_start = w.window_start AND b.bin = r.bin\n"
+                + "GROUP BY w.model, w.model_version, w.window_start, w.n, w.score_sum, w.confidence_sum, ref.mean_confidence,"
+                + " ref.rows_used";
     }
 
     public static String accuracyViewQuery() {
