@@ -59,6 +59,10 @@ public final class CrashTestCommand implements Callable<Integer> {
     @Option(names = "--progress", negatable = true, description = Progress.DESCRIPTION)
     Boolean progress;
 
+    @Option(names = "--keep-before-open", description = "to investigate a loss: copy each database as the kill left it to"
+            + " DIR/<mode>/before-open before it is opened again, and stop at the first problem found")
+    boolean keepBeforeOpen;
+
     /** What a run found. */
     public record Outcome(int cycles, int acknowledged, int lost, int viewsWrong, int hangs, List<String> problems) {
         public String summary() {
@@ -71,7 +75,7 @@ public final class CrashTestCommand implements Callable<Integer> {
         Path dir = data != null ? data : Files.createTempDirectory("augur-crash");
         Outcome outcome;
         try (Progress bar = Progress.of(Progress.enabled(progress), "kill -9", kills)) {
-            outcome = run(dir, kills, seed, mode, System.out, bar::step);
+            outcome = run(dir, kills, seed, mode, System.out, bar::step, keepBeforeOpen);
         }
         System.out.println(outcome.summary());
         System.out.println("acknowledged operations: " + outcome.acknowledged() + ", hangs: " + outcome.hangs());
@@ -86,6 +90,12 @@ public final class CrashTestCommand implements Callable<Integer> {
 
     /** As above; {@code onKill} runs after each kill -9 cycle. */
     public static Outcome run(Path dir, int kills, long seed, String mode, java.io.PrintStream log, Runnable onKill) throws Exception {
+        return run(dir, kills, seed, mode, log, onKill, false);
+    }
+
+    /** As above; with {@code keepBeforeOpen} each database is copied before it is opened again, and the first problem stops. */
+    public static Outcome run(Path dir, int kills, long seed, String mode, java.io.PrintStream log, Runnable onKill,
+                              boolean keepBeforeOpen) throws Exception {
         int serveKills = switch (mode) {
             case "serve" -> kills;
             case "embedded" -> 0;
@@ -96,10 +106,11 @@ public final class CrashTestCommand implements Callable<Integer> {
         Random random = new Random(seed);
         Totals totals = new Totals();
         totals.onKill = onKill;
+        totals.keepBeforeOpen = keepBeforeOpen;
         if (serveKills > 0) {
             new ServeCycles(dir.resolve("serve"), random, totals, log).run(serveKills);
         }
-        if (kills - serveKills > 0) {
+        if (kills - serveKills > 0 && !totals.stop()) {
             new EmbeddedCycles(dir.resolve("embedded"), random, totals, log).run(kills - serveKills);
         }
         return new Outcome(totals.cycles, totals.state.acknowledged + totals.acknowledgedBefore, totals.lost, totals.viewsWrong,
@@ -115,6 +126,37 @@ public final class CrashTestCommand implements Callable<Integer> {
         int viewsWrong;
         int hangs;
         final List<String> problems = new ArrayList<>();
+        boolean keepBeforeOpen;
+
+        /** With --keep-before-open: the database folder as the kill left it, copied to a sibling before-open folder. */
+        void keepBeforeOpen(Path data) throws java.io.IOException {
+            if (!keepBeforeOpen || !Files.isDirectory(data)) {
+                return;
+            }
+            Path copy = data.resolveSibling("before-open");
+            if (Files.exists(copy)) {
+                try (var old = Files.walk(copy)) {
+                    for (Path f : old.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.delete(f);
+                    }
+                }
+            }
+            try (var files = Files.walk(data)) {
+                for (Path f : files.toList()) {
+                    Path to = copy.resolve(data.relativize(f).toString());
+                    if (Files.isDirectory(f)) {
+                        Files.createDirectories(to);
+                    } else {
+                        Files.copy(f, to);
+                    }
+                }
+            }
+        }
+
+        /** With --keep-before-open, the first problem ends the run, so before-open holds the database that showed it. */
+        boolean stop() {
+            return keepBeforeOpen && (lost > 0 || viewsWrong > 0 || hangs > 0 || !problems.isEmpty());
+        }
 
         void fresh() {
             acknowledgedBefore += state.acknowledged;
@@ -164,6 +206,7 @@ public final class CrashTestCommand implements Callable<Integer> {
             totals.fresh();
             Path migrations = Files.createDirectories(dir.resolve("no-migrations"));
             for (int cycle = 1; cycle <= kills + 1; cycle++) {
+                totals.keepBeforeOpen(dir.resolve("data"));
                 int tcp = 0;
                 Process server = null;
                 for (int attempt = 1; server == null; attempt++) {
@@ -183,7 +226,7 @@ public final class CrashTestCommand implements Callable<Integer> {
                 Process serving = server;
                 String url = "jdbc:augur:h2:tcp://127.0.0.1:" + tcp + "/" + DatabaseOptions.DATABASE_NAME + DatabaseOptions.PG_COMPATIBLE;
                 check(totals, "serve, after kill " + (cycle - 1), () -> DriverManager.getConnection(url, "sa", PASSWORD), log);
-                if (cycle > kills) {
+                if (cycle > kills || totals.stop()) {
                     server.destroy();
                     server.waitFor(60, TimeUnit.SECONDS);
                     break;
@@ -222,8 +265,9 @@ public final class CrashTestCommand implements Callable<Integer> {
             totals.fresh();
             String url = embeddedUrl(dir.resolve("data"));
             for (int cycle = 1; cycle <= kills + 1; cycle++) {
+                totals.keepBeforeOpen(dir.resolve("data"));
                 check(totals, "embedded, after kill " + (cycle - 1), () -> new AugurDataSource(url, "sa", PASSWORD, null).getConnection(), log);
-                if (cycle > kills) {
+                if (cycle > kills || totals.stop()) {
                     break;
                 }
                 Process app = start(List.of(CrashTestCommand.class.getName(), url, String.valueOf(random.nextLong())), null,

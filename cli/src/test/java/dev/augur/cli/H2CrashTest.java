@@ -41,6 +41,20 @@ class H2CrashTest {
         assertThat(outcome.hangs()).isZero();
     }
 
+    /** --keep-before-open leaves the database as the last kill left it, a file H2 opens, beside the one the run went on with. */
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void keepBeforeOpenLeavesACopyOfTheKilledDatabase(@TempDir Path dir) throws Exception {
+        CrashTestCommand.Outcome outcome = CrashTestCommand.run(dir, 2, 20261202L, "embedded", System.out, () -> { }, true);
+        assertThat(outcome.cycles()).isEqualTo(2);
+        Path copy = dir.resolve("embedded").resolve("before-open");
+        assertThat(copy.resolve("augur.mv.db")).exists();
+        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + copy.resolve("augur") + SETTINGS, "sa", "crash-test")) {
+            assertThat(((Number) scalar(c, "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'augur'"
+                    + " AND TABLE_NAME = 'models'")).intValue()).as("Augur's catalog in the copy").isEqualTo(1);
+        }
+    }
+
     /** H2's default writes a commit up to half a second after it returned: a kill right after the return lost it. */
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
