@@ -65,7 +65,7 @@ final class DatabaseOptions {
 
     /** The plain H2 URL of the embedded database. */
     String h2Url() {
-        return "jdbc:h2:file:" + dataDir().resolve(DATABASE_NAME) + PG_COMPATIBLE;
+        return dev.augur.sql.AugurDriver.openUrl("jdbc:h2:file:" + dataDir().resolve(DATABASE_NAME) + PG_COMPATIBLE);
     }
 
     /**

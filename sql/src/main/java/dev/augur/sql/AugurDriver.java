@@ -55,7 +55,7 @@ public final class AugurDriver implements Driver {
         if (!acceptsURL(url)) {
             return null;
         }
-        String raw = "jdbc:" + url.substring(PREFIX.length());
+        String raw = openUrl("jdbc:" + url.substring(PREFIX.length()));
         Properties props = new Properties();
         if (info != null) {
             props.putAll(info);
@@ -79,6 +79,18 @@ public final class AugurDriver implements Driver {
         Path importBase = base == null ? null : Path.of(base.toString());
         return (Connection) Proxy.newProxyInstance(AugurDriver.class.getClassLoader(), new Class<?>[]{Connection.class},
                 new ConnectionHandler(conn, importBase, DatabaseBinding.of(conn)));
+    }
+
+    /**
+     * The URL to open for a plain {@code jdbc:} URL, with the settings its database's binding needs at open (H2: no
+     * compaction on close); for code that opens a database past the driver, so it opens it as the driver would.
+     */
+    public static String openUrl(String jdbcUrl) {
+        String url = jdbcUrl;
+        for (DatabaseBinding b : DatabaseBinding.all()) {
+            url = b.openUrl(url);
+        }
+        return url;
     }
 
     /**

@@ -41,6 +41,14 @@ public interface DatabaseBinding {
         return true;
     }
 
+    /**
+     * The URL the driver opens for {@code jdbcUrl} (a {@code jdbc:} URL, the {@code augur:} taken out): a binding adds
+     * the settings its database must be opened with, and returns a URL it does not handle unchanged.
+     */
+    default String openUrl(String jdbcUrl) {
+        return jdbcUrl;
+    }
+
     /** Runs on every connect through {@code jdbc:augur:}, after the catalog is current; must be quick when idle. */
     default void afterInstall(Connection connection) throws SQLException {
     }

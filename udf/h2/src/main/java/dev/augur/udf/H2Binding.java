@@ -31,6 +31,26 @@ public final class H2Binding implements DatabaseBinding {
         return H2Internals.isH2(connection);
     }
 
+    /**
+     * A file database is opened with {@code MAX_COMPACT_TIME=0}: H2 2.3.232 compacts the file when the database closes
+     * and can leave it pointing at an older set of chunks, so the next open silently goes back to an earlier state
+     * (upstream issues 4247 and 4123; fixed in 2.4.240 by committing after that compaction). The crash harness met it:
+     * acknowledged commits gone after a close and a reopen. Compaction while the database is open is not affected and
+     * still runs. A URL that sets MAX_COMPACT_TIME itself keeps its value; in-memory and remote URLs are unchanged
+     * (a server's database has the settings of the process that opened it: {@code augur serve} opens it so).
+     */
+    @Override
+    public String openUrl(String jdbcUrl) {
+        if (!jdbcUrl.regionMatches(true, 0, "jdbc:h2:", 0, 8)) {
+            return jdbcUrl;
+        }
+        String rest = jdbcUrl.substring(8).toLowerCase(java.util.Locale.ROOT);
+        if (rest.startsWith("mem:") || rest.startsWith("tcp:") || rest.startsWith("ssl:") || rest.contains("max_compact_time=")) {
+            return jdbcUrl;
+        }
+        return jdbcUrl + ";MAX_COMPACT_TIME=0";
+    }
+
     /** None: H2's functions are aliases to this binding's classes, declared from {@link SqlSurface}. */
     @Override
     public List<String> catalogLocations() {
