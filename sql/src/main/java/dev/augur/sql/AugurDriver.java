@@ -195,6 +195,12 @@ public final class AugurDriver implements Driver {
                     return statementProxy(proxy, (Statement) AugurDriver.invoke(conn, m, args),
                             name.equals("prepareCall") ? CallableStatement.class : PreparedStatement.class, extension);
                 }
+                case "close" -> {
+                    if (!conn.isClosed()) {
+                        binding.beforeClose(conn);
+                    }
+                    return AugurDriver.invoke(conn, m, args);
+                }
                 case "nativeSQL" -> {
                     return conn.nativeSQL(rewrite((String) args[0], importBase));
                 }

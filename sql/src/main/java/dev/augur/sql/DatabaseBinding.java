@@ -49,6 +49,13 @@ public interface DatabaseBinding {
         return jdbcUrl;
     }
 
+    /**
+     * Runs when a connection of {@code jdbc:augur:} is closed, just before it closes ({@code connection} is the
+     * database's own); H2 compacts a file database here when this is its last session.
+     */
+    default void beforeClose(Connection connection) throws SQLException {
+    }
+
     /** Runs on every connect through {@code jdbc:augur:}, after the catalog is current; must be quick when idle. */
     default void afterInstall(Connection connection) throws SQLException {
     }

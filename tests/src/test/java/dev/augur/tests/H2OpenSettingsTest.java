@@ -37,6 +37,32 @@ class H2OpenSettingsTest {
         }
     }
 
+    /**
+     * Without compaction on close, a database opened, changed and closed often only grows (H2 reclaims partly used
+     * chunks by compacting, which its close no longer does). The driver compacts before the last session closes, so
+     * the file stays near H2's own size; side by side with the same churn on plain H2 with MAX_COMPACT_TIME 0.
+     */
+    @Test
+    void aDatabaseOpenedAndClosedOftenDoesNotGrowWithoutBound() throws Exception {
+        long augur = churn("jdbc:augur:h2:file:" + dir.resolve("augur"), dir.resolve("augur.mv.db"));
+        long uncompacted = churn("jdbc:h2:file:" + dir.resolve("plain") + ";MAX_COMPACT_TIME=0", dir.resolve("plain.mv.db"));
+        System.out.println("after 25 open-change-close cycles: " + augur + " bytes through the driver, " + uncompacted
+                + " bytes on plain H2 with MAX_COMPACT_TIME 0");
+        assertThat(augur).as("file after 25 open-change-close cycles through the driver, against %d bytes uncompacted", uncompacted)
+                .isLessThan(uncompacted / 3);
+    }
+
+    private static long churn(String url, Path file) throws Exception {
+        for (int cycle = 0; cycle < 25; cycle++) {
+            try (Connection c = DriverManager.getConnection(url + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE", "sa", "");
+                 Statement st = c.createStatement()) {
+                st.execute("CREATE TABLE IF NOT EXISTS churn (id INT PRIMARY KEY, v INT, pad VARCHAR(300))");
+                st.execute("MERGE INTO churn SELECT \"X\", " + cycle + ", REPEAT('p', 250) FROM SYSTEM_RANGE(1, 4000)");
+            }
+        }
+        return java.nio.file.Files.size(file);
+    }
+
     @Test
     void onlyLocalFileUrlsGetTheSettingAndAnExplicitOneIsKept() {
         assertThat(AugurDriver.openUrl("jdbc:h2:file:/data/augur;MODE=PostgreSQL")).isEqualTo("jdbc:h2:file:/data/augur;MODE=PostgreSQL;MAX_COMPACT_TIME=0");

@@ -32,12 +32,13 @@ public final class H2Binding implements DatabaseBinding {
     }
 
     /**
-     * A file database is opened with {@code MAX_COMPACT_TIME=0}: H2 2.3.232 compacts the file when the database closes
-     * and can leave it pointing at an older set of chunks, so the next open silently goes back to an earlier state
-     * (upstream issues 4247 and 4123; fixed in 2.4.240 by committing after that compaction). The crash harness met it:
-     * acknowledged commits gone after a close and a reopen. Compaction while the database is open is not affected and
-     * still runs. A URL that sets MAX_COMPACT_TIME itself keeps its value; in-memory and remote URLs are unchanged
-     * (a server's database has the settings of the process that opened it: {@code augur serve} opens it so).
+     * A file database is opened with {@code MAX_COMPACT_TIME=0}: H2 2.3.232 compacts the file when the database closes,
+     * after its last commit, and the file it leaves can point at an older set of chunks, so the next open silently goes
+     * back to an earlier state (upstream issues 4247 and 4123; 2.4.240 commits after that compaction). The crash
+     * harness met it: acknowledged commits gone after a close and a reopen. {@link #beforeClose} compacts instead, in
+     * 2.4.240's order, before a driver connection that is the database's last session closes. A URL that sets
+     * MAX_COMPACT_TIME itself keeps its value; in-memory and remote URLs are unchanged (a server's database has the
+     * settings of the process that opened it: {@code augur serve} opens it so).
      */
     @Override
     public String openUrl(String jdbcUrl) {
@@ -49,6 +50,15 @@ public final class H2Binding implements DatabaseBinding {
             return jdbcUrl;
         }
         return jdbcUrl + ";MAX_COMPACT_TIME=0";
+    }
+
+    /** The time H2 gives compaction when it closes a database (its MAX_COMPACT_TIME default), given before the close instead. */
+    static final int COMPACT_MILLIS_ON_LAST_CLOSE = 200;
+
+    /** Compacts a file database before its last session closes, then commits (see {@link #openUrl}). */
+    @Override
+    public void beforeClose(Connection connection) {
+        H2Internals.compactBeforeLastClose(connection, COMPACT_MILLIS_ON_LAST_CLOSE);
     }
 
     /** None: H2's functions are aliases to this binding's classes, declared from {@link SqlSurface}. */
