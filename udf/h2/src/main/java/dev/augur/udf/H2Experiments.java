@@ -125,7 +125,9 @@ public final class H2Experiments {
         }
         Active a = active(c, model);
         if (a == null) {
-            return new Routed(new CatalogStore(c).requireDeployed(model).version(), null);
+            int deployed = H2Internals.sessionCached(c, "experiments.deployed", model, DEPLOYED_FROM,
+                    () -> new CatalogStore(c).requireDeployed(model).version());
+            return new Routed(deployed, null);
         }
         return new Routed(a.arms().get(Experiment.route(a.strategy(), a.arms(), a.options(), key)).version(), a.id());
     }
@@ -246,7 +248,17 @@ public final class H2Experiments {
 
     // ------------------------------------------------------------------ the tables
 
+    /** What {@link #activeUncached} reads. */
+    private static final String[] ACTIVE_FROM = {"AUGUR.EXPERIMENTS", "AUGUR.EXPERIMENT_ARMS"};
+    /** What CatalogStore.requireDeployed reads. */
+    private static final String[] DEPLOYED_FROM = {"AUGUR.DEPLOYED", "AUGUR.MODELS"};
+
+    /** The model's running experiment, or null; read once per session until the experiment tables change. */
     static Active active(Connection c, String model) throws SQLException {
+        return H2Internals.sessionCached(c, "experiments.active", model, ACTIVE_FROM, () -> activeUncached(c, model));
+    }
+
+    private static Active activeUncached(Connection c, String model) throws SQLException {
         PreparedStatement ps = SessionStatements.of(c, "SELECT e.ID, e.STRATEGY, e.EXPLORATION_FLOOR, e.SEED, e.MIN_LABELS, e.CONFIDENCE,"
                 + " e.FEEDBACK, a.MODEL_VERSION, a.LABELS, a.CORRECT FROM AUGUR.EXPERIMENTS e JOIN AUGUR.EXPERIMENT_ARMS a"
                 + " ON a.EXPERIMENT = e.ID WHERE e.MODEL = ? AND e.ENDED_AT IS NULL ORDER BY e.ID, a.ARM");

@@ -253,6 +253,155 @@ final class H2Internals {
     }
 
     /**
+     * Changes one row found by its whole primary key, in the session's transaction, as {@code UPDATE t SET ... WHERE
+     * key = ...} does: the table write-locked as DML locks it, the row locked, and {@code change} applied to its latest
+     * committed version (so concurrent increments add up, as an UPDATE's {@code n = n + 1} does); without an SQL
+     * statement, which costs several times the write. {@code key} holds the key columns' values in the key's order
+     * (Java values, converted as a parameter is); {@code change} gets the row's values in column order and returns the
+     * new ones (key columns unchanged). FALSE when there is no such row (the caller inserts it), null when the table is
+     * not a plain one (a trigger, or a constraint other than its key and CHECKs of key columns): the caller then uses SQL.
+     */
+    static Boolean updateRowByKey(Connection conn, String tableName, Object[] key, java.util.function.UnaryOperator<Value[]> change)
+            throws SQLException {
+        SessionLocal session = session(conn);
+        try {
+            Table table = plainTable(session, tableName);
+            if (table == null) {
+                return null;
+            }
+            Index pk = table.findPrimaryKey();
+            Column[] keyColumns = pk.getColumns();
+            if (keyColumns.length != key.length) {
+                throw new SQLException("the key of " + tableName + " has " + keyColumns.length + " columns, got " + key.length, "XX000");
+            }
+            table.lock(session, Table.WRITE_LOCK);
+            SearchRow probe = table.getTemplateSimpleRow(false);
+            for (int i = 0; i < key.length; i++) {
+                probe.setValue(keyColumns[i].getColumnId(),
+                        assign(session, ValueToObjectConverter.objectToValue(session, key[i], Value.UNKNOWN), keyColumns[i]));
+            }
+            Cursor cursor = pk.find(session, probe, probe, false);
+            if (!cursor.next()) {
+                return Boolean.FALSE;
+            }
+            Row locked = table.lockRow(session, cursor.get(), -1);
+            if (locked == null) {
+                return Boolean.FALSE; // deleted by a transaction that committed meanwhile
+            }
+            Value[] values = change.apply(locked.getValueList().clone());
+            Row row = table.getTemplateRow();
+            Column[] columns = table.getColumns();
+            for (int i = 0; i < columns.length; i++) {
+                row.setValue(i, assign(session, values[i], columns[i]));
+            }
+            row.setKey(locked.getKey());
+            table.updateRow(session, locked, row);
+            return Boolean.TRUE;
+        } catch (DbException e) {
+            throw e.getSQLException();
+        }
+    }
+
+    /** Tables resolved by name, per database: a name is parsed once, and its table checked to be still the same. */
+    private static final java.util.Map<Object, java.util.Map<String, Table>> PLAIN_TABLES = new java.util.WeakHashMap<>();
+
+    /** The table {@code name} resolves to when it is one {@link #updateRowByKey} may write; null otherwise. */
+    private static Table plainTable(SessionLocal session, String name) {
+        Table t = cachedTable(session, name);
+        return t instanceof MVTable && plain(t) ? t : null;
+    }
+
+    /** The table a name resolves to (null for none), parsed once per database and checked to be still the same table. */
+    private static Table cachedTable(SessionLocal session, String name) {
+        java.util.Map<String, Table> byName;
+        synchronized (PLAIN_TABLES) {
+            byName = PLAIN_TABLES.computeIfAbsent(session.getDatabase(), d -> new java.util.concurrent.ConcurrentHashMap<>());
+        }
+        Table t = byName.get(name);
+        if (t != null && t.isValid() && t.getSchema().findTableOrView(session, t.getName()) == t) {
+            return t;
+        }
+        t = resolveTable(session, name);
+        if (t == null) {
+            byName.remove(name);
+        } else {
+            byName.put(name, t);
+        }
+        return t;
+    }
+
+    /**
+     * A number that changes whenever a row of one of {@code tables} changes, commits or rolls back (H2 stamps each
+     * table's data at every change and at the end of every transaction that changed it), for a session's cache of what
+     * it read from them: equal numbers, equal answers for that session. -1 when a name reaches no table.
+     */
+    static long dataStamp(Connection conn, String... tables) {
+        SessionLocal session = session(conn);
+        long sum = 0;
+        for (String name : tables) {
+            Table t = cachedTable(session, name);
+            if (t == null) {
+                return -1;
+            }
+            sum += t.getMaxDataModificationId();
+        }
+        return sum;
+    }
+
+    /** A read of catalog tables, for {@link #sessionCached}. */
+    interface CatalogRead<T> {
+        T read() throws SQLException;
+    }
+
+    /** Per session: cache name and key to {stamp, value}. */
+    private static final java.util.Map<Object, java.util.Map<String, Object[]>> SESSION_CACHE = new java.util.WeakHashMap<>();
+
+    /**
+     * What {@code read} answers for {@code key}, read again only when one of {@code tables} (every table it reads) has
+     * changed since ({@link #dataStamp}); kept per session, so a session's own uncommitted changes count and another's
+     * never do. For catalog reads that every served prediction would otherwise repeat.
+     */
+    @SuppressWarnings("unchecked")
+    static <T> T sessionCached(Connection conn, String cache, String key, String[] tables, CatalogRead<T> read) throws SQLException {
+        long stamp = dataStamp(conn, tables);
+        java.util.Map<String, Object[]> mine;
+        synchronized (SESSION_CACHE) {
+            mine = SESSION_CACHE.computeIfAbsent(session(conn), k -> new java.util.HashMap<>());
+        }
+        String k = cache + '\0' + key;
+        Object[] hit = mine.get(k);
+        if (hit != null && stamp >= 0 && (long) hit[0] == stamp) {
+            return (T) hit[1];
+        }
+        T value = read.read();
+        if (mine.size() > 10_000) {
+            mine.clear();
+        }
+        mine.put(k, new Object[]{stamp, value});
+        return value;
+    }
+
+    /** No trigger, a primary key, and no constraint but it and CHECKs of key columns (which a change of other columns keeps). */
+    private static boolean plain(Table table) {
+        if (table.getTriggers() != null && !table.getTriggers().isEmpty()) {
+            return false;
+        }
+        Index pk = table.findPrimaryKey();
+        if (pk == null) {
+            return false;
+        }
+        java.util.Set<Column> keyColumns = java.util.Set.of(pk.getColumns());
+        for (Constraint c : table.getConstraints() == null ? List.<Constraint>of() : table.getConstraints()) {
+            boolean ok = c.getConstraintType() == Constraint.Type.PRIMARY_KEY
+                    || (c instanceof org.h2.constraint.ConstraintCheck check && keyColumns.containsAll(check.getReferencedColumns(table)));
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * The row's stored value where it already holds {@code v} (a norm rarely changes), else a new one: H2 interns every
      * double it makes, a hash probe that costs as much as the write.
      */

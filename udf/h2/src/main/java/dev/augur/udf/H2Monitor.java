@@ -222,7 +222,17 @@ public final class H2Monitor {
     private static final Map<Object, Map<Long, Reference>> REFERENCES = new java.util.WeakHashMap<>();
 
     /** Null when the version is not in the catalog (a row inserted into the served log by hand may name any). */
+    /** What {@link #stored} read from these tables; it reads nothing else from the database. */
+    private static final String[] STORED_FROM = {"AUGUR.MODELS", "AUGUR.MODEL_REFERENCES", "AUGUR.MONITORS", "AUGUR.ADAPTIVE_CONFORMAL"};
+    /**
+     * The model version's monitoring settings, read once per session until one of the tables it comes from changes
+     * (served predictions ask for it one by one).
+     */
     private static Stored stored(Connection c, String model, int version) throws SQLException {
+        return H2Internals.sessionCached(c, "monitor.stored", model + "@" + version, STORED_FROM, () -> storedUncached(c, model, version));
+    }
+
+    private static Stored storedUncached(Connection c, String model, int version) throws SQLException {
         PreparedStatement ps = SessionStatements.of(c, "SELECT mo.KIND, mo.CLASSES, r.REF_ID, m.WINDOW_US, m.PH_DELTA, m.PH_LAMBDA, m.PH_MIN_N,"
                 + " a.MODEL FROM AUGUR.MODELS mo LEFT JOIN AUGUR.MODEL_REFERENCES r ON r.NAME = mo.NAME AND r.VERSION = mo.VERSION"
                 + " LEFT JOIN AUGUR.MONITORS m ON m.MODEL = mo.NAME LEFT JOIN AUGUR.ADAPTIVE_CONFORMAL a ON a.MODEL = mo.NAME"
@@ -352,32 +362,55 @@ public final class H2Monitor {
         long windowUs = s == null ? Monitoring.defaultWindowMicros() : s.windowUs();
         OffsetDateTime window = H2Feedback.timestamp(FeedbackRule.windowStart(servedAtUs, windowUs));
         boolean binary = s != null && s.binary();
-        PreparedStatement up = SessionStatements.of(c, "UPDATE AUGUR.MONITOR_WINDOWS SET N = N + 1, SCORE_SUM = SCORE_SUM + ?,"
-                + " CONFIDENCE_SUM = CONFIDENCE_SUM + ? WHERE MODEL = ? AND MODEL_VERSION = ? AND WINDOW_START = ?");
-        up.setDouble(1, score);
-        up.setObject(2, binary ? Reference.confidence(score) : null);
-        up.setString(3, model);
-        up.setInt(4, version);
-        up.setObject(5, window);
-        if (up.executeUpdate() == 0) {
+        Double confidence = binary ? Reference.confidence(score) : null;
+        // N = N + 1, SCORE_SUM = SCORE_SUM + score, CONFIDENCE_SUM = CONFIDENCE_SUM + confidence (NULL stays NULL)
+        updateElseInsert(() -> {
+            Boolean found = H2Internals.updateRowByKey(c, "AUGUR.MONITOR_WINDOWS", new Object[]{model, version, window}, row -> {
+                row[WINDOW_N] = org.h2.value.ValueBigint.get(row[WINDOW_N].getLong() + 1);
+                row[WINDOW_SCORE_SUM] = org.h2.value.ValueDouble.get(row[WINDOW_SCORE_SUM].getDouble() + score);
+                row[WINDOW_CONFIDENCE_SUM] = confidence == null || row[WINDOW_CONFIDENCE_SUM] == org.h2.value.ValueNull.INSTANCE
+                        ? org.h2.value.ValueNull.INSTANCE : org.h2.value.ValueDouble.get(row[WINDOW_CONFIDENCE_SUM].getDouble() + confidence);
+                return row;
+            });
+            if (found != null) {
+                return found;
+            }
+            PreparedStatement up = SessionStatements.of(c, "UPDATE AUGUR.MONITOR_WINDOWS SET N = N + 1, SCORE_SUM = SCORE_SUM + ?,"
+                    + " CONFIDENCE_SUM = CONFIDENCE_SUM + ? WHERE MODEL = ? AND MODEL_VERSION = ? AND WINDOW_START = ?");
+            up.setDouble(1, score);
+            up.setObject(2, confidence);
+            up.setString(3, model);
+            up.setInt(4, version);
+            up.setObject(5, window);
+            return up.executeUpdate() > 0;
+        }, () -> {
             PreparedStatement in = SessionStatements.of(c, "INSERT INTO AUGUR.MONITOR_WINDOWS (MODEL, MODEL_VERSION, WINDOW_START, N, SCORE_SUM,"
                     + " CONFIDENCE_SUM) VALUES (?, ?, ?, 1, ?, ?)");
             in.setString(1, model);
             in.setInt(2, version);
             in.setObject(3, window);
             in.setDouble(4, score);
-            in.setObject(5, binary ? Reference.confidence(score) : null);
+            in.setObject(5, confidence);
             in.executeUpdate();
-        }
+        });
         if (s != null && s.reference() != null) {
             int bin = s.reference().scoreBin(score);
-            PreparedStatement ub = SessionStatements.of(c, "UPDATE AUGUR.MONITOR_SCORE_BINS SET N = N + 1"
-                    + " WHERE MODEL = ? AND MODEL_VERSION = ? AND WINDOW_START = ? AND BIN = ?");
-            ub.setString(1, model);
-            ub.setInt(2, version);
-            ub.setObject(3, window);
-            ub.setInt(4, bin);
-            if (ub.executeUpdate() == 0) {
+            updateElseInsert(() -> {
+                Boolean found = H2Internals.updateRowByKey(c, "AUGUR.MONITOR_SCORE_BINS", new Object[]{model, version, window, bin}, row -> {
+                    row[BIN_N] = org.h2.value.ValueBigint.get(row[BIN_N].getLong() + 1);
+                    return row;
+                });
+                if (found != null) {
+                    return found;
+                }
+                PreparedStatement ub = SessionStatements.of(c, "UPDATE AUGUR.MONITOR_SCORE_BINS SET N = N + 1"
+                        + " WHERE MODEL = ? AND MODEL_VERSION = ? AND WINDOW_START = ? AND BIN = ?");
+                ub.setString(1, model);
+                ub.setInt(2, version);
+                ub.setObject(3, window);
+                ub.setInt(4, bin);
+                return ub.executeUpdate() > 0;
+            }, () -> {
                 PreparedStatement ib = SessionStatements.of(c, "INSERT INTO AUGUR.MONITOR_SCORE_BINS (MODEL, MODEL_VERSION, WINDOW_START, BIN, N)"
                         + " VALUES (?, ?, ?, ?, 1)");
                 ib.setString(1, model);
@@ -385,7 +418,7 @@ public final class H2Monitor {
                 ib.setObject(3, window);
                 ib.setInt(4, bin);
                 ib.executeUpdate();
-            }
+            });
         }
         observe(c, model, version, SCORE, SERVED, score, s == null ? PageHinkley.Options.DEFAULT : s.options(), servedId, servedAtUs);
         if (s == null || !s.adaptive()) {
@@ -548,6 +581,53 @@ public final class H2Monitor {
     /** One observation for a detector: its state moved (or reset by an alarm, which is written as an event). */
     private static void observe(Connection c, String model, int version, String signal, String source, double x,
                                 PageHinkley.Options options, long servedId, long atUs) throws SQLException {
+        // the detector's state read and written under its row's lock (an UPDATE's read-modify-write), so concurrent
+        // observations of one detector each see the other's; SQL where the table is not plain
+        PageHinkley.Step[] stepped = new PageHinkley.Step[1];
+        for (int attempt = 1; ; attempt++) {
+            Boolean updated = H2Internals.updateRowByKey(c, "AUGUR.MONITOR_DETECTORS", new Object[]{model, version, signal, source}, row -> {
+                PageHinkley.State old = new PageHinkley.State(row[DETECTOR_N].getLong(), row[DETECTOR_N + 1].getDouble(),
+                        row[DETECTOR_N + 2].getDouble(), row[DETECTOR_N + 3].getDouble(), row[DETECTOR_N + 4].getDouble(),
+                        row[DETECTOR_N + 5].getDouble());
+                stepped[0] = PageHinkley.update(old, x, options);
+                PageHinkley.State n = stepped[0].state();
+                row[DETECTOR_N] = org.h2.value.ValueBigint.get(n.n());
+                double[] v = {n.mean(), n.up(), n.upMin(), n.down(), n.downMax()};
+                for (int i = 0; i < v.length; i++) {
+                    row[DETECTOR_N + 1 + i] = org.h2.value.ValueDouble.get(v[i]);
+                }
+                return row;
+            });
+            if (updated == null) {
+                break; // not a plain table: SQL below
+            }
+            if (!updated) {
+                stepped[0] = PageHinkley.update(PageHinkley.State.EMPTY, x, options);
+                PageHinkley.State n = stepped[0].state();
+                PreparedStatement in = SessionStatements.of(c, "INSERT INTO AUGUR.MONITOR_DETECTORS (N, MEAN, UP, UP_MIN, DOWN, DOWN_MAX,"
+                        + " MODEL, MODEL_VERSION, SIGNAL, SOURCE) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                in.setLong(1, n.n());
+                in.setDouble(2, n.mean());
+                in.setDouble(3, n.up());
+                in.setDouble(4, n.upMin());
+                in.setDouble(5, n.down());
+                in.setDouble(6, n.downMax());
+                in.setString(7, model);
+                in.setInt(8, version);
+                in.setString(9, signal);
+                in.setString(10, source);
+                try {
+                    in.executeUpdate();
+                } catch (SQLException e) {
+                    if (!"23505".equals(e.getSQLState()) || attempt == 3) {
+                        throw e;
+                    }
+                    continue; // another session added the detector meanwhile: step from its state
+                }
+            }
+            alarm(c, model, version, signal, source, stepped[0], servedId, atUs);
+            return;
+        }
         PreparedStatement q = SessionStatements.of(c, "SELECT N, MEAN, UP, UP_MIN, DOWN, DOWN_MAX FROM AUGUR.MONITOR_DETECTORS"
                 + " WHERE MODEL = ? AND MODEL_VERSION = ? AND SIGNAL = ? AND SOURCE = ?");
         q.setString(1, model);
@@ -562,25 +642,9 @@ public final class H2Monitor {
         }
         boolean exists = state != null;
         PageHinkley.Step step = PageHinkley.update(exists ? state : PageHinkley.State.EMPTY, x, options);
-        if (step.alarm() != null) {
-            PageHinkley.Alarm a = step.alarm();
-            PreparedStatement ev = SessionStatements.of(c, "INSERT INTO AUGUR.MONITOR_EVENTS (MODEL, MODEL_VERSION, AT, DETECTOR, SIGNAL, SOURCE,"
-                    + " DIRECTION, WHAT, STATISTIC, THRESHOLD, MEAN, OBSERVATIONS, SERVED_ID) VALUES (?, ?, ?, 'page_hinkley', ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-            ev.setString(1, model);
-            ev.setInt(2, version);
-            ev.setObject(3, H2Feedback.timestamp(atUs));
-            ev.setString(4, signal);
-            ev.setString(5, source);
-            ev.setString(6, a.direction().sqlName());
-            ev.setString(7, Monitoring.what(signal, source, a));
-            ev.setDouble(8, a.statistic());
-            ev.setDouble(9, a.threshold());
-            ev.setDouble(10, a.mean());
-            ev.setLong(11, a.observations());
-            ev.setLong(12, servedId);
-            ev.executeUpdate();
-        }
+        alarm(c, model, version, signal, source, step, servedId, atUs);
         PageHinkley.State n = step.state();
+
         PreparedStatement w = SessionStatements.of(c, exists
                 ? "UPDATE AUGUR.MONITOR_DETECTORS SET N = ?, MEAN = ?, UP = ?, UP_MIN = ?, DOWN = ?, DOWN_MAX = ?"
                         + " WHERE MODEL = ? AND MODEL_VERSION = ? AND SIGNAL = ? AND SOURCE = ?"
@@ -598,4 +662,64 @@ public final class H2Monitor {
         w.setString(10, source);
         w.executeUpdate();
     }
+
+    /** An alarm of the step, if it raised one, as a row of AUGUR.MONITOR_EVENTS. */
+    private static void alarm(Connection c, String model, int version, String signal, String source, PageHinkley.Step step,
+                              long servedId, long atUs) throws SQLException {
+        if (step.alarm() == null) {
+            return;
+        }
+        PageHinkley.Alarm a = step.alarm();
+        PreparedStatement ev = SessionStatements.of(c, "INSERT INTO AUGUR.MONITOR_EVENTS (MODEL, MODEL_VERSION, AT, DETECTOR, SIGNAL, SOURCE,"
+                + " DIRECTION, WHAT, STATISTIC, THRESHOLD, MEAN, OBSERVATIONS, SERVED_ID) VALUES (?, ?, ?, 'page_hinkley', ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        ev.setString(1, model);
+        ev.setInt(2, version);
+        ev.setObject(3, H2Feedback.timestamp(atUs));
+        ev.setString(4, signal);
+        ev.setString(5, source);
+        ev.setString(6, a.direction().sqlName());
+        ev.setString(7, Monitoring.what(signal, source, a));
+        ev.setDouble(8, a.statistic());
+        ev.setDouble(9, a.threshold());
+        ev.setDouble(10, a.mean());
+        ev.setLong(11, a.observations());
+        ev.setLong(12, servedId);
+        ev.executeUpdate();
+    }
+
+    private interface SqlCall<T> {
+        T call() throws SQLException;
+    }
+
+    private interface SqlRun {
+        void run() throws SQLException;
+    }
+
+    /**
+     * {@code update} (true when it found the row), else {@code insert}; an insert that meets the row another session
+     * inserted meanwhile (23505: two sessions opened the same window at once) updates that row instead.
+     */
+    private static void updateElseInsert(SqlCall<Boolean> update, SqlRun insert) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            if (update.call()) {
+                return;
+            }
+            try {
+                insert.run();
+                return;
+            } catch (SQLException e) {
+                if (!"23505".equals(e.getSQLState()) || attempt == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    // column positions in AUGUR.MONITOR_WINDOWS, MONITOR_SCORE_BINS and MONITOR_DETECTORS (V8), for updateRowByKey
+    private static final int WINDOW_N = 3;
+    private static final int WINDOW_SCORE_SUM = 4;
+    private static final int WINDOW_CONFIDENCE_SUM = 5;
+    private static final int BIN_N = 4;
+    /** N, then MEAN, UP, UP_MIN, DOWN, DOWN_MAX. */
+    private static final int DETECTOR_N = 4;
 }
