@@ -58,46 +58,12 @@ class FeedbackTest {
             st.execute("INSERT INTO labels VALUES (0, 1, 1, " + ts(5) + ")");
             assertThat(intValue(st, "CREATE FEEDBACK fb FOR MODEL m FROM labels KEY id LABEL y AT at WINDOW 2 HOURS")).isEqualTo(1);
             st.execute("CREATE FEEDBACK fi FOR MODEL m FROM labels KEY id LABEL y AT at IMPLICIT NEGATIVE AFTER 90 MINUTES WINDOW 1 HOUR");
-            int n = 1;
-            for (int step = 0; step < 60; step++) {
-                boolean rollback = rnd.nextInt(7) == 0;
-                c.setAutoCommit(false);
-                int ops = 1 + rnd.nextInt(3);
-                for (int o = 0; o < ops; o++) {
-                    int op = rnd.nextInt(10);
-                    if (op < 4) {
-                        st.executeQuery("SELECT AUGUR.RECORD_PREDICTION('m', '" + (1 + rnd.nextInt(6)) + "', PREDICT('m', "
-                                + (rnd.nextDouble() * 4 - 2) + ", " + (rnd.nextDouble() * 4 - 2) + "), NULL, " + ts(step * 10L + rnd.nextInt(120) - 30)
-                                + ")").close();
-                    } else if (op < 8) {
-                        StringBuilder rows = new StringBuilder();
-                        int k = 1 + rnd.nextInt(3);
-                        for (int i = 0; i < k; i++) {
-                            // delayed, out of order, sometimes before any prediction, sometimes a duplicate
-                            rows.append(i == 0 ? "" : ", ").append("(").append(n++).append(", ").append(1 + rnd.nextInt(6)).append(", ")
-                                    .append(rnd.nextInt(2)).append(", ").append(ts(step * 10L + rnd.nextInt(200) - 100)).append(")");
-                        }
-                        st.execute("INSERT INTO labels VALUES " + rows);
-                    } else if (op == 8) {
-                        st.execute("DEPLOY MODEL m VERSION " + (1 + rnd.nextInt(3)));
-                    } else {
-                        try {
-                            st.execute("ROLLBACK MODEL m");
-                        } catch (SQLException e) {
-                            assertThat(e.getSQLState()).isEqualTo("55000"); // nothing to roll back to
-                            c.rollback();
-                        }
-                    }
-                }
-                if (rollback) {
-                    c.rollback();
-                } else {
-                    c.commit();
-                }
-                c.setAutoCommit(true);
-                assertLiveMetricsEqualBatch(st, "fb");
-                assertLiveMetricsEqualBatch(st, "fi");
-            }
+            randomSteps(c, st, rnd, step -> "SELECT AUGUR.RECORD_PREDICTION('m', '" + (1 + rnd.nextInt(6)) + "', PREDICT('m', "
+                    + (rnd.nextDouble() * 4 - 2) + ", " + (rnd.nextDouble() * 4 - 2) + "), NULL, " + ts(step * 10L + rnd.nextInt(120) - 30) + ")",
+                    () -> String.valueOf(rnd.nextInt(2)), () -> {
+                        assertLiveMetricsEqualBatch(st, "fb");
+                        assertLiveMetricsEqualBatch(st, "fi");
+                    });
             // the script reached every outcome
             try (ResultSet rs = st.executeQuery("SELECT SUM(JOINED), SUM(DUPLICATES), SUM(UNMATCHED), SUM(IMPLICIT_NEGATIVES)"
                     + " FROM AUGUR.FEEDBACK_COUNTS")) {
@@ -106,6 +72,59 @@ class FeedbackTest {
                     assertThat(rs.getLong(i)).as("outcome %d of seed %d", i, seed).isPositive();
                 }
             }
+        }
+    }
+
+    interface StepSql {
+        String of(int step);
+    }
+
+    interface Check {
+        void run() throws SQLException;
+    }
+
+    /**
+     * 60 transactions over model m and labels(n, id, y, at), each committed or rolled back, of 1 to 3 random operations: a
+     * served prediction ({@code record}), label rows (delayed, out of order, sometimes before any prediction, sometimes
+     * a duplicate; {@code label} the SQL of one), a deploy, a rollback; {@code check} after each.
+     */
+    private static void randomSteps(Connection c, Statement st, Random rnd, StepSql record, java.util.function.Supplier<String> label,
+                                    Check check) throws SQLException {
+        int n = 1;
+        for (int step = 0; step < 60; step++) {
+            boolean rollback = rnd.nextInt(7) == 0;
+            c.setAutoCommit(false);
+            int ops = 1 + rnd.nextInt(3);
+            for (int o = 0; o < ops; o++) {
+                int op = rnd.nextInt(10);
+                if (op < 4) {
+                    st.executeQuery(record.of(step)).close();
+                } else if (op < 8) {
+                    StringBuilder rows = new StringBuilder();
+                    int k = 1 + rnd.nextInt(3);
+                    for (int i = 0; i < k; i++) {
+                        rows.append(i == 0 ? "" : ", ").append("(").append(n++).append(", ").append(1 + rnd.nextInt(6)).append(", ")
+                                .append(label.get()).append(", ").append(ts(step * 10L + rnd.nextInt(200) - 100)).append(")");
+                    }
+                    st.execute("INSERT INTO labels VALUES " + rows);
+                } else if (op == 8) {
+                    st.execute("DEPLOY MODEL m VERSION " + (1 + rnd.nextInt(3)));
+                } else {
+                    try {
+                        st.execute("ROLLBACK MODEL m");
+                    } catch (SQLException e) {
+                        assertThat(e.getSQLState()).isEqualTo("55000"); // nothing to roll back to
+                        c.rollback();
+                    }
+                }
+            }
+            if (rollback) {
+                c.rollback();
+            } else {
+                c.commit();
+            }
+            c.setAutoCommit(true);
+            check.run();
         }
     }
 
@@ -152,43 +171,9 @@ class FeedbackTest {
             st.execute("CREATE TABLE labels (n INT PRIMARY KEY, id INT, y VARCHAR(10), at TIMESTAMP WITH TIME ZONE)");
             st.execute("INSERT INTO labels VALUES (0, 1, 'blue', " + ts(5) + ")");
             assertThat(intValue(st, "CREATE FEEDBACK fb FOR MODEL m FROM labels KEY id LABEL y AT at WINDOW 2 HOURS")).isEqualTo(1);
-            int n = 1;
-            for (int step = 0; step < 60; step++) {
-                boolean rollback = rnd.nextInt(7) == 0;
-                c.setAutoCommit(false);
-                int ops = 1 + rnd.nextInt(3);
-                for (int o = 0; o < ops; o++) {
-                    int op = rnd.nextInt(10);
-                    if (op < 4) {
-                        st.executeQuery(recordProba(String.valueOf(1 + rnd.nextInt(6)), rnd.nextDouble() * 4 - 2, rnd.nextDouble() * 4 - 2,
-                                ts(step * 10L + rnd.nextInt(120) - 30))).close();
-                    } else if (op < 8) {
-                        StringBuilder rows = new StringBuilder();
-                        int k = 1 + rnd.nextInt(3);
-                        for (int i = 0; i < k; i++) {
-                            rows.append(i == 0 ? "" : ", ").append("(").append(n++).append(", ").append(1 + rnd.nextInt(6)).append(", '")
-                                    .append(COLOURS.get(rnd.nextInt(3))).append("', ").append(ts(step * 10L + rnd.nextInt(200) - 100)).append(")");
-                        }
-                        st.execute("INSERT INTO labels VALUES " + rows);
-                    } else if (op == 8) {
-                        st.execute("DEPLOY MODEL m VERSION " + (1 + rnd.nextInt(3)));
-                    } else {
-                        try {
-                            st.execute("ROLLBACK MODEL m");
-                        } catch (SQLException e) {
-                            assertThat(e.getSQLState()).isEqualTo("55000");
-                            c.rollback();
-                        }
-                    }
-                }
-                if (rollback) {
-                    c.rollback();
-                } else {
-                    c.commit();
-                }
-                c.setAutoCommit(true);
-                assertLiveMetricsEqualBatch(st, "fb", COLOURS);
-            }
+            randomSteps(c, st, rnd, step -> recordProba(String.valueOf(1 + rnd.nextInt(6)), rnd.nextDouble() * 4 - 2,
+                    rnd.nextDouble() * 4 - 2, ts(step * 10L + rnd.nextInt(120) - 30)), () -> "'" + COLOURS.get(rnd.nextInt(3)) + "'",
+                    () -> assertLiveMetricsEqualBatch(st, "fb", COLOURS));
             try (ResultSet rs = st.executeQuery("SELECT JOINED, DUPLICATES, UNMATCHED FROM AUGUR.FEEDBACK_COUNTS")) {
                 rs.next();
                 for (int i = 1; i <= 3; i++) {
