@@ -145,15 +145,15 @@ public final class H2Feedback {
     /**
      * The served log's check of each row, however it was inserted: a version with more than two classes records one
      * probability per class (LiveMetrics.checkProbabilities) with the largest as its score; other versions none. A row
-     * naming a version not in the catalog is taken as it is (nothing to check it against). Returns the probabilities.
+     * naming a version not in the catalog is taken as it is (nothing to check it against).
      */
-    static double[] checkServed(Connection c, String model, int version, double score, Object[] probabilities) throws SQLException {
+    static void checkServed(Connection c, String model, int version, double score, Object[] probabilities) throws SQLException {
         CatalogStore store = new CatalogStore(c);
         List<String> classes;
         try {
             classes = store.load(store.version(model, version)).classes();
         } catch (AugurException e) {
-            return probabilities == null ? null : Arrays.stream(probabilities).mapToDouble(o -> ((Number) o).doubleValue()).toArray();
+            return;
         }
         try {
             if (!LiveMetrics.multiclass(classes)) {
@@ -161,7 +161,7 @@ public final class H2Feedback {
                     throw Errors.invalidParameter("model '" + model + "' version " + version + " has " + classes.size() + " classes:"
                             + " its served score says it all; record no probabilities (AUGUR.RECORD_PREDICTION)");
                 }
-                return null;
+                return;
             }
             if (probabilities == null) {
                 throw Errors.invalidParameter("model '" + model + "' version " + version + " has " + classes.size() + " classes ("
@@ -177,7 +177,6 @@ public final class H2Feedback {
                 throw Errors.invalidParameter("the served score of model '" + model + "' must be its largest probability, " + top
                         + ", got " + score);
             }
-            return p;
         } catch (AugurException e) {
             throw Predictions.sql(e);
         }
