@@ -57,7 +57,7 @@ public final class SqlSurface {
     private static final String BOOL = "boolean";
     /** PREDICT_SET's result: the class labels of the set (H2: VARCHAR ARRAY). */
     private static final String TEXT_ARRAY = "text[]";
-    /** PREDICT_INTERVAL's result: {lower, upper} (H2: DOUBLE PRECISION ARRAY). */
+    /** PREDICT_INTERVAL's result: {lower, upper}; RECORD_PREDICTION_PROBA's probabilities (H2: DOUBLE PRECISION ARRAY). */
     private static final String FLOAT_ARRAY = "double precision[]";
     private static final String TIMESTAMP = "timestamp with time zone";
 
@@ -92,6 +92,10 @@ public final class SqlSurface {
             // ---- feedback (issue 13: what was served, delayed labels, live metrics)
             new Function(Family.FEEDBACK, "AUGUR", "RECORD_PREDICTION",
                     List.of(p("model", TEXT), p("key", TEXT), p("score", FLOAT), p("version", INT), p("served_at", TIMESTAMP)), 3, false, INT),
+            // a model with more than two classes: the probability of each class, in the model's order (PREDICT_PROBA of each)
+            new Function(Family.FEEDBACK, "AUGUR", "RECORD_PREDICTION_PROBA",
+                    List.of(p("model", TEXT), p("key", TEXT), p("probabilities", FLOAT_ARRAY), p("version", INT), p("served_at", TIMESTAMP)),
+                    3, false, INT),
             new Function(Family.FEEDBACK, "AUGUR", "CREATE_FEEDBACK",
                     List.of(p("name", TEXT), p("model", TEXT), p("labels", TEXT), p("key", TEXT), p("label", TEXT), p("at", TEXT),
                             p("implicit_after_seconds", FLOAT), p("window_seconds", FLOAT)), 5, false, INT),

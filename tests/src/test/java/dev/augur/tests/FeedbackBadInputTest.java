@@ -136,6 +136,87 @@ class FeedbackBadInputTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(ViewsDatabase.class)
+    void multiclassModelsRecordTheirProbabilitiesAndGetClearErrors(ViewsDatabase db) throws Exception {
+        try (Connection c = db.open(); Statement st = c.createStatement()) {
+            FeedbackTest.softmax(st, "m", new java.util.Random(1));
+            st.execute("DEPLOY MODEL m VERSION 1");
+            model(st, "b", 1, -1, 0);
+            model(st, "r", "linear", 2, 1, 0);
+            fails(st, "SELECT AUGUR.RECORD_PREDICTION('m', '1', 0.5)", "22023", "3 classes", "RECORD_PREDICTION_PROBA");
+            fails(st, "SELECT AUGUR.RECORD_PREDICTION_PROBA('m', '1', ARRAY[0.5, 0.5])", "22023", "3 classes", "red, green, blue");
+            fails(st, "SELECT AUGUR.RECORD_PREDICTION_PROBA('m', '1', ARRAY[0.5, 0.4, 0.2])", "22023", "sum");
+            fails(st, "SELECT AUGUR.RECORD_PREDICTION_PROBA('m', '1', ARRAY[0.5, 0.6, -0.1])", "22023", "'blue'", "[0, 1]");
+            fails(st, "SELECT AUGUR.RECORD_PREDICTION_PROBA('m', '1', ARRAY[CAST('NaN' AS DOUBLE PRECISION), 0.5, 0.5])", "22023", "finite");
+            fails(st, "SELECT AUGUR.RECORD_PREDICTION_PROBA('m', NULL, ARRAY[0.2, 0.3, 0.5])", "22004", "key");
+            fails(st, "SELECT AUGUR.RECORD_PREDICTION_PROBA('r', '1', ARRAY[0.2, 0.8], 1)", "22023", "regressor");
+            assertThat(intValue(st, "SELECT COUNT(*) FROM AUGUR.SERVED_PREDICTIONS")).isZero();
+            if (db == ViewsDatabase.H2) {
+                // H2 lets an application insert into the served log: the same checks
+                fails(st, "INSERT INTO AUGUR.SERVED_PREDICTIONS (MODEL, KEY_TEXT, MODEL_VERSION, SCORE) VALUES ('m', '1', 1, 0.5)", "22023",
+                        "RECORD_PREDICTION_PROBA");
+                fails(st, "INSERT INTO AUGUR.SERVED_PREDICTIONS (MODEL, KEY_TEXT, MODEL_VERSION, SCORE, PROBABILITIES)"
+                        + " VALUES ('m', '1', 1, 0.6, ARRAY[0.2, 0.3, 0.5])", "22023", "largest");
+                fails(st, "INSERT INTO AUGUR.SERVED_PREDICTIONS (MODEL, KEY_TEXT, MODEL_VERSION, SCORE, PROBABILITIES)"
+                        + " VALUES ('b', '1', 1, 0.6, ARRAY[0.4, 0.6])", "22023", "no probabilities");
+            }
+            // a binary classifier's vector is its second class's score
+            assertThat(intValue(st, "SELECT AUGUR.RECORD_PREDICTION_PROBA('b', '1', ARRAY[0.25, 0.75], 1)")).isEqualTo(1);
+            try (ResultSet rs = st.executeQuery("SELECT SCORE, PROBABILITIES FROM AUGUR.SERVED_PREDICTIONS WHERE MODEL = 'b'")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getDouble(1)).isEqualTo(0.75);
+                assertThat(rs.getObject(2)).isNull();
+            }
+
+            st.execute("CREATE TABLE colours (id INT, y VARCHAR(10), at TIMESTAMP WITH TIME ZONE)");
+            fails(st, "CREATE FEEDBACK f FOR MODEL m FROM colours KEY id LABEL y AT at IMPLICIT NEGATIVE AFTER 1 HOUR", "22023",
+                    "binary", "red, green, blue");
+            st.execute("CREATE FEEDBACK f FOR MODEL m FROM colours KEY id LABEL y AT at");
+            fails(st, "INSERT INTO colours VALUES (1, 'purple', " + ts(1) + ")", "22023", "'purple'", "red, green, blue");
+            // predicted red (0.7) against green; predicted blue (0.5) against blue
+            double[] p1 = {0.7, 0.2, 0.1};
+            double[] p2 = {0.25, 0.25, 0.5};
+            st.executeQuery("SELECT AUGUR.RECORD_PREDICTION_PROBA('m', '1', ARRAY[0.7, 0.2, 0.1], NULL, " + ts(0) + ")").close();
+            st.executeQuery("SELECT AUGUR.RECORD_PREDICTION_PROBA('m', '2', ARRAY[0.25, 0.25, 0.5], NULL, " + ts(0) + ")").close();
+            st.execute("INSERT INTO colours VALUES (1, 'green', " + ts(10) + "), (2, 'blue', " + ts(10) + ")");
+            assertThat(metric(st, "ACCURACY")).isEqualTo(0.5);
+            assertThat(metric(st, "LOG_LOSS")).isCloseTo((-Math.log(p1[1]) - Math.log(p2[2])) / 2, within(1e-12));
+            double brier1 = Math.pow(p1[0], 2) + Math.pow(p1[1] - 1, 2) + Math.pow(p1[2], 2);
+            double brier2 = Math.pow(p2[0], 2) + Math.pow(p2[1], 2) + Math.pow(p2[2] - 1, 2);
+            assertThat(metric(st, "BRIER")).isCloseTo((brier1 + brier2) / 2, within(1e-12));
+            // top-label confidences 0.7 (wrong) and 0.5 (right) fall in bins 7 and 5
+            assertThat(metric(st, "ECE")).isCloseTo((Math.abs(0 - p1[0]) + Math.abs(1 - p2[2])) / 2, within(1e-12));
+            try (ResultSet rs = st.executeQuery("SELECT BIN, N, SCORE_SUM, POSITIVES FROM AUGUR.FEEDBACK_CALIBRATION WHERE FEEDBACK = 'f'"
+                    + " ORDER BY BIN")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(new double[]{rs.getInt(1), rs.getLong(2), rs.getDouble(3), rs.getLong(4)}).containsExactly(5, 1, 0.5, 1);
+                assertThat(rs.next()).isTrue();
+                assertThat(new double[]{rs.getInt(1), rs.getLong(2), rs.getDouble(3), rs.getLong(4)}).containsExactly(7, 1, 0.7, 0);
+                assertThat(rs.next()).isFalse();
+            }
+            // PREDICT_SERVED records what PREDICT_PROBA gives for each class
+            double served = doubleValue(st, "SELECT PREDICT_SERVED('m', '3', 0.5, -1.5)");
+            try (ResultSet rs = st.executeQuery("SELECT SCORE, PROBABILITIES FROM AUGUR.SERVED_PREDICTIONS WHERE KEY_TEXT = '3'")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getDouble(1)).isEqualTo(served);
+                Object[] p = (Object[]) rs.getArray(2).getArray();
+                assertThat(p).hasSize(3);
+                for (int k = 0; k < 3; k++) {
+                    assertThat(((Number) p[k]).doubleValue()).isEqualTo(doubleValue(st, "SELECT PREDICT_PROBA('m', '"
+                            + FeedbackTest.COLOURS.get(k) + "', 0.5, -1.5)"));
+                }
+            }
+        }
+    }
+
+    private static double doubleValue(Statement st, String sql) throws SQLException {
+        try (ResultSet rs = st.executeQuery(sql)) {
+            assertThat(rs.next()).as("a row from %s", sql).isTrue();
+            return rs.getDouble(1);
+        }
+    }
+
     private static double metric(Statement st, String column) throws SQLException {
         try (ResultSet rs = st.executeQuery("SELECT " + column + " FROM AUGUR.LIVE_METRICS WHERE FEEDBACK = 'f'")) {
             assertThat(rs.next()).as("live metrics of f").isTrue();

@@ -49,8 +49,8 @@ class PgFeedbackGoldenVectorsTest {
         }
         List<String> classes = List.of("0", "1");
         int checked = 0;
-        try (PreparedStatement ps = pg.prepareStatement("SELECT correct, log_loss, brier, bin, positive, abs_error, squared_error"
-                + " FROM augur.feedback_terms(?, ?::text[], ?, ?)")) {
+        try (PreparedStatement ps = pg.prepareStatement("SELECT correct, log_loss, brier, bin, positive, abs_error, squared_error,"
+                + " confidence FROM augur.feedback_terms(?, ?::text[], ?, ?)")) {
             for (double score : scores) {
                 for (String target : List.of("class", "value")) {
                     for (String label : target.equals("class") ? List.of("0", "1") : List.of("0", "-3.25", "1e6", String.valueOf(rnd.nextGaussian()))) {
@@ -70,6 +70,7 @@ class PgFeedbackGoldenVectorsTest {
                             assertThat(rs.getLong(5)).as("positive, " + what).isEqualTo(t.positive());
                             assertThat(rs.getDouble(6)).as("abs error, " + what).isEqualTo(t.absError());
                             assertThat(rs.getDouble(7)).as("squared error, " + what).isEqualTo(t.squaredError());
+                            assertThat(rs.getDouble(8)).as("confidence, " + what).isEqualTo(t.confidence());
                             checked++;
                         }
                     }
@@ -77,6 +78,60 @@ class PgFeedbackGoldenVectorsTest {
             }
         }
         assertThat(checked).isGreaterThan(2000);
+    }
+
+    /**
+     * With more than two classes, from the served probability vector: the predicted class (the first largest, ties too),
+     * -ln p_label with its clipping, the multiclass Brier sum, the top label's bin and confidence.
+     */
+    @Test
+    void multiclassTermsAreTheEngines() throws SQLException {
+        Random rnd = new Random(17);
+        List<double[]> vectors = new ArrayList<>(List.of(new double[]{1, 0, 0}, new double[]{0, 0, 1}, new double[]{0.5, 0.5, 0},
+                new double[]{0.25, 0.25, 0.25, 0.25}, new double[]{1 - 2e-16, 1e-16, 1e-16}, new double[]{0.1, 0.6, 0.3},
+                new double[]{0.3, 0.3, 0.4}, new double[]{0.2, 0.2, 0.2, 0.2, 0.2}));
+        for (int i = 0; i < 300; i++) {
+            double[] p = new double[3 + rnd.nextInt(4)];
+            double sum = 0;
+            for (int k = 0; k < p.length; k++) {
+                p[k] = Math.pow(rnd.nextDouble(), 1 + rnd.nextInt(20));
+                sum += p[k];
+            }
+            for (int k = 0; k < p.length; k++) {
+                p[k] /= sum;
+            }
+            vectors.add(p);
+        }
+        int checked = 0;
+        try (PreparedStatement ps = pg.prepareStatement("SELECT correct, log_loss, brier, bin, positive, confidence, abs_error, squared_error"
+                + " FROM augur.feedback_terms('class', ?::text[], ?, ?, ?::float8[])")) {
+            for (double[] p : vectors) {
+                List<String> classes = new ArrayList<>();
+                for (int k = 0; k < p.length; k++) {
+                    classes.add("c" + k);
+                }
+                for (String label : classes) {
+                    LiveMetrics.Terms t = LiveMetrics.terms(LiveMetrics.Target.CLASS, classes, p[LiveMetrics.predicted(p)], p, label);
+                    ps.setString(1, "{" + String.join(",", classes) + "}");
+                    ps.setDouble(2, p[LiveMetrics.predicted(p)]);
+                    ps.setString(3, label);
+                    ps.setArray(4, pg.createArrayOf("float8", java.util.Arrays.stream(p).boxed().toArray()));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        String what = java.util.Arrays.toString(p) + " label " + label;
+                        assertThat(rs.getLong(1)).as("correct, " + what).isEqualTo(t.correct());
+                        assertUlps(rs.getDouble(2), t.logLoss(), "log loss, " + what);
+                        assertThat(rs.getDouble(3)).as("Brier, " + what).isEqualTo(t.brier());
+                        assertThat(rs.getInt(4)).as("bin, " + what).isEqualTo(t.bin());
+                        assertThat(rs.getLong(5)).as("positive, " + what).isEqualTo(t.positive());
+                        assertThat(rs.getDouble(6)).as("confidence, " + what).isEqualTo(t.confidence());
+                        assertThat(rs.getDouble(7) + rs.getDouble(8)).as("no regression terms, " + what).isZero();
+                        checked++;
+                    }
+                }
+            }
+        }
+        assertThat(checked).isGreaterThan(1000);
     }
 
     /** ln is the C library's on PostgreSQL and Math.log in Java: each within 1 ulp of the true value. */

@@ -35,6 +35,8 @@ class PgFeedbackRolesTest {
         try (Connection a = DriverManager.getConnection("jdbc:augur:" + as(url, admin).substring("jdbc:".length()))) {
             H2Db.intValue(a, "SELECT augur.import_model('m', ?)", ConformanceTest.DENSE);
             H2Db.intValue(a, "SELECT augur.deploy_model('m', 1)");
+            H2Db.intValue(a, "SELECT augur.import_model('s', ?)", ConformanceTest.SOFTMAX);
+            H2Db.intValue(a, "SELECT augur.deploy_model('s', 1)");
             denied(a, "CREATE FEEDBACK g FOR MODEL m FROM secret KEY id LABEL y", "secret");
             assertThat(H2Db.intValue(a, "CREATE FEEDBACK fb FOR MODEL m FROM labels KEY id LABEL y")).isZero();
             assertThat(H2Db.scalar(a, "SELECT created_by FROM augur.feedbacks WHERE name = 'fb'")).isEqualTo(admin);
@@ -43,6 +45,10 @@ class PgFeedbackRolesTest {
             assertThat(H2Db.intValue(u, "SELECT augur.record_prediction('m', '1', 0.8)")).isEqualTo(1);
             H2Db.exec(u, "INSERT INTO labels VALUES (1, 1)");
             assertThat(H2Db.intValue(u, "SELECT n FROM augur.live_metrics WHERE feedback = 'fb'")).isEqualTo(1);
+            // a model with more than two classes: its probabilities, through the catalog owner's function only
+            assertThat(H2Db.intValue(u, "SELECT augur.record_prediction_proba('s', '1', ARRAY[0.2, 0.3, 0.5])")).isEqualTo(1);
+            denied(u, "SELECT augur.record_served('s', '2', 0.5, ARRAY[0.2, 0.3, 0.5], 1, now())", "record_served");
+            assertThat(H2Db.scalar(u, "SELECT probabilities::text FROM augur.served_predictions WHERE model = 's'")).isEqualTo("{0.2,0.3,0.5}");
             denied(u, "SELECT augur.create_feedback('g', 'm', 'labels', 'id', 'y')", "create_feedback");
             denied(u, "SELECT augur.drop_feedback('fb')", "drop_feedback");
             denied(u, "INSERT INTO augur.served_predictions (model, key_text, model_version, score) VALUES ('m', '2', 1, 0.1)", "served_predictions");

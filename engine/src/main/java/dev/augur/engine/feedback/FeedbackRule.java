@@ -27,8 +27,14 @@ public final class FeedbackRule {
     private FeedbackRule() {
     }
 
-    /** A served prediction: its id in the served log, model version, score and time (epoch microseconds). */
-    public record Served(long id, int version, double score, long servedAtMicros) {
+    /**
+     * A served prediction: its id in the served log, model version, score and time (epoch microseconds), and for a model
+     * with more than two classes the probability of each class (in the model's order; null otherwise).
+     */
+    public record Served(long id, int version, double score, long servedAtMicros, double[] probabilities) {
+        public Served(long id, int version, double score, long servedAtMicros) {
+            this(id, version, score, servedAtMicros, null);
+        }
     }
 
     /** A label as received: its arrival sequence number, its class or value as text, its time. */

@@ -17,6 +17,16 @@ import java.util.List;
  *   <li>expected calibration error: Σ over {@value #BINS} equal-width score bins b of |Σ_b y − Σ_b score| / n
  *       (bin ⌊10·score⌋, a score of 1 in the last bin), i.e. the bins' |accuracy − confidence| weighted by their share.</li>
  * </ul>
+ * For a model with more than two classes the served prediction is the probability vector p (one per class, in the
+ * model's order; its confidence max p, its predicted class the first with that probability) and y the label's class:
+ * <ul>
+ *   <li>accuracy: the share of pairs whose predicted class is the label;</li>
+ *   <li>log loss: the mean of −ln p_y, p_y clipped as above;</li>
+ *   <li>Brier score: the mean of Σ over the classes c of (p_c − [c = y])²;</li>
+ *   <li>expected calibration error (top label): Σ over {@value #BINS} equal-width bins of the confidence of
+ *       |Σ_b correct − Σ_b confidence| / n. {@code FEEDBACK_CALIBRATION} keeps the correct ones in POSITIVES and the
+ *       confidences in SCORE_SUM, so the view's formula is the binary one.</li>
+ * </ul>
  * For a regressor: MAE, the mean of |score − y|, and RMSE, the square root of the mean of (score − y)².
  */
 public final class LiveMetrics {
@@ -24,6 +34,8 @@ public final class LiveMetrics {
     public static final double EPSILON = 1e-15;
     /** Calibration bins of equal width over [0, 1]. */
     public static final int BINS = 10;
+    /** How far from 1 a served probability vector may sum (rounding, not a different distribution). */
+    public static final double PROBABILITY_SUM_TOLERANCE = 1e-6;
 
     private LiveMetrics() {
     }
@@ -82,25 +94,107 @@ public final class LiveMetrics {
     }
 
     /**
-     * One pair's terms. Classifier: correct (0/1), log loss, Brier, bin, positive (0/1); regressor: absolute and squared error
-     * (the other terms 0).
+     * One pair's terms. Classifier: correct (0/1), log loss, Brier, bin, positive (0/1; with more than two classes: correct),
+     * confidence (what the bin's SCORE_SUM adds: the score, or max p); regressor: absolute and squared error (the other
+     * terms 0).
      */
-    public record Terms(long correct, double logLoss, double brier, int bin, long positive, double absError, double squaredError) {
+    public record Terms(long correct, double logLoss, double brier, int bin, long positive, double confidence, double absError,
+                        double squaredError) {
     }
 
     /** The terms of a served score and its label: a class among {@code classes} (negative first), or a value. */
     public static Terms terms(Target target, List<String> classes, double score, String label) {
+        return terms(target, classes, score, null, label);
+    }
+
+    /**
+     * The terms of a served prediction and its label; {@code probabilities} is the served vector of a model with more than
+     * two classes (22023 when it is missing: such a prediction cannot be scored from its top probability alone), ignored
+     * otherwise.
+     */
+    public static Terms terms(Target target, List<String> classes, double score, double[] probabilities, String label) {
         if (target == Target.VALUE) {
             double y = value(label);
             double e = score - y;
-            return new Terms(0, 0, 0, 0, 0, Math.abs(e), e * e);
+            return new Terms(0, 0, 0, 0, 0, 0, Math.abs(e), e * e);
+        }
+        if (multiclass(classes)) {
+            return multiclassTerms(classes, probabilities, label);
         }
         int y = classIndex(classes, label);
         double p = Math.min(Math.max(score, EPSILON), 1 - EPSILON);
         double logLoss = y == 1 ? -Math.log(p) : -Math.log(1 - p);
         double d = score - y;
         int predicted = score >= 0.5 ? 1 : 0;
-        return new Terms(predicted == y ? 1 : 0, logLoss, d * d, bin(score), y, 0, 0);
+        return new Terms(predicted == y ? 1 : 0, logLoss, d * d, bin(score), y, score, 0, 0);
+    }
+
+    /** True when a feedback's classes are more than two: its served predictions carry their probability vectors. */
+    public static boolean multiclass(List<String> classes) {
+        return classes.size() > 2;
+    }
+
+    private static Terms multiclassTerms(List<String> classes, double[] p, String label) {
+        int y = classIndex(classes, label);
+        if (p == null || p.length != classes.size()) {
+            throw new AugurException(Errors.INVALID_PARAMETER, "a served prediction of a model with " + classes.size() + " classes ("
+                    + String.join(", ", classes) + ") needs the probability of each class, got "
+                    + (p == null ? "none" : p.length) + "; record it with AUGUR.RECORD_PREDICTION_PROBA");
+        }
+        int predicted = predicted(p);
+        double brier = 0;
+        for (int c = 0; c < p.length; c++) {
+            double d = p[c] - (c == y ? 1 : 0);
+            brier += d * d;
+        }
+        double py = Math.min(Math.max(p[y], EPSILON), 1 - EPSILON);
+        long correct = predicted == y ? 1 : 0;
+        return new Terms(correct, -Math.log(py), brier, bin(p[predicted]), correct, p[predicted], 0, 0);
+    }
+
+    /** The predicted class of a probability vector: the first with the largest probability. */
+    public static int predicted(double[] p) {
+        int best = 0;
+        for (int c = 1; c < p.length; c++) {
+            if (p[c] > p[best]) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Checks a served probability vector of {@code model} over {@code classes}: one finite probability in [0, 1] per class,
+     * summing to 1 within {@value #PROBABILITY_SUM_TOLERANCE}; 22023 naming the problem otherwise (22004 for NULLs).
+     */
+    public static double[] checkProbabilities(String model, List<String> classes, Double[] given) {
+        if (given == null) {
+            throw new AugurException("22004", "the served probabilities of model '" + model + "' are NULL; record one per class ("
+                    + String.join(", ", classes) + ")");
+        }
+        if (given.length != classes.size()) {
+            throw new AugurException(Errors.INVALID_PARAMETER, "model '" + model + "' has " + classes.size() + " classes ("
+                    + String.join(", ", classes) + "), got " + given.length + " probabilities; record one per class, in that order");
+        }
+        double[] p = new double[given.length];
+        double sum = 0;
+        for (int c = 0; c < p.length; c++) {
+            if (given[c] == null) {
+                throw new AugurException("22004", "the served probability of class '" + classes.get(c) + "' of model '" + model
+                        + "' is NULL; record one per class");
+            }
+            p[c] = given[c];
+            if (!(p[c] >= 0 && p[c] <= 1)) {
+                throw new AugurException(Errors.INVALID_PARAMETER, "the served probability of class '" + classes.get(c) + "' of model '"
+                        + model + "' must be a finite number in [0, 1], got " + p[c]);
+            }
+            sum += p[c];
+        }
+        if (!(Math.abs(sum - 1) <= PROBABILITY_SUM_TOLERANCE)) {
+            throw new AugurException(Errors.INVALID_PARAMETER, "the served probabilities of model '" + model + "' sum to " + sum
+                    + ", not 1 (within " + PROBABILITY_SUM_TOLERANCE + "); record the model's probability of each class");
+        }
+        return p;
     }
 
     /** The calibration bin of a score in [0, 1]. */

@@ -39,6 +39,21 @@ public final class Evaluation {
         return QuantileRegression.interval(margins);
     }
 
+    /** The model's classes, in its order (empty for a regressor). */
+    public java.util.List<String> classes() {
+        return model.classes();
+    }
+
+    /** The probability of each of the model's classes, in its order: PREDICT_PROBA of each. */
+    public double[] probabilities() {
+        java.util.List<String> classes = model.classes();
+        double[] p = new double[classes.size()];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = model.probabilityOf(classes.get(i), margins);
+        }
+        return p;
+    }
+
     /** PREDICT_PROBA: the probability of one class, named by its label. */
     public double probability(String clazz) {
         return model.probabilityOf(clazz, margins);

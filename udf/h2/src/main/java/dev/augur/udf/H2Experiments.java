@@ -152,13 +152,15 @@ public final class H2Experiments {
         if (score == null) {
             return null; // a NULL input: nothing was served
         }
+        Double[] probabilities = Predictions.servedProbabilities(c, m + "@" + r.version(), x);
         PreparedStatement ps = SessionStatements.of(c, "INSERT INTO AUGUR.SERVED_PREDICTIONS (MODEL, KEY_TEXT, MODEL_VERSION, SCORE,"
-                + " EXPERIMENT) VALUES (?, ?, ?, ?, ?)");
+                + " EXPERIMENT, PROBABILITIES) VALUES (?, ?, ?, ?, ?, ?)");
         ps.setString(1, m);
         ps.setString(2, key);
         ps.setInt(3, r.version());
         ps.setDouble(4, score);
         ps.setObject(5, r.experiment());
+        ps.setObject(6, probabilities);
         ps.executeUpdate();
         return score;
     }

@@ -61,35 +61,125 @@ public final class H2Feedback {
         return H2Statements.carryingStatement(c, () -> {
             try {
                 String m = Names.checkModelName(model);
-                if (key == null) {
-                    throw new AugurException("22004", "the served prediction's key is NULL; record the key it was served for");
-                }
                 if (score == null || !Double.isFinite(score)) {
                     throw Errors.invalidParameter("the served score of model '" + m + "' must be a finite number, got " + score);
                 }
-                // no version: the key's routing (its model's experiment, else the deployed version)
-                H2Experiments.Routed r = version == null ? H2Experiments.routed(c, m, key)
-                        : new H2Experiments.Routed(new CatalogStore(c).version(m, version).version(), H2Experiments.experimentOf(c, m, version));
-                int v = r.version();
-                {
-                    PreparedStatement ps = SessionStatements.of(c, at == null
-                        ? "INSERT INTO AUGUR.SERVED_PREDICTIONS (MODEL, KEY_TEXT, MODEL_VERSION, SCORE, EXPERIMENT) VALUES (?, ?, ?, ?, ?)"
-                        : "INSERT INTO AUGUR.SERVED_PREDICTIONS (MODEL, KEY_TEXT, MODEL_VERSION, SCORE, EXPERIMENT, SERVED_AT) VALUES (?, ?, ?, ?, ?, ?)");
-                    ps.setString(1, m);
-                    ps.setString(2, key);
-                    ps.setInt(3, v);
-                    ps.setDouble(4, score);
-                    ps.setObject(5, r.experiment());
-                    if (at != null) {
-                        ps.setObject(6, at);
-                    }
-                    ps.executeUpdate();
-                }
-                return v;
+                // a model with more than two classes is refused by the served log's trigger (checkServed)
+                return record(c, m, key, version, at, v -> new ServedValue(score, null));
             } catch (AugurException e) {
                 throw Predictions.sql(e);
             }
         });
+    }
+
+    public static int recordPredictionProba(Connection c, String model, String key, Double[] probabilities) throws SQLException {
+        return recordPredictionProba(c, model, key, probabilities, null, null);
+    }
+
+    public static int recordPredictionProba(Connection c, String model, String key, Double[] probabilities, Integer version)
+            throws SQLException {
+        return recordPredictionProba(c, model, key, probabilities, version, null);
+    }
+
+    /**
+     * Records a served prediction as the probability of each of the model's classes, in its order: with more than two
+     * classes the vector (and its largest as the score), for a binary classifier the second class's (RECORD_PREDICTION's
+     * score). Returns its version.
+     */
+    public static int recordPredictionProba(Connection c, String model, String key, Double[] probabilities, Integer version,
+                                            OffsetDateTime at) throws SQLException {
+        return H2Statements.carryingStatement(c, () -> {
+            try {
+                String m = Names.checkModelName(model);
+                return record(c, m, key, version, at, v -> {
+                    List<String> classes = new CatalogStore(c).load(new CatalogStore(c).version(m, v)).classes();
+                    if (classes.isEmpty()) {
+                        throw Errors.invalidParameter("model '" + m + "' is a regressor: it has no class probabilities; record its"
+                                + " value with AUGUR.RECORD_PREDICTION");
+                    }
+                    double[] p = LiveMetrics.checkProbabilities(m, classes, probabilities);
+                    return LiveMetrics.multiclass(classes) ? new ServedValue(p[LiveMetrics.predicted(p)], probabilities)
+                            : new ServedValue(p[1], null);
+                });
+            } catch (AugurException e) {
+                throw Predictions.sql(e);
+            }
+        });
+    }
+
+    /** What a served prediction records of its version: the score and, with more than two classes, the probabilities. */
+    private record ServedValue(double score, Double[] probabilities) {
+    }
+
+    private interface ServedOf {
+        ServedValue of(int version) throws SQLException;
+    }
+
+    /** Inserts a served prediction of model {@code m} for {@code key}, by the version given or routed; returns the version. */
+    private static int record(Connection c, String m, String key, Integer version, OffsetDateTime at, ServedOf value) throws SQLException {
+        if (key == null) {
+            throw new AugurException("22004", "the served prediction's key is NULL; record the key it was served for");
+        }
+        // no version: the key's routing (its model's experiment, else the deployed version)
+        H2Experiments.Routed r = version == null ? H2Experiments.routed(c, m, key)
+                : new H2Experiments.Routed(new CatalogStore(c).version(m, version).version(), H2Experiments.experimentOf(c, m, version));
+        int v = r.version();
+        ServedValue served = value.of(v);
+        PreparedStatement ps = SessionStatements.of(c, at == null
+                ? "INSERT INTO AUGUR.SERVED_PREDICTIONS (MODEL, KEY_TEXT, MODEL_VERSION, SCORE, EXPERIMENT, PROBABILITIES) VALUES (?, ?, ?, ?, ?, ?)"
+                : "INSERT INTO AUGUR.SERVED_PREDICTIONS (MODEL, KEY_TEXT, MODEL_VERSION, SCORE, EXPERIMENT, PROBABILITIES, SERVED_AT)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?)");
+        ps.setString(1, m);
+        ps.setString(2, key);
+        ps.setInt(3, v);
+        ps.setDouble(4, served.score());
+        ps.setObject(5, r.experiment());
+        ps.setObject(6, served.probabilities());
+        if (at != null) {
+            ps.setObject(7, at);
+        }
+        ps.executeUpdate();
+        return v;
+    }
+
+    /**
+     * The served log's check of each row, however it was inserted: a version with more than two classes records one
+     * probability per class (LiveMetrics.checkProbabilities) with the largest as its score; other versions none. A row
+     * naming a version not in the catalog is taken as it is (nothing to check it against).
+     */
+    static void checkServed(Connection c, String model, int version, double score, Object[] probabilities) throws SQLException {
+        CatalogStore store = new CatalogStore(c);
+        List<String> classes;
+        try {
+            classes = store.load(store.version(model, version)).classes();
+        } catch (AugurException e) {
+            return;
+        }
+        try {
+            if (!LiveMetrics.multiclass(classes)) {
+                if (probabilities != null) {
+                    throw Errors.invalidParameter("model '" + model + "' version " + version + " has " + classes.size() + " classes:"
+                            + " its served score says it all; record no probabilities (AUGUR.RECORD_PREDICTION)");
+                }
+                return;
+            }
+            if (probabilities == null) {
+                throw Errors.invalidParameter("model '" + model + "' version " + version + " has " + classes.size() + " classes ("
+                        + String.join(", ", classes) + "): record the probability of each with AUGUR.RECORD_PREDICTION_PROBA, not one score");
+            }
+            Double[] boxed = new Double[probabilities.length];
+            for (int i = 0; i < boxed.length; i++) {
+                boxed[i] = probabilities[i] == null ? null : ((Number) probabilities[i]).doubleValue();
+            }
+            double[] p = LiveMetrics.checkProbabilities(model, classes, boxed);
+            double top = p[LiveMetrics.predicted(p)];
+            if (!(Math.abs(score - top) <= 1e-9)) {
+                throw Errors.invalidParameter("the served score of model '" + model + "' must be its largest probability, " + top
+                        + ", got " + score);
+            }
+        } catch (AugurException e) {
+            throw Predictions.sql(e);
+        }
     }
 
     public static int createFeedback(Connection c, String name, String model, String labels, String key, String label)
@@ -141,16 +231,18 @@ public final class H2Feedback {
                 LiveMetrics.Target target;
                 if (!kind.isClassifier()) {
                     target = LiveMetrics.Target.VALUE;
-                } else if (kind.isBinary() || m.classes().size() == 2) {
-                    target = LiveMetrics.Target.CLASS;
                 } else {
-                    throw new AugurException(Errors.FEATURE_NOT_SUPPORTED, "feedback takes binary classifiers and regressors; model '"
-                            + model + "' is " + kind.sqlName() + " with " + m.classes().size() + " classes");
+                    target = LiveMetrics.Target.CLASS;
                 }
                 Long implicitUs = implicitAfterSeconds == null ? null : FeedbackRule.intervalMicros("IMPLICIT NEGATIVE AFTER", implicitAfterSeconds);
                 if (implicitUs != null && target == LiveMetrics.Target.VALUE) {
                     throw Errors.invalidParameter("IMPLICIT NEGATIVE needs a classifier; model '" + model + "' is "
                             + kind.sqlName() + " (a regressor has no negative class): leave the clause out");
+                }
+                if (implicitUs != null && LiveMetrics.multiclass(m.classes())) {
+                    throw Errors.invalidParameter("IMPLICIT NEGATIVE needs a binary classifier; model '" + model + "' has "
+                            + m.classes().size() + " classes (" + String.join(", ", m.classes()) + "), none of them the negative"
+                            + " one: leave the clause out");
                 }
                 long windowUs = FeedbackRule.intervalMicros("WINDOW",
                         windowSeconds == null ? FeedbackRule.DEFAULT_WINDOW_SECONDS : windowSeconds);
@@ -485,14 +577,16 @@ public final class H2Feedback {
         Map<Long, FeedbackRule.Served> served = new HashMap<>();
         Map<Long, Long> experiments = new HashMap<>(); // served id -> the experiment that routed it
         {
-            PreparedStatement ps = SessionStatements.of(c, "SELECT ID, MODEL_VERSION, SCORE, SERVED_AT, EXPERIMENT FROM AUGUR.SERVED_PREDICTIONS"
-                + " WHERE MODEL = ? AND KEY_TEXT = ?");
+            PreparedStatement ps = SessionStatements.of(c, "SELECT ID, MODEL_VERSION, SCORE, SERVED_AT, EXPERIMENT, PROBABILITIES"
+                + " FROM AUGUR.SERVED_PREDICTIONS WHERE MODEL = ? AND KEY_TEXT = ?");
             ps.setString(1, f.model());
             ps.setString(2, keyText);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
+                    java.sql.Array probabilities = rs.getArray(6);
                     served.put(rs.getLong(1), new FeedbackRule.Served(rs.getLong(1), rs.getInt(2), rs.getDouble(3),
-                            micros(rs.getObject(4, OffsetDateTime.class))));
+                            micros(rs.getObject(4, OffsetDateTime.class)), probabilities == null ? null
+                            : Arrays.stream((Object[]) probabilities.getArray()).mapToDouble(o -> ((Number) o).doubleValue()).toArray()));
                     long experiment = rs.getLong(5);
                     if (!rs.wasNull()) {
                         experiments.put(rs.getLong(1), experiment);
@@ -605,7 +699,12 @@ public final class H2Feedback {
             throw new SQLException("a served prediction that feedback '" + f.name() + "' joined is gone from AUGUR.SERVED_PREDICTIONS;"
                     + " the served log is append-only: drop and create the feedback again", "55000");
         }
-        LiveMetrics.Terms t = LiveMetrics.terms(f.target(), f.classes(), s.score(), label);
+        LiveMetrics.Terms t;
+        try {
+            t = LiveMetrics.terms(f.target(), f.classes(), s.score(), s.probabilities(), label);
+        } catch (AugurException e) {
+            throw new SQLException("feedback '" + f.name() + "', served prediction " + s.id() + ": " + e.getMessage(), e.sqlState(), e);
+        }
         OffsetDateTime window = timestamp(FeedbackRule.windowStart(s.servedAtMicros(), f.windowUs()));
         int updated;
         {
@@ -651,7 +750,7 @@ public final class H2Feedback {
             PreparedStatement ps = SessionStatements.of(c, "UPDATE AUGUR.FEEDBACK_CALIBRATION SET N = N + ?, SCORE_SUM = SCORE_SUM + ?,"
                 + " POSITIVES = POSITIVES + ? WHERE FEEDBACK = ? AND MODEL_VERSION = ? AND WINDOW_START = ? AND BIN = ?");
             ps.setLong(1, sign);
-            ps.setDouble(2, sign * s.score());
+            ps.setDouble(2, sign * t.confidence());
             ps.setLong(3, sign * t.positive());
             ps.setString(4, f.name());
             ps.setInt(5, s.version());
@@ -667,7 +766,7 @@ public final class H2Feedback {
                 ps.setInt(2, s.version());
                 ps.setObject(3, window);
                 ps.setInt(4, t.bin());
-                ps.setDouble(5, s.score());
+                ps.setDouble(5, t.confidence());
                 ps.setLong(6, t.positive());
                 ps.executeUpdate();
             }
@@ -773,7 +872,8 @@ public final class H2Feedback {
             if (newRow == null) {
                 return;
             }
-            // ID, MODEL, KEY_TEXT, MODEL_VERSION, SCORE, SERVED_AT
+            // ID, MODEL, KEY_TEXT, MODEL_VERSION, SCORE, SERVED_AT, EXPERIMENT (V7), PROBABILITIES (V11)
+            checkServed(c, (String) newRow[1], ((Number) newRow[3]).intValue(), ((Number) newRow[4]).doubleValue(), (Object[]) newRow[7]);
             long at = micros(newRow[5]);
             H2Monitor.served(c, ((Number) newRow[0]).longValue(), (String) newRow[1], ((Number) newRow[3]).intValue(),
                     ((Number) newRow[4]).doubleValue(), at);

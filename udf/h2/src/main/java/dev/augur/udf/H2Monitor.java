@@ -452,12 +452,13 @@ public final class H2Monitor {
      */
     static void labelJoined(Connection c, String feedback, String model, LiveMetrics.Target target, List<String> classes, long windowUs,
                             FeedbackRule.Served served, long labelAtUs, String label) throws SQLException {
-        LiveMetrics.Terms t = LiveMetrics.terms(target, classes, served.score(), label);
+        LiveMetrics.Terms t = LiveMetrics.terms(target, classes, served.score(), served.probabilities(), label);
         double error = target == LiveMetrics.Target.CLASS ? 1 - t.correct() : t.absError();
         Stored s = stored(c, model, served.version());
         observe(c, model, served.version(), ERROR, feedback, error, s == null ? PageHinkley.Options.DEFAULT : s.options(),
                 served.id(), labelAtUs);
-        if (target == LiveMetrics.Target.CLASS && s != null && s.adaptive()) {
+        // adaptive conformal sets are a binary classifier's
+        if (target == LiveMetrics.Target.CLASS && !LiveMetrics.multiclass(classes) && s != null && s.adaptive()) {
             adaptiveConformal(c, feedback, model, classes, windowUs, served, label);
         }
     }

@@ -68,6 +68,19 @@ final class Predictions {
         }
     }
 
+    /**
+     * What PREDICT_SERVED records beside the score of a model with more than two classes: the probability of each class
+     * (null for a binary classifier or a regressor, or a NULL input).
+     */
+    static Double[] servedProbabilities(Connection conn, String ref, Value[] x) throws SQLException {
+        Model m = model(conn, ref, x);
+        if (!dev.augur.engine.feedback.LiveMetrics.multiclass(m.classes())) {
+            return null;
+        }
+        Evaluation e = evaluate(m, x);
+        return e == null ? null : java.util.Arrays.stream(e.probabilities()).boxed().toArray(Double[]::new);
+    }
+
     /** PREDICT_SERVED: PREDICT by the version the key is routed to, recorded as served ({@link H2Experiments}). */
     static Double predictServed(Connection conn, String model, String key, Value[] x) throws SQLException {
         return H2Experiments.predictServed(conn, model, key, x);

@@ -11,7 +11,7 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = '55000', MESSAGE = format('a served prediction that feedback ''%s'' joined is gone from '
             || 'augur.served_predictions; the served log is append-only: drop and create the feedback again', f.name);
     END IF;
-    t := augur.feedback_terms(f.target, f.classes, s.score, p_label);
+    t := augur.feedback_terms(f.target, f.classes, s.score, p_label, s.probabilities);
     w := augur.feedback_window(s.served_at, f.window_us);
     INSERT INTO augur.feedback_metrics AS m (feedback, model_version, window_start, n, correct, log_loss_sum, brier_sum, abs_error_sum,
                                              squared_error_sum)
@@ -28,7 +28,7 @@ BEGIN
     END IF;
     PERFORM augur.experiment_rewarded(f.name, p_served, s.model_version, t.correct, p_sign);
     INSERT INTO augur.feedback_calibration AS c (feedback, model_version, window_start, bin, n, score_sum, positives)
-    VALUES (f.name, s.model_version, w, t.bin, p_sign, p_sign * s.score, p_sign * t.positive)
+    VALUES (f.name, s.model_version, w, t.bin, p_sign, p_sign * t.confidence, p_sign * t.positive)
     ON CONFLICT (feedback, model_version, window_start, bin) DO UPDATE SET n = c.n + EXCLUDED.n, score_sum = c.score_sum + EXCLUDED.score_sum,
         positives = c.positives + EXCLUDED.positives;
     IF p_sign < 0 THEN

@@ -1,4 +1,4 @@
--- CREATE FEEDBACK, run as the catalog owner: checks the name, the model (a binary classifier or a regressor), the intervals
+-- CREATE FEEDBACK, run as the catalog owner: checks the name, the model (a classifier or a regressor), the intervals
 -- (the engine's FeedbackRule.intervalMicros) and the label table (its columns; the time a timestamp; SELECT and TRIGGER on it
 -- for the creating role and the owner), records the feedback and puts its trigger on the label table; returns its name.
 CREATE OR REPLACE FUNCTION augur.feedback_create(p_name text, p_model text, p_labels text, p_rel oid, p_key text, p_label text, p_at text,
@@ -38,11 +38,8 @@ BEGIN
     d := augur.defs(m, ver);
     IF augur.kind_link(d.kind) = 'identity' THEN
         tgt := 'value';
-    ELSIF cardinality(d.classes) = 2 THEN
-        tgt := 'class';
     ELSE
-        RAISE EXCEPTION USING ERRCODE = '0A000', MESSAGE = format('feedback takes binary classifiers and regressors; model ''%s'' is %s with '
-            || '%s classes', m, d.kind, cardinality(d.classes));
+        tgt := 'class';
     END IF;
     IF p_implicit IS NOT NULL THEN
         IF NOT (p_implicit > 0) OR p_implicit > 100 * 366 * 86400.0 OR round(p_implicit * 1e6) <= 0 THEN
@@ -53,6 +50,10 @@ BEGIN
         IF tgt = 'value' THEN
             RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('IMPLICIT NEGATIVE needs a classifier; model ''%s'' is %s (a regressor '
                 || 'has no negative class): leave the clause out', m, d.kind);
+        END IF;
+        IF cardinality(d.classes) > 2 THEN
+            RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('IMPLICIT NEGATIVE needs a binary classifier; model ''%s'' has %s classes '
+                || '(%s), none of them the negative one: leave the clause out', m, cardinality(d.classes), array_to_string(d.classes, ', '));
         END IF;
     END IF;
     p_window := coalesce(p_window, 86400);

@@ -36,7 +36,9 @@ BEGIN
     END IF;
     lbl := augur.cv_label_text(p_label, p_label_numeric);
     BEGIN
-        PERFORM augur.feedback_terms(f.target, f.classes, 0.5, lbl);
+        -- only the label is checked here: with more than two classes, against a uniform vector
+        PERFORM augur.feedback_terms(f.target, f.classes, 0.5, lbl, CASE WHEN cardinality(f.classes) > 2
+            THEN array_fill(1::float8 / cardinality(f.classes), ARRAY[cardinality(f.classes)]) END);
     EXCEPTION WHEN invalid_parameter_value THEN
         RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('feedback ''%s'', key %s: %s', f.name, k, SQLERRM);
     END;

@@ -9,10 +9,10 @@ DECLARE
     o record := augur.monitor_options(f.model);
 BEGIN
     SELECT * INTO STRICT s FROM augur.served_predictions x WHERE x.id = p_served;
-    t := augur.feedback_terms(f.target, f.classes, s.score, p_label);
+    t := augur.feedback_terms(f.target, f.classes, s.score, p_label, s.probabilities);
     PERFORM augur.monitor_observe(f.model, s.model_version, 'error', f.name,
         CASE WHEN f.target = 'class' THEN (1 - t.correct)::float8 ELSE t.abs_error END, o.ph_delta, o.ph_lambda, o.ph_min_n, s.id, p_at);
-    IF f.target = 'class' AND EXISTS (SELECT 1 FROM augur.adaptive_conformal a WHERE a.model = f.model) THEN
+    IF f.target = 'class' AND cardinality(f.classes) = 2 AND EXISTS (SELECT 1 FROM augur.adaptive_conformal a WHERE a.model = f.model) THEN
         PERFORM augur.monitor_adaptive(f, s, p_label);
     END IF;
 END $$;

@@ -150,12 +150,12 @@ DECLARE
         'set_monitor', 'set_adaptive_conformal', 'store_reference', 'register_trained', 'capture_reference'];  -- monitoring (issue 13)
     owner_only constant text[] := ARRAY['regenerate_predict', 'regenerate_bow_predict', 'view_generate', 'view_make_table',
         'view_index_table', 'view_make_sql_view',
-        'feedback_served', 'feedback_resolve', 'feedback_contribute',  -- feedback (issue 13)
+        'feedback_served', 'feedback_resolve', 'feedback_contribute', 'record_served',  -- feedback (issue 13)
         'experiment_rewarded',  -- experiments (issue 13)
         'monitor_served', 'monitor_observe', 'monitor_label_joined', 'monitor_adaptive', 'monitor_recount',
         'monitor_copy_reference'];  -- monitoring (issue 13)
     -- what serving takes: augur_user's, as the PREDICT family (issue 13)
-    users constant text[] := ARRAY['record_prediction', 'route', 'serve'];
+    users constant text[] := ARRAY['record_prediction', 'record_prediction_proba', 'route', 'serve'];
 BEGIN
     SELECT string_agg(format('%s (%s)', p.oid::regprocedure, p.proowner::regrole), ', ') INTO STRICT f
     FROM pg_catalog.pg_proc p WHERE p.pronamespace = 'augur'::regnamespace AND p.proowner <> owner;
