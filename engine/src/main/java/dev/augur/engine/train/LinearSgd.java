@@ -189,7 +189,8 @@ public final class LinearSgd {
         }
         scale *= keep;
         for (int o = 0; o < outputs; o++) {
-            bias[o] *= keep;
+            // a subnormal bias becomes 0, as on PostgreSQL, which refuses a product that underflows
+            bias[o] = Math.abs(bias[o]) < Double.MIN_NORMAL ? 0 : bias[o] * keep;
         }
         foldSmallScale();
     }
