@@ -3,9 +3,8 @@
 -- same order as the engine: z = scale · (v · x) + b; logistic g = sigmoid(z) − y, hinge g = −y when y·z < 1;
 -- then the L2 decay of the lazy scale; then v −= (eta·g / scale) x, b −= eta·g. Returns w = scale · v, and b. With
 -- p_keep < 1 every step is preceded by LinearSgd.forget: the model (scale and b) multiplied by p_keep (Forgetting).
-DROP FUNCTION IF EXISTS augur.cv_sgd(text, float8, float8[], float8, integer[], float8[], integer[], integer[], integer[], float8[]);
 CREATE OR REPLACE FUNCTION augur.cv_sgd(p_kind text, p_l2 float8, p_w float8[], p_b float8, p_idx integer[], p_val float8[],
-    p_off integer[], p_target integer[], p_steps integer[], p_eta float8[], p_keep float8 DEFAULT 1, OUT w float8[], OUT b float8)
+    p_off integer[], p_target integer[], p_steps integer[], p_eta float8[], p_keep float8, OUT w float8[], OUT b float8)
 LANGUAGE plpgsql IMMUTABLE AS $$
 DECLARE
     v float8[] := p_w;
@@ -82,3 +81,9 @@ BEGIN
         w := ARRAY(SELECT x * scale FROM unnest(v) AS x);
     END IF;
 END $$;
+-- the steps without forgetting (training, and learning without a forgetting option)
+CREATE OR REPLACE FUNCTION augur.cv_sgd(p_kind text, p_l2 float8, p_w float8[], p_b float8, p_idx integer[], p_val float8[],
+    p_off integer[], p_target integer[], p_steps integer[], p_eta float8[], OUT w float8[], OUT b float8)
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT s.w, s.b FROM augur.cv_sgd(p_kind, p_l2, p_w, p_b, p_idx, p_val, p_off, p_target, p_steps, p_eta, 1.0::float8) s
+$$;
