@@ -128,7 +128,8 @@ public final class H2Views {
     /**
      * A view of every entity's predicted class, trained on the examples table and learning online from every
      * example inserted later. Options: {@code learning_rate} (0.5), {@code l2} (1e-6), {@code hash_bits} (18),
-     * {@code epochs} (10, the initial training), {@code tolerance} (0.01 on scores; labels are always exact), {@code alpha} (1).
+     * {@code epochs} (10, the initial training), {@code tolerance} (0.01 on scores; labels are always exact), {@code alpha} (1),
+     * {@code seed}, {@code members}, and forgetting ({@link Forgetting}: {@code forget_decay} or {@code forget_window}).
      */
     public static int createClassificationView(Connection c, String rawName, String entities, String key, String examples,
                                                String examplesKey, String label, String featureFunction, String kindName,
