@@ -1,5 +1,6 @@
 package dev.augur.engine;
 
+import dev.augur.engine.train.Forgetting;
 import dev.augur.engine.train.TrainingOptions;
 import dev.augur.engine.view.ViewOptions;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -95,7 +96,7 @@ class OptionValuesTest {
         assertThat(ViewOptions.Prediction.fromJson("{\"mode\": \"LAZY\", \"tolerance\": 0.5}"))
                 .isEqualTo(new ViewOptions.Prediction("lazy", 0.5, 1.0));
         assertThat(ViewOptions.Classification.fromJson(""))
-                .isEqualTo(new ViewOptions.Classification(0.5, 1e-6, 18, 10, 0.01, 1.0, 42, 0));
+                .isEqualTo(new ViewOptions.Classification(0.5, 1e-6, 18, 10, 0.01, 1.0, 42, 0, Forgetting.NONE));
         assertThat(ViewOptions.Classification.fromObject((com.fasterxml.jackson.databind.node.ObjectNode)
                 JSON.readTree("{\"hash_bits\": 24, \"epochs\": 0, \"seed\": -1}")).hashBits()).isEqualTo(24);
         assertInvalid(() -> ViewOptions.Prediction.fromJson("{\"mode\": 5}"), "option mode must be eager, lazy or hybrid, got 5");
@@ -107,6 +108,25 @@ class OptionValuesTest {
         assertInvalid(() -> ViewOptions.Classification.fromJson("{\"epochs\": \"ten\"}"), "option epochs", "between 0 and 10000", "\"ten\"");
         assertInvalid(() -> ViewOptions.Classification.fromJson("{\"seed\": \"x\"}"), "option seed must be a 64-bit integer");
         assertInvalid(() -> ViewOptions.Classification.fromJson("{\"alpha\": \"x\"}"), "option alpha must be a finite number >= 0");
+    }
+
+    @Test
+    void forgettingTakesADecayInZeroOneOrAWindowOfWholeExamplesNeverBoth() {
+        assertThat(ViewOptions.Classification.fromJson("{\"forget_decay\": 0.99}").forgetting()).isEqualTo(new Forgetting(0.99, 0));
+        assertThat(ViewOptions.Classification.fromJson("{\"forget_decay\": 1}").forgetting().decays()).isFalse();
+        assertThat(ViewOptions.Classification.fromJson("{\"forget_window\": 50.0}").forgetting()).isEqualTo(new Forgetting(1, 50));
+        for (String decay : new String[]{"0", "-0.5", "1.5", "\"0.9\"", "true"}) {
+            assertInvalid(() -> ViewOptions.Classification.fromJson("{\"forget_decay\": " + decay + "}"), "option forget_decay must be a number in (0, 1]",
+                    "got " + decay);
+        }
+        for (String window : new String[]{"0", "-3", "2.5", "\"10\"", "1000000001"}) {
+            assertInvalid(() -> ViewOptions.Classification.fromJson("{\"forget_window\": " + window + "}"),
+                    "option forget_window must be an integer between 1 and 1000000000", "got " + window);
+        }
+        assertInvalid(() -> ViewOptions.Classification.fromJson("{\"forget_decay\": 0.9, \"forget_window\": 10}"),
+                "options forget_decay and forget_window are two ways to forget: give one of them");
+        assertInvalid(() -> ViewOptions.Prediction.fromJson("{\"forget_window\": 10}"),
+                "option forget_window is for classification views", "CREATE CLASSIFICATION VIEW");
     }
 
     private static void assertInvalid(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String... parts) {

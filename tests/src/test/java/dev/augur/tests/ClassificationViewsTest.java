@@ -106,18 +106,22 @@ class ClassificationViewsTest {
         assertThat(stored).hasSameSizeAs(live);
     }
 
+    /** Each kind without forgetting, and forgetting by decay and by window on a single model and on ensembles. */
     static Stream<Arguments> databasesAndKinds() {
-        return Stream.of(ViewsDatabase.values())
-                .flatMap(db -> Stream.of("logistic", "bagged_logistic", "bagged_svm").map(kind -> Arguments.of(db, kind)));
+        return Stream.of(ViewsDatabase.values()).flatMap(db -> Stream.of(
+                Arguments.of(db, "logistic", ""), Arguments.of(db, "bagged_logistic", ""), Arguments.of(db, "bagged_svm", ""),
+                Arguments.of(db, "logistic", ", forget_decay = 0.9"), Arguments.of(db, "logistic", ", forget_window = 7"),
+                Arguments.of(db, "bagged_logistic", ", forget_window = 5"), Arguments.of(db, "bagged_svm", ", forget_decay = 0.95")));
     }
 
     /**
      * A random interleaving of example batches (some labels flipped), entity updates, commits and rollbacks: after every
-     * one the view equals a full re-scoring by the live model within its tolerance. Ensembles learn by online bagging.
+     * one the view equals a full re-scoring by the live model within its tolerance. Ensembles learn by online bagging;
+     * a forgetting view's live model jumps where a window ends, and the guarantee holds all the same.
      */
     @ParameterizedTest
     @MethodSource("databasesAndKinds")
-    void learnsFromInsertedExamplesAndUndoesRolledBackOnes(ViewsDatabase db, String kind) throws Exception {
+    void learnsFromInsertedExamplesAndUndoesRolledBackOnes(ViewsDatabase db, String kind, String forgetting) throws Exception {
         Random rnd = new Random(3);
         boolean ensemble = kind.startsWith("bagged_");
         try (Connection c = db.open(); Statement st = c.createStatement()) {
@@ -127,7 +131,7 @@ class ClassificationViewsTest {
             st.execute("INSERT INTO ex SELECT id, CASE WHEN a + b > 0 THEN 1 ELSE 0 END FROM ent WHERE id <= 40");
             st.execute("CREATE CLASSIFICATION VIEW cv KEY id ENTITIES FROM ent EXAMPLES FROM ex KEY id LABEL y"
                     + " FEATURE FUNCTION (a, b) USING " + kind + " WITH (learning_rate = 0.3, tolerance = 0.02"
-                    + (ensemble ? ", members = 4, seed = 11" : "") + ")");
+                    + (ensemble ? ", members = 4, seed = 11" : "") + forgetting + ")");
             assertViewMatchesLiveModel(db, st, 0.02, ensemble);
             for (int step = 0; step < 60; step++) {
                 boolean rollback = rnd.nextInt(5) == 0;
@@ -204,6 +208,98 @@ class ClassificationViewsTest {
                         assertThat(e.getSQLState()).isEqualTo("42601");
                         assertThat(e.getMessage()).contains("position").contains("FUNCTION");
                     });
+        }
+    }
+
+    static Stream<Arguments> forgettingKinds() {
+        return Stream.of(ViewsDatabase.values()).flatMap(db -> Stream.of(
+                Arguments.of(db, "logistic", "forget_window = 4", "seed = 42"), Arguments.of(db, "svm", "forget_decay = 0.8", "seed = 42"),
+                Arguments.of(db, "bagged_logistic", "forget_decay = 0.8", "members = 3"),
+                Arguments.of(db, "bagged_svm", "forget_window = 4", "members = 3")));
+    }
+
+    /**
+     * What a view forgets is transactional: a view whose examples took a rolled-back statement (one that crossed a
+     * window's end, or decayed the model seven times) has, after the same later examples, the live model of a view
+     * that never saw it; and the option is in effect (a view without it learns another model from the same examples).
+     */
+    @ParameterizedTest
+    @MethodSource("forgettingKinds")
+    void aRolledBackStatementLeavesNoTraceInWhatTheViewForgets(ViewsDatabase db, String kind, String forgetting, String others)
+            throws Exception {
+        try (Connection c = db.open(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE ent (id INT PRIMARY KEY, a DOUBLE PRECISION, b DOUBLE PRECISION)");
+            st.execute("INSERT INTO ent SELECT g, sin(g * 12.9898), cos(g * 78.233) FROM " + db.series(200));
+            for (String ex : new String[]{"ex_rolled", "ex_clean"}) {
+                st.execute("CREATE TABLE " + ex + " (id INT NOT NULL, y INT)");
+                st.execute("INSERT INTO " + ex + " SELECT id, CASE WHEN a + b > 0 THEN 1 ELSE 0 END FROM ent WHERE id <= 30");
+            }
+            String create = "CREATE CLASSIFICATION VIEW %s KEY id ENTITIES FROM ent EXAMPLES FROM %s KEY id LABEL y"
+                    + " FEATURE FUNCTION (a, b) USING " + kind + " WITH (learning_rate = 0.3, " + others + "%s)";
+            st.execute(String.format(create, "cv_rolled", "ex_rolled", ", " + forgetting));
+            st.execute(String.format(create, "cv_clean", "ex_clean", ", " + forgetting));
+            st.execute(String.format(create, "cv_plain", "ex_clean", ""));
+            // the concept flipped: labels the opposite of the first model's, so every step moves it
+            String batch = "INSERT INTO %s SELECT id, CASE WHEN a + b > 0 THEN 0 ELSE 1 END FROM ent WHERE id BETWEEN %d AND %d";
+            for (String ex : new String[]{"ex_rolled", "ex_clean"}) {
+                st.execute(String.format(batch, ex, 31, 36));
+            }
+            c.setAutoCommit(false);
+            st.execute(String.format(batch, "ex_rolled", 37, 43));
+            c.rollback();
+            c.setAutoCommit(true);
+            for (String ex : new String[]{"ex_rolled", "ex_clean"}) {
+                st.execute(String.format(batch, ex, 44, 48));
+            }
+            Map<Object, Object[]> rolled = liveScoring(db, st, "cv_rolled");
+            Map<Object, Object[]> clean = liveScoring(db, st, "cv_clean");
+            Map<Object, Object[]> plain = liveScoring(db, st, "cv_plain");
+            int differsFromPlain = 0;
+            for (Map.Entry<Object, Object[]> e : clean.entrySet()) {
+                assertThat(rolled.get(e.getKey())).as("entity " + e.getKey()).containsExactly(e.getValue());
+                differsFromPlain += (double) plain.get(e.getKey())[1] != (double) e.getValue()[1] ? 1 : 0;
+            }
+            assertThat(differsFromPlain).isEqualTo(clean.size());
+        }
+    }
+
+    /** Forgetting's options are checked (22023 naming the option and what it takes) and shown in AUGUR.VIEWS. */
+    @ParameterizedTest
+    @EnumSource(ViewsDatabase.class)
+    void forgettingOptionsAreCheckedAndVisible(ViewsDatabase db) throws Exception {
+        try (Connection c = db.open(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE ent (id INT PRIMARY KEY, a DOUBLE PRECISION)");
+            st.execute("INSERT INTO ent VALUES (1, 0.5), (2, -0.5)");
+            st.execute("CREATE TABLE ex (id INT, y INT)");
+            st.execute("INSERT INTO ex VALUES (1, 1), (2, 0)");
+            String create = "CREATE CLASSIFICATION VIEW %s KEY id ENTITIES FROM ent EXAMPLES FROM ex KEY id LABEL y"
+                    + " FEATURE FUNCTION (a) USING %s WITH (%s)";
+            for (String decay : new String[]{"0", "1.5", "-0.25"}) {
+                fails(st, String.format(create, "cv", "logistic", "forget_decay = " + decay), "22023",
+                        "option forget_decay must be a number in (0, 1]", "1 forgets nothing", "got " + decay);
+            }
+            fails(st, String.format(create, "cv", "logistic", "forget_decay = '0.9'"), "22023", "option forget_decay must be a number");
+            for (String window : new String[]{"0", "2.5", "-3", "1000000001"}) {
+                fails(st, String.format(create, "cv", "bagged_logistic", "forget_window = " + window), "22023",
+                        "option forget_window must be an integer between 1 and 1000000000", "got " + window);
+            }
+            fails(st, String.format(create, "cv", "logistic", "forget_decay = 0.9, forget_window = 10"), "22023",
+                    "options forget_decay and forget_window are two ways to forget: give one of them");
+            fails(st, "CREATE PREDICTION VIEW pv AS SELECT id, PREDICT('m', a) FROM ent WITH (forget_window = 10)", "22023",
+                    "option forget_window is for classification views", "CREATE CLASSIFICATION VIEW ... WITH (forget_window = ...)");
+            fails(st, "CREATE PREDICTION VIEW pv AS SELECT id, PREDICT('m', a) FROM ent WITH (mode = eager, forget_decay = 0.9)", "22023",
+                    "option forget_decay is for classification views");
+            st.execute(String.format(create, "cv_decay", "logistic", "forget_decay = 0.97"));
+            st.execute(String.format(create, "cv_window", "bagged_svm", "forget_window = 50, members = 2"));
+            st.execute(String.format(create, "cv_plain", "svm", "learning_rate = 0.5"));
+            try (ResultSet rs = st.executeQuery("SELECT NAME, FORGET_DECAY, FORGET_WINDOW FROM AUGUR.VIEWS WHERE NAME LIKE 'cv_%' ORDER BY NAME")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(new Object[]{rs.getString(1), rs.getObject(2), rs.getObject(3)}).containsExactly("cv_decay", 0.97, null);
+                assertThat(rs.next()).isTrue();
+                assertThat(new Object[]{rs.getString(1), rs.getObject(2), rs.getInt(3)}).containsExactly("cv_plain", null, 0);
+                assertThat(rs.next()).isTrue();
+                assertThat(new Object[]{rs.getString(1), rs.getObject(2), rs.getInt(3)}).containsExactly("cv_window", null, 50);
+            }
         }
     }
 

@@ -179,6 +179,22 @@ public final class LinearSgd {
         };
     }
 
+    /**
+     * Multiplies the whole model (weights and biases) by {@code keep} in (0, 1], lazily through the scale: exponential
+     * forgetting ({@link Forgetting}), taken before a step so that every earlier step's contribution shrinks by it.
+     */
+    public void forget(double keep) {
+        if (keep == 1) {
+            return;
+        }
+        scale *= keep;
+        for (int o = 0; o < outputs; o++) {
+            // a subnormal bias becomes 0, as on PostgreSQL, which refuses a product that underflows
+            bias[o] = Math.abs(bias[o]) < Double.MIN_NORMAL ? 0 : bias[o] * keep;
+        }
+        foldSmallScale();
+    }
+
     private void decay(double eta) {
         if (l2 == 0) {
             return;
@@ -191,6 +207,10 @@ public final class LinearSgd {
             return;
         }
         scale *= shrink;
+        foldSmallScale();
+    }
+
+    private void foldSmallScale() {
         if (scale < 1e-9) {
             // fold the scale back into the weights before it underflows
             for (int i = 0; i < v.length; i++) {

@@ -3,6 +3,7 @@ package dev.augur.engine.view;
 import dev.augur.engine.Errors;
 import dev.augur.engine.OptionValues;
 import dev.augur.engine.model.ModelKind;
+import dev.augur.engine.train.Forgetting;
 import dev.augur.engine.train.TrainingOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,7 +18,7 @@ import java.util.List;
 public final class ViewOptions {
     public static final List<String> PREDICTION_KEYS = List.of("mode", "tolerance", "alpha");
     public static final List<String> CLASSIFICATION_KEYS = List.of("learning_rate", "l2", "hash_bits", "epochs", "tolerance",
-            "alpha", "seed", "members");
+            "alpha", "seed", "members", Forgetting.DECAY, Forgetting.WINDOW);
     private static final String WHAT = "view options";
 
     private ViewOptions() {
@@ -30,6 +31,7 @@ public final class ViewOptions {
         }
 
         public static Prediction fromObject(ObjectNode o) {
+            Forgetting.refuseOnPredictionView(o);
             OptionValues.checkKeys(o, "view option", PREDICTION_KEYS);
             String mode = o.has("mode") ? OptionValues.word("mode", o.get("mode"), List.of("eager", "lazy", "hybrid")) : "eager";
             return new Prediction(mode, number(o, "tolerance", 0), number(o, "alpha", 1.0));
@@ -41,10 +43,11 @@ public final class ViewOptions {
      * default 18), epochs of the initial training (0 to 10000, default 10), tolerance on scores (0.01), alpha (1) and
      * the seed of the initial training's shuffles (42; for an ensemble also of its bootstrap samples and of online
      * bagging's draws), and members: an ensemble's member count (2 to {@link TrainingOptions#MAX_MEMBERS}; 0 when not
-     * given, {@link TrainingOptions#DEFAULT_MEMBERS} for a bagged kind).
+     * given, {@link TrainingOptions#DEFAULT_MEMBERS} for a bagged kind), and how online learning forgets
+     * ({@link Forgetting}: forget_decay or forget_window, at most one).
      */
     public record Classification(double learningRate, double l2, int hashBits, int epochs, double tolerance, double alpha,
-                                 long seed, int members) {
+                                 long seed, int members, Forgetting forgetting) {
         public static Classification fromJson(String json) {
             return fromObject(OptionValues.parse(json, WHAT, "{\"learning_rate\": 0.5, \"hash_bits\": 18}"));
         }
@@ -60,7 +63,8 @@ public final class ViewOptions {
                     epochs == null ? 10 : OptionValues.integer("epochs", epochs, 0, TrainingOptions.MAX_EPOCHS, null),
                     number(o, "tolerance", 0.01), number(o, "alpha", 1.0),
                     seed == null ? 42 : OptionValues.int64("seed", seed),
-                    members == null ? 0 : OptionValues.integer("members", members, ModelKind.MIN_MEMBERS, TrainingOptions.MAX_MEMBERS, null));
+                    members == null ? 0 : OptionValues.integer("members", members, ModelKind.MIN_MEMBERS, TrainingOptions.MAX_MEMBERS, null),
+                    Forgetting.fromOptions(o));
         }
 
         /** The members of a view of {@code kind}: the option, or the default for a bagged kind; members of another kind 22023. */

@@ -11,6 +11,7 @@ import dev.augur.engine.features.FeatureVector;
 import dev.augur.engine.model.Model;
 import dev.augur.engine.model.ModelKind;
 import dev.augur.engine.train.LinearSgd;
+import dev.augur.engine.train.Forgetting;
 import dev.augur.engine.train.OnlineLearner;
 import dev.augur.engine.train.SgdTrainer;
 import dev.augur.engine.view.ViewIndex;
@@ -24,6 +25,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -126,7 +128,8 @@ public final class H2Views {
     /**
      * A view of every entity's predicted class, trained on the examples table and learning online from every
      * example inserted later. Options: {@code learning_rate} (0.5), {@code l2} (1e-6), {@code hash_bits} (18),
-     * {@code epochs} (10, the initial training), {@code tolerance} (0.01 on scores; labels are always exact), {@code alpha} (1).
+     * {@code epochs} (10, the initial training), {@code tolerance} (0.01 on scores; labels are always exact), {@code alpha} (1),
+     * {@code seed}, {@code members}, and forgetting ({@link Forgetting}: {@code forget_decay} or {@code forget_window}).
      */
     public static int createClassificationView(Connection c, String rawName, String entities, String key, String examples,
                                                String examplesKey, String label, String featureFunction, String kindName,
@@ -209,9 +212,13 @@ public final class H2Views {
                         ModelCodec.sha256(payload), examples, examplesKey, label, rate, l2,
                         "CLASSIFICATION VIEW KEY " + key + " ENTITIES FROM " + entities + " EXAMPLES FROM " + examples + " KEY "
                                 + examplesKey + " LABEL " + label + " FEATURE FUNCTION " + featureFunction + " USING " + kind.sqlName());
-                try (PreparedStatement ps = c.prepareStatement("UPDATE AUGUR.VIEWS SET SEED = ? WHERE NAME = ?")) {
+                Forgetting forgetting = options.forgetting();
+                try (PreparedStatement ps = c.prepareStatement("UPDATE AUGUR.VIEWS SET SEED = ?, FORGET_DECAY = ?, FORGET_WINDOW = ?"
+                        + " WHERE NAME = ?")) {
                     ps.setLong(1, options.seed());
-                    ps.setString(2, name);
+                    ps.setObject(2, forgetting.decays() ? forgetting.decay() : null, Types.DOUBLE);
+                    ps.setObject(3, forgetting.windowed() ? forgetting.window() : null, Types.INTEGER);
+                    ps.setString(4, name);
                     ps.executeUpdate();
                 }
                 ViewMaintenance.saveViewModel(c, name, "anchor", initial, 1);
@@ -588,6 +595,47 @@ public final class H2Views {
         return scored.size() + nullKeys.size();
     }
 
+    /** A windowed view's restarted model ({@link Forgetting}), in the statement's transaction. */
+    private static void saveRestarted(Connection c, String view, double[] weights, double[] biases) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("MERGE INTO AUGUR.VIEW_WINDOWS (VIEW_NAME, WEIGHTS, BIASES) KEY (VIEW_NAME)"
+                + " VALUES (?, ?, ?)")) {
+            ps.setString(1, view);
+            ps.setObject(2, boxed(weights));
+            ps.setObject(3, boxed(biases));
+            ps.executeUpdate();
+        }
+    }
+
+    /** The restarted model's weights and biases; nulls (zero) before the view's first example learned online. */
+    private static double[][] loadRestarted(Connection c, String view) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT WEIGHTS, BIASES FROM AUGUR.VIEW_WINDOWS WHERE VIEW_NAME = ?")) {
+            ps.setString(1, view);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return new double[2][];
+                }
+                return new double[][]{unboxed(rs.getArray(1)), unboxed(rs.getArray(2))};
+            }
+        }
+    }
+
+    private static Double[] boxed(double[] xs) {
+        Double[] boxed = new Double[xs.length];
+        for (int i = 0; i < xs.length; i++) {
+            boxed[i] = xs[i];
+        }
+        return boxed;
+    }
+
+    private static double[] unboxed(java.sql.Array array) throws SQLException {
+        Object[] xs = (Object[]) array.getArray();
+        double[] out = new double[xs.length];
+        for (int i = 0; i < xs.length; i++) {
+            out[i] = ((Number) xs[i]).doubleValue();
+        }
+        return out;
+    }
+
     private static void insertDefinition(Connection c, String name, String kind, String mode, double tolerance, double alpha,
                                          String table, String key, List<String> inputs, String model, int version, String sha,
                                          String examples, String examplesKey, String label, double rate, double l2,
@@ -788,17 +836,21 @@ public final class H2Views {
                         + " (or its features are NULL); insert the entity first", "23503");
             }
             if (rt.learner == null) {
-                // the ordinal of the statement's first example: online bagging's draws are a function of it
+                // the ordinal of the statement's first example: online bagging's draws and the windows are functions of it
                 long seed = 0;
-                try (PreparedStatement ps = c.prepareStatement("SELECT EXAMPLES_LEARNED, SEED FROM AUGUR.VIEWS WHERE NAME = ?")) {
+                Forgetting forgetting;
+                try (PreparedStatement ps = c.prepareStatement("SELECT EXAMPLES_LEARNED, SEED, COALESCE(FORGET_DECAY, 1),"
+                        + " COALESCE(FORGET_WINDOW, 0) FROM AUGUR.VIEWS WHERE NAME = ?")) {
                     ps.setString(1, view);
                     try (ResultSet rs = ps.executeQuery()) {
                         rs.next();
                         rt.examplesBefore = rs.getLong(1);
                         seed = rs.getLong(2);
+                        forgetting = new Forgetting(rs.getDouble(3), rs.getInt(4));
                     }
                 }
-                rt.learner = OnlineLearner.resume(rt.current, rt.def.l2(), seed);
+                double[][] restarted = forgetting.windowed() ? loadRestarted(c, view) : new double[2][];
+                rt.learner = OnlineLearner.resume(rt.current, rt.def.l2(), seed, forgetting, restarted[0], restarted[1]);
                 rt.learnedExamples = 0;
                 rt.index.journal(() -> rt.learner = null);
             }
@@ -834,11 +886,15 @@ public final class H2Views {
             Model before = rt.current;
             Model learned = Model.of(before.name(), before.kind(), before.features(), before.classes(), rt.learner.weights(),
                     rt.learner.bias());
+            OnlineLearner learner = rt.learner;
             rt.learner = null;
             try (PreparedStatement ps = c.prepareStatement("UPDATE AUGUR.VIEWS SET EXAMPLES_LEARNED = ? WHERE NAME = ?")) {
                 ps.setLong(1, rt.examplesBefore + rt.learnedExamples);
                 ps.setString(2, view);
                 ps.executeUpdate();
+            }
+            if (learner.restartedWeights() != null) {
+                saveRestarted(c, view, learner.restartedWeights(), learner.restartedBiases());
             }
             byte[] payload = ModelCodec.encode(learned);
             String sha = ModelCodec.sha256(payload);

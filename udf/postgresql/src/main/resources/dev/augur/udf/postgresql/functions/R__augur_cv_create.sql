@@ -10,6 +10,7 @@ DECLARE
     opts jsonb;
     bad text;
     rate float8; l2 float8; tol float8; alp float8; bits integer; epochs integer; seed bigint; members integer; view_seed bigint;
+    keep float8; win integer;
     ens boolean;
     bag record;
     parts text[];
@@ -45,7 +46,8 @@ BEGIN
             (SELECT string_agg(k.name, ' or ' ORDER BY k.id) FROM augur.kinds() k WHERE k.link = 'logistic' AND k.ensemble), p_kind);
     END IF;
     ens := augur.kind_ensemble(kind);
-    opts := augur.view_options(p_options, ARRAY['learning_rate', 'l2', 'hash_bits', 'epochs', 'tolerance', 'alpha', 'seed', 'members']);
+    opts := augur.view_options(p_options, ARRAY['learning_rate', 'l2', 'hash_bits', 'epochs', 'tolerance', 'alpha', 'seed', 'members',
+        'forget_decay', 'forget_window']);
     rate := augur.view_option(opts, 'learning_rate', 0.5);
     l2 := augur.view_option(opts, 'l2', 1e-6);
     tol := augur.view_option(opts, 'tolerance', 0.01);
@@ -56,6 +58,24 @@ BEGIN
     view_seed := seed;
     -- an ensemble's members: 2 to TrainingOptions.MAX_MEMBERS, TrainingOptions.DEFAULT_MEMBERS when not given (ViewOptions)
     members := augur.view_int_option(opts, 'members', 10, 2, 1000);
+    -- forgetting (Forgetting.fromOptions): at most one of forget_decay in (0, 1] and forget_window, 1 to MAX_WINDOW
+    IF opts ? 'forget_decay' AND opts ? 'forget_window' THEN
+        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = 'options forget_decay and forget_window are two ways to forget: give one of them';
+    END IF;
+    IF opts ? 'forget_decay' THEN
+        IF jsonb_typeof(opts -> 'forget_decay') <> 'number' OR (opts ->> 'forget_decay')::numeric <= 0 OR (opts ->> 'forget_decay')::numeric > 1 THEN
+            RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('option forget_decay must be a number in (0, 1]: the part of the '
+                || 'model kept at each step (1 forgets nothing), got %s', opts -> 'forget_decay');
+        END IF;
+        keep := (opts ->> 'forget_decay')::float8;
+    END IF;
+    IF opts ? 'forget_window' THEN
+        IF jsonb_typeof(opts -> 'forget_window') <> 'number' THEN
+            RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('option forget_window must be an integer between 1 and 1000000000, got %s',
+                opts -> 'forget_window');
+        END IF;
+        win := augur.view_int_option(opts, 'forget_window', 0, 1, 1000000000);
+    END IF;
     IF NOT ens AND opts ? 'members' AND jsonb_typeof(opts -> 'members') <> 'null' THEN
         RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('option members makes a classification view of an ensemble: USING a '
             || 'bagged kind (%s), not %s; USING bagged_%s', (SELECT string_agg(k.name, ', ' ORDER BY k.id) FROM augur.kinds() k WHERE k.ensemble),
@@ -119,11 +139,11 @@ BEGIN
     vt := format('%I.%I', vschema, nm);
     INSERT INTO augur.views (name, kind, mode, tolerance, alpha, base_table, key_column, input_columns, model, model_version,
                              model_sha256, anchor_version, examples_table, examples_key, label_column, learning_rate, l2,
-                             definition, view_schema, base_relation, routine, created_by, examples_relation)
+                             definition, view_schema, base_relation, routine, created_by, examples_relation, forget_decay, forget_window)
     VALUES (nm, 'classification', 'eager', tol, alp, p_entities, key, array_to_string(inputs, ','), nm, 1, NULL, 1, p_examples, ekey,
             lbl, rate, l2, format('CLASSIFICATION VIEW KEY %s ENTITIES FROM %s EXAMPLES FROM %s KEY %s LABEL %s FEATURE FUNCTION %s USING %s',
                                   key, p_entities, p_examples, ekey, lbl, p_feature_function, kind),
-            vschema, ent.rel, md5(nm), p_role, ex.rel)
+            vschema, ent.rel, md5(nm), p_role, ex.rel, CASE WHEN keep <> 1 THEN keep END, win)
     RETURNING * INTO v;
     l.feature_type := CASE WHEN bow THEN 'bag_of_words' ELSE 'dense' END;
     l.hash_bits := CASE WHEN bow THEN bits END;

@@ -1,9 +1,10 @@
 -- After an INSERT of examples (the statement trigger, view locked): checks every example in insertion order as H2's
 -- ExampleTrigger does (NULL label 22004, a label outside the classes 22023, no entity or NULL features 23503), runs
--- one SGD step per example at the view's learning rate, makes the result the next version and maintains the view.
+-- the SGD steps of each example at the view's learning rate (augur.cv_online), makes the result the next version and
+-- maintains the view.
 CREATE OR REPLACE FUNCTION augur.cv_learn(p_view text, keys text[], labels text[], p_found boolean[], p_idx integer[], p_val float8[],
     p_off integer[]) RETURNS void LANGUAGE plpgsql AS $$
-DECLARE v augur.views; l augur.view_learners; targets integer[] := '{}'; t integer; r record; st integer[]; nw float8[]; nb float8[];
+DECLARE v augur.views; l augur.view_learners; targets integer[] := '{}'; t integer; r record;
 BEGIN
     IF coalesce(cardinality(keys), 0) = 0 THEN
         RETURN;
@@ -26,32 +27,16 @@ BEGIN
         END IF;
         targets := targets || t;
     END LOOP;
-    IF l.members > 1 THEN
-        -- online bagging (OnlineBagging): member m takes augur.cv_bag_steps(seed, m, ordinal) steps on each example, the
-        -- ordinals continuing from the examples learned before this statement
-        nw := '{}';
-        nb := '{}';
-        FOR m IN 0 .. l.members - 1 LOOP
-            st := '{}';
-            FOR e IN 1 .. cardinality(keys) LOOP
-                FOR s IN 1 .. augur.cv_bag_steps(l.seed, m, l.examples + e - 1) LOOP
-                    st := st || e;
-                END LOOP;
-            END LOOP;
-            r := augur.cv_sgd(l.kind, v.l2, l.live_weights[m * l.dimension + 1 : (m + 1) * l.dimension], l.live_biases[m + 1], p_idx, p_val,
-                              p_off, targets, st, array_fill(v.learning_rate, ARRAY[cardinality(st)]));
-            nw := nw || r.w;
-            nb := nb || r.b;
-        END LOOP;
-        UPDATE augur.view_learners x SET live_weights = nw, live_biases = nb, examples = x.examples + cardinality(keys)
-        WHERE x.view_name = p_view;
-        UPDATE augur.views x SET model_version = x.model_version + 1 WHERE x.name = p_view;
-        PERFORM augur.cv_model_changed(p_view, 'learn', false);
-        RETURN;
-    END IF;
-    r := augur.cv_sgd(l.kind, v.l2, l.live_weights, l.live_bias, p_idx, p_val, p_off, targets,
-                      ARRAY(SELECT generate_series(1, cardinality(keys))), array_fill(v.learning_rate, ARRAY[cardinality(keys)]));
-    UPDATE augur.view_learners x SET live_weights = r.w, live_bias = r.b, examples = x.examples + cardinality(keys)
+    -- online bagging (OnlineBagging) for an ensemble, forgetting (Forgetting) when asked: augur.cv_online, the ordinals
+    -- continuing from the examples learned before this statement
+    r := augur.cv_online(l.kind, v.l2, v.learning_rate, coalesce(v.forget_decay, 1), coalesce(v.forget_window, 0), l.seed, l.members,
+                         l.examples, l.dimension, l.live_weights, coalesce(l.live_biases, ARRAY[l.live_bias]),
+                         CASE WHEN v.forget_window > 0 THEN coalesce(l.restarted_weights, array_fill(0.0::float8, ARRAY[l.members * l.dimension])) END,
+                         CASE WHEN v.forget_window > 0 THEN coalesce(l.restarted_biases, array_fill(0.0::float8, ARRAY[l.members])) END,
+                         p_idx, p_val, p_off, targets);
+    UPDATE augur.view_learners x SET live_weights = r.w,
+        live_bias = CASE WHEN x.members = 1 THEN r.b[1] END, live_biases = CASE WHEN x.members > 1 THEN r.b END,
+        restarted_weights = r.rw, restarted_biases = r.rb, examples = x.examples + cardinality(keys)
     WHERE x.view_name = p_view;
     UPDATE augur.views x SET model_version = x.model_version + 1 WHERE x.name = p_view;
     PERFORM augur.cv_model_changed(p_view, 'learn', false);

@@ -1,9 +1,10 @@
 -- LinearSgd.step, one call for a whole sequence of steps: example steps[s] (features p_idx/p_val between
 -- p_off[e] + 1 and p_off[e + 1], class index p_target[e]) at rate p_eta[s]. The same float8 operations in the
 -- same order as the engine: z = scale · (v · x) + b; logistic g = sigmoid(z) − y, hinge g = −y when y·z < 1;
--- then the L2 decay of the lazy scale; then v −= (eta·g / scale) x, b −= eta·g. Returns w = scale · v, and b.
+-- then the L2 decay of the lazy scale; then v −= (eta·g / scale) x, b −= eta·g. Returns w = scale · v, and b. With
+-- p_keep < 1 every step is preceded by LinearSgd.forget: the model (scale and b) multiplied by p_keep (Forgetting).
 CREATE OR REPLACE FUNCTION augur.cv_sgd(p_kind text, p_l2 float8, p_w float8[], p_b float8, p_idx integer[], p_val float8[],
-    p_off integer[], p_target integer[], p_steps integer[], p_eta float8[], OUT w float8[], OUT b float8)
+    p_off integer[], p_target integer[], p_steps integer[], p_eta float8[], p_keep float8, OUT w float8[], OUT b float8)
 LANGUAGE plpgsql IMMUTABLE AS $$
 DECLARE
     v float8[] := p_w;
@@ -18,6 +19,17 @@ BEGIN
     FOR s IN 1 .. coalesce(cardinality(p_steps), 0) LOOP
         e := p_steps[s];
         eta := p_eta[s];
+        IF p_keep <> 1 THEN
+            scale := scale * p_keep;
+            -- a subnormal bias becomes 0 (its product would underflow, which PostgreSQL refuses), as in the engine
+            b := CASE WHEN abs(b) < 2.2250738585072014e-308 THEN 0 ELSE b * p_keep END;
+            IF scale < 1e-9 THEN
+                FOR i IN 1 .. cardinality(v) LOOP
+                    v[i] := v[i] * scale;
+                END LOOP;
+                scale := 1;
+            END IF;
+        END IF;
         dot := 0;
         FOR j IN p_off[e] + 1 .. p_off[e + 1] LOOP
             dot := dot + v[p_idx[j] + 1] * p_val[j];
@@ -69,3 +81,9 @@ BEGIN
         w := ARRAY(SELECT x * scale FROM unnest(v) AS x);
     END IF;
 END $$;
+-- the steps without forgetting (training, and learning without a forgetting option)
+CREATE OR REPLACE FUNCTION augur.cv_sgd(p_kind text, p_l2 float8, p_w float8[], p_b float8, p_idx integer[], p_val float8[],
+    p_off integer[], p_target integer[], p_steps integer[], p_eta float8[], OUT w float8[], OUT b float8)
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT s.w, s.b FROM augur.cv_sgd(p_kind, p_l2, p_w, p_b, p_idx, p_val, p_off, p_target, p_steps, p_eta, 1.0::float8) s
+$$;

@@ -37,6 +37,7 @@ BEGIN
     inputs := q.inputs;
     tbl := q.tbl;
     -- options
+    PERFORM augur.view_refuse_forgetting(p_options);
     opts := augur.view_options(p_options, ARRAY['mode', 'tolerance', 'alpha']);
     mode := lower(coalesce(opts ->> 'mode', 'eager'));
     IF mode NOT IN ('eager', 'lazy', 'hybrid') THEN
