@@ -79,7 +79,6 @@ public final class H2Views {
                     throw new AugurException(Errors.FEATURE_NOT_SUPPORTED, "prediction views hold linear, logistic and svm models"
                             + " and their bagged ensembles; model '" + model + "' is " + current.kind().sqlName() + ": query it with PREDICT instead");
                 }
-                requireDenseEnsemble(current, deployed.version());
                 if (mode.equals("lazy")) {
                     String args = String.join(", ", inputs);
                     String label = current.kind().isClassifier() ? ", PREDICT_LABEL('" + model + "', " + args + ") AS LABEL" : "";
@@ -479,7 +478,6 @@ public final class H2Views {
                     throw new AugurException(Errors.FEATURE_NOT_SUPPORTED, "version " + deployed.version() + " of model '" + model
                             + "' is " + next.kind().sqlName() + ", which prediction view '" + view + "' cannot hold; drop the view first");
                 }
-                requireDenseEnsemble(next, deployed.version());
                 if (next.features().getClass() != rt.index.anchor().features().getClass()) {
                     throw Errors.viewFeatureKind(model, deployed.version(), next.features() instanceof BagOfWords, view,
                             rt.index.anchor().features() instanceof BagOfWords);
@@ -489,14 +487,6 @@ public final class H2Views {
             }
         } catch (AugurException e) {
             throw Predictions.sql(e);
-        }
-    }
-
-    /** A view of an ensemble takes dense inputs (PostgreSQL's scoring of its rows is dense): 0A000 for a bag of words. */
-    private static void requireDenseEnsemble(Model model, int version) {
-        if (model.kind().isEnsemble() && model.features() instanceof BagOfWords) {
-            throw new AugurException(Errors.FEATURE_NOT_SUPPORTED, "prediction views of ensembles take dense inputs; version " + version
-                    + " of model '" + model.name() + "' is a bag-of-words " + model.kind().sqlName() + " model: query it with PREDICT instead");
         }
     }
 
