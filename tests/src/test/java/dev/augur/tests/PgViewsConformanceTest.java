@@ -188,7 +188,9 @@ class PgViewsConformanceTest {
         String bowRows = "SELECT id, score, label, spread, margin, norm_1, norm_2, norm_inf, model_version FROM xb ORDER BY id";
         script.addAll(List.of("SELECT AUGUR.IMPORT_MODEL('eb', '" + ConformanceTest.BAGGED_BOW + "')", "DEPLOY MODEL eb VERSION 1",
                 "CREATE PREDICTION VIEW xb AS SELECT id, PREDICT('eb', note) FROM te", bowRows,
-                "UPDATE te SET note = 'buy now, buy' WHERE MOD(id, 4) = 1", bowRows, "DROP PREDICTION VIEW xb"));
+                "CREATE PREDICTION VIEW xl AS SELECT id, PREDICT('eb', note) FROM te WITH (mode = lazy)",
+                "UPDATE te SET note = 'buy, now' WHERE MOD(id, 4) = 1", bowRows, "SELECT id, score, spread FROM xl ORDER BY id",
+                "DROP PREDICTION VIEW xb", "DROP PREDICTION VIEW xl"));
         script.add("DROP PREDICTION VIEW bv");
         script.add("DROP PREDICTION VIEW bvt");
         script.add("DROP PREDICTION VIEW hv");
