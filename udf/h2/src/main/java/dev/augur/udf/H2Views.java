@@ -153,12 +153,6 @@ public final class H2Views {
                 List<String> inputs;
                 ViewDefinitions.FeatureFunction function = ViewDefinitions.featureFunction(featureFunction);
                 inputs = function.columns();
-                if (function.bagOfWords() && kind.isEnsemble()) {
-                    // as prediction views of ensembles: their rows are scored densely on PostgreSQL
-                    throw new AugurException(Errors.FEATURE_NOT_SUPPORTED, "classification views of ensembles take dense features;"
-                            + " view '" + name + "' USING " + kind.sqlName() + " has FEATURE FUNCTION " + featureFunction.trim()
-                            + ": use FEATURE FUNCTION (column, ...) or USING " + kind.member().sqlName());
-                }
                 if (function.bagOfWords()) {
                     features = new BagOfWords(inputs.get(0).toLowerCase(Locale.ROOT), BagOfWords.Weighting.BINARY, 1, hashBits, true, null, null);
                 } else {
