@@ -1,7 +1,9 @@
 package dev.augur.tests;
 
+import dev.augur.engine.codec.ModelJson;
 import dev.augur.engine.features.BagOfWords;
 import dev.augur.engine.features.SparseVector;
+import dev.augur.engine.model.Model;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -29,20 +31,49 @@ class BagOfWordsViewsTest {
     private static final String[] WORDS = {"buy", "now", "cheap", "hello", "meeting", "offer", "free", "team", "lunch", "win",
             "prize", "report", "call", "today", "click"};
 
-    /** A bag-of-words model version as the catalog stores it, mirrored by the engine's feature function. */
-    record Bow(String kind, BagOfWords features, double[] weights, double bias) {
+    /**
+     * A bag-of-words model version as the catalog stores it: the engine's reading of the imported JSON ({@link ModelJson}), whose
+     * view values (margin, spread) a full re-scoring gives.
+     */
+    record Bow(String kind, BagOfWords features, Model model) {
         double margin(String text) {
-            SparseVector x = features.vectorize(text);
-            double m = bias;
-            for (int i = 0; i < x.size(); i++) {
-                m += weights[x.indices()[i]] * x.values()[i];
-            }
-            return m;
+            return values(text).margin();
+        }
+
+        double spread(String text) {
+            return values(text).spread();
+        }
+
+        boolean ensemble() {
+            return model.kind().isEnsemble();
+        }
+
+        boolean labelled() {
+            return model.kind().isClassifier();
+        }
+
+        private Model.ViewValues values(String text) {
+            return model.viewValues(model.margins(features.vectorize(text)));
         }
     }
 
     static Bow importBow(Statement st, String name, String kind, String weighting, int ngrams, int hashBits, boolean normalize,
                          String[] vocab, double[] idf, double[] weights, double bias) throws SQLException {
+        return importBow(st, name, kind, weighting, ngrams, hashBits, normalize, vocab, idf, nums(weights), num(bias));
+    }
+
+    /** A bagged ensemble's version: one weight row and one bias per member. */
+    static Bow importBowEnsemble(Statement st, String name, String kind, String weighting, int ngrams, int hashBits, boolean normalize,
+                                 String[] vocab, double[] idf, double[][] weights, double[] bias) throws SQLException {
+        StringBuilder rows = new StringBuilder("[");
+        for (int k = 0; k < weights.length; k++) {
+            rows.append(k == 0 ? "" : ",").append(nums(weights[k]));
+        }
+        return importBow(st, name, kind, weighting, ngrams, hashBits, normalize, vocab, idf, rows.append(']').toString(), nums(bias));
+    }
+
+    private static Bow importBow(Statement st, String name, String kind, String weighting, int ngrams, int hashBits, boolean normalize,
+                                 String[] vocab, double[] idf, String weights, String bias) throws SQLException {
         StringBuilder json = new StringBuilder("{\"name\":\"" + name + "\",\"kind\":\"" + kind + "\",\"features\":{\"type\":\"bag_of_words\","
                 + "\"input\":\"body\",\"weighting\":\"" + weighting + "\",\"ngrams\":" + ngrams + ",\"hash_bits\":" + hashBits
                 + ",\"normalize\":" + normalize);
@@ -56,12 +87,12 @@ class BagOfWordsViewsTest {
         if (idf != null) {
             json.append(",\"idf\":").append(nums(idf));
         }
-        json.append("},").append(kind.equals("linear") ? "" : "\"classes\":[\"ham\",\"spam\"],")
-                .append("\"weights\":").append(nums(weights)).append(",\"bias\":").append(num(bias)).append('}');
+        json.append("},").append(kind.endsWith("linear") ? "" : "\"classes\":[\"ham\",\"spam\"],")
+                .append("\"weights\":").append(weights).append(",\"bias\":").append(bias).append('}');
         st.executeQuery("SELECT AUGUR.IMPORT_MODEL('" + name + "', '" + json + "')").close();
         BagOfWords f = new BagOfWords("body", BagOfWords.Weighting.fromSqlName(weighting), ngrams, hashBits, normalize,
                 hashBits == 0 ? vocab : new String[0], idf);
-        return new Bow(kind, f, weights, bias);
+        return new Bow(kind, f, ModelJson.fromJson(json.toString()));
     }
 
     private static String num(double v) {
@@ -104,15 +135,18 @@ class BagOfWordsViewsTest {
 
     /**
      * The view against PREDICT / PREDICT_LABEL over docs with the deployed model: the same keys, labels and scores
-     * (within 1e-12, or {@code tolerance}), NULLs for NULL texts; with {@code expected} (the deployed version) also
-     * the margins and the norms of the engine's feature vectors, within 1e-12.
+     * (within 1e-12, or {@code tolerance}), NULLs for NULL texts; an ensemble's spreads against PREDICT_STDDEV within the
+     * same; with {@code expected} (the deployed version) also the margins (the engine's view margins) and the norms of
+     * the engine's feature vectors, within 1e-12.
      */
     static void assertView(ViewsDatabase db, Statement st, String view, String model, double tolerance, Bow expected) throws SQLException {
+        boolean ensemble = expected != null && expected.ensemble();
         Map<Integer, Object[]> rows = new HashMap<>();
-        try (ResultSet rs = st.executeQuery("SELECT id, score, label, margin, norm_1, norm_2, norm_inf, model_version FROM " + view)) {
+        try (ResultSet rs = st.executeQuery("SELECT id, score, label, margin, norm_1, norm_2, norm_inf, model_version"
+                + (ensemble ? ", spread" : "") + " FROM " + view)) {
             while (rs.next()) {
                 rows.put(rs.getInt(1), new Object[]{rs.getObject(2), rs.getString(3), rs.getObject(4), rs.getObject(5), rs.getObject(6),
-                        rs.getObject(7), rs.getObject(8)});
+                        rs.getObject(7), rs.getObject(8), ensemble ? rs.getObject(9) : null});
             }
         }
         int deployed;
@@ -120,8 +154,11 @@ class BagOfWordsViewsTest {
             rs.next();
             deployed = rs.getInt(1);
         }
+        boolean labelled = expected == null || expected.labelled();
         int n = 0;
-        try (ResultSet rs = st.executeQuery("SELECT id, body, PREDICT('" + model + "', body), PREDICT_LABEL('" + model + "', body) FROM docs")) {
+        try (ResultSet rs = st.executeQuery("SELECT id, body, PREDICT('" + model + "', body), "
+                + (labelled ? "PREDICT_LABEL('" + model + "', body)" : "CAST(NULL AS VARCHAR(10))") + ", "
+                + (ensemble ? "PREDICT_STDDEV('" + model + "', body)" : "CAST(NULL AS DOUBLE PRECISION)") + " FROM docs")) {
             while (rs.next()) {
                 n++;
                 int key = rs.getInt(1);
@@ -133,9 +170,14 @@ class BagOfWordsViewsTest {
                     assertThat(r).as("row of key %s (NULL text)", key).containsOnlyNulls();
                     continue;
                 }
+                double slack = Math.max(tolerance, db.exactSlack());
                 assertThat(r[0]).as("score of key %s", key).isNotNull();
-                assertThat(Math.abs((Double) r[0] - full)).as("score of key %s", key).isLessThanOrEqualTo(Math.max(tolerance, db.exactSlack()));
-                assertThat(r[1]).as("label of key %s", key).isEqualTo(expected != null && expected.kind().equals("linear") ? null : rs.getString(4));
+                assertThat(Math.abs((Double) r[0] - full)).as("score of key %s", key).isLessThanOrEqualTo(slack);
+                assertThat(r[1]).as("label of key %s", key).isEqualTo(rs.getString(4));
+                if (ensemble) {
+                    assertThat(r[7]).as("spread of key %s", key).isNotNull();
+                    assertThat(Math.abs((Double) r[7] - rs.getDouble(5))).as("spread of key %s", key).isLessThanOrEqualTo(slack);
+                }
                 if (tolerance == 0) {
                     assertThat(((Number) r[6]).intValue()).as("model version of key %s", key).isEqualTo(deployed);
                 }
@@ -143,6 +185,10 @@ class BagOfWordsViewsTest {
                     SparseVector x = expected.features().vectorize(body);
                     if (tolerance == 0) {
                         assertThat((Double) r[2]).as("margin of key %s", key).isCloseTo(expected.margin(body), org.assertj.core.data.Offset.offset(1e-12));
+                        if (ensemble) {
+                            assertThat((Double) r[7]).as("spread of key %s (the engine's)", key)
+                                    .isCloseTo(expected.spread(body), org.assertj.core.data.Offset.offset(1e-12));
+                        }
                     }
                     assertThat((Double) r[3]).as("norm_1 of key %s", key).isCloseTo(x.norm(1), org.assertj.core.data.Offset.offset(1e-12));
                     assertThat((Double) r[4]).as("norm_2 of key %s", key).isCloseTo(x.norm(2), org.assertj.core.data.Offset.offset(1e-12));
@@ -278,31 +324,74 @@ class BagOfWordsViewsTest {
     @ParameterizedTest
     @EnumSource(ViewsDatabase.class)
     void randomInterleavingsKeepTheViewEqualToPredict(ViewsDatabase db) throws Exception {
-        randomInterleavings(db, 17, 0);
+        randomInterleavings(db, 17, 0, "logistic");
     }
 
     @ParameterizedTest
     @EnumSource(ViewsDatabase.class)
     void randomInterleavingsWithAToleranceKeepLabelsExactAndScoresClose(ViewsDatabase db) throws Exception {
-        randomInterleavings(db, 23, 0.02);
+        randomInterleavings(db, 23, 0.02, "logistic");
     }
 
-    private void randomInterleavings(ViewsDatabase db, long seed, double tolerance) throws Exception {
+    @ParameterizedTest
+    @EnumSource(ViewsDatabase.class)
+    void ensembleViewsKeepLabelsScoresAndSpreadsEqualToPredict(ViewsDatabase db) throws Exception {
+        randomInterleavings(db, 33, 0, "bagged_logistic");
+    }
+
+    @ParameterizedTest
+    @EnumSource(ViewsDatabase.class)
+    void ensembleViewsWithAToleranceKeepLabelsExactAndScoresAndSpreadsClose(ViewsDatabase db) throws Exception {
+        randomInterleavings(db, 31, 0.02, "bagged_svm");
+        randomInterleavings(db, 37, 0.02, "bagged_linear");
+    }
+
+    /** The members of an ensemble version: as many as {@code around}'s, each near its own. */
+    private static double[][] randomMembers(Random rnd, double[][] around, double spread) {
+        double[][] w = new double[around.length][];
+        for (int k = 0; k < around.length; k++) {
+            w[k] = randomWeights(rnd, around[k].length, around[k], spread);
+        }
+        return w;
+    }
+
+    /**
+     * Six versions of a model of {@code kind} (an ensemble: of 4 members) over one feature function, a seventh over
+     * another vocabulary, then random data changes and deploys, some rolled back.
+     */
+    private void randomInterleavings(ViewsDatabase db, long seed, double tolerance, String kind) throws Exception {
         Random rnd = new Random(seed);
+        boolean ensemble = kind.startsWith("bagged_");
         try (Connection c = db.open(); Statement st = c.createStatement()) {
             fillDocs(st, rnd, 40);
             double[] idf = new double[VOCAB.length];
             for (int i = 0; i < idf.length; i++) {
                 idf[i] = 0.5 + rnd.nextDouble() * 2;
             }
-            double[] w = randomWeights(rnd, VOCAB.length, null, 0);
             List<Bow> versions = new ArrayList<>();
-            for (int v = 0; v < 6; v++) {
-                versions.add(importBow(st, "m", "logistic", "tfidf", 2, 0, true, VOCAB, idf, randomWeights(rnd, VOCAB.length, w, 0.03),
-                        rnd.nextGaussian() * 0.03));
+            if (ensemble) {
+                double[][] w = new double[4][];
+                for (int k = 0; k < w.length; k++) {
+                    w[k] = randomWeights(rnd, VOCAB.length, null, 0);
+                }
+                for (int v = 0; v < 6; v++) {
+                    versions.add(importBowEnsemble(st, "m", kind, "tfidf", 2, 0, true, VOCAB, idf, randomMembers(rnd, w, 0.03),
+                            new double[]{rnd.nextGaussian() * 0.03, rnd.nextGaussian() * 0.03, 0.1, -0.1}));
+                }
+                double[][] other = new double[4][];
+                for (int k = 0; k < other.length; k++) {
+                    other[k] = randomWeights(rnd, VOCAB2.length, null, 0);
+                }
+                versions.add(importBowEnsemble(st, "m", kind, "binary", 1, 0, true, VOCAB2, null, other, new double[]{0.1, 0, 0.2, -0.1}));
+            } else {
+                double[] w = randomWeights(rnd, VOCAB.length, null, 0);
+                for (int v = 0; v < 6; v++) {
+                    versions.add(importBow(st, "m", kind, "tfidf", 2, 0, true, VOCAB, idf, randomWeights(rnd, VOCAB.length, w, 0.03),
+                            rnd.nextGaussian() * 0.03));
+                }
+                // and one with another vocabulary
+                versions.add(importBow(st, "m", kind, "binary", 1, 0, true, VOCAB2, null, randomWeights(rnd, VOCAB2.length, null, 0), 0.1));
             }
-            // and one with another vocabulary
-            versions.add(importBow(st, "m", "logistic", "binary", 1, 0, true, VOCAB2, null, randomWeights(rnd, VOCAB2.length, null, 0), 0.1));
             st.execute("DEPLOY MODEL m VERSION 1");
             st.execute("CREATE PREDICTION VIEW v AS SELECT id, PREDICT('m', body) FROM docs WITH (tolerance = " + tolerance + ", alpha = 0.5)");
             int nextId = 1000;

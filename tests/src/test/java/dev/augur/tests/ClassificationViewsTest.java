@@ -1,7 +1,9 @@
 package dev.augur.tests;
 
 import dev.augur.engine.codec.ModelCodec;
+import dev.augur.engine.features.BagOfWords;
 import dev.augur.engine.model.Model;
+import dev.augur.engine.model.ModelKind;
 import dev.augur.engine.view.ViewIndex;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -12,7 +14,9 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -32,35 +36,47 @@ class ClassificationViewsTest {
     }
 
     /**
-     * key -> (label, score, spread) of the view's live model over {@code ent (id, a, b)}. Each database keeps the live
-     * model its own way: H2 as an encoded model (scored by the engine), PostgreSQL as float8 arrays (w . x + b per
-     * member, logistic, averaged; the spread the members' population standard deviation).
+     * key -> (label, score, spread) of the view's live model over {@code ent (id, a, b)}, or over {@code ent.body}
+     * ({@code text}: FEATURE FUNCTION bag_of_words(body) with hash_bits 8). Each database keeps the live model its own
+     * way: H2 as an encoded model (scored by the engine), PostgreSQL as float8 arrays (dense: w . x + b per member,
+     * logistic, averaged; the spread the members' population standard deviation; a bag of words: the engine's scoring of
+     * the arrays under the view's feature function).
      */
-    private static Map<Object, Object[]> liveScoring(ViewsDatabase db, Statement st, String view) throws SQLException {
+    private static Map<Object, Object[]> liveScoring(ViewsDatabase db, Statement st, String view, boolean text) throws SQLException {
         Map<Object, Object[]> out = new HashMap<>();
+        Model model = null;
         if (db == ViewsDatabase.H2) {
-            Model model;
             try (ResultSet rs = st.executeQuery("SELECT PAYLOAD, SHA256, VERSION FROM AUGUR.VIEW_MODELS WHERE VIEW_NAME = '" + view
                     + "' AND ROLE = 'live'")) {
                 assertThat(rs.next()).isTrue();
                 model = ModelCodec.decode(H2Db.bytes(rs.getObject(1)), rs.getString(2), view, rs.getInt(3));
             }
-            try (ResultSet rs = st.executeQuery("SELECT id, a, b FROM ent")) {
+        }
+        Double[] w = null;
+        Double[] bias = null;
+        if (db != ViewsDatabase.H2) {
+            try (ResultSet rs = st.executeQuery("SELECT live_weights, coalesce(live_biases, ARRAY[live_bias]), kind FROM augur.view_learners"
+                    + " WHERE view_name = '" + view + "'")) {
+                assertThat(rs.next()).isTrue();
+                w = (Double[]) rs.getArray(1).getArray();
+                bias = (Double[]) rs.getArray(2).getArray();
+                if (text) {
+                    model = Model.of(view, ModelKind.fromSqlName(rs.getString(3)),
+                            new BagOfWords("body", BagOfWords.Weighting.BINARY, 1, 8, true, null, null), List.of("0", "1"),
+                            Arrays.stream(w).mapToDouble(Double::doubleValue).toArray(),
+                            Arrays.stream(bias).mapToDouble(Double::doubleValue).toArray());
+                }
+            }
+        }
+        if (model != null) {
+            try (ResultSet rs = st.executeQuery("SELECT id, a, b" + (text ? ", body" : "") + " FROM ent")) {
                 while (rs.next()) {
-                    ViewIndex.Scored s = ViewIndex.score(rs.getObject(1), model,
-                            ViewIndex.featuresOf(model, new Object[]{rs.getDouble(2), rs.getDouble(3)}));
+                    ViewIndex.Scored s = ViewIndex.score(rs.getObject(1), model, ViewIndex.featuresOf(model,
+                            text ? new Object[]{rs.getString(4)} : new Object[]{rs.getDouble(2), rs.getDouble(3)}));
                     out.put(rs.getObject(1), new Object[]{s.label(), s.score(), s.spread()});
                 }
             }
             return out;
-        }
-        Double[] w;
-        Double[] bias;
-        try (ResultSet rs = st.executeQuery("SELECT live_weights, coalesce(live_biases, ARRAY[live_bias]) FROM augur.view_learners"
-                + " WHERE view_name = '" + view + "'")) {
-            assertThat(rs.next()).isTrue();
-            w = (Double[]) rs.getArray(1).getArray();
-            bias = (Double[]) rs.getArray(2).getArray();
         }
         int k = bias.length;
         try (ResultSet rs = st.executeQuery("SELECT id, a, b FROM ent")) {
@@ -83,8 +99,9 @@ class ClassificationViewsTest {
     }
 
     /** Labels equal to the live model's on every entity, scores (and an ensemble's spreads) within the view's tolerance. */
-    private static void assertViewMatchesLiveModel(ViewsDatabase db, Statement st, double tolerance, boolean ensemble) throws SQLException {
-        Map<Object, Object[]> live = liveScoring(db, st, "cv");
+    private static void assertViewMatchesLiveModel(ViewsDatabase db, Statement st, double tolerance, boolean ensemble, boolean text)
+            throws SQLException {
+        Map<Object, Object[]> live = liveScoring(db, st, "cv", text);
         Map<Object, Object[]> stored = new HashMap<>();
         try (ResultSet rs = st.executeQuery("SELECT id, label, score, " + (ensemble ? "spread" : "NULL") + " FROM cv")) {
             while (rs.next()) {
@@ -106,12 +123,19 @@ class ClassificationViewsTest {
         assertThat(stored).hasSameSizeAs(live);
     }
 
-    /** Each kind without forgetting, and forgetting by decay and by window on a single model and on ensembles. */
+    /** Dense features (a, b) of every kind, with forgetting by decay and by window; a bag of words (the entity's body) of an ensemble. */
     static Stream<Arguments> databasesAndKinds() {
         return Stream.of(ViewsDatabase.values()).flatMap(db -> Stream.of(
-                Arguments.of(db, "logistic", ""), Arguments.of(db, "bagged_logistic", ""), Arguments.of(db, "bagged_svm", ""),
-                Arguments.of(db, "logistic", ", forget_decay = 0.9"), Arguments.of(db, "logistic", ", forget_window = 7"),
-                Arguments.of(db, "bagged_logistic", ", forget_window = 5"), Arguments.of(db, "bagged_svm", ", forget_decay = 0.95")));
+                Arguments.of(db, "logistic", "", false), Arguments.of(db, "bagged_logistic", "", false), Arguments.of(db, "bagged_svm", "", false),
+                Arguments.of(db, "logistic", ", forget_decay = 0.9", false), Arguments.of(db, "logistic", ", forget_window = 7", false),
+                Arguments.of(db, "bagged_logistic", ", forget_window = 5", false), Arguments.of(db, "bagged_svm", ", forget_decay = 0.95", false),
+                Arguments.of(db, "bagged_logistic", "", true)));
+    }
+
+    /** An entity's text, in SQL: words that tell the sign of a (and of b), so that a bag of words can learn a + b > 0. */
+    private static String bodyOf(String a, String b) {
+        return "CASE WHEN " + a + " > 0 THEN 'cheap win' ELSE 'team lunch' END || CASE WHEN " + b + " > 0 THEN ' now' ELSE ' report' END"
+                + " || CASE WHEN " + a + " + " + b + " > 0.5 THEN ' free offer' ELSE '' END";
     }
 
     /**
@@ -121,18 +145,20 @@ class ClassificationViewsTest {
      */
     @ParameterizedTest
     @MethodSource("databasesAndKinds")
-    void learnsFromInsertedExamplesAndUndoesRolledBackOnes(ViewsDatabase db, String kind, String forgetting) throws Exception {
+    void learnsFromInsertedExamplesAndUndoesRolledBackOnes(ViewsDatabase db, String kind, String forgetting, boolean text) throws Exception {
         Random rnd = new Random(3);
         boolean ensemble = kind.startsWith("bagged_");
         try (Connection c = db.open(); Statement st = c.createStatement()) {
-            st.execute("CREATE TABLE ent (id INT PRIMARY KEY, a DOUBLE PRECISION, b DOUBLE PRECISION)");
-            st.execute("INSERT INTO ent SELECT g, sin(g * 12.9898), cos(g * 78.233) FROM " + db.series(400));
+            st.execute("CREATE TABLE ent (id INT PRIMARY KEY, a DOUBLE PRECISION, b DOUBLE PRECISION, body VARCHAR(100))");
+            st.execute("INSERT INTO ent SELECT g, sin(g * 12.9898), cos(g * 78.233), NULL FROM " + db.series(400));
+            st.execute("UPDATE ent SET body = " + bodyOf("a", "b"));
             st.execute("CREATE TABLE ex (id INT NOT NULL, y INT)");
             st.execute("INSERT INTO ex SELECT id, CASE WHEN a + b > 0 THEN 1 ELSE 0 END FROM ent WHERE id <= 40");
             st.execute("CREATE CLASSIFICATION VIEW cv KEY id ENTITIES FROM ent EXAMPLES FROM ex KEY id LABEL y"
-                    + " FEATURE FUNCTION (a, b) USING " + kind + " WITH (learning_rate = 0.3, tolerance = 0.02"
-                    + (ensemble ? ", members = 4, seed = 11" : "") + forgetting + ")");
-            assertViewMatchesLiveModel(db, st, 0.02, ensemble);
+                    + " FEATURE FUNCTION " + (text ? "bag_of_words(body)" : "(a, b)") + " USING " + kind
+                    + " WITH (learning_rate = 0.3, tolerance = 0.02" + (ensemble ? ", members = 4, seed = 11" : "")
+                    + (text ? ", hash_bits = 8" : "") + forgetting + ")");
+            assertViewMatchesLiveModel(db, st, 0.02, ensemble, text);
             for (int step = 0; step < 60; step++) {
                 boolean rollback = rnd.nextInt(5) == 0;
                 c.setAutoCommit(false);
@@ -146,7 +172,8 @@ class ClassificationViewsTest {
                 st.execute("INSERT INTO ex SELECT v.id, CASE WHEN (e.a + e.b > 0) <> (v.flip IS NOT NULL) THEN 1 ELSE 0 END"
                         + " FROM (VALUES " + values + ") v(id, flip) JOIN ent e ON e.id = v.id");
                 if (rnd.nextInt(4) == 0) {
-                    st.execute("UPDATE ent SET a = " + (rnd.nextDouble() * 2 - 1) + " WHERE id = " + (1 + rnd.nextInt(400)));
+                    String a = Double.toString(rnd.nextDouble() * 2 - 1);
+                    st.execute("UPDATE ent SET a = " + a + ", body = " + bodyOf(a, "b") + " WHERE id = " + (1 + rnd.nextInt(400)));
                 }
                 int versionInside = modelVersion(st, "cv");
                 if (rollback) {
@@ -156,7 +183,7 @@ class ClassificationViewsTest {
                     c.commit();
                 }
                 c.setAutoCommit(true);
-                assertViewMatchesLiveModel(db, st, 0.02, ensemble);
+                assertViewMatchesLiveModel(db, st, 0.02, ensemble, text);
             }
             assertThat(intValue(st, "SELECT COUNT(*) FROM AUGUR.VIEW_EVENTS WHERE VIEW_NAME = 'cv' AND EVENT IN ('learn', 'reorganize')"))
                     .isPositive();
@@ -251,9 +278,9 @@ class ClassificationViewsTest {
             for (String ex : new String[]{"ex_rolled", "ex_clean"}) {
                 st.execute(String.format(batch, ex, 44, 48));
             }
-            Map<Object, Object[]> rolled = liveScoring(db, st, "cv_rolled");
-            Map<Object, Object[]> clean = liveScoring(db, st, "cv_clean");
-            Map<Object, Object[]> plain = liveScoring(db, st, "cv_plain");
+            Map<Object, Object[]> rolled = liveScoring(db, st, "cv_rolled", false);
+            Map<Object, Object[]> clean = liveScoring(db, st, "cv_clean", false);
+            Map<Object, Object[]> plain = liveScoring(db, st, "cv_plain", false);
             int differsFromPlain = 0;
             for (Map.Entry<Object, Object[]> e : clean.entrySet()) {
                 assertThat(rolled.get(e.getKey())).as("entity " + e.getKey()).containsExactly(e.getValue());
@@ -303,10 +330,10 @@ class ClassificationViewsTest {
         }
     }
 
-    /** An ensemble's options and features are checked: members from 2, members only for a bagged kind, dense features only. */
+    /** An ensemble's options are checked: members from 2, members only for a bagged kind; a bag of words is taken. */
     @ParameterizedTest
     @EnumSource(ViewsDatabase.class)
-    void ensemblesRefuseTooFewMembersAndBagsOfWords(ViewsDatabase db) throws Exception {
+    void ensemblesRefuseTooFewMembersAndTakeBagsOfWords(ViewsDatabase db) throws Exception {
         try (Connection c = db.open(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE ent (id INT PRIMARY KEY, a DOUBLE PRECISION, body VARCHAR(100))");
             st.execute("INSERT INTO ent VALUES (1, 0.5, 'cheap pills now'), (2, -0.5, 'meeting notes attached')");
@@ -316,12 +343,12 @@ class ClassificationViewsTest {
                     + " FEATURE FUNCTION %s USING %s WITH (%s)";
             fails(st, String.format(create, "(a)", "bagged_logistic", "members = 1"), "22023", "option members", "between 2 and");
             fails(st, String.format(create, "(a)", "logistic", "members = 3"), "22023", "option members", "USING bagged_logistic");
-            fails(st, String.format(create, "bag_of_words(body)", "bagged_svm", "members = 3"), "0A000", "ensembles take dense features",
-                    "USING svm");
             fails(st, String.format(create, "(a)", "bagged_linear", "members = 3"), "22023",
                     "USING logistic or svm, or bagged_logistic or bagged_svm for an ensemble");
             st.execute(String.format(create, "(a)", "bagged_svm", "members = 2"));
             assertThat(intValue(st, "SELECT COUNT(*) FROM cv WHERE spread IS NOT NULL")).isEqualTo(2);
+            st.execute(String.format(create.replace("VIEW cv ", "VIEW cvb "), "bag_of_words(body)", "bagged_svm", "members = 3, hash_bits = 6"));
+            assertThat(intValue(st, "SELECT COUNT(*) FROM cvb WHERE spread IS NOT NULL")).isEqualTo(2);
         }
     }
 

@@ -5,6 +5,7 @@ import dev.augur.engine.codec.ModelJson;
 import dev.augur.engine.features.BagOfWords;
 import dev.augur.engine.features.DenseFeatures;
 import dev.augur.engine.features.FeatureVector;
+import dev.augur.engine.features.Features;
 import dev.augur.engine.features.SparseVector;
 import dev.augur.engine.model.Model;
 import dev.augur.engine.model.ModelKind;
@@ -459,44 +460,70 @@ class PgGoldenVectorsTest {
 
     @Test
     void incrementalOrFullIsTheEnginesViewIndexDecision() throws Exception {
-        assertPlansAreTheEngines("gp", ModelKind.LOGISTIC, 1, 400);
+        assertPlansAreTheEngines("gp", ModelKind.LOGISTIC, 1, 400, false);
     }
 
     /** The same for an ensemble's view: its per-member bounds (augur.ensemble_margin_bound, _spread_bound) are ViewBounds'. */
     @Test
     void incrementalOrFullOfAnEnsembleIsTheEnginesViewIndexDecision() throws Exception {
-        assertPlansAreTheEngines("ge", ModelKind.BAGGED_LOGISTIC, 4, 150);
+        assertPlansAreTheEngines("ge", ModelKind.BAGGED_LOGISTIC, 4, 150, false);
     }
 
     /**
-     * Views of one table under seven option sets, through model versions of {@code kind} with {@code members} margins
-     * (one, or an ensemble's): after every deploy, each view's event is the plan the engine's ViewIndex makes.
+     * The same for an ensemble over a bag of words: its members' bounds over their sparse weights (augur.ensemble_view_bounds)
+     * and its rows' norms (augur.bow_norms) are the engine's.
      */
-    private static void assertPlansAreTheEngines(String table, ModelKind kind, int members, int n) throws Exception {
+    @Test
+    void incrementalOrFullOfABagOfWordsEnsembleIsTheEnginesViewIndexDecision() throws Exception {
+        assertPlansAreTheEngines("gb", ModelKind.BAGGED_LOGISTIC, 3, 150, true);
+    }
+
+    private static final String[] PLAN_WORDS = {"buy", "now", "cheap", "hello", "meeting", "offer", "free", "team", "lunch", "win"};
+
+    /**
+     * Views of one table under seven option sets, through model versions of {@code kind} with {@code members} margins
+     * (one, or an ensemble's): after every deploy, each view's event is the plan the engine's ViewIndex makes. The table
+     * holds three dense inputs, or ({@code text}) texts under a bag of words (hashed into 8 buckets, tf, L2-normalized).
+     */
+    private static void assertPlansAreTheEngines(String table, ModelKind kind, int members, int n, boolean text) throws Exception {
         Random rnd = new Random(23);
         String model = table + "m";
-        H2Db.exec(pg, "CREATE TABLE " + table + " (id INT PRIMARY KEY, a DOUBLE PRECISION, b DOUBLE PRECISION, c DOUBLE PRECISION)");
+        Features features = text
+                ? new BagOfWords("body", BagOfWords.Weighting.TF, 1, 3, true, new String[0], null)
+                : new DenseFeatures(List.of("a", "b", "c"));
+        H2Db.exec(pg, "CREATE TABLE " + table + (text ? " (id INT PRIMARY KEY, body TEXT)"
+                : " (id INT PRIMARY KEY, a DOUBLE PRECISION, b DOUBLE PRECISION, c DOUBLE PRECISION)"));
         Map<Integer, Object[]> rows = new LinkedHashMap<>();
-        try (PreparedStatement ps = pg.prepareStatement("INSERT INTO " + table + " VALUES (?, ?, ?, ?)")) {
+        try (PreparedStatement ps = pg.prepareStatement("INSERT INTO " + table + " VALUES (?" + (text ? ", ?)" : ", ?, ?, ?)"))) {
             for (int id = 1; id <= n; id++) {
-                Object[] r = {rnd.nextGaussian(), rnd.nextGaussian() * 2, rnd.nextDouble() * 4 - 2};
+                Object[] r;
+                if (text) {
+                    StringBuilder body = new StringBuilder();
+                    for (int w = 1 + rnd.nextInt(7); w > 0; w--) {
+                        body.append(PLAN_WORDS[rnd.nextInt(PLAN_WORDS.length)]).append(' ');
+                    }
+                    r = new Object[]{body.toString()};
+                } else {
+                    r = new Object[]{rnd.nextGaussian(), rnd.nextGaussian() * 2, rnd.nextDouble() * 4 - 2};
+                }
                 rows.put(id, r);
                 ps.setInt(1, id);
-                for (int j = 0; j < 3; j++) {
-                    ps.setDouble(2 + j, (Double) r[j]);
+                for (int j = 0; j < r.length; j++) {
+                    ps.setObject(2 + j, r[j]);
                 }
                 ps.executeUpdate();
             }
         }
         // model versions: a base, then changes from tiny (only rows near the boundary re-scored) to large (most rows: full)
-        double[] base = {0.8, -0.6, 1.1};
+        double[] base = text ? new double[]{0.8, -0.6, 1.1, 0.3, -0.9, 0.0, 0.5, -0.2} : new double[]{0.8, -0.6, 1.1};
+        int d = base.length;
         double[] steps = {1e-4, 3e-3, 2e-2, 1e-4, 0.5, 1e-5, 5e-3, 2.0, 1e-3, 1e-3, 1e-3, 4e-2, 1e-6, 1e-3, 0.1, 1e-4};
         List<Model> versions = new ArrayList<>();
-        double[] w = new double[3 * members];
+        double[] w = new double[d * members];
         double[] b = new double[members];
         for (int k = 0; k < members; k++) {
-            for (int j = 0; j < 3; j++) {
-                w[3 * k + j] = base[j] * (1 + 0.3 * k);
+            for (int j = 0; j < d; j++) {
+                w[d * k + j] = base[j] * (1 + 0.3 * k);
             }
             b[k] = 0.05 * (1 - k);
         }
@@ -509,7 +536,7 @@ class PgGoldenVectorsTest {
                     b[k] += steps[v - 1] * rnd.nextGaussian() * 0.5;
                 }
             }
-            Model m = Model.of(model, kind, new DenseFeatures(List.of("a", "b", "c")), List.of("0", "1"), w.clone(), b.clone());
+            Model m = Model.of(model, kind, features, List.of("0", "1"), w.clone(), b.clone());
             versions.add(m);
             H2Db.exec(pg, "SELECT AUGUR.IMPORT_MODEL('" + model + "', '" + ModelJson.toJson(m) + "')");
         }
@@ -518,7 +545,8 @@ class PgGoldenVectorsTest {
         double[][] options = {{0.01, 1}, {0.05, 2}, {0, 1}, {0.2, 0.05}, {0.01, 0}, {0.001, 0.5}, {0.3, 10}};
         for (int k = 0; k < options.length; k++) {
             String view = table + "_v" + k;
-            H2Db.exec(pg, "SELECT AUGUR.CREATE_PREDICTION_VIEW('" + view + "', 'SELECT id, PREDICT(''" + model + "'', a, b, c) FROM " + table + "', "
+            H2Db.exec(pg, "SELECT AUGUR.CREATE_PREDICTION_VIEW('" + view + "', 'SELECT id, PREDICT(''" + model + "'', "
+                    + (text ? "body" : "a, b, c") + ") FROM " + table + "', "
                     + String.format(Locale.ROOT, "'{\"tolerance\": %s, \"alpha\": %s}')", options[k][0], options[k][1]));
             ViewIndex index = new ViewIndex(versions.get(0), 1);
             for (Map.Entry<Integer, Object[]> e : rows.entrySet()) {

@@ -81,7 +81,6 @@ public final class H2Views {
                     throw new AugurException(Errors.FEATURE_NOT_SUPPORTED, "prediction views hold linear, logistic and svm models"
                             + " and their bagged ensembles; model '" + model + "' is " + current.kind().sqlName() + ": query it with PREDICT instead");
                 }
-                requireDenseEnsemble(current, deployed.version());
                 if (mode.equals("lazy")) {
                     String args = String.join(", ", inputs);
                     String label = current.kind().isClassifier() ? ", PREDICT_LABEL('" + model + "', " + args + ") AS LABEL" : "";
@@ -157,12 +156,6 @@ public final class H2Views {
                 List<String> inputs;
                 ViewDefinitions.FeatureFunction function = ViewDefinitions.featureFunction(featureFunction);
                 inputs = function.columns();
-                if (function.bagOfWords() && kind.isEnsemble()) {
-                    // as prediction views of ensembles: their rows are scored densely on PostgreSQL
-                    throw new AugurException(Errors.FEATURE_NOT_SUPPORTED, "classification views of ensembles take dense features;"
-                            + " view '" + name + "' USING " + kind.sqlName() + " has FEATURE FUNCTION " + featureFunction.trim()
-                            + ": use FEATURE FUNCTION (column, ...) or USING " + kind.member().sqlName());
-                }
                 if (function.bagOfWords()) {
                     features = new BagOfWords(inputs.get(0).toLowerCase(Locale.ROOT), BagOfWords.Weighting.BINARY, 1, hashBits, true, null, null);
                 } else {
@@ -486,7 +479,6 @@ public final class H2Views {
                     throw new AugurException(Errors.FEATURE_NOT_SUPPORTED, "version " + deployed.version() + " of model '" + model
                             + "' is " + next.kind().sqlName() + ", which prediction view '" + view + "' cannot hold; drop the view first");
                 }
-                requireDenseEnsemble(next, deployed.version());
                 if (next.features().getClass() != rt.index.anchor().features().getClass()) {
                     throw Errors.viewFeatureKind(model, deployed.version(), next.features() instanceof BagOfWords, view,
                             rt.index.anchor().features() instanceof BagOfWords);
@@ -496,14 +488,6 @@ public final class H2Views {
             }
         } catch (AugurException e) {
             throw Predictions.sql(e);
-        }
-    }
-
-    /** A view of an ensemble takes dense inputs (PostgreSQL's scoring of its rows is dense): 0A000 for a bag of words. */
-    private static void requireDenseEnsemble(Model model, int version) {
-        if (model.kind().isEnsemble() && model.features() instanceof BagOfWords) {
-            throw new AugurException(Errors.FEATURE_NOT_SUPPORTED, "prediction views of ensembles take dense inputs; version " + version
-                    + " of model '" + model.name() + "' is a bag-of-words " + model.kind().sqlName() + " model: query it with PREDICT instead");
         }
     }
 

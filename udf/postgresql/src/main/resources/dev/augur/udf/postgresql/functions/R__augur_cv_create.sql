@@ -103,12 +103,6 @@ BEGIN
         bow := false;
         SELECT array_agg(lower(trim(c)) ORDER BY i) INTO inputs FROM unnest(string_to_array(parts[1], ',')) WITH ORDINALITY u(c, i);
     END IF;
-    IF bow AND ens THEN
-        -- as prediction views of ensembles: their rows are scored densely
-        RAISE EXCEPTION USING ERRCODE = '0A000', MESSAGE = format('classification views of ensembles take dense features; view ''%s'' '
-            || 'USING %s has FEATURE FUNCTION %s: use FEATURE FUNCTION (column, ...) or USING %s', nm, kind, trim(p_feature_function),
-            substr(kind, length('bagged_') + 1));
-    END IF;
     PERFORM augur.view_require_new(nm, vschema, p_role);
     FOR i IN 1 .. 2 LOOP
         IF (CASE i WHEN 1 THEN p_entities_rel ELSE p_examples_rel END) IS NOT NULL
@@ -197,7 +191,7 @@ BEGIN
                                      coalesce(r.off::integer[], '{0}'), r.targets, r.usable);
         INSERT INTO augur.view_learners (view_name, kind, feature_type, hash_bits, inputs, classes, dimension, live_weights, live_bias,
                                          anchor_weights, anchor_bias, members, seed, live_biases, anchor_biases)
-        VALUES (nm, kind, 'dense', NULL, inputs, classes, dim, bag.w, NULL, bag.w, NULL, members, view_seed, bag.b, bag.b);
+        VALUES (nm, kind, l.feature_type, l.hash_bits, inputs, classes, dim, bag.w, NULL, bag.w, NULL, members, view_seed, bag.b, bag.b);
         v := augur.view_lock(nm);
         w := augur.cv_ensemble_run(v, 'full', 0, 0);
     ELSE

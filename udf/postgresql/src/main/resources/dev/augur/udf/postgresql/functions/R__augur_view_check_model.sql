@@ -1,4 +1,4 @@
--- a model version an eager view can hold: V3's checks, bag-of-words models now included; an existing view keeps
+-- a model version an eager view can hold: V3's checks, bag-of-words models (and their ensembles) now included; an existing view keeps
 -- the kind of features it was created with (its scoring functions are compiled for dense inputs or for a text)
 CREATE OR REPLACE FUNCTION augur.view_check_model(p_view text, d augur.model_defs, n_inputs integer, creating boolean) RETURNS void
 LANGUAGE plpgsql AS $$
@@ -18,10 +18,6 @@ BEGIN
         END IF;
         RAISE EXCEPTION USING ERRCODE = '0A000', MESSAGE = format('version %s of model ''%s'' is %s, which prediction view ''%s'' cannot hold; '
             || 'drop the view first', d.version, d.name, d.kind, p_view);
-    END IF;
-    IF augur.kind_ensemble(d.kind) AND d.feature_type = 'bag_of_words' THEN
-        RAISE EXCEPTION USING ERRCODE = '0A000', MESSAGE = format('prediction views of ensembles take dense inputs; version %s of model '
-            || '''%s'' is a bag-of-words %s model: query it with PREDICT instead', d.version, d.name, d.kind);
     END IF;
     IF NOT creating THEN
         -- the view's table has a spread column exactly when it holds an ensemble

@@ -1,15 +1,23 @@
--- The SQL of the generated scoring function augur_vr_<md5(view)> of a dense ensemble's view (the same signature and
+-- The SQL of the generated scoring function augur_vr_<md5(view)> of an ensemble's view (the same signature and
 -- modes as augur.view_scoring_body's). Each row's margins come from augur.margins, its stored values from
 -- augur.ensemble_view_values; the bounds of 'count' and 'band' are each member's since the anchor (the views row says
 -- which version that is), as ViewIndex checks them: a row is re-scored unless its label, its score and its spread
--- provably stay within p_tol. p_w, p_b and p_dl1 .. p_db, one model's, are unused. x: the input expressions over alias b.
-CREATE OR REPLACE FUNCTION augur.view_ensemble_scoring_body(p_view text, vt text, base text, k text, x text[]) RETURNS text
+-- provably stay within p_tol. p_w, p_b and p_dl1 .. p_db, one model's, are unused. x: the input expressions over alias
+-- b (dense), or body: the text expression over b (a bag of words, whose norms are augur.bow_norms' of the model's
+-- feature vector, PREDICT's: a full re-scoring re-computes them, as a new feature function gives new vectors).
+DROP FUNCTION IF EXISTS augur.view_ensemble_scoring_body(text, text, text, text, text[]);
+CREATE OR REPLACE FUNCTION augur.view_ensemble_scoring_body(p_view text, vt text, base text, k text, x text[], body text) RETURNS text
 LANGUAGE plpgsql IMMUTABLE AS $gen$
 DECLARE
-    xs text := 'ARRAY[' || array_to_string(x, ', ') || ']::float8[]';
+    ms text := CASE WHEN body IS NULL THEN format('augur.margins(d, ARRAY[%s]::float8[], NULL)', array_to_string(x, ', '))
+                    ELSE format('augur.margins(d, NULL, %s)', body) END;
     n1 text := '0::float8';
     n2 text := '0::float8';
     ninf text := '0::float8';
+    ns text;
+    -- a full re-scoring's norms: a bag of words' follow the feature function, a dense row's do not change
+    full_n text := CASE WHEN body IS NULL THEN '' ELSE ', ' || format('augur.bow_norms(d, %s)', body) || ' AS n' END;
+    full_set text := CASE WHEN body IS NULL THEN '' ELSE ' norm_1 = s.n[1], norm_2 = s.n[2], norm_inf = s.n[3],' END;
     -- the row's drift of margin and of spread (v: the view's row), and whether its stored values are safe
     drift text := '(augur.ensemble_margin_bound(mb.dl1, mb.dl2, mb.dlinf, mb.db, p_lip, v.norm_1, v.norm_2, v.norm_inf)'
         || ' + abs(v.anchor_margin - v.margin))';
@@ -18,11 +26,16 @@ DECLARE
     safe text := '((NOT cls OR abs(%1$s) > %2$s) AND %2$s <= p_tol AND NOT (p_tol = 0 AND %2$s > 0) AND %3$s <= p_tol'
         || ' AND NOT (p_tol = 0 AND %3$s > 0))';
 BEGIN
-    FOR i IN 1 .. cardinality(x) LOOP
-        n1 := format('%s + abs(%s)', n1, x[i]);
-        n2 := format('%s + %s * %s', n2, x[i], x[i]);
-        ninf := format('greatest(%s, abs(%s))', ninf, x[i]);
-    END LOOP;
+    IF body IS NULL THEN
+        FOR i IN 1 .. cardinality(x) LOOP
+            n1 := format('%s + abs(%s)', n1, x[i]);
+            n2 := format('%s + %s * %s', n2, x[i], x[i]);
+            ninf := format('greatest(%s, abs(%s))', ninf, x[i]);
+        END LOOP;
+        ns := format('ARRAY[%s, sqrt(%s), %s]', n1, n2, ninf);
+    ELSE
+        ns := format('augur.bow_norms(d, %s)', body);
+    END IF;
     RETURN format($body$
 DECLARE w augur.view_work; nrows bigint; vw augur.views; d augur.model_defs; cls boolean; mb record;
 BEGIN
@@ -34,10 +47,10 @@ BEGIN
     ELSIF p_mode = 'create' THEN
         INSERT INTO %2$s AS v (%4$I, score, label, margin, spread, norm_1, norm_2, norm_inf, model_version, scored_at, anchor_margin,
                                anchor_spread, dirty)
-        SELECT b.%4$I, s.score, s.label, s.margin, s.spread, CASE WHEN mm.m IS NULL THEN NULL ELSE %6$s END,
-               CASE WHEN mm.m IS NULL THEN NULL ELSE sqrt(%7$s) END, CASE WHEN mm.m IS NULL THEN NULL ELSE %8$s END,
+        SELECT b.%4$I, s.score, s.label, s.margin, s.spread, nn.n[1], nn.n[2], nn.n[3],
                CASE WHEN mm.m IS NULL THEN NULL ELSE p_ver END, CURRENT_TIMESTAMP, s.margin, s.spread, false
-        FROM %3$s b, LATERAL (SELECT augur.margins(d, %5$s, NULL) AS m OFFSET 0) mm, LATERAL augur.ensemble_view_values(d, mm.m) s;
+        FROM %3$s b, LATERAL (SELECT %5$s AS m OFFSET 0) mm, LATERAL augur.ensemble_view_values(d, mm.m) s,
+             LATERAL (SELECT CASE WHEN mm.m IS NULL THEN NULL ELSE %6$s END AS n OFFSET 0) nn;
         GET DIAGNOSTICS nrows = ROW_COUNT;
         w.written := nrows;
         SELECT count(margin), max(norm_1), max(norm_2), max(norm_inf) INTO w.rescored, w.max_n1, w.max_n2, w.max_ninf FROM %2$s;
@@ -45,13 +58,13 @@ BEGIN
     ELSIF p_mode = 'full' THEN
         WITH s AS (
             SELECT v.%4$I AS k, z.margin AS m, z.label AS lb, z.score AS sc, z.spread AS sp, v.margin AS om, v.label AS ol,
-                   v.score AS os, v.spread AS osp, v.model_version AS ov
-            FROM %2$s v JOIN %3$s b ON b.%4$I = v.%4$I, LATERAL (SELECT augur.margins(d, %5$s, NULL) AS m OFFSET 0) mm,
+                   v.score AS os, v.spread AS osp, v.model_version AS ov%8$s
+            FROM %2$s v JOIN %3$s b ON b.%4$I = v.%4$I, LATERAL (SELECT %5$s AS m%9$s OFFSET 0) mm,
                  LATERAL augur.ensemble_view_values(d, mm.m) z
             WHERE v.margin IS NOT NULL
         ), u AS (
             UPDATE %2$s v SET margin = s.m, anchor_margin = s.m, label = s.lb, score = s.sc, spread = s.sp, anchor_spread = s.sp,
-                model_version = p_ver, dirty = false,
+                model_version = p_ver, dirty = false,%10$s
                 scored_at = CASE WHEN s.m IS DISTINCT FROM s.om OR s.sc IS DISTINCT FROM s.os OR s.sp IS DISTINCT FROM s.osp
                                       OR s.lb IS DISTINCT FROM s.ol OR p_ver IS DISTINCT FROM s.ov THEN CURRENT_TIMESTAMP ELSE v.scored_at END
             FROM s WHERE v.%4$I = s.k
@@ -65,16 +78,16 @@ BEGIN
     ELSE
         mb := augur.ensemble_view_bounds(augur.defs(vw.model, vw.anchor_version), d);
         IF p_mode = 'count' THEN
-            SELECT count(*), count(*) FILTER (WHERE NOT %9$s) INTO w.checked, w.rescored FROM %2$s v WHERE v.margin IS NOT NULL;
+            SELECT count(*), count(*) FILTER (WHERE NOT %7$s) INTO w.checked, w.rescored FROM %2$s v WHERE v.margin IS NOT NULL;
         ELSE
             -- the band: rows whose anchor margin lies in [p_lo, p_hi] (an index range) or written since the anchor,
             -- re-scored where their own bounds say the label (or the score or spread beyond p_tol) can change
             WITH band AS (
-                SELECT v.%4$I AS k, v.margin AS om, v.label AS ol, v.score AS os, v.spread AS osp, NOT %9$s AS unsafe
+                SELECT v.%4$I AS k, v.margin AS om, v.label AS ol, v.score AS os, v.spread AS osp, NOT %7$s AS unsafe
                 FROM %2$s v WHERE v.margin IS NOT NULL AND (v.anchor_margin BETWEEN p_lo AND p_hi OR v.dirty)
             ), c AS (
                 SELECT band.*, z.margin AS m, z.label AS lb, z.score AS sc, z.spread AS sp
-                FROM band JOIN %3$s b ON b.%4$I = band.k, LATERAL (SELECT augur.margins(d, %5$s, NULL) AS m OFFSET 0) mm,
+                FROM band JOIN %3$s b ON b.%4$I = band.k, LATERAL (SELECT %5$s AS m OFFSET 0) mm,
                      LATERAL augur.ensemble_view_values(d, mm.m) z
                 WHERE band.unsafe
             ), u AS (
@@ -91,5 +104,6 @@ BEGIN
     END IF;
     RETURN w;
 END $body$,
-        p_view, vt, base, k, xs, n1, n2, ninf, format(safe, 'v.margin', drift, sdrift));
+        p_view, vt, base, k, ms, ns, format(safe, 'v.margin', drift, sdrift),
+        CASE WHEN body IS NULL THEN '' ELSE ', mm.n' END, full_n, full_set);
 END $gen$;

@@ -69,20 +69,25 @@ BEGIN
     END IF;
     d := augur.defs(v.model, v.model_version);
     bow := (SELECT md.feature_type FROM augur.model_defs md WHERE md.name = v.model AND md.version = v.anchor_version) = 'bag_of_words';
-    -- an ensemble's view (dense inputs: augur.view_check_model) is kept row by row by augur_vt_, the row trigger
+    -- an ensemble's view (dense or bag of words) is kept row by row by augur_vt_, the row trigger
     ens := augur.kind_ensemble(d.kind);
     EXECUTE format('CREATE FUNCTION augur.%I(p_mode text, p_kind text, p_w float8[], p_b float8, p_classes text[], p_ver integer, '
         || 'p_tol float8, p_lo float8, p_hi float8, p_dl1 float8, p_dl2 float8, p_dlinf float8, p_db float8, p_lip float8) '
         || 'RETURNS augur.view_work LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp SET row_security = off AS %L',
-        'augur_vr_' || h, augur.view_guarded(CASE WHEN bow THEN augur.view_bow_scoring_body(vt, only_base, key, inputs[1], v.model)
-            WHEN ens THEN augur.view_ensemble_scoring_body(nm, vt, only_base, key, augur.view_inputs_sql(v.base_relation, inputs, 'b'))
+        'augur_vr_' || h, augur.view_guarded(CASE
+            WHEN ens AND bow THEN augur.view_ensemble_scoring_body(nm, vt, only_base, key, NULL, format('(b.%I)::text', inputs[1]))
+            WHEN ens THEN augur.view_ensemble_scoring_body(nm, vt, only_base, key, augur.view_inputs_sql(v.base_relation, inputs, 'b'), NULL)
+            WHEN bow THEN augur.view_bow_scoring_body(vt, only_base, key, inputs[1], v.model)
             ELSE augur.view_scoring_body(vt, only_base, key, augur.view_inputs_sql(v.base_relation, inputs, 'b'), v.model, d.inputs) END,
             format('    PERFORM augur.view_guard(%L, %s::oid, %L, %L::text[]);', nm, v.base_relation, base, key || inputs)));
     EXECUTE format('CREATE FUNCTION augur.%I() RETURNS trigger LANGUAGE plpgsql %s AS %L', 'augur_vt_' || h, definer,
-        augur.view_guarded(augur.view_row_trigger_body(nm, vt, key, inputs, CASE WHEN bow
-                THEN format('r := augur.view_score_text(%L, (NEW.%I)::text);', nm, inputs[1])
-                ELSE format('r := augur.%s(%L, ARRAY[%s]::float8[]);', CASE WHEN ens THEN 'view_score_ensemble_row' ELSE 'view_score_row' END,
-                            nm, array_to_string(augur.view_inputs_sql(v.base_relation, inputs, 'NEW'), ', ')) END, false, ens),
+        augur.view_guarded(augur.view_row_trigger_body(nm, vt, key, inputs, CASE
+                WHEN ens AND bow THEN format('r := augur.view_score_ensemble_row(%L, NULL, (NEW.%I)::text);', nm, inputs[1])
+                WHEN ens THEN format('r := augur.view_score_ensemble_row(%L, ARRAY[%s]::float8[], NULL);', nm,
+                                     array_to_string(augur.view_inputs_sql(v.base_relation, inputs, 'NEW'), ', '))
+                WHEN bow THEN format('r := augur.view_score_text(%L, (NEW.%I)::text);', nm, inputs[1])
+                ELSE format('r := augur.view_score_row(%L, ARRAY[%s]::float8[]);', nm,
+                            array_to_string(augur.view_inputs_sql(v.base_relation, inputs, 'NEW'), ', ')) END, false, ens),
             augur.view_row_guard(nm, key || inputs)));
     EXECUTE format('REVOKE ALL ON FUNCTION augur.%I FROM PUBLIC', 'augur_vr_' || h);
     EXECUTE format('REVOKE ALL ON FUNCTION augur.%I FROM PUBLIC', 'augur_vt_' || h);

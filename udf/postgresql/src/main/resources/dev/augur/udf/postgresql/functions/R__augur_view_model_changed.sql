@@ -13,7 +13,7 @@ DECLARE
     -- alpha = 0 means "never incremental": every model change re-scores the view
     reorganize boolean := p_full OR v.alpha = 0 OR v.incremental_cost > v.alpha * greatest(1, total);
     step record;
-    dl1 float8 := 0; dl2 float8 := 0; dlinf float8 := 0; dd float8;
+    mb record;
 BEGIN
     IF reorganize OR NOT coalesce(a.kind = d.kind AND a.classes = d.classes AND a.outputs = d.outputs
                                   AND (d.outputs = 1 OR augur.kind_ensemble(d.kind)) AND augur.view_same_features(a, d), false) THEN
@@ -23,24 +23,9 @@ BEGIN
         step := augur.view_ensemble_incremental(v, total, a, d);
         RETURN augur.view_finish_change(v, p_event, p_full, t0, step.w, step.full_plan, reorganize, step.bound);
     END IF;
-    IF d.feature_type = 'dense' THEN
-        FOR i IN 1 .. d.dimension LOOP
-            dd := abs(d.weights[i] - a.weights[i]);
-            dl1 := dl1 + dd;
-            dl2 := dl2 + dd * dd;
-            dlinf := greatest(dlinf, dd);
-        END LOOP;
-        dl2 := sqrt(dl2);
-    ELSE
-        -- bag of words: the weights are stored sparse (nonzero only); a feature missing on one side weighs 0
-        SELECT coalesce(sum(z.dd), 0), sqrt(coalesce(sum(z.dd * z.dd), 0)), coalesce(max(z.dd), 0) INTO dl1, dl2, dlinf
-        FROM (SELECT abs(coalesce(y.weight, 0.0::float8) - coalesce(x.weight, 0.0::float8)) AS dd
-              FROM (SELECT mw.feature, mw.weight FROM augur.model_weights mw
-                    WHERE mw.name = a.name AND mw.version = a.version AND mw.output = 0) x
-              FULL JOIN (SELECT mw.feature, mw.weight FROM augur.model_weights mw
-                         WHERE mw.name = d.name AND mw.version = d.version AND mw.output = 0) y ON y.feature = x.feature) z;
-    END IF;
-    step := augur.view_incremental(v, total, dl1, dl2, dlinf, abs(d.bias[1] - a.bias[1]),
+    -- one model's bound: its only output's (as an ensemble's members', dense or sparse weights alike)
+    mb := augur.ensemble_view_bounds(a, d);
+    step := augur.view_incremental(v, total, mb.dl1[1], mb.dl2[1], mb.dlinf[1], mb.db[1],
                                    (SELECT k.lipschitz FROM augur.kinds() k WHERE k.name = d.kind), augur.kind_link(d.kind) <> 'identity');
     RETURN augur.view_finish_change(v, p_event, p_full, t0, step.w, step.full_plan, reorganize, step.bound);
 END $$;
