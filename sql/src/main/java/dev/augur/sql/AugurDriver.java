@@ -196,10 +196,14 @@ public final class AugurDriver implements Driver {
                             name.equals("prepareCall") ? CallableStatement.class : PreparedStatement.class, extension);
                 }
                 case "close" -> {
-                    if (!conn.isClosed()) {
-                        binding.beforeClose(conn);
+                    try {
+                        if (!conn.isClosed()) {
+                            binding.beforeClose(conn);
+                        }
+                    } finally {
+                        AugurDriver.invoke(conn, m, args); // closed even when the binding's step failed
                     }
-                    return AugurDriver.invoke(conn, m, args);
+                    return null;
                 }
                 case "nativeSQL" -> {
                     return conn.nativeSQL(rewrite((String) args[0], importBase));
