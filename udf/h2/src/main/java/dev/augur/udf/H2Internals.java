@@ -303,7 +303,7 @@ final class H2Internals {
     }
 
     /** Tables resolved by name, per database: a name is parsed once, and its table checked to be still the same. */
-    private static final java.util.Map<Object, java.util.Map<String, Table>> PLAIN_TABLES = new java.util.WeakHashMap<>();
+    private static final java.util.Map<Object, java.util.Map<String, Table>> RESOLVED_TABLES = new java.util.WeakHashMap<>();
 
     /** The table {@code name} resolves to when it is one {@link #updateRowByKey} may write; null otherwise. */
     private static Table plainTable(SessionLocal session, String name) {
@@ -314,8 +314,8 @@ final class H2Internals {
     /** The table a name resolves to (null for none), parsed once per database and checked to be still the same table. */
     private static Table cachedTable(SessionLocal session, String name) {
         java.util.Map<String, Table> byName;
-        synchronized (PLAIN_TABLES) {
-            byName = PLAIN_TABLES.computeIfAbsent(session.getDatabase(), d -> new java.util.concurrent.ConcurrentHashMap<>());
+        synchronized (RESOLVED_TABLES) {
+            byName = RESOLVED_TABLES.computeIfAbsent(session.getDatabase(), d -> new java.util.concurrent.ConcurrentHashMap<>());
         }
         Table t = byName.get(name);
         if (t != null && t.isValid() && t.getSchema().findTableOrView(session, t.getName()) == t) {
