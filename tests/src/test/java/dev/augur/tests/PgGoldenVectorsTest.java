@@ -565,10 +565,13 @@ class PgGoldenVectorsTest {
                 String where = "version " + v + " on " + pc.view() + " (tolerance " + pc.tolerance() + ", alpha " + pc.alpha()
                         + ", incremental cost " + pc.index().incrementalCost() + ", " + pc.index().size() + " rows)";
                 boolean reanchor = pc.index().shouldReanchor(pc.alpha(), false, false);
-                ViewIndex.Plan plan = reanchor ? pc.index().rescoreAll(current, v) : pc.index().modelChanged(current, v, pc.tolerance());
-                List<Object> event = H2Db.rows(pg, "SELECT event, rows_checked, rows_rescored, bound, note FROM augur.view_events "
+                // the skiing rule re-anchors writing only what the tolerance requires (alpha 0: never incremental, all)
+                ViewIndex.Plan plan = !reanchor ? pc.index().modelChanged(current, v, pc.tolerance())
+                        : pc.alpha() == 0 ? pc.index().rescoreAll(current, v) : pc.index().reanchor(current, v, pc.tolerance());
+                List<Object> event = H2Db.rows(pg, "SELECT event, rows_checked, rows_rescored, bound, note, rows_written FROM augur.view_events "
                         + "WHERE view_name = '" + pc.view() + "' ORDER BY id DESC LIMIT 1").get(0);
                 assertThat(event.get(0)).as("event of %s", where).isEqualTo(plan.full() ? "reorganize" : "deploy");
+                assertThat(((Number) event.get(5)).longValue()).as("rows written, %s", where).isEqualTo(plan.changed().size());
                 if (plan.full()) {
                     assertThat((String) event.get(4)).as("why %s re-scored in full", where)
                             .contains(reanchor ? "exceeded alpha" : "bounds left most rows");

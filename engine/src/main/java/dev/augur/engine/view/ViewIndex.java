@@ -325,7 +325,7 @@ public final class ViewIndex {
                 }
             }
             if (needed.size() > entries.size() / 2) {
-                return rescoreAll(current, version);
+                return reanchor(current, version, tolerance);
             }
             checked = entries.size();
             for (Entry e : needed) {
@@ -390,13 +390,7 @@ public final class ViewIndex {
     /** Re-scores one entry its bound does not cover, and keeps (and journals) what must change. */
     private void rescore(Entry e, Model current, int version, double tolerance, List<Scored> changed) {
         Scored s = score(e.key(), current, e.features(), e.norm1(), e.norm2(), e.normInf());
-        // write what must change: a label, or a score (or spread) past half the tolerance (a row left as it is keeps a
-        // valid bound, as bounds are taken from the stored values); with tolerance 0, any change
-        boolean labelChanged = !java.util.Objects.equals(s.label(), e.storedLabel());
-        boolean valuesChanged = tolerance == 0
-                ? s.margin() != e.storedMargin() || s.score() != e.storedScore() || Double.compare(s.spread(), e.storedSpread()) != 0
-                : Math.abs(s.score() - e.storedScore()) > tolerance / 2 || Math.abs(s.spread() - e.storedSpread()) > tolerance / 2;
-        if (labelChanged || valuesChanged) {
+        if (mustWrite(s, e, tolerance)) {
             journal(e.key(), e);
             Entry updated = e.withStored(s, version);
             replace(e, updated);
@@ -406,10 +400,50 @@ public final class ViewIndex {
     }
 
     /**
+     * Whether a row re-scored as {@code s} must be written: its label changes, or its score (or spread) moves past half the
+     * tolerance (a row left as it is keeps a valid bound, as bounds are taken from the stored values); with tolerance 0,
+     * any change. A row never scored (NaN) always is.
+     */
+    private static boolean mustWrite(Scored s, Entry e, double tolerance) {
+        if (Double.isNaN(e.storedMargin())) {
+            return true;
+        }
+        boolean labelChanged = !java.util.Objects.equals(s.label(), e.storedLabel());
+        boolean valuesChanged = tolerance == 0
+                ? s.margin() != e.storedMargin() || s.score() != e.storedScore() || Double.compare(s.spread(), e.storedSpread()) != 0
+                : Math.abs(s.score() - e.storedScore()) > tolerance / 2 || Math.abs(s.spread() - e.storedSpread()) > tolerance / 2;
+        return labelChanged || valuesChanged;
+    }
+
+    /**
      * Full re-scoring under {@code current}, which becomes the anchor (Hazy's reorganization). Margins are computed in
      * batches by the backend {@link Scorers#choose} picks for the view's size (the CPU unless another is configured).
      */
     public Plan rescoreAll(Model current, int version) {
+        return rescoreAll(current, version, Double.NaN);
+    }
+
+    /**
+     * Re-anchoring by the skiing rule (or when the bounds leave most rows to re-score): every row is re-scored under
+     * {@code current}, which becomes the anchor, as by {@link #rescoreAll(Model, int)}; but only the rows whose stored values
+     * must change by the incremental rule (label, or score past half the tolerance) are written. The others keep their
+     * stored values, now at a recorded distance from the new anchor's margin, which every later bound adds (Hazy
+     * re-anchors its water marks, it does not rewrite its labels). A change no bound covers, or a view of tolerance 0, writes
+     * every row that differs, as {@link #rescoreAll(Model, int)}.
+     */
+    public Plan reanchor(Model current, int version, double tolerance) {
+        if (Double.isNaN(tolerance) || tolerance < 0) {
+            throw new IllegalArgumentException("a re-anchoring keeps rows within a tolerance >= 0, not " + tolerance);
+        }
+        // a stored margin means the same under the new model only where a bound covers the change (same kind, link,
+        // classes and feature function); otherwise, and in an exact view (tolerance 0, whose rows then also say the
+        // version that scored them), every row that differs is written
+        boolean exact = tolerance == 0 || ViewBounds.between(anchor, current) == null;
+        return rescoreAll(current, version, exact ? Double.NaN : tolerance);
+    }
+
+    /** {@code tolerance} NaN: every row whose stored values differ at all is written (an exact full re-scoring). */
+    private Plan rescoreAll(Model current, int version, double tolerance) {
         if (current.viewBound() == Model.ViewBound.NONE) {
             throw new IllegalArgumentException("a prediction view holds one margin, or one ensemble, per row; " + current + " has neither");
         }
@@ -425,13 +459,18 @@ public final class ViewIndex {
             Model.ViewValues v = current.viewValues(Arrays.copyOfRange(margins, i * k, (i + 1) * k));
             double m = v.margin();
             Scored s = new Scored(e.key(), m, v.label(), v.score(), e.norm1(), e.norm2(), e.normInf(), v.spread());
-            Entry updated = new Entry(e.key(), e.features(), e.norm1(), e.norm2(), e.normInf(), m, m, v.label(), v.score(), version,
-                    v.spread(), v.spread(), -1);
-            if (m != e.storedMargin() || v.score() != e.storedScore() || Double.compare(v.spread(), e.storedSpread()) != 0
-                    || !java.util.Objects.equals(v.label(), e.storedLabel()) || e.storedVersion() != version) {
+            boolean write = Double.isNaN(tolerance)
+                    ? m != e.storedMargin() || v.score() != e.storedScore() || Double.compare(v.spread(), e.storedSpread()) != 0
+                      || !java.util.Objects.equals(v.label(), e.storedLabel()) || e.storedVersion() != version
+                    : mustWrite(s, e, tolerance);
+            if (write) {
                 changed.add(s);
+                rescoredAll[i] = new Entry(e.key(), e.features(), e.norm1(), e.norm2(), e.normInf(), m, m, v.label(), v.score(), version,
+                        v.spread(), v.spread(), -1);
+            } else {
+                rescoredAll[i] = new Entry(e.key(), e.features(), e.norm1(), e.norm2(), e.normInf(), m, e.storedMargin(), e.storedLabel(),
+                        e.storedScore(), e.storedVersion(), v.spread(), e.storedSpread(), -1);
             }
-            rescoredAll[i] = updated;
         }
         Snapshot before = snapshot();
         undoLog.add(() -> restore(before));

@@ -144,6 +144,55 @@ class ViewIndexTest {
         assertThat(index.shouldReanchor(alpha, false, false)).as("a full re-scoring re-anchors").isFalse();
     }
 
+    /**
+     * A re-anchoring re-scores every row and makes the model the anchor, but writes only the rows whose label changes or
+     * whose score moves past half the tolerance; an exact full re-scoring of the same change writes every row whose
+     * margin moved.
+     */
+    @Test
+    void aReanchoringWritesOnlyWhatTheToleranceRequires() {
+        Model m = model(ModelKind.LOGISTIC, new double[]{0.5, -0.25, 1, 0.1});
+        java.util.Random rnd = new java.util.Random(7);
+        ViewIndex tolerant = new ViewIndex(m, 1);
+        ViewIndex exact = new ViewIndex(m, 1);
+        for (int r = 0; r < 500; r++) {
+            Object[] x = boxed(new double[]{rnd.nextGaussian() * 3, rnd.nextGaussian() * 3, rnd.nextGaussian() * 3});
+            tolerant.put(r, m.featureVector(x), m, 1);
+            exact.put(r, m.featureVector(x), m, 1);
+        }
+        tolerant.resort();
+        exact.resort();
+        Model moved = model(ModelKind.LOGISTIC, new double[]{0.51, -0.26, 1.01, 0.12});
+        ViewIndex.Plan some = tolerant.reanchor(moved, 2, 0.02);
+        ViewIndex.Plan all = exact.rescoreAll(moved, 2);
+        assertThat(all.changed()).hasSize(500);
+        assertThat(some.full()).isTrue();
+        assertThat(some.rowsRescored()).isEqualTo(500);
+        assertThat(some.changed().size()).isPositive().isLessThan(250);
+        assertThat(tolerant.anchorVersion()).isEqualTo(2);
+        assertThat(tolerant.incrementalCost()).isZero();
+        java.util.Set<Object> written = new java.util.HashSet<>();
+        for (ViewIndex.Scored s : some.changed()) {
+            written.add(s.key());
+        }
+        for (int r = 0; r < 500; r++) {
+            ViewIndex.Entry e = tolerant.get(r);
+            double margin = moved.margin(e.features());
+            assertThat(e.anchorMargin()).isEqualTo(margin);
+            assertThat(e.storedLabel()).isEqualTo(moved.labelOfMargin(margin));
+            double off = Math.abs(e.storedScore() - moved.scoreOfMargin(margin));
+            if (written.contains(r)) {
+                assertThat(e.storedMargin()).isEqualTo(margin);
+                assertThat(e.storedVersion()).isEqualTo(2);
+            } else {
+                assertThat(off).as("row %s kept", r).isLessThanOrEqualTo(0.01);
+                assertThat(e.storedVersion()).isEqualTo(1);
+            }
+        }
+        assertThat(tolerant.structureProblem()).isNull();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> tolerant.reanchor(moved, 3, Double.NaN)).isInstanceOf(IllegalArgumentException.class);
+    }
+
     @Test
     void aKindWithoutABoundRescoresEveryRow() {
         Model m = model(ModelKind.LINEAR, new double[]{1, 2, 3, 4});
@@ -191,8 +240,11 @@ class ViewIndexTest {
                             model.bias()[0] + scale * rnd.nextGaussian()};
                     model = model(kind, map);
                     version++;
-                    if (index.shouldReanchor(1.0, op[2] == 2 && key % 2 == 0, false)) {
+                    boolean full = op[2] == 2 && key % 2 == 0;
+                    if (full) {
                         index.rescoreAll(model, version);
+                    } else if (index.shouldReanchor(1.0, false, false)) {
+                        index.reanchor(model, version, tolerance);
                     } else {
                         index.modelChanged(model, version, tolerance);
                     }

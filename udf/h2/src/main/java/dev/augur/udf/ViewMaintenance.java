@@ -65,8 +65,12 @@ final class ViewMaintenance {
             refeature(conn, rt);
         }
         boolean reorganize = index.shouldReanchor(rt.def.alpha(), full, refeatured);
-        ViewIndex.Plan plan = reorganize ? index.rescoreAll(rt.current, rt.currentVersion)
-                : index.modelChanged(rt.current, rt.currentVersion, rt.def.maintainedTolerance());
+        // a refresh asked FULL, a new feature function and alpha = 0 ("never incremental") re-write every row that differs;
+        // the skiing rule's re-anchoring writes only what the tolerance requires, as incremental maintenance does
+        boolean exact = full || refeatured || rt.def.alpha() == 0;
+        ViewIndex.Plan plan = !reorganize ? index.modelChanged(rt.current, rt.currentVersion, rt.def.maintainedTolerance())
+                : exact ? index.rescoreAll(rt.current, rt.currentVersion)
+                : index.reanchor(rt.current, rt.currentVersion, rt.def.maintainedTolerance());
         if (plan.full()) {
             saveViewModel(conn, rt.name, "anchor", rt.current, rt.currentVersion);
         }

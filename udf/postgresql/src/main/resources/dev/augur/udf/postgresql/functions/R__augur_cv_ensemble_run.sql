@@ -24,24 +24,36 @@ BEGIN
     mb := augur.ensemble_view_bounds(augur.cv_defs(l, 'anchor'), augur.cv_defs(l, 'live'));
     IF p_mode = 'size' THEN
         EXECUTE format('SELECT count(*) FROM %s v WHERE v.margin IS NOT NULL', vt) INTO r.checked;
-    ELSIF p_mode = 'full' THEN
+    ELSIF p_mode IN ('full', 'reanchor') THEN
+        -- 'full' writes every row whose values differ; 'reanchor' (ViewIndex.reanchor) only those whose label changes or
+        -- whose score or spread moves past half the tolerance, the others keeping their stored values; both re-anchor
         EXECUTE format($q$
-            WITH s AS (
+            WITH q AS (
                 SELECT v.%2$s AS key, z.sc - 0.5::float8 AS m, z.sc, z.sp, CASE WHEN z.sc >= 0.5::float8 THEN $4[2] ELSE $4[1] END AS lb,
                        v.margin AS om, v.score AS os, v.spread AS osp, v.label AS ol, v.model_version AS ov
                 FROM %1$s v, LATERAL (SELECT %3$s AS m OFFSET 0) mm, %4$s WHERE v.f_idx IS NOT NULL
+            ), s AS (
+                SELECT q.*, CASE WHEN $7 = 'full'
+                                 THEN q.m IS DISTINCT FROM q.om OR q.sc IS DISTINCT FROM q.os OR q.sp IS DISTINCT FROM q.osp
+                                      OR q.lb IS DISTINCT FROM q.ol OR $6 IS DISTINCT FROM q.ov
+                                 ELSE q.lb IS DISTINCT FROM q.ol OR CASE WHEN $5 = 0 THEN q.m <> q.om OR q.sc <> q.os OR q.sp IS DISTINCT FROM q.osp
+                                                                        ELSE abs(q.sc - q.os) > $5 / 2 OR abs(q.sp - q.osp) > $5 / 2 END
+                            END AS chg
+                FROM q
             ), u AS (
-                UPDATE %1$s v SET margin = s.m, anchor_margin = s.m, label = s.lb, score = s.sc, spread = s.sp, anchor_spread = s.sp,
-                    model_version = $6, dirty = false,
-                    scored_at = CASE WHEN s.m IS DISTINCT FROM s.om OR s.sc IS DISTINCT FROM s.os OR s.sp IS DISTINCT FROM s.osp
-                                          OR s.lb IS DISTINCT FROM s.ol OR $6 IS DISTINCT FROM s.ov THEN CURRENT_TIMESTAMP ELSE v.scored_at END
+                UPDATE %1$s v SET anchor_margin = s.m, anchor_spread = s.sp, dirty = false,
+                    margin = CASE WHEN s.chg THEN s.m ELSE v.margin END, label = CASE WHEN s.chg THEN s.lb ELSE v.label END,
+                    score = CASE WHEN s.chg THEN s.sc ELSE v.score END, spread = CASE WHEN s.chg THEN s.sp ELSE v.spread END,
+                    model_version = CASE WHEN s.chg THEN $6 ELSE v.model_version END,
+                    scored_at = CASE WHEN s.chg THEN CURRENT_TIMESTAMP ELSE v.scored_at END
                 FROM s WHERE v.%2$s = s.key
-                RETURNING (s.m IS DISTINCT FROM s.om OR s.sc IS DISTINCT FROM s.os OR s.sp IS DISTINCT FROM s.osp OR s.lb IS DISTINCT FROM s.ol
-                           OR $6 IS DISTINCT FROM s.ov) AS chg
+                RETURNING s.chg, CASE WHEN s.chg THEN 0 ELSE abs(s.m - s.om) END AS dev,
+                          CASE WHEN s.chg THEN 0 ELSE abs(s.sp - s.osp) END AS sdev
             )
-            SELECT count(*), count(*) FILTER (WHERE chg) FROM u$q$,
+            SELECT count(*), count(*) FILTER (WHERE chg), max(dev), max(sdev) FROM u$q$,
             vt, k, format(m, 'v'), vals)
-        INTO r.rescored, r.written USING l.live_weights, l.live_biases, l.dimension, l.classes, v.tolerance, v.model_version;
+        INTO r.rescored, r.written, r.max_dev, r.max_spread_dev
+        USING l.live_weights, l.live_biases, l.dimension, l.classes, v.tolerance, v.model_version, p_mode;
         EXECUTE format('UPDATE %s SET dirty = false WHERE dirty', vt);
         EXECUTE format('SELECT max(norm_1), max(norm_2), max(norm_inf) FROM %s', vt) INTO r.max_n1, r.max_n2, r.max_ninf;
         r.checked := r.rescored;

@@ -22,21 +22,31 @@ BEGIN
     END IF;
     IF p_mode = 'size' THEN
         EXECUTE format('SELECT count(*) FROM %s v WHERE v.margin IS NOT NULL', vt) INTO r.checked;
-    ELSIF p_mode = 'full' THEN
+    ELSIF p_mode IN ('full', 'reanchor') THEN
+        -- 'full' writes every row whose values differ; 'reanchor' (ViewIndex.reanchor) only those whose label changes or
+        -- whose score moves past half the tolerance, the others keeping their stored values; both re-anchor every row
         EXECUTE format($q$
-            WITH s AS (
-                SELECT v.%2$s AS key, mm.m, v.margin AS om, v.label AS ol, v.model_version AS ov
+            WITH q AS (
+                SELECT v.%2$s AS key, mm.m, v.margin AS om, v.label AS ol, v.model_version AS ov, v.score AS os
                 FROM %1$s v, LATERAL (SELECT %3$s AS m OFFSET 0) mm WHERE v.f_idx IS NOT NULL
+            ), z AS (
+                SELECT q.*, %4$s AS lb, %5$s AS sc FROM q
+            ), s AS (
+                SELECT z.*, CASE WHEN $13 = 'full' THEN z.m IS DISTINCT FROM z.om OR z.lb IS DISTINCT FROM z.ol OR $4 IS DISTINCT FROM z.ov
+                                 ELSE z.lb IS DISTINCT FROM z.ol OR CASE WHEN $5 = 0 THEN z.m <> z.om ELSE abs(z.sc - z.os) > $5 / 2 END
+                            END AS chg
+                FROM z
             ), u AS (
-                UPDATE %1$s v SET margin = s.m, anchor_margin = s.m, label = %4$s, score = %5$s, model_version = $4, dirty = false,
-                    scored_at = CASE WHEN s.m IS DISTINCT FROM s.om OR %4$s IS DISTINCT FROM s.ol OR $4 IS DISTINCT FROM s.ov
-                                     THEN CURRENT_TIMESTAMP ELSE v.scored_at END
+                UPDATE %1$s v SET anchor_margin = s.m, dirty = false,
+                    margin = CASE WHEN s.chg THEN s.m ELSE v.margin END, label = CASE WHEN s.chg THEN s.lb ELSE v.label END,
+                    score = CASE WHEN s.chg THEN s.sc ELSE v.score END, model_version = CASE WHEN s.chg THEN $4 ELSE v.model_version END,
+                    scored_at = CASE WHEN s.chg THEN CURRENT_TIMESTAMP ELSE v.scored_at END
                 FROM s WHERE v.%2$s = s.key
-                RETURNING (s.m IS DISTINCT FROM s.om OR %4$s IS DISTINCT FROM s.ol OR $4 IS DISTINCT FROM s.ov) AS chg
+                RETURNING s.chg, CASE WHEN s.chg THEN 0 ELSE abs(s.m - s.om) END AS dev
             )
-            SELECT count(*), count(*) FILTER (WHERE chg) FROM u$q$,
-            vt, k, format(m, 'v'), format(lbl, 's.m'), format(scr, 's.m'))
-        INTO r.rescored, r.written USING w, b, classes, ver, tol, lo, hi, dl1, dl2, dlinf, db, lip;
+            SELECT count(*), count(*) FILTER (WHERE chg), max(dev) FROM u$q$,
+            vt, k, format(m, 'v'), format(lbl, 'q.m'), format(scr, 'q.m'))
+        INTO r.rescored, r.written, r.max_dev USING w, b, classes, ver, tol, lo, hi, dl1, dl2, dlinf, db, lip, p_mode;
         EXECUTE format('UPDATE %s SET dirty = false WHERE dirty', vt);
         EXECUTE format('SELECT max(norm_1), max(norm_2), max(norm_inf) FROM %s', vt) INTO r.max_n1, r.max_n2, r.max_ninf;
         r.checked := r.rescored;

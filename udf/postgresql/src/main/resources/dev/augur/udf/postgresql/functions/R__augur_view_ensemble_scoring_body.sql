@@ -55,23 +55,33 @@ BEGIN
         w.written := nrows;
         SELECT count(margin), max(norm_1), max(norm_2), max(norm_inf) INTO w.rescored, w.max_n1, w.max_n2, w.max_ninf FROM %2$s;
         w.checked := w.written;
-    ELSIF p_mode = 'full' THEN
-        WITH s AS (
+    ELSIF p_mode IN ('full', 'reanchor') THEN
+        -- 'full' writes every row whose values differ; 'reanchor' (ViewIndex.reanchor) only those whose label changes or
+        -- whose score or spread moves past half the tolerance, the others keeping their stored values; both re-anchor
+        WITH q AS (
             SELECT v.%4$I AS k, z.margin AS m, z.label AS lb, z.score AS sc, z.spread AS sp, v.margin AS om, v.label AS ol,
                    v.score AS os, v.spread AS osp, v.model_version AS ov%8$s
             FROM %2$s v JOIN %3$s b ON b.%4$I = v.%4$I, LATERAL (SELECT %5$s AS m%9$s OFFSET 0) mm,
                  LATERAL augur.ensemble_view_values(d, mm.m) z
             WHERE v.margin IS NOT NULL
+        ), s AS (
+            SELECT q.*, CASE WHEN p_mode = 'full'
+                             THEN q.m IS DISTINCT FROM q.om OR q.sc IS DISTINCT FROM q.os OR q.sp IS DISTINCT FROM q.osp
+                                  OR q.lb IS DISTINCT FROM q.ol OR p_ver IS DISTINCT FROM q.ov
+                             ELSE q.lb IS DISTINCT FROM q.ol OR CASE WHEN p_tol = 0 THEN q.m <> q.om OR q.sc <> q.os OR q.sp IS DISTINCT FROM q.osp
+                                                                    ELSE abs(q.sc - q.os) > p_tol / 2 OR abs(q.sp - q.osp) > p_tol / 2 END
+                        END AS chg
+            FROM q
         ), u AS (
-            UPDATE %2$s v SET margin = s.m, anchor_margin = s.m, label = s.lb, score = s.sc, spread = s.sp, anchor_spread = s.sp,
-                model_version = p_ver, dirty = false,%10$s
-                scored_at = CASE WHEN s.m IS DISTINCT FROM s.om OR s.sc IS DISTINCT FROM s.os OR s.sp IS DISTINCT FROM s.osp
-                                      OR s.lb IS DISTINCT FROM s.ol OR p_ver IS DISTINCT FROM s.ov THEN CURRENT_TIMESTAMP ELSE v.scored_at END
+            UPDATE %2$s v SET anchor_margin = s.m, anchor_spread = s.sp, dirty = false,%10$s
+                margin = CASE WHEN s.chg THEN s.m ELSE v.margin END, label = CASE WHEN s.chg THEN s.lb ELSE v.label END,
+                score = CASE WHEN s.chg THEN s.sc ELSE v.score END, spread = CASE WHEN s.chg THEN s.sp ELSE v.spread END,
+                model_version = CASE WHEN s.chg THEN p_ver ELSE v.model_version END,
+                scored_at = CASE WHEN s.chg THEN CURRENT_TIMESTAMP ELSE v.scored_at END
             FROM s WHERE v.%4$I = s.k
-            RETURNING (s.m IS DISTINCT FROM s.om OR s.sc IS DISTINCT FROM s.os OR s.sp IS DISTINCT FROM s.osp OR s.lb IS DISTINCT FROM s.ol
-                       OR p_ver IS DISTINCT FROM s.ov) AS chg
+            RETURNING s.chg, CASE WHEN s.chg THEN 0 ELSE abs(s.m - s.om) END AS dev, CASE WHEN s.chg THEN 0 ELSE abs(s.sp - s.osp) END AS sdev
         )
-        SELECT count(*), count(*) FILTER (WHERE chg) INTO w.rescored, w.written FROM u;
+        SELECT count(*), count(*) FILTER (WHERE chg), max(dev), max(sdev) INTO w.rescored, w.written, w.max_dev, w.max_spread_dev FROM u;
         UPDATE %2$s v SET dirty = false WHERE v.dirty;
         SELECT max(norm_1), max(norm_2), max(norm_inf) INTO w.max_n1, w.max_n2, w.max_ninf FROM %2$s;
         w.checked := w.rescored;

@@ -1,7 +1,7 @@
 -- The last step of the plan that brings a view to its live model (augur.view_model_changed, augur.cv_model_changed):
 -- the full re-scoring when the plan chose it (full_plan: p_full, the skiing rule when reorganize, or bounds that
--- leave most rows), which makes the live model the anchor; then the event of the change (started at t0), with w,
--- the work done incrementally otherwise. Returns the rows written.
+-- leave most rows), which makes the live model the anchor (a re-anchoring writes only what the tolerance requires);
+-- then the event of the change (started at t0), with w, the work done incrementally otherwise. Returns the rows written.
 CREATE OR REPLACE FUNCTION augur.view_finish_change(v augur.views, p_event text, p_full boolean, t0 timestamptz, w augur.view_work,
     full_plan boolean, reorganize boolean, bound float8) RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
@@ -9,10 +9,17 @@ DECLARE
     -- as on H2: another feature function is what makes a change a full re-scoring, whatever else would have
     refeatured boolean := full_plan AND v.kind <> 'classification'
         AND augur.view_same_features(augur.defs(v.model, v.anchor_version), augur.defs(v.model, v.model_version)) IS NOT TRUE;
+    -- as on H2 (ViewMaintenance, ViewIndex.reanchor): a refresh asked FULL, alpha = 0 ("never incremental"), an exact view
+    -- (tolerance 0) and a change no bound covers write every row that differs; the skiing rule's re-anchoring and bounds that leave most rows write only
+    -- what the tolerance requires
+    tolerant boolean;
 BEGIN
     IF full_plan THEN
-        w := augur.view_run_live(v, 'full', 0, 0, 0, 0, 0, 0, 0);
-        UPDATE augur.views x SET anchor_version = v.model_version, incremental_cost = 0, max_deviation = 0, max_spread_deviation = 0,
+        tolerant := NOT p_full AND v.alpha <> 0 AND v.tolerance <> 0 AND CASE WHEN v.kind = 'classification' THEN true
+            ELSE augur.view_bound_covers(augur.defs(v.model, v.anchor_version), augur.defs(v.model, v.model_version)) END;
+        w := augur.view_run_live(v, CASE WHEN tolerant THEN 'reanchor' ELSE 'full' END, 0, 0, 0, 0, 0, 0, 0);
+        UPDATE augur.views x SET anchor_version = v.model_version, incremental_cost = 0,
+            max_deviation = coalesce(w.max_dev, 0), max_spread_deviation = coalesce(w.max_spread_dev, 0),
             max_norm_1 = coalesce(w.max_n1, 0), max_norm_2 = coalesce(w.max_n2, 0), max_norm_inf = coalesce(w.max_ninf, 0)
         WHERE x.name = v.name;
         IF v.kind = 'classification' THEN

@@ -15,8 +15,7 @@ DECLARE
     step record;
     mb record;
 BEGIN
-    IF reorganize OR NOT coalesce(a.kind = d.kind AND a.classes = d.classes AND a.outputs = d.outputs
-                                  AND (d.outputs = 1 OR augur.kind_ensemble(d.kind)) AND augur.view_same_features(a, d), false) THEN
+    IF reorganize OR NOT augur.view_bound_covers(a, d) THEN
         RETURN augur.view_finish_change(v, p_event, p_full, t0, NULL, true, reorganize, NULL);
     END IF;
     IF augur.kind_ensemble(d.kind) THEN

@@ -16,19 +16,28 @@ DECLARE
                 norm_1 = s.n[1], norm_2 = s.n[2], norm_inf = s.n[3],' END;
 BEGIN
     RETURN format($body$
-    ELSIF p_mode = 'full' THEN
-        WITH s AS (
-            SELECT v.%3$I AS k, mm.m%13$s, %6$s AS lb, v.margin AS om, v.label AS ol, v.model_version AS ov
+    ELSIF p_mode IN ('full', 'reanchor') THEN
+        -- 'full' writes every row whose values differ; 'reanchor' (ViewIndex.reanchor) only those whose label changes or
+        -- whose score moves past half the tolerance, the others keeping their stored values; both re-anchor every row
+        WITH r AS (
+            SELECT v.%3$I AS k, mm.m%13$s, %6$s AS lb, v.margin AS om, v.label AS ol, v.model_version AS ov, v.score AS os
             FROM %1$s v JOIN %2$s b ON b.%3$I = v.%3$I, LATERAL (SELECT %14$s) mm
             WHERE v.margin IS NOT NULL
+        ), s AS (
+            SELECT r.*, z.sc, CASE WHEN p_mode = 'full'
+                                   THEN r.m IS DISTINCT FROM r.om OR r.lb IS DISTINCT FROM r.ol OR p_ver IS DISTINCT FROM r.ov
+                                   ELSE r.lb IS DISTINCT FROM r.ol OR CASE WHEN p_tol = 0 THEN r.m <> r.om ELSE abs(z.sc - r.os) > p_tol / 2 END
+                              END AS chg
+            FROM r, LATERAL (SELECT %7$s AS sc) z
         ), u AS (
-            UPDATE %1$s v SET margin = s.m, anchor_margin = s.m, label = s.lb, score = %7$s, model_version = p_ver, dirty = false,%15$s
-                scored_at = CASE WHEN s.m IS DISTINCT FROM s.om OR s.lb IS DISTINCT FROM s.ol OR p_ver IS DISTINCT FROM s.ov
-                                 THEN CURRENT_TIMESTAMP ELSE v.scored_at END
+            UPDATE %1$s v SET anchor_margin = s.m, dirty = false,%15$s
+                margin = CASE WHEN s.chg THEN s.m ELSE v.margin END, label = CASE WHEN s.chg THEN s.lb ELSE v.label END,
+                score = CASE WHEN s.chg THEN s.sc ELSE v.score END, model_version = CASE WHEN s.chg THEN p_ver ELSE v.model_version END,
+                scored_at = CASE WHEN s.chg THEN CURRENT_TIMESTAMP ELSE v.scored_at END
             FROM s WHERE v.%3$I = s.k
-            RETURNING (s.m IS DISTINCT FROM s.om OR s.lb IS DISTINCT FROM s.ol OR p_ver IS DISTINCT FROM s.ov) AS chg
+            RETURNING s.chg, CASE WHEN s.chg THEN 0 ELSE abs(s.m - s.om) END AS dev
         )
-        SELECT count(*), count(*) FILTER (WHERE chg) INTO w.rescored, w.written FROM u;
+        SELECT count(*), count(*) FILTER (WHERE chg), max(dev) INTO w.rescored, w.written, w.max_dev FROM u;
         UPDATE %1$s v SET dirty = false WHERE v.dirty;
         SELECT max(norm_1), max(norm_2), max(norm_inf) INTO w.max_n1, w.max_n2, w.max_ninf FROM %1$s;
         w.checked := w.rescored;
@@ -56,7 +65,7 @@ BEGIN
         INTO w.checked, w.rescored, w.written, w.max_dev FROM u;
 $body$,
         vt, base, k, fence, m_sql,
-        format(lbl, 'mm.m'), format(scr, 's.m'),
+        format(lbl, 'mm.m'), format(scr, 'r.m'),
         format(safe, 'v.margin', '(' || drift || ')'),
         drift,
         format(safe, 'band.om', 'band.drift'),
