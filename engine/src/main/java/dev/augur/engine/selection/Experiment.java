@@ -319,7 +319,8 @@ public final class Experiment {
         }
         double rb = vb / se2;
         double ro = vo / se2;
-        double df = 1 / (rb * rb / (better.labels() - 1) + ro * ro / (other.labels() - 1));
+        // a share below 1e-150 adds less than 1e-300 (and its square would underflow, an error on PostgreSQL)
+        double df = 1 / ((rb < 1e-150 ? 0 : rb * rb) / (better.labels() - 1) + (ro < 1e-150 ? 0 : ro * ro) / (other.labels() - 1));
         return studentTUpperTail(t, df);
     }
 
@@ -488,9 +489,8 @@ public final class Experiment {
      */
     public static double squaredErrorSquare(String feedback, double squaredError) {
         if (!(squaredError <= MAX_SQUARED_ERROR)) {
-            throw new AugurException(Errors.NUMERIC_OUT_OF_RANGE, "feedback '" + feedback + "': a label's squared error "
-                    + squaredError + " exceeds " + MAX_SQUARED_ERROR + ", more than an experiment's sums can hold; correct the"
-                    + " label or end the experiment with ROLLBACK MODEL");
+            throw new AugurException(Errors.NUMERIC_OUT_OF_RANGE, "feedback '" + feedback + "': a label's squared error exceeds"
+                    + " 1e150, more than an experiment's sums can hold; correct the label or end the experiment with ROLLBACK MODEL");
         }
         return squaredError < 1e-150 ? 0 : squaredError * squaredError;
     }
