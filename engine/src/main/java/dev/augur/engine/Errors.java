@@ -25,6 +25,8 @@ public final class Errors {
     public static final String WRONG_OBJECT_TYPE = "42809";
     /** PostgreSQL's statement_too_complex, which it also raises when a statement nests beyond its stack. */
     public static final String STATEMENT_TOO_COMPLEX = "54001";
+    /** A number too large for what must hold it (PostgreSQL's numeric_value_out_of_range). */
+    public static final String NUMERIC_OUT_OF_RANGE = "22003";
 
     private Errors() {
     }

@@ -48,7 +48,8 @@ class PgExperimentRolesTest {
             denied(u, "SELECT augur.start_experiment('m', 'best', '1,2')", "start_experiment");
             denied(u, "UPDATE augur.experiment_arms SET correct = labels + 100", "experiment_arms");
             denied(u, "UPDATE augur.experiments SET ended_at = now()", "experiments");
-            denied(u, "SELECT augur.experiment_rewarded('fb', 1, 2, 1, 1)", "experiment_rewarded");
+            denied(u, "SELECT augur.experiment_rewarded('fb', 'class', 1, 2, 1, 0.0, 1)", "experiment_rewarded");
+            denied(u, "UPDATE augur.experiment_arms SET squared_error_sum = 0", "experiment_arms");
             denied(u, "SELECT augur.rollback_model('m')", "rollback_model");
             assertThat(H2Db.intValue(u, "SELECT sum(labels) FROM augur.experiment_status")).isEqualTo(1);
         }

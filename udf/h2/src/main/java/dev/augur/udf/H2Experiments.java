@@ -3,6 +3,7 @@ package dev.augur.udf;
 import dev.augur.engine.AugurException;
 import dev.augur.engine.Errors;
 import dev.augur.engine.Names;
+import dev.augur.engine.feedback.LiveMetrics;
 import dev.augur.engine.model.Model;
 import dev.augur.engine.selection.Experiment;
 import org.h2.value.Value;
@@ -27,7 +28,8 @@ public final class H2Experiments {
     }
 
     /** A running experiment with its arms in OVER VERSIONS order. */
-    record Active(long id, Experiment.Strategy strategy, Experiment.Options options, List<Experiment.Arm> arms) {
+    record Active(long id, Experiment.Strategy strategy, Experiment.Reward reward, Experiment.Options options,
+                  List<Experiment.Arm> arms) {
         String describe() {
             List<Integer> versions = arms.stream().map(Experiment.Arm::version).toList();
             return strategy.sqlName() + " over versions " + versions;
@@ -61,11 +63,6 @@ public final class H2Experiments {
             for (int v : vs) {
                 Model candidate = store.load(store.version(m, v));
                 if (first == null) {
-                    if (!candidate.kind().isClassifier()) {
-                        throw new AugurException(Errors.FEATURE_NOT_SUPPORTED, "an experiment rewards each version by its accuracy;"
-                                + " version " + v + " of model '" + m + "' is a " + candidate.kind().sqlName()
-                                + " (a regressor): compare regressors with AUGUR.LIVE_METRICS (MAE, RMSE) and DEPLOY MODEL");
-                    }
                     first = candidate;
                     firstVersion = v;
                 } else if (candidate.kind() != first.kind() || !candidate.inputs().equals(first.inputs())
@@ -77,10 +74,14 @@ public final class H2Experiments {
                             + candidate.kind().sqlName() + " on " + candidate.inputs() + " with classes " + candidate.classes());
                 }
             }
+            // classifiers are rewarded by accuracy, regressors by squared error, from labels of the matching kind
+            Experiment.Reward reward = Experiment.Reward.of(first.kind());
             String feedback = feedbackOf(c, m, o.feedback());
+            Experiment.checkFeedback(m, reward, feedback, H2Feedback.load(c, feedback).target());
             long id;
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO AUGUR.EXPERIMENTS (MODEL, STRATEGY, FEEDBACK,"
-                    + " EXPLORATION_FLOOR, SEED, MIN_LABELS, CONFIDENCE) VALUES (?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+                    + " EXPLORATION_FLOOR, SEED, MIN_LABELS, CONFIDENCE, REWARD) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    Statement.RETURN_GENERATED_KEYS)) {
                 ps.setString(1, m);
                 ps.setString(2, s.sqlName());
                 ps.setString(3, feedback);
@@ -88,6 +89,7 @@ public final class H2Experiments {
                 ps.setLong(5, o.seed());
                 ps.setLong(6, o.minLabels());
                 ps.setDouble(7, o.confidence());
+                ps.setString(8, reward.sqlName());
                 ps.executeUpdate();
                 try (ResultSet rs = ps.getGeneratedKeys()) {
                     rs.next();
@@ -129,7 +131,7 @@ public final class H2Experiments {
                     () -> new CatalogStore(c).requireDeployed(model).version());
             return new Routed(deployed, null);
         }
-        return new Routed(a.arms().get(Experiment.route(a.strategy(), a.arms(), a.options(), key)).version(), a.id());
+        return new Routed(a.arms().get(Experiment.route(a.strategy(), a.reward(), a.arms(), a.options(), key)).version(), a.id());
     }
 
     /** The experiment a served prediction of {@code version} belongs to when recorded with an explicit version. */
@@ -166,33 +168,60 @@ public final class H2Experiments {
     }
 
     /**
-     * A joined pair of feedback {@code feedback} was added ({@code sign} 1) or removed (-1) for a prediction that
+     * A joined pair of feedback {@code f} was added ({@code sign} 1) or removed (-1) for a prediction that
      * {@code experiment} routed: the arm that served it gains or loses the reward (when the experiment is this
-     * feedback's); {@code best} promotes a winner in the same transaction.
+     * feedback's and its reward is what the feedback's labels give): a label, a correct one, and for regressors the
+     * squared error and its square (the sums 0 again once no label is left, never below 0: what removing a label leaves
+     * of rounding); {@code best} promotes a winner in the same transaction.
      */
-    static void rewarded(Connection c, String feedback, String model, long experiment, int version, long correct, int sign)
+    static void rewarded(Connection c, H2Feedback.Definition f, long experiment, int version, LiveMetrics.Terms t, int sign)
             throws SQLException {
-        PreparedStatement ps = SessionStatements.of(c, "UPDATE AUGUR.EXPERIMENT_ARMS SET LABELS = LABELS + ?, CORRECT = CORRECT + ?"
-                + " WHERE EXPERIMENT = ? AND MODEL_VERSION = ?"
-                + " AND EXISTS (SELECT 1 FROM AUGUR.EXPERIMENTS e WHERE e.ID = ? AND e.FEEDBACK = ?)");
+        Experiment.Reward reward;
+        {
+            PreparedStatement ps = SessionStatements.of(c, "SELECT REWARD FROM AUGUR.EXPERIMENTS WHERE ID = ? AND FEEDBACK = ?");
+            ps.setLong(1, experiment);
+            ps.setString(2, f.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return;
+                }
+                reward = Experiment.Reward.fromSqlName(rs.getString(1));
+            }
+        }
+        if (reward.target() != f.target()) {
+            return; // a feedback of that name made again for another kind: its labels do not say this reward
+        }
+        double squaredError = reward == Experiment.Reward.SQUARED_ERROR ? t.squaredError() : 0;
+        double square;
+        try {
+            square = Experiment.squaredErrorSquare(f.name(), squaredError);
+        } catch (AugurException e) {
+            throw Predictions.sql(e);
+        }
+        PreparedStatement ps = SessionStatements.of(c, "UPDATE AUGUR.EXPERIMENT_ARMS SET LABELS = LABELS + ?, CORRECT = CORRECT + ?,"
+                + " SQUARED_ERROR_SUM = CASE WHEN LABELS + ? = 0 THEN CAST(0 AS DOUBLE PRECISION) ELSE GREATEST(CAST(0 AS DOUBLE PRECISION), SQUARED_ERROR_SUM + ?) END,"
+                + " SQUARED_ERROR_SQUARES = CASE WHEN LABELS + ? = 0 THEN CAST(0 AS DOUBLE PRECISION) ELSE GREATEST(CAST(0 AS DOUBLE PRECISION), SQUARED_ERROR_SQUARES + ?) END"
+                + " WHERE EXPERIMENT = ? AND MODEL_VERSION = ?");
         ps.setLong(1, sign);
-        ps.setLong(2, sign * correct);
-        ps.setLong(3, experiment);
-        ps.setInt(4, version);
-        ps.setLong(5, experiment);
-        ps.setString(6, feedback);
+        ps.setLong(2, sign * t.correct());
+        ps.setLong(3, sign);
+        ps.setDouble(4, sign * squaredError);
+        ps.setLong(5, sign);
+        ps.setDouble(6, sign * square);
+        ps.setLong(7, experiment);
+        ps.setInt(8, version);
         if (ps.executeUpdate() == 0 || sign < 0) {
             return;
         }
-        Active a = active(c, model);
+        Active a = active(c, f.model());
         if (a == null || a.strategy() != Experiment.Strategy.BEST) {
             return;
         }
-        int w = Experiment.winner(a.arms(), a.options());
+        int w = Experiment.winner(a.reward(), a.arms(), a.options());
         if (w >= 0) {
             Experiment.Arm arm = a.arms().get(w);
-            end(c, a.id(), String.format(java.util.Locale.ROOT, "promoted version %d: accuracy %.4f on %d labels",
-                    arm.version(), arm.accuracy(), arm.labels()));
+            String model = f.model();
+            end(c, a.id(), Experiment.outcome(a.reward(), arm));
             Admin.call(() -> new CatalogStore(c).deploy(model, arm.version()));
             H2Views.modelDeployed(c, model);
         }
@@ -262,7 +291,8 @@ public final class H2Experiments {
 
     private static Active activeUncached(Connection c, String model) throws SQLException {
         PreparedStatement ps = SessionStatements.of(c, "SELECT e.ID, e.STRATEGY, e.EXPLORATION_FLOOR, e.SEED, e.MIN_LABELS, e.CONFIDENCE,"
-                + " e.FEEDBACK, a.MODEL_VERSION, a.LABELS, a.CORRECT FROM AUGUR.EXPERIMENTS e JOIN AUGUR.EXPERIMENT_ARMS a"
+                + " e.FEEDBACK, a.MODEL_VERSION, a.LABELS, a.CORRECT, e.REWARD, a.SQUARED_ERROR_SUM, a.SQUARED_ERROR_SQUARES"
+                + " FROM AUGUR.EXPERIMENTS e JOIN AUGUR.EXPERIMENT_ARMS a"
                 + " ON a.EXPERIMENT = e.ID WHERE e.MODEL = ? AND e.ENDED_AT IS NULL ORDER BY e.ID, a.ARM");
         ps.setString(1, model);
         Active out = null;
@@ -270,10 +300,10 @@ public final class H2Experiments {
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 if (out == null) {
-                    out = new Active(rs.getLong(1), Experiment.Strategy.of(rs.getString(2)),
+                    out = new Active(rs.getLong(1), Experiment.Strategy.of(rs.getString(2)), Experiment.Reward.fromSqlName(rs.getString(11)),
                             new Experiment.Options(rs.getDouble(3), rs.getLong(4), rs.getLong(5), rs.getDouble(6), rs.getString(7)), arms);
                 }
-                arms.add(new Experiment.Arm(rs.getInt(8), rs.getLong(9), rs.getLong(10)));
+                arms.add(new Experiment.Arm(rs.getInt(8), rs.getLong(9), rs.getLong(10), rs.getDouble(12), rs.getDouble(13)));
             }
         }
         return out;

@@ -739,12 +739,12 @@ public final class H2Feedback {
         } else if (sign < 0) {
             deleteEmpty(c, "AUGUR.FEEDBACK_METRICS", f.name(), s.version(), window, null);
         }
-        if (f.target() != LiveMetrics.Target.CLASS) {
-            return;
-        }
         Long experiment = experiments.get(s.id());
         if (experiment != null) {
-            H2Experiments.rewarded(c, f.name(), f.model(), experiment, s.version(), t.correct(), sign);
+            H2Experiments.rewarded(c, f, experiment, s.version(), t, sign);
+        }
+        if (f.target() != LiveMetrics.Target.CLASS) {
+            return;
         }
         {
             PreparedStatement ps = SessionStatements.of(c, "UPDATE AUGUR.FEEDBACK_CALIBRATION SET N = N + ?, SCORE_SUM = SCORE_SUM + ?,"

@@ -23,10 +23,12 @@ BEGIN
     IF p_sign < 0 THEN
         DELETE FROM augur.feedback_metrics m WHERE m.feedback = f.name AND m.model_version = s.model_version AND m.window_start = w AND m.n = 0;
     END IF;
+    IF s.experiment IS NOT NULL THEN
+        PERFORM augur.experiment_rewarded(f.name, f.target, p_served, s.model_version, t.correct, t.squared_error, p_sign);
+    END IF;
     IF f.target <> 'class' THEN
         RETURN;
     END IF;
-    PERFORM augur.experiment_rewarded(f.name, p_served, s.model_version, t.correct, p_sign);
     INSERT INTO augur.feedback_calibration AS c (feedback, model_version, window_start, bin, n, score_sum, positives)
     VALUES (f.name, s.model_version, w, t.bin, p_sign, p_sign * t.confidence, p_sign * t.positive)
     ON CONFLICT (feedback, model_version, window_start, bin) DO UPDATE SET n = c.n + EXCLUDED.n, score_sum = c.score_sum + EXCLUDED.score_sum,

@@ -1,5 +1,6 @@
 -- AUGUR.START_EXPERIMENT (DEPLOY MODEL m STRATEGY bandit|best OVER VERSIONS (...)): an experiment over versions of one
--- classifier with the same inputs and classes, rewarded by the labels of one feedback of the model; the deployed
+-- kind with the same inputs and classes, rewarded by the labels of one feedback of the model (classifiers by accuracy,
+-- regressors by squared error); the deployed
 -- version keeps serving PREDICT and views meanwhile; returns the experiment's id
 CREATE OR REPLACE FUNCTION augur.start_experiment(p_model text, p_strategy text, p_versions text, p_options text DEFAULT NULL)
 RETURNS integer LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
@@ -16,6 +17,8 @@ DECLARE
     all_fb text[];
     running augur.experiments;
     exp_id bigint;
+    reward text;
+    fb_target text;
 BEGIN
     PERFORM augur.lock();
     IF strategy NOT IN ('bandit', 'best') THEN
@@ -73,11 +76,6 @@ BEGIN
         PERFORM augur.check_payload(m, versions[i]);
         d := augur.defs(m, versions[i]);
         IF i = 1 THEN
-            IF augur.kind_link(d.kind) = 'identity' THEN
-                RAISE EXCEPTION USING ERRCODE = '0A000', MESSAGE = format('an experiment rewards each version by its accuracy; version %s of '
-                    || 'model ''%s'' is a %s (a regressor): compare regressors with AUGUR.LIVE_METRICS (MAE, RMSE) and DEPLOY MODEL',
-                    versions[i], m, d.kind);
-            END IF;
             first := d;
         ELSIF d.kind <> first.kind OR d.inputs <> first.inputs OR d.classes <> first.classes OR d.feature_type <> first.feature_type THEN
             RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('an experiment compares versions of one kind with the same inputs and classes: '
@@ -102,11 +100,21 @@ BEGIN
     ELSE
         fb := all_fb[1];
     END IF;
-    INSERT INTO augur.experiments (model, strategy, feedback, exploration_floor, seed, min_labels, confidence)
+    -- classifiers are rewarded by accuracy, regressors by squared error (Experiment.Reward), from labels of the matching kind
+    reward := CASE WHEN augur.kind_link(first.kind) = 'identity' THEN 'squared_error' ELSE 'accuracy' END;
+    SELECT f.target INTO fb_target FROM augur.feedbacks f WHERE f.name = fb;
+    IF fb_target <> (CASE WHEN reward = 'accuracy' THEN 'class' ELSE 'value' END) THEN
+        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('feedback ''%s'' of model ''%s'' takes %s, but an experiment over %s; '
+            || 'create a feedback for these versions and name it: WITH (feedback = ''...'')', fb, m,
+            CASE WHEN fb_target = 'class' THEN 'class labels' ELSE 'numeric labels' END,
+            CASE WHEN reward = 'accuracy' THEN 'classifiers is rewarded by accuracy and needs class labels'
+                 ELSE 'regressors is rewarded by squared error and needs numeric labels' END);
+    END IF;
+    INSERT INTO augur.experiments (model, strategy, feedback, exploration_floor, seed, min_labels, confidence, reward)
     VALUES (m, strategy, fb, augur.experiment_option(opts, 'floor', 0.1, 0, 0.9, false, ''),
             augur.experiment_option(opts, 'seed', 1, -9223372036854775808, 9223372036854775807, true, ''),
             augur.experiment_option(opts, 'min_labels', 100, 1, 1000000000, true, ''),
-            augur.experiment_option(opts, 'confidence', 0.95, 0.5, 0.9999, false, ''))
+            augur.experiment_option(opts, 'confidence', 0.95, 0.5, 0.9999, false, ''), reward)
     RETURNING experiments.id INTO exp_id;
     INSERT INTO augur.experiment_arms (experiment, arm, model_version)
     SELECT exp_id, o - 1, v FROM unnest(versions) WITH ORDINALITY AS t(v, o);
