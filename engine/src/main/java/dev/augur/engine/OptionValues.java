@@ -100,6 +100,14 @@ public final class OptionValues {
         return x;
     }
 
+    /** A JSON boolean ({@code true} or {@code false}); text, numbers and null are not booleans. */
+    public static boolean bool(String key, JsonNode v) {
+        if (v != null && v.isBoolean()) {
+            return v.booleanValue();
+        }
+        throw wrong(key, "true or false", v);
+    }
+
     /** One of {@code words} (case-insensitive), returned lower-case. */
     public static String word(String key, JsonNode v, List<String> words) {
         if (v != null && v.isTextual()) {

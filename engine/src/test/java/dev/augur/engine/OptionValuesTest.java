@@ -101,7 +101,7 @@ class OptionValuesTest {
                 JSON.readTree("{\"hash_bits\": 24, \"epochs\": 0, \"seed\": -1}")).hashBits()).isEqualTo(24);
         assertInvalid(() -> ViewOptions.Prediction.fromJson("{\"mode\": 5}"), "option mode must be eager, lazy or hybrid, got 5");
         assertInvalid(() -> ViewOptions.Prediction.fromJson("{\"mode\": \"sometimes\"}"), "eager, lazy or hybrid", "\"sometimes\"");
-        assertInvalid(() -> ViewOptions.Prediction.fromJson("{\"speed\": 2}"), "unknown view option 'speed'", "mode, tolerance, alpha");
+        assertInvalid(() -> ViewOptions.Prediction.fromJson("{\"speed\": 2}"), "unknown view option 'speed'", "mode, tolerance, alpha, log_served");
         assertInvalid(() -> ViewOptions.Classification.fromJson("{\"hash_bits\": 4294967298}"), "option hash_bits",
                 "integer between 1 and 24", "got 4294967298");
         assertInvalid(() -> ViewOptions.Classification.fromJson("{\"hash_bits\": 0}"), "between 1 and 24");
@@ -127,6 +127,32 @@ class OptionValuesTest {
                 "options forget_decay and forget_window are two ways to forget: give one of them");
         assertInvalid(() -> ViewOptions.Prediction.fromJson("{\"forget_window\": 10}"),
                 "option forget_window is for classification views", "CREATE CLASSIFICATION VIEW");
+    }
+
+    @Test
+    void logServedIsABooleanOfEagerPredictionViewsOnly() {
+        assertThat(ViewOptions.Prediction.fromJson(null).logServed()).isFalse();
+        assertThat(ViewOptions.Prediction.fromJson("{\"log_served\": true}")).isEqualTo(new ViewOptions.Prediction("eager", 0, 1.0, true));
+        assertThat(ViewOptions.Prediction.fromJson("{\"log_served\": false, \"mode\": \"lazy\"}").logServed()).isFalse();
+        for (String bad : new String[]{"1", "0", "\"true\"", "null", "[true]"}) {
+            assertInvalid(() -> ViewOptions.Prediction.fromJson("{\"log_served\": " + bad + "}"), "option log_served must be true or false",
+                    "got " + bad);
+        }
+        for (String mode : new String[]{"lazy", "hybrid"}) {
+            assertThatThrownBy(() -> ViewOptions.Prediction.fromJson("{\"log_served\": true, \"mode\": \"" + mode + "\"}"))
+                    .isInstanceOfSatisfying(AugurException.class, e -> {
+                        assertThat(e.sqlState()).isEqualTo(Errors.FEATURE_NOT_SUPPORTED);
+                        assertThat(e.getMessage()).contains("log_served", mode + " view computes its scores on read", "mode = eager");
+                    });
+        }
+        // a classification view's model is not in the catalog the served log names: refused whatever the value
+        for (String value : new String[]{"true", "false", "1"}) {
+            assertThatThrownBy(() -> ViewOptions.Classification.fromJson("{\"log_served\": " + value + "}"))
+                    .isInstanceOfSatisfying(AugurException.class, e -> {
+                        assertThat(e.sqlState()).isEqualTo(Errors.FEATURE_NOT_SUPPORTED);
+                        assertThat(e.getMessage()).contains("log_served is for prediction views", "AUGUR.VIEW_MODELS");
+                    });
+        }
     }
 
     private static void assertInvalid(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String... parts) {

@@ -1,5 +1,6 @@
 package dev.augur.engine.view;
 
+import dev.augur.engine.AugurException;
 import dev.augur.engine.Errors;
 import dev.augur.engine.OptionValues;
 import dev.augur.engine.model.ModelKind;
@@ -16,7 +17,9 @@ import java.util.List;
  * the option's type or range is SQLSTATE 22023 naming the option, never its default.
  */
 public final class ViewOptions {
-    public static final List<String> PREDICTION_KEYS = List.of("mode", "tolerance", "alpha");
+    /** The option that makes an eager prediction view log every row it writes in AUGUR.SERVED_PREDICTIONS. */
+    public static final String LOG_SERVED = "log_served";
+    public static final List<String> PREDICTION_KEYS = List.of("mode", "tolerance", "alpha", LOG_SERVED);
     public static final List<String> CLASSIFICATION_KEYS = List.of("learning_rate", "l2", "hash_bits", "epochs", "tolerance",
             "alpha", "seed", "members", Forgetting.DECAY, Forgetting.WINDOW);
     private static final String WHAT = "view options";
@@ -24,8 +27,17 @@ public final class ViewOptions {
     private ViewOptions() {
     }
 
-    /** A prediction view's options: mode (eager), tolerance on scores (0 = exact), alpha of the skiing rule (1). */
-    public record Prediction(String mode, double tolerance, double alpha) {
+    /**
+     * A prediction view's options: mode (eager), tolerance on scores (0 = exact), alpha of the skiing rule (1), and
+     * log_served (false): whether every row the view writes is appended to the served log, so that feedback joins
+     * labels to what the view served. Only an eager view writes what it serves (a lazy or hybrid view computes its
+     * scores on read): log_served on another mode is 0A000.
+     */
+    public record Prediction(String mode, double tolerance, double alpha, boolean logServed) {
+        public Prediction(String mode, double tolerance, double alpha) {
+            this(mode, tolerance, alpha, false);
+        }
+
         public static Prediction fromJson(String json) {
             return fromObject(OptionValues.parse(json, WHAT, "{\"mode\": \"eager\", \"tolerance\": 0.01}"));
         }
@@ -34,8 +46,31 @@ public final class ViewOptions {
             Forgetting.refuseOnPredictionView(o);
             OptionValues.checkKeys(o, "view option", PREDICTION_KEYS);
             String mode = o.has("mode") ? OptionValues.word("mode", o.get("mode"), List.of("eager", "lazy", "hybrid")) : "eager";
-            return new Prediction(mode, number(o, "tolerance", 0), number(o, "alpha", 1.0));
+            boolean log = o.has(LOG_SERVED) && OptionValues.bool(LOG_SERVED, o.get(LOG_SERVED));
+            if (log && !mode.equals("eager")) {
+                throw logServedOnScoresOnRead(mode);
+            }
+            return new Prediction(mode, number(o, "tolerance", 0), number(o, "alpha", 1.0), log);
         }
+    }
+
+    /** log_served on a lazy or hybrid view: it writes no scores, so there is nothing of what it serves to log. */
+    public static AugurException logServedOnScoresOnRead(String mode) {
+        return new AugurException(Errors.FEATURE_NOT_SUPPORTED, "option " + LOG_SERVED + " logs the rows an eager view writes, and a "
+                + mode + " view computes its scores on read, so it writes none of what it serves: create the view with mode = eager,"
+                + " or serve its rows with PREDICT_SERVED (which records each prediction as it is read)");
+    }
+
+    /**
+     * log_served on a classification view: its model lives in the view (AUGUR.VIEW_MODELS), not in AUGUR.MODELS, so the
+     * served log and feedback cannot take it (RECORD_PREDICTION and CREATE FEEDBACK name a model of the catalog), and
+     * the labels it would be judged by are its examples, which it learns from.
+     */
+    public static AugurException logServedOnClassificationView() {
+        return new AugurException(Errors.FEATURE_NOT_SUPPORTED, "option " + LOG_SERVED + " is for prediction views: a classification"
+                + " view's model lives in the view (AUGUR.VIEW_MODELS), not in AUGUR.MODELS, so the served log and feedback cannot"
+                + " take it, and its examples are already the labels it learns from; to log what a model serves, train it"
+                + " (TRAIN MODEL), deploy it and CREATE PREDICTION VIEW ... WITH (" + LOG_SERVED + " = true)");
     }
 
     /**
@@ -53,6 +88,9 @@ public final class ViewOptions {
         }
 
         public static Classification fromObject(ObjectNode o) {
+            if (o.has(LOG_SERVED)) {
+                throw logServedOnClassificationView();
+            }
             OptionValues.checkKeys(o, "view option", CLASSIFICATION_KEYS);
             JsonNode bits = o.get("hash_bits");
             JsonNode epochs = o.get("epochs");
