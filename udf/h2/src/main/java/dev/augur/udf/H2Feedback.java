@@ -61,9 +61,7 @@ public final class H2Feedback {
         return H2Statements.carryingStatement(c, () -> {
             try {
                 String m = Names.checkModelName(model);
-                if (score == null || !Double.isFinite(score)) {
-                    throw Errors.invalidParameter("the served score of model '" + m + "' must be a finite number, got " + score);
-                }
+                checkScore(m, score);
                 // a model with more than two classes is refused by the served log's trigger (checkServed)
                 return record(c, m, key, version, at, v -> new ServedValue(score, null));
             } catch (AugurException e) {
@@ -106,6 +104,122 @@ public final class H2Feedback {
             }
         });
     }
+
+    /** RECORD_PREDICTION's score: a finite number (22023 otherwise). */
+    private static void checkScore(String m, Double score) {
+        if (score == null || !Double.isFinite(score)) {
+            throw Errors.invalidParameter("the served score of model '" + m + "' must be a finite number, got " + score);
+        }
+    }
+
+    /**
+     * Records many served predictions of model {@code m} version {@code version}, all served at {@code at}, as
+     * RECORD_PREDICTION(m, key, score, version, at) records each (a prediction view's log, {@link ViewServedLog}): the
+     * same checks (a key, a finite score, a version served by one score: {@link #checkServed}), the same experiment (that
+     * of an explicit version), the same INSERT into the served log, and the same work of its trigger, monitoring and
+     * feedback, done once per batch of rows instead of once per row ({@link H2Monitor#served(Connection, long[], String,
+     * int, double[], int, long)}). Everything is checked before the first row is written.
+     */
+    static void recordServed(Connection c, String m, int version, List<String> keys, double[] scores, OffsetDateTime at) throws SQLException {
+        if (keys.isEmpty()) {
+            return;
+        }
+        try {
+            for (int i = 0; i < keys.size(); i++) {
+                String key = keys.get(i);
+                if (key == null) {
+                    throw new AugurException("22004", "the served prediction's key is NULL; record the key it was served for");
+                }
+                if (key.length() > MAX_KEY) {
+                    throw new AugurException("22001", "the served prediction's key is " + key.length() + " characters long, and the"
+                            + " served log (AUGUR.SERVED_PREDICTIONS.KEY_TEXT) takes keys of at most " + MAX_KEY + ": "
+                            + Errors.abbreviate(key, 40));
+                }
+                checkScore(m, scores[i]);
+            }
+        } catch (AugurException e) {
+            throw Predictions.sql(e);
+        }
+        checkServed(c, m, version, scores[0], null);
+        Long experiment = H2Experiments.experimentOf(c, m, version);
+        long atUs = micros(at);
+        // one INSERT per batch, of its keys and scores as arrays (rows in array order: the order they are recorded in)
+        PreparedStatement ps = SessionStatements.of(c, "INSERT INTO AUGUR.SERVED_PREDICTIONS (MODEL, KEY_TEXT, MODEL_VERSION, SCORE,"
+                + " EXPERIMENT, SERVED_AT) SELECT ?, T.K, ?, T.S, ?, ? FROM UNNEST(CAST(? AS VARCHAR(1000) ARRAY),"
+                + " CAST(? AS DOUBLE PRECISION ARRAY)) WITH ORDINALITY AS T(K, S, N) ORDER BY T.N");
+        Deferred batch = new Deferred(H2Internals.transaction(c), m, version, atUs, Math.min(BATCH, keys.size()));
+        for (int from = 0; from < keys.size(); from += BATCH) {
+            int to = Math.min(keys.size(), from + BATCH);
+            Double[] chunk = new Double[to - from];
+            for (int i = from; i < to; i++) {
+                chunk[i - from] = scores[i];
+            }
+            ps.setString(1, m);
+            ps.setInt(2, version);
+            ps.setObject(3, experiment);
+            ps.setObject(4, at);
+            ps.setObject(5, keys.subList(from, to).toArray(new String[0]));
+            ps.setObject(6, chunk);
+            batch.n = 0;
+            DEFERRED.set(batch);
+            try {
+                ps.executeUpdate();
+            } finally {
+                DEFERRED.remove();
+            }
+            if (batch.n != to - from) {
+                throw new SQLException("the served log's trigger saw " + batch.n + " of the " + (to - from) + " rows inserted into"
+                        + " AUGUR.SERVED_PREDICTIONS; is trigger " + SERVED_TRIGGER + " there?", "XX000");
+            }
+            // the trigger's work, for the batch: monitoring (in the order the rows were recorded), then the feedbacks' keys
+            H2Monitor.served(c, batch.ids, m, version, batch.scores, batch.n, atUs);
+            for (int i = 0; i < batch.n; i++) {
+                served(c, m, batch.keys[i], atUs);
+            }
+        }
+    }
+
+    /** The longest key the served log takes (AUGUR.SERVED_PREDICTIONS.KEY_TEXT, V5). */
+    private static final int MAX_KEY = 1000;
+    /** Rows per INSERT batch of {@link #recordServed}, and per batch of its trigger work. */
+    private static final int BATCH = 1000;
+
+    /** The rows of one batch of {@link #recordServed}: the trigger keeps their ids, and leaves their work to the batch. */
+    private static final class Deferred {
+        final Object transaction;
+        final String model;
+        final int version;
+        final long atUs;
+        final long[] ids;
+        final String[] keys;
+        final double[] scores;
+        int n;
+
+        Deferred(Object transaction, String model, int version, long atUs, int capacity) {
+            this.transaction = transaction;
+            this.model = model;
+            this.version = version;
+            this.atUs = atUs;
+            this.ids = new long[capacity];
+            this.keys = new String[capacity];
+            this.scores = new double[capacity];
+        }
+
+        /** Takes a row its batch inserted (same transaction, model, version and time), in the order inserted; false for any other row. */
+        boolean take(Connection c, Object[] row) throws SQLException {
+            if (transaction != H2Internals.transaction(c) || !model.equals(row[1]) || version != ((Number) row[3]).intValue()
+                    || atUs != micros(row[5]) || n == ids.length) {
+                return false;
+            }
+            ids[n] = ((Number) row[0]).longValue();
+            keys[n] = (String) row[2];
+            scores[n++] = ((Number) row[4]).doubleValue();
+            return true;
+        }
+    }
+
+    /** The batch {@link #recordServed} is inserting on this thread, if any. */
+    private static final ThreadLocal<Deferred> DEFERRED = new ThreadLocal<>();
 
     /** What a served prediction records of its version: the score and, with more than two classes, the probabilities. */
     private record ServedValue(double score, Double[] probabilities) {
@@ -873,6 +987,10 @@ public final class H2Feedback {
                 return;
             }
             // ID, MODEL, KEY_TEXT, MODEL_VERSION, SCORE, SERVED_AT, EXPERIMENT (V7), PROBABILITIES (V11)
+            Deferred batch = DEFERRED.get();
+            if (batch != null && newRow[7] == null && batch.take(c, newRow)) {
+                return; // checked before, and the rest done for the batch at once (recordServed)
+            }
             checkServed(c, (String) newRow[1], ((Number) newRow[3]).intValue(), ((Number) newRow[4]).doubleValue(), (Object[]) newRow[7]);
             long at = micros(newRow[5]);
             H2Monitor.served(c, ((Number) newRow[0]).longValue(), (String) newRow[1], ((Number) newRow[3]).intValue(),

@@ -358,18 +358,36 @@ public final class H2Monitor {
 
     /** A served prediction recorded: counted in its window and bin, and seen by the score detector. */
     static void served(Connection c, long servedId, String model, int version, double score, long servedAtUs) throws SQLException {
+        served(c, new long[]{servedId}, model, version, new double[]{score}, 1, servedAtUs);
+    }
+
+    /**
+     * The first {@code n} of served predictions of one version at one time, in the order recorded: as {@link #served} of
+     * each in turn (the same sums, added in the same order; the same detector steps and alarms; the same alpha_t), with one
+     * write of their window, of each bin and of the detector for them all (a prediction view's log records thousands).
+     */
+    static void served(Connection c, long[] servedIds, String model, int version, double[] scores, int n, long servedAtUs)
+            throws SQLException {
+        if (n == 0) {
+            return;
+        }
         Stored s = stored(c, model, version);
         long windowUs = s == null ? Monitoring.defaultWindowMicros() : s.windowUs();
         OffsetDateTime window = H2Feedback.timestamp(FeedbackRule.windowStart(servedAtUs, windowUs));
         boolean binary = s != null && s.binary();
-        Double confidence = binary ? Reference.confidence(score) : null;
-        // N = N + 1, SCORE_SUM = SCORE_SUM + score, CONFIDENCE_SUM = CONFIDENCE_SUM + confidence (NULL stays NULL)
+        // N = N + 1, SCORE_SUM = SCORE_SUM + score, CONFIDENCE_SUM = CONFIDENCE_SUM + confidence (NULL stays NULL), row by row
         updateElseInsert(() -> {
             Boolean found = H2Internals.updateRowByKey(c, "AUGUR.MONITOR_WINDOWS", new Object[]{model, version, window}, row -> {
-                row[WINDOW_N] = org.h2.value.ValueBigint.get(row[WINDOW_N].getLong() + 1);
-                row[WINDOW_SCORE_SUM] = org.h2.value.ValueDouble.get(row[WINDOW_SCORE_SUM].getDouble() + score);
-                row[WINDOW_CONFIDENCE_SUM] = confidence == null || row[WINDOW_CONFIDENCE_SUM] == org.h2.value.ValueNull.INSTANCE
-                        ? org.h2.value.ValueNull.INSTANCE : org.h2.value.ValueDouble.get(row[WINDOW_CONFIDENCE_SUM].getDouble() + confidence);
+                double sum = row[WINDOW_SCORE_SUM].getDouble();
+                boolean confidences = binary && row[WINDOW_CONFIDENCE_SUM] != org.h2.value.ValueNull.INSTANCE;
+                double confidenceSum = confidences ? row[WINDOW_CONFIDENCE_SUM].getDouble() : 0;
+                for (int i = 0; i < n; i++) {
+                    sum += scores[i];
+                    confidenceSum += confidences ? Reference.confidence(scores[i]) : 0;
+                }
+                row[WINDOW_N] = org.h2.value.ValueBigint.get(row[WINDOW_N].getLong() + n);
+                row[WINDOW_SCORE_SUM] = org.h2.value.ValueDouble.get(sum);
+                row[WINDOW_CONFIDENCE_SUM] = confidences ? org.h2.value.ValueDouble.get(confidenceSum) : org.h2.value.ValueNull.INSTANCE;
                 return row;
             });
             if (found != null) {
@@ -377,54 +395,75 @@ public final class H2Monitor {
             }
             PreparedStatement up = SessionStatements.of(c, "UPDATE AUGUR.MONITOR_WINDOWS SET N = N + 1, SCORE_SUM = SCORE_SUM + ?,"
                     + " CONFIDENCE_SUM = CONFIDENCE_SUM + ? WHERE MODEL = ? AND MODEL_VERSION = ? AND WINDOW_START = ?");
-            up.setDouble(1, score);
-            up.setObject(2, confidence);
-            up.setString(3, model);
-            up.setInt(4, version);
-            up.setObject(5, window);
-            return up.executeUpdate() > 0;
+            for (int i = 0; i < n; i++) {
+                up.setDouble(1, scores[i]);
+                up.setObject(2, binary ? Reference.confidence(scores[i]) : null);
+                up.setString(3, model);
+                up.setInt(4, version);
+                up.setObject(5, window);
+                if (up.executeUpdate() == 0) {
+                    return false; // the first finds no window: it is inserted with them all
+                }
+            }
+            return true;
         }, () -> {
+            double sum = scores[0];
+            Double confidenceSum = binary ? Reference.confidence(scores[0]) : null;
+            for (int i = 1; i < n; i++) {
+                sum += scores[i];
+                confidenceSum = binary ? confidenceSum + Reference.confidence(scores[i]) : null;
+            }
             PreparedStatement in = SessionStatements.of(c, "INSERT INTO AUGUR.MONITOR_WINDOWS (MODEL, MODEL_VERSION, WINDOW_START, N, SCORE_SUM,"
-                    + " CONFIDENCE_SUM) VALUES (?, ?, ?, 1, ?, ?)");
+                    + " CONFIDENCE_SUM) VALUES (?, ?, ?, ?, ?, ?)");
             in.setString(1, model);
             in.setInt(2, version);
             in.setObject(3, window);
-            in.setDouble(4, score);
-            in.setObject(5, confidence);
+            in.setLong(4, n);
+            in.setDouble(5, sum);
+            in.setObject(6, confidenceSum);
             in.executeUpdate();
         });
         if (s != null && s.reference() != null) {
-            int bin = s.reference().scoreBin(score);
-            updateElseInsert(() -> {
-                Boolean found = H2Internals.updateRowByKey(c, "AUGUR.MONITOR_SCORE_BINS", new Object[]{model, version, window, bin}, row -> {
-                    row[BIN_N] = org.h2.value.ValueBigint.get(row[BIN_N].getLong() + 1);
-                    return row;
+            java.util.TreeMap<Integer, Long> counts = new java.util.TreeMap<>();
+            for (int i = 0; i < n; i++) {
+                counts.merge(s.reference().scoreBin(scores[i]), 1L, Long::sum);
+            }
+            for (Map.Entry<Integer, Long> e : counts.entrySet()) {
+                int bin = e.getKey();
+                long count = e.getValue();
+                updateElseInsert(() -> {
+                    Boolean found = H2Internals.updateRowByKey(c, "AUGUR.MONITOR_SCORE_BINS", new Object[]{model, version, window, bin}, row -> {
+                        row[BIN_N] = org.h2.value.ValueBigint.get(row[BIN_N].getLong() + count);
+                        return row;
+                    });
+                    if (found != null) {
+                        return found;
+                    }
+                    PreparedStatement ub = SessionStatements.of(c, "UPDATE AUGUR.MONITOR_SCORE_BINS SET N = N + ?"
+                            + " WHERE MODEL = ? AND MODEL_VERSION = ? AND WINDOW_START = ? AND BIN = ?");
+                    ub.setLong(1, count);
+                    ub.setString(2, model);
+                    ub.setInt(3, version);
+                    ub.setObject(4, window);
+                    ub.setInt(5, bin);
+                    return ub.executeUpdate() > 0;
+                }, () -> {
+                    PreparedStatement ib = SessionStatements.of(c, "INSERT INTO AUGUR.MONITOR_SCORE_BINS (MODEL, MODEL_VERSION, WINDOW_START, BIN, N)"
+                            + " VALUES (?, ?, ?, ?, ?)");
+                    ib.setString(1, model);
+                    ib.setInt(2, version);
+                    ib.setObject(3, window);
+                    ib.setInt(4, bin);
+                    ib.setLong(5, count);
+                    ib.executeUpdate();
                 });
-                if (found != null) {
-                    return found;
-                }
-                PreparedStatement ub = SessionStatements.of(c, "UPDATE AUGUR.MONITOR_SCORE_BINS SET N = N + 1"
-                        + " WHERE MODEL = ? AND MODEL_VERSION = ? AND WINDOW_START = ? AND BIN = ?");
-                ub.setString(1, model);
-                ub.setInt(2, version);
-                ub.setObject(3, window);
-                ub.setInt(4, bin);
-                return ub.executeUpdate() > 0;
-            }, () -> {
-                PreparedStatement ib = SessionStatements.of(c, "INSERT INTO AUGUR.MONITOR_SCORE_BINS (MODEL, MODEL_VERSION, WINDOW_START, BIN, N)"
-                        + " VALUES (?, ?, ?, ?, 1)");
-                ib.setString(1, model);
-                ib.setInt(2, version);
-                ib.setObject(3, window);
-                ib.setInt(4, bin);
-                ib.executeUpdate();
-            });
+            }
         }
-        observe(c, model, version, SCORE, SERVED, score, s == null ? PageHinkley.Options.DEFAULT : s.options(), servedId, servedAtUs);
+        observe(c, model, version, SCORE, SERVED, scores, n, s == null ? PageHinkley.Options.DEFAULT : s.options(), servedIds, servedAtUs);
         if (s == null || !s.adaptive()) {
             return;
         }
-        // with adaptive conformal on the model: each feedback's alpha_t now, the set this prediction is served with
+        // with adaptive conformal on the model: each feedback's alpha_t now, the set each prediction is served with
         PreparedStatement aci = SessionStatements.of(c, "SELECT f.NAME, COALESCE(s.ALPHA_T, a.ALPHA) FROM AUGUR.ADAPTIVE_CONFORMAL a"
                 + " JOIN AUGUR.FEEDBACKS f ON f.MODEL = a.MODEL LEFT JOIN AUGUR.ADAPTIVE_CONFORMAL_STATE s ON s.FEEDBACK = f.NAME"
                 + " AND s.MODEL_VERSION = ? WHERE a.MODEL = ?");
@@ -436,12 +475,14 @@ public final class H2Monitor {
                 alphas.add(new Object[]{rs.getString(1), rs.getDouble(2)});
             }
         }
-        for (Object[] a : alphas) {
-            PreparedStatement in = SessionStatements.of(c, "INSERT INTO AUGUR.ADAPTIVE_CONFORMAL_SERVED (FEEDBACK, SERVED_ID, ALPHA_T) VALUES (?, ?, ?)");
-            in.setString(1, (String) a[0]);
-            in.setLong(2, servedId);
-            in.setDouble(3, (Double) a[1]);
-            in.executeUpdate();
+        for (int i = 0; i < n; i++) {
+            for (Object[] a : alphas) {
+                PreparedStatement in = SessionStatements.of(c, "INSERT INTO AUGUR.ADAPTIVE_CONFORMAL_SERVED (FEEDBACK, SERVED_ID, ALPHA_T) VALUES (?, ?, ?)");
+                in.setString(1, (String) a[0]);
+                in.setLong(2, servedIds[i]);
+                in.setDouble(3, (Double) a[1]);
+                in.executeUpdate();
+            }
         }
     }
 
@@ -582,18 +623,23 @@ public final class H2Monitor {
     /** One observation for a detector: its state moved (or reset by an alarm, which is written as an event). */
     private static void observe(Connection c, String model, int version, String signal, String source, double x,
                                 PageHinkley.Options options, long servedId, long atUs) throws SQLException {
+        observe(c, model, version, signal, source, new double[]{x}, 1, options, new long[]{servedId}, atUs);
+    }
+
+    /** The detector's steps over the first {@code n} observations in turn (each with its served id), its state written once. */
+    private static void observe(Connection c, String model, int version, String signal, String source, double[] xs, int n,
+                                PageHinkley.Options options, long[] servedIds, long atUs) throws SQLException {
         // the detector's state read and written under its row's lock (an UPDATE's read-modify-write), so concurrent
         // observations of one detector each see the other's; SQL where the table is not plain
-        PageHinkley.Step[] stepped = new PageHinkley.Step[1];
+        PageHinkley.Step[] stepped = new PageHinkley.Step[n];
         for (int attempt = 1; ; attempt++) {
             Boolean updated = H2Internals.updateRowByKey(c, "AUGUR.MONITOR_DETECTORS", new Object[]{model, version, signal, source}, row -> {
                 PageHinkley.State old = new PageHinkley.State(row[DETECTOR_N].getLong(), row[DETECTOR_N + 1].getDouble(),
                         row[DETECTOR_N + 2].getDouble(), row[DETECTOR_N + 3].getDouble(), row[DETECTOR_N + 4].getDouble(),
                         row[DETECTOR_N + 5].getDouble());
-                stepped[0] = PageHinkley.update(old, x, options);
-                PageHinkley.State n = stepped[0].state();
-                row[DETECTOR_N] = org.h2.value.ValueBigint.get(n.n());
-                double[] v = {n.mean(), n.up(), n.upMin(), n.down(), n.downMax()};
+                PageHinkley.State n1 = steps(old, xs, n, options, stepped);
+                row[DETECTOR_N] = org.h2.value.ValueBigint.get(n1.n());
+                double[] v = {n1.mean(), n1.up(), n1.upMin(), n1.down(), n1.downMax()};
                 for (int i = 0; i < v.length; i++) {
                     row[DETECTOR_N + 1 + i] = org.h2.value.ValueDouble.get(v[i]);
                 }
@@ -603,16 +649,15 @@ public final class H2Monitor {
                 break; // not a plain table: SQL below
             }
             if (!updated) {
-                stepped[0] = PageHinkley.update(PageHinkley.State.EMPTY, x, options);
-                PageHinkley.State n = stepped[0].state();
+                PageHinkley.State n1 = steps(PageHinkley.State.EMPTY, xs, n, options, stepped);
                 PreparedStatement in = SessionStatements.of(c, "INSERT INTO AUGUR.MONITOR_DETECTORS (N, MEAN, UP, UP_MIN, DOWN, DOWN_MAX,"
                         + " MODEL, MODEL_VERSION, SIGNAL, SOURCE) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-                in.setLong(1, n.n());
-                in.setDouble(2, n.mean());
-                in.setDouble(3, n.up());
-                in.setDouble(4, n.upMin());
-                in.setDouble(5, n.down());
-                in.setDouble(6, n.downMax());
+                in.setLong(1, n1.n());
+                in.setDouble(2, n1.mean());
+                in.setDouble(3, n1.up());
+                in.setDouble(4, n1.upMin());
+                in.setDouble(5, n1.down());
+                in.setDouble(6, n1.downMax());
                 in.setString(7, model);
                 in.setInt(8, version);
                 in.setString(9, signal);
@@ -626,7 +671,9 @@ public final class H2Monitor {
                     continue; // another session added the detector meanwhile: step from its state
                 }
             }
-            alarm(c, model, version, signal, source, stepped[0], servedId, atUs);
+            for (int i = 0; i < n; i++) {
+                alarm(c, model, version, signal, source, stepped[i], servedIds[i], atUs);
+            }
             return;
         }
         PreparedStatement q = SessionStatements.of(c, "SELECT N, MEAN, UP, UP_MIN, DOWN, DOWN_MAX FROM AUGUR.MONITOR_DETECTORS"
@@ -642,26 +689,37 @@ public final class H2Monitor {
             }
         }
         boolean exists = state != null;
-        PageHinkley.Step step = PageHinkley.update(exists ? state : PageHinkley.State.EMPTY, x, options);
-        alarm(c, model, version, signal, source, step, servedId, atUs);
-        PageHinkley.State n = step.state();
+        PageHinkley.State n1 = steps(exists ? state : PageHinkley.State.EMPTY, xs, n, options, stepped);
+        for (int i = 0; i < n; i++) {
+            alarm(c, model, version, signal, source, stepped[i], servedIds[i], atUs);
+        }
 
         PreparedStatement w = SessionStatements.of(c, exists
                 ? "UPDATE AUGUR.MONITOR_DETECTORS SET N = ?, MEAN = ?, UP = ?, UP_MIN = ?, DOWN = ?, DOWN_MAX = ?"
                         + " WHERE MODEL = ? AND MODEL_VERSION = ? AND SIGNAL = ? AND SOURCE = ?"
                 : "INSERT INTO AUGUR.MONITOR_DETECTORS (N, MEAN, UP, UP_MIN, DOWN, DOWN_MAX, MODEL, MODEL_VERSION, SIGNAL, SOURCE)"
                         + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        w.setLong(1, n.n());
-        w.setDouble(2, n.mean());
-        w.setDouble(3, n.up());
-        w.setDouble(4, n.upMin());
-        w.setDouble(5, n.down());
-        w.setDouble(6, n.downMax());
+        w.setLong(1, n1.n());
+        w.setDouble(2, n1.mean());
+        w.setDouble(3, n1.up());
+        w.setDouble(4, n1.upMin());
+        w.setDouble(5, n1.down());
+        w.setDouble(6, n1.downMax());
         w.setString(7, model);
         w.setInt(8, version);
         w.setString(9, signal);
         w.setString(10, source);
         w.executeUpdate();
+    }
+
+    /** Page-Hinkley's steps from {@code from} over the first {@code n} of {@code xs}, each kept in {@code stepped}; the last state. */
+    private static PageHinkley.State steps(PageHinkley.State from, double[] xs, int n, PageHinkley.Options options, PageHinkley.Step[] stepped) {
+        PageHinkley.State state = from;
+        for (int i = 0; i < n; i++) {
+            stepped[i] = PageHinkley.update(state, xs[i], options);
+            state = stepped[i].state();
+        }
+        return state;
     }
 
     /** An alarm of the step, if it raised one, as a row of AUGUR.MONITOR_EVENTS. */

@@ -95,6 +95,9 @@ public final class H2Views {
                 insertDefinition(c, name, "prediction", mode, mode.equals("hybrid") ? Double.POSITIVE_INFINITY : tolerance, alpha, table,
                         key, inputs, model, deployed.version(), deployed.sha256(), null, null, null, 0, 0, query);
                 ViewMaintenance.saveViewModel(c, name, "anchor", current, deployed.version());
+                if (options.logServed()) {
+                    ViewServedLog.logServed(c, name, model, deployed.version());
+                }
                 if (mode.equals("hybrid")) {
                     // labels kept eagerly in NAME_labels; scores computed on read, so they are exact whatever the model does. An
                     // outer join (every labels row has its entity): H2 stores a view's plan, and an inner join's order, which
@@ -560,6 +563,7 @@ public final class H2Views {
             }
         });
         ViewMaintenance.write(c, rows, key, scored, rt.currentVersion, true, null, spread);
+        ViewServedLog.written(c, rt, scored, rt.currentVersion);
         for (Object k : nullKeys) {
             ViewMaintenance.write(c, rows, key, List.of(), rt.currentVersion, true, k, spread);
         }

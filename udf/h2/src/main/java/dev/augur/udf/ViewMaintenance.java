@@ -50,6 +50,7 @@ final class ViewMaintenance {
         }
         ViewIndex.Scored s = rt.index.put(newKey, features, rt.current, rt.currentVersion);
         write(conn, rt.def.table(), rt.def.keyColumn(), s == null ? List.of() : List.of(s), rt.currentVersion, true, newKey, rt.ensemble());
+        ViewServedLog.written(conn, rt, s == null ? List.of() : List.of(s), rt.currentVersion);
     }
 
     /**
@@ -75,6 +76,7 @@ final class ViewMaintenance {
             saveViewModel(conn, rt.name, "anchor", rt.current, rt.currentVersion);
         }
         write(conn, rt.def.table(), rt.def.keyColumn(), plan.changed(), rt.currentVersion, false, null, rt.ensemble());
+        ViewServedLog.written(conn, rt, plan.changed(), rt.currentVersion);
         double millis = (System.nanoTime() - t0) / 1e6;
         String kind = plan.full() ? (full ? "refresh_full" : "reorganize") : event;
         try (PreparedStatement ps = conn.prepareStatement("INSERT INTO AUGUR.VIEW_EVENTS (VIEW_NAME, EVENT, MODEL_VERSION,"
