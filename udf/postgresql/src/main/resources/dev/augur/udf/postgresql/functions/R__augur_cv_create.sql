@@ -46,6 +46,7 @@ BEGIN
             (SELECT string_agg(k.name, ' or ' ORDER BY k.id) FROM augur.kinds() k WHERE k.link = 'logistic' AND k.ensemble), p_kind);
     END IF;
     ens := augur.kind_ensemble(kind);
+    PERFORM augur.view_refuse_log_served(p_options);
     opts := augur.view_options(p_options, ARRAY['learning_rate', 'l2', 'hash_bits', 'epochs', 'tolerance', 'alpha', 'seed', 'members',
         'forget_decay', 'forget_window']);
     rate := augur.view_option(opts, 'learning_rate', 0.5);

@@ -2,7 +2,9 @@
 -- routing (its model's experiment, else the deployed version); a version with more than two classes takes its
 -- probabilities (one finite number in [0, 1] per class summing to 1 within LiveMetrics.PROBABILITY_SUM_TOLERANCE, 1e-6;
 -- the score their largest, the first such class the predicted one), a binary one the second class's as its score.
--- Returns the version. As H2's H2Feedback.record and checkServed.
+-- Returns the version. As H2's H2Feedback.record and checkServed; the checks of one score and the experiment of a given
+-- version are augur.served_one_score and augur.served_experiment (R__augur_served_checks.sql), which a view's served log
+-- shares.
 CREATE OR REPLACE FUNCTION augur.record_served(m text, p_key text, p_score float8, p_probabilities float8[], p_version integer,
     p_served_at timestamptz) RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE
@@ -20,16 +22,12 @@ BEGIN
         SELECT r.version, r.experiment INTO v, exp FROM augur.experiment_routed(m, p_key) r;
     ELSE
         v := augur.require_version(m, p_version);
-        SELECT x.id INTO exp FROM augur.experiments x JOIN augur.experiment_arms a ON a.experiment = x.id
-        WHERE x.model = m AND x.ended_at IS NULL AND a.model_version = v;
+        exp := augur.served_experiment(m, v);
     END IF;
     d := augur.defs(m, v);
     n := coalesce(cardinality(d.classes), 0);
     IF p_probabilities IS NULL THEN
-        IF n > 2 AND augur.kind_link(d.kind) <> 'identity' THEN
-            RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('model ''%s'' version %s has %s classes (%s): record the probability of '
-                || 'each with AUGUR.RECORD_PREDICTION_PROBA, not one score', m, v, n, array_to_string(d.classes, ', '));
-        END IF;
+        PERFORM augur.served_one_score(d);
     ELSE
         IF augur.kind_link(d.kind) = 'identity' THEN
             RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('model ''%s'' is a regressor: it has no class probabilities; record its '

@@ -13,6 +13,7 @@ DECLARE
     tbl text;
     opts jsonb;
     mode text;
+    logs boolean;
     tol float8;
     alp float8;
     src record;
@@ -38,10 +39,20 @@ BEGIN
     tbl := q.tbl;
     -- options
     PERFORM augur.view_refuse_forgetting(p_options);
-    opts := augur.view_options(p_options, ARRAY['mode', 'tolerance', 'alpha']);
+    opts := augur.view_options(p_options, ARRAY['mode', 'tolerance', 'alpha', 'log_served']);
     mode := lower(coalesce(opts ->> 'mode', 'eager'));
     IF mode NOT IN ('eager', 'lazy', 'hybrid') THEN
         RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('option mode must be eager, lazy or hybrid, got ''%s''', mode);
+    END IF;
+    -- log_served (ViewOptions.Prediction): a JSON boolean, of an eager view (the others compute their scores on read)
+    IF opts ? 'log_served' AND jsonb_typeof(opts -> 'log_served') IS DISTINCT FROM 'boolean' THEN
+        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('option log_served must be true or false, got %s', opts -> 'log_served');
+    END IF;
+    logs := coalesce((opts ->> 'log_served')::boolean, false);
+    IF logs AND mode <> 'eager' THEN
+        RAISE EXCEPTION USING ERRCODE = '0A000', MESSAGE = format('option log_served logs the rows an eager view writes, and a %s view '
+            || 'computes its scores on read, so it writes none of what it serves: create the view with mode = eager, or serve its rows '
+            || 'with PREDICT_SERVED (which records each prediction as it is read)', mode);
     END IF;
     tol := augur.view_option(opts, 'tolerance', 0);
     IF mode = 'hybrid' THEN
@@ -104,11 +115,16 @@ BEGIN
                 || 'cast it in a table or view of numbers', model, d.inputs[i], tbl, inputs[i], col);
         END IF;
     END LOOP;
+    IF logs THEN
+        -- what the served log refuses of the model (RECORD_PREDICTION's check), refused now rather than at the first row
+        PERFORM augur.served_one_score(d);
+    END IF;
     vt := format('%I.%I', vschema, CASE WHEN mode = 'hybrid' THEN nm || '_labels' ELSE nm END);
     INSERT INTO augur.views (name, kind, mode, tolerance, alpha, base_table, key_column, input_columns, model, model_version,
-                             model_sha256, anchor_version, learning_rate, l2, definition, view_schema, base_relation, routine, created_by)
+                             model_sha256, anchor_version, learning_rate, l2, definition, view_schema, base_relation, routine, created_by,
+                             log_served)
     VALUES (nm, 'prediction', mode, tol, alp, tbl, key, array_to_string(inputs, ','), model, ver, sha, ver, 0, 0, p_query, vschema, src.rel,
-            md5(nm), p_role)
+            md5(nm), p_role, logs)
     RETURNING * INTO v;
     PERFORM augur.view_save_anchor(nm, model, ver);
     PERFORM augur.view_make_table(vt, key, src.key_type, false, true);

@@ -3,6 +3,7 @@
 -- functions of an earlier generation (in schema augur, or V3..V6's in the view's schema) are dropped first, and
 -- their triggers with them. Scoring (augur_vr_): SECURITY INVOKER, called by the owner's functions only; triggers
 -- (augur_vt_, augur_vi_, augur_ct_, augur_cl_): SECURITY DEFINER, so that plain writers of the tables maintain the view.
+-- A view with log_served also gets the triggers augur_vsi_ and augur_vsu_ on its own table (augur.view_served_log).
 CREATE OR REPLACE FUNCTION augur.view_generate(nm text) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     v augur.views;
@@ -39,6 +40,15 @@ BEGIN
     vt := format('%I.%I', v.view_schema, CASE WHEN v.mode = 'hybrid' THEN nm || '_labels' ELSE nm END);
     key := v.key_column;
     inputs := string_to_array(v.input_columns, ',');
+    -- log_served: the statement triggers on the view's table that record what it writes in the served log
+    EXECUTE format('DROP TRIGGER IF EXISTS %I ON %s', 'augur_vsi_' || h, vt);
+    EXECUTE format('DROP TRIGGER IF EXISTS %I ON %s', 'augur_vsu_' || h, vt);
+    IF v.log_served THEN
+        EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %s REFERENCING NEW TABLE AS augur_served_new FOR EACH STATEMENT '
+            || 'EXECUTE FUNCTION augur.view_served_log(%L)', 'augur_vsi_' || h, vt, nm);
+        EXECUTE format('CREATE TRIGGER %I AFTER UPDATE ON %s REFERENCING OLD TABLE AS augur_served_old NEW TABLE AS augur_served_new '
+            || 'FOR EACH STATEMENT EXECUTE FUNCTION augur.view_served_log(%L)', 'augur_vsu_' || h, vt, nm);
+    END IF;
     IF v.kind = 'classification' THEN
         SELECT * INTO l FROM augur.view_learners x WHERE x.view_name = nm;
         SELECT format('%I.%I', n.nspname, c.relname) INTO ex FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
