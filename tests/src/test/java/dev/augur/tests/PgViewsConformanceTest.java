@@ -21,6 +21,11 @@ class PgViewsConformanceTest {
     /** An ensemble's view: its spread beside the score. */
     private static final String ENSEMBLE_ROWS = "SELECT id, score, label, spread, margin, norm_1, norm_2, norm_inf, model_version FROM %s ORDER BY id";
     private static final String EVENTS = "SELECT EVENT, MODEL_VERSION, ROWS_WRITTEN FROM AUGUR.VIEW_EVENTS WHERE VIEW_NAME = '%s' ORDER BY ID";
+    /** What views with log_served logged of model %s, key by key in the order served, and what the monitoring counted. */
+    private static final String SERVED = "SELECT KEY_TEXT, MODEL_VERSION, SCORE FROM AUGUR.SERVED_PREDICTIONS WHERE MODEL = '%s'"
+            + " ORDER BY KEY_TEXT, ID";
+    private static final String SERVED_COUNTS = "SELECT MODEL_VERSION, SUM(N) FROM AUGUR.MONITOR_WINDOWS WHERE MODEL = '%s'"
+            + " GROUP BY MODEL_VERSION ORDER BY MODEL_VERSION";
 
     private static String model(String kind, double wa, double wb, double bias) {
         return "SELECT AUGUR.IMPORT_MODEL('m', '{\"name\": \"m\", \"kind\": \"" + kind + "\", \"features\": {\"type\": \"dense\","
@@ -78,8 +83,10 @@ class PgViewsConformanceTest {
         script.add("DEPLOY MODEL m VERSION 1");
         List<String> check = List.of(String.format(ROWS, "v"), String.format(ROWS, "vt"), String.format(EVENTS, "v"),
                 String.format(EVENTS, "vt"), "SELECT id, score, label FROM lz ORDER BY id", String.format(HYBRID, "hy"),
-                String.format(LABELS, "hy"), String.format(EVENTS, "hy"));
+                String.format(LABELS, "hy"), String.format(EVENTS, "hy"), String.format(ROWS, "vl"), String.format(SERVED, "m"),
+                String.format(SERVED_COUNTS, "m"));
         script.addAll(List.of("SELECT AUGUR.CREATE_PREDICTION_VIEW('v', 'SELECT id, PREDICT(''m'', a, b) FROM t')",
+                "CREATE PREDICTION VIEW vl AS SELECT id, PREDICT('m', a, b) FROM t WITH (log_served = true)",
                 "SELECT AUGUR.CREATE_PREDICTION_VIEW('vt', 'SELECT id, PREDICT(''m'', a, b) FROM t', '{\"tolerance\": 0.05, \"alpha\": 2}')",
                 "SELECT AUGUR.CREATE_PREDICTION_VIEW('lz', 'SELECT id, PREDICT(''m'', a, b) FROM t', '{\"mode\": \"lazy\"}')",
                 "CREATE PREDICTION VIEW hy AS SELECT id, PREDICT('m', a, b) FROM t WITH (mode = hybrid)"));
@@ -164,12 +171,13 @@ class PgViewsConformanceTest {
         List<String> ensembleCheck = List.of(String.format(ENSEMBLE_ROWS, "ev"), String.format(ENSEMBLE_ROWS, "evt"),
                 String.format(ENSEMBLE_ROWS, "elv"), String.format(EVENTS, "ev"), String.format(EVENTS, "evt"), String.format(EVENTS, "elv"),
                 "SELECT id, score, label, spread FROM elz ORDER BY id", "SELECT id, score, label, spread, model_version FROM eh ORDER BY id",
-                String.format(LABELS, "eh"));
+                String.format(LABELS, "eh"), String.format(ENSEMBLE_ROWS, "evl"), String.format(SERVED, "e"), String.format(SERVED_COUNTS, "e"));
         script.addAll(List.of("SELECT AUGUR.CREATE_PREDICTION_VIEW('ev', 'SELECT id, PREDICT(''e'', a, b) FROM te')",
                 "CREATE PREDICTION VIEW evt AS SELECT id, PREDICT('e', a, b) FROM te WITH (tolerance = 0.05, alpha = 2)",
                 "CREATE PREDICTION VIEW elv AS SELECT id, PREDICT('el', a, b) FROM te WITH (tolerance = 0.01, alpha = 2)",
                 "CREATE PREDICTION VIEW elz AS SELECT id, PREDICT('e', a, b) FROM te WITH (mode = lazy)",
-                "CREATE PREDICTION VIEW eh AS SELECT id, PREDICT('e', a, b) FROM te WITH (mode = hybrid)"));
+                "CREATE PREDICTION VIEW eh AS SELECT id, PREDICT('e', a, b) FROM te WITH (mode = hybrid)",
+                "CREATE PREDICTION VIEW evl AS SELECT id, PREDICT('e', a, b) FROM te WITH (log_served = true)"));
         addSteps(script, ensembleCheck, dataChanges("te", "(500, 0.25, -0.125, 'x'), (501, NULL, 0.5, 'y'), (502, -0.75, 0.5, 'z')", "a = -a"));
         addSteps(script, ensembleCheck, List.of(
                 "DEPLOY MODEL e VERSION 2",
@@ -216,12 +224,17 @@ class PgViewsConformanceTest {
                 "SELECT version FROM AUGUR.DEPLOYED WHERE name = 'e'",
                 "SELECT AUGUR.CREATE_PREDICTION_VIEW('x', 'SELECT id FROM t')",
                 "CREATE PREDICTION VIEW x AS SELECT id, PREDICT('m', a, b) FROM t WITH (mode = sometimes)",
+                "CREATE PREDICTION VIEW x AS SELECT id, PREDICT('m', a, b) FROM t WITH (mode = hybrid, log_served = true)",
+                "SELECT AUGUR.CREATE_PREDICTION_VIEW('x', 'SELECT id, PREDICT(''m'', a, b) FROM t', '{\"log_served\": 1}')",
+                "SELECT AUGUR.CREATE_PREDICTION_VIEW('x', 'SELECT id, PREDICT(''m'', a, b) FROM t', '{\"mode\": \"lazy\", \"log_served\": true}')",
                 "INSERT INTO t VALUES (1, 0.5, 0.5, 'dup')",
                 "DROP MODEL m",
                 "DROP PREDICTION VIEW nope",
                 "DROP PREDICTION VIEW v", "DROP PREDICTION VIEW vt", "DROP PREDICTION VIEW lz", "DROP PREDICTION VIEW hy",
                 "DROP PREDICTION VIEW ev", "DROP PREDICTION VIEW evt", "DROP PREDICTION VIEW elv", "DROP PREDICTION VIEW elz",
-                "DROP PREDICTION VIEW eh",
+                "DROP PREDICTION VIEW eh", "DROP PREDICTION VIEW vl", "DROP PREDICTION VIEW evl",
+                // the served log stays, as the view leaves it
+                "SELECT MODEL, COUNT(*) FROM AUGUR.SERVED_PREDICTIONS GROUP BY MODEL ORDER BY MODEL",
                 "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE LOWER(TABLE_NAME) IN ('hy', 'hy_labels')",
                 "SELECT COUNT(*) FROM AUGUR.VIEWS", "SELECT COUNT(*) FROM AUGUR.VIEW_EVENTS"));
 
