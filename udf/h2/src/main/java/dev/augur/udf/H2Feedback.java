@@ -117,8 +117,8 @@ public final class H2Feedback {
      * RECORD_PREDICTION(m, key, score, version, at) records each (a prediction view's log, {@link ViewServedLog}): the
      * same checks (a key, a finite score, a version served by one score: {@link #checkServed}), the same experiment (that
      * of an explicit version), the same INSERT into the served log, and the same work of its trigger, monitoring and
-     * feedback, done once per batch of rows instead of once per row ({@link H2Monitor#served(Connection, long[], String,
-     * int, double[], int, long)}). Everything is checked before the first row is written.
+     * feedback, the monitoring's counts and detector done once per batch of rows instead of once per row
+     * ({@link H2Monitor#counted}). Everything is checked before the first row is written.
      */
     static void recordServed(Connection c, String m, int version, List<String> keys, double[] scores, OffsetDateTime at) throws SQLException {
         if (keys.isEmpty()) {
@@ -171,9 +171,11 @@ public final class H2Feedback {
                 throw new SQLException("the served log's trigger saw " + batch.n + " of the " + (to - from) + " rows inserted into"
                         + " AUGUR.SERVED_PREDICTIONS; is trigger " + SERVED_TRIGGER + " there?", "XX000");
             }
-            // the trigger's work, for the batch: monitoring (in the order the rows were recorded), then the feedbacks' keys
-            H2Monitor.served(c, batch.ids, m, version, batch.scores, batch.n, atUs);
+            // the trigger's work, for the batch: the monitoring's counts and detector at once (in the order the rows were
+            // recorded), then row by row what a label may move: the alpha_t a row is served with, the labels of its key
+            H2Monitor.counted(c, batch.ids, m, version, batch.scores, batch.n, atUs);
             for (int i = 0; i < batch.n; i++) {
+                H2Monitor.servedWithAlphas(c, batch.ids[i], m, version);
                 served(c, m, batch.keys[i], atUs);
             }
         }

@@ -358,15 +358,18 @@ public final class H2Monitor {
 
     /** A served prediction recorded: counted in its window and bin, and seen by the score detector. */
     static void served(Connection c, long servedId, String model, int version, double score, long servedAtUs) throws SQLException {
-        served(c, new long[]{servedId}, model, version, new double[]{score}, 1, servedAtUs);
+        counted(c, new long[]{servedId}, model, version, new double[]{score}, 1, servedAtUs);
+        servedWithAlphas(c, servedId, model, version);
     }
 
     /**
-     * The first {@code n} of served predictions of one version at one time, in the order recorded: as {@link #served} of
-     * each in turn (the same sums, added in the same order; the same detector steps and alarms; the same alpha_t), with one
-     * write of their window, of each bin and of the detector for them all (a prediction view's log records thousands).
+     * What {@link #served} does of the first {@code n} served predictions of one version at one time, in the order
+     * recorded, but their alpha_t ({@link #servedWithAlphas}, which the caller runs for each in turn, as a label a
+     * prediction resolves may move the next one's): the same sums, added in the same order, the same detector steps
+     * and alarms, with one write of their window, of each bin and of the detector for them all (a prediction view's
+     * log records thousands).
      */
-    static void served(Connection c, long[] servedIds, String model, int version, double[] scores, int n, long servedAtUs)
+    static void counted(Connection c, long[] servedIds, String model, int version, double[] scores, int n, long servedAtUs)
             throws SQLException {
         if (n == 0) {
             return;
@@ -460,10 +463,14 @@ public final class H2Monitor {
             }
         }
         observe(c, model, version, SCORE, SERVED, scores, n, s == null ? PageHinkley.Options.DEFAULT : s.options(), servedIds, servedAtUs);
+    }
+
+    /** With adaptive conformal on the model: each feedback's alpha_t now, kept as the set the prediction is served with. */
+    static void servedWithAlphas(Connection c, long servedId, String model, int version) throws SQLException {
+        Stored s = stored(c, model, version);
         if (s == null || !s.adaptive()) {
             return;
         }
-        // with adaptive conformal on the model: each feedback's alpha_t now, the set each prediction is served with
         PreparedStatement aci = SessionStatements.of(c, "SELECT f.NAME, COALESCE(s.ALPHA_T, a.ALPHA) FROM AUGUR.ADAPTIVE_CONFORMAL a"
                 + " JOIN AUGUR.FEEDBACKS f ON f.MODEL = a.MODEL LEFT JOIN AUGUR.ADAPTIVE_CONFORMAL_STATE s ON s.FEEDBACK = f.NAME"
                 + " AND s.MODEL_VERSION = ? WHERE a.MODEL = ?");
@@ -475,14 +482,12 @@ public final class H2Monitor {
                 alphas.add(new Object[]{rs.getString(1), rs.getDouble(2)});
             }
         }
-        for (int i = 0; i < n; i++) {
-            for (Object[] a : alphas) {
-                PreparedStatement in = SessionStatements.of(c, "INSERT INTO AUGUR.ADAPTIVE_CONFORMAL_SERVED (FEEDBACK, SERVED_ID, ALPHA_T) VALUES (?, ?, ?)");
-                in.setString(1, (String) a[0]);
-                in.setLong(2, servedIds[i]);
-                in.setDouble(3, (Double) a[1]);
-                in.executeUpdate();
-            }
+        for (Object[] a : alphas) {
+            PreparedStatement in = SessionStatements.of(c, "INSERT INTO AUGUR.ADAPTIVE_CONFORMAL_SERVED (FEEDBACK, SERVED_ID, ALPHA_T) VALUES (?, ?, ?)");
+            in.setString(1, (String) a[0]);
+            in.setLong(2, servedId);
+            in.setDouble(3, (Double) a[1]);
+            in.executeUpdate();
         }
     }
 
