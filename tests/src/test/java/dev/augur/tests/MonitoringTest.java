@@ -38,11 +38,11 @@ import static org.assertj.core.api.Assertions.within;
  * definitions (PSI, Page-Hinkley) but none of the binding's bookkeeping.
  */
 class MonitoringTest {
-    private static final double DELTA = 0.005;
-    private static final double LAMBDA = 2;
-    private static final int MIN_N = 5;
+    static final double DELTA = 0.005;
+    static final double LAMBDA = 2;
+    static final int MIN_N = 5;
 
-    private static void trainingRows(Statement st, Random rnd, int n) throws SQLException {
+    static void trainingRows(Statement st, Random rnd, int n) throws SQLException {
         st.execute("CREATE TABLE train_rows (a DOUBLE PRECISION, b DOUBLE PRECISION, y INT)");
         StringBuilder rows = new StringBuilder();
         for (int i = 0; i < n; i++) {
@@ -112,7 +112,7 @@ class MonitoringTest {
     }
 
     /** MODEL_DRIFT, SCORE_DRIFT and the score alarms, recomputed from the served log and the stored references. */
-    private static void check(Statement st, long seed) throws Exception {
+    static void check(Statement st, long seed) throws Exception {
         long windowUs;
         try (ResultSet rs = st.executeQuery("SELECT WINDOW_US FROM AUGUR.MONITORS WHERE MODEL = 'm'")) {
             rs.next();

@@ -253,6 +253,38 @@ class ServedViewsTest {
     }
 
     /**
+     * A view's rows are served in batches (H2: one INSERT per 1,000 rows, the monitoring's counts and detector once per
+     * batch): the monitoring still equals a recomputation from the served log in its order ({@link MonitoringTest#check}:
+     * windows, PSI against the reference, the score detector's alarms), alarms raised inside a batch included.
+     */
+    @ParameterizedTest
+    @EnumSource(ViewsDatabase.class)
+    void theMonitoringOfWhatAViewServesEqualsARecomputation(ViewsDatabase db) throws Exception {
+        try (Connection c = db.open(); Statement st = c.createStatement()) {
+            MonitoringTest.trainingRows(st, new Random(7), 300);
+            st.execute("TRAIN MODEL m KIND logistic FROM (SELECT a, b, y FROM train_rows)");   // version 1, with a reference
+            model(st, "m", 1, -1, 0.3);                                                       // version 2, imported
+            st.executeQuery("SELECT AUGUR.CAPTURE_REFERENCE('m', 'SELECT a, b FROM train_rows', 2)").close();
+            st.execute("DEPLOY MODEL m VERSION 1");
+            st.executeQuery("SELECT AUGUR.SET_MONITOR('m', 3600, " + MonitoringTest.DELTA + ", " + MonitoringTest.LAMBDA + ", "
+                    + MonitoringTest.MIN_N + ")").close();
+            st.execute("CREATE TABLE t (id INT PRIMARY KEY, a DOUBLE PRECISION, b DOUBLE PRECISION)");
+            // the scores' level moves among the keys (in the order they are served: their text's), so the detector alarms
+            st.execute("INSERT INTO t SELECT g, CASE WHEN MOD(g, 10) < 5 THEN -1.5 ELSE 1.5 END + MOD(g * 37, 101) / 50.0 - 1,"
+                    + " MOD(g * 11, 53) / 26.0 - 1 FROM " + db.series(2500));
+            st.execute("CREATE PREDICTION VIEW v AS SELECT id, PREDICT('m', a, b) FROM t WITH (log_served = true)");
+            assertThat(served(st, 1)).isEqualTo(2500);
+            MonitoringTest.check(st, 7);
+            assertThat(intValue(st, "SELECT COUNT(*) FROM AUGUR.MONITOR_EVENTS WHERE SIGNAL = 'score'")).as("score alarms").isPositive();
+            st.execute("UPDATE t SET a = a + 1 WHERE MOD(id, 4) = 0");
+            MonitoringTest.check(st, 7);
+            st.execute("DEPLOY MODEL m VERSION 2");
+            MonitoringTest.check(st, 7);
+            assertLatestServedIsTheView(st, "v");
+        }
+    }
+
+    /**
      * H2 writes a view table that carries a constraint (or trigger) of the user's by SQL, so that it holds, instead of
      * straight into its storage: what it serves is logged alike, with the row's SCORED_AT.
      */
@@ -327,7 +359,7 @@ class ServedViewsTest {
                 c.setAutoCommit(false);
                 boolean failed = false;
                 for (int o = 1 + rnd.nextInt(3); o > 0 && !failed; o--) {
-                    int op = rnd.nextInt(10);
+                    int op = rnd.nextInt(11);
                     String a = rnd.nextInt(8) == 0 ? "NULL" : String.format(Locale.ROOT, "%.4f", rnd.nextDouble() * 2 - 1);
                     String b = String.format(Locale.ROOT, "%.4f", rnd.nextDouble() * 2 - 1);
                     int id = 1 + rnd.nextInt(nextId - 1);
@@ -360,7 +392,9 @@ class ServedViewsTest {
                 }
                 c.setAutoCommit(true);
                 if (step == 12) {
-                    st.execute("DEPLOY MODEL m VERSION 4");   // at least one deploy that stays, whatever the draws
+                    // at least one deploy that stays, and labels of every key after it, whatever the draws
+                    st.execute("DEPLOY MODEL m VERSION 4");
+                    nextLabel = labels(st, nextLabel, 1, nextId - 1);
                 }
                 assertLatestServedIsTheView(st, "v");
                 FeedbackTest.assertLiveMetricsEqualBatch(st, "fb");
