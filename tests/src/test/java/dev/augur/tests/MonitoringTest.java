@@ -448,6 +448,26 @@ class MonitoringTest {
         });
     }
 
+    /** Found on PostgreSQL: GREATEST skips NULLs there (H2's does not), so a version without a reference read PSI 0.0, not NULL. */
+    @ParameterizedTest
+    @EnumSource(ViewsDatabase.class)
+    void aVersionWithoutAReferenceHasNoPsiNotAPsiOfZero(ViewsDatabase db) throws Exception {
+        try (Connection c = db.open(); Statement st = c.createStatement()) {
+            model(st, "m", 1, -1, 0); // imported: no reference
+            st.execute("DEPLOY MODEL m VERSION 1");
+            for (int i = 0; i < 3; i++) {
+                st.executeQuery("SELECT AUGUR.RECORD_PREDICTION('m', '" + i + "', PREDICT('m', " + i + ", 1), 1, " + ts(i) + ")").close();
+            }
+            try (ResultSet rs = st.executeQuery("SELECT N, SCORE_PSI, REFERENCE_ACCURACY FROM AUGUR.MODEL_DRIFT WHERE MODEL = 'm'")) {
+                assertThat(rs.next()).as("a drift row for the served window").isTrue();
+                assertThat(rs.getLong(1)).isEqualTo(3);
+                assertThat(rs.getObject(2)).as("SCORE_PSI without a reference").isNull();
+                assertThat(rs.getObject(3)).as("REFERENCE_ACCURACY without a reference").isNull();
+                assertThat(rs.next()).isFalse();
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(ViewsDatabase.class)
     void badInputGetsClearErrors(ViewsDatabase db) throws Exception {

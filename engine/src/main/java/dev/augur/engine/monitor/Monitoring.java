@@ -36,7 +36,8 @@ public final class Monitoring {
         // whose conditions it may order otherwise makes it rewrite the view's catalog row (see H2CatalogReopenTest)
         return "SELECT w.model, w.model_version, w.window_start, w.n,\n"
                 + "       w.score_sum / w.n AS mean_score,\n"
-                + "       SUM((" + live + " - " + ref + ") * LN(" + live + " / " + ref + ")) AS score_psi,\n"
+                // NULL without a reference, stated rather than left to GREATEST: PostgreSQL's skips NULLs (0.0), H2's does not
+                + "       SUM(CASE WHEN r.bin IS NOT NULL THEN (" + live + " - " + ref + ") * LN(" + live + " / " + ref + ") END) AS score_psi,\n"
                 + "       w.confidence_sum / w.n AS estimated_accuracy,\n"
                 + "       ref.mean_confidence AS reference_accuracy\n"
                 + "FROM augur.monitor_windows w\n"
