@@ -776,6 +776,101 @@ class PgGoldenVectorsTest {
      * every n up to 3000, at alphas where (n + 1)(1 − alpha) is an integer in exact arithmetic (float8 rounding decides
      * the ceiling there) and at random ones.
      */
+    /**
+     * PREDICT(model, text) of a single-output vocabulary model is scored by a generated augur.bow_score_* function (the
+     * vocabulary an in-memory jsonb lookup folded into the session's plan): for every weighting, with and without the
+     * L2 norm, unigrams and bigrams, every kind with one margin, it gives the engine's score (the sum of the terms runs in
+     * PostgreSQL's aggregate order, so a relative 1e-13), the same as the general path (augur.predict_any), and its
+     * function names the version, never a term or a weight (pg_proc is readable by every role).
+     */
+    @Test
+    void generatedBagOfWordsPredictIsTheEnginesScore() throws Exception {
+        Random rnd = new Random(31);
+        List<String> words = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            words.add("tq" + Integer.toString(i * 7919 + 13, 36));
+        }
+        List<String> texts = new ArrayList<>(List.of("", "   ", "...", "naïve café ÉTÉ", words.get(0), words.get(0) + " " + words.get(0),
+                words.get(1).toUpperCase(Locale.ROOT) + "!" + words.get(2) + "\t" + words.get(1) + "é" + words.get(3) + "42"));
+        for (int t = 0; t < 40; t++) {
+            StringBuilder text = new StringBuilder();
+            int n = rnd.nextInt(30);
+            for (int k = 0; k < n; k++) {
+                String w = rnd.nextInt(5) == 0 ? "oov" + rnd.nextInt(50) : words.get(rnd.nextInt(words.size()));
+                text.append(rnd.nextBoolean() ? w : w.toUpperCase(Locale.ROOT)).append(List.of(" ", ", ", "\n", "-", "ü", "  ").get(rnd.nextInt(6)));
+            }
+            texts.add(text.toString());
+        }
+        int models = 0;
+        for (ModelKind kind : List.of(ModelKind.LINEAR, ModelKind.LOGISTIC, ModelKind.SVM)) {
+            for (BagOfWords.Weighting weighting : BagOfWords.Weighting.values()) {
+                for (boolean normalize : new boolean[]{false, true}) {
+                    for (int ngrams = 1; ngrams <= 2; ngrams++) {
+                        String name = "gbow_" + kind.sqlName() + "_" + weighting.name().toLowerCase(Locale.ROOT) + "_" + normalize + "_" + ngrams;
+                        List<String> vocabulary = new ArrayList<>();
+                        for (String w : words) {
+                            if (rnd.nextInt(4) != 0) {
+                                vocabulary.add(w);
+                            }
+                        }
+                        for (int b = 0; ngrams == 2 && b < 30; b++) {
+                            String bigram = words.get(rnd.nextInt(words.size())) + " " + words.get(rnd.nextInt(words.size()));
+                            if (!vocabulary.contains(bigram)) {
+                                vocabulary.add(bigram);
+                            }
+                        }
+                        double[] w = new double[vocabulary.size()];
+                        double[] idf = new double[vocabulary.size()];
+                        for (int j = 0; j < w.length; j++) {
+                            // a fifth weigh exactly 0 (no weight row: they still count in the norm)
+                            w[j] = rnd.nextInt(5) == 0 ? 0 : Math.scalb(rnd.nextGaussian(), rnd.nextInt(6) - 3);
+                            idf[j] = 1 + rnd.nextDouble() * 4;
+                        }
+                        Model m = Model.of(name, kind, new BagOfWords("body", weighting, ngrams, 0, normalize, vocabulary.toArray(String[]::new),
+                                weighting == BagOfWords.Weighting.TFIDF ? idf : null), kind == ModelKind.LINEAR ? List.of() : List.of("no", "yes"),
+                                w, new double[]{rnd.nextGaussian()});
+                        H2Db.exec(pg, "SELECT AUGUR.IMPORT_MODEL('" + name + "', '" + ModelJson.toJson(m).replace("'", "''") + "')",
+                                "SELECT AUGUR.DEPLOY_MODEL('" + name + "', 1)");
+                        models++;
+                        try (PreparedStatement ps = pg.prepareStatement("SELECT predict('" + name + "', ?), predict('" + name + "@1', ?),"
+                                + " augur.predict_any('" + name + "', NULL, ?)")) {
+                            for (String text : texts) {
+                                ps.setString(1, text);
+                                ps.setString(2, text);
+                                ps.setString(3, text);
+                                double engine = m.evaluate(new Object[]{text}).score();
+                                try (ResultSet rs = ps.executeQuery()) {
+                                    rs.next();
+                                    String where = name + " on '" + text + "'";
+                                    double tolerance = Math.max(4e-16, Math.abs(engine) * 1e-13);
+                                    assertThat(rs.getDouble(1)).as("PREDICT of %s vs the engine", where).isCloseTo(engine,
+                                            org.assertj.core.api.Assertions.within(tolerance));
+                                    assertThat(rs.getDouble(2)).as("PREDICT of %s@1", where).isEqualTo(rs.getDouble(1));
+                                    assertThat(rs.getDouble(3)).as("the general path of %s", where).isCloseTo(rs.getDouble(1),
+                                            org.assertj.core.api.Assertions.within(tolerance));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        try (Statement st = pg.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*), count(*) FILTER (WHERE p.prosrc ~ 'tq|[0-9]\\.[0-9]')"
+                + " FROM pg_catalog.pg_proc p WHERE p.pronamespace = 'augur'::regnamespace AND p.proname ~ '^bow_score_'"
+                + " AND p.prosrc LIKE '%''gbow\\_%'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("a generated scorer per version").isEqualTo(models);
+            assertThat(rs.getInt(2)).as("scorers whose text holds a term or a weight").isZero();
+        }
+        // a dropped version's scorer goes with it
+        H2Db.exec(pg, "SELECT AUGUR.DROP_MODEL('gbow_svm_binary_true_2')");
+        try (Statement st = pg.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_catalog.pg_proc p"
+                + " WHERE p.pronamespace = 'augur'::regnamespace AND p.proname ~ '^bow_score_' AND p.prosrc LIKE '%''gbow\\_%'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(models - 1);
+        }
+    }
+
     @Test
     void conformalRankAndMinimumSizeAreTheEngines() throws Exception {
         List<Double> alphas = new ArrayList<>(List.of(0.1, 0.05, 0.2, 0.25, 0.3, 0.5, 0.7, 0.9, 0.01, 0.001, 1.0 / 3, 2.0 / 3,
