@@ -260,6 +260,10 @@ class PredictionViewsTest {
             st.execute("UPDATE t SET id = NULL WHERE a = 2");
             assertFails(st, "CREATE PREDICTION VIEW v AS SELECT id, PREDICT('m', a, b) FROM t", "23502");
             st.execute("DELETE FROM t WHERE a = 2");
+            // the first input that is not finite is named (PostgreSQL: one scan over all inputs finds that one is)
+            st.execute("INSERT INTO t VALUES (2, 3, 'Infinity', 'y')");
+            assertFails(st, "CREATE PREDICTION VIEW v AS SELECT id, PREDICT('m', a, b) FROM t", "22023", "model 'm' input 'b' is Infinity");
+            st.execute("DELETE FROM t WHERE id = 2");
             assertFails(st, "CREATE PREDICTION VIEW v AS SELECT id, PREDICT('m', a) FROM t", "22023", "model 'm' expects 2 inputs (a, b), got 1");
             assertFails(st, "CREATE PREDICTION VIEW v AS SELECT id, PREDICT('nope', a, b) FROM t", "42704");
             assertFails(st, "CREATE PREDICTION VIEW v AS SELECT id, PREDICT('m', a, c) FROM t", "42804");

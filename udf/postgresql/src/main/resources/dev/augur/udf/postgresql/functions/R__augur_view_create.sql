@@ -127,16 +127,19 @@ BEGIN
             md5(nm), p_role, logs)
     RETURNING * INTO v;
     PERFORM augur.view_save_anchor(nm, model, ver);
-    PERFORM augur.view_make_table(vt, key, src.key_type, false, true);
+    -- the key and the indexes are built after the rows are written: sorted index builds instead of four index insertions
+    -- per row (1M rows: 3.3 s instead of 8.4 s here)
+    PERFORM augur.view_make_table(vt, key, src.key_type, false, false);
     IF augur.kind_ensemble(d.kind) THEN
         -- an ensemble's spread, and its spread under the anchor (what the bound on the spread starts from)
         EXECUTE format('ALTER TABLE %s ADD COLUMN spread float8, ADD COLUMN anchor_spread float8', vt);
     END IF;
-    PERFORM augur.view_index_table(vt, key);
     PERFORM augur.view_generate(nm);
     -- score every row
     v := augur.view_lock(nm);
     w := augur.view_run(v, 'create', d, 0, 0, 0, 0, 0, 0, 0);
+    EXECUTE format('ALTER TABLE %s ADD PRIMARY KEY (%I)', vt, key);
+    PERFORM augur.view_index_table(vt, key);
     UPDATE augur.views x SET max_norm_1 = coalesce(w.max_n1, 0), max_norm_2 = coalesce(w.max_n2, 0),
         max_norm_inf = coalesce(w.max_ninf, 0), max_deviation = 0, max_spread_deviation = 0, incremental_cost = 0
     WHERE x.name = nm;

@@ -10,6 +10,7 @@ DECLARE
     n2 text := '0::float8';
     ninf text := '0::float8';
     finite text := '';
+    all_finite text := 'true';
     lbl text := augur.link_label_case_sql('augur.kind_link(p_kind)', '%1$s', 'p_classes');
     scr text := augur.link_score_case_sql('augur.kind_link(p_kind)', '%1$s');
 BEGIN
@@ -18,12 +19,18 @@ BEGIN
         n1 := format('%s + abs(%s)', n1, x[i]);
         n2 := format('%s + %s * %s', n2, x[i], x[i]);
         ninf := format('greatest(%s, abs(%s))', ninf, x[i]);
+        all_finite := format('%s AND abs(%s) <= 1.7976931348623157e308', all_finite, x[i]);
         finite := finite || format('
-        SELECT %s INTO bad FROM %s b WHERE NOT (abs(%s) <= 1.7976931348623157e308) LIMIT 1;
-        IF FOUND THEN
-            PERFORM augur.nonfinite(%L, %L, bad);
-        END IF;', x[i], base, x[i], model, inputs[i]);
+            SELECT %s INTO bad FROM %s b WHERE NOT (abs(%s) <= 1.7976931348623157e308) LIMIT 1;
+            IF FOUND THEN
+                PERFORM augur.nonfinite(%L, %L, bad);
+            END IF;', x[i], base, x[i], model, inputs[i]);
     END LOOP;
+    -- one scan finds whether any input is not finite; only then one scan per input names the first (a full scan each)
+    finite := format('
+        PERFORM FROM %s b WHERE NOT (%s) LIMIT 1;
+        IF FOUND THEN%s
+        END IF;', base, all_finite, finite);
     RETURN format($body$
 DECLARE w augur.view_work; bad float8; nrows bigint;
 BEGIN
