@@ -110,7 +110,8 @@ final class PostgresBench implements Callable<Integer> {
             line("              inlined, passed once each to augur.softmax_label/_proba) against its margins written by hand in a");
             line("              subquery (OFFSET 0, so each is computed once), the label by CASE WHEN m0 >= greatest(m1, ..) ..,");
             line("              the probability exp(m0 - greatest(..)) / (exp(m0 - greatest(..)) + ..)");
-            line("  bow         PREDICT('bench_bow', body) (general path: tokenizer, vocabulary join, weights join per doc) vs");
+            line("  bow         PREDICT('bench_bow', body) (the version's generated scorer: tokenizer, then one lookup per distinct term in");
+            line("              the vocabulary's jsonb object, which the session's plan holds) vs");
             line("              a MADlib-style query: tokens of each doc (same regex split) joined to a weights table, summed, per doc");
             line(String.format(Locale.ROOT, "pg inlined/handwritten ratio: %.2f", dense.inlined));
             line(String.format(Locale.ROOT, "pg function/handwritten ratio: %.2f", dense.function));
