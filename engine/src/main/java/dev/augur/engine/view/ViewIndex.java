@@ -32,15 +32,15 @@ public final class ViewIndex {
      */
     public record Entry(Object key, FeatureVector features, double norm1, double norm2, double normInf,
                         double anchorMargin, double storedMargin, String storedLabel, double storedScore, int storedVersion,
-                        double anchorSpread, double storedSpread, int slot) {
+                        double anchorSpread, double storedSpread, int slot, int id) {
         Entry withStored(Scored s, int version) {
             return new Entry(key, features, norm1, norm2, normInf, anchorMargin, s.margin(), s.label(), s.score(), version,
-                    anchorSpread, s.spread(), slot);
+                    anchorSpread, s.spread(), slot, id);
         }
 
         Entry inSlot(int position) {
             return new Entry(key, features, norm1, norm2, normInf, anchorMargin, storedMargin, storedLabel, storedScore, storedVersion,
-                    anchorSpread, storedSpread, position);
+                    anchorSpread, storedSpread, position, id);
         }
     }
 
@@ -53,7 +53,15 @@ public final class ViewIndex {
     public record Plan(List<Scored> changed, long rowsChecked, long rowsRescored, double bound, boolean full, String scorer) {
     }
 
-    private Map<Object, Entry> entries = new HashMap<>();
+    /*
+     * The entities: a key's id (its Entry#id) from ids, its entry at byId[id] (null: no entity). A key keeps its id while
+     * the index lives (a key removed and inserted again takes it back), so a re-anchoring, which replaces every entry,
+     * fills a new byId without hashing a single key (hashing a million keys, each a cache miss, cost more than scoring
+     * them). ids only grows between re-sorts, which compact it when most of it is removed keys; a snapshot keeps both.
+     */
+    private Map<Object, Integer> ids = new HashMap<>();
+    private Entry[] byId = new Entry[16];
+    private int size;
     private Model anchor;
     private int anchorVersion;
     /*
@@ -94,11 +102,52 @@ public final class ViewIndex {
     }
 
     public int size() {
-        return entries.size();
+        return size;
     }
 
     public Entry get(Object key) {
-        return entries.get(key);
+        Integer id = ids.get(key);
+        return id == null || id >= byId.length ? null : byId[id];
+    }
+
+    /** The id of {@code key}, a new one for a key never seen. */
+    private int idOf(Object key) {
+        return ids.computeIfAbsent(key, k -> ids.size());
+    }
+
+    /** Makes {@code e} its key's entry; returns the one it replaces (null: none). */
+    private Entry store(Entry e) {
+        if (e.id() >= byId.length) {
+            byId = Arrays.copyOf(byId, Math.max(e.id() + 1, byId.length * 2));
+        }
+        Entry previous = byId[e.id()];
+        byId[e.id()] = e;
+        if (previous == null) {
+            size++;
+        }
+        return previous;
+    }
+
+    /** Takes {@code key}'s entity out; returns its entry (null: none). */
+    private Entry drop(Object key) {
+        Entry previous = get(key);
+        if (previous != null) {
+            byId[previous.id()] = null;
+            size--;
+        }
+        return previous;
+    }
+
+    /** Every entry, in id order. */
+    private Entry[] all() {
+        Entry[] out = new Entry[size];
+        int n = 0;
+        for (Entry e : byId) {
+            if (e != null) {
+                out[n++] = e;
+            }
+        }
+        return out;
     }
 
     /** Cost spent on incremental maintenance since the anchor, in rows (checked + 4 × re-scored). */
@@ -137,25 +186,25 @@ public final class ViewIndex {
      * must store, or null when an input is NULL (then the entity has no row: NULL in, NULL out).
      */
     public Scored put(Object key, FeatureVector features, Model current, int version) {
-        Entry old = entries.get(key);
+        Entry old = get(key);
         journal(key, old);
         kill(old);
         if (features == null) {
-            entries.remove(key);
+            drop(key);
             return null;
         }
         Scored s = score(key, current, features);
         Model.ViewValues a = anchor.viewValues(anchor.margins(features));
         Entry e = new Entry(key, features, s.norm1(), s.norm2(), s.normInf(), a.margin(), s.margin(), s.label(), s.score(), version,
-                a.spread(), s.spread(), -1);
-        entries.put(key, e);
+                a.spread(), s.spread(), -1, idOf(key));
+        store(e);
         unsorted.add(key);
         track(e);
         return s;
     }
 
     public void remove(Object key) {
-        Entry old = entries.remove(key);
+        Entry old = drop(key);
         journal(key, old);
         kill(old);
     }
@@ -190,7 +239,7 @@ public final class ViewIndex {
 
     /** An entity's entry changed by a re-scoring or new features: the map, and its slot when it has a live one. */
     private void replace(Entry before, Entry after) {
-        entries.put(after.key(), after);
+        store(after);
         if (live(before)) {
             setSlot(before.slot(), after);
         }
@@ -227,12 +276,12 @@ public final class ViewIndex {
     }
 
     private void restore(Object key, Entry previous) {
-        kill(entries.get(key));
+        kill(get(key));
         if (previous == null) {
-            entries.remove(key);
+            drop(key);
             return;
         }
-        entries.put(key, previous);
+        store(previous);
         int i = previous.slot();
         if (i >= 0 && i < sortedEntries.length && sortedEntries[i] != null && sortedEntries[i].key().equals(key)) {
             setSlot(i, previous);
@@ -300,7 +349,7 @@ public final class ViewIndex {
                 }
             }
             for (Object key : unsorted) {
-                Entry e = entries.get(key);
+                Entry e = get(key);
                 if (e == null || live(e)) {
                     continue;
                 }
@@ -319,15 +368,15 @@ public final class ViewIndex {
                 }
             }
             for (Object key : unsorted) {
-                Entry e = entries.get(key);
+                Entry e = get(key);
                 if (e != null && !live(e) && !safe(e, bounds, labels, tolerance)) {
                     needed.add(e);
                 }
             }
-            if (needed.size() > entries.size() / 2) {
+            if (needed.size() > size / 2) {
                 return reanchor(current, version, tolerance);
             }
-            checked = entries.size();
+            checked = size;
             for (Entry e : needed) {
                 rescore(e, current, version, tolerance, changed);
             }
@@ -405,13 +454,18 @@ public final class ViewIndex {
      * any change. A row never scored (NaN) always is.
      */
     private static boolean mustWrite(Scored s, Entry e, double tolerance) {
+        return mustWrite(s.margin(), s.label(), s.score(), s.spread(), e, tolerance);
+    }
+
+    /** {@link #mustWrite(Scored, Entry, double)} of re-scored values not yet made a {@link Scored} (most are not written). */
+    private static boolean mustWrite(double margin, String label, double score, double spread, Entry e, double tolerance) {
         if (Double.isNaN(e.storedMargin())) {
             return true;
         }
-        boolean labelChanged = !java.util.Objects.equals(s.label(), e.storedLabel());
+        boolean labelChanged = !java.util.Objects.equals(label, e.storedLabel());
         boolean valuesChanged = tolerance == 0
-                ? s.margin() != e.storedMargin() || s.score() != e.storedScore() || Double.compare(s.spread(), e.storedSpread()) != 0
-                : Math.abs(s.score() - e.storedScore()) > tolerance / 2 || Math.abs(s.spread() - e.storedSpread()) > tolerance / 2;
+                ? margin != e.storedMargin() || score != e.storedScore() || Double.compare(spread, e.storedSpread()) != 0
+                : Math.abs(score - e.storedScore()) > tolerance / 2 || Math.abs(spread - e.storedSpread()) > tolerance / 2;
         return labelChanged || valuesChanged;
     }
 
@@ -447,34 +501,49 @@ public final class ViewIndex {
         if (current.viewBound() == Model.ViewBound.NONE) {
             throw new IllegalArgumentException("a prediction view holds one margin, or one ensemble, per row; " + current + " has neither");
         }
-        Entry[] all = entries.values().toArray(new Entry[0]);
+        Entry[] all = all();
+        int n = all.length;
         int k = current.outputs();
-        double[] margins = new double[all.length * k];
-        Scorer scorer = Scorers.choose(all.length, current.dimension() * k, false);
+        double[] margins = new double[n * k];
+        Scorer scorer = Scorers.choose(n, current.dimension() * k, false);
         batchMargins(scorer, current, all, margins);
+        Model.ViewValues[] values = new Model.ViewValues[n];
+        double[] anchorMargins = new double[n];
+        double[] rowMargins = new double[k]; // viewValues reads it and keeps nothing
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(margins, i * k, rowMargins, 0, k);
+            values[i] = current.viewValues(rowMargins);
+            anchorMargins[i] = values[i].margin();
+        }
+        // each new entry made once, in its sorted slot
+        int[] order = MarginOrder.ascending(anchorMargins);
         List<Scored> changed = new ArrayList<>();
-        Entry[] rescoredAll = new Entry[all.length];
-        for (int i = 0; i < all.length; i++) {
+        Entry[] rescoredAll = new Entry[n];
+        for (int slot = 0; slot < n; slot++) {
+            int i = order[slot];
             Entry e = all[i];
-            Model.ViewValues v = current.viewValues(Arrays.copyOfRange(margins, i * k, (i + 1) * k));
+            Model.ViewValues v = values[i];
             double m = v.margin();
-            Scored s = new Scored(e.key(), m, v.label(), v.score(), e.norm1(), e.norm2(), e.normInf(), v.spread());
             boolean write = Double.isNaN(tolerance)
                     ? m != e.storedMargin() || v.score() != e.storedScore() || Double.compare(v.spread(), e.storedSpread()) != 0
                       || !java.util.Objects.equals(v.label(), e.storedLabel()) || e.storedVersion() != version
-                    : mustWrite(s, e, tolerance);
+                    : mustWrite(m, v.label(), v.score(), v.spread(), e, tolerance);
             if (write) {
-                changed.add(s);
-                rescoredAll[i] = new Entry(e.key(), e.features(), e.norm1(), e.norm2(), e.normInf(), m, m, v.label(), v.score(), version,
-                        v.spread(), v.spread(), -1);
+                changed.add(new Scored(e.key(), m, v.label(), v.score(), e.norm1(), e.norm2(), e.normInf(), v.spread()));
+                rescoredAll[slot] = new Entry(e.key(), e.features(), e.norm1(), e.norm2(), e.normInf(), m, m, v.label(), v.score(), version,
+                        v.spread(), v.spread(), slot, e.id());
             } else {
-                rescoredAll[i] = new Entry(e.key(), e.features(), e.norm1(), e.norm2(), e.normInf(), m, e.storedMargin(), e.storedLabel(),
-                        e.storedScore(), e.storedVersion(), v.spread(), e.storedSpread(), -1);
+                rescoredAll[slot] = new Entry(e.key(), e.features(), e.norm1(), e.norm2(), e.normInf(), m, e.storedMargin(), e.storedLabel(),
+                        e.storedScore(), e.storedVersion(), v.spread(), e.storedSpread(), slot, e.id());
             }
         }
         Snapshot before = snapshot();
         undoLog.add(() -> restore(before));
-        install(rescoredAll);
+        if (ids.size() > 2 * n + 1024) {
+            install(rescoredAll); // compacts the ids (the order is the same)
+        } else {
+            installSorted(rescoredAll);
+        }
         anchor = current;
         anchorVersion = version;
         incrementalCost = 0;
@@ -526,19 +595,22 @@ public final class ViewIndex {
      * The whole state, for undoing a reorganization: the map and the slot arrays are replaced, never changed, by what
      * comes after a snapshot, and the journal undoes later changes first.
      */
-    record Snapshot(Map<Object, Entry> entries, Model anchor, int anchorVersion, double[][] slotValues, Entry[] sortedEntries,
+    record Snapshot(Map<Object, Integer> ids, Entry[] byId, int size, Model anchor, int anchorVersion, double[][] slotValues,
+                    Entry[] sortedEntries,
                     boolean[] dead, Set<Object> unsorted, double maxDeviation, double maxSpreadDeviation, double[] maxNorms,
                     double incrementalCost) {
     }
 
     Snapshot snapshot() {
-        return new Snapshot(entries, anchor, anchorVersion, new double[][]{sortedAnchorMargins, slotNorm1, slotNorm2, slotNormInf,
+        return new Snapshot(ids, byId, size, anchor, anchorVersion, new double[][]{sortedAnchorMargins, slotNorm1, slotNorm2, slotNormInf,
                 slotStoredMargin, slotAnchorSpread, slotStoredSpread}, sortedEntries, dead, new HashSet<>(unsorted), maxDeviation,
                 maxSpreadDeviation, new double[]{maxNorm1, maxNorm2, maxNormInf}, incrementalCost);
     }
 
     void restore(Snapshot s) {
-        entries = s.entries();
+        ids = s.ids();
+        byId = s.byId();
+        size = s.size();
         anchor = s.anchor();
         anchorVersion = s.anchorVersion();
         double[][] v = s.slotValues();
@@ -566,7 +638,7 @@ public final class ViewIndex {
             Snapshot before = snapshot();
             undoLog.add(() -> restore(before));
         }
-        install(entries.values().toArray(new Entry[0]));
+        install(all());
     }
 
     /** Makes {@code all} the entities, in new slots sorted by anchor margin, in a new map (a snapshot keeps the old). */
@@ -577,7 +649,29 @@ public final class ViewIndex {
             margins[i] = all[i].anchorMargin();
         }
         int[] order = MarginOrder.ascending(margins);
-        Map<Object, Entry> next = new HashMap<>(Math.max(16, n * 2));
+        Entry[] sorted = new Entry[n];
+        if (ids.size() > 2 * n + 1024) {
+            // most ids are of removed keys: new ids, in a new map (a snapshot keeps the old one with the old entries)
+            Map<Object, Integer> compact = new HashMap<>(Math.max(16, n * 2));
+            for (int i = 0; i < n; i++) {
+                Entry e = all[order[i]];
+                compact.put(e.key(), i);
+                sorted[i] = new Entry(e.key(), e.features(), e.norm1(), e.norm2(), e.normInf(), e.anchorMargin(), e.storedMargin(),
+                        e.storedLabel(), e.storedScore(), e.storedVersion(), e.anchorSpread(), e.storedSpread(), i, i);
+            }
+            ids = compact;
+        } else {
+            for (int i = 0; i < n; i++) {
+                sorted[i] = all[order[i]].inSlot(i);
+            }
+        }
+        installSorted(sorted);
+    }
+
+    /** Makes {@code sorted} (every entity, ascending by anchor margin, each in its slot) the entities, in a new byId. */
+    private void installSorted(Entry[] sorted) {
+        int n = sorted.length;
+        Entry[] next = new Entry[Math.max(16, ids.size())];
         sortedAnchorMargins = new double[n];
         sortedEntries = new Entry[n];
         slotNorm1 = new double[n];
@@ -593,12 +687,13 @@ public final class ViewIndex {
         maxNorm2 = 0;
         maxNormInf = 0;
         for (int i = 0; i < n; i++) {
-            Entry e = all[order[i]].inSlot(i);
-            next.put(e.key(), e);
+            Entry e = sorted[i];
+            next[e.id()] = e;
             setSlot(i, e);
             track(e);
         }
-        entries = next;
+        byId = next;
+        size = n;
         unsorted = new HashSet<>();
     }
 
@@ -607,7 +702,10 @@ public final class ViewIndex {
      * live slot's packed values are its entry's. Null when it holds, else what is wrong.
      */
     String structureProblem() {
-        for (Entry e : entries.values()) {
+        for (Entry e : all()) {
+            if (e.id() < 0 || !java.util.Objects.equals(ids.get(e.key()), e.id())) {
+                return "entity " + e.key() + " sits at id " + e.id() + ", its key's id is " + ids.get(e.key());
+            }
             if (!live(e) && !unsorted.contains(e.key())) {
                 return "entity " + e.key() + " is in no slot and not unsorted: a scan would miss it";
             }
@@ -617,7 +715,7 @@ public final class ViewIndex {
             if (dead[i]) {
                 continue;
             }
-            if (entries.get(e.key()) != e || e.slot() != i) {
+            if (get(e.key()) != e || e.slot() != i) {
                 return "slot " + i + " holds a stale entry of " + e.key();
             }
             if (Double.compare(slotNorm1[i], e.norm1()) != 0 || Double.compare(slotNorm2[i], e.norm2()) != 0
@@ -637,14 +735,14 @@ public final class ViewIndex {
 
     /** Replaces an entity's feature vector (a model with another feature function), keeping its stored values. */
     public void refeature(Object key, FeatureVector features) {
-        Entry e = entries.get(key);
+        Entry e = get(key);
         if (e == null || features == null) {
             return;
         }
         journal(key, e);
         double[] n = norms(features);
         replace(e, new Entry(key, features, n[0], n[1], n[2], e.anchorMargin(), e.storedMargin(), e.storedLabel(),
-                e.storedScore(), e.storedVersion(), e.anchorSpread(), e.storedSpread(), e.slot()));
+                e.storedScore(), e.storedVersion(), e.anchorSpread(), e.storedSpread(), e.slot(), e.id()));
     }
 
     /**
@@ -656,8 +754,8 @@ public final class ViewIndex {
         double[] n = norms(features);
         Model.ViewValues a = anchor.viewValues(anchor.margins(features));
         Entry e = new Entry(key, features, n[0], n[1], n[2], a.margin(), storedMargin, storedLabel, storedScore, storedVersion,
-                a.spread(), storedSpread, -1);
-        kill(entries.put(key, e));
+                a.spread(), storedSpread, -1, idOf(key));
+        kill(store(e));
         unsorted.add(key); // until resort(), which a load is followed by
     }
 

@@ -193,6 +193,62 @@ class ViewIndexTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> tolerant.reanchor(moved, 3, Double.NaN)).isInstanceOf(IllegalArgumentException.class);
     }
 
+    /**
+     * Keys keep their ids until most ids are of removed keys; then a re-sort or re-anchoring gives the entities new ids in a
+     * new map, and a rollback past it brings back the old ids and entries with them.
+     */
+    @Test
+    void idsOfRemovedKeysAreCompactedAndARollbackPastTheCompactionRestoresThem() {
+        Model m = model(ModelKind.LOGISTIC, new double[]{1, -2, 0.5, 0.1});
+        ViewIndex index = new ViewIndex(m, 1);
+        java.util.Random rnd = new java.util.Random(5);
+        java.util.Map<Object, double[]> truth = new java.util.HashMap<>();
+        for (int k = 0; k < 3000; k++) {
+            double[] x = {rnd.nextGaussian(), rnd.nextGaussian(), rnd.nextGaussian()};
+            index.put("k" + k, m.featureVector(boxed(x)), m, 1);
+            truth.put("k" + k, x);
+        }
+        for (int k = 0; k < 2900; k++) {
+            index.remove("k" + k);
+            truth.remove("k" + k);
+        }
+        index.commitJournal();
+        int mark = index.journalPosition();
+        java.util.Map<Object, double[]> before = new java.util.HashMap<>(truth);
+        index.resort(); // 3,000 ids for 100 entities: compacted
+        assertThat(index.structureProblem()).isNull();
+        assertThat(index.get("k5")).isNull();
+        assertThat(index.get("k2950").id()).isLessThan(100);
+        // keys old and new after the compaction, then a re-anchoring
+        for (String key : new String[]{"k5", "new1", "k2950"}) {
+            double[] x = {rnd.nextGaussian(), rnd.nextGaussian(), rnd.nextGaussian()};
+            index.put(key, m.featureVector(boxed(x)), m, 1);
+            truth.put(key, x);
+        }
+        Model moved = model(ModelKind.LOGISTIC, new double[]{1.5, -2, 0.5, 0.2});
+        index.rescoreAll(moved, 2);
+        assertThat(index.structureProblem()).isNull();
+        assertThat(index.size()).isEqualTo(truth.size());
+        for (java.util.Map.Entry<Object, double[]> t : truth.entrySet()) {
+            assertThat(index.get(t.getKey()).features().values()).containsExactly(t.getValue());
+            assertThat(index.get(t.getKey()).storedVersion()).isEqualTo(2);
+        }
+        index.rollbackJournalTo(mark);
+        assertThat(index.structureProblem()).isNull();
+        assertThat(index.size()).isEqualTo(before.size());
+        assertThat(index.get("k5")).isNull();
+        assertThat(index.get("new1")).isNull();
+        for (java.util.Map.Entry<Object, double[]> t : before.entrySet()) {
+            ViewIndex.Entry e = index.get(t.getKey());
+            assertThat(e.features().values()).containsExactly(t.getValue());
+            assertThat(e.storedVersion()).isEqualTo(1);
+        }
+        // and the index goes on from there: a removed key comes back
+        index.put("k7", m.featureVector(boxed(new double[]{1, 2, 3})), m, 1);
+        assertThat(index.get("k7").features().values()).containsExactly(1, 2, 3);
+        assertThat(index.structureProblem()).isNull();
+    }
+
     @Test
     void aKindWithoutABoundRescoresEveryRow() {
         Model m = model(ModelKind.LINEAR, new double[]{1, 2, 3, 4});
