@@ -507,22 +507,27 @@ public final class ViewIndex {
         double[] margins = new double[n * k];
         Scorer scorer = Scorers.choose(n, current.dimension() * k, false);
         batchMargins(scorer, current, all, margins);
-        Model.ViewValues[] values = new Model.ViewValues[n];
         double[] anchorMargins = new double[n];
         double[] rowMargins = new double[k]; // viewValues reads it and keeps nothing
         for (int i = 0; i < n; i++) {
             System.arraycopy(margins, i * k, rowMargins, 0, k);
-            values[i] = current.viewValues(rowMargins);
-            anchorMargins[i] = values[i].margin();
+            anchorMargins[i] = current.viewValues(rowMargins).margin();
         }
-        // each new entry made once, in its sorted slot
+        // each new entry made once, in its sorted slot; the rows to write listed in id order (for rows loaded or inserted in
+        // key order, the key order: written in margin order, H2's B-tree took twice as long to write them all)
         int[] order = MarginOrder.ascending(anchorMargins);
+        int[] slotOfRow = new int[n];
+        for (int slot = 0; slot < n; slot++) {
+            slotOfRow[order[slot]] = slot;
+        }
         List<Scored> changed = new ArrayList<>();
         Entry[] rescoredAll = new Entry[n];
-        for (int slot = 0; slot < n; slot++) {
-            int i = order[slot];
+        for (int i = 0; i < n; i++) {
+            int slot = slotOfRow[i];
             Entry e = all[i];
-            Model.ViewValues v = values[i];
+            // computed again rather than kept: a million values kept through the sort are a million objects to copy
+            System.arraycopy(margins, i * k, rowMargins, 0, k);
+            Model.ViewValues v = current.viewValues(rowMargins);
             double m = v.margin();
             boolean write = Double.isNaN(tolerance)
                     ? m != e.storedMargin() || v.score() != e.storedScore() || Double.compare(v.spread(), e.storedSpread()) != 0
