@@ -39,8 +39,12 @@ public final class ViewIndex {
         }
 
         Entry inSlot(int position) {
+            return renumbered(position, id);
+        }
+
+        Entry renumbered(int position, int newId) {
             return new Entry(key, features, norm1, norm2, normInf, anchorMargin, storedMargin, storedLabel, storedScore, storedVersion,
-                    anchorSpread, storedSpread, position, id);
+                    anchorSpread, storedSpread, position, newId);
         }
     }
 
@@ -57,7 +61,8 @@ public final class ViewIndex {
      * The entities: a key's id (its Entry#id) from ids, its entry at byId[id] (null: no entity). A key keeps its id while
      * the index lives (a key removed and inserted again takes it back), so a re-anchoring, which replaces every entry,
      * fills a new byId without hashing a single key (hashing a million keys, each a cache miss, cost more than scoring
-     * them). ids only grows between re-sorts, which compact it when most of it is removed keys; a snapshot keeps both.
+     * them). ids only grows between re-sorts, which compact it when most of it is removed keys (a new map). A snapshot keeps
+     * both: byId is replaced after it, never changed; ids may gain keys, whose ids are past every entry the snapshot holds.
      */
     private Map<Object, Integer> ids = new HashMap<>();
     private Entry[] byId = new Entry[16];
@@ -544,7 +549,7 @@ public final class ViewIndex {
         }
         Snapshot before = snapshot();
         undoLog.add(() -> restore(before));
-        if (ids.size() > 2 * n + 1024) {
+        if (mostIdsRemoved(n)) {
             install(rescoredAll); // compacts the ids (the order is the same)
         } else {
             installSorted(rescoredAll);
@@ -655,14 +660,12 @@ public final class ViewIndex {
         }
         int[] order = MarginOrder.ascending(margins);
         Entry[] sorted = new Entry[n];
-        if (ids.size() > 2 * n + 1024) {
-            // most ids are of removed keys: new ids, in a new map (a snapshot keeps the old one with the old entries)
+        if (mostIdsRemoved(n)) {
+            // new ids, in a new map (a snapshot keeps the old one with the old entries)
             Map<Object, Integer> compact = new HashMap<>(Math.max(16, n * 2));
             for (int i = 0; i < n; i++) {
-                Entry e = all[order[i]];
-                compact.put(e.key(), i);
-                sorted[i] = new Entry(e.key(), e.features(), e.norm1(), e.norm2(), e.normInf(), e.anchorMargin(), e.storedMargin(),
-                        e.storedLabel(), e.storedScore(), e.storedVersion(), e.anchorSpread(), e.storedSpread(), i, i);
+                sorted[i] = all[order[i]].renumbered(i, i);
+                compact.put(sorted[i].key(), i);
             }
             ids = compact;
         } else {
@@ -671,6 +674,11 @@ public final class ViewIndex {
             }
         }
         installSorted(sorted);
+    }
+
+    /** Whether most ids are of removed keys (with {@code n} entities), so that the next install gives new ones. */
+    private boolean mostIdsRemoved(int n) {
+        return ids.size() > 2 * n + 1024;
     }
 
     /** Makes {@code sorted} (every entity, ascending by anchor margin, each in its slot) the entities, in a new byId. */
