@@ -423,9 +423,10 @@ class BagOfWordsViewsTest {
                 c.setAutoCommit(true);
                 assertView(db, st, "v", "m", tolerance, versions.get(deployed - 1));
             }
-            // the bound let some deploys re-score only part of the view
+            // the bound let some deploys re-score only part of the view (H2 may check none: rows inserted since a re-anchoring
+            // are sorted in when a band scan first needs the sort, and then lie outside the band like the others)
             assertThat(intValue(st, "SELECT COUNT(*) FROM AUGUR.VIEW_EVENTS WHERE VIEW_NAME = 'v' AND EVENT = 'deploy'"
-                    + " AND ROWS_RESCORED < ROWS_CHECKED")).isPositive();
+                    + " AND ROWS_RESCORED < (SELECT COUNT(*) FROM v)")).isPositive();
             // and the skiing rule (or a new vocabulary) re-anchored now and then
             assertThat(intValue(st, "SELECT COUNT(*) FROM AUGUR.VIEW_EVENTS WHERE VIEW_NAME = 'v' AND EVENT = 'reorganize'")).isPositive();
         }

@@ -27,25 +27,13 @@ import java.util.Set;
  */
 public final class ViewIndex {
     /**
-     * What is known of one entity. Immutable, so an undo log can keep old entries. Margins are view margins
-     * ({@link Model.ViewValues}); the spreads are an ensemble's (NaN for one model).
+     * What is known of one entity, as {@link #get} reads it (and the journal keeps it to undo a change). Margins are view
+     * margins ({@link Model.ViewValues}); the spreads are an ensemble's (NaN for one model); slot: its place in the
+     * sorted scans (-1: none, it is in the unsorted set).
      */
     public record Entry(Object key, FeatureVector features, double norm1, double norm2, double normInf,
                         double anchorMargin, double storedMargin, String storedLabel, double storedScore, int storedVersion,
                         double anchorSpread, double storedSpread, int slot, int id) {
-        Entry withStored(Scored s, int version) {
-            return new Entry(key, features, norm1, norm2, normInf, anchorMargin, s.margin(), s.label(), s.score(), version,
-                    anchorSpread, s.spread(), slot, id);
-        }
-
-        Entry inSlot(int position) {
-            return renumbered(position, id);
-        }
-
-        Entry renumbered(int position, int newId) {
-            return new Entry(key, features, norm1, norm2, normInf, anchorMargin, storedMargin, storedLabel, storedScore, storedVersion,
-                    anchorSpread, storedSpread, position, newId);
-        }
     }
 
     /** A row to write: its new stored values (spread: an ensemble's, NaN for one model). */
@@ -58,33 +46,30 @@ public final class ViewIndex {
     }
 
     /*
-     * The entities: a key's id (its Entry#id) from ids, its entry at byId[id] (null: no entity). A key keeps its id while
-     * the index lives (a key removed and inserted again takes it back), so a re-anchoring, which replaces every entry,
-     * fills a new byId without hashing a single key (hashing a million keys, each a cache miss, cost more than scoring
-     * them). ids only grows between re-sorts, which compact it when most of it is removed keys (a new map). A snapshot keeps
-     * both: byId is replaced after it, never changed; ids may gain keys, whose ids are past every entry the snapshot holds.
+     * The entities, column by column: a key's id from ids, its values at that index of each column (no object per entity:
+     * a re-anchoring of a million rows reads and writes arrays in order, and makes objects only for the rows it writes).
+     * An id with no features has no entity. A key keeps its id while the index lives (a key removed and inserted again
+     * takes it back); ids only grows between re-sorts, which compact it when most of it is removed keys (a new map).
+     *
+     * Undo: a change of one entity is journaled (its Entry before) and written in place; a re-sort or re-anchoring takes
+     * a Snapshot and installs new columns where it changes a column, sharing the others. The journal undoes newest
+     * first, so whatever was written in place after a snapshot is undone before the snapshot is restored.
      */
     private Map<Object, Integer> ids = new HashMap<>();
-    private Entry[] byId = new Entry[16];
+    private Columns cols = new Columns(16);
     private int size;
     private Model anchor;
     private int anchorVersion;
     /*
-     * The entities as sorted by anchor margin at the last sort, slot by slot: the entry and, packed in arrays, what a
-     * bound reads (so a scan of a million rows reads memory in order instead of chasing a million objects). A slot
-     * is dead once its entity changed otherwise than by a re-scoring (inserted anew, removed); entities inserted since
-     * the sort are in {@code unsorted}. An entry's own slot is its {@link Entry#slot()} (-1: none).
+     * The sort at the last re-sort or re-anchoring: slot by slot, the anchor margin (ascending) and the entity's id. A
+     * slot is live while its entity's slot column names it (cols.slot[id] == slot); an entity changed otherwise than by
+     * a re-scoring (inserted anew, removed) loses its slot, and one inserted since the sort is in {@code unsorted}.
      */
     private double[] sortedAnchorMargins = new double[0];
-    private Entry[] sortedEntries = new Entry[0];
-    private double[] slotNorm1 = new double[0];
-    private double[] slotNorm2 = new double[0];
-    private double[] slotNormInf = new double[0];
-    private double[] slotStoredMargin = new double[0];
-    private double[] slotAnchorSpread = new double[0];
-    private double[] slotStoredSpread = new double[0];
-    private boolean[] dead = new boolean[0];
+    private int[] idOfSlot = new int[0];
     private Set<Object> unsorted = new HashSet<>();
+    /** No entity has a slot, all count as unsorted: re-anchored, not sorted yet (see {@link #sortIfStale}). */
+    private boolean sortStale;
     private double maxDeviation;
     /** The largest |anchor spread − stored spread| (an ensemble's; 0 for one model). */
     private double maxSpreadDeviation;
@@ -92,6 +77,109 @@ public final class ViewIndex {
     private double maxNorm2;
     private double maxNormInf;
     private double incrementalCost;
+
+    /** The per-entity values, indexed by id. A column is replaced (by a re-sort or re-anchoring) or written in place, journaled. */
+    private static final class Columns {
+        Object[] key;
+        FeatureVector[] features;
+        double[] norm1;
+        double[] norm2;
+        double[] normInf;
+        double[] anchorMargin;
+        double[] anchorSpread;
+        double[] storedMargin;
+        String[] storedLabel;
+        double[] storedScore;
+        int[] storedVersion;
+        double[] storedSpread;
+        int[] slot;
+
+        Columns(int capacity) {
+            key = new Object[capacity];
+            features = new FeatureVector[capacity];
+            norm1 = new double[capacity];
+            norm2 = new double[capacity];
+            normInf = new double[capacity];
+            anchorMargin = new double[capacity];
+            anchorSpread = new double[capacity];
+            storedMargin = new double[capacity];
+            storedLabel = new String[capacity];
+            storedScore = new double[capacity];
+            storedVersion = new int[capacity];
+            storedSpread = new double[capacity];
+            slot = new int[capacity];
+            Arrays.fill(slot, -1);
+        }
+
+        private Columns() {
+        }
+
+        int capacity() {
+            return key.length;
+        }
+
+        /** Another object with the same columns (the caller then replaces those it changes). */
+        Columns sharing() {
+            Columns c = new Columns();
+            c.key = key;
+            c.features = features;
+            c.norm1 = norm1;
+            c.norm2 = norm2;
+            c.normInf = normInf;
+            c.anchorMargin = anchorMargin;
+            c.anchorSpread = anchorSpread;
+            c.storedMargin = storedMargin;
+            c.storedLabel = storedLabel;
+            c.storedScore = storedScore;
+            c.storedVersion = storedVersion;
+            c.storedSpread = storedSpread;
+            c.slot = slot;
+            return c;
+        }
+
+        /** Every column copied to {@code capacity} (new ids past the end: no entity, no slot). */
+        void grow(int capacity) {
+            int old = key.length;
+            key = Arrays.copyOf(key, capacity);
+            features = Arrays.copyOf(features, capacity);
+            norm1 = Arrays.copyOf(norm1, capacity);
+            norm2 = Arrays.copyOf(norm2, capacity);
+            normInf = Arrays.copyOf(normInf, capacity);
+            anchorMargin = Arrays.copyOf(anchorMargin, capacity);
+            anchorSpread = Arrays.copyOf(anchorSpread, capacity);
+            storedMargin = Arrays.copyOf(storedMargin, capacity);
+            storedLabel = Arrays.copyOf(storedLabel, capacity);
+            storedScore = Arrays.copyOf(storedScore, capacity);
+            storedVersion = Arrays.copyOf(storedVersion, capacity);
+            storedSpread = Arrays.copyOf(storedSpread, capacity);
+            slot = Arrays.copyOf(slot, capacity);
+            Arrays.fill(slot, old, capacity, -1);
+        }
+
+        /** Entity {@code from} of {@code source} as entity {@code to} here (a compaction). */
+        void copyFrom(Columns source, int from, int to) {
+            key[to] = source.key[from];
+            features[to] = source.features[from];
+            norm1[to] = source.norm1[from];
+            norm2[to] = source.norm2[from];
+            normInf[to] = source.normInf[from];
+            anchorMargin[to] = source.anchorMargin[from];
+            anchorSpread[to] = source.anchorSpread[from];
+            storedMargin[to] = source.storedMargin[from];
+            storedLabel[to] = source.storedLabel[from];
+            storedScore[to] = source.storedScore[from];
+            storedVersion[to] = source.storedVersion[from];
+            storedSpread[to] = source.storedSpread[from];
+        }
+
+        void setStored(int id, double margin, String label, double score, int version, double spread) {
+            storedMargin[id] = margin;
+            storedLabel[id] = label;
+            storedScore[id] = score;
+            storedVersion[id] = version;
+            storedSpread[id] = spread;
+        }
+    }
 
     public ViewIndex(Model anchor, int anchorVersion) {
         this.anchor = anchor;
@@ -110,46 +198,49 @@ public final class ViewIndex {
         return size;
     }
 
+    /** The entity of {@code key} (null: none). */
     public Entry get(Object key) {
+        int id = present(key);
+        return id < 0 ? null : entry(id);
+    }
+
+    /** The id of {@code key}'s entity, -1 when it has none. */
+    private int present(Object key) {
         Integer id = ids.get(key);
-        return id == null || id >= byId.length ? null : byId[id];
+        return id == null || id >= cols.capacity() || cols.features[id] == null ? -1 : id;
     }
 
-    /** The id of {@code key}, a new one for a key never seen. */
+    private Entry entry(int id) {
+        Columns c = cols;
+        return new Entry(c.key[id], c.features[id], c.norm1[id], c.norm2[id], c.normInf[id], c.anchorMargin[id], c.storedMargin[id],
+                c.storedLabel[id], c.storedScore[id], c.storedVersion[id], c.anchorSpread[id], c.storedSpread[id], liveSlot(id), id);
+    }
+
+    /** The id of {@code key}, a new one for a key never seen, with room in the columns. */
     private int idOf(Object key) {
-        return ids.computeIfAbsent(key, k -> ids.size());
+        int id = ids.computeIfAbsent(key, k -> ids.size());
+        if (id >= cols.capacity()) {
+            cols.grow(Math.max(id + 1, cols.capacity() * 2));
+        }
+        return id;
     }
 
-    /** Makes {@code e} its key's entry; returns the one it replaces (null: none). */
-    private Entry store(Entry e) {
-        if (e.id() >= byId.length) {
-            byId = Arrays.copyOf(byId, Math.max(e.id() + 1, byId.length * 2));
-        }
-        Entry previous = byId[e.id()];
-        byId[e.id()] = e;
-        if (previous == null) {
-            size++;
-        }
-        return previous;
+    /** Takes entity {@code id} out (it must have one). */
+    private void drop(int id) {
+        cols.features[id] = null;
+        cols.storedLabel[id] = null;
+        cols.slot[id] = -1;
+        size--;
     }
 
-    /** Takes {@code key}'s entity out; returns its entry (null: none). */
-    private Entry drop(Object key) {
-        Entry previous = get(key);
-        if (previous != null) {
-            byId[previous.id()] = null;
-            size--;
-        }
-        return previous;
-    }
-
-    /** Every entry, in id order. */
-    private Entry[] all() {
-        Entry[] out = new Entry[size];
+    /** The ids of every entity, ascending. */
+    private int[] presentIds() {
+        int[] out = new int[size];
         int n = 0;
-        for (Entry e : byId) {
-            if (e != null) {
-                out[n++] = e;
+        FeatureVector[] f = cols.features;
+        for (int id = 0; id < f.length; id++) {
+            if (f[id] != null) {
+                out[n++] = id;
             }
         }
         return out;
@@ -191,63 +282,55 @@ public final class ViewIndex {
      * must store, or null when an input is NULL (then the entity has no row: NULL in, NULL out).
      */
     public Scored put(Object key, FeatureVector features, Model current, int version) {
-        Entry old = get(key);
-        journal(key, old);
-        kill(old);
+        int old = present(key);
+        journal(key, old < 0 ? null : entry(old));
         if (features == null) {
-            drop(key);
+            if (old >= 0) {
+                drop(old);
+            }
             return null;
         }
         Scored s = score(key, current, features);
         Model.ViewValues a = anchor.viewValues(anchor.margins(features));
-        Entry e = new Entry(key, features, s.norm1(), s.norm2(), s.normInf(), a.margin(), s.margin(), s.label(), s.score(), version,
-                a.spread(), s.spread(), -1, idOf(key));
-        store(e);
+        int id = idOf(key);
+        set(id, key, features, s.norm1(), s.norm2(), s.normInf(), a.margin(), a.spread());
+        cols.setStored(id, s.margin(), s.label(), s.score(), version, s.spread());
+        if (old < 0) {
+            size++;
+        }
         unsorted.add(key);
-        track(e);
+        track(id);
         return s;
     }
 
+    /** Entity {@code id}'s features, norms and anchor values, without a slot (it is unsorted until the next sort). */
+    private void set(int id, Object key, FeatureVector features, double norm1, double norm2, double normInf, double anchorMargin,
+                     double anchorSpread) {
+        Columns c = cols;
+        c.key[id] = key;
+        c.features[id] = features;
+        c.norm1[id] = norm1;
+        c.norm2[id] = norm2;
+        c.normInf[id] = normInf;
+        c.anchorMargin[id] = anchorMargin;
+        c.anchorSpread[id] = anchorSpread;
+        c.slot[id] = -1;
+    }
+
     public void remove(Object key) {
-        Entry old = drop(key);
-        journal(key, old);
-        kill(old);
+        int id = present(key);
+        journal(key, id < 0 ? null : entry(id));
+        if (id >= 0) {
+            drop(id);
+        }
     }
 
     // ------------------------------------------------------------------ slots
 
-    /** Whether {@code e} is the live entry of its slot (then the sorted scans see it, and {@code unsorted} need not). */
-    private boolean live(Entry e) {
-        int i = e.slot();
-        return i >= 0 && i < sortedEntries.length && sortedEntries[i] == e && !dead[i];
-    }
-
-    /** Takes {@code e} out of the sorted scans (its entity now has another entry, or none). */
-    private void kill(Entry e) {
-        if (e != null && live(e)) {
-            dead[e.slot()] = true;
-        }
-    }
-
-    /** Makes {@code e} the live entry of slot {@code i}, its values packed for the scans. */
-    private void setSlot(int i, Entry e) {
-        sortedEntries[i] = e;
-        sortedAnchorMargins[i] = e.anchorMargin();
-        slotNorm1[i] = e.norm1();
-        slotNorm2[i] = e.norm2();
-        slotNormInf[i] = e.normInf();
-        slotStoredMargin[i] = e.storedMargin();
-        slotAnchorSpread[i] = e.anchorSpread();
-        slotStoredSpread[i] = e.storedSpread();
-        dead[i] = false;
-    }
-
-    /** An entity's entry changed by a re-scoring or new features: the map, and its slot when it has a live one. */
-    private void replace(Entry before, Entry after) {
-        store(after);
-        if (live(before)) {
-            setSlot(before.slot(), after);
-        }
+    /** The slot of entity {@code id} in the sorted scans, -1 when it has none (then it is in {@code unsorted}). */
+    private int liveSlot(int id) {
+        int s = cols.slot[id];
+        return s >= 0 && s < idOfSlot.length && idOfSlot[s] == id ? s : -1;
     }
 
     // ------------------------------------------------------------------ journal (the binding's transactions)
@@ -280,28 +363,40 @@ public final class ViewIndex {
         undoLog.add(() -> restore(key, previous));
     }
 
+    /** Makes {@code key}'s entity what it was ({@code previous}; null: none). */
     private void restore(Object key, Entry previous) {
-        kill(get(key));
+        int now = present(key);
         if (previous == null) {
-            drop(key);
+            if (now >= 0) {
+                drop(now);
+            }
             return;
         }
-        store(previous);
-        int i = previous.slot();
-        if (i >= 0 && i < sortedEntries.length && sortedEntries[i] != null && sortedEntries[i].key().equals(key)) {
-            setSlot(i, previous);
+        int id = previous.id(); // the key's id then and now: a compaction since is undone before (newest first)
+        if (now < 0) {
+            size++;
+        }
+        set(id, key, previous.features(), previous.norm1(), previous.norm2(), previous.normInf(), previous.anchorMargin(),
+                previous.anchorSpread());
+        cols.setStored(id, previous.storedMargin(), previous.storedLabel(), previous.storedScore(), previous.storedVersion(),
+                previous.storedSpread());
+        int s = previous.slot();
+        if (s >= 0 && s < idOfSlot.length && idOfSlot[s] == id
+                && Double.compare(sortedAnchorMargins[s], previous.anchorMargin()) == 0) {
+            cols.slot[id] = s;
         } else {
             unsorted.add(key);
         }
-        track(previous);
+        track(id);
     }
 
-    private void track(Entry e) {
-        maxDeviation = Math.max(maxDeviation, Math.abs(e.anchorMargin() - e.storedMargin()));
-        maxSpreadDeviation = Math.max(maxSpreadDeviation, spreadDeviation(e));
-        maxNorm1 = Math.max(maxNorm1, e.norm1());
-        maxNorm2 = Math.max(maxNorm2, e.norm2());
-        maxNormInf = Math.max(maxNormInf, e.normInf());
+    private void track(int id) {
+        Columns c = cols;
+        maxDeviation = Math.max(maxDeviation, Math.abs(c.anchorMargin[id] - c.storedMargin[id]));
+        maxSpreadDeviation = Math.max(maxSpreadDeviation, spreadDeviation(c.anchorSpread[id], c.storedSpread[id]));
+        maxNorm1 = Math.max(maxNorm1, c.norm1[id]);
+        maxNorm2 = Math.max(maxNorm2, c.norm2[id]);
+        maxNormInf = Math.max(maxNormInf, c.normInf[id]);
     }
 
     // ------------------------------------------------------------------ model changes
@@ -335,65 +430,54 @@ public final class ViewIndex {
         double maxBound = bounds.margin(maxNorm1, maxNorm2, maxNormInf);
         boolean scoresSafe = lipschitz * (maxBound + maxDeviation) <= tolerance
                 && bounds.spread(maxNorm1, maxNorm2, maxNormInf) + maxSpreadDeviation <= tolerance;
-        List<Scored> changed = new ArrayList<>();
         long checked = 0;
-        long rescored = 0;
+        int[] needed = new int[Math.max(16, unsorted.size())];
+        int n = 0;
         if (scoresSafe && labels) {
             // only labels can change: the band |anchor margin| <= maxBound + 2 D holds every candidate
+            sortIfStale();
             double band = maxBound + 2 * maxDeviation;
             int from = lowerBound(sortedAnchorMargins, -band);
             int to = upperBound(sortedAnchorMargins, band);
             for (int i = from; i < to; i++) {
-                if (dead[i]) {
-                    continue;
+                int id = idOfSlot[i];
+                if (cols.slot[id] != i || cols.features[id] == null) {
+                    continue; // a dead slot: its entity changed since the sort (it is unsorted) or is gone
                 }
                 checked++;
-                if (!safe(i, bounds, labels, tolerance)) {
-                    rescore(sortedEntries[i], current, version, tolerance, changed);
-                    rescored++;
+                if (!safe(id, bounds, labels, tolerance)) {
+                    needed = add(needed, n++, id);
                 }
             }
             for (Object key : unsorted) {
-                Entry e = get(key);
-                if (e == null || live(e)) {
+                int id = present(key);
+                if (id < 0 || liveSlot(id) >= 0) {
                     continue;
                 }
                 checked++;
-                if (check(e, current, version, bounds, labels, tolerance, changed)) {
-                    rescored++;
+                if (!safe(id, bounds, labels, tolerance)) {
+                    needed = add(needed, n++, id);
                 }
             }
         } else {
-            // a cheap first pass: when the bounds leave most rows to re-score, a full re-scoring (which also
+            // a cheap first pass, in id order: when the bounds leave most rows to re-score, a full re-scoring (which also
             // re-anchors) costs less than checking and journaling row by row
-            List<Entry> needed = new ArrayList<>();
-            for (int i = 0; i < sortedEntries.length; i++) {
-                if (!dead[i] && !safe(i, bounds, labels, tolerance)) {
-                    needed.add(sortedEntries[i]);
+            needed = new int[size];
+            FeatureVector[] f = cols.features;
+            for (int id = 0; id < f.length; id++) {
+                if (f[id] != null && !safe(id, bounds, labels, tolerance)) {
+                    needed[n++] = id;
                 }
             }
-            for (Object key : unsorted) {
-                Entry e = get(key);
-                if (e != null && !live(e) && !safe(e, bounds, labels, tolerance)) {
-                    needed.add(e);
-                }
-            }
-            if (needed.size() > size / 2) {
+            if (n > size / 2) {
                 return reanchor(current, version, tolerance);
             }
             checked = size;
-            for (Entry e : needed) {
-                rescore(e, current, version, tolerance, changed);
-            }
-            rescored = needed.size();
         }
+        List<Scored> changed = rescore(Arrays.copyOf(needed, n), current, version, tolerance);
+        long rescored = n;
         incrementalCost += checked * 0.05 + rescored;
         return new Plan(changed, checked, rescored, maxBound, false, CpuScorer.INSTANCE.name());
-    }
-
-    /** How far a row's stored spread is from its spread under the anchor (0 for one model, which has none). */
-    private static double spreadDeviation(Entry e) {
-        return spreadDeviation(e.anchorSpread(), e.storedSpread());
     }
 
     private static double spreadDeviation(double anchorSpread, double storedSpread) {
@@ -401,28 +485,21 @@ public final class ViewIndex {
     }
 
     /**
-     * Whether the row's own bound proves its stored label, score and spread still hold under {@code current}: the bound
-     * since the anchor plus how far the stored values are from the anchor's (the triangle inequality). A NaN (a row
+     * Whether entity {@code id}'s own bound proves its stored label, score and spread still hold under {@code current}: the
+     * bound since the anchor plus how far the stored values are from the anchor's (the triangle inequality). A NaN (a row
      * never scored) is never safe.
      */
-    private static boolean safe(Entry e, ViewBounds bounds, boolean labels, double tolerance) {
-        return safe(e.norm1(), e.norm2(), e.normInf(), e.anchorMargin(), e.storedMargin(), e.anchorSpread(), e.storedSpread(), bounds,
-                labels, tolerance);
-    }
-
-    /** {@link #safe(Entry, ViewBounds, boolean, double)} of the live entry of slot {@code i}, from the packed arrays. */
-    private boolean safe(int i, ViewBounds bounds, boolean labels, double tolerance) {
-        return safe(slotNorm1[i], slotNorm2[i], slotNormInf[i], sortedAnchorMargins[i], slotStoredMargin[i], slotAnchorSpread[i],
-                slotStoredSpread[i], bounds, labels, tolerance);
-    }
-
-    private static boolean safe(double norm1, double norm2, double normInf, double anchorMargin, double storedMargin, double anchorSpread,
-                                double storedSpread, ViewBounds bounds, boolean labels, double tolerance) {
-        double drift = bounds.margin(norm1, norm2, normInf) + Math.abs(anchorMargin - storedMargin);
+    private boolean safe(int id, ViewBounds bounds, boolean labels, double tolerance) {
+        Columns c = cols;
+        double norm1 = c.norm1[id];
+        double norm2 = c.norm2[id];
+        double normInf = c.normInf[id];
+        double storedMargin = c.storedMargin[id];
+        double drift = bounds.margin(norm1, norm2, normInf) + Math.abs(c.anchorMargin[id] - storedMargin);
         boolean labelSafe = !labels || Math.abs(storedMargin) > drift;
         boolean scoreSafe = within(bounds.scoreLipschitz() * drift, tolerance);
         boolean spreadSafe = bounds.singleMargin()
-                || within(bounds.spread(norm1, norm2, normInf) + spreadDeviation(anchorSpread, storedSpread), tolerance);
+                || within(bounds.spread(norm1, norm2, normInf) + spreadDeviation(c.anchorSpread[id], c.storedSpread[id]), tolerance);
         return labelSafe && scoreSafe && spreadSafe;
     }
 
@@ -431,46 +508,52 @@ public final class ViewIndex {
         return drift <= tolerance && !(tolerance == 0 && drift > 0);
     }
 
-    /** Re-scores one entry when its bound requires; returns whether it was re-scored. */
-    private boolean check(Entry e, Model current, int version, ViewBounds bounds, boolean labels, double tolerance,
-                          List<Scored> changed) {
-        if (safe(e, bounds, labels, tolerance)) {
-            return false;
-        }
-        rescore(e, current, version, tolerance, changed);
-        return true;
-    }
-
-    /** Re-scores one entry its bound does not cover, and keeps (and journals) what must change. */
-    private void rescore(Entry e, Model current, int version, double tolerance, List<Scored> changed) {
-        Scored s = score(e.key(), current, e.features(), e.norm1(), e.norm2(), e.normInf());
-        if (mustWrite(s, e, tolerance)) {
-            journal(e.key(), e);
-            Entry updated = e.withStored(s, version);
-            replace(e, updated);
-            track(updated);
-            changed.add(s);
-        }
+    private static int[] add(int[] ids, int n, int id) {
+        int[] out = n < ids.length ? ids : Arrays.copyOf(ids, ids.length * 2);
+        out[n] = id;
+        return out;
     }
 
     /**
-     * Whether a row re-scored as {@code s} must be written: its label changes, or its score (or spread) moves past half the
-     * tolerance (a row left as it is keeps a valid bound, as bounds are taken from the stored values); with tolerance 0,
-     * any change. A row never scored (NaN) always is.
+     * Re-scores the entities {@code rows}, which their bounds do not cover (margins in batches, as a full re-scoring), and
+     * keeps (and journals) what must change; returns the rows to write.
      */
-    private static boolean mustWrite(Scored s, Entry e, double tolerance) {
-        return mustWrite(s.margin(), s.label(), s.score(), s.spread(), e, tolerance);
+    private List<Scored> rescore(int[] rows, Model current, int version, double tolerance) {
+        int k = current.outputs();
+        double[] margins = new double[rows.length * k];
+        batchMargins(CpuScorer.INSTANCE, current, rows, margins);
+        double[] rowMargins = new double[k];
+        List<Scored> changed = new ArrayList<>();
+        Columns c = cols;
+        for (int i = 0; i < rows.length; i++) {
+            int id = rows[i];
+            System.arraycopy(margins, i * k, rowMargins, 0, k);
+            Model.ViewValues v = current.viewValues(rowMargins);
+            if (mustWrite(v.margin(), v.label(), v.score(), v.spread(), id, tolerance)) {
+                journal(c.key[id], entry(id));
+                c.setStored(id, v.margin(), v.label(), v.score(), version, v.spread());
+                track(id);
+                changed.add(new Scored(c.key[id], v.margin(), v.label(), v.score(), c.norm1[id], c.norm2[id], c.normInf[id], v.spread()));
+            }
+        }
+        return changed;
     }
 
-    /** {@link #mustWrite(Scored, Entry, double)} of re-scored values not yet made a {@link Scored} (most are not written). */
-    private static boolean mustWrite(double margin, String label, double score, double spread, Entry e, double tolerance) {
-        if (Double.isNaN(e.storedMargin())) {
+    /**
+     * Whether entity {@code id} re-scored as these values must be written: its label changes, or its score (or spread) moves
+     * past half the tolerance (a row left as it is keeps a valid bound, as bounds are taken from the stored values); with
+     * tolerance 0, any change. A row never scored (NaN) always is.
+     */
+    private boolean mustWrite(double margin, String label, double score, double spread, int id, double tolerance) {
+        Columns c = cols;
+        double storedMargin = c.storedMargin[id];
+        if (Double.isNaN(storedMargin)) {
             return true;
         }
-        boolean labelChanged = !java.util.Objects.equals(label, e.storedLabel());
+        boolean labelChanged = !java.util.Objects.equals(label, c.storedLabel[id]);
         boolean valuesChanged = tolerance == 0
-                ? margin != e.storedMargin() || score != e.storedScore() || Double.compare(spread, e.storedSpread()) != 0
-                : Math.abs(score - e.storedScore()) > tolerance / 2 || Math.abs(spread - e.storedSpread()) > tolerance / 2;
+                ? margin != storedMargin || score != c.storedScore[id] || Double.compare(spread, c.storedSpread[id]) != 0
+                : Math.abs(score - c.storedScore[id]) > tolerance / 2 || Math.abs(spread - c.storedSpread[id]) > tolerance / 2;
         return labelChanged || valuesChanged;
     }
 
@@ -506,93 +589,102 @@ public final class ViewIndex {
         if (current.viewBound() == Model.ViewBound.NONE) {
             throw new IllegalArgumentException("a prediction view holds one margin, or one ensemble, per row; " + current + " has neither");
         }
-        Entry[] all = all();
-        int n = all.length;
+        int[] rows = presentIds();
+        int n = rows.length;
         int k = current.outputs();
         double[] margins = new double[n * k];
         Scorer scorer = Scorers.choose(n, current.dimension() * k, false);
-        batchMargins(scorer, current, all, margins);
-        double[] anchorMargins = new double[n];
+        batchMargins(scorer, current, rows, margins);
+        // new anchor and stored columns (a snapshot keeps the old ones); features, keys and norms are shared
+        Snapshot before = snapshot();
+        Columns next = cols.sharing();
+        int capacity = next.capacity();
+        next.anchorMargin = new double[capacity];
+        next.anchorSpread = new double[capacity];
+        next.storedMargin = next.storedMargin.clone();
+        next.storedLabel = next.storedLabel.clone();
+        next.storedScore = next.storedScore.clone();
+        next.storedVersion = next.storedVersion.clone();
+        next.storedSpread = next.storedSpread.clone();
+        double[] rowAnchor = new double[n];
         double[] rowMargins = new double[k]; // viewValues reads it and keeps nothing
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(margins, i * k, rowMargins, 0, k);
-            anchorMargins[i] = current.viewValues(rowMargins).margin();
-        }
-        // each new entry made once, in its sorted slot; the rows to write listed in id order (for rows loaded or inserted in
-        // key order, the key order: written in margin order, H2's B-tree took twice as long to write them all)
-        int[] order = MarginOrder.ascending(anchorMargins);
-        int[] slotOfRow = new int[n];
-        for (int slot = 0; slot < n; slot++) {
-            slotOfRow[order[slot]] = slot;
-        }
         List<Scored> changed = new ArrayList<>();
-        Entry[] rescoredAll = new Entry[n];
         for (int i = 0; i < n; i++) {
-            int slot = slotOfRow[i];
-            Entry e = all[i];
-            // computed again rather than kept: a million values kept through the sort are a million objects to copy
+            int id = rows[i];
             System.arraycopy(margins, i * k, rowMargins, 0, k);
             Model.ViewValues v = current.viewValues(rowMargins);
             double m = v.margin();
+            double storedMargin = next.storedMargin[id];
             boolean write = Double.isNaN(tolerance)
-                    ? m != e.storedMargin() || v.score() != e.storedScore() || Double.compare(v.spread(), e.storedSpread()) != 0
-                      || !java.util.Objects.equals(v.label(), e.storedLabel()) || e.storedVersion() != version
-                    : mustWrite(m, v.label(), v.score(), v.spread(), e, tolerance);
+                    ? m != storedMargin || v.score() != next.storedScore[id] || Double.compare(v.spread(), next.storedSpread[id]) != 0
+                      || !java.util.Objects.equals(v.label(), next.storedLabel[id]) || next.storedVersion[id] != version
+                    : mustWrite(m, v.label(), v.score(), v.spread(), id, tolerance);
+            rowAnchor[i] = m;
+            next.anchorMargin[id] = m;
+            next.anchorSpread[id] = v.spread();
             if (write) {
-                changed.add(new Scored(e.key(), m, v.label(), v.score(), e.norm1(), e.norm2(), e.normInf(), v.spread()));
-                rescoredAll[slot] = new Entry(e.key(), e.features(), e.norm1(), e.norm2(), e.normInf(), m, m, v.label(), v.score(), version,
-                        v.spread(), v.spread(), slot, e.id());
-            } else {
-                rescoredAll[slot] = new Entry(e.key(), e.features(), e.norm1(), e.norm2(), e.normInf(), m, e.storedMargin(), e.storedLabel(),
-                        e.storedScore(), e.storedVersion(), v.spread(), e.storedSpread(), slot, e.id());
+                next.setStored(id, m, v.label(), v.score(), version, v.spread());
+                changed.add(new Scored(next.key[id], m, v.label(), v.score(), next.norm1[id], next.norm2[id], next.normInf[id], v.spread()));
             }
         }
-        Snapshot before = snapshot();
         undoLog.add(() -> restore(before));
-        if (mostIdsRemoved(n)) {
-            install(rescoredAll); // compacts the ids (the order is the same)
-        } else {
-            installSorted(rescoredAll);
-        }
+        cols = next;
         anchor = current;
         anchorVersion = version;
         incrementalCost = 0;
-        return new Plan(changed, all.length, all.length, Double.NaN, true, scorer.name());
+        // sorted when a band scan first needs it: a view whose scores the bounds rarely cover re-scores without one
+        retrack(compactIfMostRemoved(rows));
+        sortedAnchorMargins = new double[0];
+        idOfSlot = new int[0];
+        unsorted = new HashSet<>();
+        sortStale = true;
+        return new Plan(changed, n, n, Double.NaN, true, scorer.name());
     }
 
     private static final int BATCH = 4096;
 
     /**
-     * Margins of every entry (outputs per row, row-major) in batches of {@value #BATCH} rows: dense rows packed row-major,
-     * sparse rows as CSR.
+     * Margins of the entities {@code rows} (outputs per row, row-major) in batches of {@value #BATCH} rows: dense rows packed
+     * row-major, sparse rows as CSR.
      */
-    private static void batchMargins(Scorer scorer, Model model, Entry[] all, double[] out) {
+    private void batchMargins(Scorer scorer, Model model, int[] rows, double[] out) {
         int d = model.dimension();
         int outputs = model.outputs();
+        FeatureVector[] features = cols.features;
         double[] block = new double[BATCH * outputs];
-        for (int from = 0; from < all.length; from += BATCH) {
-            int n = Math.min(BATCH, all.length - from);
-            if (model.features() instanceof BagOfWords) {
+        boolean sparse = model.features() instanceof BagOfWords;
+        double[] x = sparse || scorer == CpuScorer.INSTANCE ? null : new double[BATCH * d];
+        for (int from = 0; from < rows.length; from += BATCH) {
+            int n = Math.min(BATCH, rows.length - from);
+            if (sparse) {
                 int nnz = 0;
                 for (int r = 0; r < n; r++) {
-                    nnz += ((SparseVector) all[from + r].features()).size();
+                    nnz += ((SparseVector) features[rows[from + r]]).size();
                 }
                 int[] rowPtr = new int[n + 1];
                 int[] idx = new int[nnz];
                 double[] val = new double[nnz];
                 int k = 0;
                 for (int r = 0; r < n; r++) {
-                    SparseVector x = (SparseVector) all[from + r].features();
-                    System.arraycopy(x.indices(), 0, idx, k, x.size());
-                    System.arraycopy(x.values(), 0, val, k, x.size());
-                    k += x.size();
+                    SparseVector v = (SparseVector) features[rows[from + r]];
+                    System.arraycopy(v.indices(), 0, idx, k, v.size());
+                    System.arraycopy(v.values(), 0, val, k, v.size());
+                    k += v.size();
                     rowPtr[r + 1] = k;
                 }
                 model.sparseMargins(scorer, rowPtr, idx, val, n, block);
-            } else {
-                double[] x = new double[n * d];
+            } else if (scorer == CpuScorer.INSTANCE) {
+                // the CPU's arithmetic row by row from each entity's own array (CpuScorer's, bit for bit): copying a million
+                // rows into blocks first cost as much as scoring them
                 for (int r = 0; r < n; r++) {
-                    System.arraycopy(all[from + r].features().values(), 0, x, r * d, d);
+                    double[] v = features[rows[from + r]].values();
+                    for (int o = 0; o < outputs; o++) {
+                        block[r * outputs + o] = model.margin(v, o);
+                    }
+                }
+            } else {
+                for (int r = 0; r < n; r++) {
+                    System.arraycopy(features[rows[from + r]].values(), 0, x, r * d, d);
                 }
                 model.denseMargins(scorer, x, n, block);
             }
@@ -600,40 +692,30 @@ public final class ViewIndex {
         }
     }
 
-    /** The whole state, for undoing a reorganization. */
     /**
-     * The whole state, for undoing a reorganization: the map and the slot arrays are replaced, never changed, by what
-     * comes after a snapshot, and the journal undoes later changes first.
+     * The whole state, for undoing a re-sort or re-anchoring: the columns object and the slot arrays are replaced, never
+     * changed, by what comes after a snapshot (columns written in place after it are journaled, and undone first).
      */
-    record Snapshot(Map<Object, Integer> ids, Entry[] byId, int size, Model anchor, int anchorVersion, double[][] slotValues,
-                    Entry[] sortedEntries,
-                    boolean[] dead, Set<Object> unsorted, double maxDeviation, double maxSpreadDeviation, double[] maxNorms,
+    record Snapshot(Map<Object, Integer> ids, Columns cols, int size, Model anchor, int anchorVersion, double[] sortedAnchorMargins,
+                    int[] idOfSlot, Set<Object> unsorted, boolean sortStale, double maxDeviation, double maxSpreadDeviation, double[] maxNorms,
                     double incrementalCost) {
     }
 
     Snapshot snapshot() {
-        return new Snapshot(ids, byId, size, anchor, anchorVersion, new double[][]{sortedAnchorMargins, slotNorm1, slotNorm2, slotNormInf,
-                slotStoredMargin, slotAnchorSpread, slotStoredSpread}, sortedEntries, dead, new HashSet<>(unsorted), maxDeviation,
+        return new Snapshot(ids, cols, size, anchor, anchorVersion, sortedAnchorMargins, idOfSlot, new HashSet<>(unsorted), sortStale, maxDeviation,
                 maxSpreadDeviation, new double[]{maxNorm1, maxNorm2, maxNormInf}, incrementalCost);
     }
 
     void restore(Snapshot s) {
         ids = s.ids();
-        byId = s.byId();
+        cols = s.cols();
         size = s.size();
         anchor = s.anchor();
         anchorVersion = s.anchorVersion();
-        double[][] v = s.slotValues();
-        sortedAnchorMargins = v[0];
-        slotNorm1 = v[1];
-        slotNorm2 = v[2];
-        slotNormInf = v[3];
-        slotStoredMargin = v[4];
-        slotAnchorSpread = v[5];
-        slotStoredSpread = v[6];
-        sortedEntries = s.sortedEntries();
-        dead = s.dead();
+        sortedAnchorMargins = s.sortedAnchorMargins();
+        idOfSlot = s.idOfSlot();
         unsorted = s.unsorted();
+        sortStale = s.sortStale();
         maxDeviation = s.maxDeviation();
         maxSpreadDeviation = s.maxSpreadDeviation();
         maxNorm1 = s.maxNorms()[0];
@@ -648,32 +730,80 @@ public final class ViewIndex {
             Snapshot before = snapshot();
             undoLog.add(() -> restore(before));
         }
-        install(all());
+        int[] rows = presentIds();
+        double[] margins = new double[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            margins[i] = cols.anchorMargin[rows[i]];
+        }
+        cols = cols.sharing();
+        install(rows, margins);
     }
 
-    /** Makes {@code all} the entities, in new slots sorted by anchor margin, in a new map (a snapshot keeps the old). */
-    private void install(Entry[] all) {
-        int n = all.length;
-        double[] margins = new double[n];
-        for (int i = 0; i < n; i++) {
-            margins[i] = all[i].anchorMargin();
+    /** Sorts the entities, as {@link #resort}, when a re-anchoring left them unsorted. */
+    private void sortIfStale() {
+        if (sortStale) {
+            resort();
         }
+    }
+
+    /**
+     * Makes the entities {@code rows} (every one, ascending by id, of anchor margins {@code margins}) the sorted scans, in a
+     * new slot column of {@code cols} (which must not be a snapshot's); compacts the ids when most are of removed keys.
+     */
+    private void install(int[] rows, double[] margins) {
+        int n = rows.length;
+        // compacted in id order (for rows inserted in key order, the key order, which H2's B-tree writes fastest)
+        int[] compacted = compactIfMostRemoved(rows);
         int[] order = MarginOrder.ascending(margins);
-        Entry[] sorted = new Entry[n];
-        if (mostIdsRemoved(n)) {
-            // new ids, in a new map (a snapshot keeps the old one with the old entries)
-            Map<Object, Integer> compact = new HashMap<>(Math.max(16, n * 2));
-            for (int i = 0; i < n; i++) {
-                sorted[i] = all[order[i]].renumbered(i, i);
-                compact.put(sorted[i].key(), i);
-            }
-            ids = compact;
-        } else {
-            for (int i = 0; i < n; i++) {
-                sorted[i] = all[order[i]].inSlot(i);
-            }
+        sortedAnchorMargins = new double[n];
+        idOfSlot = new int[n];
+        int[] slot = new int[cols.capacity()];
+        Arrays.fill(slot, -1);
+        for (int s = 0; s < n; s++) {
+            int id = compacted[order[s]];
+            idOfSlot[s] = id;
+            sortedAnchorMargins[s] = cols.anchorMargin[id];
+            slot[id] = s;
         }
-        installSorted(sorted);
+        cols.slot = slot;
+        retrack(compacted);
+        unsorted = new HashSet<>();
+        sortStale = false;
+    }
+
+    /**
+     * When most ids are of removed keys: the entities {@code rows} (every one) get ids 0, 1, ... in that order, in new columns
+     * and a new map (a snapshot keeps the old ones); returns their ids (then 0, 1, ...), or {@code rows} when nothing changed.
+     */
+    private int[] compactIfMostRemoved(int[] rows) {
+        int n = rows.length;
+        if (!mostIdsRemoved(n)) {
+            return rows;
+        }
+        Columns compact = new Columns(Math.max(16, n));
+        Map<Object, Integer> map = new HashMap<>(Math.max(16, n * 2));
+        int[] renumbered = new int[n];
+        for (int i = 0; i < n; i++) {
+            compact.copyFrom(cols, rows[i], i);
+            map.put(compact.key[i], i);
+            renumbered[i] = i;
+        }
+        cols = compact;
+        ids = map;
+        return renumbered;
+    }
+
+    /** The largest deviations and norms, over the entities {@code rows} (every one). */
+    private void retrack(int[] rows) {
+        maxDeviation = 0;
+        maxSpreadDeviation = 0;
+        maxNorm1 = 0;
+        maxNorm2 = 0;
+        maxNormInf = 0;
+        for (int id : rows) {
+            track(id);
+        }
+        size = rows.length;
     }
 
     /** Whether most ids are of removed keys (with {@code n} entities), so that the next install gives new ones. */
@@ -681,64 +811,36 @@ public final class ViewIndex {
         return ids.size() > 2 * n + 1024;
     }
 
-    /** Makes {@code sorted} (every entity, ascending by anchor margin, each in its slot) the entities, in a new byId. */
-    private void installSorted(Entry[] sorted) {
-        int n = sorted.length;
-        Entry[] next = new Entry[Math.max(16, ids.size())];
-        sortedAnchorMargins = new double[n];
-        sortedEntries = new Entry[n];
-        slotNorm1 = new double[n];
-        slotNorm2 = new double[n];
-        slotNormInf = new double[n];
-        slotStoredMargin = new double[n];
-        slotAnchorSpread = new double[n];
-        slotStoredSpread = new double[n];
-        dead = new boolean[n];
-        maxDeviation = 0;
-        maxSpreadDeviation = 0;
-        maxNorm1 = 0;
-        maxNorm2 = 0;
-        maxNormInf = 0;
-        for (int i = 0; i < n; i++) {
-            Entry e = sorted[i];
-            next[e.id()] = e;
-            setSlot(i, e);
-            track(e);
-        }
-        byId = next;
-        size = n;
-        unsorted = new HashSet<>();
-    }
-
     /**
-     * What the scans rely on, for tests: every entity is either the live entry of its slot or in {@code unsorted}, and a
-     * live slot's packed values are its entry's. Null when it holds, else what is wrong.
+     * What the scans rely on, for tests: every entity is either the live entry of its slot or in {@code unsorted}, a live
+     * slot holds its entity's anchor margin, and the size is the number of entities. Null when it holds, else what is wrong.
      */
     String structureProblem() {
-        for (Entry e : all()) {
-            if (e.id() < 0 || !java.util.Objects.equals(ids.get(e.key()), e.id())) {
-                return "entity " + e.key() + " sits at id " + e.id() + ", its key's id is " + ids.get(e.key());
+        int count = 0;
+        for (int id : presentIds()) {
+            count++;
+            Object key = cols.key[id];
+            if (!java.util.Objects.equals(ids.get(key), id)) {
+                return "entity " + key + " sits at id " + id + ", its key's id is " + ids.get(key);
             }
-            if (!live(e) && !unsorted.contains(e.key())) {
-                return "entity " + e.key() + " is in no slot and not unsorted: a scan would miss it";
+            int s = liveSlot(id);
+            if (s < 0 && !sortStale && !unsorted.contains(key)) {
+                return "entity " + key + " is in no slot and not unsorted: a scan would miss it";
             }
-        }
-        for (int i = 0; i < sortedEntries.length; i++) {
-            Entry e = sortedEntries[i];
-            if (dead[i]) {
-                continue;
-            }
-            if (get(e.key()) != e || e.slot() != i) {
-                return "slot " + i + " holds a stale entry of " + e.key();
-            }
-            if (Double.compare(slotNorm1[i], e.norm1()) != 0 || Double.compare(slotNorm2[i], e.norm2()) != 0
-                    || Double.compare(slotNormInf[i], e.normInf()) != 0 || Double.compare(sortedAnchorMargins[i], e.anchorMargin()) != 0
-                    || Double.compare(slotStoredMargin[i], e.storedMargin()) != 0 || Double.compare(slotAnchorSpread[i], e.anchorSpread()) != 0
-                    || Double.compare(slotStoredSpread[i], e.storedSpread()) != 0) {
-                return "slot " + i + " packs other values than its entry " + e.key();
+            if (s >= 0 && Double.compare(sortedAnchorMargins[s], cols.anchorMargin[id]) != 0) {
+                return "slot " + s + " sorts entity " + key + " by another anchor margin than its own";
             }
         }
-        return null;
+        for (int s = 1; s < sortedAnchorMargins.length; s++) {
+            if (Double.compare(sortedAnchorMargins[s - 1], sortedAnchorMargins[s]) > 0) {
+                return "slots " + (s - 1) + " and " + s + " are out of order";
+            }
+        }
+        int counted = 0;
+        for (FeatureVector f : cols.features) {
+            counted += f == null ? 0 : 1;
+        }
+        return counted == size ? null : "size " + size + ", but " + counted + " entities";
     }
 
     /** Whether two models turn SQL values into the same feature vectors (else stored features must be recomputed). */
@@ -748,14 +850,17 @@ public final class ViewIndex {
 
     /** Replaces an entity's feature vector (a model with another feature function), keeping its stored values. */
     public void refeature(Object key, FeatureVector features) {
-        Entry e = get(key);
-        if (e == null || features == null) {
+        int id = present(key);
+        if (id < 0 || features == null) {
             return;
         }
-        journal(key, e);
+        journal(key, entry(id));
         double[] n = norms(features);
-        replace(e, new Entry(key, features, n[0], n[1], n[2], e.anchorMargin(), e.storedMargin(), e.storedLabel(),
-                e.storedScore(), e.storedVersion(), e.anchorSpread(), e.storedSpread(), e.slot(), e.id()));
+        cols.features[id] = features;
+        cols.norm1[id] = n[0];
+        cols.norm2[id] = n[1];
+        cols.normInf[id] = n[2];
+        track(id);
     }
 
     /**
@@ -766,9 +871,13 @@ public final class ViewIndex {
                      double storedSpread) {
         double[] n = norms(features);
         Model.ViewValues a = anchor.viewValues(anchor.margins(features));
-        Entry e = new Entry(key, features, n[0], n[1], n[2], a.margin(), storedMargin, storedLabel, storedScore, storedVersion,
-                a.spread(), storedSpread, -1, idOf(key));
-        kill(store(e));
+        boolean had = present(key) >= 0;
+        int id = idOf(key);
+        set(id, key, features, n[0], n[1], n[2], a.margin(), a.spread());
+        cols.setStored(id, storedMargin, storedLabel, storedScore, storedVersion, storedSpread);
+        if (!had) {
+            size++;
+        }
         unsorted.add(key); // until resort(), which a load is followed by
     }
 
