@@ -28,8 +28,8 @@ import java.util.Set;
 public final class ViewIndex {
     /**
      * What is known of one entity, as {@link #get} reads it (and the journal keeps it to undo a change). Margins are view
-     * margins ({@link Model.ViewValues}); the spreads are an ensemble's (NaN for one model); slot: its place in the
-     * sorted scans (-1: none, it is in the unsorted set).
+     * margins ({@link Model.ViewValues}); the spreads are an ensemble's (NaN for one model); slot: its place at the last
+     * sort (-1: none; it is a place in the scans only while that sort stands, else the entity is in the unsorted set).
      */
     public record Entry(Object key, FeatureVector features, double norm1, double norm2, double normInf,
                         double anchorMargin, double storedMargin, String storedLabel, double storedScore, int storedVersion,
@@ -56,7 +56,7 @@ public final class ViewIndex {
      * first, so whatever was written in place after a snapshot is undone before the snapshot is restored.
      */
     private Map<Object, Integer> ids = new HashMap<>();
-    private Columns cols = new Columns(16);
+    private Columns cols;
     private int size;
     private Model anchor;
     private int anchorVersion;
@@ -77,6 +77,68 @@ public final class ViewIndex {
     private double maxNorm2;
     private double maxNormInf;
     private double incrementalCost;
+    private final Spares spares;
+
+    /**
+     * Large arrays given back for reuse: a re-anchoring of a million rows otherwise takes some 100 MB of new arrays, and
+     * fresh memory's page faults cost more than the re-scoring. Only arrays nothing else holds are given; a taker gets
+     * one of the exact length, with stale contents (it overwrites what it reads).
+     */
+    private static final class Spares {
+        private static final int MAX_KEPT = 16;
+        private final int minLength;
+        private final List<Object> kept = new ArrayList<>();
+
+        Spares(int minLength) {
+            this.minLength = minLength;
+        }
+
+        private Object take(Class<?> type, int length) {
+            for (int i = 0; i < kept.size(); i++) {
+                Object a = kept.get(i);
+                if (a.getClass() == type && java.lang.reflect.Array.getLength(a) == length) {
+                    return kept.remove(i);
+                }
+            }
+            return null;
+        }
+
+        void give(Object array) {
+            if ((array instanceof double[] || array instanceof int[] || array instanceof String[])
+                    && java.lang.reflect.Array.getLength(array) >= minLength && kept.size() < MAX_KEPT) {
+                kept.add(array);
+            }
+        }
+
+        double[] doubles(int length) {
+            Object a = take(double[].class, length);
+            return a == null ? new double[length] : (double[]) a;
+        }
+
+        int[] ints(int length) {
+            Object a = take(int[].class, length);
+            return a == null ? new int[length] : (int[]) a;
+        }
+
+        double[] copyOf(double[] source) {
+            double[] a = doubles(source.length);
+            System.arraycopy(source, 0, a, 0, source.length);
+            return a;
+        }
+
+        int[] copyOf(int[] source) {
+            int[] a = ints(source.length);
+            System.arraycopy(source, 0, a, 0, source.length);
+            return a;
+        }
+
+        String[] copyOf(String[] source) {
+            Object a = take(String[].class, source.length);
+            String[] out = a == null ? new String[source.length] : (String[]) a;
+            System.arraycopy(source, 0, out, 0, source.length);
+            return out;
+        }
+    }
 
     /** The per-entity values, indexed by id. A column is replaced (by a re-sort or re-anchoring) or written in place, journaled. */
     private static final class Columns {
@@ -118,6 +180,12 @@ public final class ViewIndex {
             return key.length;
         }
 
+        /** Every column. */
+        List<Object> arrays() {
+            return List.of(key, features, norm1, norm2, normInf, anchorMargin, anchorSpread, storedMargin, storedLabel, storedScore,
+                    storedVersion, storedSpread, slot);
+        }
+
         /** Another object with the same columns (the caller then replaces those it changes). */
         Columns sharing() {
             Columns c = new Columns();
@@ -137,9 +205,15 @@ public final class ViewIndex {
             return c;
         }
 
-        /** Every column copied to {@code capacity} (new ids past the end: no entity, no slot). */
-        void grow(int capacity) {
+        /** Another object with every column copied to {@code capacity} (new ids past the end: no entity, no slot). */
+        Columns grown(int capacity) {
             int old = key.length;
+            Columns c = sharing();
+            c.grow(old, capacity);
+            return c;
+        }
+
+        private void grow(int old, int capacity) {
             key = Arrays.copyOf(key, capacity);
             features = Arrays.copyOf(features, capacity);
             norm1 = Arrays.copyOf(norm1, capacity);
@@ -182,8 +256,18 @@ public final class ViewIndex {
     }
 
     public ViewIndex(Model anchor, int anchorVersion) {
+        this(anchor, anchorVersion, 1 << 16, 16);
+    }
+
+    /**
+     * For tests: arrays from {@code spareMinLength} entries are reused (see {@link Spares}; by default from 65,536), and the
+     * columns start with room for {@code capacity} entities (by default 16).
+     */
+    ViewIndex(Model anchor, int anchorVersion, int spareMinLength, int capacity) {
         this.anchor = anchor;
         this.anchorVersion = anchorVersion;
+        this.spares = new Spares(spareMinLength);
+        this.cols = new Columns(capacity);
     }
 
     public Model anchor() {
@@ -213,14 +297,18 @@ public final class ViewIndex {
     private Entry entry(int id) {
         Columns c = cols;
         return new Entry(c.key[id], c.features[id], c.norm1[id], c.norm2[id], c.normInf[id], c.anchorMargin[id], c.storedMargin[id],
-                c.storedLabel[id], c.storedScore[id], c.storedVersion[id], c.anchorSpread[id], c.storedSpread[id], liveSlot(id), id);
+                c.storedLabel[id], c.storedScore[id], c.storedVersion[id], c.anchorSpread[id], c.storedSpread[id], c.slot[id], id);
     }
 
     /** The id of {@code key}, a new one for a key never seen, with room in the columns. */
     private int idOf(Object key) {
         int id = ids.computeIfAbsent(key, k -> ids.size());
         if (id >= cols.capacity()) {
-            cols.grow(Math.max(id + 1, cols.capacity() * 2));
+            // a new object, journaled: changes journaled before were written to the old columns, which a snapshot may share,
+            // and their undo must write there again
+            Columns before = cols;
+            cols = cols.grown(Math.max(id + 1, cols.capacity() * 2));
+            undoLog.add(() -> cols = before);
         }
         return id;
     }
@@ -235,7 +323,7 @@ public final class ViewIndex {
 
     /** The ids of every entity, ascending. */
     private int[] presentIds() {
-        int[] out = new int[size];
+        int[] out = spares.ints(size);
         int n = 0;
         FeatureVector[] f = cols.features;
         for (int id = 0; id < f.length; id++) {
@@ -283,8 +371,9 @@ public final class ViewIndex {
      */
     public Scored put(Object key, FeatureVector features, Model current, int version) {
         int old = present(key);
-        journal(key, old < 0 ? null : entry(old));
+        Entry previous = old < 0 ? null : entry(old);
         if (features == null) {
+            journal(key, previous);
             if (old >= 0) {
                 drop(old);
             }
@@ -292,7 +381,8 @@ public final class ViewIndex {
         }
         Scored s = score(key, current, features);
         Model.ViewValues a = anchor.viewValues(anchor.margins(features));
-        int id = idOf(key);
+        int id = idOf(key); // before the journal entry: its undo then runs before the growth's
+        journal(key, previous);
         set(id, key, features, s.norm1(), s.norm2(), s.normInf(), a.margin(), a.spread());
         cols.setStored(id, s.margin(), s.label(), s.score(), version, s.spread());
         if (old < 0) {
@@ -339,7 +429,30 @@ public final class ViewIndex {
 
     /** Forgets the journal: everything done so far is committed. */
     public void commitJournal() {
+        // the columns only a snapshot still held are free now: kept to be filled again by the next re-anchoring, whose new
+        // columns otherwise cost fresh memory (page faults took longer than the re-scoring they hold)
+        java.util.Set<Object> inUse = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        inUse.addAll(cols.arrays());
+        inUse.add(sortedAnchorMargins);
+        inUse.add(idOfSlot);
+        for (Runnable undo : undoLog) {
+            if (undo instanceof SnapshotUndo u) {
+                for (Object array : u.snapshot().cols().arrays()) {
+                    if (inUse.add(array)) {
+                        spares.give(array);
+                    }
+                }
+            }
+        }
         undoLog.clear();
+    }
+
+    /** A journal entry that restores a snapshot (its columns are recognised, to be reused once it is committed). */
+    private record SnapshotUndo(Snapshot snapshot) implements Runnable {
+        @Override
+        public void run() {
+            throw new IllegalStateException("restored by rollbackJournalTo");
+        }
     }
 
     /** The journal's length, to roll back to later (a statement or transaction start). */
@@ -350,7 +463,12 @@ public final class ViewIndex {
     /** Undoes everything done after {@code position}, newest first (the statement or transaction rolled back). */
     public void rollbackJournalTo(int position) {
         for (int i = undoLog.size() - 1; i >= position; i--) {
-            undoLog.remove(i).run();
+            Runnable undo = undoLog.remove(i);
+            if (undo instanceof SnapshotUndo u) {
+                restore(u.snapshot());
+            } else {
+                undo.run();
+            }
         }
     }
 
@@ -380,11 +498,10 @@ public final class ViewIndex {
                 previous.anchorSpread());
         cols.setStored(id, previous.storedMargin(), previous.storedLabel(), previous.storedScore(), previous.storedVersion(),
                 previous.storedSpread());
-        int s = previous.slot();
-        if (s >= 0 && s < idOfSlot.length && idOfSlot[s] == id
-                && Double.compare(sortedAnchorMargins[s], previous.anchorMargin()) == 0) {
-            cols.slot[id] = s;
-        } else {
+        // the slot column as it was (a snapshot may share it): undone newest first, the sort now is the one it was written
+        // under, so the entity is back in its slot, or it was unsorted
+        cols.slot[id] = previous.slot();
+        if (liveSlot(id) < 0) {
             unsorted.add(key);
         }
         track(id);
@@ -462,7 +579,7 @@ public final class ViewIndex {
         } else {
             // a cheap first pass, in id order: when the bounds leave most rows to re-score, a full re-scoring (which also
             // re-anchors) costs less than checking and journaling row by row
-            needed = new int[size];
+            needed = spares.ints(size);
             FeatureVector[] f = cols.features;
             for (int id = 0; id < f.length; id++) {
                 if (f[id] != null && !safe(id, bounds, labels, tolerance)) {
@@ -470,11 +587,13 @@ public final class ViewIndex {
                 }
             }
             if (n > size / 2) {
+                spares.give(needed);
                 return reanchor(current, version, tolerance);
             }
             checked = size;
         }
         List<Scored> changed = rescore(Arrays.copyOf(needed, n), current, version, tolerance);
+        spares.give(needed);
         long rescored = n;
         incrementalCost += checked * 0.05 + rescored;
         return new Plan(changed, checked, rescored, maxBound, false, CpuScorer.INSTANCE.name());
@@ -520,7 +639,7 @@ public final class ViewIndex {
      */
     private List<Scored> rescore(int[] rows, Model current, int version, double tolerance) {
         int k = current.outputs();
-        double[] margins = new double[rows.length * k];
+        double[] margins = spares.doubles(rows.length * k);
         batchMargins(CpuScorer.INSTANCE, current, rows, margins);
         double[] rowMargins = new double[k];
         List<Scored> changed = new ArrayList<>();
@@ -536,6 +655,7 @@ public final class ViewIndex {
                 changed.add(new Scored(c.key[id], v.margin(), v.label(), v.score(), c.norm1[id], c.norm2[id], c.normInf[id], v.spread()));
             }
         }
+        spares.give(margins);
         return changed;
     }
 
@@ -592,21 +712,19 @@ public final class ViewIndex {
         int[] rows = presentIds();
         int n = rows.length;
         int k = current.outputs();
-        double[] margins = new double[n * k];
+        double[] margins = spares.doubles(n * k);
         Scorer scorer = Scorers.choose(n, current.dimension() * k, false);
         batchMargins(scorer, current, rows, margins);
         // new anchor and stored columns (a snapshot keeps the old ones); features, keys and norms are shared
         Snapshot before = snapshot();
         Columns next = cols.sharing();
-        int capacity = next.capacity();
-        next.anchorMargin = new double[capacity];
-        next.anchorSpread = new double[capacity];
-        next.storedMargin = next.storedMargin.clone();
-        next.storedLabel = next.storedLabel.clone();
-        next.storedScore = next.storedScore.clone();
-        next.storedVersion = next.storedVersion.clone();
-        next.storedSpread = next.storedSpread.clone();
-        double[] rowAnchor = new double[n];
+        next.anchorMargin = spares.copyOf(next.anchorMargin);
+        next.anchorSpread = spares.copyOf(next.anchorSpread);
+        next.storedMargin = spares.copyOf(next.storedMargin);
+        next.storedLabel = spares.copyOf(next.storedLabel);
+        next.storedScore = spares.copyOf(next.storedScore);
+        next.storedVersion = spares.copyOf(next.storedVersion);
+        next.storedSpread = spares.copyOf(next.storedSpread);
         double[] rowMargins = new double[k]; // viewValues reads it and keeps nothing
         List<Scored> changed = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -619,7 +737,6 @@ public final class ViewIndex {
                     ? m != storedMargin || v.score() != next.storedScore[id] || Double.compare(v.spread(), next.storedSpread[id]) != 0
                       || !java.util.Objects.equals(v.label(), next.storedLabel[id]) || next.storedVersion[id] != version
                     : mustWrite(m, v.label(), v.score(), v.spread(), id, tolerance);
-            rowAnchor[i] = m;
             next.anchorMargin[id] = m;
             next.anchorSpread[id] = v.spread();
             if (write) {
@@ -627,17 +744,23 @@ public final class ViewIndex {
                 changed.add(new Scored(next.key[id], m, v.label(), v.score(), next.norm1[id], next.norm2[id], next.normInf[id], v.spread()));
             }
         }
-        undoLog.add(() -> restore(before));
+        undoLog.add(new SnapshotUndo(before));
         cols = next;
         anchor = current;
         anchorVersion = version;
         incrementalCost = 0;
         // sorted when a band scan first needs it: a view whose scores the bounds rarely cover re-scores without one
-        retrack(compactIfMostRemoved(rows));
+        int[] compacted = compactIfMostRemoved(rows);
+        retrack(compacted);
         sortedAnchorMargins = new double[0];
         idOfSlot = new int[0];
         unsorted = new HashSet<>();
         sortStale = true;
+        spares.give(margins);
+        spares.give(rows);
+        if (compacted != rows) {
+            spares.give(compacted);
+        }
         return new Plan(changed, n, n, Double.NaN, true, scorer.name());
     }
 
@@ -648,48 +771,61 @@ public final class ViewIndex {
      * row-major, sparse rows as CSR.
      */
     private void batchMargins(Scorer scorer, Model model, int[] rows, double[] out) {
+        FeatureVector[] features = cols.features;
+        int blocks = (rows.length + BATCH - 1) / BATCH;
+        if (scorer == CpuScorer.INSTANCE && rows.length >= PARALLEL_ROWS) {
+            // blocks on the common pool's cores: each row's arithmetic is the same, so are its bits
+            java.util.stream.IntStream.range(0, blocks).parallel().forEach(b -> marginsOfBlock(scorer, model, features, rows, b * BATCH, out));
+        } else {
+            for (int b = 0; b < blocks; b++) {
+                marginsOfBlock(scorer, model, features, rows, b * BATCH, out);
+            }
+        }
+    }
+
+    /** Rows scored on more than one core from this many (a smaller view costs less than handing out the work). */
+    private static final int PARALLEL_ROWS = 65_536;
+
+    /** The margins of the block of up to {@value #BATCH} rows from {@code from}, into {@code out}. */
+    private static void marginsOfBlock(Scorer scorer, Model model, FeatureVector[] features, int[] rows, int from, double[] out) {
         int d = model.dimension();
         int outputs = model.outputs();
-        FeatureVector[] features = cols.features;
-        double[] block = new double[BATCH * outputs];
-        boolean sparse = model.features() instanceof BagOfWords;
-        double[] x = sparse || scorer == CpuScorer.INSTANCE ? null : new double[BATCH * d];
-        for (int from = 0; from < rows.length; from += BATCH) {
-            int n = Math.min(BATCH, rows.length - from);
-            if (sparse) {
-                int nnz = 0;
-                for (int r = 0; r < n; r++) {
-                    nnz += ((SparseVector) features[rows[from + r]]).size();
-                }
-                int[] rowPtr = new int[n + 1];
-                int[] idx = new int[nnz];
-                double[] val = new double[nnz];
-                int k = 0;
-                for (int r = 0; r < n; r++) {
-                    SparseVector v = (SparseVector) features[rows[from + r]];
-                    System.arraycopy(v.indices(), 0, idx, k, v.size());
-                    System.arraycopy(v.values(), 0, val, k, v.size());
-                    k += v.size();
-                    rowPtr[r + 1] = k;
-                }
-                model.sparseMargins(scorer, rowPtr, idx, val, n, block);
-            } else if (scorer == CpuScorer.INSTANCE) {
-                // the CPU's arithmetic row by row from each entity's own array (CpuScorer's, bit for bit): copying a million
-                // rows into blocks first cost as much as scoring them
-                for (int r = 0; r < n; r++) {
-                    double[] v = features[rows[from + r]].values();
-                    for (int o = 0; o < outputs; o++) {
-                        block[r * outputs + o] = model.margin(v, o);
-                    }
-                }
-            } else {
-                for (int r = 0; r < n; r++) {
-                    System.arraycopy(features[rows[from + r]].values(), 0, x, r * d, d);
-                }
-                model.denseMargins(scorer, x, n, block);
+        int n = Math.min(BATCH, rows.length - from);
+        double[] block = new double[n * outputs];
+        if (model.features() instanceof BagOfWords) {
+            int nnz = 0;
+            for (int r = 0; r < n; r++) {
+                nnz += ((SparseVector) features[rows[from + r]]).size();
             }
-            System.arraycopy(block, 0, out, from * outputs, n * outputs);
+            int[] rowPtr = new int[n + 1];
+            int[] idx = new int[nnz];
+            double[] val = new double[nnz];
+            int k = 0;
+            for (int r = 0; r < n; r++) {
+                SparseVector v = (SparseVector) features[rows[from + r]];
+                System.arraycopy(v.indices(), 0, idx, k, v.size());
+                System.arraycopy(v.values(), 0, val, k, v.size());
+                k += v.size();
+                rowPtr[r + 1] = k;
+            }
+            model.sparseMargins(scorer, rowPtr, idx, val, n, block);
+        } else if (scorer == CpuScorer.INSTANCE) {
+            // the CPU's arithmetic row by row from each entity's own array (CpuScorer's, bit for bit): copying a million
+            // rows into blocks first cost more than scoring them
+            for (int r = 0; r < n; r++) {
+                double[] v = features[rows[from + r]].values();
+                for (int o = 0; o < outputs; o++) {
+                    block[r * outputs + o] = model.margin(v, o);
+                }
+            }
+        } else {
+            double[] x = new double[n * d];
+            for (int r = 0; r < n; r++) {
+                System.arraycopy(features[rows[from + r]].values(), 0, x, r * d, d);
+            }
+            model.denseMargins(scorer, x, n, block);
         }
+        System.arraycopy(block, 0, out, from * outputs, n * outputs);
     }
 
     /**
@@ -727,16 +863,17 @@ public final class ViewIndex {
     /** Sorts entities by anchor margin; later inserts go to a small unsorted set until the next sort. */
     public void resort() {
         if (!undoLog.isEmpty()) {
-            Snapshot before = snapshot();
-            undoLog.add(() -> restore(before));
+            undoLog.add(new SnapshotUndo(snapshot()));
         }
         int[] rows = presentIds();
-        double[] margins = new double[rows.length];
+        double[] margins = spares.doubles(rows.length);
         for (int i = 0; i < rows.length; i++) {
             margins[i] = cols.anchorMargin[rows[i]];
         }
         cols = cols.sharing();
         install(rows, margins);
+        spares.give(rows);
+        spares.give(margins);
     }
 
     /** Sorts the entities, as {@link #resort}, when a re-anchoring left them unsorted. */
