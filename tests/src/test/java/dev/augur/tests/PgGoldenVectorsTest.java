@@ -565,9 +565,9 @@ class PgGoldenVectorsTest {
                 String where = "version " + v + " on " + pc.view() + " (tolerance " + pc.tolerance() + ", alpha " + pc.alpha()
                         + ", incremental cost " + pc.index().incrementalCost() + ", " + pc.index().size() + " rows)";
                 boolean reanchor = pc.index().shouldReanchor(pc.alpha(), false, false);
-                // the skiing rule re-anchors writing only what the tolerance requires (alpha 0: never incremental, all)
-                ViewIndex.Plan plan = !reanchor ? pc.index().modelChanged(current, v, pc.tolerance())
-                        : pc.alpha() == 0 ? pc.index().rescoreAll(current, v) : pc.index().reanchor(current, v, pc.tolerance());
+                // as H2's binding maintains its view: the skiing rule re-anchors writing only what the tolerance requires
+                // (alpha 0: never incremental, every row that differs)
+                ViewIndex.Plan plan = pc.index().maintain(current, v, pc.tolerance(), pc.alpha(), false, false);
                 List<Object> event = H2Db.rows(pg, "SELECT event, rows_checked, rows_rescored, bound, note, rows_written FROM augur.view_events "
                         + "WHERE view_name = '" + pc.view() + "' ORDER BY id DESC LIMIT 1").get(0);
                 assertThat(event.get(0)).as("event of %s", where).isEqualTo(plan.full() ? "reorganize" : "deploy");

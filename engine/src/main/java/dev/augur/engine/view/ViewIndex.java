@@ -529,6 +529,20 @@ public final class ViewIndex {
     }
 
     /**
+     * Brings the view to {@code current} after a model change, as the bindings do: incrementally where the bounds allow
+     * ({@link #modelChanged}), or by a full re-scoring that re-anchors when {@link #shouldReanchor} says so. A refresh asked
+     * {@code full}, another feature function ({@code refeatured}) and alpha = 0 ("never incremental") write every row that
+     * differs ({@link #rescoreAll(Model, int)}); the skiing rule's re-anchoring writes only the rows the tolerance requires,
+     * as incremental maintenance does ({@link #reanchor}).
+     */
+    public Plan maintain(Model current, int version, double tolerance, double alpha, boolean full, boolean refeatured) {
+        if (!shouldReanchor(alpha, full, refeatured)) {
+            return modelChanged(current, version, tolerance);
+        }
+        return full || refeatured || alpha == 0 ? rescoreAll(current, version) : reanchor(current, version, tolerance);
+    }
+
+    /**
      * Maintains the view for a new current model: re-scores only rows whose own bound says their label, or their
      * score beyond {@code tolerance}, can change; returns the rows whose stored values change. A model that no
      * bound covers (another kind, shape or feature function, or a kind without a bound) re-scores every row.

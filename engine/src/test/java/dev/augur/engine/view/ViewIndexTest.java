@@ -298,14 +298,8 @@ class ViewIndexTest {
                             model.bias()[0] + scale * rnd.nextGaussian()};
                     model = model(kind, map);
                     version++;
-                    boolean full = op[2] == 2 && key % 2 == 0;
-                    if (full) {
-                        index.rescoreAll(model, version);
-                    } else if (index.shouldReanchor(1.0, false, false)) {
-                        index.reanchor(model, version, tolerance);
-                    } else {
-                        index.modelChanged(model, version, tolerance);
-                    }
+                    boolean full = op[2] == 2 && key % 2 == 0; // a refresh asked FULL, else the skiing rule with alpha 1
+                    index.maintain(model, version, tolerance, 1.0, full, false);
                 }
                 case 3 -> index.resort();
                 case 4 -> marks.push(new Object[]{index.journalPosition(), model, version, new java.util.HashMap<>(truth)});

@@ -65,13 +65,8 @@ final class ViewMaintenance {
             // another feature function (a new vocabulary, say): the stored feature vectors are the old function's
             refeature(conn, rt);
         }
-        boolean reorganize = index.shouldReanchor(rt.def.alpha(), full, refeatured);
-        // a refresh asked FULL, a new feature function and alpha = 0 ("never incremental") re-write every row that differs;
-        // the skiing rule's re-anchoring writes only what the tolerance requires, as incremental maintenance does
-        boolean exact = full || refeatured || rt.def.alpha() == 0;
-        ViewIndex.Plan plan = !reorganize ? index.modelChanged(rt.current, rt.currentVersion, rt.def.maintainedTolerance())
-                : exact ? index.rescoreAll(rt.current, rt.currentVersion)
-                : index.reanchor(rt.current, rt.currentVersion, rt.def.maintainedTolerance());
+        boolean reorganize = index.shouldReanchor(rt.def.alpha(), full, refeatured); // for the event's note
+        ViewIndex.Plan plan = index.maintain(rt.current, rt.currentVersion, rt.def.maintainedTolerance(), rt.def.alpha(), full, refeatured);
         if (plan.full()) {
             saveViewModel(conn, rt.name, "anchor", rt.current, rt.currentVersion);
         }
