@@ -8,6 +8,8 @@ import org.h2.index.Cursor;
 import org.h2.index.Index;
 import org.h2.jdbc.JdbcConnection;
 import org.h2.message.DbException;
+import org.h2.mvstore.DataUtils;
+import org.h2.mvstore.MVStoreException;
 import org.h2.mvstore.db.MVTable;
 import org.h2.result.Row;
 import org.h2.result.SearchRow;
@@ -81,10 +83,19 @@ final class H2Internals {
         int retention = store.getRetentionTime();
         store.setRetentionTime(0);
         long stop = System.nanoTime() + millis * 1_000_000L;
-        while (store.compact(REWRITE_BELOW_FILL_RATE, REWRITE_BYTES) && System.nanoTime() < stop) {
+        try {
+            while (store.compact(REWRITE_BELOW_FILL_RATE, REWRITE_BYTES) && System.nanoTime() < stop) {
+                store.commit();
+            }
             store.commit();
+        } catch (MVStoreException e) {
+            if (e.getErrorCode() != DataUtils.ERROR_CLOSED) {
+                throw e;
+            }
+            // H2's exit hook closed the database under us (a JVM exiting while its last connection closes): its close
+            // writes what is committed (WRITE_DELAY 0 wrote it already); only this compaction is given up
+            return false;
         }
-        store.commit();
         store.setRetentionTime(retention);
         return true;
     }
