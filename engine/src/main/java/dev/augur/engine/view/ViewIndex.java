@@ -437,7 +437,7 @@ public final class ViewIndex {
         inUse.add(idOfSlot);
         for (Runnable undo : undoLog) {
             if (undo instanceof SnapshotUndo u) {
-                for (Object array : u.snapshot().cols().arrays()) {
+                for (Object array : u.snapshot.cols().arrays()) {
                     if (inUse.add(array)) {
                         spares.give(array);
                     }
@@ -448,10 +448,16 @@ public final class ViewIndex {
     }
 
     /** A journal entry that restores a snapshot (its columns are recognised, to be reused once it is committed). */
-    private record SnapshotUndo(Snapshot snapshot) implements Runnable {
+    private final class SnapshotUndo implements Runnable {
+        private final Snapshot snapshot;
+
+        SnapshotUndo(Snapshot snapshot) {
+            this.snapshot = snapshot;
+        }
+
         @Override
         public void run() {
-            throw new IllegalStateException("restored by rollbackJournalTo");
+            restore(snapshot);
         }
     }
 
@@ -463,12 +469,7 @@ public final class ViewIndex {
     /** Undoes everything done after {@code position}, newest first (the statement or transaction rolled back). */
     public void rollbackJournalTo(int position) {
         for (int i = undoLog.size() - 1; i >= position; i--) {
-            Runnable undo = undoLog.remove(i);
-            if (undo instanceof SnapshotUndo u) {
-                restore(u.snapshot());
-            } else {
-                undo.run();
-            }
+            undoLog.remove(i).run();
         }
     }
 
