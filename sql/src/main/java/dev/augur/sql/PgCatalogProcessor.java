@@ -7,6 +7,7 @@ import dev.augur.engine.model.SqlDialect;
 import dev.augur.engine.monitor.Monitoring;
 import dev.augur.engine.monitor.PageHinkley;
 import dev.augur.engine.monitor.Psi;
+import dev.augur.engine.view.WriteRule;
 
 import javax.annotation.processing.SupportedAnnotationTypes;
 import javax.tools.StandardLocation;
@@ -164,8 +165,26 @@ public final class PgCatalogProcessor extends WriteOnceProcessor {
                 .append("CREATE OR REPLACE FUNCTION augur.link_label_case_sql(p_link_sql text, p_margin_sql text, p_classes_sql text) RETURNS text\n")
                 .append("LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$\n    SELECT 'CASE ' || p_link_sql || ").append(labelCase)
                 .append(" || ' END'\n$$;\n");
+        s.append(viewWriteRule());
         s.append(softmaxFunctions());
         return s.toString();
+    }
+
+    /**
+     * When a re-scored row of a view must be written ({@link WriteRule}), as SQL text over the SQL texts of the new and
+     * stored values, for the generators of the views' scoring functions; p_spread NULL: a single model's (no spread).
+     */
+    static String viewWriteRule() {
+        String[] p = {"%1$s", "%2$s", "%3$s", "%4$s", "%5$s", "%6$s", "%7$s", "%8$s", "%9$s"};
+        String single = WriteRule.sql(p[0], p[1], p[2], null, p[4], p[5], p[6], null, p[8]);
+        String ensemble = WriteRule.sql(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8]);
+        String args = "p_margin, p_label, p_score, p_spread, p_old_margin, p_old_label, p_old_score, p_old_spread, p_tol";
+        return "\n-- when a view's re-scored row must be written (dev.augur.engine.view.WriteRule): its label changes, or its score\n"
+                + "-- (or spread) moves past half the tolerance; with tolerance 0, any change. SQL text over the SQL texts given\n"
+                + "CREATE OR REPLACE FUNCTION augur.view_must_write_sql(p_margin text, p_label text, p_score text, p_spread text,\n"
+                + "    p_old_margin text, p_old_label text, p_old_score text, p_old_spread text, p_tol text) RETURNS text\n"
+                + "LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$\n    SELECT CASE WHEN p_spread IS NULL THEN format(" + literal(single) + ", " + args
+                + ")\n        ELSE format(" + literal(ensemble) + ", " + args + ") END\n$$;\n";
     }
 
     /**

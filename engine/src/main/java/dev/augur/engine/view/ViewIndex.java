@@ -68,8 +68,14 @@ public final class ViewIndex {
     private double[] sortedAnchorMargins = new double[0];
     private int[] idOfSlot = new int[0];
     private Set<Object> unsorted = new HashSet<>();
-    /** No entity has a slot, all count as unsorted: re-anchored, not sorted yet (see {@link #sortIfStale}). */
+    /** No entity has a slot, all count as unsorted: re-anchored, not sorted yet (see {@link #sortFor}). */
     private boolean sortStale;
+    /**
+     * The sort holds every entity whose |anchor margin| is at most this (infinite: every entity), besides those in
+     * {@code unsorted}: a band scan up to it is complete. A re-anchoring's first band scan sorts only the entities near
+     * the boundary (a few percent), not a million.
+     */
+    private double sortedBand = Double.POSITIVE_INFINITY;
     private double maxDeviation;
     /** The largest |anchor spread − stored spread| (an ensemble's; 0 for one model). */
     private double maxSpreadDeviation;
@@ -567,8 +573,8 @@ public final class ViewIndex {
         int n = 0;
         if (scoresSafe && labels) {
             // only labels can change: the band |anchor margin| <= maxBound + 2 D holds every candidate
-            sortIfStale();
             double band = maxBound + 2 * maxDeviation;
+            sortFor(band);
             int from = lowerBound(sortedAnchorMargins, -band);
             int to = upperBound(sortedAnchorMargins, band);
             for (int i = from; i < to; i++) {
@@ -674,22 +680,12 @@ public final class ViewIndex {
         return changed;
     }
 
-    /**
-     * Whether entity {@code id} re-scored as these values must be written: its label changes, or its score (or spread) moves
-     * past half the tolerance (a row left as it is keeps a valid bound, as bounds are taken from the stored values); with
-     * tolerance 0, any change. A row never scored (NaN) always is.
-     */
+    /** Whether entity {@code id} re-scored as these values must be written ({@link WriteRule}); a row never scored always is. */
     private boolean mustWrite(double margin, String label, double score, double spread, int id, double tolerance) {
         Columns c = cols;
         double storedMargin = c.storedMargin[id];
-        if (Double.isNaN(storedMargin)) {
-            return true;
-        }
-        boolean labelChanged = !java.util.Objects.equals(label, c.storedLabel[id]);
-        boolean valuesChanged = tolerance == 0
-                ? margin != storedMargin || score != c.storedScore[id] || Double.compare(spread, c.storedSpread[id]) != 0
-                : Math.abs(score - c.storedScore[id]) > tolerance / 2 || Math.abs(spread - c.storedSpread[id]) > tolerance / 2;
-        return labelChanged || valuesChanged;
+        return Double.isNaN(storedMargin)
+                || WriteRule.mustWrite(margin, label, score, spread, storedMargin, c.storedLabel[id], c.storedScore[id], c.storedSpread[id], tolerance);
     }
 
     /**
@@ -848,12 +844,12 @@ public final class ViewIndex {
      * changed, by what comes after a snapshot (columns written in place after it are journaled, and undone first).
      */
     record Snapshot(Map<Object, Integer> ids, Columns cols, int size, Model anchor, int anchorVersion, double[] sortedAnchorMargins,
-                    int[] idOfSlot, Set<Object> unsorted, boolean sortStale, double maxDeviation, double maxSpreadDeviation, double[] maxNorms,
+                    int[] idOfSlot, Set<Object> unsorted, boolean sortStale, double sortedBand, double maxDeviation, double maxSpreadDeviation, double[] maxNorms,
                     double incrementalCost) {
     }
 
     Snapshot snapshot() {
-        return new Snapshot(ids, cols, size, anchor, anchorVersion, sortedAnchorMargins, idOfSlot, new HashSet<>(unsorted), sortStale, maxDeviation,
+        return new Snapshot(ids, cols, size, anchor, anchorVersion, sortedAnchorMargins, idOfSlot, new HashSet<>(unsorted), sortStale, sortedBand, maxDeviation,
                 maxSpreadDeviation, new double[]{maxNorm1, maxNorm2, maxNormInf}, incrementalCost);
     }
 
@@ -867,6 +863,7 @@ public final class ViewIndex {
         idOfSlot = s.idOfSlot();
         unsorted = s.unsorted();
         sortStale = s.sortStale();
+        sortedBand = s.sortedBand();
         maxDeviation = s.maxDeviation();
         maxSpreadDeviation = s.maxSpreadDeviation();
         maxNorm1 = s.maxNorms()[0];
@@ -877,50 +874,82 @@ public final class ViewIndex {
 
     /** Sorts entities by anchor margin; later inserts go to a small unsorted set until the next sort. */
     public void resort() {
-        if (!undoLog.isEmpty()) {
-            undoLog.add(new SnapshotUndo(snapshot()));
-        }
-        int[] rows = presentIds();
-        double[] margins = spares.doubles(rows.length);
-        for (int i = 0; i < rows.length; i++) {
-            margins[i] = cols.anchorMargin[rows[i]];
-        }
-        cols = cols.sharing();
-        install(rows, margins);
-        spares.give(rows);
-        spares.give(margins);
+        sortWithin(Double.POSITIVE_INFINITY);
     }
 
-    /** Sorts the entities, as {@link #resort}, when a re-anchoring left them unsorted. */
-    private void sortIfStale() {
-        if (sortStale) {
-            resort();
+    /** How much wider than the band that asks for it a band sort reaches: the bands widen as the model moves on. */
+    private static final double BAND_HEADROOM = 4;
+
+    /**
+     * Makes a band scan up to {@code band} complete: after a re-anchoring, or when the band is wider than the last sort
+     * reached, sorts the entities within {@link #BAND_HEADROOM} times the band (all of them when that is most).
+     */
+    private void sortFor(double band) {
+        if (sortStale || !(band <= sortedBand)) {
+            sortWithin(Double.isFinite(band) ? band * BAND_HEADROOM : Double.POSITIVE_INFINITY);
         }
     }
 
     /**
-     * Makes the entities {@code rows} (every one, ascending by id, of anchor margins {@code margins}) the sorted scans, in a
-     * new slot column of {@code cols} (which must not be a snapshot's); compacts the ids when most are of removed keys.
+     * Makes the entities whose |anchor margin| is at most {@code band} (every one, NaN margins too, when it is infinite)
+     * the sorted scans, in a new slot column (a snapshot keeps the old); compacts the ids first when most are of removed
+     * keys (in id order: for rows inserted in key order, the key order, which H2's B-tree writes fastest).
      */
-    private void install(int[] rows, double[] margins) {
-        int n = rows.length;
-        // compacted in id order (for rows inserted in key order, the key order, which H2's B-tree writes fastest)
-        int[] compacted = compactIfMostRemoved(rows);
+    private void sortWithin(double band) {
+        if (!undoLog.isEmpty()) {
+            undoLog.add(new SnapshotUndo(snapshot()));
+        }
+        int[] present = presentIds();
+        cols = cols.sharing();
+        int[] all = compactIfMostRemoved(present);
+        double[] anchorMargin = cols.anchorMargin;
+        int[] sorted = all;
+        if (band != Double.POSITIVE_INFINITY) {
+            int within = 0;
+            for (int id : all) {
+                within += Math.abs(anchorMargin[id]) <= band ? 1 : 0;
+            }
+            if (within > all.length / 2) {
+                band = Double.POSITIVE_INFINITY; // most of them: sorting all costs little more, and no band outgrows it
+            } else {
+                sorted = spares.ints(within);
+                int k = 0;
+                for (int id : all) {
+                    if (Math.abs(anchorMargin[id]) <= band) {
+                        sorted[k++] = id;
+                    }
+                }
+            }
+        }
+        int n = sorted.length;
+        double[] margins = spares.doubles(n);
+        for (int i = 0; i < n; i++) {
+            margins[i] = anchorMargin[sorted[i]];
+        }
         int[] order = MarginOrder.ascending(margins);
         sortedAnchorMargins = new double[n];
         idOfSlot = new int[n];
         int[] slot = new int[cols.capacity()];
         Arrays.fill(slot, -1);
         for (int s = 0; s < n; s++) {
-            int id = compacted[order[s]];
+            int id = sorted[order[s]];
             idOfSlot[s] = id;
-            sortedAnchorMargins[s] = cols.anchorMargin[id];
+            sortedAnchorMargins[s] = anchorMargin[id];
             slot[id] = s;
         }
         cols.slot = slot;
-        retrack(compacted);
+        retrack(all);
         unsorted = new HashSet<>();
         sortStale = false;
+        sortedBand = band;
+        spares.give(present);
+        if (all != present) {
+            spares.give(all);
+        }
+        if (sorted != all) {
+            spares.give(sorted);
+        }
+        spares.give(margins);
     }
 
     /**
@@ -958,7 +987,7 @@ public final class ViewIndex {
         size = rows.length;
     }
 
-    /** Whether most ids are of removed keys (with {@code n} entities), so that the next install gives new ones. */
+    /** Whether most ids are of removed keys (with {@code n} entities), so that the next sort gives new ones. */
     private boolean mostIdsRemoved(int n) {
         return ids.size() > 2 * n + 1024;
     }
@@ -976,7 +1005,7 @@ public final class ViewIndex {
                 return "entity " + key + " sits at id " + id + ", its key's id is " + ids.get(key);
             }
             int s = liveSlot(id);
-            if (s < 0 && !sortStale && !unsorted.contains(key)) {
+            if (s < 0 && !sortStale && !unsorted.contains(key) && !(Math.abs(cols.anchorMargin[id]) > sortedBand)) {
                 return "entity " + key + " is in no slot and not unsorted: a scan would miss it";
             }
             if (s >= 0 && Double.compare(sortedAnchorMargins[s], cols.anchorMargin[id]) != 0) {

@@ -120,6 +120,55 @@ class ViewIndexTest {
         assertThat(plan.bound()).isPositive().isLessThan(1e-3);
     }
 
+    /**
+     * After a re-anchoring the first band scan sorts only the entities near the boundary, and a later, wider band sorts
+     * again: every step's labels are still every row's, and its scan still checks only part of the rows. Steps grow, so
+     * the band outgrows the first sort's reach; with a rollback over a re-sort in between.
+     */
+    @Test
+    void bandScansSortOnlyTheEntitiesNearTheBoundaryAndWidenAsTheModelMoves() {
+        java.util.Random rnd = new java.util.Random(11);
+        double[] w = {0.8, -0.5, 0.3, 0.05};
+        Model m = model(ModelKind.SVM, w);
+        ViewIndex index = new ViewIndex(m, 1, 1, 16);
+        int n = 5000;
+        double[][] xs = new double[n][];
+        for (int r = 0; r < n; r++) {
+            xs[r] = new double[]{rnd.nextGaussian() * 3, rnd.nextGaussian() * 3, rnd.nextGaussian() * 3};
+            index.put(r, m.featureVector(boxed(xs[r])), m, 1);
+        }
+        index.rescoreAll(m, 1); // re-anchored: unsorted until a band scan asks
+        index.commitJournal();
+        int version = 1;
+        double step = 1e-5;
+        int banded = 0;
+        for (int change = 0; change < 14; change++) {
+            w = w.clone();
+            w[change % 3] += step;
+            step *= 2;
+            m = model(ModelKind.SVM, w);
+            int mark = index.journalPosition();
+            ViewIndex.Plan plan = index.modelChanged(m, ++version, 0.5);
+            assertThat(index.structureProblem()).as("after change %d", change).isNull();
+            if (change == 6) {
+                // a rollback of a step that widened the sort: the sort as it was, still complete for its band
+                index.rollbackJournalTo(mark);
+                assertThat(index.structureProblem()).isNull();
+                plan = index.modelChanged(m, version, 0.5);
+            }
+            index.commitJournal();
+            if (!plan.full()) {
+                banded++;
+                assertThat(plan.rowsChecked()).as("rows checked by change %d (band %s)", change, plan.bound()).isLessThan(n);
+            }
+            for (int r = 0; r < n; r++) {
+                ViewIndex.Entry e = index.get(r);
+                assertThat(e.storedLabel()).as("label of %d after change %d", r, change).isEqualTo(m.labelOfMargin(m.margin(e.features())));
+            }
+        }
+        assertThat(banded).as("changes maintained by a band scan").isGreaterThan(6);
+    }
+
     @Property(tries = 50)
     void theSkiingRuleReanchorsOnceIncrementalWorkExceedsAlphaFullRescorings(
             @ForAll @IntRange(min = 1, max = 40) int size, @ForAll @DoubleRange(min = 0.01, max = 4) double alpha) {

@@ -68,8 +68,7 @@ BEGIN
             SELECT q.*, CASE WHEN p_mode = 'full'
                              THEN q.m IS DISTINCT FROM q.om OR q.sc IS DISTINCT FROM q.os OR q.sp IS DISTINCT FROM q.osp
                                   OR q.lb IS DISTINCT FROM q.ol OR p_ver IS DISTINCT FROM q.ov
-                             ELSE q.lb IS DISTINCT FROM q.ol OR CASE WHEN p_tol = 0 THEN q.m <> q.om OR q.sc <> q.os OR q.sp IS DISTINCT FROM q.osp
-                                                                    ELSE abs(q.sc - q.os) > p_tol / 2 OR abs(q.sp - q.osp) > p_tol / 2 END
+                             ELSE %11$s
                         END AS chg
             FROM q
         ), u AS (
@@ -104,8 +103,7 @@ BEGIN
                 UPDATE %2$s v SET margin = c.m, label = c.lb, score = c.sc, spread = c.sp, model_version = p_ver,
                     scored_at = CURRENT_TIMESTAMP
                 FROM c WHERE v.%4$I = c.k
-                  AND (c.lb IS DISTINCT FROM c.ol OR CASE WHEN p_tol = 0 THEN c.m <> c.om OR c.sc <> c.os OR c.sp <> c.osp
-                                                          ELSE abs(c.sc - c.os) > p_tol / 2 OR abs(c.sp - c.osp) > p_tol / 2 END)
+                  AND %12$s
                 RETURNING abs(v.anchor_margin - c.m) AS dev, abs(v.anchor_spread - c.sp) AS sdev
             )
             SELECT (SELECT count(*) FROM band), (SELECT count(*) FROM c), count(*), max(dev), max(sdev)
@@ -115,5 +113,7 @@ BEGIN
     RETURN w;
 END $body$,
         p_view, vt, base, k, ms, ns, format(safe, 'v.margin', drift, sdrift),
-        CASE WHEN body IS NULL THEN '' ELSE ', mm.n' END, full_n, full_set);
+        CASE WHEN body IS NULL THEN '' ELSE ', mm.n' END, full_n, full_set,
+        augur.view_must_write_sql('q.m', 'q.lb', 'q.sc', 'q.sp', 'q.om', 'q.ol', 'q.os', 'q.osp', 'p_tol'),
+        augur.view_must_write_sql('c.m', 'c.lb', 'c.sc', 'c.sp', 'c.om', 'c.ol', 'c.os', 'c.osp', 'p_tol'));
 END $gen$;

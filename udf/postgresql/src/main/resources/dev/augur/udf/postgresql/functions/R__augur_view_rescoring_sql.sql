@@ -26,7 +26,7 @@ BEGIN
         ), s AS (
             SELECT r.*, z.sc, CASE WHEN p_mode = 'full'
                                    THEN r.m IS DISTINCT FROM r.om OR r.lb IS DISTINCT FROM r.ol OR p_ver IS DISTINCT FROM r.ov
-                                   ELSE r.lb IS DISTINCT FROM r.ol OR CASE WHEN p_tol = 0 THEN r.m <> r.om ELSE abs(z.sc - r.os) > p_tol / 2 END
+                                   ELSE %16$s
                               END AS chg
             FROM r, LATERAL (SELECT %7$s AS sc) z
         ), u AS (
@@ -58,7 +58,7 @@ BEGIN
         ), u AS (
             UPDATE %1$s v SET margin = s.m, label = s.lb, score = s.sc, model_version = p_ver, scored_at = CURRENT_TIMESTAMP
             FROM s WHERE v.%3$I = s.k
-              AND (s.lb IS DISTINCT FROM s.ol OR CASE WHEN p_tol = 0 THEN s.m <> s.om ELSE abs(s.sc - s.os) > p_tol / 2 END)
+              AND %17$s
             RETURNING abs(v.anchor_margin - s.m) AS dev
         )
         SELECT (SELECT count(*) FROM band), (SELECT count(*) FROM c), count(*), max(dev)
@@ -70,5 +70,7 @@ $body$,
         drift,
         format(safe, 'band.om', 'band.drift'),
         format(lbl, 'c.m'), format(scr, 'c.m'),
-        full_n, full_m, full_set);
+        full_n, full_m, full_set,
+        augur.view_must_write_sql('r.m', 'r.lb', 'z.sc', NULL, 'r.om', 'r.ol', 'r.os', NULL, 'p_tol'),
+        augur.view_must_write_sql('s.m', 's.lb', 's.sc', NULL, 's.om', 's.ol', 's.os', NULL, 'p_tol'));
 END $gen$;
