@@ -736,24 +736,17 @@ public final class ViewIndex {
         next.storedScore = spares.copyOf(next.storedScore);
         next.storedVersion = spares.copyOf(next.storedVersion);
         next.storedSpread = spares.copyOf(next.storedSpread);
-        double[] rowMargins = new double[k]; // viewValues reads it and keeps nothing
+        // each row's values apart from every other's: blocks of rows on the common pool's cores, as their margins (a
+        // million rows' scores, comparisons and writes took longer than their margins), in id order once joined
+        int blocks = (n + BATCH - 1) / BATCH;
+        @SuppressWarnings("unchecked")
+        List<Scored>[] changedOfBlock = new List[blocks];
+        java.util.stream.IntStream blockIds = java.util.stream.IntStream.range(0, blocks);
+        (n >= PARALLEL_ROWS ? blockIds.parallel() : blockIds).forEach(b -> changedOfBlock[b] =
+                applyRescored(current, version, tolerance, rows, margins, b * BATCH, Math.min(n, (b + 1) * BATCH), next));
         List<Scored> changed = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            int id = rows[i];
-            System.arraycopy(margins, i * k, rowMargins, 0, k);
-            Model.ViewValues v = current.viewValues(rowMargins);
-            double m = v.margin();
-            double storedMargin = next.storedMargin[id];
-            boolean write = Double.isNaN(tolerance)
-                    ? m != storedMargin || v.score() != next.storedScore[id] || Double.compare(v.spread(), next.storedSpread[id]) != 0
-                      || !java.util.Objects.equals(v.label(), next.storedLabel[id]) || next.storedVersion[id] != version
-                    : mustWrite(m, v.label(), v.score(), v.spread(), id, tolerance);
-            next.anchorMargin[id] = m;
-            next.anchorSpread[id] = v.spread();
-            if (write) {
-                next.setStored(id, m, v.label(), v.score(), version, v.spread());
-                changed.add(new Scored(next.key[id], m, v.label(), v.score(), next.norm1[id], next.norm2[id], next.normInf[id], v.spread()));
-            }
+        for (List<Scored> c : changedOfBlock) {
+            changed.addAll(c);
         }
         undoLog.add(new SnapshotUndo(before));
         cols = next;
@@ -773,6 +766,36 @@ public final class ViewIndex {
             spares.give(compacted);
         }
         return new Plan(changed, n, n, Double.NaN, true, scorer.name());
+    }
+
+    /**
+     * Installs the re-scored values of the entities {@code rows[from..to)} (margins {@code margins}, outputs per row) in
+     * {@code next}, a re-anchoring's new columns: every row's anchor values, the stored values of those that must be
+     * written ({@code tolerance} NaN: every one that differs); returns the latter.
+     */
+    private List<Scored> applyRescored(Model current, int version, double tolerance, int[] rows, double[] margins, int from, int to,
+                                       Columns next) {
+        int k = current.outputs();
+        double[] rowMargins = new double[k]; // viewValues reads it and keeps nothing
+        List<Scored> changed = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            int id = rows[i];
+            System.arraycopy(margins, i * k, rowMargins, 0, k);
+            Model.ViewValues v = current.viewValues(rowMargins);
+            double m = v.margin();
+            double storedMargin = next.storedMargin[id];
+            boolean write = Double.isNaN(tolerance)
+                    ? m != storedMargin || v.score() != next.storedScore[id] || Double.compare(v.spread(), next.storedSpread[id]) != 0
+                      || !java.util.Objects.equals(v.label(), next.storedLabel[id]) || next.storedVersion[id] != version
+                    : mustWrite(m, v.label(), v.score(), v.spread(), id, tolerance);
+            next.anchorMargin[id] = m;
+            next.anchorSpread[id] = v.spread();
+            if (write) {
+                next.setStored(id, m, v.label(), v.score(), version, v.spread());
+                changed.add(new Scored(next.key[id], m, v.label(), v.score(), next.norm1[id], next.norm2[id], next.normInf[id], v.spread()));
+            }
+        }
+        return changed;
     }
 
     private static final int BATCH = 4096;

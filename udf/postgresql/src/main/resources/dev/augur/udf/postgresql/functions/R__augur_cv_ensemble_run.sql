@@ -36,8 +36,7 @@ BEGIN
                 SELECT q.*, CASE WHEN $7 = 'full'
                                  THEN q.m IS DISTINCT FROM q.om OR q.sc IS DISTINCT FROM q.os OR q.sp IS DISTINCT FROM q.osp
                                       OR q.lb IS DISTINCT FROM q.ol OR $6 IS DISTINCT FROM q.ov
-                                 ELSE q.lb IS DISTINCT FROM q.ol OR CASE WHEN $5 = 0 THEN q.m <> q.om OR q.sc <> q.os OR q.sp IS DISTINCT FROM q.osp
-                                                                        ELSE abs(q.sc - q.os) > $5 / 2 OR abs(q.sp - q.osp) > $5 / 2 END
+                                 ELSE %5$s
                             END AS chg
                 FROM q
             ), u AS (
@@ -51,7 +50,7 @@ BEGIN
                           CASE WHEN s.chg THEN 0 ELSE abs(s.sp - s.osp) END AS sdev
             )
             SELECT count(*), count(*) FILTER (WHERE chg), max(dev), max(sdev) FROM u$q$,
-            vt, k, format(m, 'v'), vals)
+            vt, k, format(m, 'v'), vals, augur.view_must_write_sql('q.m', 'q.lb', 'q.sc', 'q.sp', 'q.om', 'q.ol', 'q.os', 'q.osp', '$5'))
         INTO r.rescored, r.written, r.max_dev, r.max_spread_dev
         USING l.live_weights, l.live_biases, l.dimension, l.classes, v.tolerance, v.model_version, p_mode;
         EXECUTE format('UPDATE %s SET dirty = false WHERE dirty', vt);
@@ -76,12 +75,12 @@ BEGIN
             ), u AS (
                 UPDATE %1$s v SET margin = c.m, label = c.lb, score = c.sc, spread = c.sp, model_version = $6, scored_at = CURRENT_TIMESTAMP
                 FROM c WHERE v.%2$s = c.key
-                  AND (c.lb IS DISTINCT FROM c.ol OR CASE WHEN $5 = 0 THEN c.m <> c.om OR c.sc <> c.os OR c.sp <> c.osp
-                                                          ELSE abs(c.sc - c.os) > $5 / 2 OR abs(c.sp - c.osp) > $5 / 2 END)
+                  AND %6$s
                 RETURNING abs(v.anchor_margin - c.m) AS dev, abs(v.anchor_spread - c.sp) AS sdev
             )
             SELECT (SELECT count(*) FROM band), (SELECT count(*) FROM c), count(*), max(dev), max(sdev) FROM u$q$,
-            vt, k, format(m, 'band'), vals, format(safe, drift, sdrift))
+            vt, k, format(m, 'band'), vals, format(safe, drift, sdrift),
+            augur.view_must_write_sql('c.m', 'c.lb', 'c.sc', 'c.sp', 'c.om', 'c.ol', 'c.os', 'c.osp', '$5'))
         INTO r.checked, r.rescored, r.written, r.max_dev, r.max_spread_dev
         USING l.live_weights, l.live_biases, l.dimension, l.classes, v.tolerance, v.model_version, NULL::float8, mb.dl1, mb.dl2, mb.dlinf,
               mb.db, lip, lo, hi;

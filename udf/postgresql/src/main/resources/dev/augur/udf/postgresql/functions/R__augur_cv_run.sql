@@ -33,7 +33,7 @@ BEGIN
                 SELECT q.*, %4$s AS lb, %5$s AS sc FROM q
             ), s AS (
                 SELECT z.*, CASE WHEN $13 = 'full' THEN z.m IS DISTINCT FROM z.om OR z.lb IS DISTINCT FROM z.ol OR $4 IS DISTINCT FROM z.ov
-                                 ELSE z.lb IS DISTINCT FROM z.ol OR CASE WHEN $5 = 0 THEN z.m <> z.om ELSE abs(z.sc - z.os) > $5 / 2 END
+                                 ELSE %6$s
                             END AS chg
                 FROM z
             ), u AS (
@@ -45,7 +45,8 @@ BEGIN
                 RETURNING s.chg, CASE WHEN s.chg THEN 0 ELSE abs(s.m - s.om) END AS dev
             )
             SELECT count(*), count(*) FILTER (WHERE chg), max(dev) FROM u$q$,
-            vt, k, format(m, 'v'), format(lbl, 'q.m'), format(scr, 'q.m'))
+            vt, k, format(m, 'v'), format(lbl, 'q.m'), format(scr, 'q.m'),
+            augur.view_must_write_sql('z.m', 'z.lb', 'z.sc', NULL, 'z.om', 'z.ol', 'z.os', NULL, '$5'))
         INTO r.rescored, r.written, r.max_dev USING w, b, classes, ver, tol, lo, hi, dl1, dl2, dlinf, db, lip, p_mode;
         EXECUTE format('UPDATE %s SET dirty = false WHERE dirty', vt);
         EXECUTE format('SELECT max(norm_1), max(norm_2), max(norm_inf) FROM %s', vt) INTO r.max_n1, r.max_n2, r.max_ninf;
@@ -68,11 +69,12 @@ BEGIN
             ), u AS (
                 UPDATE %1$s v SET margin = s.m, label = s.lb, score = s.sc, model_version = $4, scored_at = CURRENT_TIMESTAMP
                 FROM s WHERE v.%2$s = s.key
-                  AND (s.lb IS DISTINCT FROM s.ol OR CASE WHEN $5 = 0 THEN s.m <> s.om ELSE abs(s.sc - s.os) > $5 / 2 END)
+                  AND %8$s
                 RETURNING abs(v.anchor_margin - s.m) AS dev
             )
             SELECT (SELECT count(*) FROM band), (SELECT count(*) FROM c), count(*), max(dev) FROM u$q$,
-            vt, k, drift, format(m, 'band'), format(safe, 'band.om', 'band.drift'), format(lbl, 'c.m'), format(scr, 'c.m'))
+            vt, k, drift, format(m, 'band'), format(safe, 'band.om', 'band.drift'), format(lbl, 'c.m'), format(scr, 'c.m'),
+            augur.view_must_write_sql('s.m', 's.lb', 's.sc', NULL, 's.om', 's.ol', 's.os', NULL, '$5'))
         INTO r.checked, r.rescored, r.written, r.max_dev USING w, b, classes, ver, tol, lo, hi, dl1, dl2, dlinf, db, lip;
     END IF;
     RETURN r;
