@@ -68,12 +68,10 @@ public final class ViewIndex {
     private double[] sortedAnchorMargins = new double[0];
     private int[] idOfSlot = new int[0];
     private Set<Object> unsorted = new HashSet<>();
-    /** No entity has a slot, all count as unsorted: re-anchored, not sorted yet (see {@link #sortFor}). */
-    private boolean sortStale;
     /**
      * The sort holds every entity whose |anchor margin| is at most this (infinite: every entity), besides those in
-     * {@code unsorted}: a band scan up to it is complete. A re-anchoring's first band scan sorts only the entities near
-     * the boundary (a few percent), not a million.
+     * {@code unsorted}: a band scan up to it is complete. A re-anchoring leaves it at -infinity (no entity has a slot, not
+     * sorted yet); its first band scan sorts only the entities near the boundary (a few percent), not a million.
      */
     private double sortedBand = Double.POSITIVE_INFINITY;
     private double maxDeviation;
@@ -759,7 +757,7 @@ public final class ViewIndex {
         sortedAnchorMargins = new double[0];
         idOfSlot = new int[0];
         unsorted = new HashSet<>();
-        sortStale = true;
+        sortedBand = Double.NEGATIVE_INFINITY;
         spares.give(margins);
         spares.give(rows);
         if (compacted != rows) {
@@ -784,9 +782,10 @@ public final class ViewIndex {
             Model.ViewValues v = current.viewValues(rowMargins);
             double m = v.margin();
             double storedMargin = next.storedMargin[id];
+            // exact (tolerance NaN): every row whose values differ at all, or that an older version scored
             boolean write = Double.isNaN(tolerance)
-                    ? m != storedMargin || v.score() != next.storedScore[id] || Double.compare(v.spread(), next.storedSpread[id]) != 0
-                      || !java.util.Objects.equals(v.label(), next.storedLabel[id]) || next.storedVersion[id] != version
+                    ? WriteRule.mustWrite(m, v.label(), v.score(), v.spread(), storedMargin, next.storedLabel[id], next.storedScore[id],
+                            next.storedSpread[id], 0) || next.storedVersion[id] != version
                     : mustWrite(m, v.label(), v.score(), v.spread(), id, tolerance);
             next.anchorMargin[id] = m;
             next.anchorSpread[id] = v.spread();
@@ -867,12 +866,12 @@ public final class ViewIndex {
      * changed, by what comes after a snapshot (columns written in place after it are journaled, and undone first).
      */
     record Snapshot(Map<Object, Integer> ids, Columns cols, int size, Model anchor, int anchorVersion, double[] sortedAnchorMargins,
-                    int[] idOfSlot, Set<Object> unsorted, boolean sortStale, double sortedBand, double maxDeviation, double maxSpreadDeviation, double[] maxNorms,
+                    int[] idOfSlot, Set<Object> unsorted, double sortedBand, double maxDeviation, double maxSpreadDeviation, double[] maxNorms,
                     double incrementalCost) {
     }
 
     Snapshot snapshot() {
-        return new Snapshot(ids, cols, size, anchor, anchorVersion, sortedAnchorMargins, idOfSlot, new HashSet<>(unsorted), sortStale, sortedBand, maxDeviation,
+        return new Snapshot(ids, cols, size, anchor, anchorVersion, sortedAnchorMargins, idOfSlot, new HashSet<>(unsorted), sortedBand, maxDeviation,
                 maxSpreadDeviation, new double[]{maxNorm1, maxNorm2, maxNormInf}, incrementalCost);
     }
 
@@ -885,7 +884,6 @@ public final class ViewIndex {
         sortedAnchorMargins = s.sortedAnchorMargins();
         idOfSlot = s.idOfSlot();
         unsorted = s.unsorted();
-        sortStale = s.sortStale();
         sortedBand = s.sortedBand();
         maxDeviation = s.maxDeviation();
         maxSpreadDeviation = s.maxSpreadDeviation();
@@ -908,7 +906,7 @@ public final class ViewIndex {
      * reached, sorts the entities within {@link #BAND_HEADROOM} times the band (all of them when that is most).
      */
     private void sortFor(double band) {
-        if (sortStale || !(band <= sortedBand)) {
+        if (!(band <= sortedBand)) {
             sortWithin(Double.isFinite(band) ? band * BAND_HEADROOM : Double.POSITIVE_INFINITY);
         }
     }
@@ -963,7 +961,6 @@ public final class ViewIndex {
         cols.slot = slot;
         retrack(all);
         unsorted = new HashSet<>();
-        sortStale = false;
         sortedBand = band;
         spares.give(present);
         if (all != present) {
@@ -1028,7 +1025,8 @@ public final class ViewIndex {
                 return "entity " + key + " sits at id " + id + ", its key's id is " + ids.get(key);
             }
             int s = liveSlot(id);
-            if (s < 0 && !sortStale && !unsorted.contains(key) && !(Math.abs(cols.anchorMargin[id]) > sortedBand)) {
+            boolean unreached = sortedBand == Double.NEGATIVE_INFINITY || Math.abs(cols.anchorMargin[id]) > sortedBand;
+            if (s < 0 && !unsorted.contains(key) && !unreached) {
                 return "entity " + key + " is in no slot and not unsorted: a scan would miss it";
             }
             if (s >= 0 && Double.compare(sortedAnchorMargins[s], cols.anchorMargin[id]) != 0) {
