@@ -33,10 +33,7 @@ BEGIN
                        v.margin AS om, v.score AS os, v.spread AS osp, v.label AS ol, v.model_version AS ov
                 FROM %1$s v, LATERAL (SELECT %3$s AS m OFFSET 0) mm, %4$s WHERE v.f_idx IS NOT NULL
             ), s AS (
-                SELECT q.*, CASE WHEN $7 = 'full'
-                                 THEN q.m IS DISTINCT FROM q.om OR q.sc IS DISTINCT FROM q.os OR q.sp IS DISTINCT FROM q.osp
-                                      OR q.lb IS DISTINCT FROM q.ol OR $6 IS DISTINCT FROM q.ov
-                                 ELSE %5$s
+                SELECT q.*, CASE WHEN $7 = 'full' THEN %6$s OR $6 IS DISTINCT FROM q.ov ELSE %5$s
                             END AS chg
                 FROM q
             ), u AS (
@@ -50,7 +47,8 @@ BEGIN
                           CASE WHEN s.chg THEN 0 ELSE abs(s.sp - s.osp) END AS sdev
             )
             SELECT count(*), count(*) FILTER (WHERE chg), max(dev), max(sdev) FROM u$q$,
-            vt, k, format(m, 'v'), vals, augur.view_must_write_sql('q.m', 'q.lb', 'q.sc', 'q.sp', 'q.om', 'q.ol', 'q.os', 'q.osp', '$5'))
+            vt, k, format(m, 'v'), vals, augur.view_must_write_sql('q.m', 'q.lb', 'q.sc', 'q.sp', 'q.om', 'q.ol', 'q.os', 'q.osp', '$5'),
+            augur.view_must_write_sql('q.m', 'q.lb', 'q.sc', 'q.sp', 'q.om', 'q.ol', 'q.os', 'q.osp', '0'))
         INTO r.rescored, r.written, r.max_dev, r.max_spread_dev
         USING l.live_weights, l.live_biases, l.dimension, l.classes, v.tolerance, v.model_version, p_mode;
         EXECUTE format('UPDATE %s SET dirty = false WHERE dirty', vt);

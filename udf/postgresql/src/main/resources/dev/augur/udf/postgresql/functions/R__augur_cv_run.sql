@@ -32,8 +32,7 @@ BEGIN
             ), z AS (
                 SELECT q.*, %4$s AS lb, %5$s AS sc FROM q
             ), s AS (
-                SELECT z.*, CASE WHEN $13 = 'full' THEN z.m IS DISTINCT FROM z.om OR z.lb IS DISTINCT FROM z.ol OR $4 IS DISTINCT FROM z.ov
-                                 ELSE %6$s
+                SELECT z.*, CASE WHEN $13 = 'full' THEN %7$s OR $4 IS DISTINCT FROM z.ov ELSE %6$s
                             END AS chg
                 FROM z
             ), u AS (
@@ -46,7 +45,8 @@ BEGIN
             )
             SELECT count(*), count(*) FILTER (WHERE chg), max(dev) FROM u$q$,
             vt, k, format(m, 'v'), format(lbl, 'q.m'), format(scr, 'q.m'),
-            augur.view_must_write_sql('z.m', 'z.lb', 'z.sc', NULL, 'z.om', 'z.ol', 'z.os', NULL, '$5'))
+            augur.view_must_write_sql('z.m', 'z.lb', 'z.sc', NULL, 'z.om', 'z.ol', 'z.os', NULL, '$5'),
+            augur.view_must_write_sql('z.m', 'z.lb', 'z.sc', NULL, 'z.om', 'z.ol', 'z.os', NULL, '0'))
         INTO r.rescored, r.written, r.max_dev USING w, b, classes, ver, tol, lo, hi, dl1, dl2, dlinf, db, lip, p_mode;
         EXECUTE format('UPDATE %s SET dirty = false WHERE dirty', vt);
         EXECUTE format('SELECT max(norm_1), max(norm_2), max(norm_inf) FROM %s', vt) INTO r.max_n1, r.max_n2, r.max_ninf;

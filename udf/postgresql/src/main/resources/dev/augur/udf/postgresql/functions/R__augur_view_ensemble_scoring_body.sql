@@ -65,10 +65,7 @@ BEGIN
                  LATERAL augur.ensemble_view_values(d, mm.m) z
             WHERE v.margin IS NOT NULL
         ), s AS (
-            SELECT q.*, CASE WHEN p_mode = 'full'
-                             THEN q.m IS DISTINCT FROM q.om OR q.sc IS DISTINCT FROM q.os OR q.sp IS DISTINCT FROM q.osp
-                                  OR q.lb IS DISTINCT FROM q.ol OR p_ver IS DISTINCT FROM q.ov
-                             ELSE %11$s
+            SELECT q.*, CASE WHEN p_mode = 'full' THEN %13$s OR p_ver IS DISTINCT FROM q.ov ELSE %11$s
                         END AS chg
             FROM q
         ), u AS (
@@ -115,5 +112,6 @@ END $body$,
         p_view, vt, base, k, ms, ns, format(safe, 'v.margin', drift, sdrift),
         CASE WHEN body IS NULL THEN '' ELSE ', mm.n' END, full_n, full_set,
         augur.view_must_write_sql('q.m', 'q.lb', 'q.sc', 'q.sp', 'q.om', 'q.ol', 'q.os', 'q.osp', 'p_tol'),
-        augur.view_must_write_sql('c.m', 'c.lb', 'c.sc', 'c.sp', 'c.om', 'c.ol', 'c.os', 'c.osp', 'p_tol'));
+        augur.view_must_write_sql('c.m', 'c.lb', 'c.sc', 'c.sp', 'c.om', 'c.ol', 'c.os', 'c.osp', 'p_tol'),
+        augur.view_must_write_sql('q.m', 'q.lb', 'q.sc', 'q.sp', 'q.om', 'q.ol', 'q.os', 'q.osp', '0'));
 END $gen$;

@@ -24,9 +24,7 @@ BEGIN
             FROM %1$s v JOIN %2$s b ON b.%3$I = v.%3$I, LATERAL (SELECT %14$s) mm
             WHERE v.margin IS NOT NULL
         ), s AS (
-            SELECT r.*, z.sc, CASE WHEN p_mode = 'full'
-                                   THEN r.m IS DISTINCT FROM r.om OR r.lb IS DISTINCT FROM r.ol OR p_ver IS DISTINCT FROM r.ov
-                                   ELSE %16$s
+            SELECT r.*, z.sc, CASE WHEN p_mode = 'full' THEN %18$s OR p_ver IS DISTINCT FROM r.ov ELSE %16$s
                               END AS chg
             FROM r, LATERAL (SELECT %7$s AS sc) z
         ), u AS (
@@ -72,5 +70,6 @@ $body$,
         format(lbl, 'c.m'), format(scr, 'c.m'),
         full_n, full_m, full_set,
         augur.view_must_write_sql('r.m', 'r.lb', 'z.sc', NULL, 'r.om', 'r.ol', 'r.os', NULL, 'p_tol'),
-        augur.view_must_write_sql('s.m', 's.lb', 's.sc', NULL, 's.om', 's.ol', 's.os', NULL, 'p_tol'));
+        augur.view_must_write_sql('s.m', 's.lb', 's.sc', NULL, 's.om', 's.ol', 's.os', NULL, 'p_tol'),
+        augur.view_must_write_sql('r.m', 'r.lb', 'z.sc', NULL, 'r.om', 'r.ol', 'r.os', NULL, '0'));
 END $gen$;
