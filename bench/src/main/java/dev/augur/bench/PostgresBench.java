@@ -61,6 +61,10 @@ final class PostgresBench implements Callable<Integer> {
 
     private final StringBuilder report = new StringBuilder();
 
+    /** PREDICT_LABEL's and PREDICT_PROBA's time over PREDICT's, bag of words (set by {@link #bagOfWords}). */
+    private double bowLabel = Double.NaN;
+    private double bowProba = Double.NaN;
+
     @Override
     public Integer call() throws Exception {
         PgLocalServer local = null;
@@ -112,11 +116,16 @@ final class PostgresBench implements Callable<Integer> {
             line("              the probability exp(m0 - greatest(..)) / (exp(m0 - greatest(..)) + ..)");
             line("  bow         PREDICT('bench_bow', body) (the version's generated scorer: tokenizer, then one lookup per distinct term in");
             line("              the vocabulary's jsonb object, which the session's plan holds) vs");
-            line("              a MADlib-style query: tokens of each doc (same regex split) joined to a weights table, summed, per doc");
+            line("              a MADlib-style query: tokens of each doc (same regex split) joined to a weights table, summed, per doc;");
+            line("              PREDICT_LABEL and PREDICT_PROBA of the same model, generated beside PREDICT (the same scorer, then the");
+            line("              link's label or probability), against PREDICT");
             line(String.format(Locale.ROOT, "pg inlined/handwritten ratio: %.2f", dense.inlined));
             line(String.format(Locale.ROOT, "pg function/handwritten ratio: %.2f", dense.function));
             line(String.format(Locale.ROOT, "pg bow predict/token-join ratio: %.2f", bow));
             line(String.format(Locale.ROOT, "pg dense label/handwritten ratio: %.2f, proba/handwritten ratio: %.2f", dense.label, dense.proba));
+            if (docs > 0) {
+                line(String.format(Locale.ROOT, "pg bow label/predict ratio: %.2f, proba/predict ratio: %.2f", bowLabel, bowProba));
+            }
             line(String.format(Locale.ROOT, "pg softmax label/handwritten ratio: %.2f, proba/handwritten ratio: %.2f", softmax[0], softmax[1]));
             line(String.format(Locale.ROOT, "general path (augur.predict_any, %,d rows): %.2fx the hand-written arithmetic per row",
                     generalRows, dense.general));
@@ -325,11 +334,17 @@ final class PostgresBench implements Callable<Integer> {
         String join = "SELECT count(*) FROM (SELECT d.id, float8 '" + bias + "' + coalesce(sum(w.weight), 0) AS margin FROM bench_docs d"
                 + " CROSS JOIN LATERAL (SELECT DISTINCT t FROM regexp_split_to_table(lower(d.body), '[^a-z0-9]+') t WHERE t <> '') tok"
                 + " LEFT JOIN bench_weights w ON w.term = tok.t GROUP BY d.id) s WHERE margin > 0";
-        double[] med = time(st, List.of(predict, join));
+        String label = "SELECT count(*) FROM bench_docs WHERE PREDICT_LABEL('bench_bow', body) = '1'";
+        String proba = "SELECT count(*) FROM bench_docs WHERE PREDICT_PROBA('bench_bow', '1', body) > 0.5";
+        double[] med = time(st, List.of(predict, join, label, proba));
         line(String.format(Locale.ROOT, "bag-of-words logistic model, %,d terms, %,d documents of %d terms, median of %d (alternating):",
                 VOCABULARY, docs, TERMS_PER_DOC, reps));
         line(String.format(Locale.ROOT, "  %-28s %9.1f ms %8.1f us/doc", "PREDICT('bench_bow', body)", med[0] / 1e6, med[0] / 1e3 / docs));
         line(String.format(Locale.ROOT, "  %-28s %9.1f ms %8.1f us/doc", "token join (MADlib-style)", med[1] / 1e6, med[1] / 1e3 / docs));
+        line(String.format(Locale.ROOT, "  %-28s %9.1f ms %8.1f us/doc", "PREDICT_LABEL('bench_bow', ..)", med[2] / 1e6, med[2] / 1e3 / docs));
+        line(String.format(Locale.ROOT, "  %-28s %9.1f ms %8.1f us/doc", "PREDICT_PROBA('bench_bow', ..)", med[3] / 1e6, med[3] / 1e3 / docs));
+        bowLabel = med[2] / med[0];
+        bowProba = med[3] / med[0];
         return med[0] / med[1];
     }
 

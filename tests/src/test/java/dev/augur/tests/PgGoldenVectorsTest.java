@@ -39,6 +39,7 @@ import java.util.Random;
 import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -851,6 +852,9 @@ class PgGoldenVectorsTest {
                                 }
                             }
                         }
+                        if (kind != ModelKind.LINEAR) {
+                            assertGeneratedLabelAndProbaAreTheEngines(m, texts);
+                        }
                     }
                 }
             }
@@ -869,6 +873,55 @@ class PgGoldenVectorsTest {
             rs.next();
             assertThat(rs.getInt(1)).isEqualTo(models - 1);
         }
+    }
+
+    /**
+     * PREDICT_LABEL(model, text) and PREDICT_PROBA(model, class, text) of a bag-of-words binary classifier are generated
+     * beside PREDICT (the same augur.bow_score_* margin, the label and probability by the engine's link), not the general
+     * path: the engine's label and probabilities, the general path's answers bit for bit, NULL for a NULL body, and the
+     * general path's error for a class the model lacks.
+     */
+    private static void assertGeneratedLabelAndProbaAreTheEngines(Model m, List<String> texts) throws SQLException {
+        String name = m.name();
+        for (String sig : List.of("public.predict_label(text, text)", "public.predict_proba(text, text, text)")) {
+            try (Statement st = pg.createStatement(); ResultSet rs = st.executeQuery("SELECT prosrc FROM pg_proc WHERE oid = '" + sig + "'::regprocedure")) {
+                rs.next();
+                assertThat(rs.getString(1)).as("%s has an arm for %s scored by its generated scorer", sig, name)
+                        .containsPattern("WHEN '" + name + "' THEN CASE WHEN x1 IS NULL THEN [^W]*WHEN augur\\.intact\\('" + name
+                                + "', 1, '[0-9a-f]{64}'\\) THEN [^']*('[^']*'[^']*)??augur\\.bow_score_[0-9a-f]{32}\\(x1\\)");
+            }
+        }
+        try (PreparedStatement ps = pg.prepareStatement("SELECT predict_label('" + name + "', ?), predict_label('" + name + "@1', ?),"
+                + " augur.label_any('" + name + "', NULL, ?), predict_proba('" + name + "', 'yes', ?), predict_proba('" + name + "@1', 'no', ?),"
+                + " augur.proba_any('" + name + "', 'yes', NULL, ?), augur.proba_any('" + name + "', 'no', NULL, ?)")) {
+            for (String text : texts) {
+                for (int i = 1; i <= 7; i++) {
+                    ps.setString(i, text);
+                }
+                var engine = m.evaluate(new Object[]{text});
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    String where = name + " on '" + text + "'";
+                    double tolerance = Math.max(4e-16, engine.score() * 1e-13);
+                    assertThat(rs.getString(1)).as("PREDICT_LABEL of %s vs the engine", where).isEqualTo(engine.label());
+                    assertThat(rs.getString(2)).as("PREDICT_LABEL of %s@1", where).isEqualTo(engine.label());
+                    assertThat(rs.getString(3)).as("the general path's label of %s", where).isEqualTo(engine.label());
+                    assertThat(rs.getDouble(4)).as("PREDICT_PROBA 'yes' of %s vs the engine", where).isCloseTo(engine.score(),
+                            org.assertj.core.api.Assertions.within(tolerance));
+                    assertThat(rs.getDouble(5)).as("PREDICT_PROBA 'no' of %s@1 vs the engine", where).isCloseTo(1 - engine.score(),
+                            org.assertj.core.api.Assertions.within(tolerance));
+                    assertThat(rs.getDouble(4)).as("PREDICT_PROBA 'yes' of %s vs the general path", where).isCloseTo(rs.getDouble(6),
+                            org.assertj.core.api.Assertions.within(tolerance));
+                    assertThat(rs.getDouble(5)).as("PREDICT_PROBA 'no' of %s vs the general path", where).isCloseTo(rs.getDouble(7),
+                            org.assertj.core.api.Assertions.within(tolerance));
+                }
+            }
+        }
+        assertThat(H2Db.rows(pg, "SELECT predict_label('" + name + "', NULL), predict_proba('" + name + "', 'yes', NULL),"
+                + " predict_proba('" + name + "', NULL, 'x')")).containsExactly(java.util.Arrays.asList(null, null, null));
+        assertThatThrownBy(() -> H2Db.scalar(pg, "SELECT predict_proba('" + name + "', 'maybe', 'x')"))
+                .isInstanceOf(SQLException.class).hasMessageContaining("model '" + name + "' has no class 'maybe' (classes: no, yes)")
+                .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("22023");
     }
 
     @Test
