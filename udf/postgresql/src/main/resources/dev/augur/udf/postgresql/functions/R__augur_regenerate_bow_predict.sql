@@ -18,7 +18,6 @@ DECLARE
     lbl text;
     prb text;
     intact text;
-    body text;
     r record;
     scorer text;
     scorers text[] := '{}';
@@ -53,45 +52,23 @@ BEGIN
                 intact, lbl, r.name, r.version);
             prb := format('CASE WHEN x1 IS NULL THEN augur.proba_any(model, clazz, NULL, x1) WHEN %s THEN %s ELSE augur.corrupt(%L, %s) END',
                 intact, prb, r.name, r.version);
-            label_arms := label_arms || format(' WHEN %L THEN %s', r.name || '@' || r.version, lbl);
-            proba_arms := proba_arms || format(' WHEN %L THEN %s', r.name || '@' || r.version, prb);
-            IF r.is_deployed THEN
-                label_arms := label_arms || format(' WHEN %L THEN %s', r.name, lbl);
-                proba_arms := proba_arms || format(' WHEN %L THEN %s', r.name, prb);
-            END IF;
+            label_arms := label_arms || augur.model_arms(r.name, r.version, r.is_deployed, lbl);
+            proba_arms := proba_arms || augur.model_arms(r.name, r.version, r.is_deployed, prb);
         END IF;
         expr := format('CASE WHEN %s THEN CASE WHEN x1 IS NULL THEN NULL::float8 ELSE %s END ELSE augur.corrupt(%L, %s) END',
             intact, expr, r.name, r.version);
-        arms := arms || format(' WHEN %L THEN %s', r.name || '@' || r.version, expr);
-        IF r.is_deployed THEN
-            arms := arms || format(' WHEN %L THEN %s', r.name, expr);
-        END IF;
+        arms := arms || augur.model_arms(r.name, r.version, r.is_deployed, expr);
     END LOOP;
-    body := 'SELECT ' || CASE WHEN arms = '' THEN '' ELSE 'CASE model' || arms || ' ELSE ' END
-        || 'CASE WHEN augur.intact_ref(model) THEN augur.predict_any(model, NULL, x1) ELSE augur.corrupt_ref(model) END'
-        || CASE WHEN arms = '' THEN '' ELSE ' END' END;
-    -- this generator is PREDICT(model, text)'s one definition (afterMigrate.sql runs it on every migrate)
-    IF body IS DISTINCT FROM (SELECT p.prosrc FROM pg_catalog.pg_proc p
-                              WHERE p.oid = pg_catalog.to_regprocedure('public.predict(text, text)')) THEN
-        EXECUTE format('CREATE OR REPLACE FUNCTION public.predict(model text, x1 text) RETURNS float8 LANGUAGE sql STABLE PARALLEL SAFE AS %L',
-            body);
-    END IF;
-    body := 'SELECT ' || CASE WHEN label_arms = '' THEN '' ELSE 'CASE model' || label_arms || ' ELSE ' END
-        || 'CASE WHEN augur.intact_ref(model) THEN augur.label_any(model, NULL, x1) ELSE augur.corrupt_ref(model)::text END'
-        || CASE WHEN label_arms = '' THEN '' ELSE ' END' END;
-    IF body IS DISTINCT FROM (SELECT p.prosrc FROM pg_catalog.pg_proc p
-                              WHERE p.oid = pg_catalog.to_regprocedure('public.predict_label(text, text)')) THEN
-        EXECUTE format('CREATE OR REPLACE FUNCTION public.predict_label(model text, x1 text) RETURNS text LANGUAGE sql STABLE PARALLEL SAFE AS %L',
-            body);
-    END IF;
-    body := 'SELECT ' || CASE WHEN proba_arms = '' THEN '' ELSE 'CASE model' || proba_arms || ' ELSE ' END
-        || 'CASE WHEN augur.intact_ref(model) THEN augur.proba_any(model, clazz, NULL, x1) ELSE augur.corrupt_ref(model) END'
-        || CASE WHEN proba_arms = '' THEN '' ELSE ' END' END;
-    IF body IS DISTINCT FROM (SELECT p.prosrc FROM pg_catalog.pg_proc p
-                              WHERE p.oid = pg_catalog.to_regprocedure('public.predict_proba(text, text, text)')) THEN
-        EXECUTE format('CREATE OR REPLACE FUNCTION public.predict_proba(model text, clazz text, x1 text) RETURNS float8 LANGUAGE sql STABLE '
-            || 'PARALLEL SAFE AS %L', body);
-    END IF;
+    -- this generator is these three functions' one definition (afterMigrate.sql runs it on every migrate)
+    PERFORM augur.generated_function('public.predict(text, text)',
+        'public.predict(model text, x1 text) RETURNS float8 LANGUAGE sql STABLE PARALLEL SAFE', arms,
+        'CASE WHEN augur.intact_ref(model) THEN augur.predict_any(model, NULL, x1) ELSE augur.corrupt_ref(model) END');
+    PERFORM augur.generated_function('public.predict_label(text, text)',
+        'public.predict_label(model text, x1 text) RETURNS text LANGUAGE sql STABLE PARALLEL SAFE', label_arms,
+        'CASE WHEN augur.intact_ref(model) THEN augur.label_any(model, NULL, x1) ELSE augur.corrupt_ref(model)::text END');
+    PERFORM augur.generated_function('public.predict_proba(text, text, text)',
+        'public.predict_proba(model text, clazz text, x1 text) RETURNS float8 LANGUAGE sql STABLE PARALLEL SAFE', proba_arms,
+        'CASE WHEN augur.intact_ref(model) THEN augur.proba_any(model, clazz, NULL, x1) ELSE augur.corrupt_ref(model) END');
     FOR r IN SELECT p.oid::regprocedure AS sig FROM pg_catalog.pg_proc p
              WHERE p.pronamespace = 'augur'::regnamespace AND p.proname ~ '^bow_score_[0-9a-f]{32}$' AND NOT p.proname = ANY (scorers) LOOP
         EXECUTE format('DROP FUNCTION %s', r.sig);

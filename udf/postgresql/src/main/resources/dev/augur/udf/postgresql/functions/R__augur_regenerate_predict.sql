@@ -13,6 +13,7 @@ CREATE OR REPLACE FUNCTION augur.regenerate_predict(n integer) RETURNS void LANG
 DECLARE
     params text;
     args text;
+    types text;
     arms text := '';
     label_arms text := '';
     proba_arms text := '';
@@ -24,8 +25,8 @@ DECLARE
     intact text;
     r record;
 BEGIN
-    SELECT string_agg(format('x%s float8', i), ', ' ORDER BY i), string_agg(format('x%s', i), ', ' ORDER BY i)
-    INTO params, args FROM generate_series(1, n) i;
+    SELECT string_agg(format('x%s float8', i), ', ' ORDER BY i), string_agg(format('x%s', i), ', ' ORDER BY i), string_agg('float8', ', ')
+    INTO params, args, types FROM generate_series(1, n) i;
     FOR r IN SELECT md.name, md.version, md.kind, md.inputs, md.outputs, md.classes, m.sha256, (dp.version IS NOT NULL) AS is_deployed
              FROM augur.model_defs md JOIN augur.models m ON m.name = md.name AND m.version = md.version
              LEFT JOIN augur.deployed dp ON dp.name = md.name AND dp.version = md.version
@@ -77,37 +78,26 @@ BEGIN
         IF lbl IS NOT NULL THEN
             lbl := format('CASE WHEN %s THEN %s ELSE augur.corrupt(%L, %s)::text END', intact, lbl, r.name, r.version);
             prb := format('CASE WHEN %s THEN %s ELSE augur.corrupt(%L, %s) END', intact, prb, r.name, r.version);
-            label_arms := label_arms || format(' WHEN %L THEN %s', r.name || '@' || r.version, lbl);
-            proba_arms := proba_arms || format(' WHEN %L THEN %s', r.name || '@' || r.version, prb);
-            IF r.is_deployed THEN
-                label_arms := label_arms || format(' WHEN %L THEN %s', r.name, lbl);
-                proba_arms := proba_arms || format(' WHEN %L THEN %s', r.name, prb);
-            END IF;
+            label_arms := label_arms || augur.model_arms(r.name, r.version, r.is_deployed, lbl);
+            proba_arms := proba_arms || augur.model_arms(r.name, r.version, r.is_deployed, prb);
         END IF;
         expr := format('CASE WHEN %s THEN %s ELSE augur.corrupt(%L, %s) END', intact, expr, r.name, r.version);
-        arms := arms || format(' WHEN %L THEN %s', r.name || '@' || r.version, expr);
-        IF r.is_deployed THEN
-            arms := arms || format(' WHEN %L THEN %s', r.name, expr);
-        END IF;
+        arms := arms || augur.model_arms(r.name, r.version, r.is_deployed, expr);
     END LOOP;
-    IF arms <> '' AND to_regprocedure(format('augur.affine(float8[], %s)', (SELECT string_agg('float8', ', ') FROM generate_series(1, n))))
-                      IS NULL THEN
+    IF arms <> '' AND to_regprocedure(format('augur.affine(float8[], %s)', types)) IS NULL THEN
         EXECUTE format('CREATE FUNCTION augur.affine(c float8[], %s) RETURNS float8 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS %L', params,
             'SELECT c[1]' || (SELECT string_agg(format(' + c[%s] * x%s', i + 1, i), '' ORDER BY i) FROM generate_series(1, n) i));
     END IF;
-    EXECUTE format('CREATE OR REPLACE FUNCTION public.predict(model text, %s) RETURNS float8 LANGUAGE sql STABLE PARALLEL SAFE AS %L',
-        params, 'SELECT ' || CASE WHEN arms = '' THEN '' ELSE 'CASE model' || arms || ' ELSE ' END
-            || format('CASE WHEN augur.intact_ref(model) THEN augur.predict_any(model, ARRAY[%s], NULL) ELSE augur.corrupt_ref(model) END',
-                      args) || CASE WHEN arms = '' THEN '' ELSE ' END' END);
-    EXECUTE format('CREATE OR REPLACE FUNCTION public.predict_label(model text, %s) RETURNS text LANGUAGE sql STABLE PARALLEL SAFE AS %L',
-        params, 'SELECT ' || CASE WHEN label_arms = '' THEN '' ELSE 'CASE model' || label_arms || ' ELSE ' END
-            || format('CASE WHEN augur.intact_ref(model) THEN augur.label_any(model, ARRAY[%s], NULL) ELSE augur.corrupt_ref(model)::text END',
-                      args) || CASE WHEN label_arms = '' THEN '' ELSE ' END' END);
+    PERFORM augur.generated_function(format('public.predict(text, %s)', types),
+        format('public.predict(model text, %s) RETURNS float8 LANGUAGE sql STABLE PARALLEL SAFE', params), arms,
+        format('CASE WHEN augur.intact_ref(model) THEN augur.predict_any(model, ARRAY[%s], NULL) ELSE augur.corrupt_ref(model) END', args));
+    PERFORM augur.generated_function(format('public.predict_label(text, %s)', types),
+        format('public.predict_label(model text, %s) RETURNS text LANGUAGE sql STABLE PARALLEL SAFE', params), label_arms,
+        format('CASE WHEN augur.intact_ref(model) THEN augur.label_any(model, ARRAY[%s], NULL) ELSE augur.corrupt_ref(model)::text END', args));
     -- PostgreSQL passes a function at most 100 arguments: PREDICT_PROBA of 99 inputs keeps its VARIADIC form only
     IF n + 2 <= 100 THEN
-        EXECUTE format('CREATE OR REPLACE FUNCTION public.predict_proba(model text, clazz text, %s) RETURNS float8 LANGUAGE sql STABLE PARALLEL SAFE AS %L',
-            params, 'SELECT ' || CASE WHEN proba_arms = '' THEN '' ELSE 'CASE model' || proba_arms || ' ELSE ' END
-                || format('CASE WHEN augur.intact_ref(model) THEN augur.proba_any(model, clazz, ARRAY[%s], NULL) ELSE augur.corrupt_ref(model) END',
-                          args) || CASE WHEN proba_arms = '' THEN '' ELSE ' END' END);
+        PERFORM augur.generated_function(format('public.predict_proba(text, text, %s)', types),
+            format('public.predict_proba(model text, clazz text, %s) RETURNS float8 LANGUAGE sql STABLE PARALLEL SAFE', params), proba_arms,
+            format('CASE WHEN augur.intact_ref(model) THEN augur.proba_any(model, clazz, ARRAY[%s], NULL) ELSE augur.corrupt_ref(model) END', args));
     END IF;
 END $$;

@@ -148,7 +148,7 @@ DECLARE
         'create_feedback', 'feedback_create', 'drop_feedback',  -- feedback (issue 13)
         'start_experiment',  -- experiments (issue 13)
         'set_monitor', 'set_adaptive_conformal', 'store_reference', 'register_trained', 'capture_reference'];  -- monitoring (issue 13)
-    owner_only constant text[] := ARRAY['regenerate_predict', 'regenerate_bow_predict', 'view_generate', 'view_make_table',
+    owner_only constant text[] := ARRAY['regenerate_predict', 'regenerate_bow_predict', 'generated_function', 'view_generate', 'view_make_table',
         'view_index_table', 'view_make_sql_view', 'view_served_log',
         'feedback_served', 'feedback_resolve', 'feedback_contribute', 'record_served',  -- feedback (issue 13)
         'experiment_rewarded',  -- experiments (issue 13)
