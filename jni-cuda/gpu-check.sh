@@ -105,6 +105,12 @@ for d in (8, 32, 128, 512):
         W = torch.randn(10, d, device=dev)
         bb = torch.randn(10, device=dev)
         record("softmax-128x10", lambda: torch.softmax(X @ W.T + bb, dim=1))
+        W = torch.randn(64, d, device=dev)
+        bb = torch.randn(64, device=dev)
+        def members():
+            p = torch.sigmoid(X @ W.T + bb)
+            return p.mean(1), p.std(1, unbiased=False)
+        record("ensemble-128x64", members)
     if d in (32, 128):
         for pct in (1, 10, 100):
             n = rows * pct // 100

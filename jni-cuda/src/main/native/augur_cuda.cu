@@ -151,6 +151,7 @@ int grid_for(long long work) {
 
 constexpr int kDense = 1;
 constexpr int kSparse = 2;
+constexpr int kDenseMembers = 3;  // the dense variants' ensemble twins, for occupancy queries
 
 constexpr int variant_key(int kind, int g, int k, int u) { return (kind << 24) | (g << 16) | (k << 8) | u; }
 
@@ -172,14 +173,20 @@ const int kVariants[] = {
 };
 
 // Launches the dense variant (g, k, u); false when there is no such variant.
+// An ensemble's members link runs the variant's M = true twin.
 bool launch_dense(int g, int k, int u, int blocks, const DenseArgs& a, cudaStream_t stream) {
+    const bool members = members_link(a.link);
     switch (variant_key(kDense, g, k, u)) {
-#define AUGUR_DENSE_CASE(G, K, U) \
-    case variant_key(kDense, G, K, U): dense_kernel<G, K, U><<<blocks, kThreadsPerBlock, 0, stream>>>(a); return true;
+#define AUGUR_DENSE_CASE(G, K, U)                                                         \
+    case variant_key(kDense, G, K, U):                                                    \
+        if (members) dense_kernel<G, K, U, true><<<blocks, kThreadsPerBlock, 0, stream>>>(a);  \
+        else dense_kernel<G, K, U, false><<<blocks, kThreadsPerBlock, 0, stream>>>(a);        \
+        return true;
         AUGUR_DENSE_VARIANTS(AUGUR_DENSE_CASE)
 #undef AUGUR_DENSE_CASE
         case variant_key(kDense, 32, 0, 1):
-            dense_long_kernel<32><<<blocks, kThreadsPerBlock, 0, stream>>>(a);
+            if (members) dense_long_kernel<32, true><<<blocks, kThreadsPerBlock, 0, stream>>>(a);
+            else dense_long_kernel<32, false><<<blocks, kThreadsPerBlock, 0, stream>>>(a);
             return true;
         default:
             return false;
@@ -201,10 +208,15 @@ bool launch_sparse(int g, int blocks, const SparseArgs& a, cudaStream_t stream) 
 const void* kernel_function(int kind, int g, int k, int u) {
     switch (variant_key(kind, g, k, u)) {
 #define AUGUR_DENSE_FN(G, K, U) \
-    case variant_key(kDense, G, K, U): return reinterpret_cast<const void*>(&dense_kernel<G, K, U>);
+    case variant_key(kDense, G, K, U): return reinterpret_cast<const void*>(&dense_kernel<G, K, U, false>);
         AUGUR_DENSE_VARIANTS(AUGUR_DENSE_FN)
 #undef AUGUR_DENSE_FN
-        case variant_key(kDense, 32, 0, 1): return reinterpret_cast<const void*>(&dense_long_kernel<32>);
+        case variant_key(kDense, 32, 0, 1): return reinterpret_cast<const void*>(&dense_long_kernel<32, false>);
+#define AUGUR_DENSE_MEMBERS_FN(G, K, U) \
+    case variant_key(kDenseMembers, G, K, U): return reinterpret_cast<const void*>(&dense_kernel<G, K, U, true>);
+        AUGUR_DENSE_VARIANTS(AUGUR_DENSE_MEMBERS_FN)
+#undef AUGUR_DENSE_MEMBERS_FN
+        case variant_key(kDenseMembers, 32, 0, 1): return reinterpret_cast<const void*>(&dense_long_kernel<32, true>);
 #define AUGUR_SPARSE_FN(G) \
     case variant_key(kSparse, G, 0, 1): return reinterpret_cast<const void*>(&sparse_kernel<G>);
         AUGUR_SPARSE_VARIANTS(AUGUR_SPARSE_FN)
@@ -227,8 +239,9 @@ bool check_launch(JNIEnv* env, bool known, const char* kind, int g, int k, int u
     return true;
 }
 
-bool check_link(JNIEnv* env, int link) {
-    if (link < LINK_IDENTITY || link > LINK_SOFTMAX) {
+// Feature stores take every link, sparse batches the per-output ones (ensembles over resident rows only).
+bool check_link(JNIEnv* env, int link, bool members_allowed) {
+    if (link < LINK_IDENTITY || link > (members_allowed ? LINK_MEMBERS_LOGISTIC : LINK_SOFTMAX)) {
         throw_illegal(env, "unknown link function");
         return false;
     }
@@ -305,8 +318,12 @@ bool make_dense_args(JNIEnv* env, const Store* s, long long first, long long cou
         throw_illegal(env, "no model set on the feature store");
         return false;
     }
-    if (!check_link(env, link)) return false;
-    if (scores != nullptr && margins == nullptr && (link == LINK_SOFTMAX || s->outputs > 1)) {
+    if (!check_link(env, link, true)) return false;
+    if (link >= LINK_MEMBERS_IDENTITY && (scores == nullptr || margins != nullptr)) {
+        throw_illegal(env, "an ensemble's members give a mean and a spread per row, not margins");
+        return false;
+    }
+    if (link < LINK_MEMBERS_IDENTITY && scores != nullptr && margins == nullptr && (link == LINK_SOFTMAX || s->outputs > 1)) {
         throw_illegal(env, "scores of several outputs or of softmax need the margins");
         return false;
     }
@@ -362,7 +379,7 @@ bool make_sparse_args(JNIEnv* env, Sparse* s, int link, double* margins, double*
         throw_illegal(env, "no model set on the sparse batch");
         return false;
     }
-    if (!check_link(env, link)) return false;
+    if (!check_link(env, link, false)) return false;
     if (scores != nullptr && margins == nullptr && (link == LINK_SOFTMAX || s->outputs > 1)) {
         throw_illegal(env, "scores of several outputs or of softmax need the margins");
         return false;
@@ -636,21 +653,23 @@ JNIEXPORT void JNICALL Java_dev_augur_cuda_Native_storeSetModel(JNIEnv* env, jcl
 }
 
 // Scores `count` positions (rows first.. or the staged ids) into the result staging: margins at [0, count * outputs),
-// scores (when asked) at [count * outputs, 2 * count * outputs).
+// scores (when asked) at [count * outputs, 2 * count * outputs); for a members link {mean, spread} at [0, 2 * count).
 JNIEXPORT void JNICALL Java_dev_augur_cuda_Native_storeScore(JNIEnv* env, jclass, jlong handle, jint g, jint k, jint u,
                                                             jint blocks, jlong first_row, jint count, jboolean by_ids,
                                                             jint link, jboolean want_scores) {
     Store* s = store_of(env, handle);
     if (s == nullptr) return;
-    if (count < 0 || (by_ids && count > s->staging_ids) ||
-        (long long)count * s->outputs * (want_scores ? 2 : 1) > s->staging_results) {
+    const bool members = link >= LINK_MEMBERS_IDENTITY;
+    const long long values = members ? 2LL * count : (long long)count * s->outputs * (want_scores ? 2 : 1);
+    if (count < 0 || (by_ids && count > s->staging_ids) || values > s->staging_results) {
         throw_illegal(env, "more positions than the staging holds");
         return;
     }
     if (count == 0) return;
     const long long n_out = (long long)count * s->outputs;
-    double* margins = static_cast<double*>(s->d_results.p);
-    double* scores = want_scores ? margins + n_out : nullptr;
+    double* results = static_cast<double*>(s->d_results.p);
+    double* margins = members ? nullptr : results;
+    double* scores = members ? results : want_scores ? results + n_out : nullptr;
     const int* ids = by_ids ? static_cast<const int*>(s->d_ids.p) : nullptr;
     DenseArgs a;
     if (!make_dense_args(env, s, first_row, count, ids, link, margins, scores, a)) return;
@@ -660,11 +679,11 @@ JNIEXPORT void JNICALL Java_dev_augur_cuda_Native_storeScore(JNIEnv* env, jclass
                 "cudaMemcpyAsync", "uploading band ids"))
             return;
     }
-    const size_t out_bytes = (size_t)n_out * (want_scores ? 2 : 1) * sizeof(double);
-    if (g_poison && !ok(env, cudaMemsetAsync(margins, 0xFF, out_bytes, s->stream), "cudaMemsetAsync", "poisoning results")) return;
+    const size_t out_bytes = (size_t)values * sizeof(double);
+    if (g_poison && !ok(env, cudaMemsetAsync(results, 0xFF, out_bytes, s->stream), "cudaMemsetAsync", "poisoning results")) return;
     if (!check_launch(env, launch_dense(g, k, u, blocks, a, s->stream), "dense", g, k, u, blocks)) return;
     if (!ok(env, cudaGetLastError(), "kernel launch", "dense scoring")) return;
-    ok(env, cudaMemcpyAsync(s->h_results, margins, out_bytes, cudaMemcpyDeviceToHost, s->stream), "cudaMemcpyAsync",
+    ok(env, cudaMemcpyAsync(s->h_results, results, out_bytes, cudaMemcpyDeviceToHost, s->stream), "cudaMemcpyAsync",
        "copying results") &&
         sync(env, s->stream, "dense scoring");
 }
@@ -694,7 +713,9 @@ JNIEXPORT jdoubleArray JNICALL Java_dev_augur_cuda_Native_storeTime(JNIEnv* env,
         h_ids = static_cast<const int*>(direct(env, ids_buffer, (long long)count * sizeof(int), "band ids"));
         if (h_ids == nullptr || !check_ids(env, h_ids, count, s->capacity_rows)) return nullptr;
     }
-    const size_t n_out = (size_t)count * s->outputs;
+    // a members link writes {mean, spread} per position and no margins
+    const bool members = link >= LINK_MEMBERS_IDENTITY;
+    const size_t n_out = members ? 2 * (size_t)count : (size_t)count * s->outputs;
     DeviceBuffer ids, margins, scores;
     jdoubleArray result = nullptr;
     Timer timer;

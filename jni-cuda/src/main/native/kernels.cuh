@@ -27,7 +27,13 @@
 
 namespace augur {
 
-enum Link { LINK_IDENTITY = 0, LINK_LOGISTIC = 1, LINK_SOFTMAX = 2 };
+enum Link { LINK_IDENTITY = 0, LINK_LOGISTIC = 1, LINK_SOFTMAX = 2, LINK_MEMBERS_IDENTITY = 3, LINK_MEMBERS_LOGISTIC = 4 };
+
+// The members links score a bagged ensemble: each output is a member, its score the member's link of its margin
+// (identity or logistic), and a position's result is {mean, spread} of its members' scores (spread: the population
+// standard deviation, as the engine's BaggedEnsemble defines them) written to `scores` (2 values per position); margins
+// are not written. K members then cost one pass over the features and 16 bytes of results per row, not 16 K.
+__host__ __device__ __forceinline__ bool members_link(int link) { return link >= LINK_MEMBERS_IDENTITY; }
 
 constexpr int kThreadsPerBlock = 256;
 
@@ -41,8 +47,8 @@ struct DenseArgs {
     const double* b;     // outputs biases
     int outputs;
     int link;
-    double* margins;     // n x outputs, or null (only with one output and an element-wise link)
-    double* scores;      // n x outputs, or null
+    double* margins;     // n x outputs, or null (only with one output and an element-wise link; null for members links)
+    double* scores;      // n x outputs, or null; n x 2 {mean, spread} for members links
 };
 
 struct SparseArgs {
@@ -90,6 +96,43 @@ __device__ __forceinline__ double group_sum(double v) {
 #pragma unroll
     for (int off = G / 2; off > 0; off >>= 1) v += __shfl_xor_sync(0xffffffffu, v, off);
     return v;
+}
+
+// A position's running sums over an ensemble's members, kept by each of its G lanes: lane `sub` takes members sub,
+// sub + G, ... Each member's margin is known to all G lanes after group_sum; lane (o mod G) keeps it, and once every G
+// members (and after the last) each lane that kept one applies the link, so the float64 exps of G members run side by
+// side instead of one after another. Sums are of d = score - shift with the shift the first member's score (all lanes
+// compute it), so that the variance keeps its digits when the members agree. KernelEmulator replays this order.
+struct MemberSums {
+    double shift = 0.0, kept = 0.0, s1 = 0.0, s2 = 0.0;
+};
+
+__device__ __forceinline__ double member_score(int link, double m) { return link == LINK_MEMBERS_LOGISTIC ? logistic(m) : m; }
+
+template <int G>
+__device__ __forceinline__ void member_add(MemberSums& m, int o, int outputs, int link, double margin, int sub) {
+    const int slot = o & (G - 1);
+    if (o == 0) m.shift = member_score(link, margin);
+    m.kept = slot == sub ? margin : m.kept;
+    if (slot == G - 1 || o == outputs - 1) {
+        if (sub <= slot) {
+            const double d = member_score(link, m.kept) - m.shift;
+            m.s1 += d;
+            m.s2 = fma(d, d, m.s2);
+        }
+    }
+}
+
+// Combines the G lanes' sums (every lane must call it) and has lane 0 write {mean, spread} of position pos.
+template <int G>
+__device__ __forceinline__ void member_write(const MemberSums& m, double* scores, int outputs, int pos, bool live, int sub) {
+    const double s1 = group_sum<G>(m.s1);
+    const double s2 = group_sum<G>(m.s2);
+    if (sub != 0 || !live) return;
+    const double q = s1 / outputs;
+    const double var = (s2 - s1 * q) / outputs;
+    scores[(size_t)pos * 2] = m.shift + q;
+    scores[(size_t)pos * 2 + 1] = var > 0.0 ? sqrt(var) : 0.0;
 }
 
 // Grid sizes stay below 2^31 threads (KernelPlan caps the blocks), so warp numbers fit in an int.
@@ -155,7 +198,9 @@ __device__ __forceinline__ void kept_scores(double m0, double m1, double* s, int
 
 // Dense rows with K float4 per lane known at compile time: the row slices stay in registers across outputs. All U * K
 // loads of a tile are issued before the first fma, so each lane has U * K * 16 bytes in flight.
-template <int G, int K, int U>
+// M: an ensemble's members link (a compile-time switch: the member sums cost the single-model variants up to 58
+// registers, a block per SM, when only a runtime branch kept them apart).
+template <int G, int K, int U, bool M>
 __global__ void __launch_bounds__(kThreadsPerBlock) dense_kernel(DenseArgs a) {
     static_assert(G >= 1 && G <= 32 && (G & (G - 1)) == 0, "G must be a power of two up to 32");
     static_assert(K >= 1 && U >= 1, "K and U must be positive");
@@ -188,7 +233,9 @@ __global__ void __launch_bounds__(kThreadsPerBlock) dense_kernel(DenseArgs a) {
         // With 1 < outputs <= 2G, lane `sub` keeps outputs sub and sub + G of each row in registers: the links need no
         // re-read of the margins, and the margins go out in 2 stores per row instead of one per output. Only for K >= 4:
         // the 2U extra registers cost the K = 1, U >= 4 variants a block per SM (measured: d = 8 fell from 64% to 47%).
-        const bool keep = K >= 4 && a.outputs > 1 && a.outputs <= 2 * G;
+        constexpr bool members = M;
+        const bool keep = !members && K >= 4 && a.outputs > 1 && a.outputs <= 2 * G;
+        MemberSums sums[U];
         double keep0[U], keep1[U];
 #pragma unroll
         for (int u = 0; u < U; ++u) keep0[u] = keep1[u] = 0.0;
@@ -216,10 +263,16 @@ __global__ void __launch_bounds__(kThreadsPerBlock) dense_kernel(DenseArgs a) {
 #pragma unroll
             for (int u = 0; u < U; ++u) {
                 last[u] = group_sum<G>(acc[u]) + bias;
+                if (members) member_add<G>(sums[u], o, a.outputs, a.link, last[u], sub);
                 keep0[u] = o == sub ? last[u] : keep0[u];
                 keep1[u] = o == sub + G ? last[u] : keep1[u];
                 if (!keep && sub == 0 && live[u] && a.margins != nullptr) a.margins[(size_t)pos[u] * a.outputs + o] = last[u];
             }
+        }
+        if (members) {
+#pragma unroll
+            for (int u = 0; u < U; ++u) member_write<G>(sums[u], a.scores, a.outputs, pos[u], live[u], sub);
+            continue;
         }
         if (keep) {
 #pragma unroll
@@ -257,7 +310,7 @@ __global__ void __launch_bounds__(kThreadsPerBlock) dense_kernel(DenseArgs a) {
 
 // Dense rows longer than 32 * 8 float4 (d > 1024): each lane walks its slice in a loop, re-reading the row per output
 // (it is in L1/L2 by then).
-template <int G>
+template <int G, bool M>
 __global__ void __launch_bounds__(kThreadsPerBlock) dense_long_kernel(DenseArgs a) {
     constexpr int R = 32 / G;
     const int lane = threadIdx.x & 31;
@@ -273,6 +326,8 @@ __global__ void __launch_bounds__(kThreadsPerBlock) dense_long_kernel(DenseArgs 
         const float4* xrow = a.x + (size_t)row * a.ld4;
         const int vend = live ? a.ld4 : 0;
         double last = 0.0;
+        constexpr bool members = M;
+        MemberSums sums;
         for (int o = 0; o < a.outputs; ++o) {
             const double2* wo = reinterpret_cast<const double2*>(a.w + o * ldw);
             double acc = 0.0;
@@ -286,9 +341,14 @@ __global__ void __launch_bounds__(kThreadsPerBlock) dense_long_kernel(DenseArgs 
                 acc = fma((double)xv.w, w23.y, acc);
             }
             last = group_sum<G>(acc) + a.b[o];
+            if (members) member_add<G>(sums, o, a.outputs, a.link, last, sub);
             if (sub == 0 && live && a.margins != nullptr) a.margins[(size_t)pos * a.outputs + o] = last;
         }
-        if (a.scores != nullptr && sub == 0 && live) write_scores(a.margins, a.scores, a.outputs, a.link, pos, last);
+        if (members) {
+            member_write<G>(sums, a.scores, a.outputs, pos, live, sub);
+        } else if (a.scores != nullptr && sub == 0 && live) {
+            write_scores(a.margins, a.scores, a.outputs, a.link, pos, last);
+        }
     }
 }
 

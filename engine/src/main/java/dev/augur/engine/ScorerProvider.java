@@ -17,8 +17,9 @@ public interface ScorerProvider {
     String unavailableReason();
 
     /**
-     * Whether this backend should take a batch of {@code rows × dims} values: its own cost rule
-     * (a launch plus copies outweighs small batches), given whether the features already live with the backend.
+     * Whether this backend should take a batch of {@code rows × dims} values scored by {@code outputs} linear maps (the
+     * classes of a softmax, the members of an ensemble): its own cost rule (a launch plus copies outweighs small batches,
+     * and more outputs give the same copies more arithmetic), given whether the features already live with the backend.
      */
-    boolean prefers(long rows, long dims, boolean resident);
+    boolean prefers(long rows, long dims, int outputs, boolean resident);
 }

@@ -36,8 +36,8 @@ public final class Scorers {
         return s.trim().toLowerCase(Locale.ROOT);
     }
 
-    /** The backend for a batch of {@code rows × dims} values. */
-    public static Scorer choose(long rows, long dims, boolean resident) {
+    /** The backend for a batch of {@code rows × dims} values scored by {@code outputs} maps (see {@link ScorerProvider#prefers}). */
+    public static Scorer choose(long rows, long dims, int outputs, boolean resident) {
         String setting = setting();
         if (setting.equals("cpu")) {
             return CpuScorer.INSTANCE;
@@ -48,7 +48,7 @@ public final class Scorers {
                 continue;
             }
             var scorer = p.open();
-            if (scorer.isPresent() && (named || p.prefers(rows, dims, resident))) {
+            if (scorer.isPresent() && (named || p.prefers(rows, dims, outputs, resident))) {
                 return scorer.get();
             }
             if (scorer.isEmpty() && !explained) {
@@ -70,7 +70,7 @@ public final class Scorers {
         if (PROVIDERS.isEmpty()) {
             lines.add("no other backend is on the classpath");
         }
-        Scorer chosen = choose(1_000_000, 128, true);
+        Scorer chosen = choose(1_000_000, 128, 1, true);
         lines.add("a 1,000,000 x 128 resident batch runs on: " + chosen.name());
         return lines;
     }

@@ -21,9 +21,8 @@ import java.util.Optional;
  *       {@value #RESIDENT_MIN_VALUES} (2^20, ~0.3 ms of CPU work) to stay clear of a busy device.</li>
  *   <li>GPU, features on the host: they must first be packed (reading 8-byte doubles costs the CPU as much as scoring
  *       them) and cross PCIe at 7.6 GB/s pageable: ≥ 0.5 ns per value, more than the CPU's 0.3 ns for one output. Only
- *       with several outputs (CPU cost × outputs, GPU cost nearly flat) does it pay: the rule asks for at least
- *       {@value #HOST_MIN_OUTPUTS} outputs and {@value #HOST_MIN_VALUES} (2^24) values. The engine's SPI passes no
- *       output count, so {@link #prefers(long, long, boolean)} assumes one and never sends a host batch to the GPU.</li>
+ *       with several outputs (CPU cost × outputs, GPU cost nearly flat: a softmax's classes, an ensemble's K members) does it
+ *       pay: the rule asks for at least {@value #HOST_MIN_OUTPUTS} outputs and {@value #HOST_MIN_VALUES} (2^24) values.</li>
  * </ul>
  * {@code augur.scorer=cuda} overrides the rule (any batch goes to the device when one is usable); {@code cpu} keeps
  * everything on the CPU.
@@ -75,13 +74,9 @@ public final class CudaScorerProvider implements ScorerProvider {
         }
     }
 
+    /** The cost rule (see the class comment). */
     @Override
-    public boolean prefers(long rows, long dims, boolean resident) {
-        return prefers(rows, dims, 1, resident);
-    }
-
-    /** The cost rule with the number of outputs (see the class comment). */
-    static boolean prefers(long rows, long dims, int outputs, boolean resident) {
+    public boolean prefers(long rows, long dims, int outputs, boolean resident) {
         if (rows <= 0 || dims <= 0) {
             return false;
         }

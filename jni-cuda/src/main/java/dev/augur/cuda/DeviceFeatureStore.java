@@ -37,6 +37,27 @@ public interface DeviceFeatureStore extends AutoCloseable {
         int code() {
             return ordinal();
         }
+
+        /** The native code of an ensemble whose members use this link (kernels.cuh {@code LINK_MEMBERS_*}). */
+        int membersCode() {
+            return switch (this) {
+                case IDENTITY -> KernelEmulator.MEMBERS_IDENTITY;
+                case LOGISTIC -> KernelEmulator.MEMBERS_LOGISTIC;
+                case SOFTMAX -> throw new IllegalArgumentException("an ensemble's members have one margin each, scored by the"
+                        + " identity or the logistic; softmax members are not supported");
+            };
+        }
+    }
+
+    /**
+     * Re-scored rows of a bagged ensemble: position i is row {@code ids[i]}, {@code means[i]} the mean of its members'
+     * scores and {@code spreads[i]} their population standard deviation (the engine's bagged ensembles' score and
+     * spread), computed on the device.
+     */
+    record EnsembleBand(int[] ids, double[] means, double[] spreads) {
+        public int size() {
+            return ids.length;
+        }
     }
 
     /**
@@ -108,6 +129,17 @@ public interface DeviceFeatureStore extends AutoCloseable {
 
     /** Scores every row (ids 0 .. rows − 1). */
     Band rescoreAll(double[] weights, double[] bias, Link link);
+
+    /**
+     * Scores rows {@code rowIds} (any order; results in that order) with a bagged ensemble of {@code bias.length} members,
+     * weights {@code members × dim} row-major, each member's score its {@code memberLink} (identity or logistic) of its
+     * margin: one pass over the rows for all members, and 16 bytes per row come back (mean and spread), not the members'
+     * margins.
+     */
+    EnsembleBand rescoreEnsemble(int[] rowIds, double[] weights, double[] bias, Link memberLink);
+
+    /** {@link #rescoreEnsemble} of every row (ids 0 .. rows − 1). */
+    EnsembleBand rescoreAllEnsemble(double[] weights, double[] bias, Link memberLink);
 
     /** The margins {@code w · x + bias} of rows {@code rowIds} for a single-output model. */
     double[] bandMargins(int[] rowIds, double[] weights, double bias);

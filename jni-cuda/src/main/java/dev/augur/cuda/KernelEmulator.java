@@ -11,13 +11,22 @@ final class KernelEmulator {
     static final int IDENTITY = 0;
     static final int LOGISTIC = 1;
     static final int SOFTMAX = 2;
+    /** A bagged ensemble's members, each scored by the identity or the logistic: {mean, spread} per position. */
+    static final int MEMBERS_IDENTITY = 3;
+    static final int MEMBERS_LOGISTIC = 4;
+
+    /** Whether a link code is an ensemble's members link: one {mean, spread} pair per position, no margins. */
+    static boolean membersLink(int link) {
+        return link >= MEMBERS_IDENTITY;
+    }
 
     private KernelEmulator() {
     }
 
     /**
      * dense_kernel (k ≥ 1) and dense_long_kernel (k = 0). Position i scores row {@code ids[i]}, or {@code first + i}
-     * when {@code ids} is null; features are rows of {@code ld} floats; weights are outputs × ld.
+     * when {@code ids} is null; features are rows of {@code ld} floats; weights are outputs × ld. With a members link
+     * {@code margins} is null and {@code scores} gets {mean, spread} per position ({@link #memberResult}).
      */
     static void dense(KernelPlan p, float[] x, int ld, int[] ids, int first, int n, double[] w, double[] b, int outputs,
                       int link, double[] margins, double[] scores, int[] writes) {
@@ -29,6 +38,8 @@ final class KernelEmulator {
         long tiles = KernelPlan.ceilDiv(n, tile);
         double[] lanes = new double[g];
         double[] scratch = new double[g];
+        boolean members = membersLink(link);
+        double[] memberMargins = members ? new double[outputs] : null;
         for (long warp = 0; warp < warps; warp++) {
             for (long t = warp; t < tiles; t += warps) {
                 for (int u = 0; u < p.u(); u++) {
@@ -45,10 +56,16 @@ final class KernelEmulator {
                                 lanes[sub] = denseLane(x, (long) row * ld, ld4, w, (long) o * ld, sub, g, p.k());
                             }
                             last = groupSum(lanes, scratch, g) + b[o];
-                            if (margins != null) {
+                            if (members) {
+                                memberMargins[o] = last;
+                            } else if (margins != null) {
                                 margins[pos * outputs + o] = last;
                                 count(writes, pos * outputs + o);
                             }
+                        }
+                        if (members) {
+                            memberResult(memberMargins, link, g, lanes, scratch, scores, pos, writes);
+                            continue;
                         }
                         if (scores == null) {
                             continue;
@@ -88,6 +105,42 @@ final class KernelEmulator {
             scores[at + o] = Math.exp(margins[at + o] - mx) / total;
             count(writes, at + o);
         }
+    }
+
+    /**
+     * kernels.cuh's member_add and member_write: lane {@code sub} of the row's g lanes sums d = score − shift and d² (an
+     * fma) over members sub, sub + g, ... in that order, the shift being the first member's score; the butterfly adds
+     * the lanes' sums; then mean = shift + s1 / K and spread = √((s2 − s1 · (s1 / K)) / K), 0 where that is not
+     * positive. Overwrites the scratch arrays.
+     */
+    private static void memberResult(double[] memberMargins, int link, int g, double[] lanes, double[] scratch,
+                                     double[] scores, int pos, int[] writes) {
+        int k = memberMargins.length;
+        double shift = memberScore(link, memberMargins[0]);
+        double[] s2 = new double[g];
+        for (int sub = 0; sub < g; sub++) {
+            double s1 = 0.0;
+            double sq = 0.0;
+            for (int o = sub; o < k; o += g) {
+                double d = memberScore(link, memberMargins[o]) - shift;
+                s1 += d;
+                sq = Math.fma(d, d, sq);
+            }
+            lanes[sub] = s1;
+            s2[sub] = sq;
+        }
+        double sum1 = groupSum(lanes, scratch, g);
+        double sum2 = groupSum(s2, scratch, g);
+        double q = sum1 / k;
+        double var = (sum2 - sum1 * q) / k;
+        scores[pos * 2] = shift + q;
+        scores[pos * 2 + 1] = var > 0.0 ? Math.sqrt(var) : 0.0;
+        count(writes, pos * 2);
+        count(writes, pos * 2 + 1);
+    }
+
+    private static double memberScore(int link, double margin) {
+        return link == MEMBERS_LOGISTIC ? logistic(margin) : margin;
     }
 
     /** One lane's partial sum: float4 slices v = sub, sub + g, ... (at most k of them unless k is 0), 4 fmas each. */

@@ -15,6 +15,8 @@ record KernelPlan(int g, int k, int u, int blocks) {
     /** Kernel kinds, as in native {@code variant_key}. */
     static final int DENSE = 1;
     static final int SPARSE = 2;
+    /** The dense variants' ensemble twins (native {@code dense_kernel<G, K, U, true>}): asked for their occupancy only. */
+    static final int DENSE_MEMBERS = 3;
     /** The native side refuses larger grids (warp numbers must stay below 2^31). */
     static final int MAX_BLOCKS = 1 << 23;
 

@@ -245,6 +245,36 @@ final class ResidentStore implements DeviceFeatureStore {
     }
 
     @Override
+    public synchronized EnsembleBand rescoreEnsemble(int[] rowIds, double[] weights, double[] bias, Link memberLink) {
+        try {
+            long h = live();
+            int code = memberLink.membersCode();
+            int members = setModel(h, weights, bias);
+            IdBands.check(rowIds, rows);
+            int[] ids = rowIds.clone();
+            return scoreEnsemble(h, ids, IdBands.plan(ids, MIN_RUN, stagingIds, stagingResults / 2), members, code);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    @Override
+    public synchronized EnsembleBand rescoreAllEnsemble(double[] weights, double[] bias, Link memberLink) {
+        try {
+            long h = live();
+            int code = memberLink.membersCode();
+            int members = setModel(h, weights, bias);
+            int[] ids = new int[rows];
+            for (int i = 0; i < rows; i++) {
+                ids[i] = i;
+            }
+            return scoreEnsemble(h, ids, IdBands.range(0, rows, stagingResults / 2), members, code);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    @Override
     public double[] bandMargins(int[] rowIds, double[] weights, double bias) {
         return rescore(rowIds, weights, new double[] {bias}, Link.IDENTITY).margins();
     }
@@ -272,8 +302,13 @@ final class ResidentStore implements DeviceFeatureStore {
 
     /** The plan for {@code count} positions: the variant for this row width, a grid of one full wave. */
     KernelPlan plan(int count, boolean deep) {
+        return plan(count, deep, KernelPlan.DENSE);
+    }
+
+    /** As {@link #plan(int, boolean)}, the grid sized by the occupancy of {@code kind}'s variant (its ensemble twin). */
+    private KernelPlan plan(int count, boolean deep, int kind) {
         KernelPlan variant = KernelPlan.dense(ld, count, 1, 1, deep);
-        int resident = device.residentBlocksPerSm(KernelPlan.DENSE, variant);
+        int resident = device.residentBlocksPerSm(kind, variant);
         return KernelPlan.dense(ld, count, device.multiprocessors(), resident, deep);
     }
 
@@ -392,17 +427,39 @@ final class ResidentStore implements DeviceFeatureStore {
         return new Band(ids, outputs, scores, margins);
     }
 
+    /** The batches' {mean, spread} pairs (the staging holds them in position order) split into two arrays. */
+    private EnsembleBand scoreEnsemble(long h, int[] ids, List<IdBands.Batch> batches, int members, int code) {
+        double[] means = new double[ids.length];
+        double[] spreads = new double[ids.length];
+        double[] pairs = new double[2 * Math.min(ids.length, stagingResults / 2)];
+        for (IdBands.Batch b : batches) {
+            call(h, b, ids, members, code, true);
+            results.clear();
+            results.get(pairs, 0, 2 * b.count());
+            for (int i = 0; i < b.count(); i++) {
+                means[b.from() + i] = pairs[2 * i];
+                spreads[b.from() + i] = pairs[2 * i + 1];
+            }
+        }
+        return new EnsembleBand(ids, means, spreads);
+    }
+
     private void call(long h, IdBands.Batch b, int[] ids, int outputs, Link link, boolean wantScores) {
+        call(h, b, ids, outputs, link.code(), wantScores);
+    }
+
+    private void call(long h, IdBands.Batch b, int[] ids, int outputs, int linkCode, boolean wantScores) {
         if (modelOutputs != outputs) {
             throw new IllegalStateException("no model of " + outputs + " outputs is set");
         }
-        KernelPlan plan = plan(b.count(), deepPlans);
+        KernelPlan plan = plan(b.count(), deepPlans,
+                KernelEmulator.membersLink(linkCode) ? KernelPlan.DENSE_MEMBERS : KernelPlan.DENSE);
         if (b.range()) {
-            device.storeScore(h, plan, b.firstRow(), b.count(), false, link.code(), wantScores);
+            device.storeScore(h, plan, b.firstRow(), b.count(), false, linkCode, wantScores);
         } else {
             stagedIds.clear();
             stagedIds.put(ids, b.from(), b.count());
-            device.storeScore(h, plan, 0, b.count(), true, link.code(), wantScores);
+            device.storeScore(h, plan, 0, b.count(), true, linkCode, wantScores);
         }
     }
 }

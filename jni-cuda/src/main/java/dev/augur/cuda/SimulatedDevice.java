@@ -306,12 +306,19 @@ final class SimulatedDevice implements Device {
         return buffer.duplicate().clear().order(ByteOrder.nativeOrder());
     }
 
-    private static void checkModel(int outputs, int link, boolean scores, boolean margins) {
+    /** As the native make_dense_args / make_sparse_args check (members links: feature stores only, no margins). */
+    private static void checkModel(int outputs, int link, boolean scores, boolean margins, boolean membersAllowed) {
         if (outputs < 1) {
             throw new IllegalArgumentException("no model set");
         }
-        if (link < KernelEmulator.IDENTITY || link > KernelEmulator.SOFTMAX) {
+        if (link < KernelEmulator.IDENTITY || link > (membersAllowed ? KernelEmulator.MEMBERS_LOGISTIC : KernelEmulator.SOFTMAX)) {
             throw new IllegalArgumentException("unknown link function");
+        }
+        if (KernelEmulator.membersLink(link)) {
+            if (!scores || margins) {
+                throw new IllegalArgumentException("an ensemble's members give a mean and a spread per row, not margins");
+            }
+            return;
         }
         if (scores && !margins && (link == KernelEmulator.SOFTMAX || outputs > 1)) {
             throw new IllegalArgumentException("scores of several outputs or of softmax need the margins");
@@ -336,26 +343,30 @@ final class SimulatedDevice implements Device {
     @Override
     public void storeScore(long store, KernelPlan plan, long firstRow, int count, boolean byIds, int link, boolean scores) {
         Store s = store(store);
-        if (count < 0 || (byIds && count > s.stagingIds) || (long) count * s.outputs * (scores ? 2 : 1) > s.stagingResults) {
+        boolean members = KernelEmulator.membersLink(link);
+        long values = members ? 2L * count : (long) count * s.outputs * (scores ? 2 : 1);
+        if (count < 0 || (byIds && count > s.stagingIds) || values > s.stagingResults) {
             throw new IllegalArgumentException("more positions than the staging holds");
         }
         if (count == 0) {
             return;
         }
-        checkModel(s.outputs, link, scores, true);
+        checkModel(s.outputs, link, scores, !members, true);
         if (!byIds && (firstRow < 0 || firstRow + count > s.capacityRows)) {
             throw new IllegalArgumentException("rows outside the store's capacity");
         }
         int[] ids = byIds ? stagedIds(s, count) : null;
         maybeFail("dense scoring");
-        int nOut = count * s.outputs;
-        double[] margins = outputArray(nOut);
+        int nOut = members ? 2 * count : count * s.outputs;
+        double[] margins = members ? null : outputArray(nOut);
         double[] scoreValues = scores ? outputArray(nOut) : null;
         int[] writes = countWrites ? new int[nOut] : null;
         KernelEmulator.dense(plan, s.x, s.ld, ids, (int) firstRow, count, s.w, s.b, s.outputs, link, margins, scoreValues, writes);
         lastWrites = writes;
         DoubleBuffer out = s.results.duplicate().order(ByteOrder.nativeOrder()).asDoubleBuffer();
-        out.put(margins);
+        if (margins != null) {
+            out.put(margins);
+        }
         if (scores) {
             out.put(scoreValues);
         }
@@ -484,7 +495,7 @@ final class SimulatedDevice implements Device {
             release(s.outBytes);
             s.outBytes = want;
         }
-        checkModel(s.outputs, link, sc != null, true);
+        checkModel(s.outputs, link, sc != null, true, false);
         maybeFail("sparse scoring");
         double[] mv = outputArray(nOut);
         double[] sv = sc != null ? outputArray(nOut) : null;
@@ -517,14 +528,14 @@ final class SimulatedDevice implements Device {
     public double[] storeTime(long store, KernelPlan plan, ByteBuffer ids, long firstRow, int count, int link,
                               boolean margins, boolean scores, int reps) {
         Store s = store(store);
-        checkModel(s.outputs, link, scores, margins);
+        checkModel(s.outputs, link, scores, margins, true);
         int[] idArray = null;
         if (ids != null) {
             idArray = new int[count];
             direct(ids, (long) count * Integer.BYTES, "band ids").asIntBuffer().get(idArray);
         }
         double[] m = margins ? new double[count * s.outputs] : null;
-        double[] sc = scores ? new double[count * s.outputs] : null;
+        double[] sc = scores ? new double[KernelEmulator.membersLink(link) ? 2 * count : count * s.outputs] : null;
         double[] ms = new double[reps];
         for (int r = 0; r < reps; r++) {
             long t0 = System.nanoTime();
@@ -537,7 +548,7 @@ final class SimulatedDevice implements Device {
     @Override
     public double[] sparseTime(long batch, KernelPlan plan, int link, boolean margins, boolean scores, int reps) {
         Sparse s = batch(batch);
-        checkModel(s.outputs, link, scores, margins);
+        checkModel(s.outputs, link, scores, margins, false);
         double[] m = margins ? new double[s.rows * s.outputs] : null;
         double[] sc = scores ? new double[s.rows * s.outputs] : null;
         double[] ms = new double[reps];

@@ -31,7 +31,10 @@ class GpuCheckTest {
         assertThat(log).contains("torch:   torch 9.9 on a test double, float32");
         String summary = log.substring(log.lastIndexOf("== summary"));
         assertThat(summary)
-                .contains("PASS  correctness: 27 kernel variants/paths") // 19 dense, 6 sparse, CudaScorer dense and sparse
+                // 19 dense, 6 sparse, CudaScorer dense and sparse, the 19 dense variants with logistic and identity members
+                .contains("PASS  correctness: 65 kernel variants/paths")
+                .containsPattern("(met|MISS) +ensemble 64 members / one model, d=128 \\(speed\\) +[0-9.]+ \\(target >= 0.5; kernel time")
+                .containsPattern("big runs .*ensemble d=128 x64 [0-9.]+e-[0-9]+")
                 .contains("PASS  memory: 20 create/free cycles")
                 .contains("PASS  big runs")
                 .contains("PASS  refresh through Java")

@@ -52,7 +52,7 @@ class ScorerChoiceTest {
     void withoutADeviceEvenTheCudaSettingGetsTheCpuAndExplainSaysWhy() {
         NativeLibrary.Status status = NativeLibrary.status();
         System.setProperty("augur.scorer", "cuda");
-        Scorer chosen = Scorers.choose(10_000_000, 128, true);
+        Scorer chosen = Scorers.choose(10_000_000, 128, 1, true);
         List<String> explained = Scorers.explain();
         if (status.ready()) {
             assertThat(chosen.name()).isEqualTo("cuda");
@@ -63,10 +63,10 @@ class ScorerChoiceTest {
                     "a 1,000,000 x 128 resident batch runs on: cpu");
         }
         System.setProperty("augur.scorer", "auto");
-        assertThat(Scorers.choose(1, 128, true)).as("one row stays on the CPU").isSameAs(CpuScorer.INSTANCE);
-        assertThat(Scorers.choose(10_000_000, 128, true).name()).isEqualTo(status.ready() ? "cuda" : "cpu");
+        assertThat(Scorers.choose(1, 128, 1, true)).as("one row stays on the CPU").isSameAs(CpuScorer.INSTANCE);
+        assertThat(Scorers.choose(10_000_000, 128, 1, true).name()).isEqualTo(status.ready() ? "cuda" : "cpu");
         System.setProperty("augur.scorer", "cpu");
-        assertThat(Scorers.choose(10_000_000, 128, true)).isSameAs(CpuScorer.INSTANCE);
+        assertThat(Scorers.choose(10_000_000, 128, 1, true)).isSameAs(CpuScorer.INSTANCE);
     }
 
     @ParameterizedTest
@@ -81,11 +81,10 @@ class ScorerChoiceTest {
             "131072, 128, 4, false, true",     // 2^24 values, 4 outputs
             "131071, 128, 4, false, false",
             "131072, 128, 3, false, false",
+            "1000000, 50, 20, false, true",    // a 20-member ensemble re-scoring a 1M-row view of 50 features
+            "1000000, 50, 1, false, false",    // the same view under one model stays on the CPU
             "9223372036854775807, 9223372036854775807, 1, true, true"})
     void theCostRule(long rows, long dims, int outputs, boolean resident, boolean prefers) {
-        assertThat(CudaScorerProvider.prefers(rows, dims, outputs, resident)).isEqualTo(prefers);
-        if (outputs == 1) {
-            assertThat(new CudaScorerProvider().prefers(rows, dims, resident)).isEqualTo(prefers);
-        }
+        assertThat(new CudaScorerProvider().prefers(rows, dims, outputs, resident)).isEqualTo(prefers);
     }
 }

@@ -722,7 +722,7 @@ public final class ViewIndex {
         int n = rows.length;
         int k = current.outputs();
         double[] margins = spares.doubles(n * k);
-        Scorer scorer = Scorers.choose(n, current.dimension() * k, false);
+        Scorer scorer = Scorers.choose(n, current.dimension(), k, false);
         batchMargins(scorer, current, rows, margins);
         // new anchor and stored columns (a snapshot keeps the old ones); features, keys and norms are shared
         Snapshot before = snapshot();
