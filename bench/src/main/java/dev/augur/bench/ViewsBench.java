@@ -122,7 +122,7 @@ final class ViewsBench implements Callable<Integer> {
                 }
             }
             st.execute("UPDATE AUGUR.VIEWS SET LEARNING_RATE = 0.01 WHERE NAME = 'dv'");
-            sustainedOneByOne = sustained(st, "ex", "y", 3);
+            sustainedOneByOne = sustained(st, "ex", "y", rows, 3);
             // a prediction view on a deployed logistic model, then a deploy of a retrained version
             String features = ViewRuntimeNames.prefixed("e", names.toString());
             st.execute("TRAIN MODEL m KIND logistic FROM (SELECT " + features + ", x.y FROM ent e JOIN ex x ON x.id = e.id"
@@ -259,8 +259,8 @@ final class ViewsBench implements Callable<Integer> {
         }
     }
 
-    /** Examples per second, one per INSERT then 50 per INSERT; returns the first. */
-    private double sustained(Statement st, String examples, String label, int seconds) throws Exception {
+    /** Examples per second over entities 1..{@code entities}, one per INSERT then 50 per INSERT; returns the first. */
+    private double sustained(Statement st, String examples, String label, int entities, int seconds) throws Exception {
         double oneByOne = Double.NaN;
         for (int batch : new int[]{1, 50}) {
             long end = System.nanoTime() + seconds * 1_000_000_000L;
@@ -271,7 +271,7 @@ final class ViewsBench implements Callable<Integer> {
                 StringJoiner values = new StringJoiner(", ");
                 for (int i = 0; i < batch; i++) {
                     // examples of entities that exist: cycle through ids
-                    values.add("(" + (1 + (id % Math.max(1, rows))) + ", " + (id % 2) + ")");
+                    values.add("(" + (1 + (id % Math.max(1, entities))) + ", " + (id % 2) + ")");
                     id++;
                 }
                 st.execute("INSERT INTO " + examples + " (id, " + label + ") VALUES " + values);
@@ -401,7 +401,7 @@ final class ViewsBench implements Callable<Integer> {
             st.execute("UPDATE AUGUR.VIEWS SET LEARNING_RATE = 0.01 WHERE NAME = 'bv'");
             line(String.format(Locale.ROOT, "  one SGD step (rate 0.01): %.3f%% of rows re-scored, %.1f ms vs full re-scoring %.1f ms (%.1fx)",
                     r[0] * 100, r[1], r[2], r[2] / r[1]));
-            sustained(st, "doc_labels", "y", 3);
+            sustained(st, "doc_labels", "y", n, 3);
         }
     }
 

@@ -234,14 +234,20 @@ final class ResidentStore implements DeviceFeatureStore {
         try {
             long h = live();
             int outputs = setModel(h, weights, bias);
-            int[] ids = new int[rows];
-            for (int i = 0; i < rows; i++) {
-                ids[i] = i;
-            }
+            int[] ids = allRowIds();
             return score(h, ids, IdBands.range(0, rows, positionsPerCall(outputs, link)), outputs, link);
         } finally {
             Reference.reachabilityFence(this);
         }
+    }
+
+    /** Every row, in order: the ids of a full re-scoring. */
+    private int[] allRowIds() {
+        int[] ids = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            ids[i] = i;
+        }
+        return ids;
     }
 
     @Override
@@ -264,10 +270,7 @@ final class ResidentStore implements DeviceFeatureStore {
             long h = live();
             int code = memberLink.membersCode();
             int members = setModel(h, weights, bias);
-            int[] ids = new int[rows];
-            for (int i = 0; i < rows; i++) {
-                ids[i] = i;
-            }
+            int[] ids = allRowIds();
             return scoreEnsemble(h, ids, IdBands.range(0, rows, stagingResults / 2), members, code);
         } finally {
             Reference.reachabilityFence(this);
