@@ -132,6 +132,7 @@ public final class AugurCatalog {
         String dialect = binding.name();
         boolean postgres = dialect.equals("postgresql");
         String checkBodies = null;
+        String searchPath = null;
         try {
             org.flywaydb.core.api.configuration.FluentConfiguration config = Flyway.configure(AugurCatalog.class.getClassLoader())
                     .dataSource(new BorrowedConnection(connection))
@@ -148,8 +149,13 @@ public final class AugurCatalog {
                 // the function files refer to each other in any order (as pg_dump's output does): their bodies are
                 // checked when they first run, by the tests of every path
                 checkBodies = setting(connection, "check_function_bodies");
+                // the scripts run as the catalog owner, and their DO blocks call functions without a path of their own:
+                // with the session's path (public, say) a role that may create there could supply a function they call
+                // (an exact match beats pg_catalog's polymorphic format() or unnest()). Flyway puts schema augur in front.
+                searchPath = setting(connection, "search_path");
                 try (java.sql.Statement st = connection.createStatement()) {
                     st.execute("SET check_function_bodies = off");
+                    st.execute("SET search_path = pg_catalog, pg_temp");
                 }
             }
             repairStrippedScripts(config);
@@ -159,6 +165,9 @@ public final class AugurCatalog {
         } finally {
             if (checkBodies != null) {
                 restore(connection, "check_function_bodies", checkBodies);
+            }
+            if (searchPath != null) {
+                restore(connection, "search_path", searchPath);
             }
         }
         try (java.sql.Statement st = connection.createStatement()) {

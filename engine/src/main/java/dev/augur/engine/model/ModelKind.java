@@ -104,12 +104,13 @@ public enum ModelKind {
         /**
          * The label of one margin as SQL text over a 1-based array of the classes (negative first): NULL for a NULL
          * margin and where the link has no label. The margin is referenced once, so an inlined expression is computed
-         * once per row.
+         * once per row. Its constant is typed as the margin: an operator of mixed types is found through the caller's
+         * search_path, where on PostgreSQL a role that may create in a schema on it could supply its own.
          */
         public String sqlLabelOf(String margin, String classesArray) {
             return switch (this) {
                 case IDENTITY -> "NULL";
-                case LOGISTIC -> "(" + classesArray + ")[2 - CAST(" + margin + " < 0 AS INTEGER)]";
+                case LOGISTIC -> "(" + classesArray + ")[2 - CAST(" + margin + " < CAST(0 AS DOUBLE PRECISION) AS INTEGER)]";
                 case SOFTMAX -> throw new IllegalStateException("softmax has one margin per class");
             };
         }

@@ -1,5 +1,5 @@
 -- the type a column's values have once its domains are peeled off
-CREATE OR REPLACE FUNCTION augur.base_type(t oid) RETURNS oid LANGUAGE plpgsql STABLE AS $$
+CREATE OR REPLACE FUNCTION augur.base_type(t oid) RETURNS oid LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp STABLE AS $$
 DECLARE b oid := t; d "char"; nb oid;
 BEGIN
     LOOP

@@ -2,7 +2,7 @@
 -- engine's Experiment.betaContinuedFraction step for step (pinned by PgExperimentGoldenVectorsTest through
 -- augur.student_t_upper_tail)
 CREATE OR REPLACE FUNCTION augur.beta_continued_fraction(a float8, b float8, x float8) RETURNS float8
-LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp IMMUTABLE STRICT PARALLEL SAFE AS $$
 DECLARE
     tiny constant float8 := 1e-300;
     qab float8 := a + b;

@@ -6,14 +6,14 @@
 -- so a session builds a version's lookup once, not per statement or per row. Read as the caller (augur_user reads the
 -- terms and weights): the object lives in plans, never in pg_proc. extra_float_digits = 3: each weight's text is
 -- the shortest that reads back as the same float8, whatever the session set.
-CREATE OR REPLACE FUNCTION augur.bow_lookup(nm text, ver integer) RETURNS jsonb LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+CREATE OR REPLACE FUNCTION augur.bow_lookup(nm text, ver integer) RETURNS jsonb LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp IMMUTABLE PARALLEL SAFE
 SET extra_float_digits = 3 AS $$
 DECLARE tfidf boolean;
         j jsonb;
 BEGIN
     SELECT d.weighting = 'tfidf' INTO tfidf FROM augur.model_defs d WHERE d.name = nm AND d.version = ver;
     SELECT coalesce(jsonb_object_agg(mt.term, CASE WHEN tfidf THEN jsonb_build_array(mt.idf, coalesce(mw.weight, 0.0::float8))
-                                                    ELSE to_jsonb(coalesce(mw.weight, 0.0::float8)) END), '{}'::jsonb) INTO j
+                                                    ELSE pg_catalog.to_jsonb(coalesce(mw.weight, 0.0::float8)) END), '{}'::jsonb) INTO j
     FROM augur.model_terms mt
     LEFT JOIN augur.model_weights mw ON mw.name = mt.name AND mw.version = mt.version AND mw.feature = mt.feature AND mw.output = 0
     WHERE mt.name = nm AND mt.version = ver;

@@ -5,11 +5,11 @@
 -- in-memory jsonb lookup instead of two index scans.
 CREATE OR REPLACE FUNCTION augur.bow_margin(lookup jsonb, d augur.model_defs, terms text[]) RETURNS float8 LANGUAGE sql IMMUTABLE
 PARALLEL SAFE AS $$
-    SELECT d.bias[1] + coalesce(CASE WHEN d.normalize AND x.ss > 0 THEN x.s * (1.0::float8 / sqrt(x.ss)) ELSE x.s END, 0.0::float8)
+    SELECT d.bias[1] + coalesce(CASE WHEN d.normalize AND x.ss > 0::float8 THEN x.s * (1.0::float8 / sqrt(x.ss)) ELSE x.s END, 0.0::float8)
     FROM (SELECT sum(CASE d.weighting WHEN 'binary' THEN g.y::float8 WHEN 'tf' THEN g.y::float8 * g.c
                                       ELSE (g.c * (g.y -> 0)::float8) * (g.y -> 1)::float8 END) AS s,
                  sum(CASE d.weighting WHEN 'binary' THEN 1.0::float8 WHEN 'tf' THEN g.c * g.c
                                       ELSE (g.c * (g.y -> 0)::float8) * (g.c * (g.y -> 0)::float8) END) AS ss
-          FROM (SELECT count(*)::float8 AS c, lookup -> u.t AS y FROM unnest(terms) AS u(t) GROUP BY u.t) g
+          FROM (SELECT count(*)::float8 AS c, lookup -> u.t AS y FROM pg_catalog.unnest(terms) AS u(t) GROUP BY u.t) g
           WHERE g.y IS NOT NULL) x
 $$;

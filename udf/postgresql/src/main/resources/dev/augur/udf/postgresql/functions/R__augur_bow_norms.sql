@@ -12,7 +12,7 @@
 
 -- the Hölder norms of a (non-NULL) text's feature vector under a bag-of-words model: ARRAY[norm_1, norm_2, norm_inf],
 -- over the same values as the engine's BagOfWords.vectorize (in feature order)
-CREATE OR REPLACE FUNCTION augur.bow_norms(d augur.model_defs, body text) RETURNS float8[] LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+CREATE OR REPLACE FUNCTION augur.bow_norms(d augur.model_defs, body text) RETURNS float8[] LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp STABLE PARALLEL SAFE AS $$
 DECLARE
     terms text[] := augur.term_array(body, d.ngrams);
     vs float8[];
@@ -24,28 +24,28 @@ DECLARE
     ninf float8 := 0;
 BEGIN
     IF d.hash_bits = 0 THEN
-        SELECT array_agg(CASE d.weighting WHEN 'binary' THEN 1.0::float8 WHEN 'tf' THEN g.c ELSE g.c * g.y[2] END ORDER BY g.y[1]) INTO vs
+        SELECT pg_catalog.array_agg(CASE d.weighting WHEN 'binary' THEN 1.0::float8 WHEN 'tf' THEN g.c ELSE g.c * g.y[2] END ORDER BY g.y[1]) INTO vs
         FROM (SELECT count(*)::float8 AS c,
                      (SELECT ARRAY[mt.feature::float8, mt.idf] FROM augur.model_terms mt
                       WHERE mt.name = d.name AND mt.version = d.version AND mt.term = u.t) AS y
-              FROM unnest(terms) AS u(t) GROUP BY u.t OFFSET 0) g
+              FROM pg_catalog.unnest(terms) AS u(t) GROUP BY u.t OFFSET 0) g
         WHERE g.y IS NOT NULL;
     ELSE
-        SELECT array_agg(CASE d.weighting WHEN 'binary' THEN 1.0::float8 WHEN 'tf' THEN g.c
+        SELECT pg_catalog.array_agg(CASE d.weighting WHEN 'binary' THEN 1.0::float8 WHEN 'tf' THEN g.c
                          ELSE g.c * (SELECT mi.idf FROM augur.model_terms mi WHERE mi.name = d.name AND mi.version = d.version
                                                                             AND mi.feature = g.f) END ORDER BY g.f) INTO vs
-        FROM (SELECT augur.fnv1a(u.t, d.hash_bits) AS f, count(*)::float8 AS c FROM unnest(terms) AS u(t) GROUP BY 1) g;
+        FROM (SELECT augur.fnv1a(u.t, d.hash_bits) AS f, count(*)::float8 AS c FROM pg_catalog.unnest(terms) AS u(t) GROUP BY 1) g;
     END IF;
     IF vs IS NULL THEN
         RETURN ARRAY[0.0::float8, 0.0::float8, 0.0::float8];
     END IF;
-    FOR i IN 1 .. cardinality(vs) LOOP
+    FOR i IN 1 .. pg_catalog.cardinality(vs) LOOP
         ss := ss + vs[i] * vs[i];
     END LOOP;
     IF d.normalize AND ss > 0 THEN
         inv := 1.0::float8 / sqrt(ss);
     END IF;
-    FOR i IN 1 .. cardinality(vs) LOOP
+    FOR i IN 1 .. pg_catalog.cardinality(vs) LOOP
         x := CASE WHEN d.normalize AND ss > 0 THEN vs[i] * inv ELSE vs[i] END;
         n1 := n1 + abs(x);
         n2 := n2 + x * x;

@@ -1,4 +1,4 @@
-CREATE OR REPLACE FUNCTION augur.bow_predict_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION augur.bow_predict_changed() RETURNS trigger LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     PERFORM augur.regenerate_bow_predict();
     RETURN NULL;

@@ -1,6 +1,6 @@
 -- the feature vector of a text: (feature, value, first term that falls in the feature)
 CREATE OR REPLACE FUNCTION augur.bow_vector(p_name text, p_version integer, body text)
-RETURNS TABLE (feature integer, value float8, first_term text) LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+RETURNS TABLE (feature integer, value float8, first_term text) LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp STABLE PARALLEL SAFE AS $$
 DECLARE d augur.model_defs;
 BEGIN
     SELECT * INTO d FROM augur.model_defs m WHERE m.name = p_name AND m.version = p_version;

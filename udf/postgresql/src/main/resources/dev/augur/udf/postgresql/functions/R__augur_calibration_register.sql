@@ -16,7 +16,7 @@ BEGIN
     IF p_method IS NULL OR p_method NOT IN ('split', 'mondrian', 'normalized', 'cqr') OR p_method = 'mondrian' AND augur.kind_link(d.kind) = 'identity'
        OR p_method = 'normalized' AND NOT (augur.kind_link(d.kind) = 'identity' AND (SELECT k.spread FROM augur.kinds() k WHERE k.name = d.kind))
        OR (p_method = 'cqr') IS DISTINCT FROM (augur.kind_uncertainty(d.kind) = 'quantiles') AND p_method <> 'mondrian' AND p_method <> 'normalized' THEN
-        PERFORM augur.err('22023', format('unknown calibration method ''%s'' for a %s model; methods: %s', p_method, d.kind,
+        PERFORM augur.err('22023', pg_catalog.format('unknown calibration method ''%s'' for a %s model; methods: %s', p_method, d.kind,
             CASE WHEN augur.kind_uncertainty(d.kind) = 'quantiles' THEN 'cqr'
                  WHEN augur.kind_link(d.kind) <> 'identity' THEN 'split, mondrian'
                  WHEN (SELECT k.spread FROM augur.kinds() k WHERE k.name = d.kind) THEN 'split, normalized' ELSE 'split' END));
@@ -26,18 +26,18 @@ BEGIN
     END IF;
     -- a pooled method (split, normalized) keeps stratum 0; Mondrian one per class
     pooled := p_method <> 'mondrian';
-    k := CASE WHEN pooled THEN 0 ELSE cardinality(d.classes) END;
-    IF cardinality(p_strata) IS DISTINCT FROM cardinality(p_scores)
+    k := CASE WHEN pooled THEN 0 ELSE pg_catalog.cardinality(d.classes) END;
+    IF pg_catalog.cardinality(p_strata) IS DISTINCT FROM pg_catalog.cardinality(p_scores)
        OR EXISTS (SELECT 1 FROM unnest(p_strata, p_scores) u(s, v)
                   WHERE s IS NULL OR v IS NULL OR NOT (abs(v) <= 1.7976931348623157e308)
                      OR CASE WHEN pooled THEN s <> 0 ELSE s NOT BETWEEN 1 AND k END) THEN
         PERFORM augur.err('22023', 'calibration scores must be finite, one per stratum (0 for split, a class''s position for mondrian)');
     END IF;
-    SELECT string_agg(CASE WHEN pooled THEN '' ELSE format(' of class ''%s''', d.classes[s]) END, ',') INTO missing
+    SELECT string_agg(CASE WHEN pooled THEN '' ELSE pg_catalog.format(' of class ''%s''', d.classes[s]) END, ',') INTO missing
     FROM generate_series(CASE WHEN pooled THEN 0 ELSE 1 END, k) s
     WHERE s <> ALL (coalesce(p_strata, '{}'));
     IF missing IS NOT NULL THEN
-        PERFORM augur.err('22023', format('the calibration query for model ''%s'' has no rows without NULL%s', nm,
+        PERFORM augur.err('22023', pg_catalog.format('the calibration query for model ''%s'' has no rows without NULL%s', nm,
             CASE WHEN pooled THEN '' ELSE split_part(missing, ',', 1) || '; Mondrian calibration needs examples of every class' END));
     END IF;
     ver := augur.latest(nm) + 1;
@@ -57,13 +57,13 @@ BEGIN
     INSERT INTO augur.model_weights (name, version, feature, output, weight)
     SELECT w.name, ver, w.feature, w.output, w.weight FROM augur.model_weights w WHERE w.name = nm AND w.version = p_from;
     INSERT INTO augur.calibrations (name, version, method, calibrated_from, rows_used, spread_offset)
-    VALUES (nm, ver, p_method, p_from, cardinality(p_scores), p_offset);
+    VALUES (nm, ver, p_method, p_from, pg_catalog.cardinality(p_scores), p_offset);
     INSERT INTO augur.calibration_scores (name, version, stratum, class_label, n, scores)
-    SELECT nm, ver, u.s, CASE WHEN u.s = 0 THEN NULL ELSE d.classes[u.s] END, count(*), array_agg(u.v ORDER BY u.v)
+    SELECT nm, ver, u.s, CASE WHEN u.s = 0 THEN NULL ELSE d.classes[u.s] END, count(*), pg_catalog.array_agg(u.v ORDER BY u.v)
     FROM unnest(p_strata, p_scores) u(s, v) GROUP BY u.s;
     PERFORM augur.monitor_copy_reference(nm, p_from, ver);
     IF d.feature_type = 'dense' THEN
-        PERFORM augur.regenerate_predict(cardinality(d.inputs));
+        PERFORM augur.regenerate_predict(pg_catalog.cardinality(d.inputs));
     END IF;
     RETURN ver;
 END $$;

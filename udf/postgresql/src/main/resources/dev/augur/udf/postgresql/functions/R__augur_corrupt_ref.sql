@@ -1,4 +1,4 @@
-CREATE OR REPLACE FUNCTION augur.corrupt_ref(ref text) RETURNS float8 LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+CREATE OR REPLACE FUNCTION augur.corrupt_ref(ref text) RETURNS float8 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp STABLE PARALLEL SAFE AS $$
 DECLARE r record;
 BEGIN
     r := augur.resolve(ref);

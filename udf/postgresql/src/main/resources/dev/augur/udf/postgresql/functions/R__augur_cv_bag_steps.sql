@@ -2,7 +2,7 @@
 -- classification view's ensemble takes on the example of ordinal p_ordinal, Poisson(1) by inversion of the
 -- experiments' uniform of (seed, 'bag<member>', ordinal), its distribution function summed term by term from e^-1
 CREATE OR REPLACE FUNCTION augur.cv_bag_steps(p_seed bigint, p_member integer, p_ordinal bigint) RETURNS integer
-LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp IMMUTABLE STRICT PARALLEL SAFE AS $$
 DECLARE
     u float8 := augur.experiment_uniform(p_seed, 'bag' || p_member, p_ordinal::text);
     term float8 := 0.36787944117144233;

@@ -5,9 +5,9 @@
 -- features are skipped. Returns the members' weights (members x dim, row-major) and biases.
 CREATE OR REPLACE FUNCTION augur.cv_bagged_train(p_kind text, p_l2 float8, p_dim integer, p_members integer, p_seed bigint,
     p_epochs integer, p_rate float8, p_idx integer[], p_val float8[], p_off integer[], p_targets integer[], p_usable boolean[],
-    OUT w float8[], OUT b float8[]) LANGUAGE plpgsql IMMUTABLE AS $$
+    OUT w float8[], OUT b float8[]) LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp IMMUTABLE AS $$
 DECLARE
-    n integer := coalesce(cardinality(p_targets), 0);
+    n integer := coalesce(pg_catalog.cardinality(p_targets), 0);
     seeds bigint := (p_seed # 25214903917) & 281474976710655;
     rs bigint;
     s record;
@@ -40,7 +40,7 @@ BEGIN
                 END IF;
             END LOOP;
         END LOOP;
-        s := augur.cv_sgd(p_kind, p_l2, array_fill(0.0::float8, ARRAY[p_dim]), 0.0::float8, p_idx, p_val, p_off, p_targets, steps, etas);
+        s := augur.cv_sgd(p_kind, p_l2, pg_catalog.array_fill(0.0::float8, ARRAY[p_dim]), 0.0::float8, p_idx, p_val, p_off, p_targets, steps, etas);
         w := w || s.w;
         b := b || s.b;
     END LOOP;

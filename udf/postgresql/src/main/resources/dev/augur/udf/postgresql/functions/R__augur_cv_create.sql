@@ -40,7 +40,7 @@ DECLARE
     l augur.view_learners;
 BEGIN
     IF augur.kind_link(kind) IS DISTINCT FROM 'logistic' OR augur.kind_uncertainty(kind) NOT IN ('none', 'members') THEN
-        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('a classification view learns a binary classifier: USING %s, '
+        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = pg_catalog.format('a classification view learns a binary classifier: USING %s, '
             || 'or %s for an ensemble, got %s',
             (SELECT string_agg(k.name, ' or ' ORDER BY k.id) FROM augur.kinds() k WHERE k.link = 'logistic' AND k.uncertainty = 'none'),
             (SELECT string_agg(k.name, ' or ' ORDER BY k.id) FROM augur.kinds() k WHERE k.link = 'logistic' AND k.ensemble), p_kind);
@@ -65,20 +65,20 @@ BEGIN
     END IF;
     IF opts ? 'forget_decay' THEN
         IF jsonb_typeof(opts -> 'forget_decay') <> 'number' OR (opts ->> 'forget_decay')::numeric <= 0 OR (opts ->> 'forget_decay')::numeric > 1 THEN
-            RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('option forget_decay must be a number in (0, 1]: the part of the '
+            RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = pg_catalog.format('option forget_decay must be a number in (0, 1]: the part of the '
                 || 'model kept at each step (1 forgets nothing), got %s', opts -> 'forget_decay');
         END IF;
         keep := (opts ->> 'forget_decay')::float8;
     END IF;
     IF opts ? 'forget_window' THEN
         IF jsonb_typeof(opts -> 'forget_window') <> 'number' THEN
-            RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('option forget_window must be an integer between 1 and 1000000000, got %s',
+            RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = pg_catalog.format('option forget_window must be an integer between 1 and 1000000000, got %s',
                 opts -> 'forget_window');
         END IF;
         win := augur.view_int_option(opts, 'forget_window', 0, 1, 1000000000);
     END IF;
     IF NOT ens AND opts ? 'members' AND jsonb_typeof(opts -> 'members') <> 'null' THEN
-        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('option members makes a classification view of an ensemble: USING a '
+        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = pg_catalog.format('option members makes a classification view of an ensemble: USING a '
             || 'bagged kind (%s), not %s; USING bagged_%s', (SELECT string_agg(k.name, ', ' ORDER BY k.id) FROM augur.kinds() k WHERE k.ensemble),
             kind, kind);
     END IF;
@@ -87,7 +87,7 @@ BEGIN
     END IF;
     FOREACH bad IN ARRAY ARRAY[p_entities, p_key, p_examples, p_examples_key, p_label] LOOP
         IF bad IS NULL OR bad !~ ident THEN
-            RAISE EXCEPTION USING ERRCODE = '42602', MESSAGE = format('invalid identifier ''%s'': use letters, digits and underscores',
+            RAISE EXCEPTION USING ERRCODE = '42602', MESSAGE = pg_catalog.format('invalid identifier ''%s'': use letters, digits and underscores',
                 coalesce(bad, 'null'));
         END IF;
     END LOOP;
@@ -98,11 +98,11 @@ BEGIN
     ELSE
         parts := regexp_match(coalesce(p_feature_function, ''), '^\s*\(\s*([A-Za-z_][A-Za-z0-9_]*(?:\s*,\s*[A-Za-z_][A-Za-z0-9_]*)*)\s*\)\s*$');
         IF parts IS NULL THEN
-            RAISE EXCEPTION USING ERRCODE = '42601', MESSAGE = format('FEATURE FUNCTION must be bag_of_words(column) or (column, ...), got %s',
+            RAISE EXCEPTION USING ERRCODE = '42601', MESSAGE = pg_catalog.format('FEATURE FUNCTION must be bag_of_words(column) or (column, ...), got %s',
                 p_feature_function);
         END IF;
         bow := false;
-        SELECT array_agg(lower(trim(c)) ORDER BY i) INTO inputs FROM unnest(string_to_array(parts[1], ',')) WITH ORDINALITY u(c, i);
+        SELECT pg_catalog.array_agg(lower(trim(c)) ORDER BY i) INTO inputs FROM pg_catalog.unnest(string_to_array(parts[1], ',')) WITH ORDINALITY u(c, i);
     END IF;
     PERFORM augur.view_require_new(nm, vschema, p_role);
     FOR i IN 1 .. 2 LOOP
@@ -121,22 +121,22 @@ BEGIN
     IF bow THEN
         dim := 1 << bits;
     ELSE
-        dim := cardinality(inputs);
-        FOR i IN 1 .. cardinality(inputs) LOOP
+        dim := pg_catalog.cardinality(inputs);
+        FOR i IN 1 .. pg_catalog.cardinality(inputs) LOOP
             IF ent.categories[i] NOT IN ('N', 'B') THEN
-                RAISE EXCEPTION USING ERRCODE = '42804', MESSAGE = format('classification view ''%s'' input ''%s'' expects a number, got '
+                RAISE EXCEPTION USING ERRCODE = '42804', MESSAGE = pg_catalog.format('classification view ''%s'' input ''%s'' expects a number, got '
                     || 'column %s.%s of another type; cast it in a table or view of numbers', nm, inputs[i], p_entities, inputs[i]);
             END IF;
         END LOOP;
     END IF;
     numeric_label := ex.categories[1] = 'N';
     -- the view table, every entity's features first
-    vt := format('%I.%I', vschema, nm);
+    vt := pg_catalog.format('%I.%I', vschema, nm);
     INSERT INTO augur.views (name, kind, mode, tolerance, alpha, base_table, key_column, input_columns, model, model_version,
                              model_sha256, anchor_version, examples_table, examples_key, label_column, learning_rate, l2,
                              definition, view_schema, base_relation, routine, created_by, examples_relation, forget_decay, forget_window)
-    VALUES (nm, 'classification', 'eager', tol, alp, p_entities, key, array_to_string(inputs, ','), nm, 1, NULL, 1, p_examples, ekey,
-            lbl, rate, l2, format('CLASSIFICATION VIEW KEY %s ENTITIES FROM %s EXAMPLES FROM %s KEY %s LABEL %s FEATURE FUNCTION %s USING %s',
+    VALUES (nm, 'classification', 'eager', tol, alp, p_entities, key, pg_catalog.array_to_string(inputs, ','), nm, 1, NULL, 1, p_examples, ekey,
+            lbl, rate, l2, pg_catalog.format('CLASSIFICATION VIEW KEY %s ENTITIES FROM %s EXAMPLES FROM %s KEY %s LABEL %s FEATURE FUNCTION %s USING %s',
                                   key, p_entities, p_examples, ekey, lbl, p_feature_function, kind),
             vschema, ent.rel, md5(nm), p_role, ex.rel, CASE WHEN keep <> 1 THEN keep END, win)
     RETURNING * INTO v;
@@ -147,42 +147,42 @@ BEGIN
     PERFORM augur.view_make_table(vt, key, ent.key_type, true, true);
     IF ens THEN
         -- an ensemble's spread, and its spread under the anchor (what the bound on the spread starts from)
-        EXECUTE format('ALTER TABLE %s ADD COLUMN spread float8, ADD COLUMN anchor_spread float8', vt);
+        EXECUTE pg_catalog.format('ALTER TABLE %s ADD COLUMN spread float8, ADD COLUMN anchor_spread float8', vt);
     END IF;
-    EXECUTE format('INSERT INTO %s (%I, f_idx, f_val, model_version, dirty) SELECT b.%I, (f).idx, (f).val, 1, false '
-        || 'FROM (SELECT b.%I, %s AS f FROM %s b OFFSET 0) b', vt, key, key, key, format(features, 'b'), ent.only_base);  -- once per row
+    EXECUTE pg_catalog.format('INSERT INTO %s (%I, f_idx, f_val, model_version, dirty) SELECT b.%I, (f).idx, (f).val, 1, false '
+        || 'FROM (SELECT b.%I, %s AS f FROM %s b OFFSET 0) b', vt, key, key, key, pg_catalog.format(features, 'b'), ent.only_base);  -- once per row
     -- the classes: the examples' two distinct labels, in numeric order for numeric labels (H2Views.classes)
-    EXECUTE format('SELECT count(*) FILTER (WHERE e.%I IS NULL) FROM %s e', lbl, ex.only_base) INTO cnt;
+    EXECUTE pg_catalog.format('SELECT count(*) FILTER (WHERE e.%I IS NULL) FROM %s e', lbl, ex.only_base) INTO cnt;
     IF cnt > 0 THEN
-        RAISE EXCEPTION USING ERRCODE = '22004', MESSAGE = format('an example of view ''%s'' has a NULL label; label every example', nm);
+        RAISE EXCEPTION USING ERRCODE = '22004', MESSAGE = pg_catalog.format('an example of view ''%s'' has a NULL label; label every example', nm);
     END IF;
-    EXECUTE format('SELECT array_agg(t ORDER BY %s) FROM (SELECT DISTINCT %s AS t FROM %s e) d',
-        CASE WHEN numeric_label THEN 't::numeric' ELSE 't COLLATE "C"' END, format(label_text, 'e'), ex.only_base) INTO classes;
-    IF coalesce(cardinality(classes), 0) <> 2 THEN
-        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('classification view ''%s'' starts from examples of exactly 2 classes, '
-            || 'the examples have [%s]; insert examples of both classes first', nm, array_to_string(coalesce(classes, '{}'), ', '));
+    EXECUTE pg_catalog.format('SELECT pg_catalog.array_agg(t ORDER BY %s) FROM (SELECT DISTINCT %s AS t FROM %s e) d',
+        CASE WHEN numeric_label THEN 't::numeric' ELSE 't COLLATE "C"' END, pg_catalog.format(label_text, 'e'), ex.only_base) INTO classes;
+    IF coalesce(pg_catalog.cardinality(classes), 0) <> 2 THEN
+        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = pg_catalog.format('classification view ''%s'' starts from examples of exactly 2 classes, '
+            || 'the examples have [%s]; insert examples of both classes first', nm, pg_catalog.array_to_string(coalesce(classes, '{}'), ', '));
     END IF;
     -- the examples in key order (an example must name an entity), with their entities' features
-    EXECUTE format($q$
+    EXECUTE pg_catalog.format($q$
         WITH j AS MATERIALIZED (
             SELECT row_number() OVER (ORDER BY e.%1$I%6$s) AS ord, e.%1$I::text AS key, %2$s AS label, v.%3$I IS NOT NULL AS found,
                    v.f_idx, v.f_val
             FROM %4$s e LEFT JOIN %5$s v ON v.%3$I = e.%1$I
         )
-        SELECT (SELECT array_agg(j.key ORDER BY j.ord) FROM j) AS keys,
-               (SELECT array_agg(array_position($1, j.label) - 1 ORDER BY j.ord) FROM j) AS targets,
-               (SELECT array_agg(j.found ORDER BY j.ord) FROM j) AS found,
-               (SELECT array_agg(j.f_idx IS NOT NULL ORDER BY j.ord) FROM j) AS usable,
-               (SELECT array_agg(x.i ORDER BY j.ord, x.o) FROM j, unnest(j.f_idx, j.f_val) WITH ORDINALITY AS x(i, v, o)) AS idx,
-               (SELECT array_agg(x.v ORDER BY j.ord, x.o) FROM j, unnest(j.f_idx, j.f_val) WITH ORDINALITY AS x(i, v, o)) AS val,
-               (SELECT array_agg(s.o ORDER BY s.ord) FROM (SELECT 0::bigint AS ord, 0::bigint AS o UNION ALL
-                    SELECT j.ord, sum(coalesce(cardinality(j.f_idx), 0)) OVER (ORDER BY j.ord) FROM j) s) AS off$q$,
-        ekey, format(label_text, 'e'), key, ex.only_base, vt, CASE WHEN ex.key_type ~ '^(text|character)' THEN ' COLLATE "C"' ELSE '' END)
+        SELECT (SELECT pg_catalog.array_agg(j.key ORDER BY j.ord) FROM j) AS keys,
+               (SELECT pg_catalog.array_agg(pg_catalog.array_position($1, j.label) - 1 ORDER BY j.ord) FROM j) AS targets,
+               (SELECT pg_catalog.array_agg(j.found ORDER BY j.ord) FROM j) AS found,
+               (SELECT pg_catalog.array_agg(j.f_idx IS NOT NULL ORDER BY j.ord) FROM j) AS usable,
+               (SELECT pg_catalog.array_agg(x.i ORDER BY j.ord, x.o) FROM j, unnest(j.f_idx, j.f_val) WITH ORDINALITY AS x(i, v, o)) AS idx,
+               (SELECT pg_catalog.array_agg(x.v ORDER BY j.ord, x.o) FROM j, unnest(j.f_idx, j.f_val) WITH ORDINALITY AS x(i, v, o)) AS val,
+               (SELECT pg_catalog.array_agg(s.o ORDER BY s.ord) FROM (SELECT 0::bigint AS ord, 0::bigint AS o UNION ALL
+                    SELECT j.ord, sum(coalesce(pg_catalog.cardinality(j.f_idx), 0)) OVER (ORDER BY j.ord) FROM j) s) AS off$q$,
+        ekey, pg_catalog.format(label_text, 'e'), key, ex.only_base, vt, CASE WHEN ex.key_type ~ '^(text|character)' THEN ' COLLATE "C"' ELSE '' END)
     INTO r USING classes;
-    n := coalesce(cardinality(r.keys), 0);
+    n := coalesce(pg_catalog.cardinality(r.keys), 0);
     FOR e IN 1 .. n LOOP
         IF NOT r.found[e] THEN
-            RAISE EXCEPTION USING ERRCODE = '23503', MESSAGE = format('example key %s of view ''%s'' has no entity in %s; insert the entity first',
+            RAISE EXCEPTION USING ERRCODE = '23503', MESSAGE = pg_catalog.format('example key %s of view ''%s'' has no entity in %s; insert the entity first',
                 r.keys[e], nm, p_entities);
         END IF;
     END LOOP;
@@ -210,7 +210,7 @@ BEGIN
                 END IF;
             END LOOP;
         END LOOP;
-        sh := augur.cv_sgd(kind, l2, array_fill(0.0::float8, ARRAY[dim]), 0.0::float8, coalesce(r.idx, '{}'), coalesce(r.val, '{}'),
+        sh := augur.cv_sgd(kind, l2, pg_catalog.array_fill(0.0::float8, ARRAY[dim]), 0.0::float8, coalesce(r.idx, '{}'), coalesce(r.val, '{}'),
                            coalesce(r.off::integer[], '{0}'), r.targets, steps, etas);
         INSERT INTO augur.view_learners (view_name, kind, feature_type, hash_bits, inputs, classes, dimension, live_weights, live_bias,
                                          anchor_weights, anchor_bias)
@@ -220,12 +220,12 @@ BEGIN
         v := augur.view_lock(nm);
         w := augur.cv_run(v, 'full', sh.w, sh.b, classes, 1, tol, 0, 0, 0, 0, 0, 0, 0.25);
     END IF;
-    EXECUTE format('UPDATE %s SET norm_1 = n.n1, norm_2 = n.n2, norm_inf = n.ninf FROM (SELECT v.%I AS key, '
-        || 'coalesce((SELECT sum(abs(x)) FROM unnest(v.f_val) x), 0) AS n1, coalesce((SELECT sqrt(sum(x * x)) FROM unnest(v.f_val) x), 0) AS n2, '
-        || 'coalesce((SELECT max(abs(x)) FROM unnest(v.f_val) x), 0) AS ninf FROM %s v WHERE v.f_idx IS NOT NULL) n WHERE %I = n.key',
+    EXECUTE pg_catalog.format('UPDATE %s SET norm_1 = n.n1, norm_2 = n.n2, norm_inf = n.ninf FROM (SELECT v.%I AS key, '
+        || 'coalesce((SELECT sum(abs(x)) FROM pg_catalog.unnest(v.f_val) x), 0) AS n1, coalesce((SELECT sqrt(sum(x * x)) FROM pg_catalog.unnest(v.f_val) x), 0) AS n2, '
+        || 'coalesce((SELECT max(abs(x)) FROM pg_catalog.unnest(v.f_val) x), 0) AS ninf FROM %s v WHERE v.f_idx IS NOT NULL) n WHERE %I = n.key',
         vt, key, vt, key);
-    EXECUTE format('UPDATE %s SET model_version = NULL, scored_at = CURRENT_TIMESTAMP WHERE f_idx IS NULL', vt);
-    EXECUTE format('SELECT max(norm_1), max(norm_2), max(norm_inf), count(*) FROM %s', vt) INTO w.max_n1, w.max_n2, w.max_ninf, w.written;
+    EXECUTE pg_catalog.format('UPDATE %s SET model_version = NULL, scored_at = CURRENT_TIMESTAMP WHERE f_idx IS NULL', vt);
+    EXECUTE pg_catalog.format('SELECT max(norm_1), max(norm_2), max(norm_inf), count(*) FROM %s', vt) INTO w.max_n1, w.max_n2, w.max_ninf, w.written;
     UPDATE augur.views x SET max_norm_1 = coalesce(w.max_n1, 0), max_norm_2 = coalesce(w.max_n2, 0),
         max_norm_inf = coalesce(w.max_ninf, 0), max_deviation = 0, incremental_cost = 0
     WHERE x.name = nm;

@@ -1,6 +1,6 @@
 -- A classification view's live or anchor model (p_role) as a model definition, for the ensemble bounds and plans that
 -- prediction views use (augur.ensemble_view_bounds, augur.view_ensemble_incremental): kind, members, weights, biases
-CREATE OR REPLACE FUNCTION augur.cv_defs(l augur.view_learners, p_role text) RETURNS augur.model_defs LANGUAGE plpgsql IMMUTABLE AS $$
+CREATE OR REPLACE FUNCTION augur.cv_defs(l augur.view_learners, p_role text) RETURNS augur.model_defs LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp IMMUTABLE AS $$
 DECLARE d augur.model_defs;
 BEGIN
     d.name := l.view_name;

@@ -1,6 +1,6 @@
 -- Brings a classification view to its learner's live model, with augur.view_model_changed's plan: the change since
 -- the anchor is that of the learner's weights (a bound always covers it: the features stay). Returns the rows written.
-CREATE OR REPLACE FUNCTION augur.cv_model_changed(p_view text, p_event text, p_full boolean) RETURNS bigint LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION augur.cv_model_changed(p_view text, p_event text, p_full boolean) RETURNS bigint LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     t0 timestamptz := clock_timestamp();
     v augur.views := augur.view_lock(p_view);

@@ -1,6 +1,6 @@
 -- java.util.Random's nextInt(bound) for bound >= 1: next(31) scaled for a power of two, else rejection of the top
 -- partial range (augur.cv_shuffle draws with it)
-CREATE OR REPLACE FUNCTION augur.cv_next_int(INOUT seed bigint, bound integer, OUT r integer) LANGUAGE plpgsql IMMUTABLE AS $$
+CREATE OR REPLACE FUNCTION augur.cv_next_int(INOUT seed bigint, bound integer, OUT r integer) LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp IMMUTABLE AS $$
 DECLARE s record; u integer; m integer := bound - 1;
 BEGIN
     s := augur.cv_next31(seed);

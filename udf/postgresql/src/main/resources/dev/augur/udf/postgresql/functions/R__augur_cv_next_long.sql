@@ -1,5 +1,5 @@
 -- java.util.Random's nextLong(): (next(32) << 32) + next(32) on its 48-bit LCG, with Java's wrap-around, in bigint
-CREATE OR REPLACE FUNCTION augur.cv_next_long(INOUT seed bigint, OUT r bigint) LANGUAGE plpgsql IMMUTABLE AS $$
+CREATE OR REPLACE FUNCTION augur.cv_next_long(INOUT seed bigint, OUT r bigint) LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp IMMUTABLE AS $$
 DECLARE hi bigint; lo bigint;
 BEGIN
     FOR i IN 1 .. 2 LOOP

@@ -7,9 +7,9 @@
 CREATE OR REPLACE FUNCTION augur.cv_online(p_kind text, p_l2 float8, p_rate float8, p_keep float8, p_window integer, p_seed bigint,
     p_members integer, p_ordinal bigint, p_dim integer, p_w float8[], p_b float8[], p_rw float8[], p_rb float8[], p_idx integer[],
     p_val float8[], p_off integer[], p_targets integer[], OUT w float8[], OUT b float8[], OUT rw float8[], OUT rb float8[])
-LANGUAGE plpgsql IMMUTABLE AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp IMMUTABLE AS $$
 DECLARE
-    n integer := coalesce(cardinality(p_targets), 0);
+    n integer := coalesce(pg_catalog.cardinality(p_targets), 0);
     lw float8[]; lb float8; mw float8[]; mb float8; st integer[]; r record;
 BEGIN
     w := '{}';
@@ -29,19 +29,19 @@ BEGIN
                 st := st || e;
             END LOOP;
             IF p_window > 0 AND (p_ordinal + e) % p_window = 0 THEN
-                r := augur.cv_sgd(p_kind, p_l2, mw, mb, p_idx, p_val, p_off, p_targets, st, array_fill(p_rate, ARRAY[cardinality(st)]));
+                r := augur.cv_sgd(p_kind, p_l2, mw, mb, p_idx, p_val, p_off, p_targets, st, pg_catalog.array_fill(p_rate, ARRAY[pg_catalog.cardinality(st)]));
                 lw := r.w;
                 lb := r.b;
-                mw := array_fill(0.0::float8, ARRAY[p_dim]);
+                mw := pg_catalog.array_fill(0.0::float8, ARRAY[p_dim]);
                 mb := 0;
                 st := '{}';
             END IF;
         END LOOP;
-        r := augur.cv_sgd(p_kind, p_l2, lw, lb, p_idx, p_val, p_off, p_targets, st, array_fill(p_rate, ARRAY[cardinality(st)]), p_keep);
+        r := augur.cv_sgd(p_kind, p_l2, lw, lb, p_idx, p_val, p_off, p_targets, st, pg_catalog.array_fill(p_rate, ARRAY[pg_catalog.cardinality(st)]), p_keep);
         w := w || r.w;
         b := b || r.b;
         IF p_window > 0 THEN
-            r := augur.cv_sgd(p_kind, p_l2, mw, mb, p_idx, p_val, p_off, p_targets, st, array_fill(p_rate, ARRAY[cardinality(st)]));
+            r := augur.cv_sgd(p_kind, p_l2, mw, mb, p_idx, p_val, p_off, p_targets, st, pg_catalog.array_fill(p_rate, ARRAY[pg_catalog.cardinality(st)]));
             rw := rw || r.w;
             rb := rb || r.b;
         END IF;

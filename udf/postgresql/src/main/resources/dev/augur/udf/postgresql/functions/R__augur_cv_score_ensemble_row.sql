@@ -4,7 +4,7 @@
 CREATE OR REPLACE FUNCTION augur.cv_score_ensemble_row(p_view text, f_idx integer[], f_val float8[], OUT margin float8, OUT score float8,
     OUT label text, OUT norm_1 float8, OUT norm_2 float8, OUT norm_inf float8, OUT model_version integer, OUT anchor_margin float8,
     OUT spread float8, OUT anchor_spread float8)
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE v augur.views; l augur.view_learners; cur float8[]; anc float8[]; anchor_score float8;
 BEGIN
     IF f_idx IS NULL THEN

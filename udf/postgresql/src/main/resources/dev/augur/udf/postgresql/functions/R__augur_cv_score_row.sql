@@ -2,7 +2,7 @@
 -- view's largest norms and deviation as view_score_row does. All NULL when the features are NULL.
 CREATE OR REPLACE FUNCTION augur.cv_score_row(p_view text, f_idx integer[], f_val float8[], OUT margin float8, OUT score float8,
     OUT label text, OUT norm_1 float8, OUT norm_2 float8, OUT norm_inf float8, OUT model_version integer, OUT anchor_margin float8)
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE v augur.views; l augur.view_learners; lw float8[]; aw float8[];
 BEGIN
     IF f_idx IS NULL THEN

@@ -5,7 +5,7 @@
 -- p_keep < 1 every step is preceded by LinearSgd.forget: the model (scale and b) multiplied by p_keep (Forgetting).
 CREATE OR REPLACE FUNCTION augur.cv_sgd(p_kind text, p_l2 float8, p_w float8[], p_b float8, p_idx integer[], p_val float8[],
     p_off integer[], p_target integer[], p_steps integer[], p_eta float8[], p_keep float8, OUT w float8[], OUT b float8)
-LANGUAGE plpgsql IMMUTABLE AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp IMMUTABLE AS $$
 DECLARE
     v float8[] := p_w;
     scale float8 := 1;
@@ -13,10 +13,10 @@ DECLARE
     e integer; eta float8; dot float8; z float8; ez float8; g float8; y float8; p float8; shrink float8; st float8; k integer;
 BEGIN
     b := p_b;
-    IF cardinality(v) > 0 THEN
+    IF pg_catalog.cardinality(v) > 0 THEN
         v[1] := v[1];  -- expanded in place: element updates below cost O(1)
     END IF;
-    FOR s IN 1 .. coalesce(cardinality(p_steps), 0) LOOP
+    FOR s IN 1 .. coalesce(pg_catalog.cardinality(p_steps), 0) LOOP
         e := p_steps[s];
         eta := p_eta[s];
         IF p_keep <> 1 THEN
@@ -24,7 +24,7 @@ BEGIN
             -- a subnormal bias becomes 0 (its product would underflow, which PostgreSQL refuses), as in the engine
             b := CASE WHEN abs(b) < 2.2250738585072014e-308 THEN 0 ELSE b * p_keep END;
             IF scale < 1e-9 THEN
-                FOR i IN 1 .. cardinality(v) LOOP
+                FOR i IN 1 .. pg_catalog.cardinality(v) LOOP
                     v[i] := v[i] * scale;
                 END LOOP;
                 scale := 1;
@@ -54,12 +54,12 @@ BEGIN
             shrink := 1 - eta * p_l2;
             IF shrink <= 0 THEN
                 -- a decay step this large (learning_rate · l2 >= 1) takes the weights all the way to zero
-                v := array_fill(0.0::float8, ARRAY[cardinality(v)]);
+                v := pg_catalog.array_fill(0.0::float8, ARRAY[pg_catalog.cardinality(v)]);
                 scale := 1;
             ELSE
                 scale := scale * shrink;
                 IF scale < 1e-9 THEN
-                    FOR i IN 1 .. cardinality(v) LOOP
+                    FOR i IN 1 .. pg_catalog.cardinality(v) LOOP
                         v[i] := v[i] * scale;
                     END LOOP;
                     scale := 1;
@@ -78,7 +78,7 @@ BEGIN
     IF scale = 1 THEN
         w := v;
     ELSE
-        w := ARRAY(SELECT x * scale FROM unnest(v) AS x);
+        w := ARRAY(SELECT x * scale FROM pg_catalog.unnest(v) AS x);
     END IF;
 END $$;
 -- the steps without forgetting (training, and learning without a forgetting option)

@@ -7,7 +7,7 @@ DECLARE nm text := augur.check_name(p_name); ver integer; cur integer;
 BEGIN
     PERFORM augur.lock();
     IF EXISTS (SELECT 1 FROM augur.experiments x WHERE x.model = nm AND x.ended_at IS NULL) THEN
-        RAISE EXCEPTION USING ERRCODE = '55000', MESSAGE = format('model ''%s'' is in an experiment (%s); end it with ROLLBACK MODEL %s '
+        RAISE EXCEPTION USING ERRCODE = '55000', MESSAGE = pg_catalog.format('model ''%s'' is in an experiment (%s); end it with ROLLBACK MODEL %s '
             || 'before deploying a version', nm, augur.experiment_describe((SELECT x.id FROM augur.experiments x WHERE x.model = nm
             AND x.ended_at IS NULL)), nm);
     END IF;

@@ -12,19 +12,19 @@ BEGIN
     FOR f IN SELECT p.oid::regprocedure FROM pg_catalog.pg_proc p
              WHERE p.pronamespace = 'augur'::regnamespace
                AND p.proname IN ('augur_vr_' || h, 'augur_vt_' || h, 'augur_vi_' || h, 'augur_ct_' || h, 'augur_cl_' || h) LOOP
-        EXECUTE format('DROP FUNCTION %s CASCADE', f);
+        EXECUTE pg_catalog.format('DROP FUNCTION %s CASCADE', f);
     END LOOP;
     -- only what is the owner's: never a table someone put in the place of the view's
     IF v.mode IN ('lazy', 'hybrid') THEN
-        rel := to_regclass(format('%I.%I', v.view_schema, nm));
+        rel := to_regclass(pg_catalog.format('%I.%I', v.view_schema, nm));
         IF rel IS NOT NULL AND (SELECT c.relowner = current_user::regrole AND c.relkind = 'v' FROM pg_catalog.pg_class c WHERE c.oid = rel) THEN
-            EXECUTE format('DROP VIEW %s', rel);
+            EXECUTE pg_catalog.format('DROP VIEW %s', rel);
         END IF;
     END IF;
     IF v.mode <> 'lazy' THEN
-        rel := to_regclass(format('%I.%I', v.view_schema, CASE WHEN v.mode = 'hybrid' THEN nm || '_labels' ELSE nm END));
+        rel := to_regclass(pg_catalog.format('%I.%I', v.view_schema, CASE WHEN v.mode = 'hybrid' THEN nm || '_labels' ELSE nm END));
         IF rel IS NOT NULL AND (SELECT c.relowner = current_user::regrole AND c.relkind = 'r' FROM pg_catalog.pg_class c WHERE c.oid = rel) THEN
-            EXECUTE format('DROP TABLE %s', rel);
+            EXECUTE pg_catalog.format('DROP TABLE %s', rel);
         END IF;
     END IF;
     DELETE FROM augur.view_events WHERE view_name = nm;

@@ -4,7 +4,7 @@
 -- where that is NULL (a catalog model over a bag of words), sparse in augur.model_weights (nonzero only: a feature
 -- missing on one side weighs 0). The sums run in feature order, as the engine's, so both give the same bounds.
 CREATE OR REPLACE FUNCTION augur.ensemble_view_bounds(a augur.model_defs, d augur.model_defs, OUT dl1 float8[], OUT dl2 float8[],
-    OUT dlinf float8[], OUT db float8[]) LANGUAGE plpgsql STABLE AS $$
+    OUT dlinf float8[], OUT db float8[]) LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp STABLE AS $$
 DECLARE n integer := d.dimension; l1 float8; l2 float8; linf float8; dd float8;
 BEGIN
     dl1 := '{}'; dl2 := '{}'; dlinf := '{}'; db := '{}';

@@ -5,7 +5,7 @@
 -- in the same transaction (an ordinary deployment). The rules are the engine's (Experiment.winner, Experiment.outcome).
 DROP FUNCTION IF EXISTS augur.experiment_rewarded(text, bigint, integer, bigint, integer);
 CREATE OR REPLACE FUNCTION augur.experiment_rewarded(p_feedback text, p_target text, p_served bigint, p_version integer,
-    p_correct bigint, p_squared_error float8, p_sign integer) RETURNS void LANGUAGE plpgsql AS $$
+    p_correct bigint, p_squared_error float8, p_sign integer) RETURNS void LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     e augur.experiments;
     se float8;
@@ -32,8 +32,8 @@ BEGIN
     IF NOT FOUND OR p_sign < 0 OR e.ended_at IS NOT NULL OR e.strategy <> 'best' THEN
         RETURN;
     END IF;
-    SELECT array_agg(a.labels ORDER BY a.arm), array_agg(a.correct ORDER BY a.arm), array_agg(a.squared_error_sum ORDER BY a.arm),
-           array_agg(a.squared_error_squares ORDER BY a.arm), array_agg(a.model_version ORDER BY a.arm)
+    SELECT pg_catalog.array_agg(a.labels ORDER BY a.arm), pg_catalog.array_agg(a.correct ORDER BY a.arm), pg_catalog.array_agg(a.squared_error_sum ORDER BY a.arm),
+           pg_catalog.array_agg(a.squared_error_squares ORDER BY a.arm), pg_catalog.array_agg(a.model_version ORDER BY a.arm)
     INTO labels, correct, sums, squares, versions FROM augur.experiment_arms a WHERE a.experiment = e.id;
     w := CASE WHEN e.reward = 'accuracy' THEN augur.experiment_winner(labels, correct, e.min_labels, e.confidence)
               ELSE augur.experiment_winner_mse(labels, sums, squares, e.min_labels, e.confidence) END;

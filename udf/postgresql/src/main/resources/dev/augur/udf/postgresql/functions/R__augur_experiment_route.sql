@@ -2,9 +2,9 @@
 -- uniform with probability floor, else Thompson's largest draw, each arm's the Gaussian approximation of
 -- Beta(1 + correct, 1 + wrong) at a uniform from the key
 CREATE OR REPLACE FUNCTION augur.experiment_route(p_strategy text, p_floor float8, p_seed bigint, p_labels bigint[], p_correct bigint[],
-    p_key text) RETURNS integer LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+    p_key text) RETURNS integer LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp IMMUTABLE PARALLEL SAFE AS $$
 DECLARE
-    k integer := cardinality(p_labels);
+    k integer := pg_catalog.cardinality(p_labels);
     best integer := 0;
     best_draw float8 := '-Infinity';
     a float8; b float8; draw float8;

@@ -4,9 +4,9 @@
 -- labels), se = sqrt(v / max(n, 1)), v = (S2 - S1^2 / n + V) / n (V without labels), V the pooled prior variance of a
 -- squared error (Experiment.pooled)
 CREATE OR REPLACE FUNCTION augur.experiment_route_mse(p_strategy text, p_floor float8, p_seed bigint, p_labels bigint[],
-    p_sums float8[], p_squares float8[], p_key text) RETURNS integer LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+    p_sums float8[], p_squares float8[], p_key text) RETURNS integer LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp IMMUTABLE PARALLEL SAFE AS $$
 DECLARE
-    k integer := cardinality(p_labels);
+    k integer := pg_catalog.cardinality(p_labels);
     best integer := 0;
     best_draw float8 := 'Infinity';
     n bigint := 0;

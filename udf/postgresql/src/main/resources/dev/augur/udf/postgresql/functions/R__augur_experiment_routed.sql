@@ -2,7 +2,7 @@
 -- else the deployed version (experiment NULL); an experiment over classifiers routes by accuracy, over regressors by
 -- squared error
 CREATE OR REPLACE FUNCTION augur.experiment_routed(p_model text, p_key text, OUT version integer, OUT experiment bigint)
-LANGUAGE plpgsql STABLE AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp STABLE AS $$
 DECLARE e augur.experiments; labels bigint[]; correct bigint[]; sums float8[]; squares float8[]; versions integer[];
 BEGIN
     IF p_key IS NULL THEN
@@ -13,8 +13,8 @@ BEGIN
         version := augur.require_deployed(p_model);
         RETURN;
     END IF;
-    SELECT array_agg(a.labels ORDER BY a.arm), array_agg(a.correct ORDER BY a.arm), array_agg(a.model_version ORDER BY a.arm),
-           array_agg(a.squared_error_sum ORDER BY a.arm), array_agg(a.squared_error_squares ORDER BY a.arm)
+    SELECT pg_catalog.array_agg(a.labels ORDER BY a.arm), pg_catalog.array_agg(a.correct ORDER BY a.arm), pg_catalog.array_agg(a.model_version ORDER BY a.arm),
+           pg_catalog.array_agg(a.squared_error_sum ORDER BY a.arm), pg_catalog.array_agg(a.squared_error_squares ORDER BY a.arm)
     INTO labels, correct, versions, sums, squares FROM augur.experiment_arms a WHERE a.experiment = e.id;
     version := versions[1 + CASE WHEN e.reward = 'accuracy'
         THEN augur.experiment_route(e.strategy, e.exploration_floor, e.seed, labels, correct, p_key)

@@ -2,7 +2,7 @@
 -- over the UTF-8 bytes of 'seed:purpose:key', MurmurHash3's 32-bit finalizer, plus a half, over 2^32 (products of
 -- two 32-bit numbers are taken in 16-bit halves: bigint holds 63 bits)
 CREATE OR REPLACE FUNCTION augur.experiment_uniform(p_seed bigint, p_purpose text, p_key text) RETURNS float8
-LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp IMMUTABLE STRICT PARALLEL SAFE AS $$
 DECLARE
     h bigint := 2166136261;
     b bytea := convert_to(p_seed::text || ':' || p_purpose || ':' || p_key, 'UTF8');

@@ -3,7 +3,7 @@
 -- squared errors' sample variances, Welch-Satterthwaite degrees of freedom from each term's share, the Student t tail);
 -- 1 when t <= 0 or neither arm's squared errors vary
 CREATE OR REPLACE FUNCTION augur.experiment_welch_p(b_n bigint, b_s1 float8, b_s2 float8, o_n bigint, o_s1 float8, o_s2 float8) RETURNS float8
-LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp IMMUTABLE STRICT PARALLEL SAFE AS $$
 DECLARE
     vb float8 := greatest(0, b_s2 - b_s1 * (b_s1 / b_n)) / (b_n - 1) / b_n;
     vo float8 := greatest(0, o_s2 - o_s1 * (o_s1 / o_n)) / (o_n - 1) / o_n;

@@ -1,9 +1,9 @@
 -- the arm best promotes now (0-based), or -1: the engine's Experiment.winner (the most accurate arm once every arm has
 -- min_labels labels and a one-sided two-proportion z-test puts it above each other arm, Bonferroni-corrected)
 CREATE OR REPLACE FUNCTION augur.experiment_winner(p_labels bigint[], p_correct bigint[], p_min_labels bigint, p_confidence float8)
-RETURNS integer LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+RETURNS integer LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp IMMUTABLE PARALLEL SAFE AS $$
 DECLARE
-    k integer := cardinality(p_labels);
+    k integer := pg_catalog.cardinality(p_labels);
     best integer := 1;
     z float8;
     pooled float8; se float8; stat float8;

@@ -2,9 +2,9 @@
 -- the lowest mean squared error once every arm has min_labels labels, at least 2, and a one-sided Welch t-test puts it
 -- below each other arm: each p-value below (1 - confidence) / (arms - 1))
 CREATE OR REPLACE FUNCTION augur.experiment_winner_mse(p_labels bigint[], p_sums float8[], p_squares float8[], p_min_labels bigint,
-    p_confidence float8) RETURNS integer LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+    p_confidence float8) RETURNS integer LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp IMMUTABLE PARALLEL SAFE AS $$
 DECLARE
-    k integer := cardinality(p_labels);
+    k integer := pg_catalog.cardinality(p_labels);
     need bigint := greatest(2, p_min_labels);
     best integer := 1;
     alpha float8;

@@ -1,23 +1,23 @@
 -- PREDICT_EXPLAIN: the k largest contributions weight x value to the predicted output's margin, as JSON
-CREATE OR REPLACE FUNCTION augur.explain(model text, k integer, x float8[], body text) RETURNS text LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+CREATE OR REPLACE FUNCTION augur.explain(model text, k integer, x float8[], body text) RETURNS text LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp STABLE PARALLEL SAFE AS $$
 DECLARE r record; d augur.model_defs; m float8[]; o integer := 1; lbl text; contribs json;
 BEGIN
     IF k IS NULL THEN RETURN NULL; END IF;
     r := augur.resolve(model); d := augur.defs(r.name, r.version);
     IF k < 1 THEN
-        PERFORM augur.err('22023', format('PREDICT_EXPLAIN needs k >= 1 (the number of contributions to list), got %s', k));
+        PERFORM augur.err('22023', pg_catalog.format('PREDICT_EXPLAIN needs k >= 1 (the number of contributions to list), got %s', k));
     END IF;
     m := augur.margins(d, x, body);
     IF m IS NULL THEN RETURN NULL; END IF;
     IF augur.kind_link(d.kind) <> 'identity' THEN
         lbl := augur.label(d, m);
-        IF augur.kind_link(d.kind) = 'softmax' THEN o := array_position(d.classes, lbl); END IF;
+        IF augur.kind_link(d.kind) = 'softmax' THEN o := pg_catalog.array_position(d.classes, lbl); END IF;
     END IF;
     -- an ensemble explains its members' mean margin by their mean weights (o NULL: every output, averaged)
     IF augur.kind_ensemble(d.kind) THEN o := NULL; END IF;
     IF d.feature_type = 'dense' THEN
         IF body IS NOT NULL THEN x := ARRAY[trim(body)::float8]; END IF;
-        SELECT json_agg(json_build_object('feature', f, 'value', v, 'weight', w, 'contribution', v * w)
+        SELECT pg_catalog.json_agg(pg_catalog.json_build_object('feature', f, 'value', v, 'weight', w, 'contribution', v * w)
                         ORDER BY abs(v * w) DESC, f COLLATE "C")
         INTO contribs
         FROM (SELECT d.inputs[i] AS f, x[i] AS v, ww.w
@@ -27,7 +27,7 @@ BEGIN
                                              / d.outputs END AS w) ww
               ORDER BY abs(x[i] * ww.w) DESC, d.inputs[i] COLLATE "C" LIMIT k) s;
     ELSE
-        SELECT json_agg(json_build_object('feature', f, 'value', v, 'weight', w, 'contribution', v * w)
+        SELECT pg_catalog.json_agg(pg_catalog.json_build_object('feature', f, 'value', v, 'weight', w, 'contribution', v * w)
                         ORDER BY abs(v * w) DESC, f COLLATE "C")
         INTO contribs
         FROM (SELECT CASE WHEN d.hash_bits > 0 THEN coalesce(bv.first_term, '#' || bv.feature) ELSE bv.first_term END AS f,
@@ -41,7 +41,7 @@ BEGIN
                        (CASE WHEN d.hash_bits > 0 THEN coalesce(bv.first_term, '#' || bv.feature) ELSE bv.first_term END) COLLATE "C"
               LIMIT k) s;
     END IF;
-    RETURN json_strip_nulls(json_build_object('model', d.name, 'version', d.version, 'score', augur.score(d, m), 'label', lbl,
-        'bias', CASE WHEN o IS NOT NULL THEN d.bias[o] ELSE (SELECT sum(b ORDER BY i) FROM unnest(d.bias) WITH ORDINALITY u(b, i)) / d.outputs END,
+    RETURN json_strip_nulls(pg_catalog.json_build_object('model', d.name, 'version', d.version, 'score', augur.score(d, m), 'label', lbl,
+        'bias', CASE WHEN o IS NOT NULL THEN d.bias[o] ELSE (SELECT sum(b ORDER BY i) FROM pg_catalog.unnest(d.bias) WITH ORDINALITY u(b, i)) / d.outputs END,
         'contributions', coalesce(contribs, '[]'::json)))::text;
 END $$;

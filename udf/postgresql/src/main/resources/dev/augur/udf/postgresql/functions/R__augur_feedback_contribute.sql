@@ -1,6 +1,6 @@
 -- adds (p_sign 1) or removes (-1) one joined pair's terms in its version's window; a window or bin left empty is removed
 CREATE OR REPLACE FUNCTION augur.feedback_contribute(f augur.feedbacks, p_served bigint, p_label text, p_sign integer) RETURNS void
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     s augur.served_predictions;
     t record;
@@ -8,7 +8,7 @@ DECLARE
 BEGIN
     SELECT * INTO s FROM augur.served_predictions x WHERE x.id = p_served;
     IF NOT FOUND THEN
-        RAISE EXCEPTION USING ERRCODE = '55000', MESSAGE = format('a served prediction that feedback ''%s'' joined is gone from '
+        RAISE EXCEPTION USING ERRCODE = '55000', MESSAGE = pg_catalog.format('a served prediction that feedback ''%s'' joined is gone from '
             || 'augur.served_predictions; the served log is append-only: drop and create the feedback again', f.name);
     END IF;
     t := augur.feedback_terms(f.target, f.classes, s.score, p_label, s.probabilities);

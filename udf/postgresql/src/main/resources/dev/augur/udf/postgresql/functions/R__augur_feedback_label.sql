@@ -18,29 +18,29 @@ BEGIN
     SELECT * INTO f FROM augur.feedbacks x WHERE x.name = p_name FOR UPDATE;
     IF NOT FOUND OR f.label_relation <> p_rel OR NOT (has_table_privilege(session_user, p_rel, 'INSERT')
                                                       OR pg_catalog.pg_has_role(session_user, f.created_by, 'MEMBER')) THEN
-        RAISE EXCEPTION USING ERRCODE = '42501', MESSAGE = format('permission denied to add labels to feedback ''%s'': only an INSERT '
+        RAISE EXCEPTION USING ERRCODE = '42501', MESSAGE = pg_catalog.format('permission denied to add labels to feedback ''%s'': only an INSERT '
             || 'into its label table does', p_name);
     END IF;
     IF p_key IS NULL THEN
-        RAISE EXCEPTION USING ERRCODE = '22004', MESSAGE = format('a label for feedback ''%s'' has a NULL key; give every label the key '
+        RAISE EXCEPTION USING ERRCODE = '22004', MESSAGE = pg_catalog.format('a label for feedback ''%s'' has a NULL key; give every label the key '
             || 'of its prediction', f.name);
     END IF;
     k := augur.cv_label_text(p_key, p_key_numeric);
     IF p_label IS NULL THEN
-        RAISE EXCEPTION USING ERRCODE = '22004', MESSAGE = format('the label for key %s of feedback ''%s'' is NULL; insert the class (or '
+        RAISE EXCEPTION USING ERRCODE = '22004', MESSAGE = pg_catalog.format('the label for key %s of feedback ''%s'' is NULL; insert the class (or '
             || 'value) that came true', k, f.name);
     END IF;
     IF f.at_column IS NOT NULL AND p_at IS NULL THEN
-        RAISE EXCEPTION USING ERRCODE = '22004', MESSAGE = format('the label for key %s of feedback ''%s'' has a NULL time (%s); give every '
+        RAISE EXCEPTION USING ERRCODE = '22004', MESSAGE = pg_catalog.format('the label for key %s of feedback ''%s'' has a NULL time (%s); give every '
             || 'label its time', k, f.name, f.at_column);
     END IF;
     lbl := augur.cv_label_text(p_label, p_label_numeric);
     BEGIN
         -- only the label is checked here: with more than two classes, against a uniform vector
-        PERFORM augur.feedback_terms(f.target, f.classes, 0.5, lbl, CASE WHEN cardinality(f.classes) > 2
-            THEN array_fill(1::float8 / cardinality(f.classes), ARRAY[cardinality(f.classes)]) END);
+        PERFORM augur.feedback_terms(f.target, f.classes, 0.5, lbl, CASE WHEN pg_catalog.cardinality(f.classes) > 2
+            THEN pg_catalog.array_fill(1::float8 / pg_catalog.cardinality(f.classes), ARRAY[pg_catalog.cardinality(f.classes)]) END);
     EXCEPTION WHEN invalid_parameter_value THEN
-        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('feedback ''%s'', key %s: %s', f.name, k, SQLERRM);
+        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = pg_catalog.format('feedback ''%s'', key %s: %s', f.name, k, SQLERRM);
     END;
     INSERT INTO augur.feedback_labels (feedback, key_text, label, label_at, implicit, outcome) VALUES (f.name, k, lbl, at, false, 'unmatched')
     RETURNING feedback_labels.seq INTO seq;

@@ -6,7 +6,7 @@
 -- detector sees a label once, as it arrives (p_incoming: the label just received, if it joins) or as an implicit negative
 -- falls due; a later re-resolution that moves a label does not feed it again (as H2's H2Feedback).
 DROP FUNCTION IF EXISTS augur.feedback_resolve(augur.feedbacks, text);
-CREATE OR REPLACE FUNCTION augur.feedback_resolve(f augur.feedbacks, p_key text, p_incoming bigint DEFAULT NULL) RETURNS void LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION augur.feedback_resolve(f augur.feedbacks, p_key text, p_incoming bigint DEFAULT NULL) RETURNS void LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     r record;
     after interval := f.implicit_after_us * interval '1 microsecond';

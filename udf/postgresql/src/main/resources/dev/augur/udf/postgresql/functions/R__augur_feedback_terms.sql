@@ -7,7 +7,7 @@
 DROP FUNCTION IF EXISTS augur.feedback_terms(text, text[], float8, text);
 CREATE OR REPLACE FUNCTION augur.feedback_terms(p_target text, p_classes text[], p_score float8, p_label text,
     p_probabilities float8[] DEFAULT NULL, OUT correct bigint, OUT log_loss float8, OUT brier float8, OUT bin integer,
-    OUT positive bigint, OUT confidence float8, OUT abs_error float8, OUT squared_error float8) LANGUAGE plpgsql IMMUTABLE AS $$
+    OUT positive bigint, OUT confidence float8, OUT abs_error float8, OUT squared_error float8) LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp IMMUTABLE AS $$
 DECLARE
     y integer;
     v float8;
@@ -22,21 +22,21 @@ BEGIN
         squared_error := (p_score - v) * (p_score - v);
         RETURN;
     END IF;
-    y := array_position(p_classes, p_label) - 1;
+    y := pg_catalog.array_position(p_classes, p_label) - 1;
     IF y IS NULL THEN
-        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('label ''%s'' is not one of the model''s classes (%s); insert labels of '
-            || 'those classes only', left(p_label, 60), array_to_string(p_classes, ', '));
+        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = pg_catalog.format('label ''%s'' is not one of the model''s classes (%s); insert labels of '
+            || 'those classes only', left(p_label, 60), pg_catalog.array_to_string(p_classes, ', '));
     END IF;
     abs_error := 0;
     squared_error := 0;
-    IF cardinality(p_classes) > 2 THEN
-        IF p_probabilities IS NULL OR cardinality(p_probabilities) <> cardinality(p_classes) THEN
-            RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('a served prediction of a model with %s classes (%s) needs the '
-                || 'probability of each class, got %s; record it with AUGUR.RECORD_PREDICTION_PROBA', cardinality(p_classes),
-                array_to_string(p_classes, ', '), coalesce(cardinality(p_probabilities)::text, 'none'));
+    IF pg_catalog.cardinality(p_classes) > 2 THEN
+        IF p_probabilities IS NULL OR pg_catalog.cardinality(p_probabilities) <> pg_catalog.cardinality(p_classes) THEN
+            RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = pg_catalog.format('a served prediction of a model with %s classes (%s) needs the '
+                || 'probability of each class, got %s; record it with AUGUR.RECORD_PREDICTION_PROBA', pg_catalog.cardinality(p_classes),
+                pg_catalog.array_to_string(p_classes, ', '), coalesce(pg_catalog.cardinality(p_probabilities)::text, 'none'));
         END IF;
         brier := 0;
-        FOR c IN 1 .. cardinality(p_probabilities) LOOP
+        FOR c IN 1 .. pg_catalog.cardinality(p_probabilities) LOOP
             IF p_probabilities[c] > p_probabilities[top] THEN
                 top := c;
             END IF;

@@ -2,7 +2,7 @@
 -- shortest decimal that reads back as x (float8's text form) rounded half up to p significant digits, in decimal notation
 -- when the rounded value lies in [1e-4, 10^p), else as d.ddde+XX. Pinned by PgMonitorGoldenVectorsTest.
 CREATE OR REPLACE FUNCTION augur.fmt_g(x float8, p integer) RETURNS text
-LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE SET extra_float_digits = 3 AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp IMMUTABLE PARALLEL SAFE SET extra_float_digits = 3 AS $$
 DECLARE
     v numeric;
     e integer;

@@ -1,5 +1,5 @@
 -- hashing trick: FNV-1a 32 over the term's bytes (ASCII by construction), masked to bits
-CREATE OR REPLACE FUNCTION augur.fnv1a(term text, bits integer) RETURNS integer LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+CREATE OR REPLACE FUNCTION augur.fnv1a(term text, bits integer) RETURNS integer LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp IMMUTABLE STRICT PARALLEL SAFE AS $$
 DECLARE
     h bigint := 2166136261;
     b bytea := convert_to(term, 'UTF8');

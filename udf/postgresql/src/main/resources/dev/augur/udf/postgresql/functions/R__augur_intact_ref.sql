@@ -1,6 +1,6 @@
 -- the same for a model reference ('name' = the deployed version, or 'name@version'); true for what does not resolve
 -- (the PREDICT family then raises what it always raised: 22023, 42602, 42704)
-CREATE OR REPLACE FUNCTION augur.intact_ref(ref text) RETURNS boolean LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+CREATE OR REPLACE FUNCTION augur.intact_ref(ref text) RETURNS boolean LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp IMMUTABLE PARALLEL SAFE AS $$
 DECLARE at integer; nm text; ver integer;
 BEGIN
     IF ref IS NULL THEN

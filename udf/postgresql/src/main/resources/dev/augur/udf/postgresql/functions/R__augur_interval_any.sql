@@ -6,20 +6,20 @@
 -- (Conformal.checkModelInterval, Evaluation.modelInterval): a posterior's mean -/+ z sd, z = Φ⁻¹((1 + level)/2); a
 -- quantile model's trained interval, at its trained level only (22023 otherwise).
 CREATE OR REPLACE FUNCTION augur.interval_any(model text, level float8, x float8[], body text) RETURNS float8[]
-LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp STABLE PARALLEL SAFE AS $$
 DECLARE r record; d augur.model_defs; q float8; m float8[]; y float8; c augur.calibrations; trained float8[];
 BEGIN
     IF level IS NULL THEN RETURN NULL; END IF;
     r := augur.resolve(model); d := augur.defs(r.name, r.version);
     IF augur.kind_link(d.kind) <> 'identity' THEN
-        PERFORM augur.err('42809', format('model ''%s'' is a %s classifier; PREDICT_INTERVAL is for regressors: use '
+        PERFORM augur.err('42809', pg_catalog.format('model ''%s'' is a %s classifier; PREDICT_INTERVAL is for regressors: use '
             || 'PREDICT_SET(model, alpha, ...) for its conformal set of classes', d.name, (SELECT k.title FROM augur.kinds() k WHERE k.name = d.kind)));
     END IF;
     SELECT * INTO c FROM augur.calibrations x WHERE x.name = r.name AND x.version = r.version;
     IF c.method IS NULL AND (SELECT k.model_interval FROM augur.kinds() k WHERE k.name = d.kind) THEN
         PERFORM augur.conformal_alpha(level, true);
         IF augur.kind_uncertainty(d.kind) = 'quantiles' AND level <> d.bias[4] THEN
-            PERFORM augur.err('22023', format('model ''%s'' is a quantile model trained for level %s and is not calibrated: its own '
+            PERFORM augur.err('22023', pg_catalog.format('model ''%s'' is a quantile model trained for level %s and is not calibrated: its own '
                 || 'interval answers level %s only, got %s; calibrate it (AUGUR.CALIBRATE_MODEL, conformalized quantile regression) '
                 || 'for any level', d.name, augur.fmt(d.bias[4]), augur.fmt(d.bias[4]), augur.fmt(level)));
         END IF;

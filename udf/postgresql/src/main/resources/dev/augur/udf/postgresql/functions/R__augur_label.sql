@@ -1,7 +1,7 @@
-CREATE OR REPLACE FUNCTION augur.label(d augur.model_defs, m float8[]) RETURNS text LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+CREATE OR REPLACE FUNCTION augur.label(d augur.model_defs, m float8[]) RETURNS text LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp IMMUTABLE PARALLEL SAFE AS $$
 BEGIN
     IF augur.kind_link(d.kind) = 'identity' THEN
-        PERFORM augur.err('22023', format('model ''%s'' is a %s model and has no labels; use PREDICT for its value', d.name,
+        PERFORM augur.err('22023', pg_catalog.format('model ''%s'' is a %s model and has no labels; use PREDICT for its value', d.name,
             (SELECT k.title FROM augur.kinds() k WHERE k.name = d.kind)));
     END IF;
     IF m IS NULL THEN RETURN NULL; END IF;

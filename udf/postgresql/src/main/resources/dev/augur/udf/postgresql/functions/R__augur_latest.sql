@@ -1,4 +1,4 @@
-CREATE OR REPLACE FUNCTION augur.latest(p_name text) RETURNS integer LANGUAGE plpgsql STABLE AS $$
+CREATE OR REPLACE FUNCTION augur.latest(p_name text) RETURNS integer LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp STABLE AS $$
 DECLARE v integer;
 BEGIN
     SELECT max(version) INTO v FROM augur.models WHERE name = p_name;

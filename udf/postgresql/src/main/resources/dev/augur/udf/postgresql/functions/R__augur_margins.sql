@@ -1,15 +1,15 @@
 -- the margins of model d for dense inputs x or text body (a bag-of-words model is scored by augur.bow_margins)
 CREATE OR REPLACE FUNCTION augur.margins(d augur.model_defs, x float8[], body text) RETURNS float8[]
-LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp STABLE PARALLEL SAFE AS $$
 DECLARE
-    n integer := CASE WHEN body IS NOT NULL OR x IS NULL THEN 1 ELSE cardinality(x) END;
+    n integer := CASE WHEN body IS NOT NULL OR x IS NULL THEN 1 ELSE pg_catalog.cardinality(x) END;
     m float8[];
     acc float8;
 BEGIN
-    IF n <> cardinality(d.inputs) THEN
+    IF n <> pg_catalog.cardinality(d.inputs) THEN
         PERFORM augur.wrong_arity(d, n);
     END IF;
-    IF x IS NULL AND body IS NULL OR x IS NOT NULL AND array_position(x, NULL) IS NOT NULL THEN
+    IF x IS NULL AND body IS NULL OR x IS NOT NULL AND pg_catalog.array_position(x, NULL) IS NOT NULL THEN
         RETURN NULL;
     END IF;
     IF d.feature_type = 'bag_of_words' THEN

@@ -2,5 +2,5 @@
 -- deployed, each answered by expr (SQL text)
 CREATE OR REPLACE FUNCTION augur.model_arms(nm text, ver integer, deployed boolean, expr text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT format(' WHEN %L THEN %s', nm || '@' || ver, expr) || CASE WHEN deployed THEN format(' WHEN %L THEN %s', nm, expr) ELSE '' END
+    SELECT pg_catalog.format(' WHEN %L THEN %s', nm || '@' || ver, expr) || CASE WHEN deployed THEN pg_catalog.format(' WHEN %L THEN %s', nm, expr) ELSE '' END
 $$;

@@ -3,7 +3,7 @@
 -- AdaptiveConformal.next, in the same float8 arithmetic (pinned by PgMonitorGoldenVectorsTest). As H2's
 -- H2Monitor.adaptiveConformal.
 CREATE OR REPLACE FUNCTION augur.monitor_adaptive(f augur.feedbacks, s augur.served_predictions, p_label text) RETURNS void
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     a augur.adaptive_conformal;
     method text;

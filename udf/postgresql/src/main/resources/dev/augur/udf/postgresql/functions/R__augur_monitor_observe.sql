@@ -1,7 +1,7 @@
 -- One observation for a detector (augur.monitor_detectors): its state moved by augur.page_hinkley, or reset by an alarm,
 -- which is written to augur.monitor_events (as H2's H2Monitor.observe)
 CREATE OR REPLACE FUNCTION augur.monitor_observe(p_model text, p_version integer, p_signal text, p_source text, p_x float8,
-    p_delta float8, p_lambda float8, p_min_n integer, p_served bigint, p_at timestamptz) RETURNS void LANGUAGE plpgsql AS $$
+    p_delta float8, p_lambda float8, p_min_n integer, p_served bigint, p_at timestamptz) RETURNS void LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     d augur.monitor_detectors;
     s record;

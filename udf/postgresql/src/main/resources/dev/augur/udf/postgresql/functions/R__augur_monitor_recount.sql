@@ -1,6 +1,6 @@
 -- A model's window counts and score bins counted again from the served log (after its window or a reference changed),
 -- summed in the log's order as the trigger adds them; as H2's H2Monitor.recount
-CREATE OR REPLACE FUNCTION augur.monitor_recount(p_model text) RETURNS void LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION augur.monitor_recount(p_model text) RETURNS void LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE w bigint := (augur.monitor_options(p_model)).window_us;
 BEGIN
     DELETE FROM augur.monitor_windows WHERE model = p_model;

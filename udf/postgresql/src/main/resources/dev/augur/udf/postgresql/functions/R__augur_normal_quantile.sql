@@ -1,6 +1,6 @@
 -- Links.normalQuantile: the standard normal quantile Φ⁻¹(p), 0 < p < 1, by Acklam's rational approximation, the
 -- engine's arithmetic step for step (pinned by golden vectors)
-CREATE OR REPLACE FUNCTION augur.normal_quantile(p float8) RETURNS float8 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+CREATE OR REPLACE FUNCTION augur.normal_quantile(p float8) RETURNS float8 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp IMMUTABLE STRICT PARALLEL SAFE AS $$
 DECLARE
     a float8[] := ARRAY[-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02,
                         -3.066479806614716e+01, 2.506628277459239e+00];
@@ -14,7 +14,7 @@ DECLARE
     r float8;
 BEGIN
     IF NOT (p > 0 AND p < 1) THEN
-        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('p must lie in (0, 1), got %s', p);
+        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = pg_catalog.format('p must lie in (0, 1), got %s', p);
     END IF;
     IF p < low THEN
         q := sqrt(-2 * ln(p));

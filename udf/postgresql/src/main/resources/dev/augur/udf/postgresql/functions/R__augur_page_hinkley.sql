@@ -5,7 +5,7 @@ CREATE OR REPLACE FUNCTION augur.page_hinkley(s_n bigint, s_mean float8, s_up fl
     x float8, delta float8, lambda float8, min_n integer,
     OUT n bigint, OUT mean float8, OUT up float8, OUT up_min float8, OUT down float8, OUT down_max float8,
     OUT direction text, OUT statistic float8, OUT alarm_mean float8, OUT observations bigint)
-LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp IMMUTABLE PARALLEL SAFE AS $$
 DECLARE
     rise float8;
     fall float8;

@@ -2,7 +2,7 @@
 -- payload must exist and hash to the recorded SHA-256, and describe what PREDICT serves: for a dense model, be the
 -- encoding of its augur.model_defs row; for a bag-of-words model, begin with its feature function and end with its
 -- shape and bias as that row has them (its terms and weights are written with it, by augur.register_model only).
-CREATE OR REPLACE FUNCTION augur.payload_problem(nm text, ver integer) RETURNS text LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+CREATE OR REPLACE FUNCTION augur.payload_problem(nm text, ver integer) RETURNS text LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp STABLE PARALLEL SAFE AS $$
 DECLARE expected text; p bytea; actual text; d augur.model_defs; head bytea; n integer; shape bigint;
 BEGIN
     SELECT m.sha256, pl.payload INTO expected, p
@@ -12,22 +12,22 @@ BEGIN
         RETURN NULL;
     END IF;
     IF p IS NULL THEN
-        RETURN format('model payload is corrupt or truncated: the payload of model ''%s'' version %s is missing; '
+        RETURN pg_catalog.format('model payload is corrupt or truncated: the payload of model ''%s'' version %s is missing; '
             || 're-import the model from its source file', nm, ver);
     END IF;
     actual := encode(sha256(p), 'hex');
     IF lower(expected) <> actual THEN
-        RETURN format('model ''%s'' version %s is corrupt: stored sha256 %s but payload hashes to %s; '
+        RETURN pg_catalog.format('model ''%s'' version %s is corrupt: stored sha256 %s but payload hashes to %s; '
             || 're-import the model from its source file', nm, ver, expected, actual);
     END IF;
     SELECT * INTO d FROM augur.model_defs x WHERE x.name = nm AND x.version = ver;
     IF NOT FOUND THEN
-        RETURN format('model ''%s'' version %s is corrupt: its definition (augur.model_defs) is missing; '
+        RETURN pg_catalog.format('model ''%s'' version %s is corrupt: its definition (augur.model_defs) is missing; '
             || 're-import the model from its source file', nm, ver);
     END IF;
     IF d.feature_type = 'dense' THEN
         IF augur.encode_dense(d) IS DISTINCT FROM p THEN
-            RETURN format('model ''%s'' version %s is corrupt or truncated: its payload (sha256 %s) does not encode the weights '
+            RETURN pg_catalog.format('model ''%s'' version %s is corrupt or truncated: its payload (sha256 %s) does not encode the weights '
                 || 'PREDICT serves from augur.model_defs; re-import the model from its source file', nm, ver, actual);
         END IF;
         RETURN NULL;
@@ -43,7 +43,7 @@ BEGIN
                 OR substr(p, n - 8 * d.outputs + 1) IS DISTINCT FROM augur.f64s(d.bias)
                 OR shape < 1
                 OR substr(p, shape::integer, 8) IS DISTINCT FROM int4send(d.outputs) || int4send(d.dimension), true) THEN
-        RETURN format('model ''%s'' version %s is corrupt or truncated: its payload (sha256 %s) does not describe the model '
+        RETURN pg_catalog.format('model ''%s'' version %s is corrupt or truncated: its payload (sha256 %s) does not describe the model '
             || 'PREDICT serves from augur.model_defs; re-import the model from its source file', nm, ver, actual);
     END IF;
     RETURN NULL;

@@ -9,7 +9,7 @@ DECLARE
     m text := augur.check_name(p_model);
 BEGIN
     IF p_probabilities IS NULL THEN
-        RAISE EXCEPTION USING ERRCODE = '22004', MESSAGE = format('the served probabilities of model ''%s'' are NULL; record one per class', m);
+        RAISE EXCEPTION USING ERRCODE = '22004', MESSAGE = pg_catalog.format('the served probabilities of model ''%s'' are NULL; record one per class', m);
     END IF;
     RETURN augur.record_served(m, p_key, NULL, p_probabilities, p_version, p_served_at);
 END $$;

@@ -6,7 +6,7 @@
 -- version are augur.served_one_score and augur.served_experiment (R__augur_served_checks.sql), which a view's served log
 -- shares.
 CREATE OR REPLACE FUNCTION augur.record_served(m text, p_key text, p_score float8, p_probabilities float8[], p_version integer,
-    p_served_at timestamptz) RETURNS integer LANGUAGE plpgsql AS $$
+    p_served_at timestamptz) RETURNS integer LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     v integer;
     exp bigint;
@@ -25,25 +25,25 @@ BEGIN
         exp := augur.served_experiment(m, v);
     END IF;
     d := augur.defs(m, v);
-    n := coalesce(cardinality(d.classes), 0);
+    n := coalesce(pg_catalog.cardinality(d.classes), 0);
     IF p_probabilities IS NULL THEN
         PERFORM augur.served_one_score(d);
     ELSE
         IF augur.kind_link(d.kind) = 'identity' THEN
-            RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('model ''%s'' is a regressor: it has no class probabilities; record its '
+            RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = pg_catalog.format('model ''%s'' is a regressor: it has no class probabilities; record its '
                 || 'value with AUGUR.RECORD_PREDICTION', m);
         END IF;
-        IF coalesce(cardinality(p_probabilities), 0) <> n OR array_ndims(p_probabilities) > 1 THEN
-            RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('model ''%s'' has %s classes (%s), got %s probabilities; record one per '
-                || 'class, in that order', m, n, array_to_string(d.classes, ', '), coalesce(cardinality(p_probabilities), 0));
+        IF coalesce(pg_catalog.cardinality(p_probabilities), 0) <> n OR array_ndims(p_probabilities) > 1 THEN
+            RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = pg_catalog.format('model ''%s'' has %s classes (%s), got %s probabilities; record one per '
+                || 'class, in that order', m, n, pg_catalog.array_to_string(d.classes, ', '), coalesce(pg_catalog.cardinality(p_probabilities), 0));
         END IF;
         FOR c IN 1 .. n LOOP
             IF p_probabilities[c] IS NULL THEN
-                RAISE EXCEPTION USING ERRCODE = '22004', MESSAGE = format('the served probability of class ''%s'' of model ''%s'' is NULL; '
+                RAISE EXCEPTION USING ERRCODE = '22004', MESSAGE = pg_catalog.format('the served probability of class ''%s'' of model ''%s'' is NULL; '
                     || 'record one per class', d.classes[c], m);
             END IF;
             IF NOT (p_probabilities[c] >= 0 AND p_probabilities[c] <= 1) THEN
-                RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('the served probability of class ''%s'' of model ''%s'' must be a '
+                RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = pg_catalog.format('the served probability of class ''%s'' of model ''%s'' must be a '
                     || 'finite number in [0, 1], got %s', d.classes[c], m, p_probabilities[c]);
             END IF;
             total := total + p_probabilities[c];
@@ -52,7 +52,7 @@ BEGIN
             END IF;
         END LOOP;
         IF NOT (abs(total - 1) <= 1e-6) THEN
-            RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('the served probabilities of model ''%s'' sum to %s, not 1 (within '
+            RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = pg_catalog.format('the served probabilities of model ''%s'' sum to %s, not 1 (within '
                 || '1.0E-6); record the model''s probability of each class', m, total);
         END IF;
         IF n = 2 THEN

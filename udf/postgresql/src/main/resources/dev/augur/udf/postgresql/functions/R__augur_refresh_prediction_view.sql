@@ -17,7 +17,7 @@ BEGIN
     ver := augur.require_deployed(v.model);
     PERFORM augur.check_payload(v.model, ver);
     d := augur.defs(v.model, ver);
-    PERFORM augur.view_check_model(nm, d, cardinality(string_to_array(v.input_columns, ',')), false);
+    PERFORM augur.view_check_model(nm, d, pg_catalog.cardinality(string_to_array(v.input_columns, ',')), false);
     PERFORM augur.view_move_to(nm, ver);
     RETURN augur.view_model_changed(nm, 'refresh', coalesce(p_full, false));
 END $$;

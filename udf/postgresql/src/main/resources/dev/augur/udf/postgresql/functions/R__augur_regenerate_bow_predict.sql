@@ -8,7 +8,7 @@
 -- probability of the same margin by the engine's rules (ModelKind.Link, rendered in R__augur_kinds.sql); a NULL body,
 -- a class the model lacks and every other model take the general path (augur.label_any, augur.proba_any), which
 -- answers or raises as before. This generator is the one definition of those three functions.
-CREATE OR REPLACE FUNCTION augur.regenerate_bow_predict() RETURNS void LANGUAGE plpgsql SET extra_float_digits = 3 AS $$
+CREATE OR REPLACE FUNCTION augur.regenerate_bow_predict() RETURNS void LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp SET extra_float_digits = 3 AS $$
 DECLARE
     arms text := '';
     label_arms text := '';
@@ -30,32 +30,32 @@ BEGIN
              ORDER BY md.name, md.version LOOP
         IF r.hash_bits = 0 AND r.outputs = 1 THEN
             scorer := 'bow_score_' || md5(r.name || '@' || r.version || ':' || lower(r.sha256::text));
-            IF pg_catalog.to_regprocedure(format('augur.%I(text)', scorer)) IS NULL THEN
-                EXECUTE format('CREATE FUNCTION augur.%I(body text) RETURNS float8 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS %L', scorer,
-                    format('BEGIN RETURN augur.%s(augur.bow_lookup(%L, %s), augur.def_of(%L, %s), %s); END',
+            IF pg_catalog.to_regprocedure(pg_catalog.format('augur.%I(text)', scorer)) IS NULL THEN
+                EXECUTE pg_catalog.format('CREATE FUNCTION augur.%I(body text) RETURNS float8 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS %L', scorer,
+                    pg_catalog.format('BEGIN RETURN augur.%s(augur.bow_lookup(%L, %s), augur.def_of(%L, %s), %s); END',
                            CASE WHEN r.weighting = 'binary' THEN 'bow_margin_binary' ELSE 'bow_margin' END, r.name, r.version,
-                           r.name, r.version, CASE WHEN r.ngrams = 1 THEN 'augur.tokens(body)' ELSE format('augur.term_array(body, %s)', r.ngrams) END));
+                           r.name, r.version, CASE WHEN r.ngrams = 1 THEN 'augur.tokens(body)' ELSE pg_catalog.format('augur.term_array(body, %s)', r.ngrams) END));
             END IF;
             scorers := scorers || scorer;
-            margin := format('augur.%I(x1)', scorer);
+            margin := pg_catalog.format('augur.%I(x1)', scorer);
         ELSE
-            margin := format('(augur.bow_margins(augur.def_of(%L, %s), x1))[1]', r.name, r.version);
+            margin := pg_catalog.format('(augur.bow_margins(augur.def_of(%L, %s), x1))[1]', r.name, r.version);
         END IF;
-        intact := format('augur.intact(%L, %s, %L)', r.name, r.version, r.sha256);
+        intact := pg_catalog.format('augur.intact(%L, %s, %L)', r.name, r.version, r.sha256);
         expr := augur.link_score_sql(augur.kind_link(r.kind), margin);
         IF augur.kind_link(r.kind) = 'logistic' AND r.outputs = 1 THEN
             -- the label is the margin's side of 0, the probability of the positive class its sigmoid (PREDICT's score)
-            lbl := augur.link_label_sql('logistic', margin, format('%L::text[]', r.classes));
-            prb := format('CASE clazz WHEN %L THEN %s WHEN %L THEN 1 - %s ELSE augur.proba_any(model, clazz, NULL, x1) END',
+            lbl := augur.link_label_sql('logistic', margin, pg_catalog.format('%L::text[]', r.classes));
+            prb := pg_catalog.format('CASE clazz WHEN %L THEN %s WHEN %L THEN 1::float8 - %s ELSE augur.proba_any(model, clazz, NULL, x1) END',
                 r.classes[2], expr, r.classes[1], expr);
-            lbl := format('CASE WHEN x1 IS NULL THEN augur.label_any(model, NULL, x1) WHEN %s THEN %s ELSE augur.corrupt(%L, %s)::text END',
+            lbl := pg_catalog.format('CASE WHEN x1 IS NULL THEN augur.label_any(model, NULL, x1) WHEN %s THEN %s ELSE augur.corrupt(%L, %s)::text END',
                 intact, lbl, r.name, r.version);
-            prb := format('CASE WHEN x1 IS NULL THEN augur.proba_any(model, clazz, NULL, x1) WHEN %s THEN %s ELSE augur.corrupt(%L, %s) END',
+            prb := pg_catalog.format('CASE WHEN x1 IS NULL THEN augur.proba_any(model, clazz, NULL, x1) WHEN %s THEN %s ELSE augur.corrupt(%L, %s) END',
                 intact, prb, r.name, r.version);
             label_arms := label_arms || augur.model_arms(r.name, r.version, r.is_deployed, lbl);
             proba_arms := proba_arms || augur.model_arms(r.name, r.version, r.is_deployed, prb);
         END IF;
-        expr := format('CASE WHEN %s THEN CASE WHEN x1 IS NULL THEN NULL::float8 ELSE %s END ELSE augur.corrupt(%L, %s) END',
+        expr := pg_catalog.format('CASE WHEN %s THEN CASE WHEN x1 IS NULL THEN NULL::float8 ELSE %s END ELSE augur.corrupt(%L, %s) END',
             intact, expr, r.name, r.version);
         arms := arms || augur.model_arms(r.name, r.version, r.is_deployed, expr);
     END LOOP;
@@ -71,6 +71,6 @@ BEGIN
         'CASE WHEN augur.intact_ref(model) THEN augur.proba_any(model, clazz, NULL, x1) ELSE augur.corrupt_ref(model) END');
     FOR r IN SELECT p.oid::regprocedure AS sig FROM pg_catalog.pg_proc p
              WHERE p.pronamespace = 'augur'::regnamespace AND p.proname ~ '^bow_score_[0-9a-f]{32}$' AND NOT p.proname = ANY (scorers) LOOP
-        EXECUTE format('DROP FUNCTION %s', r.sig);
+        EXECUTE pg_catalog.format('DROP FUNCTION %s', r.sig);
     END LOOP;
 END $$;

@@ -1,5 +1,5 @@
 -- 'name' (the deployed version) or 'name@version' (pinned)
-CREATE OR REPLACE FUNCTION augur.resolve(ref text, OUT name text, OUT version integer) LANGUAGE plpgsql STABLE AS $$
+CREATE OR REPLACE FUNCTION augur.resolve(ref text, OUT name text, OUT version integer) LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp STABLE AS $$
 DECLARE at integer;
 BEGIN
     IF ref IS NULL THEN
@@ -13,7 +13,7 @@ BEGIN
     END IF;
     name := augur.check_name(substr(ref, 1, at - 1));
     IF substr(ref, at + 1) !~ '^[+-]?[0-9]{1,9}$' THEN
-        PERFORM augur.err('22023', format('bad model reference ''%s'': write ''name'' or ''name@version'', e.g. ''%s@2''', ref, name));
+        PERFORM augur.err('22023', pg_catalog.format('bad model reference ''%s'': write ''name'' or ''name@version'', e.g. ''%s@2''', ref, name));
     END IF;
     version := augur.require_version(name, substr(ref, at + 1)::integer);
 END $$;

@@ -8,11 +8,11 @@ BEGIN
         UPDATE augur.experiments x SET ended_at = CURRENT_TIMESTAMP, outcome = 'ended by ROLLBACK MODEL' WHERE x.model = nm AND x.ended_at IS NULL;
         RETURN augur.require_deployed(nm);
     END IF;
-    SELECT array_agg(id ORDER BY id DESC), array_agg(version ORDER BY id DESC) INTO active, versions
+    SELECT pg_catalog.array_agg(id ORDER BY id DESC), pg_catalog.array_agg(version ORDER BY id DESC) INTO active, versions
     FROM augur.deployments WHERE name = nm AND action = 'deploy' AND NOT rolled_back;
     cur := augur.require_deployed(nm);
-    IF coalesce(cardinality(active), 0) < 2 THEN
-        PERFORM augur.err('55000', format('model ''%s'' has no earlier deployment to roll back to (version %s is its first); '
+    IF coalesce(pg_catalog.cardinality(active), 0) < 2 THEN
+        PERFORM augur.err('55000', pg_catalog.format('model ''%s'' has no earlier deployment to roll back to (version %s is its first); '
             || 'deploy another version with AUGUR.DEPLOY_MODEL', nm, cur));
     END IF;
     prev := versions[2];

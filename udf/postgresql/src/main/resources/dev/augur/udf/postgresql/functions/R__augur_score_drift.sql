@@ -1,7 +1,7 @@
 -- AUGUR.SCORE_DRIFT(model [, version]): the PSI of every score a version (NULL: the deployed one) served against its
 -- reference's bins (the engine's Psi: shares floored at augur.psi_floor(), rendered from it); NULL when none was served.
 -- Reads what augur_user may read, as its caller.
-CREATE OR REPLACE FUNCTION augur.score_drift(p_model text, p_version integer DEFAULT NULL) RETURNS float8 LANGUAGE plpgsql STABLE AS $$
+CREATE OR REPLACE FUNCTION augur.score_drift(p_model text, p_version integer DEFAULT NULL) RETURNS float8 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp STABLE AS $$
 DECLARE
     m text := augur.check_name(p_model);
     v integer := CASE WHEN p_version IS NULL THEN augur.require_deployed(m) ELSE augur.require_version(m, p_version) END;

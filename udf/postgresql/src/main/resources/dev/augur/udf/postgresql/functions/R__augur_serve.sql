@@ -7,10 +7,10 @@ BEGIN
     r := augur.experiment_routed(m, p_key);
     score := augur.predict_any(m || '@' || r.version, x, body);
     d := augur.defs(m, r.version);
-    IF score IS NOT NULL AND cardinality(d.classes) > 2 THEN
+    IF score IS NOT NULL AND pg_catalog.cardinality(d.classes) > 2 THEN
         -- more than two classes: what feedback needs, the probability of each (PREDICT_PROBA of each, in the model's order)
-        SELECT array_agg(augur.proba_any(m || '@' || r.version, c.clazz, x, body) ORDER BY c.i) INTO probabilities
-        FROM unnest(d.classes) WITH ORDINALITY AS c(clazz, i);
+        SELECT pg_catalog.array_agg(augur.proba_any(m || '@' || r.version, c.clazz, x, body) ORDER BY c.i) INTO probabilities
+        FROM pg_catalog.unnest(d.classes) WITH ORDINALITY AS c(clazz, i);
     END IF;
     IF score IS NOT NULL THEN
         INSERT INTO augur.served_predictions (model, key_text, model_version, score, experiment, probabilities)

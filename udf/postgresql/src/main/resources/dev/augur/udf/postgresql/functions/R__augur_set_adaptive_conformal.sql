@@ -9,11 +9,11 @@ BEGIN
         PERFORM augur.unknown_model(m);
     END IF;
     IF NOT (p_alpha > 0 AND p_alpha < 1) OR p_alpha IS NULL THEN
-        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('adaptive conformal alpha must lie strictly between 0 and 1 (the share '
+        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = pg_catalog.format('adaptive conformal alpha must lie strictly between 0 and 1 (the share '
             || 'of labels the set may miss, e.g. 0.1), got %s', coalesce(p_alpha::text, 'NaN'));
     END IF;
     IF NOT (p_gamma > 0 AND p_gamma <= 1) OR p_gamma IS NULL THEN
-        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('adaptive conformal gamma must lie in (0, 1] (the step of alpha_t per '
+        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = pg_catalog.format('adaptive conformal gamma must lie in (0, 1] (the step of alpha_t per '
             || 'label, e.g. 0.005), got %s', coalesce(p_gamma::text, 'NaN'));
     END IF;
     INSERT INTO augur.adaptive_conformal AS x (model, alpha, gamma) VALUES (m, p_alpha, p_gamma)

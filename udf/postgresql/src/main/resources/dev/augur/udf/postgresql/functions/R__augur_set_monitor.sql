@@ -17,19 +17,19 @@ BEGIN
         PERFORM augur.unknown_model(m);
     END IF;
     IF NOT (secs > 0) OR secs > 100 * 366 * 86400.0 OR round(secs * 1e6) <= 0 THEN
-        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('WINDOW must be a positive interval (at least 1 microsecond, at most 100 '
+        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = pg_catalog.format('WINDOW must be a positive interval (at least 1 microsecond, at most 100 '
             || 'years), got %s seconds; e.g. WINDOW 1 HOUR', secs);
     END IF;
     IF NOT (delta >= 0) OR delta IN ('Infinity'::float8, 'NaN'::float8) THEN  -- NaN sorts above every number here
-        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('Page-Hinkley delta must be a finite number ≥ 0 (the change tolerated '
+        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = pg_catalog.format('Page-Hinkley delta must be a finite number ≥ 0 (the change tolerated '
             || 'as noise, e.g. 0.005), got %s', delta);
     END IF;
     IF NOT (lambda > 0) OR lambda IN ('Infinity'::float8, 'NaN'::float8) THEN
-        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('Page-Hinkley lambda must be a finite number > 0 (the evidence an '
+        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = pg_catalog.format('Page-Hinkley lambda must be a finite number > 0 (the evidence an '
             || 'alarm needs, e.g. 50), got %s', lambda);
     END IF;
     IF min_n < 1 OR min_n > 1000000 THEN
-        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('Page-Hinkley needs between 1 and 1000000 observations before an '
+        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = pg_catalog.format('Page-Hinkley needs between 1 and 1000000 observations before an '
             || 'alarm, got %s', min_n);
     END IF;
     INSERT INTO augur.monitors AS x (model, window_us, ph_delta, ph_lambda, ph_min_n) VALUES (m, round(secs * 1e6)::bigint, delta, lambda, min_n)

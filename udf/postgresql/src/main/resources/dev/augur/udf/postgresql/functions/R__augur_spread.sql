@@ -1,10 +1,10 @@
 -- PREDICT_STDDEV from the margins of one row: an ensemble's spread; a posterior's deviation (a regressor's predictive
 -- sqrt(s² + σ²), σ its last row's margin; a classifier's margin deviation s); one plain model has none (22023, as the
 -- engine says)
-CREATE OR REPLACE FUNCTION augur.spread(d augur.model_defs, m float8[]) RETURNS float8 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+CREATE OR REPLACE FUNCTION augur.spread(d augur.model_defs, m float8[]) RETURNS float8 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp IMMUTABLE PARALLEL SAFE AS $$
 BEGIN
     IF NOT (SELECT k.spread FROM augur.kinds() k WHERE k.name = d.kind) THEN
-        PERFORM augur.err('22023', format('model ''%s'' is one %s model, not an ensemble, and has no spread; PREDICT_STDDEV needs a '
+        PERFORM augur.err('22023', pg_catalog.format('model ''%s'' is one %s model, not an ensemble, and has no spread; PREDICT_STDDEV needs a '
             || 'bagged or Bayesian kind (%s)', d.name, (SELECT k.title FROM augur.kinds() k WHERE k.name = d.kind),
             (SELECT string_agg(k.name, ', ' ORDER BY k.id) FROM augur.kinds() k WHERE k.spread)));
     END IF;

@@ -22,43 +22,43 @@ DECLARE
 BEGIN
     PERFORM augur.lock();
     IF strategy NOT IN ('bandit', 'best') THEN
-        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('unknown strategy ''%s''; use bandit (Thompson sampling) or best '
+        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = pg_catalog.format('unknown strategy ''%s''; use bandit (Thompson sampling) or best '
             || '(promote the best version once significant)', coalesce(p_strategy, 'null'));
     END IF;
     IF p_versions IS NULL OR trim(p_versions) = '' THEN
-        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('the versions of the experiment on model ''%s'' are missing; pass them as ''3,4''', m);
+        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = pg_catalog.format('the versions of the experiment on model ''%s'' are missing; pass them as ''3,4''', m);
     END IF;
     FOREACH part IN ARRAY string_to_array(p_versions, ',') LOOP
         IF trim(part) !~ '^\d{1,10}$' OR trim(part)::bigint < 1 OR trim(part)::bigint > 2147483647 THEN
-            RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('''%s'' is not a list of version numbers for model ''%s''; pass them as ''3,4''',
+            RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = pg_catalog.format('''%s'' is not a list of version numbers for model ''%s''; pass them as ''3,4''',
                 left(p_versions, 60), m);
         END IF;
         versions := versions || trim(part)::integer;
     END LOOP;
-    IF cardinality(versions) < 2 OR cardinality(versions) > 16 THEN
-        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('an experiment on model ''%s'' needs 2 to 16 versions, got %s [%s]; write OVER VERSIONS (3, 4)',
-            m, cardinality(versions), array_to_string(versions, ', '));
+    IF pg_catalog.cardinality(versions) < 2 OR pg_catalog.cardinality(versions) > 16 THEN
+        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = pg_catalog.format('an experiment on model ''%s'' needs 2 to 16 versions, got %s [%s]; write OVER VERSIONS (3, 4)',
+            m, pg_catalog.cardinality(versions), pg_catalog.array_to_string(versions, ', '));
     END IF;
-    IF cardinality(versions) <> (SELECT count(DISTINCT v) FROM unnest(versions) v) THEN
-        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('version %s of model ''%s'' is listed twice in OVER VERSIONS [%s]; list each version once',
-            (SELECT v FROM unnest(versions) v GROUP BY v HAVING count(*) > 1 LIMIT 1), m, array_to_string(versions, ', '));
+    IF pg_catalog.cardinality(versions) <> (SELECT count(DISTINCT v) FROM pg_catalog.unnest(versions) v) THEN
+        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = pg_catalog.format('version %s of model ''%s'' is listed twice in OVER VERSIONS [%s]; list each version once',
+            (SELECT v FROM pg_catalog.unnest(versions) v GROUP BY v HAVING count(*) > 1 LIMIT 1), m, pg_catalog.array_to_string(versions, ', '));
     END IF;
     BEGIN
         opts := coalesce(nullif(trim(p_options), ''), '{}')::jsonb;
     EXCEPTION WHEN invalid_text_representation THEN
-        RAISE EXCEPTION USING ERRCODE = '22032', MESSAGE = format('experiment options are not valid JSON: %s (example: {"floor": 0.1, "seed": 1})',
+        RAISE EXCEPTION USING ERRCODE = '22032', MESSAGE = pg_catalog.format('experiment options are not valid JSON: %s (example: {"floor": 0.1, "seed": 1})',
             left(p_options, 80));
     END;
     IF jsonb_typeof(opts) <> 'object' THEN
-        RAISE EXCEPTION USING ERRCODE = '22032', MESSAGE = format('experiment options must be a JSON object, got: %s (example: {"floor": 0.1, "seed": 1})',
+        RAISE EXCEPTION USING ERRCODE = '22032', MESSAGE = pg_catalog.format('experiment options must be a JSON object, got: %s (example: {"floor": 0.1, "seed": 1})',
             left(p_options, 80));
     END IF;
     SELECT k INTO bad FROM jsonb_object_keys(opts) k WHERE k NOT IN ('floor', 'seed', 'min_labels', 'confidence', 'feedback') LIMIT 1;
     IF bad IS NOT NULL THEN
-        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('unknown experiment option ''%s''; options: floor, seed, min_labels, confidence, feedback', bad);
+        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = pg_catalog.format('unknown experiment option ''%s''; options: floor, seed, min_labels, confidence, feedback', bad);
     END IF;
     IF opts ? 'feedback' AND jsonb_typeof(opts -> 'feedback') <> 'string' THEN
-        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('experiment option ''feedback'' must be a feedback''s name as text, got %s',
+        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = pg_catalog.format('experiment option ''feedback'' must be a feedback''s name as text, got %s',
             left((opts -> 'feedback')::text, 40));
     END IF;
     PERFORM augur.experiment_option(opts, 'floor', 0.1, 0, 0.9, false, 'a share from 0 to 0.9');
@@ -68,35 +68,35 @@ BEGIN
     PERFORM augur.require_deployed(m);
     SELECT * INTO running FROM augur.experiments x WHERE x.model = m AND x.ended_at IS NULL;
     IF FOUND THEN
-        RAISE EXCEPTION USING ERRCODE = '55000', MESSAGE = format('model ''%s'' already has an experiment (%s); end it with ROLLBACK MODEL %s '
+        RAISE EXCEPTION USING ERRCODE = '55000', MESSAGE = pg_catalog.format('model ''%s'' already has an experiment (%s); end it with ROLLBACK MODEL %s '
             || 'before starting another', m, augur.experiment_describe(running.id), m);
     END IF;
-    FOR i IN 1 .. cardinality(versions) LOOP
+    FOR i IN 1 .. pg_catalog.cardinality(versions) LOOP
         PERFORM augur.require_version(m, versions[i]);
         PERFORM augur.check_payload(m, versions[i]);
         d := augur.defs(m, versions[i]);
         IF i = 1 THEN
             first := d;
         ELSIF d.kind <> first.kind OR d.inputs <> first.inputs OR d.classes <> first.classes OR d.feature_type <> first.feature_type THEN
-            RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('an experiment compares versions of one kind with the same inputs and classes: '
+            RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = pg_catalog.format('an experiment compares versions of one kind with the same inputs and classes: '
                 || 'version %s of model ''%s'' is a %s on [%s] with classes [%s], version %s a %s on [%s] with classes [%s]',
-                first.version, m, first.kind, array_to_string(first.inputs, ', '), array_to_string(first.classes, ', '),
-                d.version, d.kind, array_to_string(d.inputs, ', '), array_to_string(d.classes, ', '));
+                first.version, m, first.kind, pg_catalog.array_to_string(first.inputs, ', '), pg_catalog.array_to_string(first.classes, ', '),
+                d.version, d.kind, pg_catalog.array_to_string(d.inputs, ', '), pg_catalog.array_to_string(d.classes, ', '));
         END IF;
     END LOOP;
-    SELECT coalesce(array_agg(f.name ORDER BY f.name), '{}') INTO all_fb FROM augur.feedbacks f WHERE f.model = m;
+    SELECT coalesce(pg_catalog.array_agg(f.name ORDER BY f.name), '{}') INTO all_fb FROM augur.feedbacks f WHERE f.model = m;
     IF opts ? 'feedback' THEN
         fb := lower(opts ->> 'feedback');
         IF NOT fb = ANY (all_fb) THEN
-            RAISE EXCEPTION USING ERRCODE = '42704', MESSAGE = format('model ''%s'' has no feedback ''%s''%s', m, opts ->> 'feedback',
-                CASE WHEN cardinality(all_fb) = 0 THEN '' ELSE '; its feedbacks: ' || array_to_string(all_fb, ', ') END);
+            RAISE EXCEPTION USING ERRCODE = '42704', MESSAGE = pg_catalog.format('model ''%s'' has no feedback ''%s''%s', m, opts ->> 'feedback',
+                CASE WHEN pg_catalog.cardinality(all_fb) = 0 THEN '' ELSE '; its feedbacks: ' || pg_catalog.array_to_string(all_fb, ', ') END);
         END IF;
-    ELSIF cardinality(all_fb) = 0 THEN
-        RAISE EXCEPTION USING ERRCODE = '55000', MESSAGE = format('model ''%s'' has no feedback to reward the versions of an experiment; '
+    ELSIF pg_catalog.cardinality(all_fb) = 0 THEN
+        RAISE EXCEPTION USING ERRCODE = '55000', MESSAGE = pg_catalog.format('model ''%s'' has no feedback to reward the versions of an experiment; '
             || 'CREATE FEEDBACK ... FOR MODEL %s first', m, m);
-    ELSIF cardinality(all_fb) > 1 THEN
-        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('model ''%s'' has feedbacks [%s]; name the one that rewards the experiment: '
-            || 'WITH (feedback = ''%s'')', m, array_to_string(all_fb, ', '), all_fb[1]);
+    ELSIF pg_catalog.cardinality(all_fb) > 1 THEN
+        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = pg_catalog.format('model ''%s'' has feedbacks [%s]; name the one that rewards the experiment: '
+            || 'WITH (feedback = ''%s'')', m, pg_catalog.array_to_string(all_fb, ', '), all_fb[1]);
     ELSE
         fb := all_fb[1];
     END IF;
@@ -104,7 +104,7 @@ BEGIN
     reward := CASE WHEN augur.kind_link(first.kind) = 'identity' THEN 'squared_error' ELSE 'accuracy' END;
     SELECT f.target INTO fb_target FROM augur.feedbacks f WHERE f.name = fb;
     IF fb_target <> (CASE WHEN reward = 'accuracy' THEN 'class' ELSE 'value' END) THEN
-        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('feedback ''%s'' of model ''%s'' takes %s, but an experiment over %s; '
+        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = pg_catalog.format('feedback ''%s'' of model ''%s'' takes %s, but an experiment over %s; '
             || 'create a feedback for these versions and name it: WITH (feedback = ''...'')', fb, m,
             CASE WHEN fb_target = 'class' THEN 'class labels' ELSE 'numeric labels' END,
             CASE WHEN reward = 'accuracy' THEN 'classifiers is rewarded by accuracy and needs class labels'
@@ -117,6 +117,6 @@ BEGIN
             augur.experiment_option(opts, 'confidence', 0.95, 0.5, 0.9999, false, ''), reward)
     RETURNING experiments.id INTO exp_id;
     INSERT INTO augur.experiment_arms (experiment, arm, model_version)
-    SELECT exp_id, o - 1, v FROM unnest(versions) WITH ORDINALITY AS t(v, o);
+    SELECT exp_id, o - 1, v FROM pg_catalog.unnest(versions) WITH ORDINALITY AS t(v, o);
     RETURN exp_id::integer;
 END $$;

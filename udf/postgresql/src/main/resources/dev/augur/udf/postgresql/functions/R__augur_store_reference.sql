@@ -13,7 +13,7 @@ DECLARE
 BEGIN
     PERFORM augur.require_version(nm, p_version);
     IF p_source IS NULL OR p_source NOT IN ('train', 'query') THEN
-        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('a reference is captured by ''train'' or ''query'', not %s', p_source);
+        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = pg_catalog.format('a reference is captured by ''train'' or ''query'', not %s', p_source);
     END IF;
     BEGIN
         j := p_spec::jsonb;
@@ -22,9 +22,9 @@ BEGIN
     EXCEPTION WHEN data_exception OR invalid_text_representation THEN
         j := NULL;
     END;
-    IF j IS NULL OR (j ->> 'rows') IS NULL OR cardinality(counts) <> cardinality(edges) + 1
-       OR EXISTS (SELECT 1 FROM generate_series(2, cardinality(edges)) i WHERE NOT edges[i - 1] < edges[i]) THEN
-        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('the monitoring reference of model ''%s'' version %s is not one the engine '
+    IF j IS NULL OR (j ->> 'rows') IS NULL OR pg_catalog.cardinality(counts) <> pg_catalog.cardinality(edges) + 1
+       OR EXISTS (SELECT 1 FROM generate_series(2, pg_catalog.cardinality(edges)) i WHERE NOT edges[i - 1] < edges[i]) THEN
+        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = pg_catalog.format('the monitoring reference of model ''%s'' version %s is not one the engine '
             || 'writes (dev.augur.engine.monitor.Reference): capture it with AUGUR.CAPTURE_REFERENCE through the jdbc:augur:postgresql: driver',
             nm, p_version);
     END IF;
@@ -32,8 +32,8 @@ BEGIN
     INSERT INTO augur.model_references (name, version, source, rows_used, mean_confidence, spec)
     VALUES (nm, p_version, p_source, (j ->> 'rows')::bigint, (j ->> 'mean_confidence')::float8, p_spec);
     INSERT INTO augur.reference_score_bins (name, version, bin, lower, upper, n)
-    SELECT nm, p_version, b - 1, CASE WHEN b > 1 THEN edges[b - 1] END, CASE WHEN b <= cardinality(edges) THEN edges[b] END, counts[b]
-    FROM generate_series(1, cardinality(counts)) b;
+    SELECT nm, p_version, b - 1, CASE WHEN b > 1 THEN edges[b - 1] END, CASE WHEN b <= pg_catalog.cardinality(edges) THEN edges[b] END, counts[b]
+    FROM generate_series(1, pg_catalog.cardinality(counts)) b;
     PERFORM augur.monitor_recount(nm);
     RETURN (j ->> 'rows')::integer;
 END $$;

@@ -5,7 +5,7 @@
 -- its asymptotic series; ln(1 + z) by Goldberg's correction (PostgreSQL has no log1p). 0.5 below t = 1e-100, 0 above
 -- 1e100, and 0 where the power terms fall below e^-600 (exp would raise an underflow error).
 CREATE OR REPLACE FUNCTION augur.student_t_upper_tail(t float8, df float8) RETURNS float8
-LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp IMMUTABLE STRICT PARALLEL SAFE AS $$
 DECLARE
     ln_sqrt_pi constant float8 := 0.5723649429247001;
     t2 float8;
@@ -24,7 +24,7 @@ DECLARE
     front float8;
 BEGIN
     IF NOT (df > 0) OR df = 'Infinity' OR t = 'NaN' OR t < 0 THEN
-        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('the Student t tail needs t >= 0 and a finite df > 0, got t %s, df %s', t, df);
+        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = pg_catalog.format('the Student t tail needs t >= 0 and a finite df > 0, got t %s, df %s', t, df);
     END IF;
     IF t < 1e-100 THEN
         RETURN 0.5;

@@ -5,7 +5,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET extr
 DECLARE n integer; k integer := 0;
 BEGIN
     PERFORM augur.lock();
-    FOR n IN SELECT DISTINCT cardinality(inputs) FROM augur.model_defs WHERE feature_type = 'dense' ORDER BY 1 LOOP
+    FOR n IN SELECT DISTINCT pg_catalog.cardinality(inputs) FROM augur.model_defs WHERE feature_type = 'dense' ORDER BY 1 LOOP
         PERFORM augur.regenerate_predict(n);
         k := k + 1;
     END LOOP;

@@ -11,8 +11,8 @@
 -- there (augur.terms gives the same terms, with their positions, for PREDICT_EXPLAIN)
 CREATE OR REPLACE FUNCTION augur.term_array(body text, ngrams integer) RETURNS text[] LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
     SELECT CASE WHEN ngrams = 1 THEN augur.tokens(body) ELSE ARRAY(
-        SELECT array_to_string(t.a[i : i + k - 1], ' ')
-        FROM (SELECT augur.tokens(body) AS a) t, generate_series(1, cardinality(t.a)) i, generate_series(1, ngrams) k
-        WHERE i + k - 1 <= cardinality(t.a)
+        SELECT pg_catalog.array_to_string(t.a[i : i + k - 1], ' ')
+        FROM (SELECT augur.tokens(body) AS a) t, generate_series(1, pg_catalog.cardinality(t.a)) i, generate_series(1, ngrams) k
+        WHERE i + k - 1 <= pg_catalog.cardinality(t.a)
         ORDER BY i, k) END
 $$;

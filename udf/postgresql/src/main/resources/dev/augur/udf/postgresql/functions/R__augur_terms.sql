@@ -7,7 +7,7 @@ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
                   ELSE s.t0 || ' ' || s.t1 || ' ' || s.t2 || ' ' || s.t3 || ' ' || s.t4 END
     FROM (SELECT row_number() OVER w AS r, x.tok AS t0, lead(x.tok, 1) OVER w AS t1, lead(x.tok, 2) OVER w AS t2,
                  lead(x.tok, 3) OVER w AS t3, lead(x.tok, 4) OVER w AS t4
-          FROM unnest(augur.tokens(body)) WITH ORDINALITY AS x(tok, i)
+          FROM pg_catalog.unnest(augur.tokens(body)) WITH ORDINALITY AS x(tok, i)
           WINDOW w AS (ORDER BY x.i)) s,
          generate_series(1, ngrams) AS k
     WHERE CASE k WHEN 1 THEN TRUE WHEN 2 THEN s.t1 IS NOT NULL WHEN 3 THEN s.t2 IS NOT NULL

@@ -2,14 +2,14 @@
 -- augur.view_run calls it alike), with the text column c of alias b scored by augur.bow_margins under the model
 -- version p_ver; a full re-scoring also re-computes the norms (a new feature function gives new vectors)
 CREATE OR REPLACE FUNCTION augur.view_bow_scoring_body(vt text, base text, k text, c text, model text) RETURNS text
-LANGUAGE plpgsql IMMUTABLE AS $gen$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp IMMUTABLE AS $gen$
 DECLARE
-    m text := format('(augur.bow_margins(vr_def, (b.%I)::text))[1]', c);
-    n text := format('augur.bow_norms(vr_def, (b.%I)::text)', c);
+    m text := pg_catalog.format('(augur.bow_margins(vr_def, (b.%I)::text))[1]', c);
+    n text := pg_catalog.format('augur.bow_norms(vr_def, (b.%I)::text)', c);
     lbl text := augur.link_label_case_sql('augur.kind_link(p_kind)', '%1$s', 'p_classes');
     scr text := augur.link_score_case_sql('augur.kind_link(p_kind)', '%1$s');
 BEGIN
-    RETURN format($body$
+    RETURN pg_catalog.format($body$
 DECLARE w augur.view_work; nrows bigint; vr_def augur.model_defs := augur.defs(%4$L, p_ver);
 BEGIN
     IF p_mode = 'size' THEN
@@ -28,6 +28,6 @@ BEGIN
     RETURN w;
 END $body$,
         vt, base, k, model, m, n,
-        format(scr, 'mm.m'), format(lbl, 'mm.m'), c,
+        pg_catalog.format(scr, 'mm.m'), pg_catalog.format(lbl, 'mm.m'), c,
         augur.view_rescoring_sql(vt, base, k, m, n, ' OFFSET 0'));
 END $gen$;

@@ -4,7 +4,7 @@
 -- band of anchor margins that holds every candidate; else the rows their own bounds leave, unless those are most of
 -- the view: then full_plan and nothing is done. bound: the largest change of a view margin (of a score).
 CREATE OR REPLACE FUNCTION augur.view_ensemble_incremental(v augur.views, total bigint, a augur.model_defs, d augur.model_defs,
-    OUT w augur.view_work, OUT full_plan boolean, OUT bound float8) LANGUAGE plpgsql AS $$
+    OUT w augur.view_work, OUT full_plan boolean, OUT bound float8) LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     mb record := augur.ensemble_view_bounds(a, d);
     lip float8 := (SELECT k.lipschitz FROM augur.kinds() k WHERE k.name = d.kind);

@@ -7,16 +7,16 @@
 -- feature vector, PREDICT's: a full re-scoring re-computes them, as a new feature function gives new vectors).
 DROP FUNCTION IF EXISTS augur.view_ensemble_scoring_body(text, text, text, text, text[]);
 CREATE OR REPLACE FUNCTION augur.view_ensemble_scoring_body(p_view text, vt text, base text, k text, x text[], body text) RETURNS text
-LANGUAGE plpgsql IMMUTABLE AS $gen$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp IMMUTABLE AS $gen$
 DECLARE
-    ms text := CASE WHEN body IS NULL THEN format('augur.margins(d, ARRAY[%s]::float8[], NULL)', array_to_string(x, ', '))
-                    ELSE format('augur.margins(d, NULL, %s)', body) END;
+    ms text := CASE WHEN body IS NULL THEN pg_catalog.format('augur.margins(d, ARRAY[%s]::float8[], NULL)', pg_catalog.array_to_string(x, ', '))
+                    ELSE pg_catalog.format('augur.margins(d, NULL, %s)', body) END;
     n1 text := '0::float8';
     n2 text := '0::float8';
     ninf text := '0::float8';
     ns text;
     -- a full re-scoring's norms: a bag of words' follow the feature function, a dense row's do not change
-    full_n text := CASE WHEN body IS NULL THEN '' ELSE ', ' || format('augur.bow_norms(d, %s)', body) || ' AS n' END;
+    full_n text := CASE WHEN body IS NULL THEN '' ELSE ', ' || pg_catalog.format('augur.bow_norms(d, %s)', body) || ' AS n' END;
     full_set text := CASE WHEN body IS NULL THEN '' ELSE ' norm_1 = s.n[1], norm_2 = s.n[2], norm_inf = s.n[3],' END;
     -- the row's drift of margin and of spread (v: the view's row), and whether its stored values are safe
     drift text := '(augur.ensemble_margin_bound(mb.dl1, mb.dl2, mb.dlinf, mb.db, p_lip, v.norm_1, v.norm_2, v.norm_inf)'
@@ -27,16 +27,16 @@ DECLARE
         || ' AND NOT (p_tol = 0 AND %3$s > 0))';
 BEGIN
     IF body IS NULL THEN
-        FOR i IN 1 .. cardinality(x) LOOP
-            n1 := format('%s + abs(%s)', n1, x[i]);
-            n2 := format('%s + %s * %s', n2, x[i], x[i]);
-            ninf := format('greatest(%s, abs(%s))', ninf, x[i]);
+        FOR i IN 1 .. pg_catalog.cardinality(x) LOOP
+            n1 := pg_catalog.format('%s + abs(%s)', n1, x[i]);
+            n2 := pg_catalog.format('%s + %s * %s', n2, x[i], x[i]);
+            ninf := pg_catalog.format('greatest(%s, abs(%s))', ninf, x[i]);
         END LOOP;
-        ns := format('ARRAY[%s, sqrt(%s), %s]', n1, n2, ninf);
+        ns := pg_catalog.format('ARRAY[%s, sqrt(%s), %s]', n1, n2, ninf);
     ELSE
-        ns := format('augur.bow_norms(d, %s)', body);
+        ns := pg_catalog.format('augur.bow_norms(d, %s)', body);
     END IF;
-    RETURN format($body$
+    RETURN pg_catalog.format($body$
 DECLARE w augur.view_work; nrows bigint; vw augur.views; d augur.model_defs; cls boolean; mb record;
 BEGIN
     SELECT * INTO vw FROM augur.views y WHERE y.name = %1$L;
@@ -109,7 +109,7 @@ BEGIN
     END IF;
     RETURN w;
 END $body$,
-        p_view, vt, base, k, ms, ns, format(safe, 'v.margin', drift, sdrift),
+        p_view, vt, base, k, ms, ns, pg_catalog.format(safe, 'v.margin', drift, sdrift),
         CASE WHEN body IS NULL THEN '' ELSE ', mm.n' END, full_n, full_set,
         augur.view_must_write_sql('q.m', 'q.lb', 'q.sc', 'q.sp', 'q.om', 'q.ol', 'q.os', 'q.osp', 'p_tol'),
         augur.view_must_write_sql('c.m', 'c.lb', 'c.sc', 'c.sp', 'c.om', 'c.ol', 'c.os', 'c.osp', 'p_tol'),

@@ -3,7 +3,7 @@
 -- leave most rows), which makes the live model the anchor (a re-anchoring writes only what the tolerance requires);
 -- then the event of the change (started at t0), with w, the work done incrementally otherwise. Returns the rows written.
 CREATE OR REPLACE FUNCTION augur.view_finish_change(v augur.views, p_event text, p_full boolean, t0 timestamptz, w augur.view_work,
-    full_plan boolean, reorganize boolean, bound float8) RETURNS bigint LANGUAGE plpgsql AS $$
+    full_plan boolean, reorganize boolean, bound float8) RETURNS bigint LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     note text;
     -- as on H2: another feature function is what makes a change a full re-scoring, whatever else would have

@@ -5,7 +5,7 @@
 -- candidate; else the rows their own bounds leave, unless those are most of the view: then full_plan (a full
 -- re-scoring, which also re-anchors, costs less) and nothing is done. bound: the largest margin change.
 CREATE OR REPLACE FUNCTION augur.view_incremental(v augur.views, total bigint, dl1 float8, dl2 float8, dlinf float8, db float8,
-    lip float8, labelled boolean, OUT w augur.view_work, OUT full_plan boolean, OUT bound float8) LANGUAGE plpgsql AS $$
+    lip float8, labelled boolean, OUT w augur.view_work, OUT full_plan boolean, OUT bound float8) LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE band float8;
 BEGIN
     full_plan := false;

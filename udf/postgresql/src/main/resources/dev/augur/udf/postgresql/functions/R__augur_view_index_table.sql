@@ -1,7 +1,7 @@
-CREATE OR REPLACE FUNCTION augur.view_index_table(vt text, key text) RETURNS void LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION augur.view_index_table(vt text, key text) RETURNS void LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-    EXECUTE format('CREATE INDEX ON %s (margin)', vt);
-    EXECUTE format('CREATE INDEX ON %s (anchor_margin)', vt);
-    EXECUTE format('CREATE INDEX ON %s (%I) WHERE dirty', vt, key);
-    EXECUTE format('GRANT SELECT ON %s TO augur_user', vt);
+    EXECUTE pg_catalog.format('CREATE INDEX ON %s (margin)', vt);
+    EXECUTE pg_catalog.format('CREATE INDEX ON %s (anchor_margin)', vt);
+    EXECUTE pg_catalog.format('CREATE INDEX ON %s (%I) WHERE dirty', vt, key);
+    EXECUTE pg_catalog.format('GRANT SELECT ON %s TO augur_user', vt);
 END $$;

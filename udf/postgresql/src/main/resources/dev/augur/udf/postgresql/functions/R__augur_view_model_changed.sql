@@ -3,7 +3,7 @@
 -- covers the change only between models of the same kind, inputs and classes (bag of words: the same feature
 -- function, vocabulary and idf included, so rows keep their vectors), and between ensembles of as many members
 -- (augur.view_ensemble_incremental). Returns the rows written.
-CREATE OR REPLACE FUNCTION augur.view_model_changed(p_view text, p_event text, p_full boolean) RETURNS bigint LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION augur.view_model_changed(p_view text, p_event text, p_full boolean) RETURNS bigint LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     t0 timestamptz := clock_timestamp();
     v augur.views := augur.view_lock(p_view);

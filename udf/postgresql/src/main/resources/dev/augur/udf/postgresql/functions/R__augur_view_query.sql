@@ -4,7 +4,7 @@
 -- model's name a string literal (quotes doubled). Key and inputs lower-cased as PostgreSQL folds them; all NULL when
 -- the query is not of the shape.
 CREATE OR REPLACE FUNCTION augur.view_query(p_query text, OUT key text, OUT model text, OUT inputs text[], OUT tbl text)
-LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp IMMUTABLE PARALLEL SAFE AS $$
 DECLARE
     ident constant text := '[A-Za-z][A-Za-z0-9_]{0,62}';
     -- comments become a space; string literals are kept whole (a comment marker inside one is text)
@@ -17,7 +17,7 @@ BEGIN
     END IF;
     key := lower(parts[1]);
     model := replace(parts[2], '''''', '''');
-    SELECT array_agg(lower(trim(c)) ORDER BY i) INTO inputs
-    FROM unnest(string_to_array(parts[3], ',')) WITH ORDINALITY u(c, i) WHERE trim(c) <> '';
+    SELECT pg_catalog.array_agg(lower(trim(c)) ORDER BY i) INTO inputs
+    FROM pg_catalog.unnest(string_to_array(parts[3], ',')) WITH ORDINALITY u(c, i) WHERE trim(c) <> '';
     tbl := regexp_replace(parts[4], '\s', '', 'g');
 END $$;

@@ -1,7 +1,7 @@
 -- ViewOptions.logServedOnClassificationView: option log_served of a classification view's options text is 0A000 (its model
 -- lives in the view, not in augur.models, so the served log and feedback cannot take it); a text that is not a JSON
 -- object is left to augur.view_options (22032).
-CREATE OR REPLACE FUNCTION augur.view_refuse_log_served(p_options text) RETURNS void LANGUAGE plpgsql IMMUTABLE AS $$
+CREATE OR REPLACE FUNCTION augur.view_refuse_log_served(p_options text) RETURNS void LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp IMMUTABLE AS $$
 DECLARE opts jsonb;
 BEGIN
     BEGIN

@@ -4,7 +4,7 @@
 -- or p_ver); norms_sql, when the norms change with the model (bag of words: a new feature function), their float8[3]
 -- of row b, written by a full re-scoring; fence, ' OFFSET 0' where m_sql must be computed once per row.
 CREATE OR REPLACE FUNCTION augur.view_rescoring_sql(vt text, base text, k text, m_sql text, norms_sql text, fence text) RETURNS text
-LANGUAGE plpgsql IMMUTABLE AS $gen$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp IMMUTABLE AS $gen$
 DECLARE
     lbl text := augur.link_label_case_sql('augur.kind_link(p_kind)', '%1$s', 'p_classes');
     scr text := augur.link_score_case_sql('augur.kind_link(p_kind)', '%1$s');
@@ -15,7 +15,7 @@ DECLARE
     full_set text := CASE WHEN norms_sql IS NULL THEN '' ELSE '
                 norm_1 = s.n[1], norm_2 = s.n[2], norm_inf = s.n[3],' END;
 BEGIN
-    RETURN format($body$
+    RETURN pg_catalog.format($body$
     ELSIF p_mode IN ('full', 'reanchor') THEN
         -- 'full' writes every row whose values differ; 'reanchor' (ViewIndex.reanchor) only those whose label changes or
         -- whose score moves past half the tolerance, the others keeping their stored values; both re-anchor every row
@@ -63,11 +63,11 @@ BEGIN
         INTO w.checked, w.rescored, w.written, w.max_dev FROM u;
 $body$,
         vt, base, k, fence, m_sql,
-        format(lbl, 'mm.m'), format(scr, 'r.m'),
-        format(safe, 'v.margin', '(' || drift || ')'),
+        pg_catalog.format(lbl, 'mm.m'), pg_catalog.format(scr, 'r.m'),
+        pg_catalog.format(safe, 'v.margin', '(' || drift || ')'),
         drift,
-        format(safe, 'band.om', 'band.drift'),
-        format(lbl, 'c.m'), format(scr, 'c.m'),
+        pg_catalog.format(safe, 'band.om', 'band.drift'),
+        pg_catalog.format(lbl, 'c.m'), pg_catalog.format(scr, 'c.m'),
         full_n, full_m, full_set,
         augur.view_must_write_sql('r.m', 'r.lb', 'z.sc', NULL, 'r.om', 'r.ol', 'r.os', NULL, 'p_tol'),
         augur.view_must_write_sql('s.m', 's.lb', 's.sc', NULL, 's.om', 's.ol', 's.os', NULL, 'p_tol'),

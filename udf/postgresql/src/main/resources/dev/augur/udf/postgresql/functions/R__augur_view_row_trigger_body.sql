@@ -5,18 +5,18 @@
 -- holds an ensemble, and r its spread and its anchor's (augur.view_score_ensemble_row).
 DROP FUNCTION IF EXISTS augur.view_row_trigger_body(text, text, text, text[], text, boolean);
 CREATE OR REPLACE FUNCTION augur.view_row_trigger_body(p_view text, vt text, k text, cols text[], score_sql text, features boolean,
-    spread boolean) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $gen$
+    spread boolean) RETURNS text LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp IMMUTABLE AS $gen$
 DECLARE
-    same text := format('OLD.%1$I IS NOT DISTINCT FROM NEW.%1$I', k);
+    same text := pg_catalog.format('OLD.%1$I IS NOT DISTINCT FROM NEW.%1$I', k);
     extra_cols text := CASE WHEN features THEN ', f_idx, f_val' ELSE '' END || CASE WHEN spread THEN ', spread, anchor_spread' ELSE '' END;
     extra_vals text := CASE WHEN features THEN ', f.idx, f.val' ELSE '' END || CASE WHEN spread THEN ', r.spread, r.anchor_spread' ELSE '' END;
     extra_set text := CASE WHEN features THEN ', f_idx = EXCLUDED.f_idx, f_val = EXCLUDED.f_val' ELSE '' END
         || CASE WHEN spread THEN ', spread = EXCLUDED.spread, anchor_spread = EXCLUDED.anchor_spread' ELSE '' END;
 BEGIN
-    FOR i IN 1 .. cardinality(cols) LOOP
-        same := same || format(' AND OLD.%1$I IS NOT DISTINCT FROM NEW.%1$I', cols[i]);
+    FOR i IN 1 .. pg_catalog.cardinality(cols) LOOP
+        same := same || pg_catalog.format(' AND OLD.%1$I IS NOT DISTINCT FROM NEW.%1$I', cols[i]);
     END LOOP;
-    RETURN format($body$
+    RETURN pg_catalog.format($body$
 DECLARE f record; r record;
 BEGIN
     IF TG_OP = 'TRUNCATE' THEN

@@ -2,7 +2,7 @@
 -- of its model version, a classification view's augur.cv_run with the learner's live weights (an ensemble's:
 -- augur.cv_ensemble_run, whose bounds are its members')
 CREATE OR REPLACE FUNCTION augur.view_run_live(v augur.views, p_mode text, lo float8, hi float8, dl1 float8, dl2 float8, dlinf float8,
-    db float8, lip float8) RETURNS augur.view_work LANGUAGE plpgsql AS $$
+    db float8, lip float8) RETURNS augur.view_work LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE l augur.view_learners;
 BEGIN
     IF v.kind = 'classification' THEN

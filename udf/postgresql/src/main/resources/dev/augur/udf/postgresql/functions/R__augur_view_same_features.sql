@@ -1,6 +1,6 @@
 -- whether two model versions have the same feature function (H2's HolderBound.between compares the encoded
 -- feature functions): only then does a row keep its feature vector, and a Hölder bound hold, across them
-CREATE OR REPLACE FUNCTION augur.view_same_features(a augur.model_defs, d augur.model_defs) RETURNS boolean LANGUAGE plpgsql STABLE AS $$
+CREATE OR REPLACE FUNCTION augur.view_same_features(a augur.model_defs, d augur.model_defs) RETURNS boolean LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp STABLE AS $$
 BEGIN
     IF a.feature_type <> d.feature_type OR a.inputs <> d.inputs OR a.dimension <> d.dimension THEN
         RETURN false;

@@ -1,4 +1,4 @@
-CREATE OR REPLACE FUNCTION augur.view_save_anchor(p_view text, p_model text, p_version integer) RETURNS void LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION augur.view_save_anchor(p_view text, p_model text, p_version integer) RETURNS void LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     INSERT INTO augur.view_models (view_name, role, version, sha256, payload)
     SELECT p_view, 'anchor', m.version, m.sha256, p.payload

@@ -6,10 +6,10 @@ DROP FUNCTION IF EXISTS augur.view_score_ensemble_row(text, float8[]);
 CREATE OR REPLACE FUNCTION augur.view_score_ensemble_row(p_view text, x float8[], body text, OUT margin float8, OUT score float8,
     OUT label text, OUT norm_1 float8, OUT norm_2 float8, OUT norm_inf float8, OUT model_version integer, OUT anchor_margin float8,
     OUT spread float8, OUT anchor_spread float8)
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE v augur.views; d augur.model_defs; a augur.model_defs; cur record; anc record; s2 float8 := 0; n float8[];
 BEGIN
-    IF x IS NULL AND body IS NULL OR array_position(x, NULL) IS NOT NULL THEN
+    IF x IS NULL AND body IS NULL OR pg_catalog.array_position(x, NULL) IS NOT NULL THEN
         RETURN;
     END IF;
     SELECT * INTO v FROM augur.views w WHERE w.name = p_view;
@@ -27,7 +27,7 @@ BEGIN
     ELSE
         norm_1 := 0;
         norm_inf := 0;
-        FOR i IN 1 .. cardinality(x) LOOP
+        FOR i IN 1 .. pg_catalog.cardinality(x) LOOP
             norm_1 := norm_1 + abs(x[i]);
             s2 := s2 + x[i] * x[i];
             norm_inf := greatest(norm_inf, abs(x[i]));

@@ -2,16 +2,16 @@
 -- Called by the data trigger with the view locked; grows the view's largest norms and deviation (Hazy's water marks).
 CREATE OR REPLACE FUNCTION augur.view_score_row(p_view text, x float8[], OUT margin float8, OUT score float8, OUT label text,
     OUT norm_1 float8, OUT norm_2 float8, OUT norm_inf float8, OUT model_version integer, OUT anchor_margin float8)
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE v augur.views; d augur.model_defs; a augur.model_defs; s2 float8 := 0;
 BEGIN
-    IF array_position(x, NULL) IS NOT NULL THEN
+    IF pg_catalog.array_position(x, NULL) IS NOT NULL THEN
         RETURN;
     END IF;
     SELECT * INTO v FROM augur.views w WHERE w.name = p_view;
     d := augur.defs(v.model, v.model_version);
     a := augur.defs(v.model, v.anchor_version);
-    FOR i IN 1 .. cardinality(x) LOOP
+    FOR i IN 1 .. pg_catalog.cardinality(x) LOOP
         IF NOT (abs(x[i]) <= 1.7976931348623157e308) THEN
             PERFORM augur.nonfinite(d.name, d.inputs[i], x[i]);
         END IF;
@@ -21,7 +21,7 @@ BEGIN
     anchor_margin := a.bias[1];
     norm_1 := 0;
     norm_inf := 0;
-    FOR i IN 1 .. cardinality(x) LOOP
+    FOR i IN 1 .. pg_catalog.cardinality(x) LOOP
         margin := margin + d.weights[i] * x[i];
         anchor_margin := anchor_margin + a.weights[i] * x[i];
         norm_1 := norm_1 + abs(x[i]);

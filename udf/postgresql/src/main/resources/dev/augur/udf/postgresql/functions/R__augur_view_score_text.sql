@@ -2,7 +2,7 @@
 -- the data trigger of a bag-of-words view with the view locked; grows the view's water marks as view_score_row does.
 CREATE OR REPLACE FUNCTION augur.view_score_text(p_view text, body text, OUT margin float8, OUT score float8, OUT label text,
     OUT norm_1 float8, OUT norm_2 float8, OUT norm_inf float8, OUT model_version integer, OUT anchor_margin float8)
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE v augur.views; d augur.model_defs; a augur.model_defs; n float8[];
 BEGIN
     IF body IS NULL THEN

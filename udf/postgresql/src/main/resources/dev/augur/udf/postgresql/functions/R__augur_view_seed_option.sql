@@ -1,6 +1,6 @@
 -- the seed option: a 64-bit integer, as the engine takes it (OptionValues.int64): a JSON number whose value is an
 -- integer from -2^63 to 2^63-1 (42, 42.0 and 4.2e1 alike)
-CREATE OR REPLACE FUNCTION augur.view_seed_option(opts jsonb, dflt bigint) RETURNS bigint LANGUAGE plpgsql IMMUTABLE AS $$
+CREATE OR REPLACE FUNCTION augur.view_seed_option(opts jsonb, dflt bigint) RETURNS bigint LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp IMMUTABLE AS $$
 DECLARE
     j jsonb := opts -> 'seed';
     n numeric;
@@ -14,6 +14,6 @@ BEGIN
             RETURN n::bigint;
         END IF;
     END IF;
-    RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('option seed must be a 64-bit integer (the seed of the epochs'' '
+    RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = pg_catalog.format('option seed must be a 64-bit integer (the seed of the epochs'' '
         || 'shuffle), got %s', j::text);
 END $$;

@@ -29,15 +29,15 @@ BEGIN
     IF TG_OP = 'INSERT' THEN
         written := 'SELECT n.* FROM augur_served_new n WHERE n.score IS NOT NULL';
     ELSE
-        written := format('SELECT n.* FROM augur_served_new n JOIN augur_served_old o ON o.%1$s = n.%1$s WHERE n.score IS NOT NULL'
+        written := pg_catalog.format('SELECT n.* FROM augur_served_new n JOIN augur_served_old o ON o.%1$s = n.%1$s WHERE n.score IS NOT NULL'
             || ' AND (n.dirty OR (n.score, n.label, n.margin, n.model_version, n.scored_at%2$s) IS DISTINCT FROM (o.score, o.label,'
-            || ' o.margin, o.model_version, o.scored_at%3$s))', k, format(spread, 'n'), format(spread, 'o'));
+            || ' o.margin, o.model_version, o.scored_at%3$s))', k, pg_catalog.format(spread, 'n'), pg_catalog.format(spread, 'o'));
     END IF;
-    FOR ver IN EXECUTE format('SELECT DISTINCT w.model_version FROM (%s) w ORDER BY 1', written) LOOP
+    FOR ver IN EXECUTE pg_catalog.format('SELECT DISTINCT w.model_version FROM (%s) w ORDER BY 1', written) LOOP
         PERFORM augur.served_one_score(augur.defs(v.model, ver));
-        EXECUTE format('INSERT INTO augur.served_predictions (model, key_text, model_version, score, experiment, served_at) '
+        EXECUTE pg_catalog.format('INSERT INTO augur.served_predictions (model, key_text, model_version, score, experiment, served_at) '
             || 'SELECT $1, t.key_text, w.model_version, augur.served_score($1, w.score), $3, w.scored_at FROM (%1$s) w, '
-            || 'LATERAL (SELECT augur.cv_label_text(to_jsonb(w.%2$s) #>> ''{}'', jsonb_typeof(to_jsonb(w.%2$s)) = ''number'') AS key_text) t '
+            || 'LATERAL (SELECT augur.cv_label_text(pg_catalog.to_jsonb(w.%2$s) #>> ''{}'', jsonb_typeof(pg_catalog.to_jsonb(w.%2$s)) = ''number'') AS key_text) t '
             || 'WHERE w.model_version = $2 ORDER BY t.key_text COLLATE "C"', written, k)
         USING v.model, ver, augur.served_experiment(v.model, ver);
     END LOOP;

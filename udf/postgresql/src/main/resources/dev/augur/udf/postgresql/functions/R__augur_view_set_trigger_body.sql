@@ -3,7 +3,7 @@
 -- inputs changed (or went) leave the view, then the new rows with a changed key or inputs are scored set-based
 -- with the same float8 operations as view_score_row. cols: the key's and inputs' columns; x: input expressions over n.
 CREATE OR REPLACE FUNCTION augur.view_set_trigger_body(p_view text, vt text, k text, cols text[], x text[], model text, inputs text[]) RETURNS text
-LANGUAGE plpgsql IMMUTABLE AS $gen$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp IMMUTABLE AS $gen$
 DECLARE
     m text := 'd.bias[1]';
     am text := 'a.bias[1]';
@@ -16,20 +16,20 @@ DECLARE
     changed text;
     score text;
 BEGIN
-    FOR i IN 1 .. cardinality(cols) LOOP
+    FOR i IN 1 .. pg_catalog.cardinality(cols) LOOP
         tuple := tuple || ', t.' || quote_ident(cols[i]);
     END LOOP;
     -- the new rows to score: all of an INSERT's, those of an UPDATE whose key or inputs changed. EXCEPT ALL (hashed,
     -- NULLs and -0.0 equal) rather than NOT EXISTS with IS NOT DISTINCT FROM, which only a nested loop can run
-    changed := format('(SELECT %1$s FROM augur_new t EXCEPT ALL SELECT %1$s FROM augur_old t)', tuple);
-    FOR i IN 1 .. cardinality(x) LOOP
-        m := format('%s + d.weights[%s] * %s', m, i, x[i]);
-        am := format('%s + a.weights[%s] * %s', am, i, x[i]);
-        n1 := format('%s + abs(%s)', n1, x[i]);
-        n2 := format('%s + %s * %s', n2, x[i], x[i]);
-        ninf := format('greatest(%s, abs(%s))', ninf, x[i]);
-        anynull := format('%s OR %s IS NULL', anynull, x[i]);
-        finite := finite || format('
+    changed := pg_catalog.format('(SELECT %1$s FROM augur_new t EXCEPT ALL SELECT %1$s FROM augur_old t)', tuple);
+    FOR i IN 1 .. pg_catalog.cardinality(x) LOOP
+        m := pg_catalog.format('%s + d.weights[%s] * %s', m, i, x[i]);
+        am := pg_catalog.format('%s + a.weights[%s] * %s', am, i, x[i]);
+        n1 := pg_catalog.format('%s + abs(%s)', n1, x[i]);
+        n2 := pg_catalog.format('%s + %s * %s', n2, x[i], x[i]);
+        ninf := pg_catalog.format('greatest(%s, abs(%s))', ninf, x[i]);
+        anynull := pg_catalog.format('%s OR %s IS NULL', anynull, x[i]);
+        finite := finite || pg_catalog.format('
     SELECT %s INTO bad FROM %%1$s n WHERE NOT (abs(%s) <= 1.7976931348623157e308) LIMIT 1;
     IF FOUND THEN
         PERFORM augur.nonfinite(%L, %L, bad);
@@ -37,7 +37,7 @@ BEGIN
     END LOOP;
     anynull := '(' || anynull || ')';
     -- scoring the rows of source %1$s (alias n) into the view
-    score := format($score$
+    score := pg_catalog.format($score$
     -- a key twice: already in the view, or twice among the rows (a base table without a unique key)
     SELECT n.%2$I::text INTO dup FROM %%1$s n WHERE EXISTS (SELECT 1 FROM %1$s w WHERE w.%2$I = n.%2$I) LIMIT 1;
     IF dup IS NULL THEN
@@ -59,7 +59,7 @@ BEGIN
     )
     SELECT max(s.norm_1) AS n1, max(s.norm_2) AS n2, max(s.norm_inf) AS ninf, max(s.dev) AS dev INTO r FROM s;$score$,
         vt, k, finite, m, am, n1, n2, ninf, anynull);
-    RETURN format($body$
+    RETURN pg_catalog.format($body$
 DECLARE v augur.views; d augur.model_defs; a augur.model_defs; dup text; bad float8; r record;
 BEGIN
     v := augur.view_lock(%1$L);
@@ -81,5 +81,5 @@ BEGIN
         WHERE w.name = %1$L;
     END IF;
     RETURN NULL;
-END $body$, p_view, vt, k, tuple, format(score, changed), format(score, 'augur_new'));
+END $body$, p_view, vt, k, tuple, pg_catalog.format(score, changed), pg_catalog.format(score, 'augur_new'));
 END $gen$;

@@ -27,79 +27,79 @@ BEGIN
     PERFORM set_config('row_security', 'off', true);
     FOR v IN SELECT * FROM augur.views WHERE created_by IS NULL ORDER BY name LOOP
         vname := CASE WHEN v.mode = 'hybrid' THEN v.name || '_labels' ELSE v.name END;
-        rel := to_regclass(format('%I.%I', v.view_schema, vname));
+        rel := to_regclass(pg_catalog.format('%I.%I', v.view_schema, vname));
         IF rel IS NULL OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid = v.base_relation)
            OR v.kind = 'classification' AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger t WHERE t.tgname = 'augur_cl_' || v.routine) THEN
-            RAISE EXCEPTION USING ERRCODE = '55000', MESSAGE = format('prediction view ''%s'' cannot be upgraded: its table %s.%s or a table '
+            RAISE EXCEPTION USING ERRCODE = '55000', MESSAGE = pg_catalog.format('prediction view ''%s'' cannot be upgraded: its table %s.%s or a table '
                 || 'it reads (%s) is gone; drop the view (SELECT AUGUR.DROP_PREDICTION_VIEW(''%s'')), then migrate again', v.name,
                 v.view_schema, vname, coalesce(v.examples_table || ', ', '') || v.base_table, v.name);
         END IF;
         -- nothing changes under the migration: the view's table (it is rebuilt), the tables it reads
-        EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', rel);
-        EXECUTE format('LOCK TABLE ONLY %s IN ACCESS SHARE MODE', v.base_relation::regclass);
+        EXECUTE pg_catalog.format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', rel);
+        EXECUTE pg_catalog.format('LOCK TABLE ONLY %s IN ACCESS SHARE MODE', v.base_relation::regclass);
         creator := (SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid = rel);
         UPDATE augur.views x SET created_by = (SELECT r.rolname FROM pg_catalog.pg_roles r WHERE r.oid = creator),
             examples_relation = (SELECT t.tgrelid FROM pg_catalog.pg_trigger t WHERE t.tgname = 'augur_cl_' || v.routine LIMIT 1)
         WHERE x.name = v.name
         RETURNING * INTO v;
         IF v.examples_relation IS NOT NULL THEN
-            EXECUTE format('LOCK TABLE ONLY %s IN ACCESS SHARE MODE', v.examples_relation::regclass);
+            EXECUTE pg_catalog.format('LOCK TABLE ONLY %s IN ACCESS SHARE MODE', v.examples_relation::regclass);
         END IF;
         IF NOT has_table_privilege(creator, v.base_relation, 'SELECT')
            OR v.mode <> 'lazy' AND NOT has_table_privilege(creator, v.base_relation, 'TRIGGER')
            OR v.kind = 'classification' AND (v.examples_relation IS NULL OR NOT has_table_privilege(creator, v.examples_relation, 'SELECT')
                                              OR NOT has_table_privilege(creator, v.examples_relation, 'TRIGGER')) THEN
-            RAISE EXCEPTION USING ERRCODE = '42501', MESSAGE = format('prediction view ''%s'' cannot become the catalog owner''s: its creator %s '
+            RAISE EXCEPTION USING ERRCODE = '42501', MESSAGE = pg_catalog.format('prediction view ''%s'' cannot become the catalog owner''s: its creator %s '
                 || 'no longer holds SELECT and TRIGGER on %s; drop the view (AUGUR.DROP_PREDICTION_VIEW(''%s'')) or grant them back, '
                 || 'then migrate again', v.name, v.created_by, coalesce(v.examples_table || ' or ', '') || v.base_table, v.name);
         END IF;
         -- its table must still be a table, the columns copied below of built-in types, and nothing else may read it
         IF v.mode <> 'lazy' THEN
             IF (SELECT c.relkind FROM pg_catalog.pg_class c WHERE c.oid = rel) <> 'r' THEN
-                RAISE EXCEPTION USING ERRCODE = '42809', MESSAGE = format('prediction view ''%s'' cannot be upgraded: %s is no longer a table; '
+                RAISE EXCEPTION USING ERRCODE = '42809', MESSAGE = pg_catalog.format('prediction view ''%s'' cannot be upgraded: %s is no longer a table; '
                     || 'drop the view (AUGUR.DROP_PREDICTION_VIEW(''%s'')), then migrate again', v.name, rel, v.name);
             END IF;
-            SELECT string_agg(format('%s (%s)', a.attname, format_type(a.atttypid, a.atttypmod)), ', ') INTO bad
+            SELECT string_agg(pg_catalog.format('%s (%s)', a.attname, format_type(a.atttypid, a.atttypmod)), ', ') INTO bad
             FROM pg_catalog.pg_attribute a WHERE a.attrelid = rel AND a.attnum > 0 AND NOT a.attisdropped AND augur.base_type(a.atttypid) >= 16384
               AND a.attname IN (v.key_column, 'score', 'label', 'margin', 'norm_1', 'norm_2', 'norm_inf', 'model_version', 'scored_at',
                                 'anchor_margin', 'dirty', 'f_idx', 'f_val');
             IF bad IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = '42804', MESSAGE = format('prediction view ''%s'' cannot be upgraded: columns %s of its table %s '
+                RAISE EXCEPTION USING ERRCODE = '42804', MESSAGE = pg_catalog.format('prediction view ''%s'' cannot be upgraded: columns %s of its table %s '
                     || 'are no longer of the types Augur made them; drop the view (AUGUR.DROP_PREDICTION_VIEW(''%s'')), then migrate again',
                     v.name, bad, rel, v.name);
             END IF;
             SELECT string_agg(DISTINCT x.obj, ', ') INTO bad FROM (
                 SELECT r.ev_class::regclass::text AS obj FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_rewrite r ON r.oid = d.objid
                 WHERE d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.refobjid = rel AND r.ev_class <> rel
-                  AND r.ev_class IS DISTINCT FROM to_regclass(format('%I.%I', v.view_schema, v.name))
+                  AND r.ev_class IS DISTINCT FROM to_regclass(pg_catalog.format('%I.%I', v.view_schema, v.name))
                 UNION ALL
                 SELECT c.conrelid::regclass::text FROM pg_catalog.pg_constraint c WHERE c.confrelid = rel AND c.conrelid <> rel
                 UNION ALL
                 SELECT i.inhrelid::regclass::text FROM pg_catalog.pg_inherits i WHERE i.inhparent = rel) x;
             IF bad IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = '2BP01', MESSAGE = format('prediction view ''%s'' cannot be upgraded: %s depend on its table %s, '
+                RAISE EXCEPTION USING ERRCODE = '2BP01', MESSAGE = pg_catalog.format('prediction view ''%s'' cannot be upgraded: %s depend on its table %s, '
                     || 'which this migration rebuilds as the catalog owner''s; drop them, migrate, and create them again', v.name, bad, rel);
             END IF;
         END IF;
         IF v.mode = 'lazy' THEN
-            EXECUTE format('DROP VIEW %s', rel);
+            EXECUTE pg_catalog.format('DROP VIEW %s', rel);
             PERFORM augur.view_make_sql_view(v);
             CONTINUE;
         END IF;
-        IF v.mode = 'hybrid' AND to_regclass(format('%I.%I', v.view_schema, v.name)) IS NOT NULL THEN
-            EXECUTE format('DROP VIEW %I.%I', v.view_schema, v.name);
+        IF v.mode = 'hybrid' AND to_regclass(pg_catalog.format('%I.%I', v.view_schema, v.name)) IS NOT NULL THEN
+            EXECUTE pg_catalog.format('DROP VIEW %I.%I', v.view_schema, v.name);
         END IF;
         -- the same rows in a table of the owner's (nothing the creator attached to its table comes along)
         src := augur.view_source_rel(v.base_relation, v.base_table, v.key_column, '{}', v.kind);
-        vt := format('%I.%I', v.view_schema, vname);
-        old := format('%I.%I', v.view_schema, 'augur_old_' || v.routine);
-        EXECUTE format('ALTER TABLE %s RENAME TO %I', vt, 'augur_old_' || v.routine);
+        vt := pg_catalog.format('%I.%I', v.view_schema, vname);
+        old := pg_catalog.format('%I.%I', v.view_schema, 'augur_old_' || v.routine);
+        EXECUTE pg_catalog.format('ALTER TABLE %s RENAME TO %I', vt, 'augur_old_' || v.routine);
         PERFORM augur.view_make_table(vt, v.key_column, src.key_type, v.kind = 'classification', false);
         cols := 'score, label, margin, norm_1, norm_2, norm_inf, model_version, scored_at, anchor_margin, dirty'
             || CASE WHEN v.kind = 'classification' THEN ', f_idx, f_val' ELSE '' END;
-        EXECUTE format('INSERT INTO %s (%I, %s) SELECT %I, %s FROM ONLY %s', vt, v.key_column, cols, v.key_column, cols, old);
-        EXECUTE format('DROP TABLE %s', old);
-        EXECUTE format('ALTER TABLE %s ADD PRIMARY KEY (%I)', vt, v.key_column);
+        EXECUTE pg_catalog.format('INSERT INTO %s (%I, %s) SELECT %I, %s FROM ONLY %s', vt, v.key_column, cols, v.key_column, cols, old);
+        EXECUTE pg_catalog.format('DROP TABLE %s', old);
+        EXECUTE pg_catalog.format('ALTER TABLE %s ADD PRIMARY KEY (%I)', vt, v.key_column);
         PERFORM augur.view_index_table(vt, v.key_column);
         PERFORM augur.view_generate(v.name);
         IF v.mode = 'hybrid' THEN
@@ -124,7 +124,7 @@ BEGIN
     -- bag-of-words views scored with another formula of the logistic function up to 25032aa (the last bits differ)
     FOR v IN SELECT x.name, x.view_schema FROM augur.views x JOIN augur.model_defs d ON d.name = x.model AND d.version = x.model_version
              WHERE x.kind = 'prediction' AND x.mode = 'eager' AND d.feature_type = 'bag_of_words' AND augur.kind_link(d.kind) <> 'identity' ORDER BY x.name LOOP
-        EXECUTE format('UPDATE %I.%I SET score = augur.sigmoid(margin) WHERE score IS DISTINCT FROM augur.sigmoid(margin)',
+        EXECUTE pg_catalog.format('UPDATE %I.%I SET score = augur.sigmoid(margin) WHERE score IS DISTINCT FROM augur.sigmoid(margin)',
                        v.view_schema, v.name);
     END LOOP;
 END $$;
@@ -157,38 +157,38 @@ DECLARE
     -- what serving takes: augur_user's, as the PREDICT family (issue 13)
     users constant text[] := ARRAY['record_prediction', 'record_prediction_proba', 'route', 'serve'];
 BEGIN
-    SELECT string_agg(format('%s (%s)', p.oid::regprocedure, p.proowner::regrole), ', ') INTO STRICT f
+    SELECT string_agg(pg_catalog.format('%s (%s)', p.oid::regprocedure, p.proowner::regrole), ', ') INTO STRICT f
     FROM pg_catalog.pg_proc p WHERE p.pronamespace = 'augur'::regnamespace AND p.proowner <> owner;
     IF f.string_agg IS NOT NULL THEN
-        RAISE EXCEPTION USING ERRCODE = '42501', MESSAGE = format('functions in schema augur that are not the catalog owner''s (%s): %s; '
+        RAISE EXCEPTION USING ERRCODE = '42501', MESSAGE = pg_catalog.format('functions in schema augur that are not the catalog owner''s (%s): %s; '
             || 'only %s may create there: drop them, then migrate again', owner, f.string_agg, owner);
     END IF;
     FOR f IN SELECT p.oid::regprocedure AS sig, p.proname, p.prosecdef, p.proacl,
                     coalesce('search_path=pg_catalog, pg_temp' = ANY (p.proconfig), false) AS pinned
              FROM pg_catalog.pg_proc p WHERE p.pronamespace = 'augur'::regnamespace LOOP
         IF f.prosecdef AND NOT f.pinned THEN
-            EXECUTE format('ALTER FUNCTION %s SET search_path = pg_catalog, pg_temp', f.sig);
+            EXECUTE pg_catalog.format('ALTER FUNCTION %s SET search_path = pg_catalog, pg_temp', f.sig);
         END IF;
         IF f.proname = ANY (admin) THEN
-            EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC, augur_user', f.sig);
-            EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO augur_admin', f.sig);
+            EXECUTE pg_catalog.format('REVOKE ALL ON FUNCTION %s FROM PUBLIC, augur_user', f.sig);
+            EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO augur_admin', f.sig);
         ELSIF f.proname = ANY (users) THEN
-            EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC, augur_admin', f.sig);
-            EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO augur_user', f.sig);
+            EXECUTE pg_catalog.format('REVOKE ALL ON FUNCTION %s FROM PUBLIC, augur_admin', f.sig);
+            EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO augur_user', f.sig);
         ELSIF f.proname = ANY (owner_only) OR f.proname ~ '^augur_(v[rtix]|c[tl])_[0-9a-f]{32}$' THEN
-            EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC, augur_user, augur_admin', f.sig);
+            EXECUTE pg_catalog.format('REVOKE ALL ON FUNCTION %s FROM PUBLIC, augur_user, augur_admin', f.sig);
         ELSIF f.proacl IS NOT NULL THEN
             -- a helper someone granted or revoked by hand: back to the default
-            EXECUTE format('REVOKE ALL ON FUNCTION %s FROM augur_user, augur_admin', f.sig);
-            EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO PUBLIC', f.sig);
+            EXECUTE pg_catalog.format('REVOKE ALL ON FUNCTION %s FROM augur_user, augur_admin', f.sig);
+            EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO PUBLIC', f.sig);
         END IF;
     END LOOP;
     FOR f IN SELECT p.oid::regprocedure AS sig FROM pg_catalog.pg_proc p
              WHERE p.pronamespace = 'public'::regnamespace AND p.proowner = owner
                AND p.proname IN ('predict', 'predict_label', 'predict_proba', 'predict_explain', 'predict_stddev', 'predict_set',
                                  'predict_label_if_certain', 'predict_interval', 'predict_served') LOOP
-        EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', f.sig);
-        EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO augur_user', f.sig);
+        EXECUTE pg_catalog.format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', f.sig);
+        EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO augur_user', f.sig);
     END LOOP;
 END $$;
 
