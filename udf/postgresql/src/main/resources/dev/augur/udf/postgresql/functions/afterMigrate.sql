@@ -136,16 +136,17 @@ END $$;
 -- augur_admin's; what writes the catalog or generates code is the owner's alone (the generated per-view functions
 -- too); the other helpers keep the default (PUBLIC, reached through USAGE on schema augur: augur_user). The PREDICT
 -- family in schema public is augur_user's only. Every SECURITY DEFINER function pins search_path (only
--- pg_catalog, then pg_temp: nothing its caller can create is found first); the others must not set it, or the
--- planner would no longer inline the SQL ones (PREDICT, augur.sigmoid, augur.affine).
+-- pg_catalog, then pg_temp: nothing its caller can create is found first), and so does every other PL/pgSQL function
+-- but the entry points that resolve the caller's own names (PgSearchPathTest); the SQL ones must not set it, or the
+-- planner would no longer inline them (PREDICT, augur.sigmoid, augur.affine): they qualify what they call instead.
 DO $$
 DECLARE
     owner regrole := augur.catalog_owner();
     f record;
     admin constant text[] := ARRAY['register_model', 'import_model', 'train_model', 'deploy_model', 'rollback_model', 'drop_model',
         'sync_predict', 'create_prediction_view', 'refresh_prediction_view', 'drop_prediction_view', 'create_classification_view',
-        'view_create', 'cv_create', 'calibrate_model', 'calibration_register',
-        'create_feedback', 'feedback_create', 'drop_feedback',  -- feedback (issue 13)
+        'view_create', 'cv_create', 'calibrate_model', 'calibrate_model_in', 'calibration_register',
+        'create_feedback', 'create_feedback_in', 'feedback_create', 'drop_feedback',  -- feedback (issue 13)
         'start_experiment',  -- experiments (issue 13)
         'set_monitor', 'set_adaptive_conformal', 'store_reference', 'register_trained', 'capture_reference'];  -- monitoring (issue 13)
     owner_only constant text[] := ARRAY['regenerate_predict', 'regenerate_bow_predict', 'generated_function', 'view_generate', 'view_make_table',
