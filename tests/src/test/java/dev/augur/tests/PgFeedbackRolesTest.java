@@ -45,6 +45,10 @@ class PgFeedbackRolesTest {
             assertThat(H2Db.intValue(u, "SELECT augur.record_prediction('m', '1', 0.8)")).isEqualTo(1);
             H2Db.exec(u, "INSERT INTO labels VALUES (1, 1)");
             assertThat(H2Db.intValue(u, "SELECT n FROM augur.live_metrics WHERE feedback = 'fb'")).isEqualTo(1);
+            // a label's time is when it arrives where the feedback has no AT column: a direct call cannot choose one
+            // (it would join the label to an older prediction than an INSERT now does)
+            denied(u, "SELECT augur.feedback_label('fb', 'labels'::regclass, '2', true, '0', true, TIMESTAMPTZ '2000-01-01 00:00:00+00')", "fb");
+            assertThat(H2Db.intValue(u, "SELECT count(*) FROM augur.feedback_labels")).isEqualTo(1);
             // a model with more than two classes: its probabilities, through the catalog owner's function only
             assertThat(H2Db.intValue(u, "SELECT augur.record_prediction_proba('s', '1', ARRAY[0.2, 0.3, 0.5])")).isEqualTo(1);
             denied(u, "SELECT augur.record_served('s', '2', 0.5, ARRAY[0.2, 0.3, 0.5], 1, now())", "record_served");

@@ -21,6 +21,12 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = '42501', MESSAGE = pg_catalog.format('permission denied to add labels to feedback ''%s'': only an INSERT '
             || 'into its label table does', p_name);
     END IF;
+    IF f.at_column IS NULL AND p_at IS NOT NULL THEN
+        -- neither the trigger nor CREATE FEEDBACK passes a time then: the caller would be choosing which prediction the
+        -- label joins (the latest served at or before it), which an INSERT into the label table cannot
+        RAISE EXCEPTION USING ERRCODE = '42501', MESSAGE = pg_catalog.format('permission denied to time a label of feedback ''%s'': it has '
+            || 'no AT column, so its labels are timed when they arrive', p_name);
+    END IF;
     IF p_key IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = '22004', MESSAGE = pg_catalog.format('a label for feedback ''%s'' has a NULL key; give every label the key '
             || 'of its prediction', f.name);
