@@ -11,6 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static dev.augur.tests.PgRoleChecks.as;
+import static dev.augur.tests.PgRoleChecks.isSuperuser;
+import static dev.augur.tests.PgRoleChecks.roleSuffix;
+import static dev.augur.tests.PgRoleChecks.superuser;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -20,17 +23,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * whether that role is the catalog owner migrating or a superuser calling the PREDICT family.
  */
 class PgSearchPathTest {
-    private static String suffix() {
-        return "_" + ProcessHandle.current().pid() + "_" + System.nanoTime() % 1000000;
-    }
-
-    private static Connection superuser(String url) throws SQLException {
-        return DriverManager.getConnection("jdbc:augur:" + url.substring("jdbc:".length()));
-    }
-
-    private static boolean superuserFlag(Connection su, String role) throws SQLException {
-        return Boolean.TRUE.equals(H2Db.scalar(su, "SELECT rolsuper FROM pg_roles WHERE rolname = ?", role));
-    }
 
     private static String database(String url) {
         String path = url.substring(url.indexOf("//") + 2);
@@ -49,7 +41,7 @@ class PgSearchPathTest {
     @Test
     void quotedNamesOfABaseTableAndItsSchemaStayNamesInAViewsGeneratedCode() throws Exception {
         String url = PgServer.newDatabase("sec_names");
-        String eng = "eng" + suffix();
+        String eng = "eng" + roleSuffix();
         try (Connection su = superuser(url)) {
             H2Db.exec(su, "CREATE ROLE " + eng + " LOGIN", "GRANT augur_admin TO " + eng, "GRANT CREATE ON SCHEMA public TO " + eng,
                     "GRANT CREATE ON DATABASE " + database(url) + " TO " + eng);
@@ -78,7 +70,7 @@ class PgSearchPathTest {
                 forgetFingerprint(su);
             }
             try (Connection su = superuser(url)) {
-                assertThat(superuserFlag(su, eng)).as("the admin became a superuser").isFalse();
+                assertThat(isSuperuser(su, eng)).as("the admin became a superuser").isFalse();
             }
             try (Connection e = DriverManager.getConnection(as(url, eng))) {
                 for (String view : List.of("v", "w")) {
@@ -97,7 +89,7 @@ class PgSearchPathTest {
                 H2Db.scalar(e, "SELECT augur.deploy_model('m', 2)");
             }
             try (Connection su = superuser(url)) {
-                assertThat(superuserFlag(su, eng)).as("the admin became a superuser").isFalse();
+                assertThat(isSuperuser(su, eng)).as("the admin became a superuser").isFalse();
             }
         } finally {
             try (Connection su = superuser(url)) {
@@ -160,8 +152,8 @@ class PgSearchPathTest {
     @Test
     void functionsAndOperatorsPlantedInPublicRunForNobodyButTheirAuthor() throws Exception {
         String url = PgServer.newDatabase("sec_path");
-        String nobody = "nob" + suffix();
-        String eng = "eng" + suffix();
+        String nobody = "nob" + roleSuffix();
+        String eng = "eng" + roleSuffix();
         try (Connection su = superuser(url); Statement st = su.createStatement()) {
             H2Db.exec(su, "CREATE ROLE " + nobody + " LOGIN", "GRANT CREATE ON SCHEMA public TO " + nobody,
                     "CREATE ROLE " + eng + " LOGIN", "GRANT augur_admin TO " + eng);

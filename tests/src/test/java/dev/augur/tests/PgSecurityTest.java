@@ -15,6 +15,9 @@ import java.util.List;
 import java.util.Map;
 
 import static dev.augur.tests.PgRoleChecks.as;
+import static dev.augur.tests.PgRoleChecks.isSuperuser;
+import static dev.augur.tests.PgRoleChecks.roleSuffix;
+import static dev.augur.tests.PgRoleChecks.superuser;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -36,15 +39,6 @@ class PgSecurityTest {
             "6180339887");
 
     // ------------------------------------------------------------------------------------------------- helpers
-
-    private static String suffix() {
-        return "_" + ProcessHandle.current().pid() + "_" + System.nanoTime() % 1000000;
-    }
-
-    /** The superuser's connection through the jdbc:augur: driver (which installs the catalog). */
-    private static Connection superuser(String url) throws SQLException {
-        return DriverManager.getConnection("jdbc:augur:" + url.substring("jdbc:".length()));
-    }
 
     private static String model(String name, double wa, double wb, double bias) {
         return "{\"name\":\"" + name + "\",\"kind\":\"logistic\",\"features\":{\"type\":\"dense\",\"inputs\":[\"a\",\"b\"]},\"weights\":["
@@ -82,10 +76,6 @@ class PgSecurityTest {
                     .append(m.getInternalQuery());
         }
         return s.toString();
-    }
-
-    private static boolean superuserFlag(Connection su, String role) throws SQLException {
-        return Boolean.TRUE.equals(H2Db.scalar(su, "SELECT rolsuper FROM pg_roles WHERE rolname = ?", role));
     }
 
     /** The generated functions of view {@code view} (any schema): regprocedure text -> schema. */
@@ -127,7 +117,7 @@ class PgSecurityTest {
     @Test
     void anAdminCannotReplaceItsViewsCodeToRunAsTheCatalogOwner() throws Exception {
         String url = PgServer.newDatabase("sec_replace");
-        String eng = "eng" + suffix();
+        String eng = "eng" + roleSuffix();
         try (Connection su = superuser(url)) {
             H2Db.exec(su, "CREATE ROLE " + eng + " LOGIN", "GRANT augur_admin TO " + eng, "GRANT CREATE ON SCHEMA public TO " + eng);
             try {
@@ -158,7 +148,7 @@ class PgSecurityTest {
                     failure(e, "SELECT augur.deploy_model('m', 2)");
                     failure(e, "SELECT augur.refresh_prediction_view('v', true)");
                 }
-                assertThat(superuserFlag(su, eng)).as("the admin became a superuser").isFalse();
+                assertThat(isSuperuser(su, eng)).as("the admin became a superuser").isFalse();
                 // replacing the function, changing its security or owner, and adding a trigger to the view's table: refused
                 assertThat(attempts).containsExactly("42501", "42501", "42501", "ok", "42501");
                 try (Statement st = su.createStatement()) {
@@ -176,7 +166,7 @@ class PgSecurityTest {
     @Test
     void anAdminCannotWriteTheViewCatalogToRunItsOwnFunction() throws Exception {
         String url = PgServer.newDatabase("sec_catalog");
-        String sfx = suffix();
+        String sfx = roleSuffix();
         String eng = "eng" + sfx;
         String pwned = "pwned" + sfx;
         try (Connection su = superuser(url)) {
@@ -232,7 +222,7 @@ class PgSecurityTest {
     @Test
     void theCreatorTunesItsViewThroughTheCatalogWithCheckedValues() throws Exception {
         String url = PgServer.newDatabase("sec_tune");
-        String sfx = suffix();
+        String sfx = roleSuffix();
         String eng = "eng" + sfx;
         String other = "other" + sfx;
         try (Connection su = superuser(url)) {
@@ -284,7 +274,7 @@ class PgSecurityTest {
     @Test
     void creatingAViewTakesThePrivilegesItUsesAndReadsBuiltInTypesOnly() throws Exception {
         String url = PgServer.newDatabase("sec_create");
-        String sfx = suffix();
+        String sfx = roleSuffix();
         String alice = "alice" + sfx;
         String eng = "eng" + sfx;
         try (Connection su = superuser(url)) {
@@ -336,7 +326,7 @@ class PgSecurityTest {
             assertThat(H2Db.intValue(e, "SELECT model_version FROM augur.views WHERE name = 'cv2'")).isEqualTo(2);
         }
         try (Connection su = superuser(url)) {
-            assertThat(superuserFlag(su, eng)).isFalse();
+            assertThat(isSuperuser(su, eng)).isFalse();
             assertThat(H2Db.count(su, "augur.views")).isEqualTo(2);
             assertThat(H2Db.text(su, "SELECT created_by FROM augur.views WHERE name = 'cv2'")).isEqualTo(eng);
         }
@@ -366,7 +356,7 @@ class PgSecurityTest {
     @Test
     void aCreatorChangingItsTablesUnderItsViewsRunsNothingAsTheOwner() throws Exception {
         String url = PgServer.newDatabase("sec_alter");
-        String eng = "eng" + suffix();
+        String eng = "eng" + roleSuffix();
         try (Connection su = superuser(url)) {
             H2Db.exec(su, "CREATE ROLE " + eng + " LOGIN", "GRANT augur_admin TO " + eng, "GRANT CREATE ON SCHEMA public TO " + eng);
         }
@@ -412,7 +402,7 @@ class PgSecurityTest {
                 assertThat(replaced.getMessage()).contains("no longer the table", "'v'");
             }
             try (Connection su = superuser(url)) {
-                assertThat(superuserFlag(su, eng)).as("the creator became a superuser").isFalse();
+                assertThat(isSuperuser(su, eng)).as("the creator became a superuser").isFalse();
             }
         } finally {
             try (Connection su = superuser(url)) {
@@ -426,7 +416,7 @@ class PgSecurityTest {
     @Test
     void anAdminCannotRunTheGeneratedFunctionsOfAViewItMayNotWrite() throws Exception {
         String url = PgServer.newDatabase("sec_generated");
-        String sfx = suffix();
+        String sfx = roleSuffix();
         String alice = "alice" + sfx;
         String eng = "eng" + sfx;
         try (Connection su = superuser(url)) {
@@ -487,7 +477,7 @@ class PgSecurityTest {
     @Test
     void aRoleWithoutAugurRolesCanNeitherPredictNorReadWeights() throws Exception {
         String url = PgServer.newDatabase("sec_weights");
-        String sfx = suffix();
+        String sfx = roleSuffix();
         String nobody = "nobody" + sfx;
         String analyst = "analyst" + sfx;
         try (Connection su = superuser(url)) {
@@ -586,7 +576,7 @@ class PgSecurityTest {
     @Test
     void everySecurityDefinerFunctionPinsItsSearchPathAndBelongsToTheCatalogOwner() throws Exception {
         String url = PgServer.newDatabase("sec_patterns");
-        String eng = "eng" + suffix();
+        String eng = "eng" + roleSuffix();
         try (Connection su = superuser(url)) {
             H2Db.exec(su, "CREATE ROLE " + eng + " LOGIN", "GRANT augur_admin TO " + eng, "GRANT CREATE ON SCHEMA public TO " + eng);
         }
@@ -762,7 +752,7 @@ class PgSecurityTest {
     @Test
     void aCatalogOfV6UpgradesInPlace() throws Exception {
         String url = PgServer.newDatabase("sec_upgrade");
-        String eng = "eng" + suffix();
+        String eng = "eng" + roleSuffix();
         OldPgCatalog.migrateToV6(url);
         try (Connection su = DriverManager.getConnection(url)) {
             assertThat(H2Db.intValue(su, "SELECT max(version::int) FROM augur.\"AUGUR_SCHEMA_HISTORY\" WHERE success")).isEqualTo(6);
@@ -822,7 +812,7 @@ class PgSecurityTest {
                 // nothing the admin planted under V6 ran as the owner
                 st.execute("SELECT augur.deploy_model('m', 1)");
                 st.execute("SELECT augur.refresh_prediction_view('hy', true)");
-                assertThat(superuserFlag(su, eng)).as("the admin became a superuser").isFalse();
+                assertThat(isSuperuser(su, eng)).as("the admin became a superuser").isFalse();
                 assertThat(H2Db.count(su, "pg_trigger WHERE tgname = 'eng_escalate'")).isZero();
             }
             try (Connection e = DriverManager.getConnection(as(url, eng))) {
@@ -847,7 +837,7 @@ class PgSecurityTest {
     @Test
     void theNewMigrationRefusesARoleThatDoesNotOwnTheCatalog() throws Exception {
         String url = PgServer.newDatabase("sec_mig_owner");
-        String eng = "eng" + suffix();
+        String eng = "eng" + roleSuffix();
         OldPgCatalog.migrateToV6(url);
         try (Connection su = DriverManager.getConnection(url)) {
             H2Db.exec(su, "CREATE ROLE " + eng + " LOGIN", "GRANT augur_admin TO " + eng, "GRANT ALL ON SCHEMA augur TO " + eng,
