@@ -260,7 +260,7 @@ final class GpuCheck {
                 s.useDeepPlans(deep);
                 s.append(x, 0, rows);
             }
-            KernelPlan plan = store.plan(rows, deep);
+            KernelPlan plan = store.plan(rows, deep, link.membersCode());
             String variant = "ensemble " + (link == Link.LOGISTIC ? "logistic" : "identity") + " " + describe(plan)
                     + (deep && plan.k() != 0 ? " (deep)" : "");
             int[] band = bandIds(random, rows);
@@ -606,7 +606,8 @@ final class GpuCheck {
         double[] w = gaussians(random, members * d);
         double[] b = gaussians(random, members);
         store.setModel(w, b);
-        KernelPlan plan = store.plan(rows, false);
+        // the grid rescoreEnsemble launches: sized by the ensemble twin's occupancy
+        KernelPlan plan = store.plan(rows, false, Link.LOGISTIC.membersCode());
         double ms = median(device.storeTime(store.handleForTiming(), plan, null, 0, rows, Link.LOGISTIC.membersCode(), false,
                 true, reps));
         perf.add(new Perf("ensemble-128x64", "ensemble d=128 64 members " + describe(plan), rows, ms, rows * (4.0 * d + 16),

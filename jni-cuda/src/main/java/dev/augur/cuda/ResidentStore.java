@@ -305,11 +305,15 @@ final class ResidentStore implements DeviceFeatureStore {
 
     /** The plan for {@code count} positions: the variant for this row width, a grid of one full wave. */
     KernelPlan plan(int count, boolean deep) {
-        return plan(count, deep, KernelPlan.DENSE);
+        return plan(count, deep, Link.IDENTITY.code());
     }
 
-    /** As {@link #plan(int, boolean)}, the grid sized by the occupancy of {@code kind}'s variant (its ensemble twin). */
-    private KernelPlan plan(int count, boolean deep, int kind) {
+    /**
+     * As {@link #plan(int, boolean)} for a launch with link code {@code linkCode}: a members link runs the variant's
+     * ensemble twin, whose occupancy then sizes the grid.
+     */
+    KernelPlan plan(int count, boolean deep, int linkCode) {
+        int kind = KernelEmulator.membersLink(linkCode) ? KernelPlan.DENSE_MEMBERS : KernelPlan.DENSE;
         KernelPlan variant = KernelPlan.dense(ld, count, 1, 1, deep);
         int resident = device.residentBlocksPerSm(kind, variant);
         return KernelPlan.dense(ld, count, device.multiprocessors(), resident, deep);
@@ -455,8 +459,7 @@ final class ResidentStore implements DeviceFeatureStore {
         if (modelOutputs != outputs) {
             throw new IllegalStateException("no model of " + outputs + " outputs is set");
         }
-        KernelPlan plan = plan(b.count(), deepPlans,
-                KernelEmulator.membersLink(linkCode) ? KernelPlan.DENSE_MEMBERS : KernelPlan.DENSE);
+        KernelPlan plan = plan(b.count(), deepPlans, linkCode);
         if (b.range()) {
             device.storeScore(h, plan, b.firstRow(), b.count(), false, linkCode, wantScores);
         } else {

@@ -24,12 +24,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PgSearchPathTest {
 
-    private static String database(String url) {
-        String path = url.substring(url.indexOf("//") + 2);
-        path = path.substring(path.indexOf('/') + 1);
-        return path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
-    }
-
     /** The next connection through jdbc:augur: migrates again (as an upgrade to a newer Augur does). */
     private static void forgetFingerprint(Connection su) throws SQLException {
         H2Db.exec(su, "COMMENT ON TABLE augur.\"AUGUR_SCHEMA_HISTORY\" IS 'an older Augur'");
@@ -44,7 +38,7 @@ class PgSearchPathTest {
         String eng = "eng" + roleSuffix();
         try (Connection su = superuser(url)) {
             H2Db.exec(su, "CREATE ROLE " + eng + " LOGIN", "GRANT augur_admin TO " + eng, "GRANT CREATE ON SCHEMA public TO " + eng,
-                    "GRANT CREATE ON DATABASE " + database(url) + " TO " + eng);
+                    "DO $$ BEGIN EXECUTE format('GRANT CREATE ON DATABASE %I TO %I', current_database(), '" + eng + "'); END $$");
         }
         // a backslash before the quote: %L doubles it, a regexp replacement string halves it again, and the quote then
         // closed the literal
