@@ -63,4 +63,46 @@ class PgPredictionViewsTest {
             assertThat(intValue(st, "SELECT AUGUR.DROP_PREDICTION_VIEW('v')")).isEqualTo(1);
         }
     }
+
+    /**
+     * A key with a unique index of its own is taken as unique without a scan; every index that does not promise what
+     * the scan checks (partial, deferred, over another equality) still gets the scan and its 23505.
+     */
+    @Test
+    void onlyAKeysOwnImmediateUniqueIndexSkipsTheUniquenessScan() throws Exception {
+        try (Connection c = ViewsDatabase.POSTGRESQL.open(); Statement st = c.createStatement()) {
+            model(st, "m", 1, -1, 0.1);
+            st.execute("SELECT AUGUR.DEPLOY_MODEL('m', 1)");
+            st.execute("CREATE TABLE t (id INT PRIMARY KEY, a DOUBLE PRECISION, b DOUBLE PRECISION)");
+            st.execute("INSERT INTO t SELECT g, g, -g FROM generate_series(1, 20) g");
+            assertThat(intValue(st, "SELECT AUGUR.CREATE_PREDICTION_VIEW('v_pk', 'SELECT id, PREDICT(''m'', a, b) FROM t', "
+                    + "'{\"mode\": \"hybrid\"}')")).isEqualTo(20);
+            ViewsDatabase.POSTGRESQL.assertViewEqualsFullRescoring(st, "v_pk", "m");
+            // unique where a > 0 only: the duplicate 1s have a <= 0
+            st.execute("CREATE TABLE part (id INT NOT NULL, a DOUBLE PRECISION, b DOUBLE PRECISION)");
+            st.execute("CREATE UNIQUE INDEX ON part (id) WHERE a > 0");
+            st.execute("INSERT INTO part VALUES (1, -1, 0), (1, -2, 0), (2, 1, 1)");
+            ViewsDatabase.assertSqlState(st, "SELECT AUGUR.CREATE_PREDICTION_VIEW('v_part', 'SELECT id, PREDICT(''m'', a, b) FROM part')",
+                    "23505", "not unique (3 rows, 2 distinct keys)");
+            // unique over lower(id) is an expression index, not the key's own
+            st.execute("CREATE TABLE expr (id TEXT NOT NULL, a DOUBLE PRECISION, b DOUBLE PRECISION)");
+            st.execute("CREATE UNIQUE INDEX ON expr (lower(id))");
+            st.execute("INSERT INTO expr VALUES ('x', 1, 1), ('y', 2, 2)");
+            assertThat(intValue(st, "SELECT AUGUR.CREATE_PREDICTION_VIEW('v_expr', 'SELECT id, PREDICT(''m'', a, b) FROM expr')"))
+                    .isEqualTo(2);
+            // a deferred unique constraint may hold duplicates until commit: the scan sees them
+            c.setAutoCommit(false);
+            st.execute("CREATE TABLE def (id INT NOT NULL UNIQUE DEFERRABLE INITIALLY DEFERRED, a DOUBLE PRECISION, b DOUBLE PRECISION)");
+            st.execute("INSERT INTO def VALUES (1, 1, 1), (1, 2, 2)");
+            ViewsDatabase.assertSqlState(st, "SELECT AUGUR.CREATE_PREDICTION_VIEW('v_def', 'SELECT id, PREDICT(''m'', a, b) FROM def')",
+                    "23505", "not unique (2 rows, 1 distinct keys)");
+            c.rollback();
+            // a unique key that allows NULLs: the scan names them
+            c.setAutoCommit(true);
+            st.execute("CREATE TABLE nul (id INT UNIQUE, a DOUBLE PRECISION, b DOUBLE PRECISION)");
+            st.execute("INSERT INTO nul VALUES (1, 1, 1), (NULL, 2, 2)");
+            ViewsDatabase.assertSqlState(st, "SELECT AUGUR.CREATE_PREDICTION_VIEW('v_nul', 'SELECT id, PREDICT(''m'', a, b) FROM nul')",
+                    "23502", "has NULLs");
+        }
+    }
 }

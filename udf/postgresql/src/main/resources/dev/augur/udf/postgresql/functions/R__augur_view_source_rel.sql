@@ -41,6 +41,15 @@ BEGIN
             categories := categories || (SELECT t.typcategory::text FROM pg_catalog.pg_type t WHERE t.oid = att.bt);
         END IF;
     END LOOP;
+    -- a NOT NULL key with a unique index of its own needs no scan to say so: valid, checked at once, not partial, and
+    -- comparing as count(DISTINCT) does (the type's built-in default operator class, the column's collation)
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+               JOIN pg_catalog.pg_opclass oc ON oc.oid = i.indclass[0]
+               WHERE i.indrelid = p_rel AND i.indisunique AND i.indisvalid AND i.indimmediate AND i.indnkeyatts = 1
+                 AND i.indpred IS NULL AND i.indexprs IS NULL AND a.attname = key AND a.attnotnull
+                 AND oc.opcdefault AND oc.opcnamespace = 'pg_catalog'::regnamespace AND i.indcollation[0] = a.attcollation) THEN
+        RETURN;
+    END IF;
     EXECUTE pg_catalog.format('SELECT count(*) AS n, count(%1$I) AS nn, count(DISTINCT %1$I) AS nd FROM %2$s', key, only_base) INTO cnt;
     IF cnt.nn <> cnt.n THEN
         RAISE EXCEPTION USING ERRCODE = '23502', MESSAGE = pg_catalog.format('key column %s.%s has NULLs; a view needs a key on every row', tbl, key);
