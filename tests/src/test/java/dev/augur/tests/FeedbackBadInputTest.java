@@ -160,6 +160,13 @@ class FeedbackBadInputTest {
                         + " VALUES ('m', '1', 1, 0.6, ARRAY[0.2, 0.3, 0.5])", "22023", "largest");
                 fails(st, "INSERT INTO AUGUR.SERVED_PREDICTIONS (MODEL, KEY_TEXT, MODEL_VERSION, SCORE, PROBABILITIES)"
                         + " VALUES ('b', '1', 1, 0.6, ARRAY[0.4, 0.6])", "22023", "no probabilities");
+                // a version not in the catalog is taken as it is; once it is, its classes decide (the session's cache of
+                // them is read again when AUGUR.MODELS changes)
+                st.execute("INSERT INTO AUGUR.SERVED_PREDICTIONS (MODEL, KEY_TEXT, MODEL_VERSION, SCORE) VALUES ('late', '1', 1, 0.5)");
+                FeedbackTest.softmax(st, "late", new java.util.Random(2));
+                fails(st, "INSERT INTO AUGUR.SERVED_PREDICTIONS (MODEL, KEY_TEXT, MODEL_VERSION, SCORE) VALUES ('late', '2', 1, 0.5)", "22023",
+                        "RECORD_PREDICTION_PROBA");
+                st.execute("DELETE FROM AUGUR.SERVED_PREDICTIONS WHERE MODEL = 'late'");
             }
             // a binary classifier's vector is its second class's score
             assertThat(intValue(st, "SELECT AUGUR.RECORD_PREDICTION_PROBA('b', '1', ARRAY[0.25, 0.75], 1)")).isEqualTo(1);

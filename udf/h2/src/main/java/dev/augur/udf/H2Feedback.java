@@ -258,17 +258,24 @@ public final class H2Feedback {
         return v;
     }
 
+    /** What a version's classes are read from: {@link #checkServed} reads them once per session until it changes. */
+    private static final String[] CLASSES_FROM = {"AUGUR.MODELS"};
+
     /**
      * The served log's check of each row, however it was inserted: a version with more than two classes records one
      * probability per class (LiveMetrics.checkProbabilities) with the largest as its score; other versions none. A row
      * naming a version not in the catalog is taken as it is (nothing to check it against).
      */
     static void checkServed(Connection c, String model, int version, double score, Object[] probabilities) throws SQLException {
-        CatalogStore store = new CatalogStore(c);
-        List<String> classes;
-        try {
-            classes = store.load(store.version(model, version)).classes();
-        } catch (AugurException e) {
+        List<String> classes = H2Internals.sessionCached(c, "feedback.classes", model + "@" + version, CLASSES_FROM, () -> {
+            CatalogStore store = new CatalogStore(c);
+            try {
+                return store.load(store.version(model, version)).classes();
+            } catch (AugurException e) {
+                return null;
+            }
+        });
+        if (classes == null) {
             return;
         }
         try {
