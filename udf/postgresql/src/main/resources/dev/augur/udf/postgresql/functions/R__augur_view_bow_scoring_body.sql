@@ -29,5 +29,5 @@ BEGIN
 END $body$,
         vt, base, k, model, m, n,
         pg_catalog.format(scr, 'mm.m'), pg_catalog.format(lbl, 'mm.m'), c,
-        augur.view_rescoring_sql(vt, base, k, m, n, ' OFFSET 0'));
+        augur.view_rescoring_sql(vt, base, k, m, n));
 END $gen$;

@@ -2,15 +2,17 @@
 -- feature type (see augur.view_scoring_body, augur.view_bow_scoring_body): a full re-scoring, the count of rows the
 -- Hölder band must check, and the band itself (the ELSIF arms of its IF on p_mode). m_sql is the margin of base row b under the model passed in (p_w, p_b
 -- or p_ver); norms_sql, when the norms change with the model (bag of words: a new feature function), their float8[3]
--- of row b, written by a full re-scoring; fence, ' OFFSET 0' where m_sql must be computed once per row.
-CREATE OR REPLACE FUNCTION augur.view_rescoring_sql(vt text, base text, k text, m_sql text, norms_sql text, fence text) RETURNS text
+-- of row b, written by a full re-scoring. Each margin's subquery is fenced with OFFSET 0, so that it is computed once a
+-- row (pulled up, m_sql would be copied into every place that reads it).
+DROP FUNCTION IF EXISTS augur.view_rescoring_sql(text, text, text, text, text, text);
+CREATE OR REPLACE FUNCTION augur.view_rescoring_sql(vt text, base text, k text, m_sql text, norms_sql text) RETURNS text
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp IMMUTABLE AS $gen$
 DECLARE
     lbl text := augur.link_label_case_sql('augur.kind_link(p_kind)', '%1$s', 'p_classes');
     scr text := augur.link_score_case_sql('augur.kind_link(p_kind)', '%1$s');
     drift text := 'least(p_dlinf * v.norm_1, p_dl2 * v.norm_2, p_dl1 * v.norm_inf) + p_db + abs(v.anchor_margin - v.margin)';
     safe text := '((augur.kind_link(p_kind) = ''identity'' OR abs(%1$s) > %2$s) AND p_lip * %2$s <= p_tol AND NOT (p_tol = 0 AND %2$s > 0))';
-    full_m text := m_sql || ' AS m' || CASE WHEN norms_sql IS NULL THEN '' ELSE ', ' || norms_sql || ' AS n' END || fence;
+    full_m text := m_sql || ' AS m' || CASE WHEN norms_sql IS NULL THEN '' ELSE ', ' || norms_sql || ' AS n' END || ' OFFSET 0';
     full_n text := CASE WHEN norms_sql IS NULL THEN '' ELSE ', mm.n' END;
     full_set text := CASE WHEN norms_sql IS NULL THEN '' ELSE '
                 norm_1 = s.n[1], norm_2 = s.n[2], norm_inf = s.n[3],' END;
@@ -49,7 +51,7 @@ BEGIN
             FROM %1$s v WHERE v.margin IS NOT NULL AND (v.anchor_margin BETWEEN p_lo AND p_hi OR v.dirty)
         ), c AS (
             SELECT band.k, band.om, band.ol, band.os, mm.m
-            FROM band JOIN %2$s b ON b.%3$I = band.k, LATERAL (SELECT %5$s AS m%4$s) mm
+            FROM band JOIN %2$s b ON b.%3$I = band.k, LATERAL (SELECT %5$s AS m OFFSET 0) mm
             WHERE NOT %10$s
         ), s AS (
             SELECT c.*, z.lb, z.sc FROM c, LATERAL (SELECT %11$s AS lb, %12$s AS sc) z
@@ -62,7 +64,7 @@ BEGIN
         SELECT (SELECT count(*) FROM band), (SELECT count(*) FROM c), count(*), max(dev)
         INTO w.checked, w.rescored, w.written, w.max_dev FROM u;
 $body$,
-        vt, base, k, fence, m_sql,
+        vt, base, k, NULL, m_sql,  -- argument 4: not referenced
         pg_catalog.format(lbl, 'mm.m'), pg_catalog.format(scr, 'r.m'),
         pg_catalog.format(safe, 'v.margin', '(' || drift || ')'),
         drift,

@@ -52,5 +52,5 @@ BEGIN
 END $body$,
         vt, base, k, finite, m,
         pg_catalog.format(scr, 'mm.m'), pg_catalog.format(lbl, 'mm.m'), n1, n2, ninf,
-        augur.view_rescoring_sql(vt, base, k, m, NULL, ' OFFSET 0'));
+        augur.view_rescoring_sql(vt, base, k, m, NULL));
 END $gen$;
