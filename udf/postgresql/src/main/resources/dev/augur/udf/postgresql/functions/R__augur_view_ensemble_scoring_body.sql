@@ -11,9 +11,7 @@ LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp IMMUTABLE AS $gen$
 DECLARE
     ms text := CASE WHEN body IS NULL THEN pg_catalog.format('augur.margins(d, ARRAY[%s]::float8[], NULL)', pg_catalog.array_to_string(x, ', '))
                     ELSE pg_catalog.format('augur.margins(d, NULL, %s)', body) END;
-    n1 text := '0::float8';
-    n2 text := '0::float8';
-    ninf text := '0::float8';
+    nn record;
     ns text;
     -- a full re-scoring's norms: a bag of words' follow the feature function, a dense row's do not change
     full_n text := CASE WHEN body IS NULL THEN '' ELSE ', ' || pg_catalog.format('augur.bow_norms(d, %s)', body) || ' AS n' END;
@@ -27,12 +25,8 @@ DECLARE
         || ' AND NOT (p_tol = 0 AND %3$s > 0))';
 BEGIN
     IF body IS NULL THEN
-        FOR i IN 1 .. pg_catalog.cardinality(x) LOOP
-            n1 := pg_catalog.format('%s + abs(%s)', n1, x[i]);
-            n2 := pg_catalog.format('%s + %s * %s', n2, x[i], x[i]);
-            ninf := pg_catalog.format('greatest(%s, abs(%s))', ninf, x[i]);
-        END LOOP;
-        ns := pg_catalog.format('ARRAY[%s, sqrt(%s), %s]', n1, n2, ninf);
+        nn := augur.view_norms_sql(x);
+        ns := pg_catalog.format('ARRAY[%s, sqrt(%s), %s]', nn.n1, nn.n2, nn.ninf);
     ELSE
         ns := pg_catalog.format('augur.bow_norms(d, %s)', body);
     END IF;

@@ -8,31 +8,21 @@ CREATE OR REPLACE FUNCTION augur.view_scoring_body(vt text, base text, k text, x
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp IMMUTABLE AS $gen$
 DECLARE
     m text := 'p_b';
-    n1 text := '0::float8';
-    n2 text := '0::float8';
-    ninf text := '0::float8';
-    finite text := '';
+    nn record := augur.view_norms_sql(x);
+    finite text;
     all_finite text := 'true';
     lbl text := augur.link_label_case_sql('augur.kind_link(p_kind)', '%1$s', 'p_classes');
     scr text := augur.link_score_case_sql('augur.kind_link(p_kind)', '%1$s');
 BEGIN
     FOR i IN 1 .. pg_catalog.cardinality(x) LOOP
         m := pg_catalog.format('%s + p_w[%s] * %s', m, i, x[i]);
-        n1 := pg_catalog.format('%s + abs(%s)', n1, x[i]);
-        n2 := pg_catalog.format('%s + %s * %s', n2, x[i], x[i]);
-        ninf := pg_catalog.format('greatest(%s, abs(%s))', ninf, x[i]);
         all_finite := pg_catalog.format('%s AND abs(%s) <= 1.7976931348623157e308', all_finite, x[i]);
-        finite := finite || pg_catalog.format('
-            SELECT %s INTO bad FROM %s b WHERE NOT (abs(%s) <= 1.7976931348623157e308) LIMIT 1;
-            IF FOUND THEN
-                PERFORM augur.nonfinite(%L, %L, bad);
-            END IF;', x[i], base, x[i], model, inputs[i]);
     END LOOP;
     -- one scan finds whether any input is not finite; only then one scan per input names the first (a full scan each)
     finite := pg_catalog.format('
         PERFORM FROM %s b WHERE NOT (%s) LIMIT 1;
         IF FOUND THEN%s
-        END IF;', base, all_finite, finite);
+        END IF;', base, all_finite, augur.view_nonfinite_sql(x, base || ' b', model, inputs));
     RETURN pg_catalog.format($body$
 DECLARE w augur.view_work; bad float8; nrows bigint;
 BEGIN
@@ -51,6 +41,6 @@ BEGIN
     RETURN w;
 END $body$,
         vt, base, k, finite, m,
-        pg_catalog.format(scr, 'mm.m'), pg_catalog.format(lbl, 'mm.m'), n1, n2, ninf,
+        pg_catalog.format(scr, 'mm.m'), pg_catalog.format(lbl, 'mm.m'), nn.n1, nn.n2, nn.ninf,
         augur.view_rescoring_sql(vt, base, k, m, NULL));
 END $gen$;

@@ -7,11 +7,9 @@ LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp IMMUTABLE AS $gen$
 DECLARE
     m text := 'd.bias[1]';
     am text := 'a.bias[1]';
-    n1 text := '0::float8';
-    n2 text := '0::float8';
-    ninf text := '0::float8';
+    nn record := augur.view_norms_sql(x);
     anynull text := 'false';
-    finite text := '';
+    finite text := augur.view_nonfinite_sql(x, '%1$s n', model, inputs);
     tuple text := 't.' || quote_ident(k);  -- qualified: the function's variable a would clash with a column a
     changed text;
     score text;
@@ -25,15 +23,7 @@ BEGIN
     FOR i IN 1 .. pg_catalog.cardinality(x) LOOP
         m := pg_catalog.format('%s + d.weights[%s] * %s', m, i, x[i]);
         am := pg_catalog.format('%s + a.weights[%s] * %s', am, i, x[i]);
-        n1 := pg_catalog.format('%s + abs(%s)', n1, x[i]);
-        n2 := pg_catalog.format('%s + %s * %s', n2, x[i], x[i]);
-        ninf := pg_catalog.format('greatest(%s, abs(%s))', ninf, x[i]);
         anynull := pg_catalog.format('%s OR %s IS NULL', anynull, x[i]);
-        finite := finite || pg_catalog.format('
-    SELECT %s INTO bad FROM %%1$s n WHERE NOT (abs(%s) <= 1.7976931348623157e308) LIMIT 1;
-    IF FOUND THEN
-        PERFORM augur.nonfinite(%L, %L, bad);
-    END IF;', x[i], x[i], model, inputs[i]);
     END LOOP;
     anynull := '(' || anynull || ')';
     -- scoring the rows of source %1$s (alias n) into the view
@@ -58,7 +48,7 @@ BEGIN
         RETURNING w.norm_1, w.norm_2, w.norm_inf, abs(w.anchor_margin - w.margin) AS dev
     )
     SELECT max(s.norm_1) AS n1, max(s.norm_2) AS n2, max(s.norm_inf) AS ninf, max(s.dev) AS dev INTO r FROM s;$score$,
-        vt, k, finite, m, am, n1, n2, ninf, anynull);
+        vt, k, finite, m, am, nn.n1, nn.n2, nn.ninf, anynull);
     RETURN pg_catalog.format($body$
 DECLARE v augur.views; d augur.model_defs; a augur.model_defs; dup text; bad float8; r record;
 BEGIN
