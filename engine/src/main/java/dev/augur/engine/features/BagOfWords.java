@@ -311,12 +311,27 @@ public final class BagOfWords implements Features {
         for (long e = first; e != -1L; slot = (slot + 1) & slotMask, e = table[2 * slot]) {
             if ((e & 0xFFFFFFFF00000000L) == key && table[2 * slot + 1] == w) {
                 int i = (int) e;
-                if (len <= 8 || Arrays.equals(termBytes, termStart[i] + 8, termStart[i + 1], bytes, from + 8, from + len)) {
+                if (len <= 8 || sameTail(termStart[i], bytes, from, len)) {
                     return i;
                 }
             }
         }
         return -1;
+    }
+
+    /**
+     * Whether the vocabulary's term at {@code termFrom} and {@code bytes[from, from + len)}, both {@code len} long, have
+     * the same bytes after their first 8: word by word, the last one masked to the term (both arrays have 8 readable
+     * bytes past any term), which for terms of a few words beats a general range comparison.
+     */
+    private boolean sameTail(int termFrom, byte[] bytes, int from, int len) {
+        byte[] terms = termBytes;
+        for (int k = 8; k < len; k += 8) {
+            if (word(terms, termFrom + k, len - k) != word(bytes, from + k, len - k)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** 8 bytes of 0x01, 0x20, 0x80: the lanes of the tokenizer's word-at-a-time arithmetic. */
@@ -427,7 +442,7 @@ public final class BagOfWords implements Features {
     }
 
     /** What one thread's vectorizing reuses, text after text; a text too long to keep its arrays gets its own. */
-    private static final class Scratch {
+    static final class Scratch {
         static final int KEPT_CHARS = 1 << 20;
 
         final Tokens tokens = new Tokens();
@@ -440,10 +455,30 @@ public final class BagOfWords implements Features {
         int[] found = new int[0];
         int[] sorted = new int[0];
         int[] radixCounts = new int[0];
+        /** One bit per feature, one summary bit per nonzero bitmap word, a count per feature: zero between texts. */
+        long[] bitmap = new long[0];
+        long[] summary = new long[0];
+        int[] tally = new int[0];
         /** The feature vector: {@link #size} ascending indices and their values. */
         int[] idx = new int[0];
         double[] val = new double[0];
         int size;
+
+        long[] bitmap(int dimension) {
+            int words = (dimension + 63) >>> 6;
+            if (bitmap.length < words) {
+                bitmap = new long[words];
+                summary = new long[(words + 63) >>> 6];
+            }
+            return bitmap;
+        }
+
+        int[] tally(int dimension) {
+            if (tally.length < dimension) {
+                tally = new int[dimension];
+            }
+            return tally;
+        }
 
         void ensureTerms(int terms) {
             if (termFrom.length < terms) {
@@ -535,22 +570,10 @@ public final class BagOfWords implements Features {
                 nFound += ~f >>> 31; // kept when in the vocabulary
             }
         }
-        int[] order = radixSort(found, s.sorted, nFound, 32 - Integer.numberOfLeadingZeros(dimension() - 1), s);
-        // runs of equal features: each distinct feature once, with its count
+        int distinct = distinctFeatures(found, nFound, dimension(), weighting != Weighting.BINARY, s,
+                dimension() <= BITMAP_MAX_DIMENSION);
         int[] idx = s.idx;
         double[] val = s.val;
-        int distinct = 0;
-        int previous = -1;
-        int count = 0;
-        for (int j = 0; j < nFound; j++) {
-            int f = order[j];
-            boolean next = f != previous;
-            distinct += next ? 1 : 0;
-            count = next ? 1 : count + 1;
-            idx[distinct - 1] = f;
-            val[distinct - 1] = count;
-            previous = f;
-        }
         double sumSq = 0;
         for (int j = 0; j < distinct; j++) {
             double v = switch (weighting) {
@@ -568,6 +591,81 @@ public final class BagOfWords implements Features {
             }
         }
         s.size = distinct;
+    }
+
+    /**
+     * Up to this dimension a text's distinct features are found through a bitmap of them all (2^20 bits: 128 KiB, a
+     * tally of 4 MiB for counted weightings), above it by sorting.
+     */
+    static final int BITMAP_MAX_DIMENSION = 1 << 20;
+
+    /**
+     * The distinct features of {@code found[0, n)} ascending into {@code s.idx}, each with its number of occurrences
+     * (or 1 when not {@code counted}) into {@code s.val}; returns how many. With {@code bitmap}, each feature sets
+     * its bit in a bitmap of the dimension and each nonzero word of that its bit in a summary, so that reading them
+     * back in order costs the distinct features plus dimension / 4096 words, and leaves both zero again; else the
+     * features are radix-sorted and counted by runs. Both give the same result.
+     */
+    static int distinctFeatures(int[] found, int n, int dimension, boolean counted, Scratch s, boolean bitmap) {
+        int[] idx = s.idx;
+        double[] val = s.val;
+        int distinct = 0;
+        if (bitmap) {
+            long[] bits = s.bitmap(dimension);
+            long[] summary = s.summary;
+            for (int j = 0; j < n; j++) {
+                int f = found[j];
+                bits[f >>> 6] |= 1L << f;
+                summary[f >>> 12] |= 1L << (f >>> 6);
+            }
+            int[] tally = counted ? s.tally(dimension) : null;
+            if (counted) {
+                for (int j = 0; j < n; j++) {
+                    tally[found[j]]++;
+                }
+            }
+            int summaryWords = (dimension + 4095) >>> 12;
+            for (int sw = 0; sw < summaryWords; sw++) {
+                long sb = summary[sw];
+                if (sb == 0) {
+                    continue;
+                }
+                summary[sw] = 0;
+                do {
+                    int w = sw << 6 | Long.numberOfTrailingZeros(sb);
+                    sb &= sb - 1;
+                    long b = bits[w];
+                    bits[w] = 0;
+                    do {
+                        int f = w << 6 | Long.numberOfTrailingZeros(b);
+                        b &= b - 1;
+                        idx[distinct] = f;
+                        if (counted) {
+                            val[distinct] = tally[f];
+                            tally[f] = 0;
+                        } else {
+                            val[distinct] = 1;
+                        }
+                        distinct++;
+                    } while (b != 0);
+                } while (sb != 0);
+            }
+            return distinct;
+        }
+        int[] order = radixSort(found, s.sorted, n, 32 - Integer.numberOfLeadingZeros(dimension - 1), s);
+        // runs of equal features: each distinct feature once, with its count
+        int previous = -1;
+        int count = 0;
+        for (int j = 0; j < n; j++) {
+            int f = order[j];
+            boolean next = f != previous;
+            distinct += next ? 1 : 0;
+            count = next ? 1 : count + 1;
+            idx[distinct - 1] = f;
+            val[distinct - 1] = counted ? count : 1;
+            previous = f;
+        }
+        return distinct;
     }
 
     /**
