@@ -802,6 +802,22 @@ class PgGoldenVectorsTest {
             }
             texts.add(text.toString());
         }
+        // texts on both of the binary scorer's ways to the distinct terms (under 2,048 bytes of terms in all, or not),
+        // exactly at the bound, and a token longer than a tsvector entry's 11-bit length whose first 2,100 mod 2,048
+        // chars are a term of their own: both are in every vocabulary, so a truncated token would score as the prefix
+        String longToken = words.get(0).repeat(700);
+        String prefix = longToken.substring(0, longToken.length() % 2048);
+        texts.add(longToken);
+        texts.add(prefix + " " + longToken + " " + words.get(1) + " " + prefix);
+        for (int bytes = 2046; bytes <= 2049; bytes++) {
+            int k = (bytes - 1) / words.get(0).length();
+            texts.add((words.get(0) + " ").repeat(k) + "z".repeat(bytes - k * words.get(0).length()));
+        }
+        StringBuilder many = new StringBuilder();
+        for (int k = 0; k < 400; k++) {
+            many.append(rnd.nextInt(5) == 0 ? "oov" + rnd.nextInt(50) : words.get(rnd.nextInt(words.size()))).append(' ');
+        }
+        texts.add(many.toString());
         int models = 0;
         for (ModelKind kind : List.of(ModelKind.LINEAR, ModelKind.LOGISTIC, ModelKind.SVM)) {
             for (BagOfWords.Weighting weighting : BagOfWords.Weighting.values()) {
@@ -820,6 +836,8 @@ class PgGoldenVectorsTest {
                                 vocabulary.add(bigram);
                             }
                         }
+                        vocabulary.add(longToken);
+                        vocabulary.add(prefix);
                         double[] w = new double[vocabulary.size()];
                         double[] idf = new double[vocabulary.size()];
                         for (int j = 0; j < w.length; j++) {
@@ -827,6 +845,8 @@ class PgGoldenVectorsTest {
                             w[j] = rnd.nextInt(5) == 0 ? 0 : Math.scalb(rnd.nextGaussian(), rnd.nextInt(6) - 3);
                             idf[j] = 1 + rnd.nextDouble() * 4;
                         }
+                        w[w.length - 2] = 0.75;
+                        w[w.length - 1] = -1.25;
                         Model m = Model.of(name, kind, new BagOfWords("body", weighting, ngrams, 0, normalize, vocabulary.toArray(String[]::new),
                                 weighting == BagOfWords.Weighting.TFIDF ? idf : null), kind == ModelKind.LINEAR ? List.of() : List.of("no", "yes"),
                                 w, new double[]{rnd.nextGaussian()});
