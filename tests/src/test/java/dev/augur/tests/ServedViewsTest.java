@@ -313,6 +313,16 @@ class ServedViewsTest {
         everyKind(ViewsDatabase.H2, seed);
     }
 
+    /**
+     * The sample the property above failed on in CI (2026-12-03): a rebuilt index (a transaction that found the view
+     * changed by another) grew its columns while loading, journaled that growth, and a rollback model after it put back
+     * the smaller columns, so the re-anchoring met entities without features (ViewIndexTest.aLoadLeavesNothingToUndo).
+     */
+    @net.jqwik.api.Example
+    void onH2TheSampleOfSeed365() throws Exception {
+        everyKind(ViewsDatabase.H2, 365);
+    }
+
     @Property(tries = 2, shrinking = ShrinkingMode.OFF)
     void onPostgresTheLatestServedRowOfEveryKeyIsTheViewsRow(@ForAll long seed) throws Exception {
         everyKind(ViewsDatabase.POSTGRESQL, seed);

@@ -304,15 +304,25 @@ public final class ViewIndex {
                 c.storedLabel[id], c.storedScore[id], c.storedVersion[id], c.anchorSpread[id], c.storedSpread[id], c.slot[id], id);
     }
 
-    /** The id of {@code key}, a new one for a key never seen, with room in the columns. */
+    /** The id of {@code key}, a new one for a key never seen, with room in the columns (their growth journaled). */
     private int idOf(Object key) {
+        return idOf(key, true);
+    }
+
+    /**
+     * {@link #idOf(Object)}; {@code journaled} false for a {@link #load}, which is not a change and leaves nothing to undo
+     * (undoing its growth alone would put back columns without the entities loaded since).
+     */
+    private int idOf(Object key, boolean journaled) {
         int id = ids.computeIfAbsent(key, k -> ids.size());
         if (id >= cols.capacity()) {
             // a new object, journaled: changes journaled before were written to the old columns, which a snapshot may share,
             // and their undo must write there again
             Columns before = cols;
             cols = cols.grown(Math.max(id + 1, cols.capacity() * 2));
-            undoLog.add(() -> cols = before);
+            if (journaled) {
+                undoLog.add(() -> cols = before);
+            }
         }
         return id;
     }
@@ -1067,14 +1077,14 @@ public final class ViewIndex {
 
     /**
      * Loads an entity as stored (on start): features from the base table, stored values from the view table (the spread
-     * an ensemble's, NaN for one model).
+     * an ensemble's, NaN for one model). Not journaled: a load is the state found, not a change to undo.
      */
     public void load(Object key, FeatureVector features, double storedMargin, String storedLabel, double storedScore, int storedVersion,
                      double storedSpread) {
         double[] n = norms(features);
         Model.ViewValues a = anchor.viewValues(anchor.margins(features));
         boolean had = present(key) >= 0;
-        int id = idOf(key);
+        int id = idOf(key, false);
         set(id, key, features, n[0], n[1], n[2], a.margin(), a.spread());
         cols.setStored(id, storedMargin, storedLabel, storedScore, storedVersion, storedSpread);
         if (!had) {
