@@ -43,9 +43,23 @@ public final class Sockets {
         return List.of(hex, "0000000000000000FFFF0000" + hex);
     }
 
+    /** Ports this process has handed out: the kernel may offer one again once its probe socket closes. */
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * A port free now and never handed out before in this process. The kernel may offer a port again as soon as the probe
+     * closes: two calls in a row could name the same one, or a server's port of an earlier test, whose accepted
+     * connections linger in TIME_WAIT and make a bind without SO_REUSEADDR fail ("Address already in use", seen in CI in
+     * ServeSecurityTest, which starts two servers on one data folder in turn).
+     */
     public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                if (HANDED_OUT.add(s.getLocalPort())) {
+                    return s.getLocalPort();
+                }
+            }
         }
+        throw new IOException("no port the kernel offered in 1000 tries was one this process had not handed out already");
     }
 }
