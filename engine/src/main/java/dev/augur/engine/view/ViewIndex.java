@@ -4,6 +4,7 @@ import dev.augur.engine.CpuScorer;
 import dev.augur.engine.Scorer;
 import dev.augur.engine.Scorers;
 import dev.augur.engine.features.BagOfWords;
+import dev.augur.engine.features.DenseVector;
 import dev.augur.engine.features.FeatureVector;
 import dev.augur.engine.features.Norms;
 import dev.augur.engine.features.SparseVector;
@@ -663,19 +664,18 @@ public final class ViewIndex {
      * interval has the stored label at both ends and scores within the tolerance of the stored score at both ends (labels
      * and scores are monotone in the margin for every single-margin kind). Tighter than {@link #safe} twice over: the
      * interval is the screen's, and the score's change is the link's over it, not its Lipschitz constant times the
-     * interval's width. False where there is no screen, or the row is gone or was never scored.
+     * interval's width. False where there is no screen, the row is not dense or was never scored.
      */
     private boolean screenedSafe(int id, MarginScreen.Step step, Model current, double lipschitz, boolean labels, double tolerance,
                                  double[] scratch) {
         Columns c = cols;
         // a screened view's rows are all dense (its model's features are): no look at the vector's class, whose header
         // is a cache miss a row in a pass over a million
-        FeatureVector features = c.features[id];
-        double storedMargin = c.storedMargin[id];
-        if (step == null || features == null || Double.isNaN(storedMargin)) {
+        FeatureVector dense = c.features[id];
+        if (step == null || dense == null || Double.isNaN(c.storedMargin[id])) {
             return false;
         }
-        screen.interval(id, features, c.norm2[id], c.anchorMargin[id], step, scratch);
+        screen.interval(id, dense, c.norm2[id], c.anchorMargin[id], step, scratch);
         double lo = scratch[0];
         double hi = scratch[1];
         if (!(lo <= hi)) {
@@ -687,8 +687,8 @@ public final class ViewIndex {
             return false;
         }
         double storedScore = c.storedScore[id];
-        // first the link's Lipschitz constant over the interval's farther end from the stored margin, whose link the stored
-        // score is (as safe() assumes): no exp for most rows
+        double storedMargin = c.storedMargin[id];
+        // first the link's Lipschitz constant over the interval's farther end from the stored margin (no exp for most rows)
         if (within(lipschitz * Math.max(Math.abs(lo - storedMargin), Math.abs(hi - storedMargin)), tolerance)) {
             return true;
         }
