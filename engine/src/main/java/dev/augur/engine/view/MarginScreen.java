@@ -112,9 +112,9 @@ final class MarginScreen {
      * engine computes it. {@code norm2} is ‖x‖₂ of {@code features}, {@code anchorMargin} its margin under the anchor as the
      * engine computed it. NaN where a margin is NaN; infinite for non-finite features.
      */
-    void interval(int id, FeatureVector features, double norm2, double anchorMargin, Step step, double[] out) {
+    void interval(int id, DenseVector features, double norm2, double anchorMargin, Step step, double[] out) {
         if (codedFrom[id] != features) {
-            code(id, (DenseVector) features);
+            code(id, features);
         }
         int[] p = step.steps();
         byte[] q = codes;

@@ -669,10 +669,7 @@ public final class ViewIndex {
     private boolean screenedSafe(int id, MarginScreen.Step step, Model current, double lipschitz, boolean labels, double tolerance,
                                  double[] scratch) {
         Columns c = cols;
-        // a screened view's rows are all dense (its model's features are): no look at the vector's class, whose header
-        // is a cache miss a row in a pass over a million
-        FeatureVector dense = c.features[id];
-        if (step == null || dense == null || Double.isNaN(c.storedMargin[id])) {
+        if (step == null || !(c.features[id] instanceof DenseVector dense) || Double.isNaN(c.storedMargin[id])) {
             return false;
         }
         screen.interval(id, dense, c.norm2[id], c.anchorMargin[id], step, scratch);
