@@ -4,7 +4,6 @@ import dev.augur.engine.CpuScorer;
 import dev.augur.engine.Scorer;
 import dev.augur.engine.Scorers;
 import dev.augur.engine.features.BagOfWords;
-import dev.augur.engine.features.DenseVector;
 import dev.augur.engine.features.FeatureVector;
 import dev.augur.engine.features.Norms;
 import dev.augur.engine.features.SparseVector;
@@ -83,13 +82,6 @@ public final class ViewIndex {
     private double maxNormInf;
     private double incrementalCost;
     private final Spares spares;
-    /** Dense single-margin views: the low-precision copy that bounds each row's margin change (made when first needed). */
-    private MarginScreen screen;
-    /**
-     * Whether every anchor margin is the CPU's arithmetic (what {@link MarginScreen}'s slack assumes): false after a
-     * re-anchoring on another backend, whose float32 features give other bits.
-     */
-    private boolean anchorMarginsCpu = true;
 
     /**
      * Large arrays given back for reuse: a re-anchoring of a million rows otherwise takes some 100 MB of new arrays, and
@@ -587,8 +579,6 @@ public final class ViewIndex {
         long checked = 0;
         int[] needed = new int[Math.max(16, unsorted.size())];
         int n = 0;
-        MarginScreen.Step step = screenStep(bounds, current);
-        double[] scratch = new double[2];
         if (scoresSafe && labels) {
             // only labels can change: the band |anchor margin| <= maxBound + 2 D holds every candidate
             double band = maxBound + 2 * maxDeviation;
@@ -601,7 +591,7 @@ public final class ViewIndex {
                     continue; // a dead slot: its entity changed since the sort (it is unsorted) or is gone
                 }
                 checked++;
-                if (!safe(id, bounds, labels, tolerance) && !screenedSafe(id, step, current, bounds.scoreLipschitz(), labels, tolerance, scratch)) {
+                if (!safe(id, bounds, labels, tolerance)) {
                     needed = add(needed, n++, id);
                 }
             }
@@ -611,7 +601,7 @@ public final class ViewIndex {
                     continue;
                 }
                 checked++;
-                if (!safe(id, bounds, labels, tolerance) && !screenedSafe(id, step, current, bounds.scoreLipschitz(), labels, tolerance, scratch)) {
+                if (!safe(id, bounds, labels, tolerance)) {
                     needed = add(needed, n++, id);
                 }
             }
@@ -619,14 +609,10 @@ public final class ViewIndex {
             // a cheap first pass, in id order: when the bounds leave most rows to re-score, a full re-scoring (which also
             // re-anchors) costs less than checking and journaling row by row
             needed = spares.ints(size);
-            if (step != null) {
-                n = screenAll(step, bounds, current, labels, tolerance, needed);
-            } else {
-                FeatureVector[] f = cols.features;
-                for (int id = 0; id < f.length; id++) {
-                    if (f[id] != null && !safe(id, bounds, labels, tolerance)) {
-                        needed[n++] = id;
-                    }
+            FeatureVector[] f = cols.features;
+            for (int id = 0; id < f.length; id++) {
+                if (f[id] != null && !safe(id, bounds, labels, tolerance)) {
+                    needed[n++] = id;
                 }
             }
             if (n > size / 2) {
@@ -638,97 +624,8 @@ public final class ViewIndex {
         List<Scored> changed = rescore(Arrays.copyOf(needed, n), current, version, tolerance);
         spares.give(needed);
         long rescored = n;
-        // a screened pass costs the same whatever the anchor, so only what it leaves to re-score counts toward re-anchoring
-        incrementalCost += (step != null && checked == size ? 0 : checked * 0.05) + rescored;
+        incrementalCost += checked * 0.05 + rescored;
         return new Plan(changed, checked, rescored, maxBound, false, CpuScorer.INSTANCE.name());
-    }
-
-    /** The screen's view of the change to {@code current}, or null where it does not apply (the norms' bounds then). */
-    private MarginScreen.Step screenStep(ViewBounds bounds, Model current) {
-        if (!bounds.singleMargin() || !anchorMarginsCpu || anchor.features() instanceof BagOfWords
-                || current.dimension() > MarginScreen.MAX_DIMENSION) {
-            return null;
-        }
-        if (screen == null || screen.dimension() != current.dimension()) {
-            screen = new MarginScreen(current.dimension());
-        }
-        MarginScreen.Step step = screen.step(anchor, current);
-        if (step != null) {
-            screen.ensureCapacity(cols.capacity());
-        }
-        return step;
-    }
-
-    /**
-     * Whether the screen proves entity {@code id}'s stored label and score still hold under {@code current}: its margin's
-     * interval has the stored label at both ends and scores within the tolerance of the stored score at both ends (labels
-     * and scores are monotone in the margin for every single-margin kind). Tighter than {@link #safe} twice over: the
-     * interval is the screen's, and the score's change is the link's over it, not its Lipschitz constant times the
-     * interval's width. False where there is no screen, the row is not dense or was never scored.
-     */
-    private boolean screenedSafe(int id, MarginScreen.Step step, Model current, double lipschitz, boolean labels, double tolerance,
-                                 double[] scratch) {
-        Columns c = cols;
-        if (step == null || !(c.features[id] instanceof DenseVector dense) || Double.isNaN(c.storedMargin[id])) {
-            return false;
-        }
-        screen.interval(id, dense, c.norm2[id], c.anchorMargin[id], step, scratch);
-        double lo = scratch[0];
-        double hi = scratch[1];
-        if (!(lo <= hi)) {
-            return false;
-        }
-        String stored = c.storedLabel[id];
-        if (labels && !(java.util.Objects.equals(current.labelOfMargin(lo), stored)
-                && java.util.Objects.equals(current.labelOfMargin(hi), stored))) {
-            return false;
-        }
-        double storedScore = c.storedScore[id];
-        double storedMargin = c.storedMargin[id];
-        // first the link's Lipschitz constant over the interval's farther end from the stored margin (no exp for most rows)
-        if (within(lipschitz * Math.max(Math.abs(lo - storedMargin), Math.abs(hi - storedMargin)), tolerance)) {
-            return true;
-        }
-        // 1e-12: the link's own rounding (a score one ulp off monotone)
-        double deviation = Math.max(Math.abs(current.scoreOfMargin(lo) - storedScore), Math.abs(current.scoreOfMargin(hi) - storedScore))
-                + 1e-12;
-        return within(deviation, tolerance);
-    }
-
-    /** Rows screened per task of a parallel pass. */
-    private static final int SCREEN_BLOCK = 16_384;
-
-    /**
-     * Every entity the norms' bound and then the screen leave to re-score, in id order, into {@code needed}; returns how
-     * many. Blocks of ids on the common pool's cores from {@value #PARALLEL_ROWS} ids (each row coded and screened by one).
-     */
-    private int screenAll(MarginScreen.Step step, ViewBounds bounds, Model current, boolean labels, double tolerance, int[] needed) {
-        FeatureVector[] f = cols.features;
-        int ids = f.length;
-        int blocks = (ids + SCREEN_BLOCK - 1) / SCREEN_BLOCK;
-        int[][] ofBlock = new int[blocks][];
-        int[] counts = new int[blocks];
-        java.util.stream.IntStream range = java.util.stream.IntStream.range(0, blocks);
-        (ids >= PARALLEL_ROWS ? range.parallel() : range).forEach(b -> {
-            int from = b * SCREEN_BLOCK;
-            int to = Math.min(ids, from + SCREEN_BLOCK);
-            int[] mine = new int[64];
-            double[] scratch = new double[2];
-            int k = 0;
-            for (int id = from; id < to; id++) {
-                if (f[id] != null && !safe(id, bounds, labels, tolerance) && !screenedSafe(id, step, current, bounds.scoreLipschitz(), labels, tolerance, scratch)) {
-                    mine = add(mine, k++, id);
-                }
-            }
-            ofBlock[b] = mine;
-            counts[b] = k;
-        });
-        int n = 0;
-        for (int b = 0; b < blocks; b++) {
-            System.arraycopy(ofBlock[b], 0, needed, n, counts[b]);
-            n += counts[b];
-        }
-        return n;
     }
 
     private static double spreadDeviation(double anchorSpread, double storedSpread) {
@@ -837,7 +734,6 @@ public final class ViewIndex {
         double[] margins = spares.doubles(n * k);
         Scorer scorer = Scorers.choose(n, current.dimension(), k, false);
         batchMargins(scorer, current, rows, margins);
-        boolean marginsCpu = scorer == CpuScorer.INSTANCE;
         // new anchor and stored columns (a snapshot keeps the old ones); features, keys and norms are shared
         Snapshot before = snapshot();
         Columns next = cols.sharing();
@@ -864,7 +760,6 @@ public final class ViewIndex {
         cols = next;
         anchor = current;
         anchorVersion = version;
-        anchorMarginsCpu = marginsCpu;
         incrementalCost = 0;
         // sorted when a band scan first needs it: a view whose scores the bounds rarely cover re-scores without one
         int[] compacted = compactIfMostRemoved(rows);
@@ -982,12 +877,12 @@ public final class ViewIndex {
      */
     record Snapshot(Map<Object, Integer> ids, Columns cols, int size, Model anchor, int anchorVersion, double[] sortedAnchorMargins,
                     int[] idOfSlot, Set<Object> unsorted, double sortedBand, double maxDeviation, double maxSpreadDeviation, double[] maxNorms,
-                    double incrementalCost, boolean anchorMarginsCpu) {
+                    double incrementalCost) {
     }
 
     Snapshot snapshot() {
         return new Snapshot(ids, cols, size, anchor, anchorVersion, sortedAnchorMargins, idOfSlot, new HashSet<>(unsorted), sortedBand, maxDeviation,
-                maxSpreadDeviation, new double[]{maxNorm1, maxNorm2, maxNormInf}, incrementalCost, anchorMarginsCpu);
+                maxSpreadDeviation, new double[]{maxNorm1, maxNorm2, maxNormInf}, incrementalCost);
     }
 
     void restore(Snapshot s) {
@@ -1006,7 +901,6 @@ public final class ViewIndex {
         maxNorm2 = s.maxNorms()[1];
         maxNormInf = s.maxNorms()[2];
         incrementalCost = s.incrementalCost();
-        anchorMarginsCpu = s.anchorMarginsCpu();
     }
 
     /** Sorts entities by anchor margin; later inserts go to a small unsorted set until the next sort. */
