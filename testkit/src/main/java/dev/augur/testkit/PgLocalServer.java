@@ -1,8 +1,6 @@
 package dev.augur.testkit;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,10 +55,7 @@ public final class PgLocalServer implements AutoCloseable {
         }
         run(List.of(bin.resolve("initdb").toString(), "-D", dir.resolve("data").toString(), "-A", "trust", "-U", "postgres",
                 "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"), root);
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        int port = Sockets.freePort(); // never a port this process handed out to a test's server
         PgLocalServer server = new PgLocalServer(bin, dir, port, root);
         Files.writeString(dir.resolve("options"), "-p " + port + " -c listen_addresses=127.0.0.1 -k " + dir
                 + " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 " + extraOptions);
