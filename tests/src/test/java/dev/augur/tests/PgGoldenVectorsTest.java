@@ -13,6 +13,7 @@ import dev.augur.engine.model.SqlDialect;
 import dev.augur.engine.train.LinearSgd;
 import dev.augur.engine.train.SgdTrainer;
 import dev.augur.engine.train.TrainingOptions;
+import dev.augur.engine.view.MarginScreen;
 import dev.augur.engine.view.ViewIndex;
 import dev.augur.testkit.Corpus;
 import org.junit.jupiter.api.AfterAll;
@@ -979,6 +980,128 @@ class PgGoldenVectorsTest {
                 }
             }
         }
+    }
+
+    // ------------------------------------------------------------------ the margin screen of views learning online
+
+    /**
+     * The margin screen's step of a model change and each row's margin interval (ViewIndex's learning views) are the same
+     * float64 operations in the same order in the engine (MarginScreen) and in PL/pgSQL (augur.screen_step, and the SQL
+     * that augur.screen_interval_sql renders for classification views), so both bit for bit: steps from 1e-12 to 10 against weights from 1e-6 to 1e6, rows whose
+     * magnitudes span twelve orders, zero rows and rows with a zero feature, and the limits where the screen stops
+     * (513 weights, a weight or a feature above 1e100: no step, no interval).
+     */
+    @Test
+    void marginScreenStepAndIntervalAreTheEngines() throws Exception {
+        Random rnd = new Random(20261204);
+        int intervals = 0;
+        String rendered;
+        try (Statement s = pg.createStatement();
+             ResultSet rs = s.executeQuery("SELECT augur.screen_interval_sql('true', 't.x', 't.ninf', 't.n2', 't.am', 't.p', 't.st')")) {
+            rs.next();
+            rendered = rs.getString(1);
+        }
+        try (PreparedStatement step = pg.prepareStatement("SELECT s.steps, s.step_scale, s.steps_norm, s.rest_norm, s.delta_bias,"
+                + " s.weight_norms, s.bias_magnitude FROM augur.screen_step(?, ?, ?, ?) s");
+             PreparedStatement interval = pg.prepareStatement("SELECT ARRAY[scr.lo, scr.hi] FROM (SELECT CAST(? AS float8[]) AS x,"
+                     + " CAST(? AS float8) AS ninf, CAST(? AS float8) AS n2, CAST(? AS float8) AS am, CAST(? AS integer[]) AS p,"
+                     + " CAST(? AS float8[]) AS st) t, " + rendered)) {
+            for (int c = 0; c < 60; c++) {
+                int d = c == 0 ? 513 : 1 + rnd.nextInt(c < 30 ? 8 : 80);
+                double wScale = Math.pow(10, rnd.nextInt(13) - 6);
+                double stepScale = Math.pow(10, rnd.nextInt(14) - 12);
+                double[] wa = new double[d];
+                double[] w = new double[d];
+                for (int j = 0; j < d; j++) {
+                    wa[j] = rnd.nextGaussian() * wScale;
+                    w[j] = rnd.nextInt(5) == 0 ? wa[j] : wa[j] + rnd.nextGaussian() * stepScale;
+                }
+                if (c == 1) {
+                    w[0] = 2e100; // above MarginScreen.MAX_MAGNITUDE: no step
+                }
+                double ba = rnd.nextGaussian();
+                double b = ba + rnd.nextGaussian() * stepScale;
+                Model anchor = Model.of("s", ModelKind.LOGISTIC, denseFeatures(d), List.of("0", "1"), wa, new double[]{ba});
+                Model current = Model.of("s", ModelKind.LOGISTIC, denseFeatures(d), List.of("0", "1"), w, new double[]{b});
+                MarginScreen.Step expected = MarginScreen.stepBetween(anchor, current, d);
+                step.setArray(1, pg.createArrayOf("float8", boxed(wa)));
+                step.setArray(2, pg.createArrayOf("float8", boxed(w)));
+                step.setDouble(3, ba);
+                step.setDouble(4, b);
+                double[] st;
+                Array steps;
+                try (ResultSet rs = step.executeQuery()) {
+                    rs.next();
+                    steps = rs.getArray(1);
+                    if (expected == null) {
+                        assertThat(steps).as("case %s: no step (d = %s)", c, d).isNull();
+                        continue;
+                    }
+                    assertThat(Arrays.stream((Object[]) steps.getArray()).mapToInt(v -> ((Number) v).intValue()).toArray())
+                            .as("case %s: steps", c).isEqualTo(expected.steps());
+                    st = new double[]{rs.getDouble(2), rs.getDouble(3), rs.getDouble(4), rs.getDouble(5), rs.getDouble(6), rs.getDouble(7)};
+                }
+                assertThat(st).as("case %s: scale, steps' norm, rest's norm, bias change, weight norms, bias magnitude", c)
+                        .containsExactly(expected.stepScale(), expected.stepsNorm(), expected.restNorm(), expected.deltaBias(),
+                                expected.weightNorms(), expected.biasMagnitude());
+                for (int r = 0; r < 25; r++) {
+                    double[] x = new double[d];
+                    double xScale = Math.pow(10, rnd.nextInt(13) - 6);
+                    for (int j = 0; j < d; j++) {
+                        x[j] = r == 0 ? 0 : rnd.nextInt(6) == 0 ? 0 : rnd.nextGaussian() * xScale;
+                    }
+                    if (r == 1) {
+                        x[d - 1] = -3e100; // above MarginScreen.MAX_MAGNITUDE: no interval
+                    }
+                    double norm2 = 0;
+                    double normInf = 0;
+                    for (double v : x) {
+                        norm2 += v * v;
+                        normInf = Math.max(normInf, Math.abs(v));
+                    }
+                    norm2 = Math.sqrt(norm2);
+                    double anchorMargin = anchor.margin(x);
+                    double[] out = new double[2];
+                    MarginScreen.intervalOf(x, norm2, anchorMargin, expected, out);
+                    interval.setArray(1, pg.createArrayOf("float8", boxed(x)));
+                    interval.setDouble(2, normInf);
+                    interval.setDouble(3, norm2);
+                    interval.setDouble(4, anchorMargin);
+                    interval.setArray(5, steps);
+                    interval.setArray(6, pg.createArrayOf("float8", boxed(st)));
+                    try (ResultSet rs = interval.executeQuery()) {
+                        rs.next();
+                        Object[] a = (Object[]) rs.getArray(1).getArray();
+                        if (r == 1) {
+                            assertThat(a).as("case %s: a feature above 1e100", c).containsExactly(null, null);
+                            // the engine's is unbounded (or NaN for a step of zero scale): never screened safe either
+                            assertThat(out[0] == Double.NEGATIVE_INFINITY || Double.isNaN(out[0])).as("the engine's %s", out[0]).isTrue();
+                            continue;
+                        }
+                        double[] got = Arrays.stream(a).mapToDouble(v -> ((Number) v).doubleValue()).toArray();
+                        assertThat(got).as("case %s row %s: the interval", c, r).containsExactly(out[0], out[1]);
+                        intervals++;
+                    }
+                }
+            }
+        }
+        assertThat(intervals).as("intervals compared").isGreaterThan(1000);
+    }
+
+    private static DenseFeatures denseFeatures(int d) {
+        List<String> names = new ArrayList<>();
+        for (int j = 0; j < d; j++) {
+            names.add("x" + j);
+        }
+        return new DenseFeatures(names);
+    }
+
+    private static Double[] boxed(double[] x) {
+        Double[] o = new Double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            o[i] = x[i];
+        }
+        return o;
     }
 
     // ------------------------------------------------------------------ Bayesian intervals and probabilities

@@ -218,7 +218,7 @@ final class ViewRuntime {
                 anchorVersion = rs.getInt(1);
             }
         }
-        ViewIndex fresh = new ViewIndex(anchor, anchorVersion);
+        ViewIndex fresh = new ViewIndex(anchor, anchorVersion, def.classification());
         boolean spread = anchor.kind().isEnsemble();
         String sql = "SELECT b." + def.keyColumn() + ", " + prefixed("b", def.inputColumns()) + ", v.MARGIN, v.LABEL, v.SCORE, v.MODEL_VERSION,"
                 + " v.NORM_1, v.NORM_2, v.NORM_INF, " + (spread ? "v.SPREAD" : "CAST(NULL AS DOUBLE PRECISION)") + " FROM " + def.baseTable() + " b LEFT JOIN " + def.table() + " v ON v." + def.keyColumn()

@@ -218,7 +218,7 @@ BEGIN
                 sh.w, sh.b, sh.w, sh.b);
         -- score every entity
         v := augur.view_lock(nm);
-        w := augur.cv_run(v, 'full', sh.w, sh.b, classes, 1, tol, 0, 0, 0, 0, 0, 0, 0.25);
+        w := augur.cv_run(v, 'full', sh.w, sh.b, classes, 1, tol, 0, 0, 0, 0, 0, 0, 0.25, NULL, NULL);
     END IF;
     EXECUTE pg_catalog.format('UPDATE %s SET norm_1 = n.n1, norm_2 = n.n2, norm_inf = n.ninf FROM (SELECT v.%I AS key, '
         || 'coalesce((SELECT sum(abs(x)) FROM pg_catalog.unnest(v.f_val) x), 0) AS n1, coalesce((SELECT sqrt(sum(x * x)) FROM pg_catalog.unnest(v.f_val) x), 0) AS n2, '

@@ -1,9 +1,15 @@
 -- ------------------------------------------------------------------------------------------------ maintenance
 
 -- what a full or incremental pass over a classification view's rows does, with weights w and bias b; the same
--- plans and per-row tests as the views' generated scoring functions, margins computed from the stored features
+-- plans and per-row tests as the views' generated scoring functions, margins computed from the stored features. sp and
+-- st: the margin screen's step since the anchor (augur.view_screen) of a dense view, or NULL; the rows the Hölder bound
+-- leaves are then re-scored only where the screen does not prove them safe too (ViewIndex.screenedSafe). Mode
+-- 'screen' is 'count' and a 'band' over every row at once (ViewIndex.screenAll): it screens each row once, and stops
+-- after the count when it leaves more than half of them (the caller then re-anchors).
+DROP FUNCTION IF EXISTS augur.cv_run(augur.views, text, float8[], float8, text[], integer, float8, float8, float8, float8, float8, float8,
+    float8, float8);
 CREATE OR REPLACE FUNCTION augur.cv_run(v augur.views, p_mode text, w float8[], b float8, classes text[], ver integer, tol float8,
-    lo float8, hi float8, dl1 float8, dl2 float8, dlinf float8, db float8, lip float8) RETURNS augur.view_work
+    lo float8, hi float8, dl1 float8, dl2 float8, dlinf float8, db float8, lip float8, sp integer[], st float8[]) RETURNS augur.view_work
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     r augur.view_work;
@@ -15,7 +21,20 @@ DECLARE
     lbl text := 'CASE WHEN %1$s >= 0 THEN $3[2] ELSE $3[1] END';
     scr text := 'augur.sigmoid(%1$s)';
     drift text := 'least($10 * v.norm_1, $9 * v.norm_2, $8 * v.norm_inf) + $11 + abs(v.anchor_margin - v.margin)';
-    safe text := '(abs(%1$s) > %2$s AND $12 * %2$s <= $5 AND NOT ($5 = 0 AND %2$s > 0))';
+    -- the Hölder bound's proof that row v keeps its label and its score within the tolerance
+    safe text := pg_catalog.format('(abs(v.margin) > (%1$s) AND $12 * (%1$s) <= $5 AND NOT ($5 = 0 AND (%1$s) > 0))', drift);
+    -- the rows to re-score, less those the screen proves safe ($14, $15: its step); the screen codes only the rows the
+    -- Hölder bound leaves (augur.screen_interval_sql's gate)
+    leaves text := CASE WHEN sp IS NULL THEN 'NOT ' || safe
+        ELSE pg_catalog.format('CASE WHEN %s THEN false ELSE NOT augur.screen_safe(scr.lo, scr.hi, v.margin, v.label, v.score, $3, $5, $12) END', safe) END;
+    screened text := CASE WHEN sp IS NULL THEN '' ELSE ', ' || augur.screen_interval_sql('NOT ' || safe, 'v.f_val', 'v.norm_inf', 'v.norm_2',
+        'v.anchor_margin', '$14', '$15') END;
+    -- the scored rows with their test; a band's: anchor margins in [$6, $7] (an index range) or written since the anchor
+    scored text := pg_catalog.format('SELECT v.%s AS key, v.ctid AS row_id, v.margin AS om, v.label AS ol, v.score AS os, v.f_idx, v.f_val, %s AS leaves'
+        || ' FROM %s v%s WHERE v.margin IS NOT NULL', k, leaves, vt, screened);
+    band text := scored || ' AND (v.anchor_margin BETWEEN $6 AND $7 OR v.dirty)';
+    tids tid[];
+    total bigint;
 BEGIN
     IF pg_catalog.cardinality(w) > 0 THEN
         w[1] := w[1];  -- expanded: each $1[i] below is O(1), whatever the array's size or storage
@@ -52,30 +71,41 @@ BEGIN
         EXECUTE pg_catalog.format('SELECT max(norm_1), max(norm_2), max(norm_inf) FROM %s', vt) INTO r.max_n1, r.max_n2, r.max_ninf;
         r.checked := r.rescored;
     ELSIF p_mode = 'count' THEN
-        EXECUTE pg_catalog.format('SELECT count(*), count(*) FILTER (WHERE NOT %s) FROM %s v WHERE v.margin IS NOT NULL',
-            pg_catalog.format(safe, 'v.margin', '(' || drift || ')'), vt)
-        INTO r.checked, r.rescored USING w, b, classes, ver, tol, lo, hi, dl1, dl2, dlinf, db, lip;
+        EXECUTE pg_catalog.format('SELECT count(*), count(*) FILTER (WHERE b.leaves) FROM (%s) b', scored)
+        INTO r.checked, r.rescored USING w, b, classes, ver, tol, lo, hi, dl1, dl2, dlinf, db, lip, p_mode, sp, st;
     ELSE
-        -- the Hölder band: rows whose anchor margin lies in [lo, hi] (an index range) or written since the anchor,
-        -- re-scored where their own bound says the label (or the score beyond the tolerance) can change
+        IF p_mode = 'screen' THEN
+            EXECUTE pg_catalog.format('SELECT count(*), array_agg(b.row_id) FILTER (WHERE b.leaves) FROM (%s) b', scored)
+            INTO r.checked, tids USING w, b, classes, ver, tol, lo, hi, dl1, dl2, dlinf, db, lip, p_mode, sp, st;
+            r.rescored := coalesce(pg_catalog.cardinality(tids), 0);
+            total := r.checked;
+            IF r.rescored > r.checked / 2 THEN
+                RETURN r;
+            END IF;
+            -- the rows left, found again by their row ids (the view is locked, and nothing here changed it since)
+            band := pg_catalog.format('SELECT v.%s AS key, v.margin AS om, v.label AS ol, v.score AS os, v.f_idx, v.f_val, true AS leaves'
+                || ' FROM %s v WHERE v.ctid = ANY ($16)', k, vt);
+        END IF;
+        -- the band's rows re-scored where their own bound (and the screen) say the label, or the score beyond the
+        -- tolerance, can change
         EXECUTE pg_catalog.format($q$
-            WITH band AS (
-                SELECT v.%2$s AS key, v.margin AS om, v.label AS ol, v.score AS os, %3$s AS drift, v.f_idx, v.f_val
-                FROM %1$s v WHERE v.margin IS NOT NULL AND (v.anchor_margin BETWEEN $6 AND $7 OR v.dirty)
-            ), c AS (
-                SELECT band.key, band.om, band.ol, band.os, mm.m FROM band, LATERAL (SELECT %4$s AS m OFFSET 0) mm WHERE NOT %5$s
+            WITH band AS (%3$s), c AS (
+                SELECT band.key, band.om, band.ol, band.os, mm.m FROM band, LATERAL (SELECT %4$s AS m OFFSET 0) mm WHERE band.leaves
             ), s AS (
-                SELECT c.*, %6$s AS lb, %7$s AS sc FROM c
+                SELECT c.*, %5$s AS lb, %6$s AS sc FROM c
             ), u AS (
                 UPDATE %1$s v SET margin = s.m, label = s.lb, score = s.sc, model_version = $4, scored_at = CURRENT_TIMESTAMP
                 FROM s WHERE v.%2$s = s.key
-                  AND %8$s
+                  AND %7$s
                 RETURNING abs(v.anchor_margin - s.m) AS dev
             )
             SELECT (SELECT count(*) FROM band), (SELECT count(*) FROM c), count(*), max(dev) FROM u$q$,
-            vt, k, drift, pg_catalog.format(m, 'band'), pg_catalog.format(safe, 'band.om', 'band.drift'), pg_catalog.format(lbl, 'c.m'), pg_catalog.format(scr, 'c.m'),
+            vt, k, band, pg_catalog.format(m, 'band'), pg_catalog.format(lbl, 'c.m'), pg_catalog.format(scr, 'c.m'),
             augur.view_must_write_sql('s.m', 's.lb', 's.sc', NULL, 's.om', 's.ol', 's.os', NULL, '$5'))
-        INTO r.checked, r.rescored, r.written, r.max_dev USING w, b, classes, ver, tol, lo, hi, dl1, dl2, dlinf, db, lip;
+        INTO r.checked, r.rescored, r.written, r.max_dev USING w, b, classes, ver, tol, lo, hi, dl1, dl2, dlinf, db, lip, p_mode, sp, st, tids;
+        IF p_mode = 'screen' THEN
+            r.checked := total;  -- every row was screened: the count's, not the rows left
+        END IF;
     END IF;
     RETURN r;
 END $$;

@@ -6,7 +6,10 @@
 -- re-scoring, which also re-anchors, costs less) and nothing is done. bound: the largest margin change.
 CREATE OR REPLACE FUNCTION augur.view_incremental(v augur.views, total bigint, dl1 float8, dl2 float8, dlinf float8, db float8,
     lip float8, labelled boolean, OUT w augur.view_work, OUT full_plan boolean, OUT bound float8) LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
-DECLARE band float8;
+DECLARE
+    band float8;
+    -- what checking a row costs toward re-anchoring, as a share of re-scoring one (ViewIndex.modelChanged)
+    check_cost float8 := 0.05;
 BEGIN
     full_plan := false;
     bound := least(dlinf * v.max_norm_1, dl2 * v.max_norm_2, dl1 * v.max_norm_inf) + db;
@@ -14,6 +17,15 @@ BEGIN
         -- only labels can change: the band |anchor margin| <= bound + 2 D (an index range) holds every candidate
         band := bound + 2 * v.max_deviation;
         w := augur.view_run_live(v, 'band', -band, band, dl1, dl2, dlinf, db, lip);
+    ELSIF v.kind = 'classification' AND (SELECT (augur.view_screen(l)).sp IS NOT NULL FROM augur.view_learners l WHERE l.view_name = v.name) THEN
+        -- a screened pass over every row (ViewIndex.screenAll): it costs the same whatever the anchor, so only what it
+        -- leaves to re-score counts toward re-anchoring
+        w := augur.view_run_live(v, 'screen', '-Infinity', 'Infinity', dl1, dl2, dlinf, db, lip);
+        IF w.rescored > total / 2 THEN
+            full_plan := true;
+            RETURN;
+        END IF;
+        check_cost := 0;
     ELSE
         w := augur.view_run_live(v, 'count', 0, 0, dl1, dl2, dlinf, db, lip);
         IF w.rescored > total / 2 THEN
@@ -22,7 +34,7 @@ BEGIN
         END IF;
         w := augur.view_run_live(v, 'band', '-Infinity', 'Infinity', dl1, dl2, dlinf, db, lip);
     END IF;
-    UPDATE augur.views x SET incremental_cost = x.incremental_cost + (w.checked * 0.05::float8 + w.rescored),
+    UPDATE augur.views x SET incremental_cost = x.incremental_cost + (w.checked * check_cost + w.rescored),
         max_deviation = greatest(x.max_deviation, coalesce(w.max_dev, 0))
     WHERE x.name = v.name;
 END $$;
