@@ -8,8 +8,8 @@ import java.util.Arrays;
 
 /**
  * A low-precision copy of a dense view's features that bounds each row's margin change far tighter than the Hölder bound
- * on its norms, at a fraction of an exact re-scoring's cost: each row x as 8-bit codes q with a scale s (x = s·q + e,
- * ‖e‖₂ ≤ r kept per row), and a model change Δw = w − w_anchor as 16-bit steps p with a scale t (Δw = t·p + f). Then
+ * on its norms, at a fraction of an exact re-scoring's cost: each row x as 8-bit codes q with the scale s = ‖x‖∞/127
+ * (x = s·q + e; each |e_j| is at most s/2, rounding to nearest, so ‖e‖₂ ≤ r = s·√d/2), and a model change Δw = w − w_anchor as 16-bit steps p with a scale t (Δw = t·p + f). Then
  * Δw·x = t·s·(p·q) + t·p·e + f·x, so
  *
  * <pre>  |margin − (anchor margin + Δb + t·s·(p·q))| ≤ t·‖p‖₂·r + ‖f‖₂·‖x‖₂ + slack</pre>
@@ -17,7 +17,7 @@ import java.util.Arrays;
  * where p·q is an exact integer dot product and the slack covers every floating-point rounding (of both models' computed
  * margins and of this estimate) many times over. After a step of online learning the Hölder bound ‖Δw‖₂·‖x‖₂ leaves most
  * rows of a dense view to re-score (so the view re-anchored, a full pass over its float64 features); this radius is about
- * 1/250 of it, so only the rows whose label or score really moves are re-scored, and each is re-scored exactly: what the
+ * 1/150 of it (d = 50, features uniform in [-1, 1]), so only the rows whose label or score really moves are re-scored, and each is re-scored exactly: what the
  * view stores is the same bits as without the screen.
  *
  * <p>A row's codes are made from its feature vector when first needed and again whenever the row holds another vector
@@ -34,6 +34,13 @@ public final class MarginScreen {
      * binding's arithmetic (PostgreSQL's raises an error on overflow where Java's gives infinity).
      */
     static final double MAX_MAGNITUDE = 1e100;
+    /**
+     * The smallest nonzero feature magnitude of a row screened: above it the scale s is a normal number, so x/s is within
+     * 2^-53 of its value and each code within 1/2 + 2^-46 of x/s (what the residual's bound assumes).
+     */
+    static final double MIN_MAGNITUDE = 1e-290;
+    /** r = s·√d times this: 1/2 for the rounding to nearest, and a slack over the quotient's and these products' roundings. */
+    private static final double RESIDUAL_FACTOR = 0.5000000005;
     /** Relative slack for roundings: each computed margin is within (d + 1)·2^-53 of its terms' magnitude; this is 10^-11. */
     private static final double SLACK = 1e-11;
 
@@ -176,30 +183,29 @@ public final class MarginScreen {
         codedFrom[id] = features;
     }
 
-    /** Codes row {@code x} into {@code codes} from {@code off}; its scale and residual's bound into {@code scaleResidual}. */
+    /**
+     * Codes row {@code x} into {@code codes} from {@code off}; its scale and residual's bound into {@code scaleResidual}. The
+     * codes never reach the clamp (|x_j|/s is at most 127 within a rounding), which stays as a guard; the bound needs no
+     * pass over the residuals, so a binding screening rows afresh at each step (PostgreSQL) computes only the codes.
+     */
     private static void code(double[] x, byte[] codes, int off, double[] scaleResidual) {
         int dimension = x.length;
         double max = 0;
         for (double v : x) {
             max = Math.max(max, Math.abs(v));
         }
-        if (!(max > 0) || !(max <= MAX_MAGNITUDE)) {
+        if (!(max >= MIN_MAGNITUDE && max <= MAX_MAGNITUDE)) {
             Arrays.fill(codes, off, off + dimension, (byte) 0);
             scaleResidual[0] = 0;
-            // a zero row is coded exactly; NaN, infinite or huge features are never screened safe
+            // a zero row is coded exactly; NaN, infinite, huge or subnormal-scaled features are never screened safe
             scaleResidual[1] = max == 0 ? 0 : Double.POSITIVE_INFINITY;
             return;
         }
         double s = max / CODE_MAX;
-        double eSq = 0;
         for (int j = 0; j < dimension; j++) {
-            int c = (int) Math.max(-CODE_MAX, Math.min(CODE_MAX, Math.rint(x[j] / s)));
-            codes[off + j] = (byte) c;
-            double e = x[j] - s * c;
-            eSq += e * e;
+            codes[off + j] = (byte) Math.max(-CODE_MAX, Math.min(CODE_MAX, Math.rint(x[j] / s)));
         }
         scaleResidual[0] = s;
-        // the second term covers the roundings of each x − s·q (2^-52 of max), summed over the dimension
-        scaleResidual[1] = Math.sqrt(eSq) * (1 + 1e-9) + 1e-12 * max * Math.sqrt(dimension);
+        scaleResidual[1] = s * Math.sqrt(dimension) * RESIDUAL_FACTOR;
     }
 }

@@ -9,5 +9,7 @@ RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
         AND CASE WHEN lo >= 0 THEN classes[2] ELSE classes[1] END = sl
         AND CASE WHEN hi >= 0 THEN classes[2] ELSE classes[1] END = sl
         AND (augur.screen_within(lip * greatest(abs(lo - sm), abs(hi - sm)), tol)
-             OR augur.screen_within(greatest(abs(augur.sigmoid(lo) - ss), abs(augur.sigmoid(hi) - ss)) + 1e-12::float8, tol)), false)
+             -- this change is above 0 (the 1e-12), so an exact view never takes it: written without screen_within, whose
+             -- argument, used twice, would keep PostgreSQL from inlining it
+             OR (greatest(abs(augur.sigmoid(lo) - ss), abs(augur.sigmoid(hi) - ss)) + 1e-12::float8 <= tol AND tol <> 0)), false)
 $$;
