@@ -33,6 +33,8 @@ final class CrashState implements CrashWorkload.Listener {
     private final Set<Integer> versions = new TreeSet<>();
     private Integer deployed;
     private final Set<String> views = new TreeSet<>();
+    /** The rows of {@code labels} acknowledged, as "id y" with how many times each. */
+    private final TreeMap<String, Integer> labels = new TreeMap<>();
     private String inFlight;
     int acknowledged;
     /** The operations acknowledged since the last check (the latest 400), named in a finding so that it can be reproduced. */
@@ -73,8 +75,9 @@ final class CrashState implements CrashWorkload.Listener {
             case "train" -> versions.add(Integer.parseInt(result));
             case "deploy" -> deployed = Integer.parseInt(w[1]);
             case "rollback" -> deployed = Integer.parseInt(result);
-            case "createview" -> views.add(w[1]);
-            case "dropview" -> views.remove(w[1]);
+            case "createview", "createcv" -> views.add(w[1]);
+            case "dropview", "dropcv" -> views.remove(w[1]);
+            case "label" -> labels.merge(w[1] + " " + w[2], 1, Integer::sum);
             default -> {
                 // refresh changes no durable fact the harness tracks; the view check covers it
             }
@@ -200,6 +203,31 @@ final class CrashState implements CrashWorkload.Listener {
             deployed = actualDeployed;
         }
 
+        // examples: every acknowledged one, and at most the in-flight one's
+        TreeMap<String, Integer> actualLabels = new TreeMap<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT id, y, COUNT(*) FROM labels GROUP BY id, y")) {
+            while (rs.next()) {
+                actualLabels.put(rs.getInt(1) + " " + rs.getInt(2), rs.getInt(3));
+            }
+        }
+        if (!actualLabels.equals(labels)) {
+            TreeMap<String, Integer> withOp = new TreeMap<>(labels);
+            if (op != null && w[0].equals("label")) {
+                withOp.merge(w[1] + " " + w[2], 1, Integer::sum);
+            }
+            if (!actualLabels.equals(withOp)) {
+                int missing = 0;
+                for (Map.Entry<String, Integer> e : labels.entrySet()) {
+                    missing += Math.max(0, e.getValue() - actualLabels.getOrDefault(e.getKey(), 0));
+                }
+                lost += missing;
+                problems.add("labels: " + missing + " acknowledged example(s) missing, " + actualLabels + " vs " + labels
+                        + " acknowledged (in flight: " + op + ")");
+            }
+            labels.clear();
+            labels.putAll(actualLabels);
+        }
+
         // views: the acknowledged set (plus or minus the one in flight), no trace of others, each equal to a full re-scoring
         Set<String> actualViews = new TreeSet<>();
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT name FROM AUGUR.VIEWS")) {
@@ -208,11 +236,11 @@ final class CrashState implements CrashWorkload.Listener {
             }
         }
         Set<String> allowed = new HashSet<>(views);
-        if (op != null && (w[0].equals("createview") || w[0].equals("dropview"))) {
+        if (op != null && (w[0].equals("createview") || w[0].equals("dropview") || w[0].equals("createcv") || w[0].equals("dropcv"))) {
             allowed.add(w[1]);
         }
         for (String v : views) {
-            if (!actualViews.contains(v) && !(op != null && w[0].equals("dropview") && w[1].equals(v))) {
+            if (!actualViews.contains(v) && !(op != null && (w[0].equals("dropview") || w[0].equals("dropcv")) && w[1].equals(v))) {
                 lost++;
                 problems.add("view " + v + " was acknowledged and is gone");
             }
@@ -225,7 +253,9 @@ final class CrashState implements CrashWorkload.Listener {
         views.clear();
         views.addAll(actualViews);
         int viewsWrong = 0;
-        for (String v : CrashWorkload.VIEWS) {
+        List<String> all = new ArrayList<>(List.of(CrashWorkload.VIEWS));
+        all.add(CrashWorkload.CLASSIFICATION_VIEW);
+        for (String v : all) {
             boolean registered = actualViews.contains(v);
             if (!registered) {
                 if (tableExists(c, v) || triggerCount(c, v) > 0) {
@@ -233,7 +263,7 @@ final class CrashState implements CrashWorkload.Listener {
                 }
                 continue;
             }
-            String wrong = viewDifference(c, v, actualDeployed);
+            String wrong = v.equals(CrashWorkload.CLASSIFICATION_VIEW) ? classificationViewDifference(c, v) : viewDifference(c, v, actualDeployed);
             if (wrong != null) {
                 viewsWrong++;
                 problems.add("view " + v + " differs from a full re-scoring: " + wrong + " (in flight: " + op + "; before it: "
@@ -291,6 +321,56 @@ final class CrashState implements CrashWorkload.Listener {
             rs.next();
             return rs.getInt(1);
         }
+    }
+
+    /**
+     * Null when every base row has exactly its row in classification view {@code view}, with the label its live model (the
+     * one AUGUR.VIEW_MODELS holds, which every learned example moved in the example's transaction) gives, and a score within
+     * the view's tolerance of that model's.
+     */
+    private static String classificationViewDifference(Connection c, String view) throws SQLException {
+        dev.augur.engine.model.Model live;
+        double tolerance;
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT m.VERSION, m.SHA256, m.PAYLOAD, v.TOLERANCE"
+                + " FROM AUGUR.VIEW_MODELS m JOIN AUGUR.VIEWS v ON v.NAME = m.VIEW_NAME WHERE LOWER(m.VIEW_NAME) = '" + view + "' AND m.ROLE = 'live'")) {
+            if (!rs.next()) {
+                return "no live model";
+            }
+            live = dev.augur.engine.codec.ModelCodec.decode(rs.getBytes(3), rs.getString(2), view, rs.getInt(1));
+            tolerance = rs.getDouble(4);
+        }
+        long missing = 0;
+        long differ = 0;
+        List<String> examples = new ArrayList<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT b.id, b.a, b.b, v.id, v.score, v.label FROM pts b LEFT JOIN " + view + " v ON v.id = b.id")) {
+            while (rs.next()) {
+                if (rs.getObject(4) == null) {
+                    missing++;
+                    continue;
+                }
+                double margin = live.margin(live.featureVector(new Object[]{rs.getDouble(2), rs.getDouble(3)}));
+                String label = live.labelOfMargin(margin);
+                double score = live.scoreOfMargin(margin);
+                if (!label.equals(rs.getString(6)) || !(Math.abs(rs.getDouble(5) - score) <= tolerance + 1e-12)) {
+                    differ++;
+                    if (examples.size() < 3) {
+                        examples.add("id " + rs.getInt(1) + ": " + rs.getString(6) + " " + rs.getDouble(5) + " instead of " + label + " " + score);
+                    }
+                }
+            }
+        }
+        long extra;
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT COUNT(*) FROM " + view + " v LEFT JOIN pts b ON v.id = b.id WHERE b.id IS NULL")) {
+            rs.next();
+            extra = rs.getLong(1);
+        }
+        if (missing + extra + differ == 0) {
+            return null;
+        }
+        return missing + " row(s) missing, " + extra + " extra, " + differ + " with another label or a score beyond the tolerance of"
+                + " the live model's " + examples;
     }
 
     /** Null when every base row has exactly its view row with PREDICT's score and label at the deployed version. */

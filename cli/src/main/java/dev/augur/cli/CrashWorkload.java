@@ -14,8 +14,10 @@ import java.util.Random;
  * returned, so whoever watches knows which commits were acknowledged when the process died.
  *
  * <p>Operations, each one transaction: {@code insert}/{@code update}/{@code delete} rows of {@code pts} (the base
- * table of the eager prediction views), {@code batch} (several rows of {@code events} at once, which must be all or
- * nothing), {@code train}, {@code deploy}, {@code rollback}, {@code createview}, {@code dropview}, {@code refresh}.
+ * table of the eager prediction views and of the classification view), {@code batch} (several rows of {@code events} at
+ * once, which must be all or nothing), {@code train}, {@code deploy}, {@code rollback}, {@code createview},
+ * {@code dropview}, {@code refresh}, and for the classification view {@code label} (an example into {@code labels},
+ * which the view learns from online), {@code createcv} and {@code dropcv}.
  */
 final class CrashWorkload {
     /** Where announcements and acknowledgements go. */
@@ -28,6 +30,8 @@ final class CrashWorkload {
 
     static final String MODEL = "crash_m";
     static final String[] VIEWS = {"crash_v1", "crash_v2"};
+    /** The classification view over {@code pts}, learning from {@code labels}. */
+    static final String CLASSIFICATION_VIEW = "crash_cv";
     static final int BATCH_ROWS = 5;
     private static final int QUERY_TIMEOUT_S = 60;
 
@@ -60,6 +64,7 @@ final class CrashWorkload {
         try (Statement st = c.createStatement()) {
             st.execute("CREATE TABLE IF NOT EXISTS pts (id INT PRIMARY KEY, a DOUBLE PRECISION, b DOUBLE PRECISION, y INT)");
             st.execute("CREATE TABLE IF NOT EXISTS events (batch INT NOT NULL, n INT NOT NULL, PRIMARY KEY (batch, n))");
+            st.execute("CREATE TABLE IF NOT EXISTS labels (id INT NOT NULL, y INT NOT NULL)");
         }
     }
 
@@ -73,24 +78,31 @@ final class CrashWorkload {
             op = "bulk " + nextId + " " + (20_000 + random.nextInt(20_000));
         } else if (versions == 0 || dice < 8) {
             op = "train";
-        } else if (dice < 30) {
+        } else if (dice < 26) {
             op = "insert " + (nextId) + " " + coordinate() + " " + coordinate();
-        } else if (dice < 45) {
+        } else if (dice < 39) {
             op = "update " + randomId() + " " + coordinate();
-        } else if (dice < 52) {
+        } else if (dice < 45) {
             op = "delete " + randomId();
-        } else if (dice < 62) {
+        } else if (dice < 53) {
             op = "batch " + nextBatch;
-        } else if (dice < 72) {
+        } else if (dice < 61) {
             op = "deploy " + (1 + random.nextInt(versions));
-        } else if (dice < 78) {
+        } else if (dice < 66) {
             op = "rollback";
-        } else if (dice < 88) {
+        } else if (dice < 74) {
             op = "createview " + VIEWS[random.nextInt(VIEWS.length)];
-        } else if (dice < 94) {
+        } else if (dice < 79) {
             op = "dropview " + VIEWS[random.nextInt(VIEWS.length)];
-        } else {
+        } else if (dice < 83) {
             op = "refresh " + VIEWS[random.nextInt(VIEWS.length)] + (random.nextBoolean() ? " full" : "");
+        } else if (dice < 95) {
+            op = "label " + randomId() + " " + random.nextInt(2);
+        } else if (dice < 99) {
+            // created four times as often as dropped: the view exists through most of the run, learning
+            op = "createcv " + CLASSIFICATION_VIEW;
+        } else {
+            op = "dropcv " + CLASSIFICATION_VIEW;
         }
         listener.begin(op);
         String result;
@@ -166,6 +178,17 @@ final class CrashWorkload {
             }
             case "refresh" -> {
                 return query("SELECT AUGUR.REFRESH_PREDICTION_VIEW('" + w[1] + "', " + (w.length > 2) + ")");
+            }
+            case "label" -> {
+                return String.valueOf(update("INSERT INTO labels VALUES (" + w[1] + ", " + w[2] + ")"));
+            }
+            case "createcv" -> {
+                // dense, so that each example's step is screened (ViewIndex's learning views)
+                return query("SELECT AUGUR.CREATE_CLASSIFICATION_VIEW('" + w[1] + "', 'pts', 'id', 'labels', 'id', 'y', '(a, b)', 'logistic',"
+                        + " '{\"learning_rate\": 0.05, \"tolerance\": 0.05, \"epochs\": 1}')");
+            }
+            case "dropcv" -> {
+                return query("SELECT AUGUR.DROP_PREDICTION_VIEW('" + w[1] + "')");
             }
             default -> throw new IllegalStateException("unknown operation " + op);
         }
