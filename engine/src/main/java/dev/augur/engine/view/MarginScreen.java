@@ -139,10 +139,15 @@ public final class MarginScreen {
      * engine computed it. NaN where a margin is NaN; infinite for non-finite features.
      */
     void interval(int id, FeatureVector features, double norm2, double anchorMargin, Step step, double[] out) {
+        ensureCoded(id, features);
+        interval(codes, id * dimension, scale[id], residual[id], norm2, anchorMargin, step, out);
+    }
+
+    /** Codes entity {@code id}'s row unless its codes are those of {@code features} already. */
+    void ensureCoded(int id, FeatureVector features) {
         if (codedFrom[id] != features) {
             code(id, (DenseVector) features);
         }
-        interval(codes, id * dimension, scale[id], residual[id], norm2, anchorMargin, step, out);
     }
 
     /**

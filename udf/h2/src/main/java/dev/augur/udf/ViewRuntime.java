@@ -249,6 +249,7 @@ final class ViewRuntime {
             throw Predictions.sql(e);
         }
         fresh.resort();
+        fresh.prepareScreen();
         index = fresh;
         learner = null;
         current = null;
