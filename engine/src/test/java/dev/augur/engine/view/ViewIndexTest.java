@@ -395,15 +395,8 @@ class ViewIndexTest {
     void onlineLearningOnDenseRowsStaysIncrementalUnderTheScreen() {
         java.util.Random rnd = new java.util.Random(21);
         int d = 20;
-        List<String> names = new java.util.ArrayList<>();
-        for (int j = 0; j < d; j++) {
-            names.add("x" + j);
-        }
-        DenseFeatures features = new DenseFeatures(names);
-        double[] w = new double[d];
-        for (int j = 0; j < d; j++) {
-            w[j] = rnd.nextGaussian();
-        }
+        DenseFeatures features = denseFeatures(d);
+        double[] w = gaussian(rnd, d);
         Model m = Model.of("v", ModelKind.SVM, features, List.of("0", "1"), w.clone(), new double[]{0});
         ViewIndex index = new ViewIndex(m, 1, true);
         double[][] rows = new double[5000][d];
@@ -445,23 +438,13 @@ class ViewIndexTest {
     void aPreparedScreenDecidesAsALazyOne() {
         java.util.Random rnd = new java.util.Random(33);
         int d = 12;
-        List<String> names = new java.util.ArrayList<>();
-        for (int j = 0; j < d; j++) {
-            names.add("x" + j);
-        }
-        DenseFeatures features = new DenseFeatures(names);
-        double[] w = new double[d];
-        for (int j = 0; j < d; j++) {
-            w[j] = rnd.nextGaussian();
-        }
+        DenseFeatures features = denseFeatures(d);
+        double[] w = gaussian(rnd, d);
         Model m = Model.of("v", ModelKind.LOGISTIC, features, List.of("0", "1"), w.clone(), new double[]{0});
         ViewIndex prepared = new ViewIndex(m, 1, true);
         ViewIndex lazy = new ViewIndex(m, 1, true);
         for (int r = 0; r < 3000; r++) {
-            double[] x = new double[d];
-            for (int j = 0; j < d; j++) {
-                x[j] = rnd.nextGaussian();
-            }
+            double[] x = gaussian(rnd, d);
             prepared.put(r, new dev.augur.engine.features.DenseVector(x), m, 1);
             lazy.put(r, new dev.augur.engine.features.DenseVector(x.clone()), m, 1);
         }
@@ -482,6 +465,23 @@ class ViewIndexTest {
             prepared.commitJournal();
             lazy.commitJournal();
         }
+    }
+
+    /** Dense features x0 .. x(d-1). */
+    private static DenseFeatures denseFeatures(int d) {
+        List<String> names = new java.util.ArrayList<>();
+        for (int j = 0; j < d; j++) {
+            names.add("x" + j);
+        }
+        return new DenseFeatures(names);
+    }
+
+    private static double[] gaussian(java.util.Random rnd, int d) {
+        double[] v = new double[d];
+        for (int j = 0; j < d; j++) {
+            v[j] = rnd.nextGaussian();
+        }
+        return v;
     }
 
     /** (operation, key, size): insert/update, delete, model change, resort, statement mark, rollback to it, commit. */
