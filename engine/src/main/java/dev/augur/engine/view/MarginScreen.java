@@ -9,7 +9,8 @@ import java.util.Arrays;
 /**
  * A low-precision copy of a dense view's features that bounds each row's margin change far tighter than the Hölder bound
  * on its norms, at a fraction of an exact re-scoring's cost: each row x as 8-bit codes q with the scale s = ‖x‖∞/127
- * (x = s·q + e; each |e_j| is at most s/2, rounding to nearest, so ‖e‖₂ ≤ r = s·√d/2), and a model change Δw = w − w_anchor as 16-bit steps p with a scale t (Δw = t·p + f). Then
+ * (x = s·q + e; each |e_j| is at most s/2, rounding to nearest, so ‖e‖₂ ≤ r = s·√d/2), and a model change
+ * Δw = w − w_anchor as 16-bit steps p with a scale t (Δw = t·p + f). Then
  * Δw·x = t·s·(p·q) + t·p·e + f·x, so
  *
  * <pre>  |margin − (anchor margin + Δb + t·s·(p·q))| ≤ t·‖p‖₂·r + ‖f‖₂·‖x‖₂ + slack</pre>
@@ -17,8 +18,8 @@ import java.util.Arrays;
  * where p·q is an exact integer dot product and the slack covers every floating-point rounding (of both models' computed
  * margins and of this estimate) many times over. After a step of online learning the Hölder bound ‖Δw‖₂·‖x‖₂ leaves most
  * rows of a dense view to re-score (so the view re-anchored, a full pass over its float64 features); this radius is about
- * 1/150 of it (d = 50, features uniform in [-1, 1]), so only the rows whose label or score really moves are re-scored, and each is re-scored exactly: what the
- * view stores is the same bits as without the screen.
+ * 1/150 of it (d = 50, features uniform in [-1, 1]), so only the rows whose label or score really moves are re-scored,
+ * and each is re-scored exactly: what the view stores is the same bits as without the screen.
  *
  * <p>A row's codes are made from its feature vector when first needed and again whenever the row holds another vector
  * (checked by identity: vectors are never changed in place), so the copy needs no journal: a rollback that puts back
@@ -76,8 +77,8 @@ public final class MarginScreen {
 
     /**
      * The change from {@code anchor} to {@code current}, or null when the screen does not apply: more than one margin, dense
-     * features of another dimension than this screen's, more than {@value #MAX_DIMENSION} of them, or a weight not finite or
-     * above {@link #MAX_MAGNITUDE} in magnitude.
+     * features of another dimension than this screen's, more than {@value #MAX_DIMENSION} of them, or a weight or bias not
+     * finite or above {@link #MAX_MAGNITUDE} in magnitude.
      */
     Step step(Model anchor, Model current) {
         return stepBetween(anchor, current, dimension);
@@ -90,6 +91,11 @@ public final class MarginScreen {
     public static Step stepBetween(Model anchor, Model current, int dimension) {
         if (anchor.outputs() != 1 || current.outputs() != 1 || anchor.dimension() != dimension || current.dimension() != dimension
                 || dimension == 0 || dimension > MAX_DIMENSION) {
+            return null;
+        }
+        double ba = anchor.bias()[0];
+        double b = current.bias()[0];
+        if (!(Math.abs(b) <= MAX_MAGNITUDE && Math.abs(ba) <= MAX_MAGNITUDE)) {
             return null;
         }
         double[] wa = anchor.weights();
@@ -122,11 +128,6 @@ public final class MarginScreen {
             double f = delta[j] - t * q;
             fSq += f * f;
         }
-        double ba = anchor.bias()[0];
-        double b = current.bias()[0];
-        if (!(Math.abs(b) <= MAX_MAGNITUDE && Math.abs(ba) <= MAX_MAGNITUDE)) {
-            return null;
-        }
         // the rest f is computed from the computed Δw: the second term covers Δw's own rounding (2^-53 of each)
         double restNorm = Math.sqrt(fSq) * (1 + 1e-9) + 1e-12 * Math.sqrt(deltaSq);
         return new Step(p, t, Math.sqrt(pSq) * (1 + 1e-12), restNorm, b - ba, Math.sqrt(wSq) + Math.sqrt(waSq),
@@ -152,7 +153,7 @@ public final class MarginScreen {
 
     /**
      * {@link #interval} of one row {@code x} (dense, of the step's dimension), coded afresh: the interval every binding
-     * renders (PostgreSQL's augur.screen_interval, pinned to this by its golden vectors).
+     * renders (the SQL of PostgreSQL's augur.screen_interval_sql, pinned to this by its golden vectors).
      */
     public static void intervalOf(double[] x, double norm2, double anchorMargin, Step step, double[] out) {
         byte[] codes = new byte[x.length];

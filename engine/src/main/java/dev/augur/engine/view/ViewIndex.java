@@ -662,8 +662,9 @@ public final class ViewIndex {
 
     /**
      * For a view that learns: codes every dense row for the screen now, in a parallel pass (a million rows of 50 features:
-     * about 0.3 s on two cores, before the JIT has compiled it), so that the first step to screen them all does not pay it. A binding calls it when it
-     * builds the index; rows changed later are coded when screened. Does nothing where the screen does not apply.
+     * about 0.3 s on two cores, before the JIT has compiled it), so that the first step to screen them all does not pay
+     * it. A binding calls it when it builds the index; rows changed later are coded when screened. Does nothing where the
+     * screen does not apply.
      */
     public void prepareScreen() {
         ViewBounds none = ViewBounds.between(anchor, anchor);
